@@ -1,0 +1,75 @@
+/*
+ * client.h - the popstat command: shared state and helpers.
+ */
+#ifndef POPSTAT_CLIENT_H
+#define POPSTAT_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "popstat.pb-c.h"
+
+/* Exit statuses (DESIGN.md section 12). */
+#define EXIT_OK 0
+#define EXIT_REJECTED 1
+#define EXIT_USAGE 2
+#define EXIT_NOCONN 3
+
+#define DEFAULT_SERVER "127.0.0.1:7070"
+
+struct options {
+	const char *server;
+	const char *token;
+	int json, csv, quiet;
+};
+extern struct options opt;
+
+/* A connection to popstatd (blocking; one request at a time). */
+struct client {
+	int fd;
+	uint64_t next_id;
+	char user[65], role[16], unit[32], today[16];
+};
+
+/*
+ * Connect to opt.server and authenticate with opt.token.  Returns 0, or an
+ * exit status after printing why.
+ */
+int client_open(struct client *c);
+void client_close(struct client *c);
+/*
+ * Send rq and wait for its reply.  Returns the reply envelope (free with
+ * popstat__envelope__free_unpacked) or NULL after printing the I/O error.
+ */
+Popstat__Envelope *client_call(struct client *c, Popstat__Request *rq);
+/*
+ * If resp is an Error, print it ("popstat: what: message") and return the
+ * exit status for its code; else return 0.
+ */
+int client_error(const Popstat__Response *resp, const char *what);
+
+int client_simple(Popstat__Request *rq, const char *what,
+    Popstat__Envelope **out);
+int wants_help(int argc, char **argv);
+
+/* Usage helpers. */
+int usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Commands: argv[0] is the subcommand's first word. */
+int cmd_unit(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
+
+/* Tables that align CJK text (two columns per wide character). */
+struct table;
+struct table *table_new(int ncols, const char *const *headers);
+/* right: nonzero for numeric columns. */
+void table_align_right(struct table *t, int col);
+void table_add(struct table *t, const char *const *cells);
+void table_print(struct table *t, FILE *f);
+void table_free(struct table *t);
+
+#endif

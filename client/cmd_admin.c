@@ -1,0 +1,297 @@
+/*
+ * cmd_admin.c - ping, unit add/list, user add/list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "sbuf.h"
+
+/*
+ * Connect, send one request, check the reply.  On success returns 0 and
+ * *out (free with popstat__envelope__free_unpacked); else an exit status.
+ */
+int
+client_simple(Popstat__Request *rq, const char *what, Popstat__Envelope **out)
+{
+	struct client c;
+	Popstat__Envelope *reply;
+	int rc;
+
+	*out = NULL;
+	if ((rc = client_open(&c)) != 0)
+		return rc;
+	reply = client_call(&c, rq);
+	client_close(&c);
+	if (reply == NULL)
+		return EXIT_NOCONN;
+	if ((rc = client_error(reply->response, what)) != 0) {
+		popstat__envelope__free_unpacked(reply, NULL);
+		return rc;
+	}
+	*out = reply;
+	return 0;
+}
+
+int
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+int
+cmd_ping(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Ping p = POPSTAT__PING__INIT;
+	Popstat__Envelope *reply;
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		printf("usage: popstat ping\n  Connect, authenticate and print"
+		    " who you are and the server's date.\n");
+		return 0;
+	}
+	if (argc != 1)
+		return usage_error("ping", "takes no arguments");
+	rq.body_case = POPSTAT__REQUEST__BODY_PING;
+	rq.ping = &p;
+	if ((rc = client_simple(&rq, "ping", &reply)) != 0)
+		return rc;
+	printf("ok: server %s, today %s\n", opt.server,
+	    reply->response->pong->server_today);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+static const char unit_usage[] =
+    "usage: popstat unit add CODE NAME [--parent CODE] [--level LEVEL]\n"
+    "       popstat unit list [--root CODE] [--json | --csv]\n"
+    "  CODE is 1-20 characters of 0-9 A-Z a-z _ - (e.g. 610328101);\n"
+    "  LEVEL is free text: city, county, township, village.\n";
+
+static int
+unit_add(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UnitAdd ua = POPSTAT__UNIT_ADD__INIT;
+	Popstat__Unit u = POPSTAT__UNIT__INIT;
+	Popstat__Envelope *reply;
+	const char *pos[2];
+	int i, npos = 0, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc)
+			u.parent = argv[++i];
+		else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc)
+			u.level = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error("unit add", "unknown option %s", argv[i]);
+		else if (npos < 2)
+			pos[npos++] = argv[i];
+		else
+			return usage_error("unit add", "unexpected '%s'", argv[i]);
+	}
+	if (npos != 2)
+		return usage_error("unit add", "needs CODE and NAME");
+	u.code = (char *)pos[0];
+	u.name = (char *)pos[1];
+	ua.unit = &u;
+	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_ADD;
+	rq.unit_add = &ua;
+	if ((rc = client_simple(&rq, "unit add", &reply)) != 0)
+		return rc;
+	if (!opt.quiet && reply->response->ack && reply->response->ack->message)
+		printf("%s\n", reply->response->ack->message);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+static int
+unit_list(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UnitList ul = POPSTAT__UNIT_LIST__INIT;
+	Popstat__Envelope *reply;
+	Popstat__UnitListOk *ok;
+	static const char *const hdr[] = { "code", "name", "parent", "level" };
+	size_t k;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			ul.root = argv[++i];
+		else
+			return usage_error("unit list", "unexpected '%s'", argv[i]);
+	}
+	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_LIST;
+	rq.unit_list = &ul;
+	if ((rc = client_simple(&rq, "unit list", &reply)) != 0)
+		return rc;
+	ok = reply->response->unit_list;
+	if (opt.json) {
+		sbuf b;
+
+		sbuf_init(&b);
+		sbuf_puts(&b, "[");
+		for (k = 0; k < ok->n_units; k++) {
+			Popstat__Unit *u = ok->units[k];
+
+			sbuf_puts(&b, k ? ",\n {\"code\": " : "{\"code\": ");
+			sbuf_json_str(&b, u->code);
+			sbuf_puts(&b, ", \"name\": ");
+			sbuf_json_str(&b, u->name);
+			sbuf_puts(&b, ", \"parent\": ");
+			if (u->parent)
+				sbuf_json_str(&b, u->parent);
+			else
+				sbuf_puts(&b, "null");
+			sbuf_puts(&b, ", \"level\": ");
+			sbuf_json_str(&b, u->level ? u->level : "");
+			sbuf_puts(&b, "}");
+		}
+		sbuf_puts(&b, "]\n");
+		fputs(sbuf_str(&b), stdout);
+		sbuf_free(&b);
+	} else if (opt.csv) {
+		printf("code,name,parent,level\n");
+		for (k = 0; k < ok->n_units; k++) {
+			sbuf b;
+			Popstat__Unit *u = ok->units[k];
+
+			sbuf_init(&b);
+			sbuf_csv_field(&b, u->code);
+			sbuf_putc(&b, ',');
+			sbuf_csv_field(&b, u->name);
+			sbuf_putc(&b, ',');
+			sbuf_csv_field(&b, u->parent ? u->parent : "");
+			sbuf_putc(&b, ',');
+			sbuf_csv_field(&b, u->level ? u->level : "");
+			printf("%s\n", sbuf_str(&b));
+			sbuf_free(&b);
+		}
+	} else {
+		struct table *t = table_new(4, hdr);
+
+		for (k = 0; k < ok->n_units; k++) {
+			Popstat__Unit *u = ok->units[k];
+			const char *row[4] = { u->code, u->name, u->parent,
+			    u->level };
+
+			table_add(t, row);
+		}
+		table_print(t, stdout);
+		table_free(t);
+	}
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+int
+cmd_unit(int argc, char **argv)
+{
+	if (argc < 2 || wants_help(argc, argv)) {
+		fputs(unit_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return unit_add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return unit_list(argc - 1, argv + 1);
+	return usage_error("unit", "unknown subcommand '%s'", argv[1]);
+}
+
+static const char user_usage[] =
+    "usage: popstat user add NAME --role admin|clerk|inspector|department|viewer"
+    " [--unit CODE]\n"
+    "       popstat user list\n"
+    "  'user add' prints the new account's token, once: hand it to its"
+    " owner.\n"
+    "  A clerk needs --unit: it may write records of that unit and the units"
+    " below it.\n";
+
+static int
+user_add(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UserAdd ua = POPSTAT__USER_ADD__INIT;
+	Popstat__Envelope *reply;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			ua.role = argv[++i];
+		else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
+			ua.unit = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error("user add", "unknown option %s", argv[i]);
+		else if (ua.name == NULL)
+			ua.name = argv[i];
+		else
+			return usage_error("user add", "unexpected '%s'", argv[i]);
+	}
+	if (ua.name == NULL || ua.role == NULL)
+		return usage_error("user add", "needs NAME and --role ROLE");
+	rq.body_case = POPSTAT__REQUEST__BODY_USER_ADD;
+	rq.user_add = &ua;
+	if ((rc = client_simple(&rq, "user add", &reply)) != 0)
+		return rc;
+	printf("%s\n", reply->response->user_add->token);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+static int
+user_list(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UserList ul = POPSTAT__USER_LIST__INIT;
+	Popstat__Envelope *reply;
+	Popstat__UserListOk *ok;
+	static const char *const hdr[] = { "name", "role", "unit", "state",
+		"created" };
+	struct table *t;
+	size_t k;
+	int rc;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("user list", "takes no arguments");
+	rq.body_case = POPSTAT__REQUEST__BODY_USER_LIST;
+	rq.user_list = &ul;
+	if ((rc = client_simple(&rq, "user list", &reply)) != 0)
+		return rc;
+	ok = reply->response->user_list;
+	t = table_new(5, hdr);
+	for (k = 0; k < ok->n_users; k++) {
+		Popstat__User *u = ok->users[k];
+		const char *row[5] = { u->name, u->role, u->unit,
+			u->disabled ? "disabled" : "active", u->created };
+
+		table_add(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+int
+cmd_user(int argc, char **argv)
+{
+	if (argc < 2 || wants_help(argc, argv)) {
+		fputs(user_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		return user_add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return user_list(argc - 1, argv + 1);
+	return usage_error("user", "unknown subcommand '%s'", argv[1]);
+}

@@ -1,0 +1,330 @@
+/*
+ * cmd_submit.c - popstat submit FILE.csv: stream a CSV file to the server
+ * in batches, in bounded memory, and report each rejected row.
+ *
+ * Output: one line "line L: column: reason" per rejected row, in file
+ * order, then "accepted N, duplicate N, rejected N".  Exit 0 when every row
+ * was stored (or was a duplicate), 1 when any row was rejected.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "csv.h"
+#include "record.h"
+#include "sbuf.h"
+
+#define BATCH_ROWS 1000
+
+static const char submit_usage[] =
+    "usage: popstat submit FILE.csv [--kind birth|death|migration|population|"
+    "verification]\n"
+    "  Send the records of one CSV file (- for standard input).  The header"
+    " row names\n"
+    "  the columns, in any order; without --kind the kind is recognised from"
+    " them:\n"
+    "    birth         record_id,unit,date,sex,birth_order,policy,mother_id\n"
+    "    death         record_id,unit,date,sex,age\n"
+    "    migration     record_id,unit,date,direction,persons\n"
+    "    population    record_id,unit,date,persons\n"
+    "    verification  record_id,unit,date,mother_id\n"
+    "  Re-sending a file is safe: rows already stored count as duplicates.\n";
+
+/* A rejection found by the client (CSV syntax, field count, header). */
+struct local_rej {
+	unsigned line;
+	char *text;
+};
+
+struct batch {
+	Popstat__Row **rows;
+	size_t n;
+	struct local_rej *rej;
+	size_t nrej, caprej;
+};
+
+struct totals {
+	unsigned long accepted, duplicate, rejected;
+};
+
+static void
+local_reject(struct batch *b, unsigned line, const char *fmt, const char *a,
+    const char *c)
+{
+	char text[512];
+
+	if (b->nrej == b->caprej) {
+		b->caprej = b->caprej ? b->caprej * 2 : 16;
+		b->rej = xrealloc(b->rej, b->caprej * sizeof *b->rej);
+	}
+	xsnprintf(text, sizeof text, fmt, a, c);
+	b->rej[b->nrej].line = line;
+	b->rej[b->nrej].text = xstrdup(text);
+	b->nrej++;
+}
+
+static void
+batch_clear(struct batch *b)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < b->n; i++) {
+		Popstat__Row *r = b->rows[i];
+		char **f[] = { &r->record_id, &r->unit, &r->date, &r->sex,
+			&r->birth_order, &r->policy, &r->mother_id, &r->age,
+			&r->direction, &r->persons };
+
+		for (c = 0; c < COL_COUNT; c++)
+			free(*f[c]);
+		free(r);
+	}
+	for (i = 0; i < b->nrej; i++)
+		free(b->rej[i].text);
+	b->n = 0;
+	b->nrej = 0;
+}
+
+static char **
+row_slot(Popstat__Row *r, int col)
+{
+	switch (col) {
+	case COL_RECORD_ID: return &r->record_id;
+	case COL_UNIT: return &r->unit;
+	case COL_DATE: return &r->date;
+	case COL_SEX: return &r->sex;
+	case COL_BIRTH_ORDER: return &r->birth_order;
+	case COL_POLICY: return &r->policy;
+	case COL_MOTHER_ID: return &r->mother_id;
+	case COL_AGE: return &r->age;
+	case COL_DIRECTION: return &r->direction;
+	default: return &r->persons;
+	}
+}
+
+/*
+ * Send one batch and print its rejections merged in line order with the
+ * client's own.  Returns 0, or an exit status when the server could not
+ * take the batch at all.
+ */
+static int
+send_batch(struct client *c, int kind, struct batch *b, struct totals *t)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Submit s = POPSTAT__SUBMIT__INIT;
+	Popstat__Envelope *reply = NULL;
+	Popstat__SubmitOk *ok = NULL;
+	size_t i = 0, j = 0, nsrv = 0;
+	int rc;
+
+	if (b->n > 0) {
+		s.kind = (Popstat__RecordKind)kind;
+		s.rows = b->rows;
+		s.n_rows = b->n;
+		rq.body_case = POPSTAT__REQUEST__BODY_SUBMIT;
+		rq.submit = &s;
+		if ((reply = client_call(c, &rq)) == NULL)
+			return EXIT_NOCONN;
+		if ((rc = client_error(reply->response, "submit")) != 0) {
+			popstat__envelope__free_unpacked(reply, NULL);
+			return rc;
+		}
+		ok = reply->response->submit;
+		nsrv = ok->n_rejected;
+		t->accepted += ok->accepted;
+		t->duplicate += ok->duplicate;
+	}
+	while (i < b->nrej || j < nsrv) {
+		if (j >= nsrv || (i < b->nrej && b->rej[i].line <= ok->rejected[j]->line)) {
+			printf("line %u: %s\n", b->rej[i].line, b->rej[i].text);
+			i++;
+		} else {
+			printf("line %u: %s: %s\n", ok->rejected[j]->line,
+			    ok->rejected[j]->column, ok->rejected[j]->reason);
+			j++;
+		}
+		t->rejected++;
+	}
+	if (reply)
+		popstat__envelope__free_unpacked(reply, NULL);
+	batch_clear(b);
+	return 0;
+}
+
+/* Map header names to columns; check them against the kind. */
+static int
+read_header(csv_reader *r, int *kind, int *map, size_t *ncols, char *err,
+    size_t errlen)
+{
+	unsigned seen = 0;
+	size_t i;
+	int req, c, k;
+
+	if (csv_next(r, err, errlen) <= 0) {
+		if (err[0] == '\0')
+			xsnprintf(err, errlen, "line 1: header: the file is empty");
+		return -1;
+	}
+	*ncols = csv_nfields(r);
+	for (i = 0; i < *ncols; i++) {
+		char name[64];
+		const char *f = csv_field(r, i);
+		size_t n = strlen(f);
+
+		while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
+			n--;
+		while (n && (*f == ' ' || *f == '\t'))
+			f++, n--;
+		xsnprintf(name, sizeof name, "%.*s", (int)n, f);
+		c = col_parse(name);
+		if (c < 0) {
+			xsnprintf(err, errlen, "line %ld: %s: unknown column"
+			    " (expected record_id, unit, date, sex, birth_order,"
+			    " policy, mother_id, age, direction, persons)",
+			    csv_line(r), name[0] ? name : "(empty)");
+			return -1;
+		}
+		if (seen & (1u << c)) {
+			xsnprintf(err, errlen, "line %ld: %s: column named twice",
+			    csv_line(r), name);
+			return -1;
+		}
+		seen |= 1u << c;
+		map[i] = c;
+	}
+	if (*kind == KIND_NONE) {
+		*kind = kind_guess(seen);
+		if (*kind == KIND_NONE) {
+			xsnprintf(err, errlen, "line %ld: header: cannot tell the"
+			    " record kind from these columns; use --kind",
+			    csv_line(r));
+			return -1;
+		}
+	}
+	for (c = 0; c < COL_COUNT; c++) {
+		if ((seen & (1u << c)) && !kind_has_col(*kind, c, NULL)) {
+			xsnprintf(err, errlen, "line %ld: %s: not a column of %s"
+			    " records", csv_line(r), col_name(c), kind_name(*kind));
+			return -1;
+		}
+		if (kind_has_col(*kind, c, &req) && req && !(seen & (1u << c))) {
+			xsnprintf(err, errlen, "line %ld: %s: required column"
+			    " missing for %s records", csv_line(r), col_name(c),
+			    kind_name(*kind));
+			return -1;
+		}
+	}
+	(void)k;
+	return 0;
+}
+
+int
+cmd_submit(int argc, char **argv)
+{
+	const char *path = NULL;
+	int kind = KIND_NONE, map[CSV_MAX_FIELDS], i, rc = 0;
+	size_t ncols = 0, k;
+	char err[512];
+	struct client c;
+	struct batch b;
+	struct totals t = { 0, 0, 0 };
+	csv_reader *r;
+	FILE *f;
+
+	if (wants_help(argc, argv)) {
+		fputs(submit_usage, stdout);
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc) {
+			if ((kind = kind_parse(argv[++i])) == KIND_NONE)
+				return usage_error("submit", "--kind %s: must be"
+				    " birth, death, migration, population or"
+				    " verification", argv[i]);
+		} else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error("submit", "unknown option %s", argv[i]);
+		else if (path == NULL)
+			path = argv[i];
+		else
+			return usage_error("submit", "one file at a time ('%s')",
+			    argv[i]);
+	}
+	if (path == NULL)
+		return usage_error("submit", "needs FILE.csv");
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "popstat submit: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	r = csv_new_file(f);
+	err[0] = '\0';
+	if (read_header(r, &kind, map, &ncols, err, sizeof err) < 0) {
+		printf("%s\n", err);
+		printf("accepted 0, duplicate 0, rejected 0\n");
+		csv_free(r);
+		if (f != stdin)
+			fclose(f);
+		return EXIT_REJECTED;
+	}
+	if ((rc = client_open(&c)) != 0) {
+		csv_free(r);
+		if (f != stdin)
+			fclose(f);
+		return rc;
+	}
+	memset(&b, 0, sizeof b);
+	b.rows = xcalloc(BATCH_ROWS, sizeof *b.rows);
+	for (;;) {
+		int got = csv_next(r, err, sizeof err);
+		unsigned line = (unsigned)csv_line(r);
+
+		if (got == 0)
+			break;
+		if (got < 0) {
+			/* "line N: reason" from the reader. */
+			const char *why = strchr(err, ':');
+
+			local_reject(&b, line, "csv:%s%s", why ? why + 1 : err, "");
+			if (csv_nfields(r) == 0 && strstr(err, "unterminated"))
+				break;
+		} else if (csv_nfields(r) != ncols) {
+			char n1[16], n2[16];
+
+			snprintf(n1, sizeof n1, "%zu", csv_nfields(r));
+			snprintf(n2, sizeof n2, "%zu", ncols);
+			local_reject(&b, line, "row: has %s fields, the header"
+			    " has %s", n1, n2);
+		} else {
+			Popstat__Row *row = xmalloc(sizeof *row);
+
+			popstat__row__init(row);
+			row->line = line;
+			for (k = 0; k < ncols; k++)
+				*row_slot(row, map[k]) = xstrdup(csv_field(r, k));
+			b.rows[b.n++] = row;
+		}
+		if (b.n == BATCH_ROWS && (rc = send_batch(&c, kind, &b, &t)) != 0)
+			break;
+	}
+	if (rc == 0)
+		rc = send_batch(&c, kind, &b, &t);
+	batch_clear(&b);
+	free(b.rows);
+	free(b.rej);
+	client_close(&c);
+	csv_free(r);
+	if (f != stdin)
+		fclose(f);
+	if (rc != 0) {
+		fprintf(stderr, "popstat submit: stopped; rows before this point"
+		    " were stored (accepted %lu, duplicate %lu); re-send the"
+		    " file: stored rows count as duplicates\n", t.accepted,
+		    t.duplicate);
+		return rc;
+	}
+	printf("accepted %lu, duplicate %lu, rejected %lu\n", t.accepted,
+	    t.duplicate, t.rejected);
+	return t.rejected ? EXIT_REJECTED : EXIT_OK;
+}

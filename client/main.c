@@ -1,0 +1,178 @@
+/*
+ * main.c - popstat, the command-line client.
+ *
+ *   popstat [--server HOST:PORT] [--token TOKEN] COMMAND ...
+ *
+ * The server and token come from the flags, else POPSTAT_SERVER and
+ * POPSTAT_TOKEN, else the config file ($POPSTAT_CONFIG, or
+ * $XDG_CONFIG_HOME/popstat/config, or ~/.config/popstat/config: lines of
+ * "key = value", '#' comments), else the server defaults to 127.0.0.1:7070.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "sbuf.h"
+
+struct options opt;
+
+static const struct command {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "submit", cmd_submit, "submit FILE.csv [--kind KIND]   send records" },
+	{ "unit", cmd_unit, "unit add|list ...                administrative units" },
+	{ "user", cmd_user, "user add|list ...                accounts and tokens" },
+	{ "ping", cmd_ping, "ping                             check the server and the token" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: popstat [--server HOST:PORT] [--token TOKEN] COMMAND"
+	    " ...\n\ncommands:\n");
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %s\n", commands[i].summary);
+	fprintf(f, "\nRun 'popstat COMMAND --help' for a command's options.\n"
+	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_CONFIG.\n"
+	    "Exit status: 0 success; 1 the server rejected some or all of the"
+	    " request;\n2 usage error; 3 cannot connect or not authorised.\n");
+}
+
+int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "popstat %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'popstat %s --help')\n", cmd);
+	return EXIT_USAGE;
+}
+
+static char *cfg_server, *cfg_token;
+
+/* Read the config file; a missing file is fine, a bad line is an error. */
+static int
+read_config(void)
+{
+	char path[1024], line[1024];
+	const char *p = getenv("POPSTAT_CONFIG");
+	FILE *f;
+	int n = 0;
+
+	if (p && *p)
+		xsnprintf(path, sizeof path, "%s", p);
+	else if ((p = getenv("XDG_CONFIG_HOME")) && *p)
+		xsnprintf(path, sizeof path, "%s/popstat/config", p);
+	else if ((p = getenv("HOME")) && *p)
+		xsnprintf(path, sizeof path, "%s/.config/popstat/config", p);
+	else
+		return 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f)) {
+		char *k = line, *v, *e;
+
+		n++;
+		while (*k == ' ' || *k == '\t')
+			k++;
+		if (*k == '#' || *k == '\n' || *k == '\0')
+			continue;
+		if ((v = strchr(k, '=')) == NULL) {
+			fprintf(stderr, "popstat: %s line %d: expected key = value\n",
+			    path, n);
+			fclose(f);
+			return -1;
+		}
+		for (e = v; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		for (e = v + strlen(v); e > v && strchr(" \t\r\n", e[-1]); e--)
+			;
+		*e = '\0';
+		if (strcmp(k, "server") == 0) {
+			free(cfg_server);
+			cfg_server = xstrdup(v);
+		} else if (strcmp(k, "token") == 0) {
+			free(cfg_token);
+			cfg_token = xstrdup(v);
+		} else {
+			fprintf(stderr, "popstat: %s line %d: unknown key '%s'\n",
+			    path, n, k);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char **args = xcalloc((size_t)argc + 1, sizeof *args);
+	const char *server = NULL, *token = NULL;
+	int i, n = 0, rc;
+	size_t k;
+
+	/* Global options may stand anywhere on the line. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--server") == 0 || strcmp(argv[i], "--token") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
+				free(args);
+				return EXIT_USAGE;
+			}
+			if (argv[i][2] == 's')
+				server = argv[++i];
+			else
+				token = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0)
+			opt.json = 1;
+		else if (strcmp(argv[i], "--csv") == 0)
+			opt.csv = 1;
+		else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+			opt.quiet = 1;
+		else
+			args[n++] = argv[i];
+	}
+	if (n == 0 || strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0 ||
+	    strcmp(args[0], "help") == 0) {
+		usage(n == 0 ? stderr : stdout);
+		free(args);
+		return n == 0 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (read_config() < 0) {
+		free(args);
+		return EXIT_USAGE;
+	}
+	opt.server = server ? server : getenv("POPSTAT_SERVER");
+	if (opt.server == NULL || *opt.server == '\0')
+		opt.server = cfg_server ? cfg_server : DEFAULT_SERVER;
+	opt.token = token ? token : getenv("POPSTAT_TOKEN");
+	if (opt.token == NULL || *opt.token == '\0')
+		opt.token = cfg_token;
+	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+		if (strcmp(args[0], commands[k].name) == 0) {
+			rc = commands[k].fn(n, args);
+			free(args);
+			free(cfg_server);
+			free(cfg_token);
+			return rc;
+		}
+	}
+	fprintf(stderr, "popstat: unknown command '%s'\n", args[0]);
+	usage(stderr);
+	free(args);
+	return EXIT_USAGE;
+}

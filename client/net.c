@@ -1,0 +1,231 @@
+/*
+ * net.c - the client's side of the wire: connect, frame, call.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "frame.h"
+#include "sbuf.h"
+
+/* Seconds to wait for a reply before giving up on the server. */
+#define CALL_TIMEOUT 120
+
+static int
+connect_to(const char *server, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[256], *port;
+	int fd = -1, rc;
+	struct timeval tv = { CALL_TIMEOUT, 0 };
+
+	xsnprintf(host, sizeof host, "%s", server);
+	port = strrchr(host, ':');
+	if (port == NULL) {
+		xsnprintf(err, errlen, "server '%s': expected HOST:PORT", server);
+		return -1;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		xsnprintf(err, errlen, "%s: %s", server, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		xsnprintf(err, errlen, "%s: %s", server, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	}
+	return fd;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+read_all(int fd, uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = recv(fd, p, n, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ECONNRESET;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+Popstat__Envelope *
+client_call(struct client *c, Popstat__Request *rq)
+{
+	Popstat__Envelope env = POPSTAT__ENVELOPE__INIT, *reply;
+	uint8_t hdr[FRAME_HEADER], *buf;
+	uint32_t len;
+	size_t n;
+
+	env.version = PROTOCOL_VERSION;
+	env.request_id = ++c->next_id;
+	env.msg_case = POPSTAT__ENVELOPE__MSG_REQUEST;
+	env.request = rq;
+	n = popstat__envelope__get_packed_size(&env);
+	buf = xmalloc(n + FRAME_HEADER);
+	frame_put_len(buf, (uint32_t)n);
+	popstat__envelope__pack(&env, buf + FRAME_HEADER);
+	if (write_all(c->fd, buf, n + FRAME_HEADER) < 0) {
+		free(buf);
+		fprintf(stderr, "popstat: sending to %s: %s\n", opt.server,
+		    strerror(errno));
+		return NULL;
+	}
+	free(buf);
+	if (read_all(c->fd, hdr, sizeof hdr) < 0) {
+		fprintf(stderr, "popstat: no reply from %s: %s\n", opt.server,
+		    errno == EAGAIN ? "timed out" : strerror(errno));
+		return NULL;
+	}
+	/* Replies can be large (rankings of a province): allow 256 MiB. */
+	if (frame_get_len(hdr, 256u << 20, &len) != FRAME_OK) {
+		fprintf(stderr, "popstat: bad frame from %s\n", opt.server);
+		return NULL;
+	}
+	buf = xmalloc(len);
+	if (read_all(c->fd, buf, len) < 0) {
+		free(buf);
+		fprintf(stderr, "popstat: reply from %s cut short: %s\n",
+		    opt.server, strerror(errno));
+		return NULL;
+	}
+	reply = popstat__envelope__unpack(NULL, len, buf);
+	free(buf);
+	if (reply == NULL || reply->msg_case != POPSTAT__ENVELOPE__MSG_RESPONSE) {
+		fprintf(stderr, "popstat: unreadable reply from %s\n", opt.server);
+		if (reply)
+			popstat__envelope__free_unpacked(reply, NULL);
+		return NULL;
+	}
+	if (reply->request_id != env.request_id) {
+		/* An error about the connection itself carries id 0. */
+		if (reply->request_id != 0 ||
+		    reply->response->body_case != POPSTAT__RESPONSE__BODY_ERROR) {
+			fprintf(stderr, "popstat: reply out of order from %s\n",
+			    opt.server);
+			popstat__envelope__free_unpacked(reply, NULL);
+			return NULL;
+		}
+	}
+	return reply;
+}
+
+int
+client_error(const Popstat__Response *resp, const char *what)
+{
+	const Popstat__Error *e;
+
+	if (resp->body_case != POPSTAT__RESPONSE__BODY_ERROR)
+		return 0;
+	e = resp->error;
+	fprintf(stderr, "popstat: %s: %s\n", what, e->message);
+	switch (e->code) {
+	case POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED:
+	case POPSTAT__ERROR_CODE__ERR_FORBIDDEN:
+	case POPSTAT__ERROR_CODE__ERR_VERSION:
+		return EXIT_NOCONN;
+	default:
+		return EXIT_REJECTED;
+	}
+}
+
+int
+client_open(struct client *c)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Hello h = POPSTAT__HELLO__INIT;
+	Popstat__Envelope *reply;
+	char err[512];
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (opt.token == NULL || *opt.token == '\0') {
+		fprintf(stderr, "popstat: no token: use --token, POPSTAT_TOKEN or"
+		    " 'token = ...' in the config file\n");
+		return EXIT_NOCONN;
+	}
+	c->fd = connect_to(opt.server, err, sizeof err);
+	if (c->fd < 0) {
+		fprintf(stderr, "popstat: cannot connect to %s\n", err);
+		return EXIT_NOCONN;
+	}
+	h.token = (char *)opt.token;
+	h.client = "popstat";
+	rq.body_case = POPSTAT__REQUEST__BODY_HELLO;
+	rq.hello = &h;
+	if ((reply = client_call(c, &rq)) == NULL) {
+		client_close(c);
+		return EXIT_NOCONN;
+	}
+	if ((rc = client_error(reply->response, "not authorised")) != 0) {
+		popstat__envelope__free_unpacked(reply, NULL);
+		client_close(c);
+		return EXIT_NOCONN;
+	}
+	if (reply->response->body_case == POPSTAT__RESPONSE__BODY_HELLO) {
+		Popstat__HelloOk *ok = reply->response->hello;
+
+		xsnprintf(c->user, sizeof c->user, "%s", ok->user);
+		xsnprintf(c->role, sizeof c->role, "%s", ok->role);
+		xsnprintf(c->unit, sizeof c->unit, "%s", ok->unit ? ok->unit : "");
+		xsnprintf(c->today, sizeof c->today, "%s", ok->server_today);
+	}
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+void
+client_close(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}

@@ -1,0 +1,30 @@
+/*
+ * frame.h - the wire framing: a u32 big-endian length, then one protobuf
+ * Envelope of exactly that many bytes.
+ */
+#ifndef POPSTAT_FRAME_H
+#define POPSTAT_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTOCOL_VERSION 1
+#define FRAME_HEADER 4
+#define FRAME_MAX_DEFAULT (4u * 1024 * 1024)
+
+enum frame_status {
+	FRAME_OK = 0,
+	FRAME_EMPTY = -1,    /* length 0: no envelope is empty */
+	FRAME_TOO_LARGE = -2 /* length over the limit */
+};
+
+/* Store len big-endian into hdr. */
+void frame_put_len(uint8_t hdr[FRAME_HEADER], uint32_t len);
+
+/*
+ * Decode the length in hdr and check it against max before any body is
+ * read.  Returns FRAME_OK and *len, or FRAME_EMPTY / FRAME_TOO_LARGE.
+ */
+int frame_get_len(const uint8_t hdr[FRAME_HEADER], uint32_t max, uint32_t *len);
+
+#endif

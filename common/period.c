@@ -1,0 +1,291 @@
+/*
+ * period.c - reporting periods (DESIGN.md section 4).
+ *
+ * Every form starts with a four-digit year, except "SYyyyy" and ranges
+ * "A..B"; the year is followed by nothing, "H", "Q", "YTD" or "-MM".  The
+ * parser recognises the form first and then checks its parts, so an error
+ * can name the part that is wrong.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "period.h"
+
+/* At most this many bytes of the input are echoed in an error message. */
+#define PERIOD_ECHO_MAX 40
+
+#define PERIOD_UNRECOGNISED						\
+	"unrecognised form; expected e.g. 2026, SY2026, 2026H1, "	\
+	"2026Q3, 2026-11, 2026-11D2, 2026-11-05, "			\
+	"2026-01-01..2026-06-30, 2026YTD"
+
+/*
+ * Write "period '<input>': <reason>" into err and return -1.  The echoed
+ * input is cut to PERIOD_ECHO_MAX bytes (then "..." follows) and every byte
+ * that is not printable ASCII becomes '?', so the message is always short,
+ * one line and valid UTF-8 whatever the input was.
+ */
+static int __attribute__((format(printf, 4, 5)))
+period_fail(const char *s, char *err, size_t errlen, const char *fmt, ...)
+{
+	char	 echo[PERIOD_ECHO_MAX + 4], reason[160];
+	size_t	 i;
+	va_list	 ap;
+
+	if (err == NULL || errlen == 0)
+		return -1;
+	for (i = 0; i < PERIOD_ECHO_MAX && s[i] != '\0'; i++)
+		echo[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (s[i] != '\0') {
+		memcpy(echo + i, "...", 3);
+		i += 3;
+	}
+	echo[i] = '\0';
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "period '%s': %s", echo, reason);
+	return -1;
+}
+
+/* ASCII upper case of c, whatever the locale. */
+static int
+period_upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+/* Nonzero for an ASCII white-space byte, whatever the locale. */
+static int
+period_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
+/* Value of the n ASCII digits at s, or -1 if any of them is not a digit. */
+static int
+period_digits(const char *s, size_t n)
+{
+	int	 v = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Nonzero when s equals the upper-case word w, ignoring ASCII case. */
+static int
+period_word(const char *s, const char *w)
+{
+	for (; *w != '\0'; s++, w++)
+		if (period_upper((unsigned char)*s) != *w)
+			return 0;
+	return *s == '\0';
+}
+
+/* Store start..end in *out and return 0. */
+static int
+period_set(period *out, int32_t start, int32_t end)
+{
+	out->start = start;
+	out->end = end;
+	return 0;
+}
+
+/* "A..B": two full dates, A <= B; dots points at the first "..". */
+static int
+period_range(const char *s, const char *dots, period *out, char *err,
+    size_t errlen)
+{
+	char	 why[96];
+	int32_t	 a, b;
+
+	if (date_parse_n(s, (size_t)(dots - s), &a, why, sizeof why) != 0)
+		return period_fail(s, err, errlen, "range start: %s", why);
+	if (date_parse(dots + 2, &b, why, sizeof why) != 0)
+		return period_fail(s, err, errlen, "range end: %s", why);
+	if (a > b)
+		return period_fail(s, err, errlen,
+		    "range ends before it starts");
+	return period_set(out, a, b);
+}
+
+/* "SYyyyy": (yyyy-1)-10-01 .. yyyy-09-30; s points at the "SY". */
+static int
+period_statistical(const char *s, period *out, char *err, size_t errlen)
+{
+	int	 year;
+
+	if (strlen(s + 2) != 4 || (year = period_digits(s + 2, 4)) < 0)
+		return period_fail(s, err, errlen,
+		    "statistical year must be SY and four digits, e.g. SY2026");
+	/* The year starts in year - 1, which must itself be supported. */
+	if (year < DATE_MIN_YEAR + 1 || year > DATE_MAX_YEAR)
+		return period_fail(s, err, errlen,
+		    "statistical year must be %d-%d", DATE_MIN_YEAR + 1,
+		    DATE_MAX_YEAR);
+	return period_set(out, date_from_ymd(year - 1, 10, 1),
+	    date_from_ymd(year, 9, 30));
+}
+
+/*
+ * "yyyy-MM", "yyyy-MMDn" or "yyyy-MM-DD"; rest points at the '-' after the
+ * year, which is already checked.
+ */
+static int
+period_month_form(const char *s, const char *rest, int year, period *out,
+    char *err, size_t errlen)
+{
+	const char	*p = rest + 1, *after;
+	char		 why[96];
+	int		 month, dekad, last;
+	int32_t		 d;
+
+	after = p;
+	while (*after != '\0' && *after != '-' && *after != 'D' &&
+	    *after != 'd')
+		after++;
+	if (after - p != 2 || (month = period_digits(p, 2)) < 1 ||
+	    month > 12)
+		return period_fail(s, err, errlen, "month must be 01-12");
+	last = date_days_in_month(year, month);
+
+	switch (*after) {
+	case '\0':
+		return period_set(out, date_from_ymd(year, month, 1),
+		    date_from_ymd(year, month, last));
+	case 'D':
+	case 'd':
+		if (after[1] < '1' || after[1] > '3' || after[2] != '\0')
+			return period_fail(s, err, errlen,
+			    "dekad must be D1, D2 or D3");
+		dekad = after[1] - '0';
+		return period_set(out,
+		    date_from_ymd(year, month, dekad * 10 - 9),
+		    date_from_ymd(year, month, dekad == 3 ? last : dekad * 10));
+	default: /* '-': one day */
+		if (date_parse(s, &d, why, sizeof why) != 0)
+			return period_fail(s, err, errlen, "%s", why);
+		return period_set(out, d, d);
+	}
+}
+
+/*
+ * Parse s into *out (see period.h).  Returns 0, or -1 with
+ * "period '<s>': <reason>" in err naming the bad part; *out is untouched
+ * on error.
+ */
+int
+period_parse(const char *s, int32_t today, period *out, char *err,
+    size_t errlen)
+{
+	const char	*rest, *dots;
+	char		 buf[11];
+	int		 year, n;
+	size_t		 len;
+	period		 p;
+
+	if (s == NULL)
+		s = "";
+	len = strlen(s);
+	if (len == 0)
+		return period_fail(s, err, errlen, "empty period");
+	if (period_space((unsigned char)s[0]) ||
+	    period_space((unsigned char)s[len - 1]))
+		return period_fail(s, err, errlen,
+		    "leading or trailing white space");
+
+	if ((dots = strstr(s, "..")) != NULL)
+		return period_range(s, dots, out, err, errlen);
+	if (period_upper((unsigned char)s[0]) == 'S' &&
+	    period_upper((unsigned char)s[1]) == 'Y')
+		return period_statistical(s, out, err, errlen);
+
+	if (len < 4 || (year = period_digits(s, 4)) < 0)
+		return period_fail(s, err, errlen, PERIOD_UNRECOGNISED);
+	rest = s + 4;
+	switch (period_upper((unsigned char)*rest)) {
+	case '\0':
+	case 'H':
+	case 'Q':
+	case '-':
+		break;
+	case 'Y':
+		if (period_word(rest, "YTD"))
+			break;
+		/* FALLTHROUGH */
+	default:
+		return period_fail(s, err, errlen, PERIOD_UNRECOGNISED);
+	}
+	if (year < DATE_MIN_YEAR || year > DATE_MAX_YEAR)
+		return period_fail(s, err, errlen, "year must be %d-%d",
+		    DATE_MIN_YEAR, DATE_MAX_YEAR);
+
+	switch (period_upper((unsigned char)*rest)) {
+	case '\0':
+		return period_set(out, date_from_ymd(year, 1, 1),
+		    date_from_ymd(year, 12, 31));
+	case 'H':
+		if (rest[1] < '1' || rest[1] > '2' || rest[2] != '\0')
+			return period_fail(s, err, errlen,
+			    "half must be 1 or 2");
+		n = rest[1] - '0';
+		return period_set(out, date_from_ymd(year, n * 6 - 5, 1),
+		    date_from_ymd(year, n * 6, n == 1 ? 30 : 31));
+	case 'Q':
+		if (rest[1] < '1' || rest[1] > '4' || rest[2] != '\0')
+			return period_fail(s, err, errlen,
+			    "quarter must be 1-4");
+		n = rest[1] - '0';
+		return period_set(out, date_from_ymd(year, n * 3 - 2, 1),
+		    date_from_ymd(year, n * 3,
+		    date_days_in_month(year, n * 3)));
+	case 'Y':
+		p.start = date_from_ymd(year, 1, 1);
+		p.end = date_from_ymd(year, 12, 31);
+		if (today < p.start)
+			return period_fail(s, err, errlen,
+			    "year %04d has not begun (today is %s)", year,
+			    date_format(today, buf));
+		return period_set(out, p.start, today < p.end ? today : p.end);
+	default: /* '-' */
+		return period_month_form(s, rest, year, out, err, errlen);
+	}
+}
+
+/*
+ * Number of days in p, end - start + 1.
+ */
+int
+period_days(const period *p)
+{
+	return (int)(p->end - p->start + 1);
+}
+
+/*
+ * The dekad (1: days 1-10, 2: 11-20, 3: 21-end of month) containing day d.
+ * Stores its first and last day in *out unless out is NULL.
+ */
+int
+period_dekad_of(int32_t d, period *out)
+{
+	int	 year, month, day, dekad, last;
+
+	date_to_ymd(d, &year, &month, &day);
+	dekad = day <= 10 ? 1 : day <= 20 ? 2 : 3;
+	if (out != NULL) {
+		last = dekad == 3 ? date_days_in_month(year, month) :
+		    dekad * 10;
+		period_set(out, date_from_ymd(year, month, dekad * 10 - 9),
+		    date_from_ymd(year, month, last));
+	}
+	return dekad;
+}

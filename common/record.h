@@ -1,0 +1,87 @@
+/*
+ * record.h - the five record kinds, their CSV columns and their rules
+ * (DESIGN.md section 3).  Pure: the server validates with it, the client
+ * maps CSV headers with it.
+ */
+#ifndef POPSTAT_RECORD_H
+#define POPSTAT_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Same numbers as popstat.proto's RecordKind. */
+enum record_kind {
+	KIND_NONE = 0,
+	KIND_BIRTH = 1,
+	KIND_DEATH = 2,
+	KIND_MIGRATION = 3,
+	KIND_POPULATION = 4,
+	KIND_VERIFICATION = 5,
+};
+#define KIND_COUNT 6
+
+/* Column indexes shared by all kinds. */
+enum record_col {
+	COL_RECORD_ID = 0,
+	COL_UNIT,
+	COL_DATE,
+	COL_SEX,
+	COL_BIRTH_ORDER,
+	COL_POLICY,
+	COL_MOTHER_ID,
+	COL_AGE,
+	COL_DIRECTION,
+	COL_PERSONS,
+	COL_COUNT
+};
+
+#define RECORD_ID_MAX 64
+#define UNIT_CODE_MAX 20
+#define MOTHER_ID_MAX 64
+#define POPULATION_MAX 2000000000LL
+
+/* The validated, normalised content of one record. */
+typedef struct record {
+	int kind;
+	char record_id[RECORD_ID_MAX + 1];
+	char unit[UNIT_CODE_MAX + 1];
+	int32_t day;
+	int sex;         /* 1 male, 2 female (birth, death) */
+	int birth_order; /* 1..15 */
+	int policy;      /* 1 compliant, 0 not */
+	int has_mother;
+	char mother_id[MOTHER_ID_MAX + 1]; /* normalised; hashed by the server */
+	int age;         /* 0..130 */
+	int direction;   /* 1 in, 2 out */
+	int64_t persons;
+} record;
+
+const char *kind_name(int kind);           /* "birth", ... ; NULL if bad */
+int kind_parse(const char *s);             /* KIND_NONE if unknown */
+const char *col_name(int col);             /* "record_id", ... */
+int col_parse(const char *s);              /* -1 if unknown */
+/* Nonzero if the column belongs to the kind; *required set to 1 if needed. */
+int kind_has_col(int kind, int col, int *required);
+
+/*
+ * Guess the kind of a CSV file from the set of columns it has (a bitmask of
+ * 1 << col).  Returns KIND_NONE when ambiguous or impossible.
+ */
+int kind_guess(unsigned cols);
+
+/* Nonzero if s is a valid unit code: 1-20 of [0-9A-Za-z_-]. */
+int unit_code_valid(const char *s);
+/* Nonzero if s is a valid record_id: 1-64 printable ASCII characters. */
+int record_id_valid(const char *s);
+
+/*
+ * Validate one row.  fields[col] is the text of each column (NULL when the
+ * file has no such column).  Leading and trailing blanks are ignored.
+ * `today` is the latest acceptable date.  On success returns 0 and fills
+ * *out; on failure returns -1, sets *column to the offending column's name
+ * and writes the reason into reason.
+ */
+int record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
+    record *out, const char **column, char *reason, size_t reasonlen);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * utf8.c - UTF-8 validation and display width.
+ *
+ * Well-formed means exactly the sequences of Unicode table 3-7: no overlong
+ * forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF and no
+ * sequence cut short.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "utf8.h"
+
+struct utf8_range {
+	uint32_t	first;
+	uint32_t	last;
+};
+
+/* East Asian Wide and Fullwidth blocks, plus the common emoji blocks. */
+static const struct utf8_range utf8_wide[] = {
+	{ 0x1100, 0x115f },	/* Hangul Jamo initial consonants */
+	{ 0x2e80, 0x303e },	/* CJK radicals, CJK symbols and punctuation */
+	{ 0x3041, 0x33ff },	/* kana, bopomofo, CJK compatibility */
+	{ 0x3400, 0x4dbf },	/* CJK extension A */
+	{ 0x4e00, 0x9fff },	/* CJK unified ideographs */
+	{ 0xa000, 0xa4cf },	/* Yi */
+	{ 0xac00, 0xd7a3 },	/* Hangul syllables */
+	{ 0xf900, 0xfaff },	/* CJK compatibility ideographs */
+	{ 0xfe30, 0xfe4f },	/* CJK compatibility forms */
+	{ 0xff00, 0xff60 },	/* fullwidth forms */
+	{ 0xffe0, 0xffe6 },	/* fullwidth signs */
+	{ 0x1f300, 0x1f64f },	/* pictographs, emoticons */
+	{ 0x1f900, 0x1f9ff },	/* supplemental pictographs */
+	{ 0x20000, 0x2fffd },	/* CJK extensions B.. */
+	{ 0x30000, 0x3fffd },	/* CJK extension G.. */
+};
+
+/*
+ * Decode the sequence at s[0..len).  Returns its length (1 to 4) and stores
+ * the code point, or 0 if s[0] does not start a well-formed sequence.
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char	c = s[0];
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+	uint32_t	v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return (1);
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong below U+0800 */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong below U+10000 */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else
+		return (0);	/* continuation byte, C0, C1 or F5..FF */
+
+	if (len < n)
+		return (0);
+	if (s[1] < lo || s[1] > hi)
+		return (0);
+	v = (v << 6) | (s[1] & 0x3f);
+	for (i = 2; i < n; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return (0);
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	*cp = v;
+	return (n);
+}
+
+/* Columns taken by code point cp on a terminal: 0, 1 or 2. */
+static int
+utf8_cp_width(uint32_t cp)
+{
+	size_t	i;
+
+	if (cp < 0x20)
+		return (0);
+	if (cp < 0x300)
+		return (1);
+	if (cp <= 0x36f || cp == 0x200b)
+		return (0);
+	for (i = 0; i < sizeof utf8_wide / sizeof utf8_wide[0]; i++) {
+		if (cp >= utf8_wide[i].first && cp <= utf8_wide[i].last)
+			return (2);
+	}
+	return (1);
+}
+
+/*
+ * Return nonzero if s[0..len) is well-formed UTF-8: no overlong forms, no
+ * surrogates, nothing above U+10FFFF, no truncated sequence.  NUL bytes are
+ * well-formed (U+0000).  An empty string is valid.
+ */
+int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
+	uint32_t		 cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			return (0);
+		i += n;
+	}
+	return (1);
+}
+
+/*
+ * Return the terminal width of the NUL-terminated string s: 2 columns for
+ * East Asian Wide and Fullwidth characters and the main emoji blocks, 0 for
+ * C0 controls, combining diacritics (U+0300..U+036F) and U+200B, 1 for
+ * anything else.  Each byte that does not start a well-formed sequence
+ * counts 1 and decoding resumes at the next byte.  The result saturates at
+ * INT_MAX.
+ */
+int
+utf8_width(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len = strlen(s), i = 0, n;
+	uint32_t		 cp;
+	int			 w, width = 0;
+
+	while (i < len) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0) {
+			w = 1;
+			n = 1;
+		} else
+			w = utf8_cp_width(cp);
+		if (width > INT_MAX - w)
+			return (INT_MAX);
+		width += w;
+		i += n;
+	}
+	return (width);
+}

@@ -1,0 +1,510 @@
+/*
+ * conn.c - the listener and the connections.
+ *
+ * Each connection is a small state machine:
+ *
+ *   READING   frames are read and served, at most requests_per_turn per
+ *             loop turn so one busy client cannot starve the others;
+ *   WAITING   a write request was applied inside the open transaction; its
+ *             reply is held, and no further request of this connection is
+ *             read, until the group commit has made it durable;
+ *   CLOSING   a reply that ends the connection is being flushed.
+ *
+ * Group commit: writes from every connection served in one loop turn share
+ * one transaction, committed by the flush event, which runs at the lowest
+ * priority (after all I/O of the turn) and then releases every held reply.
+ * Nothing is acknowledged before its transaction is committed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "frame.h"
+#include "log.h"
+#include "popstatd.h"
+#include "sbuf.h"
+#include "units.h"
+
+enum conn_state { CONN_READING, CONN_WAITING, CONN_CLOSING };
+
+struct conn {
+	struct bufferevent *bev;
+	enum conn_state state;
+	struct principal who;
+	int authed;
+	char peer[64];
+	uint8_t *held;          /* reply held until commit */
+	size_t held_len;
+	uint64_t held_id;
+	struct event *more;     /* re-runs the reader after a fair share */
+	struct conn *prev, *next;
+	struct conn *next_waiting;
+};
+
+static struct evconnlistener *listener;
+static struct conn *conns;
+static struct conn *waiting;
+static struct event *flush_ev;
+static struct event *drain_ev;
+static int nconns;
+static struct timeval shutdown_started;
+
+static void conn_read_frames(struct conn *c);
+
+static void
+conn_free(struct conn *c)
+{
+	struct conn **pp;
+
+	for (pp = &waiting; *pp; pp = &(*pp)->next_waiting)
+		if (*pp == c) {
+			*pp = c->next_waiting;
+			break;
+		}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	nconns--;
+	log_debug("%s: connection closed", c->peer);
+	bufferevent_free(c->bev);
+	event_free(c->more);
+	free(c->held);
+	free(c);
+}
+
+/* Queue one packed frame; drop a client whose output is over the cap. */
+static int
+conn_send(struct conn *c, const uint8_t *buf, size_t len)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	if ((long)evbuffer_get_length(out) > srv.set.max_output) {
+		log_warn("%s: dropped: not reading its replies (%zu bytes queued)",
+		    c->peer, evbuffer_get_length(out));
+		return -1;
+	}
+	return evbuffer_add(out, buf, len);
+}
+
+/* Pack an envelope carrying resp into a malloc'ed frame. */
+static uint8_t *
+pack_reply(uint64_t id, Popstat__Response *resp, size_t *len)
+{
+	Popstat__Envelope env = POPSTAT__ENVELOPE__INIT;
+	uint8_t *buf;
+	size_t n;
+
+	env.version = PROTOCOL_VERSION;
+	env.request_id = id;
+	env.msg_case = POPSTAT__ENVELOPE__MSG_RESPONSE;
+	env.response = resp;
+	n = popstat__envelope__get_packed_size(&env);
+	buf = xmalloc(n + FRAME_HEADER);
+	frame_put_len(buf, (uint32_t)n);
+	popstat__envelope__pack(&env, buf + FRAME_HEADER);
+	*len = n + FRAME_HEADER;
+	return buf;
+}
+
+static void
+send_error(struct conn *c, uint64_t id, Popstat__ErrorCode code,
+    const char *msg, int close_after)
+{
+	Popstat__Response resp = POPSTAT__RESPONSE__INIT;
+	Popstat__Error err = POPSTAT__ERROR__INIT;
+	uint8_t *buf;
+	size_t len;
+
+	err.code = code;
+	err.message = (char *)msg;
+	resp.body_case = POPSTAT__RESPONSE__BODY_ERROR;
+	resp.error = &err;
+	buf = pack_reply(id, &resp, &len);
+	conn_send(c, buf, len);
+	free(buf);
+	if (close_after)
+		c->state = CONN_CLOSING;
+}
+
+static void
+flush_commit(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c, *list;
+	int failed = 0;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (store_in_txn() && store_commit() < 0) {
+		log_error("commit failed: %s; every write of this batch was"
+		    " rolled back", store_errmsg());
+		failed = 1;
+		units_load(); /* the tree may hold units that were rolled back */
+	}
+	list = waiting;
+	waiting = NULL;
+	while ((c = list) != NULL) {
+		list = c->next_waiting;
+		c->next_waiting = NULL;
+		if (failed)
+			send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+			    "the server could not commit; nothing of this request"
+			    " was stored, send it again", 0);
+		else if (conn_send(c, c->held, c->held_len) < 0)
+			c->state = CONN_CLOSING;
+		free(c->held);
+		c->held = NULL;
+		if (c->state == CONN_WAITING)
+			c->state = CONN_READING;
+		conn_read_frames(c);
+	}
+}
+
+/* Serve one decoded envelope. */
+static void
+serve(struct conn *c, Popstat__Envelope *env)
+{
+	struct req r;
+	uint8_t *buf;
+	size_t len;
+	int is_write = 0;
+
+	if (env->version != PROTOCOL_VERSION) {
+		char msg[128];
+
+		xsnprintf(msg, sizeof msg, "protocol version %u is not supported;"
+		    " this server speaks version %d", env->version,
+		    PROTOCOL_VERSION);
+		log_warn("%s: dropped: %s", c->peer, msg);
+		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_VERSION,
+		    msg, 1);
+		return;
+	}
+	if (env->msg_case != POPSTAT__ENVELOPE__MSG_REQUEST) {
+		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+		    "expected a request", 1);
+		return;
+	}
+	if (srv.shutting_down) {
+		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
+		    "the server is shutting down; try again shortly", 1);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.conn = c;
+	r.id = env->request_id;
+	r.rq = env->request;
+	r.who = c->authed ? &c->who : NULL;
+	popstat__response__init(&r.resp);
+
+	if (env->request->body_case == POPSTAT__REQUEST__BODY_HELLO) {
+		if (h_hello(&r) == 0) {
+			c->authed = 1;
+		}
+	} else if (!c->authed) {
+		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
+		    "not authenticated: send Hello with a token first");
+	} else {
+		dispatch(&r, &is_write);
+	}
+	buf = pack_reply(r.id, &r.resp, &len);
+	req_free(&r);
+	if (is_write) {
+		c->held = buf;
+		c->held_len = len;
+		c->held_id = r.id;
+		c->state = CONN_WAITING;
+		c->next_waiting = waiting;
+		waiting = c;
+		event_active(flush_ev, 0, 0);
+		return;
+	}
+	if (conn_send(c, buf, len) < 0)
+		c->state = CONN_CLOSING;
+	free(buf);
+}
+
+/* Hook for h_hello: it needs to store the principal on the connection. */
+void
+conn_set_principal(struct conn *c, const struct principal *p)
+{
+	c->who = *p;
+}
+
+const char *
+conn_peer(const struct conn *c)
+{
+	return c->peer;
+}
+
+static void
+conn_read_frames(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	Popstat__Envelope *env;
+	uint8_t hdr[FRAME_HEADER];
+	uint32_t len;
+	long served = 0;
+	int rc;
+
+	while (c->state == CONN_READING) {
+		if (evbuffer_get_length(in) < FRAME_HEADER)
+			break;
+		evbuffer_copyout(in, hdr, FRAME_HEADER);
+		rc = frame_get_len(hdr, (uint32_t)srv.set.max_frame, &len);
+		if (rc != FRAME_OK) {
+			char msg[128];
+
+			xsnprintf(msg, sizeof msg, rc == FRAME_EMPTY ?
+			    "empty frame" : "frame of %u bytes is over the limit"
+			    " of %ld bytes", len, srv.set.max_frame);
+			log_warn("%s: dropped: %s", c->peer, msg);
+			send_error(c, 0, rc == FRAME_EMPTY ?
+			    POPSTAT__ERROR_CODE__ERR_BAD_REQUEST :
+			    POPSTAT__ERROR_CODE__ERR_TOO_LARGE, msg, 1);
+			break;
+		}
+		if (evbuffer_get_length(in) < FRAME_HEADER + (size_t)len)
+			break;
+		if (served == srv.set.requests_per_turn) {
+			/* Fair share used: come back after the others. */
+			event_active(c->more, 0, 0);
+			return;
+		}
+		evbuffer_drain(in, FRAME_HEADER);
+		env = popstat__envelope__unpack(NULL, len,
+		    evbuffer_pullup(in, len));
+		evbuffer_drain(in, len);
+		served++;
+		if (env == NULL) {
+			log_warn("%s: dropped: unparsable envelope", c->peer);
+			send_error(c, 0, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+			    "unparsable envelope", 1);
+			break;
+		}
+		serve(c, env);
+		popstat__envelope__free_unpacked(env, NULL);
+	}
+	if (c->state == CONN_CLOSING) {
+		bufferevent_disable(c->bev, EV_READ);
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			conn_free(c);
+	}
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_read_frames(arg);
+}
+
+static void
+more_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_read_frames(arg);
+}
+
+static void
+write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->state == CONN_CLOSING &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_free(c);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT)
+		log_info("%s: dropped: idle for %ld s", c->peer,
+		    srv.set.idle_timeout);
+	else if (what & BEV_EVENT_ERROR)
+		log_debug("%s: connection error: %s", c->peer,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	if (c->state == CONN_WAITING) {
+		/* Its write still commits; only the reply is lost. */
+		c->state = CONN_CLOSING;
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	}
+	conn_free(c);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct conn *c;
+	struct timeval idle;
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+
+	(void)l;
+	(void)arg;
+	if (nconns >= srv.set.max_connections) {
+		log_warn("connection refused: max_connections (%ld) reached",
+		    srv.set.max_connections);
+		evutil_closesocket(fd);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, port,
+	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		xsnprintf(c->peer, sizeof c->peer, "%s:%s", host, port);
+	else
+		xsnprintf(c->peer, sizeof c->peer, "?");
+	c->bev = bufferevent_socket_new(srv.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->more = event_new(srv.base, -1, 0, more_cb, c);
+	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	/* Never buffer more than one frame beyond what is being served. */
+	bufferevent_setwatermark(c->bev, EV_READ, 0,
+	    (size_t)srv.set.max_frame + FRAME_HEADER);
+	idle.tv_sec = srv.set.idle_timeout;
+	idle.tv_usec = 0;
+	bufferevent_set_timeouts(c->bev, &idle, NULL);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->next = conns;
+	if (conns)
+		conns->prev = c;
+	conns = c;
+	nconns++;
+	log_debug("%s: connected", c->peer);
+}
+
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)l;
+	(void)arg;
+	log_warn("accept: %s", evutil_socket_error_to_string(err));
+}
+
+/*
+ * Parse "HOST:PORT" (HOST may be [v6]) and listen.  Logs the bound
+ * address, so port 0 can be used.
+ */
+int
+conn_listen(const char *addr)
+{
+	struct addrinfo hints, *res = NULL;
+	char host[256], *port;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char h[NI_MAXHOST], p[NI_MAXSERV];
+	int rc;
+
+	xsnprintf(host, sizeof host, "%s", addr);
+	port = strrchr(host, ':');
+	if (port == NULL) {
+		log_error("--listen %s: expected HOST:PORT", addr);
+		return -1;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
+		log_error("--listen %s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	listener = evconnlistener_new_bind(srv.base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    128, res->ai_addr, (int)res->ai_addrlen);
+	freeaddrinfo(res);
+	if (listener == NULL) {
+		log_error("--listen %s: %s", addr, strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(listener, accept_error_cb);
+	getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&ss, &sl);
+	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
+	    NI_NUMERICHOST | NI_NUMERICSERV);
+	log_info("listening on %s port %s", h, p);
+	flush_ev = event_new(srv.base, -1, 0, flush_commit, NULL);
+	event_priority_set(flush_ev, 2); /* after all I/O of the turn */
+	return 0;
+}
+
+static void
+drain_check(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c;
+	struct timeval now, d;
+	int busy = 0;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (c = conns; c; c = c->next)
+		if (c->state == CONN_WAITING ||
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+			busy = 1;
+	evutil_gettimeofday(&now, NULL);
+	evutil_timersub(&now, &shutdown_started, &d);
+	if (!busy && !store_in_txn()) {
+		event_base_loopexit(srv.base, NULL);
+		return;
+	}
+	if (d.tv_sec >= 5) {
+		log_warn("shutdown: gave up waiting for slow clients");
+		event_base_loopexit(srv.base, NULL);
+	}
+}
+
+/*
+ * Stop accepting; let the open transaction commit and the replies drain,
+ * then leave the loop (at most 5 s for clients that do not read).
+ */
+void
+conn_shutdown(void)
+{
+	struct timeval tick = { 0, 20000 };
+
+	srv.shutting_down = 1;
+	if (listener)
+		evconnlistener_disable(listener);
+	if (flush_ev && store_in_txn())
+		event_active(flush_ev, 0, 0);
+	evutil_gettimeofday(&shutdown_started, NULL);
+	drain_ev = event_new(srv.base, -1, EV_PERSIST, drain_check, NULL);
+	event_add(drain_ev, &tick);
+}
+
+void
+conn_free_all(void)
+{
+	while (conns)
+		conn_free(conns);
+	if (listener)
+		evconnlistener_free(listener);
+	if (flush_ev)
+		event_free(flush_ev);
+	if (drain_ev)
+		event_free(drain_ev);
+	listener = NULL;
+	flush_ev = drain_ev = NULL;
+}

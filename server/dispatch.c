@@ -1,0 +1,166 @@
+/*
+ * dispatch.c - one table of request types: who may call each, whether it
+ * writes, and its handler; plus the per-request arena.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "popstatd.h"
+#include "sbuf.h"
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *
+req_alloc(struct req *r, size_t n)
+{
+	struct arena_block *b = r->arena;
+	size_t align = sizeof(max_align_t);
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > 16384 ? n : 16384;
+
+		b = xmalloc(sizeof *b + cap);
+		b->cap = cap;
+		b->used = 0;
+		b->next = r->arena;
+		r->arena = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+req_strdup(struct req *r, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(req_alloc(r, n), s, n);
+}
+
+char *
+req_printf(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = req_alloc(r, (size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void
+req_free(struct req *r)
+{
+	struct arena_block *b;
+
+	while ((b = r->arena) != NULL) {
+		r->arena = b->next;
+		free(b);
+	}
+}
+
+int
+req_error(struct req *r, Popstat__ErrorCode code, const char *fmt, ...)
+{
+	Popstat__Error *e = req_alloc(r, sizeof *e);
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	popstat__error__init(e);
+	e->code = code;
+	e->message = req_strdup(r, msg);
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_ERROR;
+	r->resp.error = e;
+	return -1;
+}
+
+void
+req_ack(struct req *r, const char *message)
+{
+	Popstat__Ack *a = req_alloc(r, sizeof *a);
+
+	popstat__ack__init(a);
+	if (message)
+		a->message = req_strdup(r, message);
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_ACK;
+	r->resp.ack = a;
+}
+
+struct handler {
+	int body;
+	const char *name;
+	int roles;   /* who may call it */
+	int write;   /* runs inside the group-commit transaction */
+	int (*fn)(struct req *);
+};
+
+static const struct handler handlers[] = {
+	{ POPSTAT__REQUEST__BODY_PING, "ping", ROLE_ANY, 0, h_ping },
+	{ POPSTAT__REQUEST__BODY_UNIT_ADD, "unit add", ROLE_ADMIN, 1, h_unit_add },
+	{ POPSTAT__REQUEST__BODY_UNIT_LIST, "unit list", ROLE_ANY, 0, h_unit_list },
+	{ POPSTAT__REQUEST__BODY_USER_ADD, "user add", ROLE_ADMIN, 1, h_user_add },
+	{ POPSTAT__REQUEST__BODY_USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list },
+	{ POPSTAT__REQUEST__BODY_SUBMIT, "submit",
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 1, h_submit },
+};
+
+/*
+ * Run the handler for r.  A write handler runs inside the open transaction
+ * (begun here when none is open) under a savepoint, so a failed request
+ * leaves no trace while the others of the batch still commit.  *is_write
+ * tells the caller to hold the reply until the commit.
+ */
+int
+dispatch(struct req *r, int *is_write)
+{
+	const struct handler *h = NULL;
+	size_t i;
+	int rc;
+
+	*is_write = 0;
+	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+		if ((int)handlers[i].body == (int)r->rq->body_case)
+			h = &handlers[i];
+	if (h == NULL)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+		    "unknown request type %d", (int)r->rq->body_case);
+	if ((h->roles & r->who->role) == 0)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,
+		    "%s: not allowed for role %s", h->name,
+		    role_name(r->who->role));
+	if (!h->write)
+		return h->fn(r);
+	if (!store_in_txn() && store_begin() < 0)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
+		    "database busy: %s", store_errmsg());
+	*is_write = 1;
+	if (store_savepoint() < 0)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+		    "database error: %s", store_errmsg());
+	rc = h->fn(r);
+	if (rc < 0)
+		store_rollback_savepoint();
+	else
+		store_release();
+	return rc;
+}

@@ -1,0 +1,114 @@
+/*
+ * popstatd.h - the server's shared types: settings, connections, requests.
+ */
+#ifndef POPSTAT_POPSTATD_H
+#define POPSTAT_POPSTATD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "popstat.pb-c.h"
+#include "store.h"
+
+struct event_base;
+struct conn;
+
+/*
+ * Runtime settings: every limit has a name, a default and a range
+ * (settings.c), settable on the command line as --name value.
+ */
+struct settings {
+	const char *db;
+	const char *listen;
+	long max_frame;        /* bytes of one frame */
+	long max_connections;
+	long max_output;       /* bytes queued to a client before dropping it */
+	long idle_timeout;     /* seconds without a complete request */
+	long max_rows;         /* rows in one submit batch */
+	long requests_per_turn;/* requests served per connection per loop turn */
+	long durability;       /* enum durability */
+	long log_level;
+	const char *today;     /* override of the server's date (tests) */
+};
+
+/* Roles, as bits so handlers can list who may call them. */
+enum role {
+	ROLE_ADMIN = 1 << 0,
+	ROLE_CLERK = 1 << 1,
+	ROLE_INSPECTOR = 1 << 2,
+	ROLE_DEPARTMENT = 1 << 3,
+	ROLE_VIEWER = 1 << 4,
+};
+#define ROLE_ANY (ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT | ROLE_VIEWER)
+
+int role_parse(const char *s); /* 0 if unknown */
+const char *role_name(int role);
+
+/* The authenticated user of a connection. */
+struct principal {
+	int64_t user_id;
+	char name[65];
+	int role;
+	int unit;              /* index in the unit tree, -1 when none */
+};
+
+/*
+ * One request being served.  Everything a handler allocates for its reply
+ * comes from the request's arena and is freed in one place after the reply
+ * is packed.
+ */
+struct req {
+	struct conn *conn;
+	uint64_t id;
+	const Popstat__Request *rq;
+	const struct principal *who;
+	Popstat__Response resp;
+	struct arena_block *arena;
+};
+
+void *req_alloc(struct req *r, size_t n);      /* zeroed */
+char *req_strdup(struct req *r, const char *s);
+char *req_printf(struct req *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Set the reply to an Error; returns -1 so handlers can `return req_error()`. */
+int req_error(struct req *r, Popstat__ErrorCode code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void req_ack(struct req *r, const char *message);
+void req_free(struct req *r);
+
+/* Server-wide state. */
+struct server {
+	struct settings set;
+	struct event_base *base;
+	int shutting_down;
+	int32_t today_fixed;   /* 0 = use the clock */
+};
+extern struct server srv;
+
+int32_t server_today(void);
+
+/* Handlers (one file per request family). */
+int h_hello(struct req *r);
+int h_ping(struct req *r);
+int h_unit_add(struct req *r);
+int h_unit_list(struct req *r);
+int h_user_add(struct req *r);
+int h_user_list(struct req *r);
+int h_submit(struct req *r);
+
+/* auth.c */
+void token_new(char *out, size_t cap);  /* "pst_" + 48 hex characters */
+void token_hash(const char *token, uint8_t hash[HASH_LEN]);
+int auth_login(const char *token, struct principal *p, char *err, size_t errlen);
+
+/* dispatch.c */
+int dispatch(struct req *r, int *is_write);
+
+/* conn.c */
+int conn_listen(const char *addr);
+void conn_shutdown(void);
+void conn_free_all(void);
+void conn_set_principal(struct conn *c, const struct principal *p);
+const char *conn_peer(const struct conn *c);
+
+#endif

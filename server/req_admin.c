@@ -1,0 +1,273 @@
+/*
+ * req_admin.c - hello, ping, units and users.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "log.h"
+#include "popstatd.h"
+#include "record.h"
+#include "sbuf.h"
+#include "units.h"
+#include "utf8.h"
+
+#define E(x) POPSTAT__ERROR_CODE__ERR_##x
+#define NAME_MAX_BYTES 200
+#define LEVEL_MAX_BYTES 32
+
+int
+h_hello(struct req *r)
+{
+	const Popstat__Hello *h = r->rq->hello;
+	Popstat__HelloOk *ok;
+	struct principal p;
+	char err[128], today[11];
+
+	if (auth_login(h->token, &p, err, sizeof err) < 0) {
+		log_warn("%s: authentication failed: %s", conn_peer(r->conn), err);
+		return req_error(r, E(UNAUTHENTICATED), "%s", err);
+	}
+	conn_set_principal(r->conn, &p);
+	log_debug("%s: authenticated as %s (%s)", conn_peer(r->conn), p.name,
+	    role_name(p.role));
+	ok = req_alloc(r, sizeof *ok);
+	popstat__hello_ok__init(ok);
+	ok->user = req_strdup(r, p.name);
+	ok->role = req_strdup(r, role_name(p.role));
+	if (p.unit >= 0)
+		ok->unit = req_strdup(r, unit_at(p.unit)->code);
+	ok->server_today = req_strdup(r, date_format(server_today(), today));
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_HELLO;
+	r->resp.hello = ok;
+	return 0;
+}
+
+int
+h_ping(struct req *r)
+{
+	Popstat__Pong *p = req_alloc(r, sizeof *p);
+	char today[11];
+
+	popstat__pong__init(p);
+	p->server_today = req_strdup(r, date_format(server_today(), today));
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_PONG;
+	r->resp.pong = p;
+	return 0;
+}
+
+/* A printable UTF-8 string of 1..max bytes without control characters. */
+static int
+text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max || !utf8_valid(s, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+h_unit_add(struct req *r)
+{
+	const Popstat__Unit *u = r->rq->unit_add->unit;
+	int parent = -1, idx;
+	int64_t id;
+	char *desc;
+
+	if (u == NULL)
+		return req_error(r, E(BAD_REQUEST), "no unit given");
+	if (!unit_code_valid(u->code))
+		return req_error(r, E(BAD_REQUEST), "code '%.40s': must be 1-20"
+		    " characters of 0-9 A-Z a-z _ -", u->code);
+	if (!text_ok(u->name, NAME_MAX_BYTES))
+		return req_error(r, E(BAD_REQUEST), "name: must be 1-%d bytes of"
+		    " UTF-8 text without control characters", NAME_MAX_BYTES);
+	if (u->level && *u->level && !text_ok(u->level, LEVEL_MAX_BYTES))
+		return req_error(r, E(BAD_REQUEST), "level: must be 1-%d bytes of"
+		    " UTF-8 text", LEVEL_MAX_BYTES);
+	if (unit_find(u->code) >= 0)
+		return req_error(r, E(CONFLICT), "unit %s already exists", u->code);
+	if (u->parent && *u->parent) {
+		parent = unit_find(u->parent);
+		if (parent < 0)
+			return req_error(r, E(NOT_FOUND), "parent unit %.40s does"
+			    " not exist", u->parent);
+	}
+	if (store_unit_insert(u->code, u->name,
+	    parent >= 0 ? unit_at(parent)->id : 0, u->level, &id) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	desc = req_printf(r, "name=%s parent=%s level=%s", u->name,
+	    parent >= 0 ? unit_at(parent)->code : "", u->level ? u->level : "");
+	if (store_audit(r->who->name, "unit.add", u->code, u->code, NULL, desc,
+	    NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	idx = units_add(id, u->code, u->name, parent, u->level);
+	log_info("%s added unit %s (%s)", r->who->name, u->code,
+	    unit_at(idx)->name);
+	req_ack(r, req_printf(r, "unit %s added", u->code));
+	return 0;
+}
+
+int
+h_unit_list(struct req *r)
+{
+	const Popstat__UnitList *q = r->rq->unit_list;
+	Popstat__UnitListOk *ok = req_alloc(r, sizeof *ok);
+	int *sub = NULL, cap = 0, n, i, root = -1, k = 0;
+
+	popstat__unit_list_ok__init(ok);
+	if (q->root && *q->root) {
+		root = unit_find(q->root);
+		if (root < 0)
+			return req_error(r, E(NOT_FOUND), "unit %.40s does not"
+			    " exist", q->root);
+	}
+	/* Roots in code order, each followed by its subtree. */
+	ok->units = req_alloc(r, (size_t)units_count() * sizeof *ok->units);
+	for (i = 0; i < units_count(); i++) {
+		int j;
+
+		if (root >= 0 ? i != root : unit_at(i)->parent >= 0)
+			continue;
+		n = unit_subtree(i, &sub, &cap);
+		for (j = 0; j < n; j++) {
+			struct unit *u = unit_at(sub[j]);
+			Popstat__Unit *m = req_alloc(r, sizeof *m);
+
+			popstat__unit__init(m);
+			m->code = u->code;
+			m->name = u->name;
+			m->level = u->level;
+			if (u->parent >= 0)
+				m->parent = unit_at(u->parent)->code;
+			ok->units[k++] = m;
+		}
+	}
+	free(sub);
+	ok->n_units = (size_t)k;
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_UNIT_LIST;
+	r->resp.unit_list = ok;
+	return 0;
+}
+
+static int
+user_name_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+		    (s[n] >= '0' && s[n] <= '9') || strchr("._-@", s[n])))
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+int
+h_user_add(struct req *r)
+{
+	const Popstat__UserAdd *q = r->rq->user_add;
+	Popstat__UserAddOk *ok;
+	Popstat__User *u;
+	char token[64];
+	uint8_t hash[HASH_LEN];
+	int role = role_parse(q->role), unit = -1, rc;
+	int64_t id;
+
+	if (!user_name_ok(q->name))
+		return req_error(r, E(BAD_REQUEST), "user name '%.40s': must be"
+		    " 1-64 of a-z A-Z 0-9 . _ - @", q->name);
+	if (role == 0)
+		return req_error(r, E(BAD_REQUEST), "role '%.20s': must be admin,"
+		    " clerk, inspector, department or viewer", q->role);
+	if (q->unit && *q->unit && (unit = unit_find(q->unit)) < 0)
+		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
+		    q->unit);
+	if (role == ROLE_CLERK && unit < 0)
+		return req_error(r, E(BAD_REQUEST), "a clerk needs --unit: the"
+		    " township whose records it submits");
+	rc = store_user_exists(q->name);
+	if (rc < 0)
+		return req_error(r, E(INTERNAL), "database error");
+	if (rc > 0)
+		return req_error(r, E(CONFLICT), "user %s already exists", q->name);
+	token_new(token, sizeof token);
+	token_hash(token, hash);
+	if (store_user_insert(q->name, role_name(role),
+	    unit >= 0 ? unit_at(unit)->id : 0, hash, &id) < 0 ||
+	    store_audit(r->who->name, "user.add", unit >= 0 ?
+	    unit_at(unit)->code : NULL, q->name, NULL,
+	    req_printf(r, "role=%s unit=%s", role_name(role),
+	    unit >= 0 ? unit_at(unit)->code : ""), NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	log_info("%s added user %s (%s)", r->who->name, q->name,
+	    role_name(role));
+	ok = req_alloc(r, sizeof *ok);
+	popstat__user_add_ok__init(ok);
+	u = req_alloc(r, sizeof *u);
+	popstat__user__init(u);
+	u->name = req_strdup(r, q->name);
+	u->role = req_strdup(r, role_name(role));
+	if (unit >= 0)
+		u->unit = unit_at(unit)->code;
+	ok->user = u;
+	ok->token = req_strdup(r, token);
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_USER_ADD;
+	r->resp.user_add = ok;
+	return 0;
+}
+
+struct list_ctx {
+	struct req *r;
+	Popstat__User **v;
+	size_t n, cap;
+};
+
+static void
+list_one(const store_user *su, void *arg)
+{
+	struct list_ctx *x = arg;
+	Popstat__User *u;
+
+	if (x->n == x->cap) {
+		Popstat__User **nv;
+
+		x->cap = x->cap ? x->cap * 2 : 32;
+		nv = req_alloc(x->r, x->cap * sizeof *nv);
+		if (x->n)
+			memcpy(nv, x->v, x->n * sizeof *nv);
+		x->v = nv;
+	}
+	u = req_alloc(x->r, sizeof *u);
+	popstat__user__init(u);
+	u->name = req_strdup(x->r, su->name);
+	u->role = req_strdup(x->r, su->role);
+	if (su->unit_id && unit_by_id(su->unit_id) >= 0)
+		u->unit = unit_at(unit_by_id(su->unit_id))->code;
+	u->has_disabled = 1;
+	u->disabled = su->disabled != 0;
+	u->created = req_strdup(x->r, su->created);
+	x->v[x->n++] = u;
+}
+
+int
+h_user_list(struct req *r)
+{
+	Popstat__UserListOk *ok = req_alloc(r, sizeof *ok);
+	struct list_ctx x = { r, NULL, 0, 0 };
+
+	popstat__user_list_ok__init(ok);
+	if (store_users_list(list_one, &x) < 0)
+		return req_error(r, E(INTERNAL), "database error");
+	ok->users = x.v;
+	ok->n_users = x.n;
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_USER_LIST;
+	r->resp.user_list = ok;
+	return 0;
+}

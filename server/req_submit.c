@@ -1,0 +1,279 @@
+/*
+ * req_submit.c - storing records: validation, idempotency, counters and
+ * verification matching, all inside the group-commit transaction.
+ */
+#include <openssl/hmac.h>
+#include <string.h>
+
+#include "date.h"
+#include "log.h"
+#include "popstatd.h"
+#include "record.h"
+#include "sbuf.h"
+#include "units.h"
+
+#define E(x) POPSTAT__ERROR_CODE__ERR_##x
+/* A verification matches a birth within this many days either side. */
+#define MATCH_WINDOW 30
+
+/* Keyed hash of a mother_id: the value itself is never stored. */
+static void
+mother_hash(const char *id, uint8_t out[HASH_LEN])
+{
+	unsigned int len = HASH_LEN;
+
+	HMAC(EVP_sha256(), store_secret(), SECRET_LEN,
+	    (const unsigned char *)id, strlen(id), out, &len);
+}
+
+/* The counters a record adds to its unit and day (sign -1 removes it). */
+static void
+record_delta(const stored_record *s, int sign, counters *d)
+{
+	const record *r = &s->rec;
+
+	memset(d, 0, sizeof *d);
+	switch (r->kind) {
+	case KIND_BIRTH:
+		d->v[CTR_BIRTHS] = sign;
+		d->v[r->sex == 1 ? CTR_BIRTHS_MALE : CTR_BIRTHS_FEMALE] = sign;
+		d->v[CTR_BIRTHS_POLICY] = r->policy ? sign : 0;
+		d->v[CTR_BIRTHS_ORDER3] = r->birth_order >= 3 ? sign : 0;
+		break;
+	case KIND_DEATH:
+		d->v[CTR_DEATHS] = sign;
+		break;
+	case KIND_MIGRATION:
+		d->v[r->direction == 1 ? CTR_MIG_IN : CTR_MIG_OUT] =
+		    sign * r->persons;
+		break;
+	case KIND_VERIFICATION:
+		d->v[CTR_VERIFIED] = sign;
+		d->v[CTR_VERIFIED_MISSED] = s->matched ? 0 : sign;
+		break;
+	}
+}
+
+struct unmiss_ctx {
+	int64_t unit_id;
+	int failed;
+};
+
+/* A verification record found its birth: it is no longer a miss. */
+static void
+unmiss(int32_t day, void *arg)
+{
+	struct unmiss_ctx *x = arg;
+	counters d;
+
+	memset(&d, 0, sizeof d);
+	d.v[CTR_VERIFIED_MISSED] = -1;
+	if (store_daily_add(x->unit_id, day, &d) < 0)
+		x->failed = 1;
+}
+
+/*
+ * Store a new record and keep the counters in step with it.  Returns 0, or
+ * -1 on a database error (the caller's savepoint undoes everything).
+ */
+int
+ingest_insert(stored_record *s, int64_t user_id)
+{
+	counters d;
+
+	if (s->rec.kind == KIND_VERIFICATION) {
+		int m = store_birth_match(s->unit_id, s->mother_hash,
+		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW);
+
+		if (m < 0)
+			return -1;
+		s->matched = m;
+	}
+	if (store_record_insert(s, server_today(), user_id) < 0)
+		return -1;
+	record_delta(s, 1, &d);
+	if (s->rec.kind != KIND_POPULATION &&
+	    store_daily_add(s->unit_id, s->rec.day, &d) < 0)
+		return -1;
+	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
+		struct unmiss_ctx x = { s->unit_id, 0 };
+
+		if (store_verification_mark(s->unit_id, s->mother_hash,
+		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
+		    unmiss, &x) < 0 || x.failed)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+same_content(const stored_record *a, const stored_record *b)
+{
+	return a->rec.kind == b->rec.kind && a->rec.day == b->rec.day &&
+	    a->rec.sex == b->rec.sex && a->rec.birth_order == b->rec.birth_order &&
+	    a->rec.policy == b->rec.policy && a->rec.age == b->rec.age &&
+	    a->rec.direction == b->rec.direction &&
+	    a->rec.persons == b->rec.persons && a->has_hash == b->has_hash &&
+	    (!a->has_hash ||
+	    memcmp(a->mother_hash, b->mother_hash, HASH_LEN) == 0);
+}
+
+/* Fields of a Row by column index; NULL where the file has no column. */
+static void
+row_fields(const Popstat__Row *row, const char *f[COL_COUNT])
+{
+	f[COL_RECORD_ID] = row->record_id;
+	f[COL_UNIT] = row->unit;
+	f[COL_DATE] = row->date;
+	f[COL_SEX] = row->sex;
+	f[COL_BIRTH_ORDER] = row->birth_order;
+	f[COL_POLICY] = row->policy;
+	f[COL_MOTHER_ID] = row->mother_id;
+	f[COL_AGE] = row->age;
+	f[COL_DIRECTION] = row->direction;
+	f[COL_PERSONS] = row->persons;
+}
+
+/*
+ * Check that the caller may write records of this unit: an admin anywhere,
+ * a clerk within its own subtree, an inspector (verification only) anywhere.
+ */
+int
+scope_may_write(const struct principal *who, int unit)
+{
+	if (who->role == ROLE_ADMIN || who->role == ROLE_INSPECTOR)
+		return 1;
+	if (who->role == ROLE_CLERK)
+		return who->unit >= 0 && unit_within(unit, who->unit);
+	return 0;
+}
+
+/*
+ * Validate and classify one row.  Returns 1 stored, 2 duplicate, 0 rejected
+ * (with *column and reason set), -1 database error.
+ */
+static int
+submit_row(struct req *r, int kind, const Popstat__Row *row,
+    const char **column, char *reason, size_t rlen)
+{
+	const char *f[COL_COUNT];
+	stored_record s, old;
+	int unit, rc;
+
+	row_fields(row, f);
+	memset(&s, 0, sizeof s);
+	if (record_validate(kind, f, server_today(), &s.rec, column, reason,
+	    rlen) < 0)
+		return 0;
+	unit = unit_find(s.rec.unit);
+	*column = "unit";
+	if (unit < 0) {
+		xsnprintf(reason, rlen, "unknown unit %s", s.rec.unit);
+		return 0;
+	}
+	if (!scope_may_write(r->who, unit)) {
+		xsnprintf(reason, rlen, "unit %s is outside your scope (%s)",
+		    s.rec.unit, r->who->unit >= 0 ?
+		    unit_at(r->who->unit)->code : "none");
+		return 0;
+	}
+	s.unit_id = unit_at(unit)->id;
+	if (s.rec.has_mother) {
+		mother_hash(s.rec.mother_id, s.mother_hash);
+		s.has_hash = 1;
+	}
+	/* Nothing personal outlives this function. */
+	memset(s.rec.mother_id, 0, sizeof s.rec.mother_id);
+
+	rc = store_record_get(s.unit_id, s.rec.record_id, &old);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		*column = "record_id";
+		if (old.voided) {
+			xsnprintf(reason, rlen, "%s was voided; a voided"
+			    " record_id cannot be reused", s.rec.record_id);
+			return 0;
+		}
+		if (same_content(&s, &old))
+			return 2;
+		xsnprintf(reason, rlen, "conflict: %s is already stored with"
+		    " different content (use amend to change it)",
+		    s.rec.record_id);
+		return 0;
+	}
+	if (kind == KIND_POPULATION) {
+		int64_t persons;
+		char other[RECORD_ID_MAX + 1];
+
+		rc = store_population_on(s.unit_id, s.rec.day, &persons, other,
+		    sizeof other);
+		if (rc < 0)
+			return -1;
+		if (rc == 1 && persons != s.rec.persons) {
+			*column = "persons";
+			xsnprintf(reason, rlen, "population of %s on this date is"
+			    " already %lld (record %s); amend that record",
+			    s.rec.unit, (long long)persons, other);
+			return 0;
+		}
+	}
+	if (ingest_insert(&s, r->who->user_id) < 0)
+		return -1;
+	return 1;
+}
+
+int
+h_submit(struct req *r)
+{
+	const Popstat__Submit *q = r->rq->submit;
+	Popstat__SubmitOk *ok;
+	size_t i, nrej = 0;
+	char reason[256];
+	const char *column;
+	int rc;
+
+	if (kind_name(q->kind) == NULL)
+		return req_error(r, E(BAD_REQUEST), "unknown record kind %d",
+		    (int)q->kind);
+	if ((long)q->n_rows > srv.set.max_rows)
+		return req_error(r, E(TOO_LARGE), "batch of %zu rows is over the"
+		    " limit of %ld rows (max_rows)", q->n_rows, srv.set.max_rows);
+	if (r->who->role == ROLE_INSPECTOR && (int)q->kind != KIND_VERIFICATION)
+		return req_error(r, E(FORBIDDEN), "an inspector submits"
+		    " verification records only, not %s records",
+		    kind_name(q->kind));
+	ok = req_alloc(r, sizeof *ok);
+	popstat__submit_ok__init(ok);
+	ok->rejected = req_alloc(r, (q->n_rows ? q->n_rows : 1) *
+	    sizeof *ok->rejected);
+	for (i = 0; i < q->n_rows; i++) {
+		column = "";
+		rc = submit_row(r, q->kind, q->rows[i], &column, reason,
+		    sizeof reason);
+		if (rc < 0)
+			return req_error(r, E(INTERNAL), "database error at line"
+			    " %u: %s; nothing of this batch was stored",
+			    q->rows[i]->line, store_errmsg());
+		if (rc == 1)
+			ok->accepted++;
+		else if (rc == 2)
+			ok->duplicate++;
+		else {
+			Popstat__Rejection *x = req_alloc(r, sizeof *x);
+
+			popstat__rejection__init(x);
+			x->line = q->rows[i]->line;
+			x->column = req_strdup(r, column);
+			x->reason = req_strdup(r, reason);
+			ok->rejected[nrej++] = x;
+		}
+	}
+	ok->n_rejected = nrej;
+	log_info("%s submitted %zu %s rows: %u accepted, %u duplicate, %zu"
+	    " rejected", r->who->name, q->n_rows, kind_name(q->kind),
+	    ok->accepted, ok->duplicate, nrej);
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_SUBMIT;
+	r->resp.submit = ok;
+	return 0;
+}

@@ -1,0 +1,806 @@
+/*
+ * store.c - the only file that talks to sqlite.
+ *
+ * Durability: the writer commits with synchronous=FULL by default, so an
+ * acknowledged record survives a power loss; durability=normal uses
+ * synchronous=NORMAL, which survives a crash of the server process but may
+ * lose the last commits on power loss.
+ */
+#include "store.h"
+
+#include <openssl/rand.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sbuf.h"
+
+const char *const counter_names[CTR_DAILY_COUNT] = {
+	"births", "births_male", "births_female", "births_policy",
+	"births_order3", "deaths", "mig_in", "mig_out", "verified",
+	"verified_missed"
+};
+
+/*
+ * Schema migrations: migrations[i] takes user_version i to i + 1.  A new
+ * database runs them all; an old one runs the missing ones in one
+ * transaction.  Never edit a step that has shipped: append a new one.
+ */
+static const char *const migrations[SCHEMA_VERSION] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"CREATE TABLE units(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL, parent_id INTEGER REFERENCES units(id),"
+	" level TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);"
+	"CREATE INDEX units_parent ON units(parent_id);"
+	"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" role TEXT NOT NULL, unit_id INTEGER REFERENCES units(id),"
+	" token_hash BLOB NOT NULL UNIQUE, disabled INTEGER NOT NULL DEFAULT 0,"
+	" created_at TEXT NOT NULL);"
+	/* Keyed by (unit, record_id): a unit's rows stay together. */
+	"CREATE TABLE records(unit_id INTEGER NOT NULL, record_id TEXT NOT NULL,"
+	" kind INTEGER NOT NULL, day INTEGER NOT NULL,"
+	" sex INTEGER NOT NULL DEFAULT 0, birth_order INTEGER NOT NULL DEFAULT 0,"
+	" policy INTEGER NOT NULL DEFAULT 0, mother_hash BLOB,"
+	" age INTEGER NOT NULL DEFAULT 0, direction INTEGER NOT NULL DEFAULT 0,"
+	" persons INTEGER NOT NULL DEFAULT 0, matched INTEGER NOT NULL DEFAULT 0,"
+	" voided INTEGER NOT NULL DEFAULT 0, received_day INTEGER NOT NULL,"
+	" user_id INTEGER, PRIMARY KEY(unit_id, record_id)) WITHOUT ROWID;"
+	"CREATE INDEX records_mother ON records(unit_id, mother_hash, day)"
+	" WHERE mother_hash IS NOT NULL;"
+	"CREATE INDEX records_pop ON records(unit_id, day) WHERE kind = 4;"
+	"CREATE TABLE daily(unit_id INTEGER NOT NULL, day INTEGER NOT NULL,"
+	" births INTEGER NOT NULL DEFAULT 0, births_male INTEGER NOT NULL DEFAULT 0,"
+	" births_female INTEGER NOT NULL DEFAULT 0,"
+	" births_policy INTEGER NOT NULL DEFAULT 0,"
+	" births_order3 INTEGER NOT NULL DEFAULT 0,"
+	" deaths INTEGER NOT NULL DEFAULT 0, mig_in INTEGER NOT NULL DEFAULT 0,"
+	" mig_out INTEGER NOT NULL DEFAULT 0, verified INTEGER NOT NULL DEFAULT 0,"
+	" verified_missed INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY(unit_id, day)) WITHOUT ROWID;"
+	"CREATE TABLE indicators(name TEXT PRIMARY KEY, expr TEXT NOT NULL,"
+	" unit TEXT NOT NULL, pos INTEGER NOT NULL);"
+	"CREATE TABLE targets(indicator TEXT NOT NULL, unit_id INTEGER NOT NULL,"
+	" op TEXT NOT NULL, value REAL NOT NULL, veto INTEGER NOT NULL,"
+	" weight REAL NOT NULL, PRIMARY KEY(indicator, unit_id));"
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+	" user TEXT NOT NULL, action TEXT NOT NULL, unit TEXT, object TEXT,"
+	" old TEXT, new TEXT, reason TEXT);"
+	"INSERT INTO indicators VALUES"
+	" ('birth_rate', 'births / pop_avg * 1000', '‰', 1),"
+	" ('death_rate', 'deaths / pop_avg * 1000', '‰', 2),"
+	" ('natural_growth_rate', '(births - deaths) / pop_avg * 1000', '‰', 3),"
+	" ('birth_error_rate', 'verified_missed / verified * 100', '%', 4),"
+	" ('policy_rate', 'births_policy / births * 100', '%', 5),"
+	" ('sex_ratio', 'births_male / births_female * 100', 'per 100 girls', 6),"
+	" ('multi_child_rate', 'births_order3 / births * 100', '%', 7);"
+	"INSERT INTO targets VALUES"
+	" ('birth_rate', 0, '<=', 11.5, 1, 25),"
+	" ('natural_growth_rate', 0, '<=', 5.5, 1, 25),"
+	" ('birth_error_rate', 0, '<=', 3, 1, 25),"
+	" ('policy_rate', 0, '>=', 95, 1, 25);",
+};
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+	S_UNIT_INSERT, S_UNITS_ALL,
+	S_USER_INSERT, S_USER_BY_TOKEN, S_USER_EXISTS, S_USERS_ALL,
+	S_RECORD_GET, S_RECORD_INSERT, S_POP_ON,
+	S_DAILY_ADD, S_BIRTH_MATCH, S_VERIF_FIND, S_VERIF_MARK,
+	S_AUDIT,
+	S_COUNTERS_SUM, S_NET_FLOW, S_POP_BEFORE, S_POP_AFTER, S_HAS_POP,
+	S_COUNT
+};
+
+/* Which connection each statement is prepared on. */
+#define READER 1
+static const struct {
+	int conn;
+	const char *sql;
+} stmt_sql[S_COUNT] = {
+	[S_BEGIN] = { 0, "BEGIN IMMEDIATE" },
+	[S_COMMIT] = { 0, "COMMIT" },
+	[S_ROLLBACK] = { 0, "ROLLBACK" },
+	[S_SAVEPOINT] = { 0, "SAVEPOINT req" },
+	[S_RELEASE] = { 0, "RELEASE req" },
+	[S_ROLLBACK_TO] = { 0, "ROLLBACK TO req" },
+	[S_UNIT_INSERT] = { 0, "INSERT INTO units(code, name, parent_id, level,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
+	[S_UNITS_ALL] = { 0, "SELECT id, coalesce(parent_id, 0), code, name,"
+	    " level FROM units ORDER BY id" },
+	[S_USER_INSERT] = { 0, "INSERT INTO users(name, role, unit_id,"
+	    " token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
+	[S_USER_BY_TOKEN] = { 0, "SELECT id, name, role, coalesce(unit_id, 0),"
+	    " disabled, created_at FROM users WHERE token_hash = ?1" },
+	[S_USER_EXISTS] = { 0, "SELECT 1 FROM users WHERE name = ?1" },
+	[S_USERS_ALL] = { READER, "SELECT id, name, role, coalesce(unit_id, 0),"
+	    " disabled, created_at FROM users ORDER BY name" },
+	[S_RECORD_GET] = { 0, "SELECT kind, day, sex, birth_order, policy,"
+	    " mother_hash, age, direction, persons, matched, voided FROM records"
+	    " WHERE unit_id = ?1 AND record_id = ?2" },
+	[S_RECORD_INSERT] = { 0, "INSERT INTO records(unit_id, record_id, kind,"
+	    " day, sex, birth_order, policy, mother_hash, age, direction, persons,"
+	    " matched, received_day, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14)" },
+	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records WHERE"
+	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 LIMIT 1" },
+	[S_DAILY_ADD] = { 0, "INSERT INTO daily(unit_id, day, births,"
+	    " births_male, births_female, births_policy, births_order3, deaths,"
+	    " mig_in, mig_out, verified, verified_missed) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(unit_id, day) DO"
+	    " UPDATE SET births = births + ?3, births_male = births_male + ?4,"
+	    " births_female = births_female + ?5,"
+	    " births_policy = births_policy + ?6,"
+	    " births_order3 = births_order3 + ?7, deaths = deaths + ?8,"
+	    " mig_in = mig_in + ?9, mig_out = mig_out + ?10,"
+	    " verified = verified + ?11, verified_missed = verified_missed + ?12" },
+	[S_BIRTH_MATCH] = { 0, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
+	    " mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND kind = 1 AND"
+	    " voided = 0 LIMIT 1" },
+	[S_VERIF_FIND] = { 0, "SELECT record_id, day FROM records WHERE"
+	    " unit_id = ?1 AND mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND"
+	    " kind = 5 AND matched = 0 AND voided = 0" },
+	[S_VERIF_MARK] = { 0, "UPDATE records SET matched = 1 WHERE"
+	    " unit_id = ?1 AND record_id = ?2" },
+	[S_AUDIT] = { 0, "INSERT INTO audit(at, user, action, unit, object, old,"
+	    " new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	[S_COUNTERS_SUM] = { READER, "SELECT total(births), total(births_male),"
+	    " total(births_female), total(births_policy), total(births_order3),"
+	    " total(deaths), total(mig_in), total(mig_out), total(verified),"
+	    " total(verified_missed) FROM daily WHERE unit_id = ?1 AND day"
+	    " BETWEEN ?2 AND ?3" },
+	[S_NET_FLOW] = { READER, "SELECT total(births - deaths + mig_in -"
+	    " mig_out) FROM daily WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
+	[S_POP_BEFORE] = { READER, "SELECT day, persons FROM records WHERE"
+	    " unit_id = ?1 AND kind = 4 AND day <= ?2 AND voided = 0"
+	    " ORDER BY day DESC LIMIT 1" },
+	[S_POP_AFTER] = { READER, "SELECT day, persons FROM records WHERE"
+	    " unit_id = ?1 AND kind = 4 AND day > ?2 AND voided = 0"
+	    " ORDER BY day ASC LIMIT 1" },
+	[S_HAS_POP] = { READER, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
+	    " kind = 4 AND voided = 0 LIMIT 1" },
+};
+
+static sqlite3 *db_w, *db_r;
+static sqlite3_stmt *stmts[S_COUNT];
+static uint8_t secret[SECRET_LEN];
+static int in_txn;
+
+static sqlite3_stmt *
+st(enum stmt_id id)
+{
+	return stmts[id];
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+run(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_error("sqlite: %s", sqlite3_errmsg(sqlite3_db_handle(s)));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void
+now_iso(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+static int
+exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		xsnprintf(err, errlen, "%s", msg ? msg : "sqlite error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+user_version(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Bring the schema up to SCHEMA_VERSION in one transaction. */
+static int
+migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	char sql[64];
+	int v = user_version(db);
+
+	if (v < 0) {
+		xsnprintf(err, errlen, "cannot read schema version: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > SCHEMA_VERSION) {
+		xsnprintf(err, errlen, "database schema version %d is newer than"
+		    " this popstatd (%d)", v, SCHEMA_VERSION);
+		return -1;
+	}
+	if (v == SCHEMA_VERSION)
+		return 0;
+	if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	for (; v < SCHEMA_VERSION; v++) {
+		if (exec(db, migrations[v], err, errlen) < 0)
+			goto fail;
+		log_info("schema migrated to version %d", v + 1);
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
+	if (exec(db, sql, err, errlen) < 0 || exec(db, "COMMIT", err, errlen) < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int
+open_conn(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
+{
+	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+		xsnprintf(err, errlen, "%s: %s", path,
+		    *db ? sqlite3_errmsg(*db) : "cannot open");
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	sqlite3_extended_result_codes(*db, 1);
+	return 0;
+}
+
+/*
+ * Create the database file, its schema and its secret.  Refuses an existing
+ * file so that init can never clobber a county's data.
+ */
+int
+store_create(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (access(path, F_OK) == 0) {
+		xsnprintf(err, errlen, "%s already exists; refusing to overwrite it",
+		    path);
+		return -1;
+	}
+	if (open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db,
+	    err, errlen) < 0)
+		return -1;
+	if (exec(db, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
+	    migrate(db, err, errlen) < 0)
+		goto fail;
+	if (RAND_bytes(secret, sizeof secret) != 1) {
+		xsnprintf(err, errlen, "no random bytes for the secret");
+		goto fail;
+	}
+	sqlite3_prepare_v2(db, "INSERT INTO meta VALUES ('secret', ?1)", -1, &s,
+	    NULL);
+	sqlite3_bind_blob(s, 1, secret, sizeof secret, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		xsnprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	sqlite3_close(db);
+	return 0;
+fail:
+	sqlite3_close(db);
+	unlink(path);
+	return -1;
+}
+
+static int
+load_secret(char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db_w, "SELECT value FROM meta WHERE key='secret'",
+	    -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_bytes(s, 0) == SECRET_LEN) {
+		memcpy(secret, sqlite3_column_blob(s, 0), SECRET_LEN);
+		ok = 1;
+	}
+	sqlite3_finalize(s);
+	if (!ok)
+		xsnprintf(err, errlen, "database has no secret: not a popstat"
+		    " database?");
+	return ok ? 0 : -1;
+}
+
+int
+store_open(const char *path, int durability, char *err, size_t errlen)
+{
+	int i;
+
+	if (open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err, errlen) < 0)
+		return -1;
+	if (exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
+	    exec(db_w, "PRAGMA foreign_keys=ON", err, errlen) < 0 ||
+	    exec(db_w, durability == DURABILITY_FULL ?
+	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+	    err, errlen) < 0)
+		goto fail;
+	if (user_version(db_w) == 0) {
+		xsnprintf(err, errlen, "%s is not a popstat database (run"
+		    " 'popstatd init --db %s' first)", path, path);
+		goto fail;
+	}
+	if (migrate(db_w, err, errlen) < 0 || load_secret(err, errlen) < 0)
+		goto fail;
+	if (open_conn(path, SQLITE_OPEN_READONLY, &db_r, err, errlen) < 0)
+		goto fail;
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3 *db = stmt_sql[i].conn == READER ? db_r : db_w;
+
+		if (sqlite3_prepare_v3(db, stmt_sql[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &stmts[i], NULL) != SQLITE_OK) {
+			xsnprintf(err, errlen, "prepare %d: %s", i,
+			    sqlite3_errmsg(db));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	store_close();
+	return -1;
+}
+
+void
+store_close(void)
+{
+	int i;
+
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(stmts[i]);
+		stmts[i] = NULL;
+	}
+	if (in_txn)
+		store_rollback();
+	sqlite3_close(db_r);
+	sqlite3_close(db_w);
+	db_r = db_w = NULL;
+}
+
+const uint8_t *
+store_secret(void)
+{
+	return secret;
+}
+
+int
+store_begin(void)
+{
+	if (run(st(S_BEGIN)) < 0)
+		return -1;
+	in_txn = 1;
+	return 0;
+}
+
+int
+store_commit(void)
+{
+	int rc = run(st(S_COMMIT));
+
+	if (rc < 0)
+		store_rollback();
+	in_txn = 0;
+	return rc;
+}
+
+void
+store_rollback(void)
+{
+	if (sqlite3_get_autocommit(db_w) == 0)
+		run(st(S_ROLLBACK));
+	in_txn = 0;
+}
+
+int
+store_in_txn(void)
+{
+	return in_txn;
+}
+
+int
+store_savepoint(void)
+{
+	return run(st(S_SAVEPOINT));
+}
+
+void
+store_release(void)
+{
+	run(st(S_RELEASE));
+}
+
+void
+store_rollback_savepoint(void)
+{
+	run(st(S_ROLLBACK_TO));
+	run(st(S_RELEASE));
+}
+
+const char *
+store_errmsg(void)
+{
+	return sqlite3_errmsg(db_w);
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+store_unit_insert(const char *code, const char *name, int64_t parent_id,
+    const char *level, int64_t *id)
+{
+	sqlite3_stmt *s = st(S_UNIT_INSERT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	bind_text(s, 1, code);
+	bind_text(s, 2, name);
+	if (parent_id)
+		sqlite3_bind_int64(s, 3, parent_id);
+	sqlite3_bind_text(s, 4, level ? level : "", -1, SQLITE_TRANSIENT);
+	bind_text(s, 5, now);
+	if (run(s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db_w);
+	return 0;
+}
+
+int
+store_units_load(store_unit_cb cb, void *arg)
+{
+	sqlite3_stmt *s = st(S_UNITS_ALL);
+	store_unit u;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		u.id = sqlite3_column_int64(s, 0);
+		u.parent_id = sqlite3_column_int64(s, 1);
+		u.code = (const char *)sqlite3_column_text(s, 2);
+		u.name = (const char *)sqlite3_column_text(s, 3);
+		u.level = (const char *)sqlite3_column_text(s, 4);
+		cb(&u, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_user_insert(const char *name, const char *role, int64_t unit_id,
+    const uint8_t hash[HASH_LEN], int64_t *id)
+{
+	sqlite3_stmt *s = st(S_USER_INSERT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	bind_text(s, 1, name);
+	bind_text(s, 2, role);
+	if (unit_id)
+		sqlite3_bind_int64(s, 3, unit_id);
+	sqlite3_bind_blob(s, 4, hash, HASH_LEN, SQLITE_TRANSIENT);
+	bind_text(s, 5, now);
+	if (run(s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db_w);
+	return 0;
+}
+
+static void
+user_row(sqlite3_stmt *s, store_user *u)
+{
+	u->id = sqlite3_column_int64(s, 0);
+	xsnprintf(u->name, sizeof u->name, "%s", sqlite3_column_text(s, 1));
+	xsnprintf(u->role, sizeof u->role, "%s", sqlite3_column_text(s, 2));
+	u->unit_id = sqlite3_column_int64(s, 3);
+	u->disabled = sqlite3_column_int(s, 4);
+	xsnprintf(u->created, sizeof u->created, "%s",
+	    sqlite3_column_text(s, 5));
+}
+
+int
+store_user_by_token(const uint8_t hash[HASH_LEN], store_user *u)
+{
+	sqlite3_stmt *s = st(S_USER_BY_TOKEN);
+	int rc;
+
+	sqlite3_bind_blob(s, 1, hash, HASH_LEN, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		user_row(s, u);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_user_exists(const char *name)
+{
+	sqlite3_stmt *s = st(S_USER_EXISTS);
+	int rc;
+
+	bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_users_list(store_user_cb cb, void *arg)
+{
+	sqlite3_stmt *s = st(S_USERS_ALL);
+	store_user u;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		user_row(s, &u);
+		cb(&u, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_record_get(int64_t unit_id, const char *record_id, stored_record *out)
+{
+	sqlite3_stmt *s = st(S_RECORD_GET);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	bind_text(s, 2, record_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->unit_id = unit_id;
+		xsnprintf(out->rec.record_id, sizeof out->rec.record_id, "%s",
+		    record_id);
+		out->rec.kind = sqlite3_column_int(s, 0);
+		out->rec.day = sqlite3_column_int(s, 1);
+		out->rec.sex = sqlite3_column_int(s, 2);
+		out->rec.birth_order = sqlite3_column_int(s, 3);
+		out->rec.policy = sqlite3_column_int(s, 4);
+		if (sqlite3_column_bytes(s, 5) == HASH_LEN) {
+			out->has_hash = 1;
+			memcpy(out->mother_hash, sqlite3_column_blob(s, 5),
+			    HASH_LEN);
+		}
+		out->rec.age = sqlite3_column_int(s, 6);
+		out->rec.direction = sqlite3_column_int(s, 7);
+		out->rec.persons = sqlite3_column_int64(s, 8);
+		out->matched = sqlite3_column_int(s, 9);
+		out->voided = sqlite3_column_int(s, 10);
+	}
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_record_insert(const stored_record *r, int32_t received_day,
+    int64_t user_id)
+{
+	sqlite3_stmt *s = st(S_RECORD_INSERT);
+
+	sqlite3_bind_int64(s, 1, r->unit_id);
+	bind_text(s, 2, r->rec.record_id);
+	sqlite3_bind_int(s, 3, r->rec.kind);
+	sqlite3_bind_int(s, 4, r->rec.day);
+	sqlite3_bind_int(s, 5, r->rec.sex);
+	sqlite3_bind_int(s, 6, r->rec.birth_order);
+	sqlite3_bind_int(s, 7, r->rec.policy);
+	if (r->has_hash)
+		sqlite3_bind_blob(s, 8, r->mother_hash, HASH_LEN,
+		    SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 9, r->rec.age);
+	sqlite3_bind_int(s, 10, r->rec.direction);
+	sqlite3_bind_int64(s, 11, r->rec.persons);
+	sqlite3_bind_int(s, 12, r->matched);
+	sqlite3_bind_int(s, 13, received_day);
+	if (user_id)
+		sqlite3_bind_int64(s, 14, user_id);
+	return run(s);
+}
+
+int
+store_population_on(int64_t unit_id, int32_t day, int64_t *persons,
+    char *record_id, size_t cap)
+{
+	sqlite3_stmt *s = st(S_POP_ON);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, day);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*persons = sqlite3_column_int64(s, 0);
+		xsnprintf(record_id, cap, "%s", sqlite3_column_text(s, 1));
+	}
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_daily_add(int64_t unit_id, int32_t day, const counters *delta)
+{
+	sqlite3_stmt *s = st(S_DAILY_ADD);
+	int i;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, day);
+	for (i = 0; i < CTR_DAILY_COUNT; i++)
+		sqlite3_bind_int64(s, 3 + i, delta->v[i]);
+	return run(s);
+}
+
+int
+store_birth_match(int64_t unit_id, const uint8_t hash[HASH_LEN], int32_t lo,
+    int32_t hi)
+{
+	sqlite3_stmt *s = st(S_BIRTH_MATCH);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, lo);
+	sqlite3_bind_int(s, 4, hi);
+	rc = sqlite3_step(s);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_verification_mark(int64_t unit_id, const uint8_t hash[HASH_LEN],
+    int32_t lo, int32_t hi, void (*cb)(int32_t day, void *arg), void *arg)
+{
+	sqlite3_stmt *s = st(S_VERIF_FIND), *m = st(S_VERIF_MARK);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, lo);
+	sqlite3_bind_int(s, 4, hi);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_bind_int64(m, 1, unit_id);
+		sqlite3_bind_text(m, 2, (const char *)sqlite3_column_text(s, 0),
+		    -1, SQLITE_TRANSIENT);
+		if (run(m) < 0) {
+			done(s);
+			return -1;
+		}
+		cb(sqlite3_column_int(s, 1), arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_audit(const char *user, const char *action, const char *unit,
+    const char *object, const char *old, const char *new_, const char *reason)
+{
+	sqlite3_stmt *s = st(S_AUDIT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	bind_text(s, 1, now);
+	bind_text(s, 2, user);
+	bind_text(s, 3, action);
+	bind_text(s, 4, unit);
+	bind_text(s, 5, object);
+	bind_text(s, 6, old);
+	bind_text(s, 7, new_);
+	bind_text(s, 8, reason);
+	return run(s);
+}
+
+int
+store_counters_sum(int64_t unit_id, int32_t start, int32_t end, counters *out)
+{
+	sqlite3_stmt *s = st(S_COUNTERS_SUM);
+	int rc, i;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, start);
+	sqlite3_bind_int(s, 3, end);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		for (i = 0; i < CTR_DAILY_COUNT; i++)
+			out->v[i] = (int64_t)sqlite3_column_double(s, i);
+	done(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_net_flow(int64_t unit_id, int32_t start, int32_t end, int64_t *net)
+{
+	sqlite3_stmt *s = st(S_NET_FLOW);
+	int rc;
+
+	*net = 0;
+	if (start > end)
+		return 0;
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, start);
+	sqlite3_bind_int(s, 3, end);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*net = (int64_t)sqlite3_column_double(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_population_near(int64_t unit_id, int32_t d, int before, int32_t *day,
+    int64_t *persons)
+{
+	sqlite3_stmt *s = st(before ? S_POP_BEFORE : S_POP_AFTER);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, d);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*day = sqlite3_column_int(s, 0);
+		*persons = sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_has_population(int64_t unit_id)
+{
+	sqlite3_stmt *s = st(S_HAS_POP);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	rc = sqlite3_step(s);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,136 @@
+/*
+ * store.h - the only interface to sqlite.
+ *
+ * Two connections to one WAL database: the writer, used by the group commit
+ * (every write runs inside a BEGIN IMMEDIATE transaction that the server
+ * commits before acknowledging anything), and the reader, used by queries,
+ * which sees committed data only.  Statements are prepared once.
+ */
+#ifndef POPSTAT_STORE_H
+#define POPSTAT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define SCHEMA_VERSION 1
+#define SECRET_LEN 32
+#define HASH_LEN 32
+
+enum durability { DURABILITY_FULL = 0, DURABILITY_NORMAL = 1 };
+
+/* Base counters kept per unit and day; order is the wire and JSON order. */
+enum counter {
+	CTR_BIRTHS = 0,
+	CTR_BIRTHS_MALE,
+	CTR_BIRTHS_FEMALE,
+	CTR_BIRTHS_POLICY,
+	CTR_BIRTHS_ORDER3,
+	CTR_DEATHS,
+	CTR_MIG_IN,
+	CTR_MIG_OUT,
+	CTR_VERIFIED,
+	CTR_VERIFIED_MISSED,
+	CTR_DAILY_COUNT
+};
+extern const char *const counter_names[CTR_DAILY_COUNT];
+
+typedef struct counters {
+	int64_t v[CTR_DAILY_COUNT];
+} counters;
+
+/* A stored record as the database holds it. */
+typedef struct stored_record {
+	int64_t unit_id;
+	record rec;          /* rec.mother_id is empty: only the hash is kept */
+	int has_hash;
+	uint8_t mother_hash[HASH_LEN];
+	int matched;
+	int voided;
+} stored_record;
+
+typedef struct store_unit {
+	int64_t id;
+	int64_t parent_id;   /* 0 for a root */
+	const char *code, *name, *level;
+} store_unit;
+
+typedef struct store_user {
+	int64_t id;
+	char name[65];
+	char role[16];
+	int64_t unit_id;     /* 0 when none */
+	int disabled;
+	char created[24];
+} store_user;
+
+/* Create a new database at path (which must not exist). */
+int store_create(const char *path, char *err, size_t errlen);
+/* Open an existing database, migrating its schema if older. */
+int store_open(const char *path, int durability, char *err, size_t errlen);
+void store_close(void);
+const uint8_t *store_secret(void);
+
+/* Write transactions (writer connection). */
+int store_begin(void);
+int store_commit(void);
+void store_rollback(void);
+int store_in_txn(void);
+int store_savepoint(void);
+void store_release(void);
+void store_rollback_savepoint(void);
+const char *store_errmsg(void);
+
+/* Units. */
+int store_unit_insert(const char *code, const char *name, int64_t parent_id,
+    const char *level, int64_t *id);
+typedef void (*store_unit_cb)(const store_unit *u, void *arg);
+int store_units_load(store_unit_cb cb, void *arg);
+
+/* Users. */
+int store_user_insert(const char *name, const char *role, int64_t unit_id,
+    const uint8_t hash[HASH_LEN], int64_t *id);
+/* 1 found, 0 not found, -1 error. */
+int store_user_by_token(const uint8_t hash[HASH_LEN], store_user *u);
+int store_user_exists(const char *name);
+typedef void (*store_user_cb)(const store_user *u, void *arg);
+int store_users_list(store_user_cb cb, void *arg);
+
+/* Records (writer).  1 found, 0 not found, -1 error. */
+int store_record_get(int64_t unit_id, const char *record_id, stored_record *out);
+int store_record_insert(const stored_record *r, int32_t received_day,
+    int64_t user_id);
+/* Population already recorded for the unit on the day: 1 and the value. */
+int store_population_on(int64_t unit_id, int32_t day, int64_t *persons,
+    char *record_id, size_t cap);
+/* Add delta (per counter) to the unit's counters on day. */
+int store_daily_add(int64_t unit_id, int32_t day, const counters *delta);
+/* Any non-voided birth of the unit with this mother hash in [lo, hi]? */
+int store_birth_match(int64_t unit_id, const uint8_t hash[HASH_LEN],
+    int32_t lo, int32_t hi);
+/*
+ * Mark unmatched verification records of the unit with this hash in
+ * [lo, hi] as matched; calls cb with the day of each one it marks.
+ */
+int store_verification_mark(int64_t unit_id, const uint8_t hash[HASH_LEN],
+    int32_t lo, int32_t hi, void (*cb)(int32_t day, void *arg), void *arg);
+
+/* Audit (writer): one line per change. */
+int store_audit(const char *user, const char *action, const char *unit,
+    const char *object, const char *old, const char *new_, const char *reason);
+
+/* Queries (reader). */
+int store_counters_sum(int64_t unit_id, int32_t start, int32_t end,
+    counters *out);
+/* Net change births - deaths + in - out of one unit over [start, end]. */
+int store_net_flow(int64_t unit_id, int32_t start, int32_t end, int64_t *net);
+/*
+ * Population snapshot of the unit: latest on or before d (before = 1) or
+ * earliest after d (before = 0).  1 found, 0 none, -1 error.
+ */
+int store_population_near(int64_t unit_id, int32_t d, int before,
+    int32_t *day, int64_t *persons);
+int store_has_population(int64_t unit_id);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * units.c - the in-memory unit tree with a code index.
+ */
+#include "units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sbuf.h"
+#include "store.h"
+
+static struct unit *units;
+static int nunits, capunits;
+static int *by_id;        /* id -> index + 1; ids are small and dense */
+static int64_t cap_by_id;
+static int *hash;         /* open addressing over code: index + 1 */
+static size_t hash_cap;
+
+static size_t
+code_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static void
+hash_insert(int idx)
+{
+	size_t i;
+
+	for (i = code_hash(units[idx].code) & (hash_cap - 1); hash[i];
+	    i = (i + 1) & (hash_cap - 1))
+		;
+	hash[i] = idx + 1;
+}
+
+static void
+hash_grow(void)
+{
+	int i;
+
+	free(hash);
+	hash_cap = hash_cap ? hash_cap * 2 : 1024;
+	hash = xcalloc(hash_cap, sizeof *hash);
+	for (i = 0; i < nunits; i++)
+		hash_insert(i);
+}
+
+int
+unit_find(const char *code)
+{
+	size_t i;
+
+	if (hash_cap == 0)
+		return -1;
+	for (i = code_hash(code) & (hash_cap - 1); hash[i];
+	    i = (i + 1) & (hash_cap - 1))
+		if (strcmp(units[hash[i] - 1].code, code) == 0)
+			return hash[i] - 1;
+	return -1;
+}
+
+int
+unit_by_id(int64_t id)
+{
+	return id > 0 && id < cap_by_id ? by_id[id] - 1 : -1;
+}
+
+int
+units_count(void)
+{
+	return nunits;
+}
+
+struct unit *
+unit_at(int i)
+{
+	return i >= 0 && i < nunits ? &units[i] : NULL;
+}
+
+/* Keep children sorted by code so listings and rankings are stable. */
+static void
+add_child(struct unit *p, int c)
+{
+	int i;
+
+	if (p->nchildren == p->capchildren) {
+		p->capchildren = p->capchildren ? p->capchildren * 2 : 4;
+		p->children = xrealloc(p->children,
+		    (size_t)p->capchildren * sizeof *p->children);
+	}
+	for (i = p->nchildren; i > 0 &&
+	    strcmp(units[p->children[i - 1]].code, units[c].code) > 0; i--)
+		p->children[i] = p->children[i - 1];
+	p->children[i] = c;
+	p->nchildren++;
+}
+
+int
+units_add(int64_t id, const char *code, const char *name, int parent,
+    const char *level)
+{
+	struct unit *u;
+	int idx;
+
+	if (nunits == capunits) {
+		capunits = capunits ? capunits * 2 : 64;
+		units = xrealloc(units, (size_t)capunits * sizeof *units);
+	}
+	idx = nunits++;
+	u = &units[idx];
+	memset(u, 0, sizeof *u);
+	u->id = id;
+	u->code = xstrdup(code);
+	u->name = xstrdup(name);
+	u->level = xstrdup(level ? level : "");
+	u->parent = parent;
+	u->depth = parent >= 0 ? units[parent].depth + 1 : 0;
+	if (parent >= 0)
+		add_child(&units[parent], idx);
+	if (id >= cap_by_id) {
+		int64_t old = cap_by_id;
+
+		cap_by_id = cap_by_id ? cap_by_id : 64;
+		while (cap_by_id <= id)
+			cap_by_id *= 2;
+		by_id = xrealloc(by_id, (size_t)cap_by_id * sizeof *by_id);
+		memset(by_id + old, 0, (size_t)(cap_by_id - old) * sizeof *by_id);
+	}
+	by_id[id] = idx + 1;
+	if ((size_t)nunits * 2 > hash_cap)
+		hash_grow();
+	else
+		hash_insert(idx);
+	return idx;
+}
+
+static void
+load_one(const store_unit *su, void *arg)
+{
+	(void)arg;
+	/* Ordered by id, and a parent is always created before its child. */
+	units_add(su->id, su->code, su->name, unit_by_id(su->parent_id),
+	    su->level);
+}
+
+int
+units_load(void)
+{
+	units_free();
+	return store_units_load(load_one, NULL);
+}
+
+void
+units_free(void)
+{
+	int i;
+
+	for (i = 0; i < nunits; i++) {
+		free(units[i].code);
+		free(units[i].name);
+		free(units[i].level);
+		free(units[i].children);
+	}
+	free(units);
+	free(by_id);
+	free(hash);
+	units = NULL;
+	by_id = hash = NULL;
+	nunits = capunits = 0;
+	cap_by_id = 0;
+	hash_cap = 0;
+}
+
+int
+unit_within(int i, int a)
+{
+	for (; i >= 0; i = units[i].parent)
+		if (i == a)
+			return 1;
+	return 0;
+}
+
+/* Iterative depth-first walk: hostile depth cannot overflow the stack. */
+int
+unit_subtree(int i, int **out, int *cap)
+{
+	int n = 0, head = 0, k;
+
+	if (*cap < 16) {
+		*cap = 16;
+		*out = xrealloc(*out, (size_t)*cap * sizeof **out);
+	}
+	(*out)[n++] = i;
+	while (head < n) {
+		struct unit *u = &units[(*out)[head++]];
+
+		for (k = 0; k < u->nchildren; k++) {
+			if (n == *cap) {
+				*cap *= 2;
+				*out = xrealloc(*out, (size_t)*cap * sizeof **out);
+			}
+			(*out)[n++] = u->children[k];
+		}
+	}
+	return n;
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test suite and prints one closing line "total: N passed, N failed".
+# Unit tests run twice (plain and ASan+UBSan); end-to-end tests drive the
+# real popstatd and popstat (plain build, then the sanitizer build).
+set -u
+cd "$(dirname "$0")/.."
+pass=0
+fail=0
+failed_suites=()
+
+# Each suite prints "NAME: N passed, N failed" as its last line.
+run_suite() {
+	local name=$1; shift
+	local out rc line p f
+	out=$("$@" 2>&1); rc=$?
+	line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_./-]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	if [ -z "$line" ]; then
+		printf '%s\n' "$out" | tail -n 30
+		echo "$name: no result line (exit $rc)"
+		fail=$((fail + 1)); failed_suites+=("$name"); return
+	fi
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$f" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -E 'FAIL|ERROR|error|Sanitizer|runtime error' | head -n 40
+		failed_suites+=("$name")
+	fi
+	echo "$name: $p passed, $f failed"
+	pass=$((pass + p)); fail=$((fail + f))
+}
+
+for t in bin/tests/test_*; do
+	run_suite "unit/$(basename "$t")" "$t"
+done
+for t in bin-asan/tests/test_*; do
+	run_suite "asan/$(basename "$t")" "$t"
+done
+for t in tests/e2e/test_*.sh; do
+	run_suite "e2e/$(basename "$t" .sh)" bash "$t" bin
+done
+for t in tests/e2e/test_*.sh; do
+	run_suite "e2e-asan/$(basename "$t" .sh)" bash "$t" bin-asan
+done
+
+if [ ${#failed_suites[@]} -gt 0 ]; then
+	echo "failed suites: ${failed_suites[*]}"
+fi
+echo "total: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
