@@ -126,6 +126,7 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "popstatd init: --db FILE is required\n");
 		return 2;
 	}
+	log_set_level(LOG_WARN); /* stdout is the token, stderr stays quiet */
 	if (store_create(db, err, sizeof err) < 0 ||
 	    store_open(db, DURABILITY_FULL, err, sizeof err) < 0) {
 		fprintf(stderr, "popstatd init: %s\n", err);

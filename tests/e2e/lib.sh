@@ -1,0 +1,118 @@
+# lib.sh - helpers for end-to-end tests: start the real popstatd on a free
+# port with a temporary database and drive the real popstat.
+#
+# Usage in a test script:  . "$(dirname "$0")/lib.sh" "$1"
+# $1 is the binary directory (bin or bin-asan).  Every check counts; the
+# script ends with `finish`, which prints "NAME: N passed, N failed".
+set -u
+BINDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/${1:-bin}
+PS="$BINDIR/popstat"
+PSD="$BINDIR/popstatd"
+TEST_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/popstat-e2e.XXXXXX")
+PASS=0
+FAIL=0
+SERVER_PID=
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+unset POPSTAT_SERVER POPSTAT_TOKEN
+export POPSTAT_CONFIG=$WORK/no-config
+# A fixed "today" keeps date rules reproducible.
+TODAY=${TODAY:-2026-11-28}
+
+cleanup() {
+	stop_server
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_server [extra popstatd options...]: init a database (once) and start
+# the server; sets PORT, ADMIN and exports POPSTAT_SERVER/POPSTAT_TOKEN.
+start_server() {
+	DB=${DB:-$WORK/popstat.db}
+	if [ ! -f "$DB" ]; then
+		ADMIN=$("$PSD" init --db "$DB") || { echo "init failed"; exit 1; }
+	fi
+	PORT=$(free_port)
+	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" "$@" \
+		2>>"$WORK/server.log" &
+	SERVER_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		if (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then break; fi
+		sleep 0.05
+	done
+	export POPSTAT_SERVER=127.0.0.1:$PORT POPSTAT_TOKEN=$ADMIN
+}
+
+stop_server() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+		SERVER_RC=$?
+		SERVER_PID=
+	fi
+}
+
+ok_() { PASS=$((PASS + 1)); }
+fail_() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL: $*" >&2
+}
+
+# run CMD...: run, keeping stdout in OUT, stderr in ERR and status in RC.
+run() {
+	OUT=$("$@" 2>"$WORK/stderr"); RC=$?
+	ERR=$(cat "$WORK/stderr")
+}
+
+# expect_rc N DESC CMD...: CMD exits with status N.
+expect_rc() {
+	local want=$1 desc=$2; shift 2
+	run "$@"
+	if [ "$RC" -eq "$want" ]; then ok_; else
+		fail_ "$desc: exit $RC, expected $want; stdout: $OUT; stderr: $ERR"; fi
+}
+
+# expect_out TEXT DESC: the last run's stdout contains TEXT.
+expect_out() {
+	if printf '%s' "$OUT" | grep -qF -- "$1"; then ok_; else
+		fail_ "$2: stdout lacks '$1'; stdout: $OUT"; fi
+}
+expect_err() {
+	if printf '%s' "$ERR" | grep -qF -- "$1"; then ok_; else
+		fail_ "$2: stderr lacks '$1'; stderr: $ERR"; fi
+}
+expect_no_out() {
+	if printf '%s' "$OUT" | grep -qF -- "$1"; then
+		fail_ "$2: stdout has '$1'; stdout: $OUT"; else ok_; fi
+}
+# expect_eq GOT WANT DESC
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok_; else fail_ "$3: got '$1', expected '$2'"; fi
+}
+
+# sql QUERY: read the database directly (read-only) for white-box checks.
+sql() {
+	sqlite3 -readonly "$DB" "$1"
+}
+
+# json EXPR: evaluate a Python expression over the last stdout parsed as JSON
+# (bound to j).
+json() {
+	printf '%s' "$OUT" | python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
+}
+
+finish() {
+	stop_server
+	if grep -qE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$WORK/server.log" 2>/dev/null; then
+		fail_ "sanitizer report in server log"
+		grep -E -A20 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$WORK/server.log" | head -40 >&2
+	fi
+	echo "$TEST_NAME: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
