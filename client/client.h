@@ -62,6 +62,11 @@ int cmd_unit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_ranking(int argc, char **argv);
+int cmd_verify_report(int argc, char **argv);
+int cmd_indicator(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 
 /* Tables that align CJK text (two columns per wide character). */
 struct table;

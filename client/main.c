@@ -26,6 +26,11 @@ static const struct command {
 	{ "submit", cmd_submit, "submit FILE.csv [--kind KIND]   send records" },
 	{ "unit", cmd_unit, "unit add|list ...                administrative units" },
 	{ "user", cmd_user, "user add|list ...                accounts and tokens" },
+	{ "status", cmd_status, "status --unit CODE --period P         counters, indicators, targets" },
+	{ "ranking", cmd_ranking, "ranking --parent CODE --period P      rank the units under CODE" },
+	{ "verify-report", cmd_verify_report, "verify-report --unit CODE --period P  births found by inspection, unreported" },
+	{ "indicator", cmd_indicator, "indicator set|list ...           indicator expressions" },
+	{ "target", cmd_target, "target set|delete|list ...       targets, vetoes, weights" },
 	{ "ping", cmd_ping, "ping                             check the server and the token" },
 };
 

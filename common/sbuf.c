@@ -3,6 +3,7 @@
  */
 #include "sbuf.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +190,8 @@ sbuf_json_str(sbuf *b, const char *s)
 void
 sbuf_json_num2(sbuf *b, double v)
 {
-	char tmp[64];
+	/* Room for every finite double: sign, 309 digits, ".dd", NUL. */
+	char tmp[DBL_MAX_10_EXP + 16];
 	size_t n;
 
 	if (!isfinite(v)) {

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "engine.h"
 #include "frame.h"
 #include "log.h"
 #include "popstatd.h"
@@ -151,6 +152,7 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		    " rolled back", store_errmsg());
 		failed = 1;
 		units_load(); /* the tree may hold units that were rolled back */
+		engine_load();
 	}
 	list = waiting;
 	waiting = NULL;

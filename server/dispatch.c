@@ -122,6 +122,18 @@ static const struct handler handlers[] = {
 	{ POPSTAT__REQUEST__BODY_USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list },
 	{ POPSTAT__REQUEST__BODY_SUBMIT, "submit",
 	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 1, h_submit },
+	{ POPSTAT__REQUEST__BODY_STATUS, "status", ROLE_ANY, 0, h_status },
+	{ POPSTAT__REQUEST__BODY_RANKING, "ranking", ROLE_ANY, 0, h_ranking },
+	{ POPSTAT__REQUEST__BODY_VERIFY_REPORT, "verify-report",
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 0, h_verify_report },
+	{ POPSTAT__REQUEST__BODY_INDICATOR_LIST, "indicator list", ROLE_ANY, 0,
+	    h_indicator_list },
+	{ POPSTAT__REQUEST__BODY_INDICATOR_SET, "indicator set", ROLE_ADMIN, 1,
+	    h_indicator_set },
+	{ POPSTAT__REQUEST__BODY_TARGET_SET, "target set", ROLE_ADMIN, 1,
+	    h_target_set },
+	{ POPSTAT__REQUEST__BODY_TARGET_DELETE, "target delete", ROLE_ADMIN, 1,
+	    h_target_delete },
 };
 
 /*

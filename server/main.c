@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "engine.h"
 #include "frame.h"
 #include "log.h"
 #include "popstatd.h"
@@ -235,6 +236,11 @@ main(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	if (engine_load() < 0) {
+		log_error("cannot load indicators: %s", store_errmsg());
+		store_close();
+		return 1;
+	}
 	srv.base = event_base_new();
 	/* 0 unused, 1 I/O and timers (the default), 2 the group commit. */
 	event_base_priority_init(srv.base, 3);
@@ -254,6 +260,7 @@ main(int argc, char **argv)
 	event_free(sigint_ev);
 	event_free(sigterm_ev);
 	event_base_free(srv.base);
+	engine_free();
 	units_free();
 	store_close();
 	log_info("popstatd stopped; database closed cleanly");

@@ -95,6 +95,13 @@ int h_unit_list(struct req *r);
 int h_user_add(struct req *r);
 int h_user_list(struct req *r);
 int h_submit(struct req *r);
+int h_status(struct req *r);
+int h_ranking(struct req *r);
+int h_verify_report(struct req *r);
+int h_indicator_list(struct req *r);
+int h_indicator_set(struct req *r);
+int h_target_set(struct req *r);
+int h_target_delete(struct req *r);
 
 /* auth.c */
 void token_new(char *out, size_t cap);  /* "pst_" + 48 hex characters */

@@ -92,6 +92,7 @@ enum stmt_id {
 	S_DAILY_ADD, S_BIRTH_MATCH, S_VERIF_FIND, S_VERIF_MARK,
 	S_AUDIT,
 	S_COUNTERS_SUM, S_NET_FLOW, S_POP_BEFORE, S_POP_AFTER, S_HAS_POP,
+	S_IND_ALL, S_TGT_ALL, S_IND_PUT, S_TGT_PUT, S_TGT_DEL, S_MISSED,
 	S_COUNT
 };
 
@@ -162,6 +163,22 @@ static const struct {
 	    " ORDER BY day ASC LIMIT 1" },
 	[S_HAS_POP] = { READER, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
 	    " kind = 4 AND voided = 0 LIMIT 1" },
+	[S_IND_ALL] = { 0, "SELECT name, expr, unit, pos FROM indicators"
+	    " ORDER BY pos, name" },
+	[S_TGT_ALL] = { 0, "SELECT indicator, unit_id, op, value, veto, weight"
+	    " FROM targets ORDER BY indicator, unit_id" },
+	[S_IND_PUT] = { 0, "INSERT INTO indicators(name, expr, unit, pos) VALUES"
+	    " (?1, ?2, ?3, (SELECT coalesce(max(pos), 0) + 1 FROM indicators))"
+	    " ON CONFLICT(name) DO UPDATE SET expr = ?2, unit = ?3" },
+	[S_TGT_PUT] = { 0, "INSERT INTO targets(indicator, unit_id, op, value,"
+	    " veto, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(indicator,"
+	    " unit_id) DO UPDATE SET op = ?3, value = ?4, veto = ?5, weight = ?6" },
+	[S_TGT_DEL] = { 0, "DELETE FROM targets WHERE indicator = ?1 AND"
+	    " unit_id = ?2" },
+	[S_MISSED] = { READER, "SELECT record_id, day FROM records WHERE"
+	    " unit_id = ?1 AND mother_hash IS NOT NULL AND kind = 5 AND"
+	    " matched = 0 AND voided = 0 AND day BETWEEN ?2 AND ?3"
+	    " ORDER BY day, record_id" },
 };
 
 static sqlite3 *db_w, *db_r;
@@ -803,4 +820,96 @@ store_has_population(int64_t unit_id)
 	rc = sqlite3_step(s);
 	done(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_indicators_load(void (*cb)(const store_indicator *, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_IND_ALL);
+	store_indicator i;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		i.name = (const char *)sqlite3_column_text(s, 0);
+		i.expr = (const char *)sqlite3_column_text(s, 1);
+		i.unit = (const char *)sqlite3_column_text(s, 2);
+		i.pos = sqlite3_column_int(s, 3);
+		cb(&i, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_targets_load(void (*cb)(const store_target *, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_TGT_ALL);
+	store_target t;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t.indicator = (const char *)sqlite3_column_text(s, 0);
+		t.unit_id = sqlite3_column_int64(s, 1);
+		t.op = (const char *)sqlite3_column_text(s, 2);
+		t.value = sqlite3_column_double(s, 3);
+		t.veto = sqlite3_column_int(s, 4);
+		t.weight = sqlite3_column_double(s, 5);
+		cb(&t, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_indicator_put(const char *name, const char *expr, const char *unit)
+{
+	sqlite3_stmt *s = st(S_IND_PUT);
+
+	bind_text(s, 1, name);
+	bind_text(s, 2, expr);
+	bind_text(s, 3, unit);
+	return run(s);
+}
+
+int
+store_target_put(const store_target *t)
+{
+	sqlite3_stmt *s = st(S_TGT_PUT);
+
+	bind_text(s, 1, t->indicator);
+	sqlite3_bind_int64(s, 2, t->unit_id);
+	bind_text(s, 3, t->op);
+	sqlite3_bind_double(s, 4, t->value);
+	sqlite3_bind_int(s, 5, t->veto);
+	sqlite3_bind_double(s, 6, t->weight);
+	return run(s);
+}
+
+int
+store_target_delete(const char *indicator, int64_t unit_id)
+{
+	sqlite3_stmt *s = st(S_TGT_DEL);
+
+	bind_text(s, 1, indicator);
+	sqlite3_bind_int64(s, 2, unit_id);
+	if (run(s) < 0)
+		return -1;
+	return sqlite3_changes(db_w);
+}
+
+int
+store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
+    void (*cb)(const char *record_id, int32_t day, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_MISSED);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, start);
+	sqlite3_bind_int(s, 3, end);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int(s, 1), arg);
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

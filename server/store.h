@@ -133,4 +133,29 @@ int store_population_near(int64_t unit_id, int32_t d, int before,
     int32_t *day, int64_t *persons);
 int store_has_population(int64_t unit_id);
 
+
+/* Indicators and targets (writer for changes, loaded at start and after). */
+typedef struct store_indicator {
+	const char *name, *expr, *unit;
+	int pos;
+} store_indicator;
+typedef struct store_target {
+	const char *indicator;
+	int64_t unit_id;     /* 0: the default for every unit */
+	const char *op;
+	double value;
+	int veto;
+	double weight;
+} store_target;
+int store_indicators_load(void (*cb)(const store_indicator *, void *),
+    void *arg);
+int store_targets_load(void (*cb)(const store_target *, void *), void *arg);
+int store_indicator_put(const char *name, const char *expr, const char *unit);
+int store_target_put(const store_target *t);
+int store_target_delete(const char *indicator, int64_t unit_id);
+
+/* Missed verification records of one unit in [start, end] (reader). */
+int store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
+    void (*cb)(const char *record_id, int32_t day, void *), void *arg);
+
 #endif

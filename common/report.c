@@ -1,0 +1,178 @@
+/*
+ * report.c - JSON and CSV renderings of status and ranking replies.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+
+void
+report_json_g(sbuf *b, double v)
+{
+	if (!isfinite(v))
+		sbuf_puts(b, "null");
+	else
+		sbuf_printf(b, "%.15g", v);
+}
+
+static void
+num2_or_null(sbuf *b, int has, double v)
+{
+	if (has)
+		sbuf_json_num2(b, v);
+	else
+		sbuf_puts(b, "null");
+}
+
+static void
+period_json(sbuf *b, const Popstat__Period *p)
+{
+	sbuf_puts(b, "{\"start\": ");
+	sbuf_json_str(b, p->start);
+	sbuf_puts(b, ", \"end\": ");
+	sbuf_json_str(b, p->end);
+	sbuf_printf(b, ", \"days\": %u}", p->days);
+}
+
+void
+report_status_json(sbuf *b, const Popstat__StatusOk *s)
+{
+	size_t i;
+
+	sbuf_puts(b, "{\"unit\": ");
+	sbuf_json_str(b, s->unit);
+	sbuf_puts(b, ", \"name\": ");
+	sbuf_json_str(b, s->name);
+	sbuf_puts(b, ",\n \"period\": ");
+	period_json(b, s->period);
+	sbuf_puts(b, ",\n \"status\": ");
+	sbuf_json_str(b, s->status);
+	sbuf_puts(b, ", \"score\": ");
+	num2_or_null(b, s->has_score, s->score);
+	sbuf_puts(b, ",\n \"counters\": {");
+	for (i = 0; i < s->n_counters; i++) {
+		const Popstat__CounterValue *c = s->counters[i];
+
+		if (i)
+			sbuf_puts(b, ", ");
+		sbuf_json_str(b, c->name);
+		sbuf_puts(b, ": ");
+		if (!c->has_value)
+			sbuf_puts(b, "null");
+		else if (c->integer)
+			sbuf_printf(b, "%.0f", c->value);
+		else
+			sbuf_json_num2(b, c->value);
+	}
+	sbuf_puts(b, "},\n \"indicators\": [");
+	for (i = 0; i < s->n_indicators; i++) {
+		const Popstat__IndicatorResult *in = s->indicators[i];
+
+		sbuf_puts(b, i ? ",\n   {\"name\": " : "\n   {\"name\": ");
+		sbuf_json_str(b, in->name);
+		sbuf_puts(b, ", \"value\": ");
+		num2_or_null(b, in->has_value, in->value);
+		sbuf_puts(b, ", \"annualized\": ");
+		num2_or_null(b, in->has_annualized, in->annualized);
+		sbuf_puts(b, ", \"unit\": ");
+		sbuf_json_str(b, in->unit);
+		sbuf_puts(b, ",\n    \"target\": ");
+		if (in->target) {
+			sbuf_puts(b, "{\"op\": ");
+			sbuf_json_str(b, in->target->op);
+			sbuf_puts(b, ", \"value\": ");
+			report_json_g(b, in->target->value);
+			sbuf_printf(b, ", \"veto\": %s, \"weight\": ",
+			    in->target->veto ? "true" : "false");
+			report_json_g(b, in->target->weight);
+			sbuf_puts(b, "}");
+		} else
+			sbuf_puts(b, "null");
+		sbuf_puts(b, ",\n    \"judged\": ");
+		num2_or_null(b, in->has_judged, in->judged);
+		sbuf_puts(b, ", \"result\": ");
+		if (in->result)
+			sbuf_json_str(b, in->result);
+		else
+			sbuf_puts(b, "null");
+		sbuf_puts(b, "}");
+	}
+	sbuf_puts(b, "]}\n");
+}
+
+void
+report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
+{
+	size_t i, k;
+
+	sbuf_puts(b, "{\"parent\": ");
+	sbuf_json_str(b, r->parent);
+	sbuf_puts(b, ", \"period\": ");
+	period_json(b, r->period);
+	if (r->indicator) {
+		sbuf_puts(b, ", \"indicator\": ");
+		sbuf_json_str(b, r->indicator);
+	}
+	sbuf_puts(b, ",\n \"rows\": [");
+	for (i = 0; i < r->n_rows; i++) {
+		const Popstat__RankRow *row = r->rows[i];
+
+		sbuf_printf(b, "%s{\"rank\": %u, \"unit\": ", i ? ",\n   " :
+		    "\n   ", row->rank);
+		sbuf_json_str(b, row->unit);
+		sbuf_puts(b, ", \"name\": ");
+		sbuf_json_str(b, row->name);
+		sbuf_puts(b, ", \"status\": ");
+		sbuf_json_str(b, row->status);
+		sbuf_puts(b, ", \"score\": ");
+		num2_or_null(b, row->has_score, row->score);
+		sbuf_puts(b, ",\n    \"indicators\": {");
+		for (k = 0; k < row->n_indicators; k++) {
+			if (k)
+				sbuf_puts(b, ", ");
+			sbuf_json_str(b, row->indicators[k]->name);
+			sbuf_puts(b, ": ");
+			num2_or_null(b, row->indicators[k]->has_value,
+			    row->indicators[k]->value);
+		}
+		sbuf_puts(b, "}}");
+	}
+	sbuf_puts(b, "]}\n");
+}
+
+static void
+csv_num2(sbuf *b, int has, double v)
+{
+	if (has)
+		sbuf_printf(b, "%.2f", v);
+}
+
+void
+report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
+{
+	size_t i, k;
+
+	sbuf_puts(b, "rank,unit,name,status,score");
+	if (r->n_rows > 0)
+		for (k = 0; k < r->rows[0]->n_indicators; k++) {
+			sbuf_putc(b, ',');
+			sbuf_csv_field(b, r->rows[0]->indicators[k]->name);
+		}
+	sbuf_puts(b, "\n");
+	for (i = 0; i < r->n_rows; i++) {
+		const Popstat__RankRow *row = r->rows[i];
+
+		sbuf_printf(b, "%u,", row->rank);
+		sbuf_csv_field(b, row->unit);
+		sbuf_putc(b, ',');
+		sbuf_csv_field(b, row->name);
+		sbuf_printf(b, ",%s,", row->status);
+		csv_num2(b, row->has_score, row->score);
+		for (k = 0; k < row->n_indicators; k++) {
+			sbuf_putc(b, ',');
+			csv_num2(b, row->indicators[k]->has_value,
+			    row->indicators[k]->value);
+		}
+		sbuf_puts(b, "\n");
+	}
+}

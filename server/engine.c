@@ -1,0 +1,310 @@
+/*
+ * engine.c - indicators, targets, population accounting and judging.
+ */
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "log.h"
+#include "sbuf.h"
+#include "units.h"
+
+const char *const engine_var_names[VAR_COUNT] = {
+	"births", "births_male", "births_female", "births_policy",
+	"births_order3", "deaths", "mig_in", "mig_out", "verified",
+	"verified_missed", "pop_start", "pop_end", "pop_avg", "days",
+	"year_days"
+};
+
+static struct indicator inds[ENGINE_MAX_INDICATORS];
+static int ninds;
+static struct target *tgts;
+static int ntgts, captgts;
+
+int
+engine_count(void)
+{
+	return ninds;
+}
+
+const struct indicator *
+engine_indicator(int i)
+{
+	return i >= 0 && i < ninds ? &inds[i] : NULL;
+}
+
+int
+engine_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ninds; i++)
+		if (strcmp(inds[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+engine_ntargets(void)
+{
+	return ntgts;
+}
+
+const struct target *
+engine_target_at(int i)
+{
+	return i >= 0 && i < ntgts ? &tgts[i] : NULL;
+}
+
+const struct target *
+engine_target(int ind, int u)
+{
+	const struct target *def = NULL;
+	int i;
+
+	for (i = 0; i < ntgts; i++) {
+		if (tgts[i].indicator != ind)
+			continue;
+		if (tgts[i].unit == u && u >= 0)
+			return &tgts[i];
+		if (tgts[i].unit < 0)
+			def = &tgts[i];
+	}
+	return def;
+}
+
+static void
+load_indicator(const store_indicator *si, void *arg)
+{
+	struct indicator *in;
+	char err[256];
+	expr *e;
+
+	(void)arg;
+	if (ninds == ENGINE_MAX_INDICATORS) {
+		log_warn("indicator %s ignored: more than %d indicators", si->name,
+		    ENGINE_MAX_INDICATORS);
+		return;
+	}
+	e = expr_compile(si->expr, engine_var_names, VAR_COUNT, err, sizeof err);
+	if (e == NULL) {
+		log_warn("indicator %s ignored: %s", si->name, err);
+		return;
+	}
+	in = &inds[ninds++];
+	in->name = xstrdup(si->name);
+	in->src = xstrdup(si->expr);
+	in->unit = xstrdup(si->unit);
+	in->e = e;
+	in->permille = strcmp(si->unit, "‰") == 0;
+}
+
+static void
+load_target(const store_target *st, void *arg)
+{
+	struct target *t;
+	int ind = engine_find(st->indicator);
+	int u = st->unit_id ? unit_by_id(st->unit_id) : -1;
+	target_op op;
+
+	(void)arg;
+	if (ind < 0 || (st->unit_id && u < 0) ||
+	    target_op_parse(st->op, &op) < 0)
+		return;
+	if (ntgts == captgts) {
+		captgts = captgts ? captgts * 2 : 16;
+		tgts = xrealloc(tgts, (size_t)captgts * sizeof *tgts);
+	}
+	t = &tgts[ntgts++];
+	t->indicator = ind;
+	t->unit = u;
+	t->op = op;
+	t->value = st->value;
+	t->veto = st->veto;
+	t->weight = st->weight;
+}
+
+void
+engine_free(void)
+{
+	int i;
+
+	for (i = 0; i < ninds; i++) {
+		free(inds[i].name);
+		free(inds[i].src);
+		free(inds[i].unit);
+		expr_free(inds[i].e);
+	}
+	ninds = 0;
+	free(tgts);
+	tgts = NULL;
+	ntgts = captgts = 0;
+}
+
+/*
+ * (Re)load indicators and targets from the writer connection, so a change
+ * made in the open transaction is seen at once.
+ */
+int
+engine_load(void)
+{
+	engine_free();
+	if (store_indicators_load(load_indicator, NULL) < 0 ||
+	    store_targets_load(load_target, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/* Sum a counter set over u's subtree and [start, end]. */
+static int
+subtree_counters(int u, int32_t start, int32_t end, counters *out)
+{
+	int *sub = NULL, cap = 0, n, i, k;
+	counters c;
+
+	memset(out, 0, sizeof *out);
+	n = unit_subtree(u, &sub, &cap);
+	for (i = 0; i < n; i++) {
+		if (store_counters_sum(unit_at(sub[i])->id, start, end, &c) < 0) {
+			free(sub);
+			return -1;
+		}
+		for (k = 0; k < CTR_DAILY_COUNT; k++)
+			out->v[k] += c.v[k];
+	}
+	free(sub);
+	return 0;
+}
+
+/* births - deaths + in - out over u's subtree and [start, end]. */
+static int
+subtree_net(int u, int32_t start, int32_t end, int64_t *net)
+{
+	int *sub = NULL, cap = 0, n, i;
+	int64_t x;
+
+	*net = 0;
+	if (start > end)
+		return 0;
+	n = unit_subtree(u, &sub, &cap);
+	for (i = 0; i < n; i++) {
+		if (store_net_flow(unit_at(sub[i])->id, start, end, &x) < 0) {
+			free(sub);
+			return -1;
+		}
+		*net += x;
+	}
+	free(sub);
+	return 0;
+}
+
+/*
+ * P(d) per DESIGN.md section 5: from the unit's own latest snapshot on or
+ * before d rolled forward, else its earliest later one rolled back; a unit
+ * without snapshots of its own is the sum of its children (unknown if any
+ * child is unknown, or if it has none).
+ */
+int
+engine_population(int u, int32_t d, int64_t *out)
+{
+	struct unit *un = unit_at(u);
+	int32_t s;
+	int64_t persons, net, sum = 0, x;
+	int rc, i;
+
+	rc = store_has_population(un->id);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		rc = store_population_near(un->id, d, 1, &s, &persons);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			if (subtree_net(u, s + 1, d, &net) < 0)
+				return -1;
+			*out = persons + net;
+			return 1;
+		}
+		rc = store_population_near(un->id, d, 0, &s, &persons);
+		if (rc != 1)
+			return -1;
+		if (subtree_net(u, d + 1, s, &net) < 0)
+			return -1;
+		*out = persons - net;
+		return 1;
+	}
+	if (un->nchildren == 0)
+		return 0;
+	for (i = 0; i < un->nchildren; i++) {
+		rc = engine_population(un->children[i], d, &x);
+		if (rc <= 0)
+			return rc;
+		sum += x;
+	}
+	*out = sum;
+	return 1;
+}
+
+int
+engine_eval(int u, const period *p, struct unit_eval *ev)
+{
+	counters c;
+	int64_t ps = 0, pe = 0;
+	int ks, ke, i;
+
+	memset(ev, 0, sizeof *ev);
+	ev->unit = u;
+	ev->p = *p;
+	ev->days = period_days(p);
+	ev->year_days = date_year_days(p->start);
+	if (subtree_counters(u, p->start, p->end, &c) < 0)
+		return -1;
+	for (i = 0; i < CTR_DAILY_COUNT; i++) {
+		ev->vars[i] = (double)c.v[i];
+		ev->known[i] = 1;
+	}
+	if ((ks = engine_population(u, p->start - 1, &ps)) < 0 ||
+	    (ke = engine_population(u, p->end, &pe)) < 0)
+		return -1;
+	ev->vars[VAR_POP_START] = (double)ps;
+	ev->known[VAR_POP_START] = (unsigned char)ks;
+	ev->vars[VAR_POP_END] = (double)pe;
+	ev->known[VAR_POP_END] = (unsigned char)ke;
+	ev->vars[VAR_POP_AVG] = ((double)ps + (double)pe) / 2;
+	ev->known[VAR_POP_AVG] = ks && ke;
+	ev->vars[VAR_DAYS] = ev->days;
+	ev->known[VAR_DAYS] = 1;
+	ev->vars[VAR_YEAR_DAYS] = ev->year_days;
+	ev->known[VAR_YEAR_DAYS] = 1;
+
+	ev->nind = ninds;
+	for (i = 0; i < ninds; i++) {
+		const struct target *t = engine_target(i, u);
+		target_eval *te = &ev->te[i];
+		double v;
+
+		if (expr_eval(inds[i].e, ev->vars, ev->known, &v) == 0) {
+			ev->has_value[i] = 1;
+			ev->value[i] = round2(v);
+			/* Annualize the unrounded value, then round once. */
+			ev->annualized[i] = inds[i].permille ?
+			    round2(v * ev->year_days / ev->days) : ev->value[i];
+		}
+		te->has_value = ev->has_value[i];
+		te->judged = ev->annualized[i];
+		ev->target[i] = t;
+		if (t != NULL) {
+			te->has_target = 1;
+			te->op = t->op;
+			te->target = t->value;
+			te->veto = t->veto;
+			te->weight = t->weight;
+		}
+	}
+	ev->has_score = score_unit(ev->te, (size_t)ninds, &ev->status,
+	    &ev->score);
+	return 0;
+}

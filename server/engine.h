@@ -1,0 +1,81 @@
+/*
+ * engine.h - the indicator engine (DESIGN.md sections 5-7).
+ *
+ * Counters come from the per-unit, per-day table kept on ingest, summed
+ * over a unit's subtree; populations from snapshots rolled with the
+ * balancing equation.  Indicators are compiled expressions over the
+ * counters; targets are judged on values rounded to 2 decimals.
+ */
+#ifndef POPSTAT_ENGINE_H
+#define POPSTAT_ENGINE_H
+
+#include <stdint.h>
+
+#include "expr.h"
+#include "period.h"
+#include "score.h"
+#include "store.h"
+
+/* Expression variables: the daily counters, then these. */
+enum {
+	VAR_POP_START = CTR_DAILY_COUNT,
+	VAR_POP_END,
+	VAR_POP_AVG,
+	VAR_DAYS,
+	VAR_YEAR_DAYS,
+	VAR_COUNT
+};
+extern const char *const engine_var_names[VAR_COUNT];
+
+struct indicator {
+	char *name, *src, *unit;
+	expr *e;
+	int permille;    /* unit is ‰: annualized and judged annualized */
+};
+
+struct target {
+	int indicator;   /* index */
+	int unit;        /* unit index, -1 for the default */
+	target_op op;
+	double value;
+	int veto;
+	double weight;
+};
+
+#define ENGINE_MAX_INDICATORS 64
+
+/* What the engine says about one unit over one period. */
+struct unit_eval {
+	int unit;
+	period p;
+	int days, year_days;
+	double vars[VAR_COUNT];
+	unsigned char known[VAR_COUNT];
+	int nind;
+	int has_value[ENGINE_MAX_INDICATORS];
+	double value[ENGINE_MAX_INDICATORS];      /* rounded */
+	double annualized[ENGINE_MAX_INDICATORS]; /* rounded; permille only */
+	const struct target *target[ENGINE_MAX_INDICATORS];
+	target_eval te[ENGINE_MAX_INDICATORS];
+	unit_status status;
+	int has_score;
+	double score;
+};
+
+int engine_load(void);
+void engine_free(void);
+int engine_count(void);
+const struct indicator *engine_indicator(int i);
+int engine_find(const char *name);
+/* The target that applies to unit u (its override, else the default). */
+const struct target *engine_target(int ind, int u);
+int engine_ntargets(void);
+const struct target *engine_target_at(int i);
+
+/* Evaluate unit u over p.  Returns 0, or -1 on a database error. */
+int engine_eval(int u, const period *p, struct unit_eval *out);
+
+/* Population of unit u at the end of day d: 1 known, 0 unknown, -1 error. */
+int engine_population(int u, int32_t d, int64_t *out);
+
+#endif

@@ -1,0 +1,495 @@
+/*
+ * req_query.c - status, ranking, verification report; indicators and
+ * targets.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "engine.h"
+#include "log.h"
+#include "popstatd.h"
+#include "sbuf.h"
+#include "units.h"
+
+#define E(x) POPSTAT__ERROR_CODE__ERR_##x
+
+/* A clerk reads its own subtree; every other role reads everything. */
+static int
+may_read(const struct principal *who, int unit)
+{
+	if (who->role != ROLE_CLERK)
+		return 1;
+	return who->unit >= 0 && unit_within(unit, who->unit);
+}
+
+/*
+ * Resolve a unit code the caller may read; on failure sets the error reply
+ * and returns -1.
+ */
+static int
+readable_unit(struct req *r, const char *code)
+{
+	int u = unit_find(code);
+
+	if (u < 0) {
+		req_error(r, E(NOT_FOUND), "unit %.40s does not exist", code);
+		return -1;
+	}
+	if (!may_read(r->who, u)) {
+		req_error(r, E(FORBIDDEN), "unit %s is outside your scope (%s)",
+		    code, unit_at(r->who->unit)->code);
+		return -1;
+	}
+	return u;
+}
+
+/* Parse a period with an optional --as-of date for YTD. */
+static int
+parse_period(struct req *r, const char *spec, const char *as_of, period *p)
+{
+	char err[256];
+	int32_t today = server_today();
+
+	if (as_of && *as_of && date_parse(as_of, &today, err, sizeof err) < 0)
+		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s", as_of, err);
+	if (period_parse(spec, today, p, err, sizeof err) < 0)
+		return req_error(r, E(BAD_REQUEST), "%s", err);
+	return 0;
+}
+
+static Popstat__Period *
+period_msg(struct req *r, const period *p)
+{
+	Popstat__Period *m = req_alloc(r, sizeof *m);
+	char b[11];
+
+	popstat__period__init(m);
+	m->start = req_strdup(r, date_format(p->start, b));
+	m->end = req_strdup(r, date_format(p->end, b));
+	m->days = (uint32_t)period_days(p);
+	m->year_days = (uint32_t)date_year_days(p->start);
+	return m;
+}
+
+static Popstat__TargetInfo *
+target_msg(struct req *r, const struct target *t)
+{
+	Popstat__TargetInfo *m = req_alloc(r, sizeof *m);
+
+	popstat__target_info__init(m);
+	m->op = (char *)target_op_str(t->op);
+	m->value = t->value;
+	m->veto = t->veto != 0;
+	m->weight = t->weight;
+	if (t->unit >= 0)
+		m->unit = unit_at(t->unit)->code;
+	return m;
+}
+
+static int
+eval_or_error(struct req *r, int u, const period *p, struct unit_eval *ev)
+{
+	if (engine_eval(u, p, ev) < 0)
+		return req_error(r, E(INTERNAL), "database error while computing"
+		    " %s", unit_at(u)->code);
+	return 0;
+}
+
+int
+h_status(struct req *r)
+{
+	const Popstat__StatusQuery *q = r->rq->status;
+	Popstat__StatusOk *ok;
+	struct unit_eval *ev;
+	period p;
+	int u, i;
+
+	if ((u = readable_unit(r, q->unit)) < 0 ||
+	    parse_period(r, q->period, q->as_of, &p) < 0)
+		return -1;
+	ev = req_alloc(r, sizeof *ev);
+	if (eval_or_error(r, u, &p, ev) < 0)
+		return -1;
+	ok = req_alloc(r, sizeof *ok);
+	popstat__status_ok__init(ok);
+	ok->unit = unit_at(u)->code;
+	ok->name = unit_at(u)->name;
+	ok->period = period_msg(r, &p);
+	ok->status = (char *)unit_status_str(ev->status);
+	ok->has_score = ev->has_score != 0;
+	ok->score = round2(ev->score);
+	ok->n_counters = VAR_COUNT;
+	ok->counters = req_alloc(r, VAR_COUNT * sizeof *ok->counters);
+	for (i = 0; i < VAR_COUNT; i++) {
+		Popstat__CounterValue *c = req_alloc(r, sizeof *c);
+
+		popstat__counter_value__init(c);
+		c->name = (char *)engine_var_names[i];
+		c->has_value = ev->known[i] != 0;
+		c->value = ev->vars[i];
+		c->has_integer = 1;
+		c->integer = i != VAR_POP_AVG;
+		ok->counters[i] = c;
+	}
+	ok->n_indicators = (size_t)ev->nind;
+	ok->indicators = req_alloc(r, (size_t)ev->nind * sizeof *ok->indicators);
+	for (i = 0; i < ev->nind; i++) {
+		const struct indicator *in = engine_indicator(i);
+		Popstat__IndicatorResult *m = req_alloc(r, sizeof *m);
+
+		popstat__indicator_result__init(m);
+		m->name = in->name;
+		m->unit = in->unit;
+		m->has_value = ev->has_value[i] != 0;
+		m->value = ev->value[i];
+		m->has_annualized = in->permille && ev->has_value[i];
+		m->annualized = ev->annualized[i];
+		m->has_judged = ev->has_value[i] != 0;
+		m->judged = ev->te[i].judged;
+		if (ev->target[i]) {
+			m->target = target_msg(r, ev->target[i]);
+			m->result = (char *)target_result_str(ev->te[i].result);
+		}
+		ok->indicators[i] = m;
+	}
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_STATUS;
+	r->resp.status = ok;
+	return 0;
+}
+
+int
+h_ranking(struct req *r)
+{
+	const Popstat__RankingQuery *q = r->rq->ranking;
+	Popstat__RankingOk *ok;
+	struct unit_eval *ev;
+	struct unit *parent;
+	rank_item *items;
+	rank_value *vals = NULL;
+	period p;
+	int u, n, i, k, ind = -1;
+
+	if ((u = readable_unit(r, q->parent)) < 0 ||
+	    parse_period(r, q->period, q->as_of, &p) < 0)
+		return -1;
+	if (q->indicator && *q->indicator &&
+	    (ind = engine_find(q->indicator)) < 0)
+		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
+		    q->indicator);
+	parent = unit_at(u);
+	n = parent->nchildren;
+	ev = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ev);
+	items = req_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
+	for (i = 0; i < n; i++) {
+		if (eval_or_error(r, parent->children[i], &p, &ev[i]) < 0)
+			return -1;
+		items[i].key = unit_at(parent->children[i])->code;
+		items[i].vetoed = ev[i].status == STATUS_VETO;
+		items[i].has_score = ev[i].has_score;
+		items[i].score = ev[i].score;
+	}
+	if (ind >= 0) {
+		const struct target *t = engine_target(ind, -1);
+
+		vals = req_alloc(r, (size_t)(n ? n : 1) * sizeof *vals);
+		for (i = 0; i < n; i++) {
+			vals[i].key = items[i].key;
+			vals[i].has_value = ev[i].has_value[ind];
+			vals[i].value = ev[i].te[ind].judged;
+		}
+		/* No target: lower first, like the rates that have one. */
+		rank_values(vals, (size_t)n, t == NULL || t->op == OP_LE ||
+		    t->op == OP_LT);
+	} else {
+		rank_units(items, (size_t)n);
+	}
+	ok = req_alloc(r, sizeof *ok);
+	popstat__ranking_ok__init(ok);
+	ok->parent = parent->code;
+	ok->parent_name = parent->name;
+	ok->period = period_msg(r, &p);
+	if (ind >= 0)
+		ok->indicator = engine_indicator(ind)->name;
+	ok->n_rows = (size_t)n;
+	ok->rows = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->rows);
+	for (i = 0; i < n; i++) {
+		const char *key = ind >= 0 ? vals[i].key : items[i].key;
+		int c = unit_find(key), j;
+		struct unit_eval *e = NULL;
+		Popstat__RankRow *row = req_alloc(r, sizeof *row);
+
+		for (j = 0; j < n; j++)
+			if (ev[j].unit == c)
+				e = &ev[j];
+		popstat__rank_row__init(row);
+		row->rank = (uint32_t)(ind >= 0 ? vals[i].rank : items[i].rank);
+		row->unit = unit_at(c)->code;
+		row->name = unit_at(c)->name;
+		row->status = (char *)unit_status_str(e->status);
+		row->has_score = e->has_score != 0;
+		row->score = round2(e->score);
+		row->n_indicators = (size_t)e->nind;
+		row->indicators = req_alloc(r, (size_t)(e->nind ? e->nind : 1) *
+		    sizeof *row->indicators);
+		for (k = 0; k < e->nind; k++) {
+			Popstat__IndicatorValue *v = req_alloc(r, sizeof *v);
+
+			popstat__indicator_value__init(v);
+			v->name = engine_indicator(k)->name;
+			v->has_value = e->has_value[k] != 0;
+			v->value = e->te[k].judged;
+			row->indicators[k] = v;
+		}
+		ok->rows[i] = row;
+	}
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_RANKING;
+	r->resp.ranking = ok;
+	return 0;
+}
+
+struct missed_ctx {
+	struct req *r;
+	int unit;
+	Popstat__MissedVerification **v;
+	size_t n, cap;
+};
+
+static void
+missed_one(const char *record_id, int32_t day, void *arg)
+{
+	struct missed_ctx *x = arg;
+	Popstat__MissedVerification *m;
+	char b[11];
+
+	if (x->n == x->cap) {
+		Popstat__MissedVerification **nv;
+
+		x->cap = x->cap ? x->cap * 2 : 32;
+		nv = req_alloc(x->r, x->cap * sizeof *nv);
+		if (x->n)
+			memcpy(nv, x->v, x->n * sizeof *nv);
+		x->v = nv;
+	}
+	m = req_alloc(x->r, sizeof *m);
+	popstat__missed_verification__init(m);
+	m->record_id = req_strdup(x->r, record_id);
+	m->unit = unit_at(x->unit)->code;
+	m->unit_name = unit_at(x->unit)->name;
+	m->date = req_strdup(x->r, date_format(day, b));
+	x->v[x->n++] = m;
+}
+
+int
+h_verify_report(struct req *r)
+{
+	const Popstat__VerifyReport *q = r->rq->verify_report;
+	Popstat__VerifyReportOk *ok;
+	struct missed_ctx x;
+	struct unit_eval *ev;
+	int *sub = NULL, cap = 0, n, i, u;
+	period p;
+
+	if ((u = readable_unit(r, q->unit)) < 0 ||
+	    parse_period(r, q->period, q->as_of, &p) < 0)
+		return -1;
+	memset(&x, 0, sizeof x);
+	x.r = r;
+	n = unit_subtree(u, &sub, &cap);
+	for (i = 0; i < n; i++) {
+		x.unit = sub[i];
+		if (store_missed_verifications(unit_at(sub[i])->id, p.start, p.end,
+		    missed_one, &x) < 0) {
+			free(sub);
+			return req_error(r, E(INTERNAL), "database error");
+		}
+	}
+	free(sub);
+	ev = req_alloc(r, sizeof *ev);
+	if (eval_or_error(r, u, &p, ev) < 0)
+		return -1;
+	ok = req_alloc(r, sizeof *ok);
+	popstat__verify_report_ok__init(ok);
+	ok->period = period_msg(r, &p);
+	ok->missed = x.v;
+	ok->n_missed = x.n;
+	ok->verified = (uint32_t)ev->vars[CTR_VERIFIED];
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_VERIFY_REPORT;
+	r->resp.verify_report = ok;
+	return 0;
+}
+
+int
+h_indicator_list(struct req *r)
+{
+	Popstat__IndicatorListOk *ok = req_alloc(r, sizeof *ok);
+	int i, k, n = engine_count();
+
+	popstat__indicator_list_ok__init(ok);
+	ok->n_indicators = (size_t)n;
+	ok->indicators = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->indicators);
+	for (i = 0; i < n; i++) {
+		const struct indicator *in = engine_indicator(i);
+		Popstat__Indicator *m = req_alloc(r, sizeof *m);
+		size_t nt = 0;
+
+		popstat__indicator__init(m);
+		m->name = in->name;
+		m->expr = in->src;
+		m->unit = in->unit;
+		m->targets = req_alloc(r, (size_t)(engine_ntargets() + 1) *
+		    sizeof *m->targets);
+		/* The default first, then the per-unit overrides. */
+		for (k = 0; k < engine_ntargets(); k++)
+			if (engine_target_at(k)->indicator == i &&
+			    engine_target_at(k)->unit < 0)
+				m->targets[nt++] = target_msg(r, engine_target_at(k));
+		for (k = 0; k < engine_ntargets(); k++)
+			if (engine_target_at(k)->indicator == i &&
+			    engine_target_at(k)->unit >= 0)
+				m->targets[nt++] = target_msg(r, engine_target_at(k));
+		m->n_targets = nt;
+		ok->indicators[i] = m;
+	}
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_INDICATOR_LIST;
+	r->resp.indicator_list = ok;
+	return 0;
+}
+
+static int
+indicator_name_ok(const char *s)
+{
+	size_t n = 0;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
+		    s[n] == '_'))
+			return 0;
+	return n <= 40;
+}
+
+static const char *
+target_text(struct req *r, const struct target *t)
+{
+	if (t == NULL)
+		return NULL;
+	return req_printf(r, "%s %.15g veto=%s weight=%.15g", target_op_str(t->op),
+	    t->value, t->veto ? "yes" : "no", t->weight);
+}
+
+int
+h_indicator_set(struct req *r)
+{
+	const Popstat__IndicatorSet *q = r->rq->indicator_set;
+	char err[256];
+	const char *old = NULL;
+	expr *e;
+	int i;
+
+	if (!indicator_name_ok(q->name))
+		return req_error(r, E(BAD_REQUEST), "indicator name '%.40s': must"
+		    " be 1-40 of a-z 0-9 _, starting with a letter", q->name);
+	if (engine_count() >= ENGINE_MAX_INDICATORS && engine_find(q->name) < 0)
+		return req_error(r, E(TOO_LARGE), "at most %d indicators",
+		    ENGINE_MAX_INDICATORS);
+	e = expr_compile(q->expr, engine_var_names, VAR_COUNT, err, sizeof err);
+	if (e == NULL)
+		return req_error(r, E(BAD_REQUEST), "expression: %s", err);
+	expr_free(e);
+	if (strlen(q->unit) == 0 || strlen(q->unit) > 32)
+		return req_error(r, E(BAD_REQUEST), "--unit: 1-32 bytes, e.g. ‰ or %%");
+	if ((i = engine_find(q->name)) >= 0)
+		old = req_printf(r, "%s [%s]", engine_indicator(i)->src,
+		    engine_indicator(i)->unit);
+	if (store_indicator_put(q->name, q->expr, q->unit) < 0 ||
+	    store_audit(r->who->name, "indicator.set", NULL, q->name, old,
+	    req_printf(r, "%s [%s]", q->expr, q->unit), NULL) < 0 ||
+	    engine_load() < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	req_ack(r, req_printf(r, "indicator %s = %s [%s]", q->name, q->expr,
+	    q->unit));
+	return 0;
+}
+
+int
+h_target_set(struct req *r)
+{
+	const Popstat__TargetSet *q = r->rq->target_set;
+	const struct target *cur, *def;
+	store_target t;
+	target_op op;
+	int ind, u = -1;
+
+	if ((ind = engine_find(q->indicator)) < 0)
+		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
+		    q->indicator);
+	if (target_op_parse(q->op, &op) < 0)
+		return req_error(r, E(BAD_REQUEST), "operator '%.8s': must be <=,"
+		    " >=, < or >", q->op);
+	if (!isfinite(q->value))
+		return req_error(r, E(BAD_REQUEST), "target value must be a number");
+	if (q->has_weight && (!isfinite(q->weight) || q->weight < 0 ||
+	    q->weight > 1000))
+		return req_error(r, E(BAD_REQUEST), "--weight must be 0-1000");
+	if (q->unit && *q->unit && (u = unit_find(q->unit)) < 0)
+		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
+		    q->unit);
+	def = engine_target(ind, -1);
+	cur = engine_target(ind, u);
+	if (cur && u >= 0 && cur->unit != u)
+		cur = NULL; /* only the default exists: a new override */
+	memset(&t, 0, sizeof t);
+	t.indicator = engine_indicator(ind)->name;
+	t.unit_id = u >= 0 ? unit_at(u)->id : 0;
+	t.op = target_op_str(op);
+	t.value = q->value;
+	/* Unset flags keep the current value, else inherit the default. */
+	t.veto = q->has_veto ? q->veto : cur ? cur->veto : def ? def->veto : 0;
+	t.weight = q->has_weight ? q->weight : cur ? cur->weight :
+	    def ? def->weight : 25;
+	if (store_target_put(&t) < 0 ||
+	    store_audit(r->who->name, "target.set", u >= 0 ?
+	    unit_at(u)->code : NULL, t.indicator, target_text(r, cur),
+	    req_printf(r, "%s %.15g veto=%s weight=%.15g", t.op, t.value,
+	    t.veto ? "yes" : "no", t.weight), NULL) < 0 ||
+	    engine_load() < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	req_ack(r, req_printf(r, "target %s %s %.15g (veto %s, weight %.15g)%s%s",
+	    t.indicator, t.op, t.value, t.veto ? "yes" : "no", t.weight,
+	    u >= 0 ? " for unit " : "", u >= 0 ? unit_at(u)->code : ""));
+	return 0;
+}
+
+int
+h_target_delete(struct req *r)
+{
+	const Popstat__TargetDelete *q = r->rq->target_delete;
+	const struct target *cur;
+	int ind, u = -1, rc;
+
+	if ((ind = engine_find(q->indicator)) < 0)
+		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
+		    q->indicator);
+	if (q->unit && *q->unit && (u = unit_find(q->unit)) < 0)
+		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
+		    q->unit);
+	cur = engine_target(ind, u);
+	if (cur == NULL || cur->unit != u)
+		return req_error(r, E(NOT_FOUND), "%s has no target%s%s",
+		    q->indicator, u >= 0 ? " override for " : "",
+		    u >= 0 ? unit_at(u)->code : "");
+	rc = store_target_delete(engine_indicator(ind)->name,
+	    u >= 0 ? unit_at(u)->id : 0);
+	if (rc < 0 || store_audit(r->who->name, "target.delete", u >= 0 ?
+	    unit_at(u)->code : NULL, engine_indicator(ind)->name,
+	    target_text(r, cur), NULL, NULL) < 0 || engine_load() < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	req_ack(r, "target deleted");
+	return 0;
+}
