@@ -105,7 +105,7 @@ check-deps:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@tests/demo.sh
+	@demo/demo.sh
 
 format:
 	clang-format -i common/*.[ch] server/*.[ch] client/*.[ch] tests/unit/*.[ch]

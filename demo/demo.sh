@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# make demo: start popstatd on a temporary database, load a demo county of 12
+# townships through the real client, print the ranking and one township's
+# status.  DEMO_KEEP=1 leaves the server running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-bin}
+YEAR=${DEMO_YEAR:-2025}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/popstat-demo.XXXXXX")
+echo "== demo database in $dir"
+ADMIN=$("$BIN/popstatd" init --db "$dir/demo.db")
+"$BIN/popstatd" --db "$dir/demo.db" --listen 127.0.0.1:0 2>"$dir/server.log" &
+pid=$!
+cleanup() {
+	if [ "${DEMO_KEEP:-0}" != 1 ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		rm -rf "$dir"
+	fi
+}
+trap cleanup EXIT
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -nE 's/.*listening on .* port ([0-9]+).*/\1/p' "$dir/server.log" | head -n 1)
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+[ -n "$port" ] || { cat "$dir/server.log"; echo "demo: server did not start"; exit 1; }
+export POPSTAT_SERVER=127.0.0.1:$port POPSTAT_TOKEN=$ADMIN POPSTAT_CONFIG=$dir/none
+PS="$BIN/popstat"
+echo "== server on $POPSTAT_SERVER (admin token $ADMIN)"
+
+python3 demo/gen.py "$dir" "$YEAR"
+while read -r code name parent level; do
+	if [ "$parent" = - ]; then "$PS" -q unit add "$code" "$name" --level "$level"
+	else "$PS" -q unit add "$code" "$name" --parent "$parent" --level "$level"; fi
+done < "$dir/units.txt"
+echo "== units"
+"$PS" unit list
+
+CLERK=$("$PS" user add clerk-dongfeng --role clerk --unit 610328101)
+INSPECTOR=$("$PS" user add inspector1 --role inspector)
+echo "== submitting one year ($YEAR) of records through the client"
+for kind in population births deaths migration; do
+	printf '%-13s ' "$kind:"
+	"$PS" submit "$dir/$kind.csv"
+done
+printf '%-13s ' "verification:"
+"$PS" --token "$INSPECTOR" submit "$dir/verification.csv"
+echo "== a clerk re-sends a file (safe: duplicates are recognised)"
+grep -E '^(record_id|B[0-9]+-610328101-)' "$dir/births.csv" > "$dir/dongfeng.csv"
+"$PS" --token "$CLERK" submit "$dir/dongfeng.csv"
+
+echo
+echo "== ranking of the townships of 陇县, $YEAR"
+"$PS" ranking --parent 610328 --period "$YEAR"
+echo
+echo "== status of 天成镇 (610328104), $YEAR"
+"$PS" status --unit 610328104 --period "$YEAR"
+echo
+echo "== births found by inspection but never reported, 天成镇"
+"$PS" verify-report --unit 610328104 --period "$YEAR" | tail -n 3
+if [ "${DEMO_KEEP:-0}" = 1 ]; then
+	echo
+	echo "server left running (pid $pid): export POPSTAT_SERVER=$POPSTAT_SERVER POPSTAT_TOKEN=$ADMIN"
+fi
