@@ -261,8 +261,13 @@ cmd_submit(int argc, char **argv)
 	r = csv_new_file(f);
 	err[0] = '\0';
 	if (read_header(r, &kind, map, &ncols, err, sizeof err) < 0) {
+		unsigned long rows = 0;
+
+		/* Nothing of the file is sent; every data row counts rejected. */
 		printf("%s\n", err);
-		printf("accepted 0, duplicate 0, rejected 0\n");
+		while (csv_next(r, err, sizeof err) != 0)
+			rows++;
+		printf("accepted 0, duplicate 0, rejected %lu\n", rows);
 		csv_free(r);
 		if (f != stdin)
 			fclose(f);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "date.h"
 #include "sbuf.h"
 #include "utf8.h"
@@ -21,6 +22,9 @@ static const char *const col_names[COL_COUNT] = {
 	"record_id", "unit", "date", "sex", "birth_order", "policy",
 	"mother_id", "age", "direction", "persons"
 };
+
+/* Longest field text examined; longer input is rejected as too long. */
+#define CSV_FIELD_MAX CSV_MAX_FIELD
 
 #define C(x) (1u << (x))
 #define BASE (C(COL_RECORD_ID) | C(COL_UNIT) | C(COL_DATE))
@@ -226,7 +230,7 @@ int
 record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
     record *out, const char **column, char *reason, size_t rlen)
 {
-	char buf[256], derr[96], tb[16];
+	char buf[CSV_FIELD_MAX + 1], derr[96], tb[16];
 	const char *v;
 	long long n;
 	size_t i;
