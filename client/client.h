@@ -37,6 +37,10 @@ struct client {
  * exit status after printing why.
  */
 int client_open(struct client *c);
+/* The same without sending the outbox first (used by sync itself). */
+int client_open_noflush(struct client *c);
+/* Set when the last client_open failed to reach the server at all. */
+extern int client_net_error;
 void client_close(struct client *c);
 /*
  * Send rq and wait for its reply.  Returns the reply envelope (free with
@@ -62,6 +66,14 @@ int cmd_unit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_amend(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
+int cmd_void(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_ranking(int argc, char **argv);
 int cmd_verify_report(int argc, char **argv);

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "csv.h"
+#include "outbox.h"
 #include "record.h"
 #include "sbuf.h"
 
@@ -46,7 +48,20 @@ struct batch {
 };
 
 struct totals {
-	unsigned long accepted, duplicate, rejected;
+	unsigned long accepted, duplicate, rejected, queued;
+};
+
+/*
+ * Where batches go: the server while it answers; once it cannot be
+ * reached (submit only), the outbox, so no row of the file is lost.
+ */
+struct sender {
+	struct client c;
+	int online;
+	int amend;
+	const char *reason;
+	const char *file;
+	struct outbox *ob;
 };
 
 static void
@@ -109,33 +124,73 @@ row_slot(Popstat__Row *r, int col)
  * client's own.  Returns 0, or an exit status when the server could not
  * take the batch at all.
  */
+/* Keep the batch's rows in the outbox; 0 or an exit status. */
 static int
-send_batch(struct client *c, int kind, struct batch *b, struct totals *t)
+queue_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
+{
+	size_t i;
+
+	if (sd->ob == NULL && (sd->ob = outbox_open()) == NULL)
+		return EXIT_NOCONN;
+	if (outbox_begin(sd->ob) < 0)
+		return EXIT_NOCONN;
+	for (i = 0; i < b->n; i++)
+		if (outbox_put(sd->ob, opt.server, kind, sd->file, b->rows[i]) < 0) {
+			fprintf(stderr, "popstat: cannot write the outbox %s\n",
+			    outbox_path());
+			return EXIT_NOCONN;
+		}
+	if (outbox_commit(sd->ob) < 0)
+		return EXIT_NOCONN;
+	t->queued += b->n;
+	return 0;
+}
+
+static int
+send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__Submit s = POPSTAT__SUBMIT__INIT;
+	Popstat__Amend a = POPSTAT__AMEND__INIT;
 	Popstat__Envelope *reply = NULL;
 	Popstat__SubmitOk *ok = NULL;
 	size_t i = 0, j = 0, nsrv = 0;
 	int rc;
 
-	if (b->n > 0) {
-		s.kind = (Popstat__RecordKind)kind;
-		s.rows = b->rows;
-		s.n_rows = b->n;
-		rq.body_case = POPSTAT__REQUEST__BODY_SUBMIT;
-		rq.submit = &s;
-		if ((reply = client_call(c, &rq)) == NULL)
-			return EXIT_NOCONN;
-		if ((rc = client_error(reply->response, "submit")) != 0) {
+	if (b->n > 0 && sd->online) {
+		if (sd->amend) {
+			a.kind = (Popstat__RecordKind)kind;
+			a.rows = b->rows;
+			a.n_rows = b->n;
+			a.reason = (char *)sd->reason;
+			rq.body_case = POPSTAT__REQUEST__BODY_AMEND;
+			rq.amend = &a;
+		} else {
+			s.kind = (Popstat__RecordKind)kind;
+			s.rows = b->rows;
+			s.n_rows = b->n;
+			rq.body_case = POPSTAT__REQUEST__BODY_SUBMIT;
+			rq.submit = &s;
+		}
+		if ((reply = client_call(&sd->c, &rq)) == NULL) {
+			if (sd->amend)
+				return EXIT_NOCONN;
+			/* The batch may or may not have landed: resending is safe. */
+			sd->online = 0;
+			client_close(&sd->c);
+		} else if ((rc = client_error(reply->response, sd->amend ?
+		    "amend" : "submit")) != 0) {
 			popstat__envelope__free_unpacked(reply, NULL);
 			return rc;
+		} else {
+			ok = reply->response->submit;
+			nsrv = ok->n_rejected;
+			t->accepted += ok->accepted;
+			t->duplicate += ok->duplicate;
 		}
-		ok = reply->response->submit;
-		nsrv = ok->n_rejected;
-		t->accepted += ok->accepted;
-		t->duplicate += ok->duplicate;
 	}
+	if (b->n > 0 && !sd->online && (rc = queue_batch(sd, kind, b, t)) != 0)
+		return rc;
 	while (i < b->nrej || j < nsrv) {
 		if (j >= nsrv || (i < b->nrej && b->rej[i].line <= ok->rejected[j]->line)) {
 			printf("line %u: %s\n", b->rej[i].line, b->rej[i].text);
@@ -220,42 +275,57 @@ read_header(csv_reader *r, int *kind, int *map, size_t *ncols, char *err,
 	return 0;
 }
 
-int
-cmd_submit(int argc, char **argv)
+static const char amend_usage[] =
+    "usage: popstat amend FILE.csv --reason TEXT [--kind KIND]\n"
+    "  Replace the content of stored records: each row names an existing\n"
+    "  record_id (in its unit) and gives its new content, in the same CSV\n"
+    "  format as submit.  Counters follow; the old and new content and the\n"
+    "  reason are kept in the audit log.  Rows identical to what is stored\n"
+    "  are reported as unchanged.  Locked (approved) periods are refused.\n";
+
+static int
+run_file(int argc, char **argv, int amend)
 {
-	const char *path = NULL;
+	const char *path = NULL, *cmd = amend ? "amend" : "submit";
 	int kind = KIND_NONE, map[CSV_MAX_FIELDS], i, rc = 0;
 	size_t ncols = 0, k;
 	char err[512];
-	struct client c;
+	struct sender sd;
 	struct batch b;
-	struct totals t = { 0, 0, 0 };
+	struct totals t = { 0, 0, 0, 0 };
 	csv_reader *r;
 	FILE *f;
 
+	memset(&sd, 0, sizeof sd);
+	sd.amend = amend;
 	if (wants_help(argc, argv)) {
-		fputs(submit_usage, stdout);
+		fputs(amend ? amend_usage : submit_usage, stdout);
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc) {
+		if (amend && strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+			sd.reason = argv[++i];
+		else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc) {
 			if ((kind = kind_parse(argv[++i])) == KIND_NONE)
-				return usage_error("submit", "--kind %s: must be"
+				return usage_error(cmd, "--kind %s: must be"
 				    " birth, death, migration, population or"
 				    " verification", argv[i]);
 		} else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("submit", "unknown option %s", argv[i]);
+			return usage_error(cmd, "unknown option %s", argv[i]);
 		else if (path == NULL)
 			path = argv[i];
 		else
-			return usage_error("submit", "one file at a time ('%s')",
+			return usage_error(cmd, "one file at a time ('%s')",
 			    argv[i]);
 	}
 	if (path == NULL)
-		return usage_error("submit", "needs FILE.csv");
+		return usage_error(cmd, "needs FILE.csv");
+	if (amend && (sd.reason == NULL || strlen(sd.reason) < 2))
+		return usage_error(cmd, "--reason TEXT is required");
+	sd.file = path;
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL) {
-		fprintf(stderr, "popstat submit: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "popstat %s: %s: %s\n", cmd, path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	r = csv_new_file(f);
@@ -273,12 +343,15 @@ cmd_submit(int argc, char **argv)
 			fclose(f);
 		return EXIT_REJECTED;
 	}
-	if ((rc = client_open(&c)) != 0) {
+	rc = client_open(&sd.c);
+	if (rc != 0 && (amend || !client_net_error)) {
 		csv_free(r);
 		if (f != stdin)
 			fclose(f);
 		return rc;
 	}
+	sd.online = rc == 0;
+	rc = 0;
 	memset(&b, 0, sizeof b);
 	b.rows = xcalloc(BATCH_ROWS, sizeof *b.rows);
 	for (;;) {
@@ -310,26 +383,134 @@ cmd_submit(int argc, char **argv)
 				*row_slot(row, map[k]) = xstrdup(csv_field(r, k));
 			b.rows[b.n++] = row;
 		}
-		if (b.n == BATCH_ROWS && (rc = send_batch(&c, kind, &b, &t)) != 0)
+		if (b.n == BATCH_ROWS && (rc = send_batch(&sd, kind, &b, &t)) != 0)
 			break;
 	}
 	if (rc == 0)
-		rc = send_batch(&c, kind, &b, &t);
+		rc = send_batch(&sd, kind, &b, &t);
 	batch_clear(&b);
 	free(b.rows);
 	free(b.rej);
-	client_close(&c);
+	client_close(&sd.c);
+	outbox_close(sd.ob);
 	csv_free(r);
 	if (f != stdin)
 		fclose(f);
 	if (rc != 0) {
-		fprintf(stderr, "popstat submit: stopped; rows before this point"
-		    " were stored (accepted %lu, duplicate %lu); re-send the"
-		    " file: stored rows count as duplicates\n", t.accepted,
-		    t.duplicate);
+		fprintf(stderr, "popstat %s: stopped; rows before this point"
+		    " were stored (%lu %s, %lu %s); run it again: stored rows"
+		    " count as %s\n", cmd, t.accepted, amend ? "changed" :
+		    "accepted", t.duplicate, amend ? "unchanged" : "duplicate",
+		    amend ? "unchanged" : "duplicates");
 		return rc;
 	}
-	printf("accepted %lu, duplicate %lu, rejected %lu\n", t.accepted,
-	    t.duplicate, t.rejected);
+	if (amend)
+		printf("changed %lu, unchanged %lu, rejected %lu\n", t.accepted,
+		    t.duplicate, t.rejected);
+	else
+		printf("accepted %lu, duplicate %lu, rejected %lu\n", t.accepted,
+		    t.duplicate, t.rejected);
+	if (t.queued > 0) {
+		fprintf(stderr, "popstat: cannot reach %s: %lu rows kept in the"
+		    " outbox (%s); run 'popstat sync' when the network is back\n",
+		    opt.server, t.queued, outbox_path());
+		return EXIT_NOCONN;
+	}
 	return t.rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+int
+cmd_submit(int argc, char **argv)
+{
+	return run_file(argc, argv, 0);
+}
+
+int
+cmd_amend(int argc, char **argv)
+{
+	return run_file(argc, argv, 1);
+}
+
+static const char sync_usage[] =
+    "usage: popstat sync [--retries N]\n"
+    "  Send the rows kept in the outbox while the server could not be\n"
+    "  reached.  Tries N more times (default 5) with growing pauses (1, 2, 4\n"
+    "  ... seconds, at most 60).  Rows leave the outbox once the server has\n"
+    "  answered for them: stored, duplicate or rejected.\n";
+
+int
+cmd_sync(int argc, char **argv)
+{
+	struct outbox *ob;
+	struct client c;
+	unsigned long acc = 0, dup = 0, rej = 0;
+	long retries = 5, attempt, pending;
+	unsigned delay = 1;
+	int i, rc = 0;
+
+	if (wants_help(argc, argv)) {
+		fputs(sync_usage, stdout);
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		char *end;
+
+		if (strcmp(argv[i], "--retries") == 0 && i + 1 < argc) {
+			retries = strtol(argv[++i], &end, 10);
+			if (*end || retries < 0 || retries > 100)
+				return usage_error("sync", "--retries must be 0-100");
+		} else
+			return usage_error("sync", "unexpected '%s'", argv[i]);
+	}
+	if ((ob = outbox_open()) == NULL)
+		return EXIT_USAGE;
+	pending = outbox_pending(ob, opt.server);
+	if (pending == 0) {
+		printf("outbox empty: nothing to send to %s\n", opt.server);
+		outbox_close(ob);
+		return 0;
+	}
+	for (attempt = 0;; attempt++) {
+		rc = client_open_noflush(&c);
+		if (rc == 0 || !client_net_error || attempt >= retries)
+			break;
+		fprintf(stderr, "popstat sync: retrying in %u s\n", delay);
+		sleep(delay);
+		delay = delay * 2 > 60 ? 60 : delay * 2;
+	}
+	if (rc == 0) {
+		rc = outbox_flush(ob, &c, &acc, &dup, &rej);
+		client_close(&c);
+		printf("accepted %lu, duplicate %lu, rejected %lu\n", acc, dup,
+		    rej);
+	}
+	pending = outbox_pending(ob, opt.server);
+	outbox_close(ob);
+	if (pending > 0)
+		fprintf(stderr, "popstat sync: %ld rows still in the outbox\n",
+		    pending);
+	if (rc != 0)
+		return rc;
+	return rej ? EXIT_REJECTED : EXIT_OK;
+}
+
+int
+cmd_outbox(int argc, char **argv)
+{
+	struct outbox *ob;
+	long n;
+
+	if (wants_help(argc, argv)) {
+		printf("usage: popstat outbox\n  List the rows waiting in the"
+		    " outbox (%s).\n", outbox_path());
+		return 0;
+	}
+	if (argc > 1)
+		return usage_error("outbox", "takes no arguments");
+	if ((ob = outbox_open()) == NULL)
+		return EXIT_USAGE;
+	n = outbox_list(ob);
+	outbox_close(ob);
+	printf("%ld rows pending in %s\n", n < 0 ? 0 : n, outbox_path());
+	return 0;
 }

@@ -24,6 +24,10 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "submit", cmd_submit, "submit FILE.csv [--kind KIND]   send records" },
+	{ "amend", cmd_amend, "amend FILE.csv --reason TEXT     correct stored records" },
+	{ "void", cmd_void, "void RECORD_ID --unit CODE --reason TEXT" },
+	{ "sync", cmd_sync, "sync [--retries N]               send what the outbox holds" },
+	{ "outbox", cmd_outbox, "outbox                           list rows waiting to be sent" },
 	{ "unit", cmd_unit, "unit add|list ...                administrative units" },
 	{ "user", cmd_user, "user add|list ...                accounts and tokens" },
 	{ "status", cmd_status, "status --unit CODE --period P         counters, indicators, targets" },
@@ -31,6 +35,10 @@ static const struct command {
 	{ "verify-report", cmd_verify_report, "verify-report --unit CODE --period P  births found by inspection, unreported" },
 	{ "indicator", cmd_indicator, "indicator set|list ...           indicator expressions" },
 	{ "target", cmd_target, "target set|delete|list ...       targets, vetoes, weights" },
+	{ "audit", cmd_audit, "audit [--unit CODE] [--since DATE]  the audit log" },
+	{ "approve", cmd_approve, "approve --unit CODE --period P    approve and lock a period" },
+	{ "unlock", cmd_unlock, "unlock --unit CODE --period P --reason TEXT" },
+	{ "lock", cmd_lock, "lock list [--unit CODE]          approved periods" },
 	{ "ping", cmd_ping, "ping                             check the server and the token" },
 };
 

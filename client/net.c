@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "frame.h"
+#include "outbox.h"
 #include "sbuf.h"
 
 /* Seconds to wait for a reply before giving up on the server. */
@@ -177,8 +178,45 @@ client_error(const Popstat__Response *resp, const char *what)
 	}
 }
 
+int client_net_error;
+
+/*
+ * Send what the outbox holds for this server, quietly, so any successful
+ * command also flushes it.  Only when an outbox file exists.
+ */
+static void
+flush_outbox(struct client *c)
+{
+	struct outbox *ob;
+	unsigned long acc = 0, dup = 0, rej = 0;
+	long n;
+
+	if (access(outbox_path(), F_OK) != 0 || (ob = outbox_open()) == NULL)
+		return;
+	n = outbox_pending(ob, opt.server);
+	if (n > 0) {
+		fprintf(stderr, "popstat: sending %ld rows waiting in the"
+		    " outbox\n", n);
+		outbox_flush(ob, c, &acc, &dup, &rej);
+		fprintf(stderr, "popstat: outbox: accepted %lu, duplicate %lu,"
+		    " rejected %lu, %ld still pending\n", acc, dup, rej,
+		    outbox_pending(ob, opt.server));
+	}
+	outbox_close(ob);
+}
+
 int
 client_open(struct client *c)
+{
+	int rc = client_open_noflush(c);
+
+	if (rc == 0)
+		flush_outbox(c);
+	return rc;
+}
+
+int
+client_open_noflush(struct client *c)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__Hello h = POPSTAT__HELLO__INIT;
@@ -187,6 +225,8 @@ client_open(struct client *c)
 	int rc;
 
 	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	client_net_error = 0;
 	if (opt.token == NULL || *opt.token == '\0') {
 		fprintf(stderr, "popstat: no token: use --token, POPSTAT_TOKEN or"
 		    " 'token = ...' in the config file\n");
@@ -195,6 +235,7 @@ client_open(struct client *c)
 	c->fd = connect_to(opt.server, err, sizeof err);
 	if (c->fd < 0) {
 		fprintf(stderr, "popstat: cannot connect to %s\n", err);
+		client_net_error = 1;
 		return EXIT_NOCONN;
 	}
 	h.token = (char *)opt.token;
@@ -203,6 +244,7 @@ client_open(struct client *c)
 	rq.hello = &h;
 	if ((reply = client_call(c, &rq)) == NULL) {
 		client_close(c);
+		client_net_error = 1;
 		return EXIT_NOCONN;
 	}
 	if ((rc = client_error(reply->response, "not authorised")) != 0) {

@@ -26,7 +26,7 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 [ -n "$port" ] || { cat "$dir/server.log"; echo "demo: server did not start"; exit 1; }
-export POPSTAT_SERVER=127.0.0.1:$port POPSTAT_TOKEN=$ADMIN POPSTAT_CONFIG=$dir/none
+export POPSTAT_SERVER=127.0.0.1:$port POPSTAT_TOKEN=$ADMIN POPSTAT_CONFIG=$dir/none POPSTAT_OUTBOX=$dir/outbox.db
 PS="$BIN/popstat"
 echo "== server on $POPSTAT_SERVER (admin token $ADMIN)"
 

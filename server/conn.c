@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "engine.h"
+#include "locks.h"
 #include "frame.h"
 #include "log.h"
 #include "popstatd.h"
@@ -153,6 +154,7 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		failed = 1;
 		units_load(); /* the tree may hold units that were rolled back */
 		engine_load();
+		locks_load();
 	}
 	list = waiting;
 	waiting = NULL;

@@ -102,6 +102,17 @@ int h_indicator_list(struct req *r);
 int h_indicator_set(struct req *r);
 int h_target_set(struct req *r);
 int h_target_delete(struct req *r);
+int h_amend(struct req *r);
+int h_void(struct req *r);
+int h_audit(struct req *r);
+int h_approve(struct req *r);
+int h_unlock(struct req *r);
+int h_lock_list(struct req *r);
+
+/* req_submit.c: shared by corrections. */
+int scope_may_write(const struct principal *who, int unit);
+int ingest_void(const stored_record *old);
+void record_text(const stored_record *s, char *buf, size_t n);
 
 /* auth.c */
 void token_new(char *out, size_t cap);  /* "pst_" + 48 hex characters */

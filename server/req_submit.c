@@ -3,9 +3,11 @@
  * verification matching, all inside the group-commit transaction.
  */
 #include <openssl/hmac.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "date.h"
+#include "locks.h"
 #include "log.h"
 #include "popstatd.h"
 #include "record.h"
@@ -106,6 +108,124 @@ ingest_insert(stored_record *s, int64_t user_id)
 	return 0;
 }
 
+/* A birth went away or moved: verifications it matched may now be misses. */
+static void
+remiss(int32_t day, void *arg)
+{
+	struct unmiss_ctx *x = arg;
+	counters d;
+
+	memset(&d, 0, sizeof d);
+	d.v[CTR_VERIFIED_MISSED] = 1;
+	if (store_daily_add(x->unit_id, day, &d) < 0)
+		x->failed = 1;
+}
+
+/*
+ * Take a stored record's contribution out of the counters; the caller has
+ * already changed or voided the row itself, so a birth no longer matches
+ * the verifications it used to.
+ */
+static int
+ingest_retract(const stored_record *old)
+{
+	counters d;
+
+	record_delta(old, -1, &d);
+	if (old->rec.kind != KIND_POPULATION &&
+	    store_daily_add(old->unit_id, old->rec.day, &d) < 0)
+		return -1;
+	if (old->rec.kind == KIND_BIRTH && old->has_hash) {
+		struct unmiss_ctx x = { old->unit_id, 0 };
+
+		if (store_verification_recheck(old->unit_id, old->mother_hash,
+		    old->rec.day - MATCH_WINDOW, old->rec.day + MATCH_WINDOW,
+		    MATCH_WINDOW, remiss, &x) < 0 || x.failed)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Replace a stored record's content with s (same unit and record_id) and
+ * move the counters with it.
+ */
+static int
+ingest_amend(const stored_record *old, stored_record *s)
+{
+	counters d;
+
+	if (s->rec.kind == KIND_VERIFICATION) {
+		int m = store_birth_match(s->unit_id, s->mother_hash,
+		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW);
+
+		if (m < 0)
+			return -1;
+		s->matched = m;
+	}
+	if (store_record_update(s) < 0 || ingest_retract(old) < 0)
+		return -1;
+	record_delta(s, 1, &d);
+	if (s->rec.kind != KIND_POPULATION &&
+	    store_daily_add(s->unit_id, s->rec.day, &d) < 0)
+		return -1;
+	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
+		struct unmiss_ctx x = { s->unit_id, 0 };
+
+		if (store_verification_mark(s->unit_id, s->mother_hash,
+		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
+		    unmiss, &x) < 0 || x.failed)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Void a stored record: the row stays (marked voided), its counters go.
+ */
+int
+ingest_void(const stored_record *old)
+{
+	if (store_record_void(old->unit_id, old->rec.record_id) < 0)
+		return -1;
+	return ingest_retract(old);
+}
+
+/* One line describing a record's content for the audit log. */
+void
+record_text(const stored_record *s, char *buf, size_t n)
+{
+	const record *r = &s->rec;
+	char day[11], mh[20] = "";
+
+	date_format(r->day, day);
+	if (s->has_hash)
+		snprintf(mh, sizeof mh, " mother=#%02x%02x%02x%02x",
+		    s->mother_hash[0], s->mother_hash[1], s->mother_hash[2],
+		    s->mother_hash[3]);
+	switch (r->kind) {
+	case KIND_BIRTH:
+		xsnprintf(buf, n, "birth %s sex=%s birth_order=%d policy=%s%s",
+		    day, r->sex == 1 ? "M" : "F", r->birth_order,
+		    r->policy ? "Y" : "N", mh);
+		break;
+	case KIND_DEATH:
+		xsnprintf(buf, n, "death %s sex=%s age=%d", day,
+		    r->sex == 1 ? "M" : "F", r->age);
+		break;
+	case KIND_MIGRATION:
+		xsnprintf(buf, n, "migration %s direction=%s persons=%lld", day,
+		    r->direction == 1 ? "in" : "out", (long long)r->persons);
+		break;
+	case KIND_POPULATION:
+		xsnprintf(buf, n, "population %s persons=%lld", day,
+		    (long long)r->persons);
+		break;
+	default:
+		xsnprintf(buf, n, "verification %s%s", day, mh);
+	}
+}
+
 static int
 same_content(const stored_record *a, const stored_record *b)
 {
@@ -153,8 +273,23 @@ scope_may_write(const struct principal *who, int unit)
  * (with *column and reason set), -1 database error.
  */
 static int
-submit_row(struct req *r, int kind, const Popstat__Row *row,
-    const char **column, char *reason, size_t rlen)
+lock_refuses(int unit, int32_t day, char *reason, size_t rlen)
+{
+	const struct lock *l = lock_covering(unit, day);
+	char a[11], b[11], d[11];
+
+	if (l == NULL)
+		return 0;
+	xsnprintf(reason, rlen, "%s is in a locked period: %s %s..%s was"
+	    " approved by %s at %s; ask the county office to unlock it",
+	    date_format(day, d), unit_at(l->unit)->code, date_format(l->start, a),
+	    date_format(l->end, b), l->by, l->at);
+	return 1;
+}
+
+static int
+submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
+    const char *why, const char **column, char *reason, size_t rlen)
 {
 	const char *f[COL_COUNT];
 	stored_record s, old;
@@ -188,6 +323,55 @@ submit_row(struct req *r, int kind, const Popstat__Row *row,
 	rc = store_record_get(s.unit_id, s.rec.record_id, &old);
 	if (rc < 0)
 		return -1;
+	if (amend) {
+		char before[160], after[160];
+
+		*column = "record_id";
+		if (rc == 0) {
+			xsnprintf(reason, rlen, "%s is not stored in unit %s;"
+			    " submit it instead", s.rec.record_id, s.rec.unit);
+			return 0;
+		}
+		if (old.voided) {
+			xsnprintf(reason, rlen, "%s was voided", s.rec.record_id);
+			return 0;
+		}
+		if (old.rec.kind != kind) {
+			xsnprintf(reason, rlen, "%s is a %s record, not %s",
+			    s.rec.record_id, kind_name(old.rec.kind),
+			    kind_name(kind));
+			return 0;
+		}
+		if (same_content(&s, &old))
+			return 2;
+		*column = "date";
+		if (lock_refuses(unit, old.rec.day, reason, rlen) ||
+		    lock_refuses(unit, s.rec.day, reason, rlen))
+			return 0;
+		if (kind == KIND_POPULATION && old.rec.day != s.rec.day) {
+			int64_t persons;
+			char other[RECORD_ID_MAX + 1];
+
+			rc = store_population_on(s.unit_id, s.rec.day, &persons,
+			    other, sizeof other);
+			if (rc < 0)
+				return -1;
+			if (rc == 1 && persons != s.rec.persons) {
+				*column = "persons";
+				xsnprintf(reason, rlen, "population of %s on this"
+				    " date is already %lld (record %s)",
+				    s.rec.unit, (long long)persons, other);
+				return 0;
+			}
+		}
+		record_text(&old, before, sizeof before);
+		record_text(&s, after, sizeof after);
+		if (ingest_amend(&old, &s) < 0 ||
+		    store_audit(r->who->name, "record.amend", s.rec.unit,
+		    s.rec.record_id, before, after, why) < 0)
+			return -1;
+		return 1;
+	}
 	if (rc == 1) {
 		*column = "record_id";
 		if (old.voided) {
@@ -218,43 +402,52 @@ submit_row(struct req *r, int kind, const Popstat__Row *row,
 			return 0;
 		}
 	}
+	/* A duplicate changes nothing, so it passes a lock; a new row not. */
+	*column = "date";
+	if (lock_refuses(unit, s.rec.day, reason, rlen))
+		return 0;
 	if (ingest_insert(&s, r->who->user_id) < 0)
 		return -1;
 	return 1;
 }
 
-int
-h_submit(struct req *r)
+/*
+ * Submit or amend a batch of rows of one kind.  Every row is judged on its
+ * own: valid rows are stored while bad ones are rejected with line, column
+ * and reason.
+ */
+static int
+batch(struct req *r, int kind, Popstat__Row **rows, size_t n_rows, int amend,
+    const char *why)
 {
-	const Popstat__Submit *q = r->rq->submit;
 	Popstat__SubmitOk *ok;
 	size_t i, nrej = 0;
-	char reason[256];
+	char reason[320];
 	const char *column;
 	int rc;
 
-	if (kind_name(q->kind) == NULL)
+	if (kind_name(kind) == NULL)
 		return req_error(r, E(BAD_REQUEST), "unknown record kind %d",
-		    (int)q->kind);
-	if ((long)q->n_rows > srv.set.max_rows)
+		    kind);
+	if ((long)n_rows > srv.set.max_rows)
 		return req_error(r, E(TOO_LARGE), "batch of %zu rows is over the"
-		    " limit of %ld rows (max_rows)", q->n_rows, srv.set.max_rows);
-	if (r->who->role == ROLE_INSPECTOR && (int)q->kind != KIND_VERIFICATION)
+		    " limit of %ld rows (max_rows)", n_rows, srv.set.max_rows);
+	if (r->who->role == ROLE_INSPECTOR && kind != KIND_VERIFICATION)
 		return req_error(r, E(FORBIDDEN), "an inspector submits"
 		    " verification records only, not %s records",
-		    kind_name(q->kind));
+		    kind_name(kind));
 	ok = req_alloc(r, sizeof *ok);
 	popstat__submit_ok__init(ok);
-	ok->rejected = req_alloc(r, (q->n_rows ? q->n_rows : 1) *
+	ok->rejected = req_alloc(r, (n_rows ? n_rows : 1) *
 	    sizeof *ok->rejected);
-	for (i = 0; i < q->n_rows; i++) {
+	for (i = 0; i < n_rows; i++) {
 		column = "";
-		rc = submit_row(r, q->kind, q->rows[i], &column, reason,
+		rc = submit_row(r, kind, rows[i], amend, why, &column, reason,
 		    sizeof reason);
 		if (rc < 0)
 			return req_error(r, E(INTERNAL), "database error at line"
 			    " %u: %s; nothing of this batch was stored",
-			    q->rows[i]->line, store_errmsg());
+			    rows[i]->line, store_errmsg());
 		if (rc == 1)
 			ok->accepted++;
 		else if (rc == 2)
@@ -263,17 +456,44 @@ h_submit(struct req *r)
 			Popstat__Rejection *x = req_alloc(r, sizeof *x);
 
 			popstat__rejection__init(x);
-			x->line = q->rows[i]->line;
+			x->line = rows[i]->line;
 			x->column = req_strdup(r, column);
 			x->reason = req_strdup(r, reason);
 			ok->rejected[nrej++] = x;
 		}
 	}
 	ok->n_rejected = nrej;
-	log_info("%s submitted %zu %s rows: %u accepted, %u duplicate, %zu"
-	    " rejected", r->who->name, q->n_rows, kind_name(q->kind),
-	    ok->accepted, ok->duplicate, nrej);
+	/* New records carry their author and day; one audit line a batch. */
+	if (!amend && ok->accepted > 0 && store_audit(r->who->name,
+	    "records.submit", NULL, kind_name(kind), NULL,
+	    req_printf(r, "%u %s records stored (lines %u-%u)", ok->accepted,
+	    kind_name(kind), rows[0]->line, rows[n_rows - 1]->line), NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	log_info("%s %s %zu %s rows: %u %s, %u %s, %zu rejected", r->who->name,
+	    amend ? "amended" : "submitted", n_rows, kind_name(kind),
+	    ok->accepted, amend ? "changed" : "accepted", ok->duplicate,
+	    amend ? "unchanged" : "duplicate", nrej);
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_SUBMIT;
 	r->resp.submit = ok;
 	return 0;
+}
+
+int
+h_submit(struct req *r)
+{
+	const Popstat__Submit *q = r->rq->submit;
+
+	return batch(r, (int)q->kind, q->rows, q->n_rows, 0, NULL);
+}
+
+int
+h_amend(struct req *r)
+{
+	const Popstat__Amend *q = r->rq->amend;
+
+	if (strlen(q->reason) < 2 || strlen(q->reason) > 500)
+		return req_error(r, E(BAD_REQUEST), "a reason (2-500 bytes) is"
+		    " required for an amendment");
+	return batch(r, (int)q->kind, q->rows, q->n_rows, 1, q->reason);
 }

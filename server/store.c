@@ -82,6 +82,11 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	" ('natural_growth_rate', 0, '<=', 5.5, 1, 25),"
 	" ('birth_error_rate', 0, '<=', 3, 1, 25),"
 	" ('policy_rate', 0, '>=', 95, 1, 25);",
+	/* 1 -> 2: approval locks. */
+	"CREATE TABLE locks(id INTEGER PRIMARY KEY,"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" start INTEGER NOT NULL, end INTEGER NOT NULL,"
+	" approved_by TEXT NOT NULL, approved_at TEXT NOT NULL);",
 };
 
 enum stmt_id {
@@ -93,6 +98,8 @@ enum stmt_id {
 	S_AUDIT,
 	S_COUNTERS_SUM, S_NET_FLOW, S_POP_BEFORE, S_POP_AFTER, S_HAS_POP,
 	S_IND_ALL, S_TGT_ALL, S_IND_PUT, S_TGT_PUT, S_TGT_DEL, S_MISSED,
+	S_RECORD_UPDATE, S_RECORD_VOID, S_VERIF_MATCHED, S_VERIF_UNMARK,
+	S_AUDIT_QUERY, S_LOCKS_ALL, S_LOCK_INSERT, S_LOCK_DELETE,
 	S_COUNT
 };
 
@@ -175,6 +182,24 @@ static const struct {
 	    " unit_id) DO UPDATE SET op = ?3, value = ?4, veto = ?5, weight = ?6" },
 	[S_TGT_DEL] = { 0, "DELETE FROM targets WHERE indicator = ?1 AND"
 	    " unit_id = ?2" },
+	[S_RECORD_UPDATE] = { 0, "UPDATE records SET kind = ?3, day = ?4,"
+	    " sex = ?5, birth_order = ?6, policy = ?7, mother_hash = ?8, age = ?9,"
+	    " direction = ?10, persons = ?11, matched = ?12"
+	    " WHERE unit_id = ?1 AND record_id = ?2" },
+	[S_RECORD_VOID] = { 0, "UPDATE records SET voided = 1 WHERE"
+	    " unit_id = ?1 AND record_id = ?2" },
+	[S_VERIF_MATCHED] = { 0, "SELECT record_id, day FROM records WHERE"
+	    " unit_id = ?1 AND mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND"
+	    " kind = 5 AND matched = 1 AND voided = 0" },
+	[S_VERIF_UNMARK] = { 0, "UPDATE records SET matched = 0 WHERE"
+	    " unit_id = ?1 AND record_id = ?2" },
+	[S_AUDIT_QUERY] = { READER, "SELECT id, at, user, action, unit, object,"
+	    " old, new, reason FROM audit WHERE at >= ?1 ORDER BY id DESC" },
+	[S_LOCKS_ALL] = { 0, "SELECT id, unit_id, start, end, approved_by,"
+	    " approved_at FROM locks ORDER BY id" },
+	[S_LOCK_INSERT] = { 0, "INSERT INTO locks(unit_id, start, end,"
+	    " approved_by, approved_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
+	[S_LOCK_DELETE] = { 0, "DELETE FROM locks WHERE id = ?1" },
 	[S_MISSED] = { READER, "SELECT record_id, day FROM records WHERE"
 	    " unit_id = ?1 AND mother_hash IS NOT NULL AND kind = 5 AND"
 	    " matched = 0 AND voided = 0 AND day BETWEEN ?2 AND ?3"
@@ -493,6 +518,8 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+static void bind_content(sqlite3_stmt *s, const stored_record *r);
+
 int
 store_unit_insert(const char *code, const char *name, int64_t parent_id,
     const char *level, int64_t *id)
@@ -647,18 +674,7 @@ store_record_insert(const stored_record *r, int32_t received_day,
 
 	sqlite3_bind_int64(s, 1, r->unit_id);
 	bind_text(s, 2, r->rec.record_id);
-	sqlite3_bind_int(s, 3, r->rec.kind);
-	sqlite3_bind_int(s, 4, r->rec.day);
-	sqlite3_bind_int(s, 5, r->rec.sex);
-	sqlite3_bind_int(s, 6, r->rec.birth_order);
-	sqlite3_bind_int(s, 7, r->rec.policy);
-	if (r->has_hash)
-		sqlite3_bind_blob(s, 8, r->mother_hash, HASH_LEN,
-		    SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 9, r->rec.age);
-	sqlite3_bind_int(s, 10, r->rec.direction);
-	sqlite3_bind_int64(s, 11, r->rec.persons);
-	sqlite3_bind_int(s, 12, r->matched);
+	bind_content(s, r);
 	sqlite3_bind_int(s, 13, received_day);
 	if (user_id)
 		sqlite3_bind_int64(s, 14, user_id);
@@ -912,4 +928,232 @@ store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
 		    sqlite3_column_int(s, 1), arg);
 	done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Bind the content columns ?3..?12 shared by insert and update. */
+static void
+bind_content(sqlite3_stmt *s, const stored_record *r)
+{
+	sqlite3_bind_int(s, 3, r->rec.kind);
+	sqlite3_bind_int(s, 4, r->rec.day);
+	sqlite3_bind_int(s, 5, r->rec.sex);
+	sqlite3_bind_int(s, 6, r->rec.birth_order);
+	sqlite3_bind_int(s, 7, r->rec.policy);
+	if (r->has_hash)
+		sqlite3_bind_blob(s, 8, r->mother_hash, HASH_LEN,
+		    SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 8);
+	sqlite3_bind_int(s, 9, r->rec.age);
+	sqlite3_bind_int(s, 10, r->rec.direction);
+	sqlite3_bind_int64(s, 11, r->rec.persons);
+	sqlite3_bind_int(s, 12, r->matched);
+}
+
+int
+store_record_update(const stored_record *r)
+{
+	sqlite3_stmt *s = st(S_RECORD_UPDATE);
+
+	sqlite3_bind_int64(s, 1, r->unit_id);
+	bind_text(s, 2, r->rec.record_id);
+	bind_content(s, r);
+	return run(s);
+}
+
+int
+store_record_void(int64_t unit_id, const char *record_id)
+{
+	sqlite3_stmt *s = st(S_RECORD_VOID);
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	bind_text(s, 2, record_id);
+	return run(s);
+}
+
+int
+store_verification_recheck(int64_t unit_id, const uint8_t hash[HASH_LEN],
+    int32_t lo, int32_t hi, int window, void (*cb)(int32_t day, void *arg),
+    void *arg)
+{
+	sqlite3_stmt *s = st(S_VERIF_MATCHED), *u = st(S_VERIF_UNMARK);
+	struct { char id[RECORD_ID_MAX + 1]; int32_t day; } *v = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc, m;
+
+	/* Collect first: the birth-match query uses its own statement. */
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, lo);
+	sqlite3_bind_int(s, 4, hi);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		xsnprintf(v[n].id, sizeof v[n].id, "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		v[n].day = sqlite3_column_int(s, 1);
+		n++;
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		m = store_birth_match(unit_id, hash, v[i].day - window,
+		    v[i].day + window);
+		if (m < 0)
+			break;
+		if (m == 1)
+			continue;
+		sqlite3_bind_int64(u, 1, unit_id);
+		bind_text(u, 2, v[i].id);
+		if (run(u) < 0) {
+			m = -1;
+			break;
+		}
+		cb(v[i].day, arg);
+	}
+	free(v);
+	return i == n ? 0 : -1;
+}
+
+int
+store_audit_query(const char *since, int (*cb)(const store_audit_row *, void *),
+    void *arg)
+{
+	sqlite3_stmt *s = st(S_AUDIT_QUERY);
+	store_audit_row a;
+	int rc;
+
+	bind_text(s, 1, since && *since ? since : "0");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		a.id = sqlite3_column_int64(s, 0);
+		a.at = (const char *)sqlite3_column_text(s, 1);
+		a.user = (const char *)sqlite3_column_text(s, 2);
+		a.action = (const char *)sqlite3_column_text(s, 3);
+		a.unit = (const char *)sqlite3_column_text(s, 4);
+		a.object = (const char *)sqlite3_column_text(s, 5);
+		a.old = (const char *)sqlite3_column_text(s, 6);
+		a.new_ = (const char *)sqlite3_column_text(s, 7);
+		a.reason = (const char *)sqlite3_column_text(s, 8);
+		if (cb(&a, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_locks_load(void (*cb)(const store_lock *, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_LOCKS_ALL);
+	store_lock l;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		l.id = sqlite3_column_int64(s, 0);
+		l.unit_id = sqlite3_column_int64(s, 1);
+		l.start = sqlite3_column_int(s, 2);
+		l.end = sqlite3_column_int(s, 3);
+		l.by = (const char *)sqlite3_column_text(s, 4);
+		l.at = (const char *)sqlite3_column_text(s, 5);
+		cb(&l, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_lock_insert(int64_t unit_id, int32_t start, int32_t end, const char *by,
+    int64_t *id)
+{
+	sqlite3_stmt *s = st(S_LOCK_INSERT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, start);
+	sqlite3_bind_int(s, 3, end);
+	bind_text(s, 4, by);
+	bind_text(s, 5, now);
+	if (run(s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db_w);
+	return 0;
+}
+
+int
+store_lock_delete(int64_t id)
+{
+	sqlite3_stmt *s = st(S_LOCK_DELETE);
+
+	sqlite3_bind_int64(s, 1, id);
+	return run(s);
+}
+
+/*
+ * A consistent copy with sqlite's online backup API: it copies pages while
+ * the server keeps running, restarting if a writer changes the source, and
+ * checks the copy before reporting success.
+ */
+int
+store_backup(const char *src, const char *dst, char *err, size_t errlen)
+{
+	sqlite3 *from = NULL, *to = NULL;
+	sqlite3_backup *b;
+	sqlite3_stmt *s;
+	int rc, ok = 0;
+
+	if (access(dst, F_OK) == 0) {
+		xsnprintf(err, errlen, "%s already exists; refusing to overwrite"
+		    " it", dst);
+		return -1;
+	}
+	if (open_conn(src, SQLITE_OPEN_READONLY, &from, err, errlen) < 0)
+		return -1;
+	if (user_version(from) <= 0) {
+		xsnprintf(err, errlen, "%s is not a popstat database", src);
+		sqlite3_close(from);
+		return -1;
+	}
+	if (open_conn(dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &to, err,
+	    errlen) < 0) {
+		sqlite3_close(from);
+		return -1;
+	}
+	b = sqlite3_backup_init(to, "main", from, "main");
+	if (b == NULL) {
+		xsnprintf(err, errlen, "backup: %s", sqlite3_errmsg(to));
+		goto out;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		xsnprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(to, "PRAGMA integrity_check", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0)
+			ok = 1;
+		sqlite3_finalize(s);
+	}
+	if (!ok)
+		xsnprintf(err, errlen, "backup copy failed its integrity check");
+out:
+	sqlite3_close(to);
+	sqlite3_close(from);
+	if (!ok)
+		unlink(dst);
+	return ok ? 0 : -1;
 }

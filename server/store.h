@@ -14,7 +14,7 @@
 
 #include "record.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define SECRET_LEN 32
 #define HASH_LEN 32
 
@@ -157,5 +157,39 @@ int store_target_delete(const char *indicator, int64_t unit_id);
 /* Missed verification records of one unit in [start, end] (reader). */
 int store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
     void (*cb)(const char *record_id, int32_t day, void *), void *arg);
+
+/* Corrections (writer). */
+int store_record_update(const stored_record *r);
+int store_record_void(int64_t unit_id, const char *record_id);
+/*
+ * Re-check matched verification records of the unit with this hash in
+ * [lo, hi]: each with no non-voided birth left within the window of its own
+ * day is marked unmatched and cb is called with its day.
+ */
+int store_verification_recheck(int64_t unit_id, const uint8_t hash[HASH_LEN],
+    int32_t lo, int32_t hi, int window, void (*cb)(int32_t day, void *arg),
+    void *arg);
+
+/* Audit log (reader): newest first, at most limit, since a date. */
+typedef struct store_audit_row {
+	int64_t id;
+	const char *at, *user, *action, *unit, *object, *old, *new_, *reason;
+} store_audit_row;
+int store_audit_query(const char *since, int (*cb)(const store_audit_row *,
+    void *), void *arg);
+
+/* Approval locks. */
+typedef struct store_lock {
+	int64_t id, unit_id;
+	int32_t start, end;
+	const char *by, *at;
+} store_lock;
+int store_locks_load(void (*cb)(const store_lock *, void *), void *arg);
+int store_lock_insert(int64_t unit_id, int32_t start, int32_t end,
+    const char *by, int64_t *id);
+int store_lock_delete(int64_t id);
+
+/* Online backup of the database at src into a new file dst. */
+int store_backup(const char *src, const char *dst, char *err, size_t errlen);
 
 #endif

@@ -17,6 +17,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 unset POPSTAT_SERVER POPSTAT_TOKEN
 export POPSTAT_CONFIG=$WORK/no-config
+export POPSTAT_OUTBOX=$WORK/outbox.db
 # A fixed "today" keeps date rules reproducible.
 TODAY=${TODAY:-2026-11-28}
 

@@ -1,0 +1,42 @@
+/*
+ * outbox.h - the client's offline outbox: rows that could not be sent are
+ * kept in a local sqlite file until the server can be reached.  Rows leave
+ * the outbox only after the server has acknowledged them (stored,
+ * duplicate or rejected), so a client killed at any moment loses nothing,
+ * and re-sending is safe because the server is idempotent by record_id.
+ */
+#ifndef POPSTAT_OUTBOX_H
+#define POPSTAT_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "popstat.pb-c.h"
+
+struct client;
+
+/* Path of the outbox file ($POPSTAT_OUTBOX, else the user's data dir). */
+const char *outbox_path(void);
+
+/* Open (creating) the outbox; NULL with a message printed on failure. */
+struct outbox *outbox_open(void);
+void outbox_close(struct outbox *o);
+int outbox_begin(struct outbox *o);
+int outbox_commit(struct outbox *o);
+/* Keep one row of kind for server, from file. */
+int outbox_put(struct outbox *o, const char *server, int kind,
+    const char *file, const Popstat__Row *row);
+/* Rows pending for server (all servers when server is NULL). */
+long outbox_pending(struct outbox *o, const char *server);
+/* Print the pending rows; returns how many. */
+long outbox_list(struct outbox *o);
+/*
+ * Send every row pending for the connected server, oldest first, in
+ * batches of one kind; print rejections as "FILE line L: column: reason".
+ * Adds to *accepted, *duplicate, *rejected.  Returns 0 when the outbox for
+ * this server is empty afterwards, or an exit status.
+ */
+int outbox_flush(struct outbox *o, struct client *c, unsigned long *accepted,
+    unsigned long *duplicate, unsigned long *rejected);
+
+#endif
