@@ -209,12 +209,14 @@ cmd_unit(int argc, char **argv)
 
 static const char user_usage[] =
     "usage: popstat user add NAME --role admin|clerk|inspector|department|viewer"
-    " [--unit CODE]\n"
+    " [--unit CODE] [--dept CODE]\n"
     "       popstat user list\n"
     "  'user add' prints the new account's token, once: hand it to its"
     " owner.\n"
     "  A clerk needs --unit: it may write records of that unit and the units"
-    " below it.\n";
+    " below it.\n"
+    "  A department account needs --dept: it updates that department's"
+    " tasks.\n";
 
 static int
 user_add(int argc, char **argv)
@@ -229,6 +231,8 @@ user_add(int argc, char **argv)
 			ua.role = argv[++i];
 		else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
 			ua.unit = argv[++i];
+		else if (strcmp(argv[i], "--dept") == 0 && i + 1 < argc)
+			ua.dept = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			return usage_error("user add", "unknown option %s", argv[i]);
 		else if (ua.name == NULL)

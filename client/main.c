@@ -39,6 +39,11 @@ static const struct command {
 	{ "approve", cmd_approve, "approve --unit CODE --period P    approve and lock a period" },
 	{ "unlock", cmd_unlock, "unlock --unit CODE --period P --reason TEXT" },
 	{ "lock", cmd_lock, "lock list [--unit CODE]          approved periods" },
+	{ "report", cmd_report, "report file|status ...           dekad reports (旬报)" },
+	{ "inspection", cmd_inspection, "inspection --period 2026-11D2     10-day inspection summary" },
+	{ "bulletin", cmd_bulletin, "bulletin [publish|show|diff] --period YYYY-MM   monthly bulletin" },
+	{ "dept", cmd_dept, "dept add|list ...                departments" },
+	{ "task", cmd_task, "task add|update|list|show ...    responsibility tasks" },
 	{ "ping", cmd_ping, "ping                             check the server and the token" },
 };
 

@@ -13,6 +13,7 @@
 #include "popstatd.h"
 #include "log.h"
 #include "sbuf.h"
+#include "depts.h"
 #include "units.h"
 
 static const char *const role_names[] = {
@@ -96,5 +97,6 @@ auth_login(const char *token, struct principal *p, char *err, size_t errlen)
 	xsnprintf(p->name, sizeof p->name, "%s", u.name);
 	p->role = role_parse(u.role);
 	p->unit = u.unit_id ? unit_by_id(u.unit_id) : -1;
+	p->dept = u.dept_id ? dept_by_id(u.dept_id) : -1;
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "depts.h"
 #include "engine.h"
 #include "locks.h"
 #include "frame.h"
@@ -155,6 +156,7 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		units_load(); /* the tree may hold units that were rolled back */
 		engine_load();
 		locks_load();
+		depts_load();
 	}
 	list = waiting;
 	waiting = NULL;

@@ -70,6 +70,10 @@ req_free(struct req *r)
 {
 	struct arena_block *b;
 
+	if (r->owned_data) {
+		popstat__bulletin_data__free_unpacked(r->owned_data, NULL);
+		r->owned_data = NULL;
+	}
 	while ((b = r->arena) != NULL) {
 		r->arena = b->next;
 		free(b);
@@ -142,6 +146,26 @@ static const struct handler handlers[] = {
 	{ POPSTAT__REQUEST__BODY_UNLOCK, "unlock", ROLE_ADMIN, 1, h_unlock },
 	{ POPSTAT__REQUEST__BODY_LOCK_LIST, "lock list", ROLE_ANY, 0,
 	    h_lock_list },
+	{ POPSTAT__REQUEST__BODY_REPORT_FILE, "report file",
+	    ROLE_ADMIN | ROLE_CLERK, 1, h_report_file },
+	{ POPSTAT__REQUEST__BODY_REPORT_STATUS, "report status", ROLE_ANY, 0,
+	    h_report_status },
+	{ POPSTAT__REQUEST__BODY_DEPT_ADD, "dept add", ROLE_ADMIN, 1, h_dept_add },
+	{ POPSTAT__REQUEST__BODY_DEPT_LIST, "dept list", ROLE_ANY, 0, h_dept_list },
+	{ POPSTAT__REQUEST__BODY_TASK_ADD, "task add", ROLE_ADMIN, 1, h_task_add },
+	{ POPSTAT__REQUEST__BODY_TASK_UPDATE, "task update",
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_DEPARTMENT, 1, h_task_update },
+	{ POPSTAT__REQUEST__BODY_TASK_LIST, "task list", ROLE_ANY, 0, h_task_list },
+	{ POPSTAT__REQUEST__BODY_BULLETIN, "bulletin", ROLE_ANY, 0, h_bulletin },
+	{ POPSTAT__REQUEST__BODY_BULLETIN_PUBLISH, "bulletin publish", ROLE_ADMIN,
+	    1, h_bulletin_publish },
+	{ POPSTAT__REQUEST__BODY_BULLETIN_SHOW, "bulletin show", ROLE_ANY, 0,
+	    h_bulletin_show },
+	{ POPSTAT__REQUEST__BODY_BULLETIN_DIFF, "bulletin diff", ROLE_ANY, 0,
+	    h_bulletin_diff },
+	{ POPSTAT__REQUEST__BODY_INSPECTION, "inspection",
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT, 0,
+	    h_inspection },
 	{ POPSTAT__REQUEST__BODY_TARGET_DELETE, "target delete", ROLE_ADMIN, 1,
 	    h_target_delete },
 };

@@ -262,7 +262,8 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 	ev->year_days = date_year_days(p->start);
 	if (subtree_counters(u, p->start, p->end, &c) < 0)
 		return -1;
-	for (i = 0; i < CTR_DAILY_COUNT; i++) {
+	ev->total = c;
+	for (i = 0; i < CTR_BASE_COUNT; i++) {
 		ev->vars[i] = (double)c.v[i];
 		ev->known[i] = 1;
 	}

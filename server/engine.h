@@ -18,7 +18,7 @@
 
 /* Expression variables: the daily counters, then these. */
 enum {
-	VAR_POP_START = CTR_DAILY_COUNT,
+	VAR_POP_START = CTR_BASE_COUNT,
 	VAR_POP_END,
 	VAR_POP_AVG,
 	VAR_DAYS,
@@ -49,6 +49,7 @@ struct unit_eval {
 	int unit;
 	period p;
 	int days, year_days;
+	counters total;     /* every stored counter over the subtree */
 	double vars[VAR_COUNT];
 	unsigned char known[VAR_COUNT];
 	int nind;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "depts.h"
 #include "engine.h"
 #include "locks.h"
 #include "frame.h"
@@ -46,6 +47,10 @@ static struct setting settings[] = {
 	    "seconds a connection may stay silent" },
 	{ "max-rows", &srv.set.max_rows, 10000, 1, 1000000,
 	    "rows in one submit batch" },
+	{ "timely-days", &srv.set.timely_days, 30, 0, 3650,
+	    "a record received within this many days of its date is timely" },
+	{ "report-due-days", &srv.set.report_due_days, 3, 0, 366,
+	    "a dekad report is due this many days after the dekad ends" },
 	{ "requests-per-turn", &srv.set.requests_per_turn, 16, 1, 100000,
 	    "requests served per connection per loop turn (fairness)" },
 };
@@ -140,7 +145,7 @@ cmd_init(int argc, char **argv)
 	token_new(token, sizeof token);
 	token_hash(token, hash);
 	if (store_begin() < 0 ||
-	    store_user_insert("admin", "admin", 0, hash, &id) < 0 ||
+	    store_user_insert("admin", "admin", 0, 0, hash, &id) < 0 ||
 	    store_audit("popstatd", "user.add", NULL, "admin", NULL,
 	    "role=admin (created by init)", NULL) < 0 ||
 	    store_commit() < 0) {
@@ -276,6 +281,11 @@ main(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	if (depts_load() < 0) {
+		log_error("cannot load departments: %s", store_errmsg());
+		store_close();
+		return 1;
+	}
 	if (locks_load() < 0) {
 		log_error("cannot load locks: %s", store_errmsg());
 		store_close();
@@ -307,6 +317,7 @@ main(int argc, char **argv)
 	event_base_free(srv.base);
 	engine_free();
 	locks_free();
+	depts_free();
 	units_free();
 	store_close();
 	log_info("popstatd stopped; database closed cleanly");

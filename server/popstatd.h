@@ -28,6 +28,8 @@ struct settings {
 	long requests_per_turn;/* requests served per connection per loop turn */
 	long durability;       /* enum durability */
 	long log_level;
+	long timely_days;      /* a record is timely within this many days */
+	long report_due_days;  /* a dekad report is due this many days after */
 	const char *today;     /* override of the server's date (tests) */
 };
 
@@ -50,6 +52,7 @@ struct principal {
 	char name[65];
 	int role;
 	int unit;              /* index in the unit tree, -1 when none */
+	int dept;              /* index in the department list, -1 when none */
 };
 
 /*
@@ -64,6 +67,8 @@ struct req {
 	const struct principal *who;
 	Popstat__Response resp;
 	struct arena_block *arena;
+	/* An unpacked message the reply points into; freed with the request. */
+	Popstat__BulletinData *owned_data;
 };
 
 void *req_alloc(struct req *r, size_t n);      /* zeroed */
@@ -108,6 +113,18 @@ int h_audit(struct req *r);
 int h_approve(struct req *r);
 int h_unlock(struct req *r);
 int h_lock_list(struct req *r);
+int h_report_file(struct req *r);
+int h_report_status(struct req *r);
+int h_dept_add(struct req *r);
+int h_dept_list(struct req *r);
+int h_task_add(struct req *r);
+int h_task_update(struct req *r);
+int h_task_list(struct req *r);
+int h_bulletin(struct req *r);
+int h_bulletin_publish(struct req *r);
+int h_bulletin_show(struct req *r);
+int h_bulletin_diff(struct req *r);
+int h_inspection(struct req *r);
 
 /* req_submit.c: shared by corrections. */
 int scope_may_write(const struct principal *who, int unit);

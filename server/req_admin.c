@@ -9,6 +9,7 @@
 #include "popstatd.h"
 #include "record.h"
 #include "sbuf.h"
+#include "depts.h"
 #include "units.h"
 #include "utf8.h"
 
@@ -176,8 +177,8 @@ h_user_add(struct req *r)
 	Popstat__User *u;
 	char token[64];
 	uint8_t hash[HASH_LEN];
-	int role = role_parse(q->role), unit = -1, rc;
-	int64_t id;
+	int role = role_parse(q->role), unit = -1, dept = -1, rc;
+	int64_t id, dept_id = 0;
 
 	if (!user_name_ok(q->name))
 		return req_error(r, E(BAD_REQUEST), "user name '%.40s': must be"
@@ -188,6 +189,15 @@ h_user_add(struct req *r)
 	if (q->unit && *q->unit && (unit = unit_find(q->unit)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    q->unit);
+	if (q->dept && *q->dept) {
+		if ((dept = dept_find(q->dept)) < 0)
+			return req_error(r, E(NOT_FOUND), "department %.40s does"
+			    " not exist", q->dept);
+		dept_id = dept_at(dept)->id;
+	}
+	if (role == ROLE_DEPARTMENT && dept < 0)
+		return req_error(r, E(BAD_REQUEST), "a department account needs"
+		    " --dept: the department whose tasks it updates");
 	if (role == ROLE_CLERK && unit < 0)
 		return req_error(r, E(BAD_REQUEST), "a clerk needs --unit: the"
 		    " township whose records it submits");
@@ -199,11 +209,12 @@ h_user_add(struct req *r)
 	token_new(token, sizeof token);
 	token_hash(token, hash);
 	if (store_user_insert(q->name, role_name(role),
-	    unit >= 0 ? unit_at(unit)->id : 0, hash, &id) < 0 ||
+	    unit >= 0 ? unit_at(unit)->id : 0, dept_id, hash, &id) < 0 ||
 	    store_audit(r->who->name, "user.add", unit >= 0 ?
 	    unit_at(unit)->code : NULL, q->name, NULL,
-	    req_printf(r, "role=%s unit=%s", role_name(role),
-	    unit >= 0 ? unit_at(unit)->code : ""), NULL) < 0)
+	    req_printf(r, "role=%s unit=%s dept=%s", role_name(role),
+	    unit >= 0 ? unit_at(unit)->code : "",
+	    dept >= 0 ? dept_at(dept)->code : ""), NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	log_info("%s added user %s (%s)", r->who->name, q->name,
@@ -216,6 +227,8 @@ h_user_add(struct req *r)
 	u->role = req_strdup(r, role_name(role));
 	if (unit >= 0)
 		u->unit = unit_at(unit)->code;
+	if (dept >= 0)
+		u->dept = dept_at(dept)->code;
 	ok->user = u;
 	ok->token = req_strdup(r, token);
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_USER_ADD;
@@ -250,6 +263,8 @@ list_one(const store_user *su, void *arg)
 	u->role = req_strdup(x->r, su->role);
 	if (su->unit_id && unit_by_id(su->unit_id) >= 0)
 		u->unit = unit_at(unit_by_id(su->unit_id))->code;
+	if (su->dept_id && dept_by_id(su->dept_id) >= 0)
+		u->dept = dept_at(dept_by_id(su->dept_id))->code;
 	u->has_disabled = 1;
 	u->disabled = su->disabled != 0;
 	u->created = req_strdup(x->r, su->created);

@@ -35,6 +35,8 @@ record_delta(const stored_record *s, int sign, counters *d)
 	const record *r = &s->rec;
 
 	memset(d, 0, sizeof *d);
+	d->v[CTR_RECORDS] = sign;
+	d->v[CTR_TIMELY] = s->timely ? sign : 0;
 	switch (r->kind) {
 	case KIND_BIRTH:
 		d->v[CTR_BIRTHS] = sign;
@@ -91,11 +93,12 @@ ingest_insert(stored_record *s, int64_t user_id)
 			return -1;
 		s->matched = m;
 	}
-	if (store_record_insert(s, server_today(), user_id) < 0)
+	s->received_day = server_today();
+	s->timely = s->received_day - s->rec.day <= srv.set.timely_days;
+	if (store_record_insert(s, s->received_day, user_id) < 0)
 		return -1;
 	record_delta(s, 1, &d);
-	if (s->rec.kind != KIND_POPULATION &&
-	    store_daily_add(s->unit_id, s->rec.day, &d) < 0)
+	if (store_daily_add(s->unit_id, s->rec.day, &d) < 0)
 		return -1;
 	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
 		struct unmiss_ctx x = { s->unit_id, 0 };
@@ -132,8 +135,7 @@ ingest_retract(const stored_record *old)
 	counters d;
 
 	record_delta(old, -1, &d);
-	if (old->rec.kind != KIND_POPULATION &&
-	    store_daily_add(old->unit_id, old->rec.day, &d) < 0)
+	if (store_daily_add(old->unit_id, old->rec.day, &d) < 0)
 		return -1;
 	if (old->rec.kind == KIND_BIRTH && old->has_hash) {
 		struct unmiss_ctx x = { old->unit_id, 0 };
@@ -163,11 +165,13 @@ ingest_amend(const stored_record *old, stored_record *s)
 			return -1;
 		s->matched = m;
 	}
+	/* Timeliness is judged from when the record first arrived. */
+	s->received_day = old->received_day;
+	s->timely = s->received_day - s->rec.day <= srv.set.timely_days;
 	if (store_record_update(s) < 0 || ingest_retract(old) < 0)
 		return -1;
 	record_delta(s, 1, &d);
-	if (s->rec.kind != KIND_POPULATION &&
-	    store_daily_add(s->unit_id, s->rec.day, &d) < 0)
+	if (store_daily_add(s->unit_id, s->rec.day, &d) < 0)
 		return -1;
 	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
 		struct unmiss_ctx x = { s->unit_id, 0 };

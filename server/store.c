@@ -21,7 +21,7 @@
 const char *const counter_names[CTR_DAILY_COUNT] = {
 	"births", "births_male", "births_female", "births_policy",
 	"births_order3", "deaths", "mig_in", "mig_out", "verified",
-	"verified_missed"
+	"verified_missed", "records", "timely"
 };
 
 /*
@@ -87,6 +87,41 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	" unit_id INTEGER NOT NULL REFERENCES units(id),"
 	" start INTEGER NOT NULL, end INTEGER NOT NULL,"
 	" approved_by TEXT NOT NULL, approved_at TEXT NOT NULL);",
+	/* 2 -> 3: supervision (reports, departments, tasks, bulletins) and
+	 * record timeliness counters, backfilled with the default 30 days. */
+	"ALTER TABLE records ADD COLUMN timely INTEGER NOT NULL DEFAULT 1;"
+	"UPDATE records SET timely = (received_day - day <= 30);"
+	"ALTER TABLE daily ADD COLUMN records INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE daily ADD COLUMN timely INTEGER NOT NULL DEFAULT 0;"
+	"INSERT INTO daily(unit_id, day, records, timely)"
+	" SELECT unit_id, day, count(*), total(timely) FROM records"
+	" WHERE voided = 0 GROUP BY unit_id, day"
+	" ON CONFLICT(unit_id, day) DO UPDATE SET records = excluded.records,"
+	" timely = excluded.timely;"
+	"ALTER TABLE users ADD COLUMN dept_id INTEGER;"
+	"CREATE TABLE departments(id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, created_at TEXT NOT NULL);"
+	"CREATE TABLE reports(unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" start INTEGER NOT NULL, end INTEGER NOT NULL, due INTEGER NOT NULL,"
+	" filed INTEGER NOT NULL, filed_by TEXT NOT NULL, note TEXT,"
+	" c_births INTEGER NOT NULL, c_deaths INTEGER NOT NULL,"
+	" c_mig_in INTEGER NOT NULL, c_mig_out INTEGER NOT NULL,"
+	" h_births INTEGER NOT NULL, h_deaths INTEGER NOT NULL,"
+	" h_mig_in INTEGER NOT NULL, h_mig_out INTEGER NOT NULL,"
+	" refiled INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY(unit_id, start)) WITHOUT ROWID;"
+	"CREATE TABLE tasks(id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+	" owner_kind TEXT NOT NULL, owner TEXT NOT NULL, person TEXT,"
+	" due INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'open',"
+	" progress INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
+	" created_by TEXT NOT NULL);"
+	"CREATE TABLE task_notes(id INTEGER PRIMARY KEY,"
+	" task_id INTEGER NOT NULL REFERENCES tasks(id), at TEXT NOT NULL,"
+	" user TEXT NOT NULL, progress INTEGER, status TEXT, note TEXT);"
+	"CREATE TABLE bulletins(key TEXT PRIMARY KEY, published_at TEXT NOT NULL,"
+	" published_by TEXT NOT NULL, data BLOB NOT NULL);"
+	"CREATE TABLE bulletin_texts(key TEXT NOT NULL, variant TEXT NOT NULL,"
+	" text TEXT NOT NULL, PRIMARY KEY(key, variant));",
 };
 
 enum stmt_id {
@@ -100,6 +135,10 @@ enum stmt_id {
 	S_IND_ALL, S_TGT_ALL, S_IND_PUT, S_TGT_PUT, S_TGT_DEL, S_MISSED,
 	S_RECORD_UPDATE, S_RECORD_VOID, S_VERIF_MATCHED, S_VERIF_UNMARK,
 	S_AUDIT_QUERY, S_LOCKS_ALL, S_LOCK_INSERT, S_LOCK_DELETE,
+	S_REPORT_GET, S_REPORT_PUT, S_REPORTS_RANGE, S_DEPT_INSERT, S_DEPTS_ALL,
+	S_TASK_INSERT, S_TASK_UPDATE, S_TASK_NOTE, S_TASKS_ALL, S_TASK_GET,
+	S_TASK_NOTES, S_BULLETIN_PUT, S_BULLETIN_TEXT_PUT, S_BULLETIN_GET,
+	S_BULLETIN_TEXT_GET,
 	S_COUNT
 };
 
@@ -120,31 +159,35 @@ static const struct {
 	[S_UNITS_ALL] = { 0, "SELECT id, coalesce(parent_id, 0), code, name,"
 	    " level FROM units ORDER BY id" },
 	[S_USER_INSERT] = { 0, "INSERT INTO users(name, role, unit_id,"
-	    " token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
+	    " token_hash, created_at, dept_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
 	[S_USER_BY_TOKEN] = { 0, "SELECT id, name, role, coalesce(unit_id, 0),"
-	    " disabled, created_at FROM users WHERE token_hash = ?1" },
+	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
+	    " WHERE token_hash = ?1" },
 	[S_USER_EXISTS] = { 0, "SELECT 1 FROM users WHERE name = ?1" },
 	[S_USERS_ALL] = { READER, "SELECT id, name, role, coalesce(unit_id, 0),"
-	    " disabled, created_at FROM users ORDER BY name" },
+	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
+	    " ORDER BY name" },
 	[S_RECORD_GET] = { 0, "SELECT kind, day, sex, birth_order, policy,"
-	    " mother_hash, age, direction, persons, matched, voided FROM records"
-	    " WHERE unit_id = ?1 AND record_id = ?2" },
+	    " mother_hash, age, direction, persons, matched, voided, received_day,"
+	    " timely FROM records WHERE unit_id = ?1 AND record_id = ?2" },
 	[S_RECORD_INSERT] = { 0, "INSERT INTO records(unit_id, record_id, kind,"
 	    " day, sex, birth_order, policy, mother_hash, age, direction, persons,"
-	    " matched, received_day, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14)" },
+	    " matched, received_day, user_id, timely) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" },
 	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records WHERE"
 	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 LIMIT 1" },
 	[S_DAILY_ADD] = { 0, "INSERT INTO daily(unit_id, day, births,"
 	    " births_male, births_female, births_policy, births_order3, deaths,"
-	    " mig_in, mig_out, verified, verified_missed) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(unit_id, day) DO"
+	    " mig_in, mig_out, verified, verified_missed, records, timely)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+	    " ON CONFLICT(unit_id, day) DO"
 	    " UPDATE SET births = births + ?3, births_male = births_male + ?4,"
 	    " births_female = births_female + ?5,"
 	    " births_policy = births_policy + ?6,"
 	    " births_order3 = births_order3 + ?7, deaths = deaths + ?8,"
 	    " mig_in = mig_in + ?9, mig_out = mig_out + ?10,"
-	    " verified = verified + ?11, verified_missed = verified_missed + ?12" },
+	    " verified = verified + ?11, verified_missed = verified_missed + ?12,"
+	    " records = records + ?13, timely = timely + ?14" },
 	[S_BIRTH_MATCH] = { 0, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
 	    " mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND kind = 1 AND"
 	    " voided = 0 LIMIT 1" },
@@ -158,8 +201,8 @@ static const struct {
 	[S_COUNTERS_SUM] = { READER, "SELECT total(births), total(births_male),"
 	    " total(births_female), total(births_policy), total(births_order3),"
 	    " total(deaths), total(mig_in), total(mig_out), total(verified),"
-	    " total(verified_missed) FROM daily WHERE unit_id = ?1 AND day"
-	    " BETWEEN ?2 AND ?3" },
+	    " total(verified_missed), total(records), total(timely) FROM daily"
+	    " WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
 	[S_NET_FLOW] = { READER, "SELECT total(births - deaths + mig_in -"
 	    " mig_out) FROM daily WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
 	[S_POP_BEFORE] = { READER, "SELECT day, persons FROM records WHERE"
@@ -184,7 +227,7 @@ static const struct {
 	    " unit_id = ?2" },
 	[S_RECORD_UPDATE] = { 0, "UPDATE records SET kind = ?3, day = ?4,"
 	    " sex = ?5, birth_order = ?6, policy = ?7, mother_hash = ?8, age = ?9,"
-	    " direction = ?10, persons = ?11, matched = ?12"
+	    " direction = ?10, persons = ?11, matched = ?12, timely = ?13"
 	    " WHERE unit_id = ?1 AND record_id = ?2" },
 	[S_RECORD_VOID] = { 0, "UPDATE records SET voided = 1 WHERE"
 	    " unit_id = ?1 AND record_id = ?2" },
@@ -200,6 +243,44 @@ static const struct {
 	[S_LOCK_INSERT] = { 0, "INSERT INTO locks(unit_id, start, end,"
 	    " approved_by, approved_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
 	[S_LOCK_DELETE] = { 0, "DELETE FROM locks WHERE id = ?1" },
+	[S_REPORT_GET] = { 0, "SELECT start, end, due, filed, filed_by, note,"
+	    " c_births, c_deaths, c_mig_in, c_mig_out, h_births, h_deaths,"
+	    " h_mig_in, h_mig_out, refiled FROM reports WHERE unit_id = ?1 AND"
+	    " start = ?2" },
+	[S_REPORT_PUT] = { 0, "INSERT OR REPLACE INTO reports(unit_id, start,"
+	    " end, due, filed, filed_by, note, c_births, c_deaths, c_mig_in,"
+	    " c_mig_out, h_births, h_deaths, h_mig_in, h_mig_out, refiled) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	    " ?16)" },
+	[S_REPORTS_RANGE] = { READER, "SELECT start, end, due, filed, filed_by,"
+	    " note, c_births, c_deaths, c_mig_in, c_mig_out, h_births, h_deaths,"
+	    " h_mig_in, h_mig_out, refiled FROM reports WHERE unit_id = ?1 AND"
+	    " start BETWEEN ?2 AND ?3 ORDER BY start" },
+	[S_DEPT_INSERT] = { 0, "INSERT INTO departments(code, name, created_at)"
+	    " VALUES (?1, ?2, ?3)" },
+	[S_DEPTS_ALL] = { 0, "SELECT id, code, name FROM departments"
+	    " ORDER BY code" },
+	[S_TASK_INSERT] = { 0, "INSERT INTO tasks(title, owner_kind, owner,"
+	    " person, due, status, progress, created_at, created_by) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, 'open', 0, ?6, ?7)" },
+	[S_TASK_UPDATE] = { 0, "UPDATE tasks SET status = ?2, progress = ?3"
+	    " WHERE id = ?1" },
+	[S_TASK_NOTE] = { 0, "INSERT INTO task_notes(task_id, at, user,"
+	    " progress, status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+	[S_TASKS_ALL] = { READER, "SELECT id, title, owner_kind, owner, person,"
+	    " due, status, progress FROM tasks ORDER BY id" },
+	[S_TASK_GET] = { 0, "SELECT id, title, owner_kind, owner, person, due,"
+	    " status, progress FROM tasks WHERE id = ?1" },
+	[S_TASK_NOTES] = { READER, "SELECT at, user, progress, status, note"
+	    " FROM task_notes WHERE task_id = ?1 ORDER BY id" },
+	[S_BULLETIN_PUT] = { 0, "INSERT INTO bulletins(key, published_at,"
+	    " published_by, data) VALUES (?1, ?2, ?3, ?4)" },
+	[S_BULLETIN_TEXT_PUT] = { 0, "INSERT INTO bulletin_texts(key, variant,"
+	    " text) VALUES (?1, ?2, ?3)" },
+	[S_BULLETIN_GET] = { 0, "SELECT published_at, data FROM bulletins"
+	    " WHERE key = ?1" },
+	[S_BULLETIN_TEXT_GET] = { 0, "SELECT text FROM bulletin_texts WHERE"
+	    " key = ?1 AND variant = ?2" },
 	[S_MISSED] = { READER, "SELECT record_id, day FROM records WHERE"
 	    " unit_id = ?1 AND mother_hash IS NOT NULL AND kind = 5 AND"
 	    " matched = 0 AND voided = 0 AND day BETWEEN ?2 AND ?3"
@@ -561,7 +642,7 @@ store_units_load(store_unit_cb cb, void *arg)
 
 int
 store_user_insert(const char *name, const char *role, int64_t unit_id,
-    const uint8_t hash[HASH_LEN], int64_t *id)
+    int64_t dept_id, const uint8_t hash[HASH_LEN], int64_t *id)
 {
 	sqlite3_stmt *s = st(S_USER_INSERT);
 	char now[32];
@@ -573,6 +654,8 @@ store_user_insert(const char *name, const char *role, int64_t unit_id,
 		sqlite3_bind_int64(s, 3, unit_id);
 	sqlite3_bind_blob(s, 4, hash, HASH_LEN, SQLITE_TRANSIENT);
 	bind_text(s, 5, now);
+	if (dept_id)
+		sqlite3_bind_int64(s, 6, dept_id);
 	if (run(s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db_w);
@@ -589,6 +672,7 @@ user_row(sqlite3_stmt *s, store_user *u)
 	u->disabled = sqlite3_column_int(s, 4);
 	xsnprintf(u->created, sizeof u->created, "%s",
 	    sqlite3_column_text(s, 5));
+	u->dept_id = sqlite3_column_int64(s, 6);
 }
 
 int
@@ -661,6 +745,8 @@ store_record_get(int64_t unit_id, const char *record_id, stored_record *out)
 		out->rec.persons = sqlite3_column_int64(s, 8);
 		out->matched = sqlite3_column_int(s, 9);
 		out->voided = sqlite3_column_int(s, 10);
+		out->received_day = sqlite3_column_int(s, 11);
+		out->timely = sqlite3_column_int(s, 12);
 	}
 	done(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -678,6 +764,7 @@ store_record_insert(const stored_record *r, int32_t received_day,
 	sqlite3_bind_int(s, 13, received_day);
 	if (user_id)
 		sqlite3_bind_int64(s, 14, user_id);
+	sqlite3_bind_int(s, 15, r->timely);
 	return run(s);
 }
 
@@ -958,6 +1045,7 @@ store_record_update(const stored_record *r)
 	sqlite3_bind_int64(s, 1, r->unit_id);
 	bind_text(s, 2, r->rec.record_id);
 	bind_content(s, r);
+	sqlite3_bind_int(s, 13, r->timely);
 	return run(s);
 }
 
@@ -1156,4 +1244,275 @@ out:
 	if (!ok)
 		unlink(dst);
 	return ok ? 0 : -1;
+}
+
+static void
+report_row(sqlite3_stmt *s, store_report *r)
+{
+	int i;
+
+	r->start = sqlite3_column_int(s, 0);
+	r->end = sqlite3_column_int(s, 1);
+	r->due = sqlite3_column_int(s, 2);
+	r->filed = sqlite3_column_int(s, 3);
+	r->filed_by = (const char *)sqlite3_column_text(s, 4);
+	r->note = (const char *)sqlite3_column_text(s, 5);
+	for (i = 0; i < 4; i++) {
+		r->confirmed[i] = sqlite3_column_int64(s, 6 + i);
+		r->held[i] = sqlite3_column_int64(s, 10 + i);
+	}
+	r->refiled = sqlite3_column_int(s, 14);
+}
+
+int
+store_report_get(int64_t unit_id, int32_t start, store_report *out)
+{
+	sqlite3_stmt *s = st(S_REPORT_GET);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, start);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->unit_id = unit_id;
+		report_row(s, out);
+		/* Strings must outlive the reset: keep only what is needed. */
+		out->filed_by = NULL;
+		out->note = NULL;
+	}
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_report_put(const store_report *r)
+{
+	sqlite3_stmt *s = st(S_REPORT_PUT);
+	int i;
+
+	sqlite3_bind_int64(s, 1, r->unit_id);
+	sqlite3_bind_int(s, 2, r->start);
+	sqlite3_bind_int(s, 3, r->end);
+	sqlite3_bind_int(s, 4, r->due);
+	sqlite3_bind_int(s, 5, r->filed);
+	bind_text(s, 6, r->filed_by);
+	bind_text(s, 7, r->note);
+	for (i = 0; i < 4; i++) {
+		sqlite3_bind_int64(s, 8 + i, r->confirmed[i]);
+		sqlite3_bind_int64(s, 12 + i, r->held[i]);
+	}
+	sqlite3_bind_int(s, 16, r->refiled);
+	return run(s);
+}
+
+int
+store_reports_range(int64_t unit_id, int32_t lo, int32_t hi,
+    void (*cb)(const store_report *, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_REPORTS_RANGE);
+	store_report r;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, lo);
+	sqlite3_bind_int(s, 3, hi);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.unit_id = unit_id;
+		report_row(s, &r);
+		cb(&r, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_dept_insert(const char *code, const char *name, int64_t *id)
+{
+	sqlite3_stmt *s = st(S_DEPT_INSERT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	bind_text(s, 1, code);
+	bind_text(s, 2, name);
+	bind_text(s, 3, now);
+	if (run(s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db_w);
+	return 0;
+}
+
+int
+store_depts_load(void (*cb)(int64_t id, const char *code, const char *name,
+    void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_DEPTS_ALL);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), arg);
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_task_insert(const store_task *t, const char *by, int64_t *id)
+{
+	sqlite3_stmt *s = st(S_TASK_INSERT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	bind_text(s, 1, t->title);
+	bind_text(s, 2, t->owner_kind);
+	bind_text(s, 3, t->owner);
+	bind_text(s, 4, t->person);
+	sqlite3_bind_int(s, 5, t->due);
+	bind_text(s, 6, now);
+	bind_text(s, 7, by);
+	if (run(s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db_w);
+	return 0;
+}
+
+int
+store_task_update(int64_t id, const char *status, int progress)
+{
+	sqlite3_stmt *s = st(S_TASK_UPDATE);
+
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status);
+	sqlite3_bind_int(s, 3, progress);
+	return run(s);
+}
+
+int
+store_task_note(int64_t id, const char *user, int progress, const char *status,
+    const char *note)
+{
+	sqlite3_stmt *s = st(S_TASK_NOTE);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, now);
+	bind_text(s, 3, user);
+	if (progress >= 0)
+		sqlite3_bind_int(s, 4, progress);
+	bind_text(s, 5, status);
+	bind_text(s, 6, note);
+	return run(s);
+}
+
+static int
+task_rows(sqlite3_stmt *s, void (*cb)(const store_task *, void *), void *arg)
+{
+	store_task t;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t.id = sqlite3_column_int64(s, 0);
+		t.title = (const char *)sqlite3_column_text(s, 1);
+		t.owner_kind = (const char *)sqlite3_column_text(s, 2);
+		t.owner = (const char *)sqlite3_column_text(s, 3);
+		t.person = (const char *)sqlite3_column_text(s, 4);
+		t.due = sqlite3_column_int(s, 5);
+		t.status = (const char *)sqlite3_column_text(s, 6);
+		t.progress = sqlite3_column_int(s, 7);
+		cb(&t, arg);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_tasks(void (*cb)(const store_task *, void *), void *arg)
+{
+	return task_rows(st(S_TASKS_ALL), cb, arg);
+}
+
+int
+store_task_get(int64_t id, void (*cb)(const store_task *, void *), void *arg)
+{
+	sqlite3_bind_int64(st(S_TASK_GET), 1, id);
+	return task_rows(st(S_TASK_GET), cb, arg);
+}
+
+int
+store_task_notes(int64_t id, void (*cb)(const char *at, const char *user,
+    int progress, const char *status, const char *note, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_TASK_NOTES);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    (const char *)sqlite3_column_text(s, 4), arg);
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_bulletin_put(const char *key, const char *by, const void *data,
+    size_t len)
+{
+	sqlite3_stmt *s = st(S_BULLETIN_PUT);
+	char now[32];
+
+	now_iso(now, sizeof now);
+	bind_text(s, 1, key);
+	bind_text(s, 2, now);
+	bind_text(s, 3, by);
+	sqlite3_bind_blob(s, 4, data, (int)len, SQLITE_TRANSIENT);
+	return run(s);
+}
+
+int
+store_bulletin_text_put(const char *key, const char *variant, const char *text)
+{
+	sqlite3_stmt *s = st(S_BULLETIN_TEXT_PUT);
+
+	bind_text(s, 1, key);
+	bind_text(s, 2, variant);
+	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
+	return run(s);
+}
+
+int
+store_bulletin_get(const char *key, void (*cb)(const char *at,
+    const void *data, size_t len, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_BULLETIN_GET);
+	int rc;
+
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && cb != NULL)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1), arg);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_bulletin_text_get(const char *key, const char *variant,
+    void (*cb)(const char *text, void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_BULLETIN_TEXT_GET);
+	int rc;
+
+	bind_text(s, 1, key);
+	bind_text(s, 2, variant);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0), arg);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

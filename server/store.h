@@ -14,7 +14,7 @@
 
 #include "record.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define SECRET_LEN 32
 #define HASH_LEN 32
 
@@ -32,6 +32,9 @@ enum counter {
 	CTR_MIG_OUT,
 	CTR_VERIFIED,
 	CTR_VERIFIED_MISSED,
+	CTR_BASE_COUNT,            /* the counters indicator expressions use */
+	CTR_RECORDS = CTR_BASE_COUNT, /* records of the day, any kind */
+	CTR_TIMELY,                /* of which received within timely_days */
 	CTR_DAILY_COUNT
 };
 extern const char *const counter_names[CTR_DAILY_COUNT];
@@ -48,6 +51,8 @@ typedef struct stored_record {
 	uint8_t mother_hash[HASH_LEN];
 	int matched;
 	int voided;
+	int timely;          /* received within timely_days of its date */
+	int32_t received_day;
 } stored_record;
 
 typedef struct store_unit {
@@ -63,6 +68,7 @@ typedef struct store_user {
 	int64_t unit_id;     /* 0 when none */
 	int disabled;
 	char created[24];
+	int64_t dept_id;     /* 0 when none */
 } store_user;
 
 /* Create a new database at path (which must not exist). */
@@ -90,7 +96,7 @@ int store_units_load(store_unit_cb cb, void *arg);
 
 /* Users. */
 int store_user_insert(const char *name, const char *role, int64_t unit_id,
-    const uint8_t hash[HASH_LEN], int64_t *id);
+    int64_t dept_id, const uint8_t hash[HASH_LEN], int64_t *id);
 /* 1 found, 0 not found, -1 error. */
 int store_user_by_token(const uint8_t hash[HASH_LEN], store_user *u);
 int store_user_exists(const char *name);
@@ -191,5 +197,54 @@ int store_lock_delete(int64_t id);
 
 /* Online backup of the database at src into a new file dst. */
 int store_backup(const char *src, const char *dst, char *err, size_t errlen);
+
+/* Dekad reports (旬报). */
+typedef struct store_report {
+	int64_t unit_id;
+	int32_t start, end, due, filed;
+	const char *filed_by, *note;
+	int64_t confirmed[4], held[4];  /* births, deaths, mig_in, mig_out */
+	int refiled;
+} store_report;
+/* 1 found, 0 not, -1 error; strings valid until the next store call. */
+int store_report_get(int64_t unit_id, int32_t start, store_report *out);
+int store_report_put(const store_report *r);
+/* Filed reports of a unit with start in [lo, hi]. */
+int store_reports_range(int64_t unit_id, int32_t lo, int32_t hi,
+    void (*cb)(const store_report *, void *), void *arg);
+
+/* Departments. */
+int store_dept_insert(const char *code, const char *name, int64_t *id);
+int store_depts_load(void (*cb)(int64_t id, const char *code,
+    const char *name, void *), void *arg);
+
+/* Tasks (目标责任). */
+typedef struct store_task {
+	int64_t id;
+	const char *title, *owner_kind, *owner, *person, *status;
+	int32_t due;
+	int progress;
+} store_task;
+int store_task_insert(const store_task *t, const char *by, int64_t *id);
+int store_task_update(int64_t id, const char *status, int progress);
+int store_task_note(int64_t id, const char *user, int progress,
+    const char *status, const char *note);
+/* Every task (reader), in id order. */
+int store_tasks(void (*cb)(const store_task *, void *), void *arg);
+int store_task_get(int64_t id, void (*cb)(const store_task *, void *),
+    void *arg);
+int store_task_notes(int64_t id, void (*cb)(const char *at, const char *user,
+    int progress, const char *status, const char *note, void *), void *arg);
+
+/* Published bulletins: frozen data and texts. */
+int store_bulletin_put(const char *key, const char *by, const void *data,
+    size_t len);
+int store_bulletin_text_put(const char *key, const char *variant,
+    const char *text);
+/* 1 found (callback called), 0 not, -1 error. */
+int store_bulletin_get(const char *key, void (*cb)(const char *at,
+    const void *data, size_t len, void *), void *arg);
+int store_bulletin_text_get(const char *key, const char *variant,
+    void (*cb)(const char *text, void *), void *arg);
 
 #endif

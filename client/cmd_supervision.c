@@ -1,0 +1,823 @@
+/*
+ * cmd_supervision.c - report (旬报), dept, task, inspection, bulletin.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulletin.h"
+#include "client.h"
+#include "sbuf.h"
+
+/* Options of the form --name VALUE; flags listed in flags take none. */
+struct opts {
+	const char *v[16];
+	int set[16];
+	const char *pos;
+};
+
+static int
+parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
+    int n, const char *const *flags, int nflags, struct opts *o, int want_pos)
+{
+	int i, k;
+
+	memset(o, 0, sizeof *o);
+	for (i = 1; i < argc; i++) {
+		for (k = 0; k < nflags; k++)
+			if (strcmp(argv[i], flags[k]) == 0) {
+				o->set[n + k] = 1;
+				break;
+			}
+		if (k < nflags)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(argv[i], names[k]) == 0 && i + 1 < argc) {
+				o->v[k] = argv[++i];
+				o->set[k] = 1;
+				break;
+			}
+		if (k < n)
+			continue;
+		if (want_pos && o->pos == NULL && argv[i][0] != '-') {
+			o->pos = argv[i];
+			continue;
+		}
+		return usage_error(cmd, "unexpected '%s'", argv[i]);
+	}
+	return 0;
+}
+
+static int
+parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v < 0)
+		return usage_error(cmd, "%s %s: not a whole number >= 0", name, s);
+	*out = v;
+	return 0;
+}
+
+static int
+print_ack(Popstat__Request *rq, const char *what)
+{
+	Popstat__Envelope *reply;
+	int rc;
+
+	if ((rc = client_simple(rq, what, &reply)) != 0)
+		return rc;
+	if (!opt.quiet && reply->response->body_case ==
+	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
+		printf("%s\n", reply->response->ack->message);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+static const char *
+pct(char *b, size_t n, unsigned a, unsigned d)
+{
+	if (d == 0)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%.1f%%", 100.0 * a / d);
+	return b;
+}
+
+/* ---- report ------------------------------------------------------------- */
+
+static const char report_usage[] =
+    "usage: popstat report file --unit CODE --period YYYY-MM-Dn [--births N]"
+    " [--deaths N]\n"
+    "                           [--mig-in N] [--mig-out N] [--note TEXT]\n"
+    "       popstat report status [--parent CODE] --period P [--as-of DATE]"
+    " [--json]\n"
+    "  'file' closes a dekad (旬报) for a township, confirming its counts"
+    " (those\n"
+    "  not given: the counts the server holds).  A township with nothing to\n"
+    "  report still files.  A report is due a set number of days after the"
+    " dekad\n"
+    "  (3 by default); filing again corrects the counts, the first filing"
+    " date\n"
+    "  decides timeliness.  'status' shows filed / due / on time per unit.\n";
+
+static void
+counts_line(const char *label, const Popstat__DekadCounts *c)
+{
+	printf("  %-10s births %lld, deaths %lld, in %lld, out %lld\n", label,
+	    (long long)c->births, (long long)c->deaths, (long long)c->mig_in,
+	    (long long)c->mig_out);
+}
+
+static int
+report_file(int argc, char **argv)
+{
+	static const char *const names[] = { "--unit", "--period", "--births",
+		"--deaths", "--mig-in", "--mig-out", "--note" };
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__ReportFile q = POPSTAT__REPORT_FILE__INIT;
+	Popstat__Envelope *reply;
+	Popstat__ReportFiled *f;
+	struct opts o;
+	int rc;
+
+	if ((rc = parse_opts("report file", argc, argv, names, 7, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (!o.v[0] || !o.v[1])
+		return usage_error("report file", "needs --unit and --period");
+	q.unit = (char *)o.v[0];
+	q.period = (char *)o.v[1];
+	if ((o.v[2] && (rc = parse_count("report file", "--births", o.v[2],
+	    &q.births)) != 0) || (o.v[3] && (rc = parse_count("report file",
+	    "--deaths", o.v[3], &q.deaths)) != 0) || (o.v[4] &&
+	    (rc = parse_count("report file", "--mig-in", o.v[4], &q.mig_in)) != 0)
+	    || (o.v[5] && (rc = parse_count("report file", "--mig-out", o.v[5],
+	    &q.mig_out)) != 0))
+		return rc;
+	q.has_births = o.v[2] != NULL;
+	q.has_deaths = o.v[3] != NULL;
+	q.has_mig_in = o.v[4] != NULL;
+	q.has_mig_out = o.v[5] != NULL;
+	q.note = (char *)o.v[6];
+	rq.body_case = POPSTAT__REQUEST__BODY_REPORT_FILE;
+	rq.report_file = &q;
+	if ((rc = client_simple(&rq, "report file", &reply)) != 0)
+		return rc;
+	f = reply->response->report_filed;
+	printf("%s dekad %s..%s %s, %s (due %s)\n", f->unit, f->start, f->end,
+	    f->refiled ? "re-filed" : "filed", f->on_time ? "on time" : "LATE",
+	    f->due);
+	counts_line("confirmed", f->confirmed);
+	counts_line("records", f->held);
+	if (f->confirmed->births != f->held->births ||
+	    f->confirmed->deaths != f->held->deaths ||
+	    f->confirmed->mig_in != f->held->mig_in ||
+	    f->confirmed->mig_out != f->held->mig_out)
+		printf("  DIFFERENCE: the confirmed counts differ from the records"
+		    " held; submit or amend the missing records\n");
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+static void
+reporting_json(sbuf *b, Popstat__UnitReporting *const *u, size_t n)
+{
+	size_t i, k;
+
+	sbuf_puts(b, "[");
+	for (i = 0; i < n; i++) {
+		sbuf_puts(b, i ? ",\n  {\"unit\": " : "\n  {\"unit\": ");
+		sbuf_json_str(b, u[i]->unit);
+		sbuf_puts(b, ", \"name\": ");
+		sbuf_json_str(b, u[i]->name);
+		sbuf_printf(b, ", \"due\": %u, \"filed\": %u, \"on_time\": %u,"
+		    " \"records\": %u, \"records_timely\": %u, \"dekads\": [",
+		    u[i]->due, u[i]->filed, u[i]->on_time, u[i]->records,
+		    u[i]->records_timely);
+		for (k = 0; k < u[i]->n_dekads; k++) {
+			Popstat__DekadState *d = u[i]->dekads[k];
+
+			sbuf_puts(b, k ? ", {\"start\": " : "{\"start\": ");
+			sbuf_json_str(b, d->start);
+			sbuf_puts(b, ", \"due\": ");
+			sbuf_json_str(b, d->due);
+			sbuf_puts(b, ", \"state\": ");
+			sbuf_json_str(b, d->state);
+			sbuf_puts(b, ", \"filed\": ");
+			if (d->filed)
+				sbuf_json_str(b, d->filed);
+			else
+				sbuf_puts(b, "null");
+			sbuf_printf(b, ", \"differs\": %s}", d->differs ? "true" :
+			    "false");
+		}
+		sbuf_puts(b, "]}");
+	}
+	sbuf_puts(b, "]");
+}
+
+static void
+reporting_table(Popstat__UnitReporting *const *u, size_t n, unsigned days)
+{
+	static const char *hdr[] = { "unit", "name", "due", "filed", "on time",
+		"reporting", "timeliness", "records", "timely", "missing / late" };
+	struct table *t = table_new(10, hdr);
+	char b[7][32];
+	size_t i, k;
+	int c;
+
+	(void)days;
+	for (c = 2; c <= 8; c++)
+		table_align_right(t, c);
+	for (i = 0; i < n; i++) {
+		sbuf miss;
+		const char *row[10];
+
+		sbuf_init(&miss);
+		for (k = 0; k < u[i]->n_dekads; k++) {
+			Popstat__DekadState *d = u[i]->dekads[k];
+
+			if (strcmp(d->state, "missing") == 0 ||
+			    strcmp(d->state, "late") == 0)
+				sbuf_printf(&miss, "%s%s %s", miss.len ? ", " : "",
+				    d->start, d->state);
+		}
+		snprintf(b[0], 32, "%u", u[i]->due);
+		snprintf(b[1], 32, "%u", u[i]->filed);
+		snprintf(b[2], 32, "%u", u[i]->on_time);
+		pct(b[3], 32, u[i]->filed, u[i]->due);
+		pct(b[4], 32, u[i]->on_time, u[i]->due);
+		snprintf(b[5], 32, "%u", u[i]->records);
+		pct(b[6], 32, u[i]->records_timely, u[i]->records);
+		row[0] = u[i]->unit;
+		row[1] = u[i]->name;
+		for (c = 0; c < 7; c++)
+			row[2 + c] = b[c];
+		row[9] = sbuf_str(&miss);
+		table_add(t, row);
+		sbuf_free(&miss);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static int
+report_status(int argc, char **argv)
+{
+	static const char *const names[] = { "--parent", "--period", "--as-of" };
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__ReportStatus q = POPSTAT__REPORT_STATUS__INIT;
+	Popstat__Envelope *reply;
+	Popstat__ReportStatusOk *s;
+	struct opts o;
+	int rc;
+
+	if ((rc = parse_opts("report status", argc, argv, names, 3, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (!o.v[1])
+		return usage_error("report status", "needs --period P");
+	q.parent = (char *)o.v[0];
+	q.period = (char *)o.v[1];
+	q.as_of = (char *)o.v[2];
+	rq.body_case = POPSTAT__REQUEST__BODY_REPORT_STATUS;
+	rq.report_status = &q;
+	if ((rc = client_simple(&rq, "report status", &reply)) != 0)
+		return rc;
+	s = reply->response->report_status;
+	if (opt.json) {
+		sbuf b;
+
+		sbuf_init(&b);
+		sbuf_puts(&b, "{\"period\": {\"start\": ");
+		sbuf_json_str(&b, s->period->start);
+		sbuf_puts(&b, ", \"end\": ");
+		sbuf_json_str(&b, s->period->end);
+		sbuf_puts(&b, "}, \"as_of\": ");
+		sbuf_json_str(&b, s->as_of);
+		sbuf_printf(&b, ", \"due_days\": %u, \"timely_days\": %u,"
+		    " \"units\": ", s->due_days, s->timely_days);
+		reporting_json(&b, s->units, s->n_units);
+		sbuf_puts(&b, "}\n");
+		fputs(sbuf_str(&b), stdout);
+		sbuf_free(&b);
+	} else {
+		printf("dekad reports %s .. %s as of %s (due %u days after each"
+		    " dekad; records timely within %u days)\n\n", s->period->start,
+		    s->period->end, s->as_of, s->due_days, s->timely_days);
+		reporting_table(s->units, s->n_units, s->timely_days);
+	}
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	if (argc < 2 || wants_help(argc, argv)) {
+		fputs(report_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "file") == 0)
+		return report_file(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0)
+		return report_status(argc - 1, argv + 1);
+	return usage_error("report", "unknown subcommand '%s'", argv[1]);
+}
+
+/* ---- departments ---------------------------------------------------------- */
+
+int
+cmd_dept(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+
+	if (argc < 2 || wants_help(argc, argv)) {
+		fputs("usage: popstat dept add CODE NAME\n"
+		    "       popstat dept list\n"
+		    "  Departments (部门) own responsibility tasks.\n",
+		    argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "add") == 0) {
+		Popstat__DeptAdd a = POPSTAT__DEPT_ADD__INIT;
+		Popstat__Department d = POPSTAT__DEPARTMENT__INIT;
+
+		if (argc != 4)
+			return usage_error("dept add", "needs CODE and NAME");
+		d.code = argv[2];
+		d.name = argv[3];
+		a.dept = &d;
+		rq.body_case = POPSTAT__REQUEST__BODY_DEPT_ADD;
+		rq.dept_add = &a;
+		return print_ack(&rq, "dept add");
+	}
+	if (strcmp(argv[1], "list") == 0) {
+		Popstat__DeptList l = POPSTAT__DEPT_LIST__INIT;
+		Popstat__Envelope *reply;
+		static const char *const hdr[] = { "code", "name" };
+		struct table *t;
+		size_t k;
+		int rc;
+
+		rq.body_case = POPSTAT__REQUEST__BODY_DEPT_LIST;
+		rq.dept_list = &l;
+		if ((rc = client_simple(&rq, "dept list", &reply)) != 0)
+			return rc;
+		t = table_new(2, hdr);
+		for (k = 0; k < reply->response->dept_list->n_depts; k++) {
+			Popstat__Department *d = reply->response->dept_list->depts[k];
+			const char *row[2] = { d->code, d->name };
+
+			table_add(t, row);
+		}
+		table_print(t, stdout);
+		table_free(t);
+		popstat__envelope__free_unpacked(reply, NULL);
+		return 0;
+	}
+	return usage_error("dept", "unknown subcommand '%s'", argv[1]);
+}
+
+/* ---- tasks ----------------------------------------------------------------- */
+
+static const char task_usage[] =
+    "usage: popstat task add --title TEXT --owner CODE --due DATE"
+    " [--person NAME]\n"
+    "       popstat task update ID [--progress N] [--status open|doing|done]"
+    " [--note TEXT]\n"
+    "       popstat task list [--overdue] [--owner CODE] [--as-of DATE]"
+    " [--json]\n"
+    "       popstat task show ID\n"
+    "  Responsibility tasks (目标责任): the owner is a department or a unit.\n"
+    "  A department account updates only its own tasks, a clerk only its\n"
+    "  township's; every update is kept as a dated note.\n";
+
+static void
+task_json(sbuf *b, const Popstat__Task *t)
+{
+	size_t k;
+
+	sbuf_printf(b, "{\"id\": %llu, \"title\": ", (unsigned long long)t->id);
+	sbuf_json_str(b, t->title);
+	sbuf_puts(b, ", \"owner\": ");
+	sbuf_json_str(b, t->owner);
+	sbuf_puts(b, ", \"owner_kind\": ");
+	sbuf_json_str(b, t->owner_kind);
+	sbuf_puts(b, ", \"owner_name\": ");
+	sbuf_json_str(b, t->owner_name);
+	sbuf_puts(b, ", \"person\": ");
+	if (t->person)
+		sbuf_json_str(b, t->person);
+	else
+		sbuf_puts(b, "null");
+	sbuf_puts(b, ", \"due\": ");
+	sbuf_json_str(b, t->due);
+	sbuf_puts(b, ", \"status\": ");
+	sbuf_json_str(b, t->status);
+	sbuf_printf(b, ", \"progress\": %u, \"overdue\": %s, \"notes\": [",
+	    t->progress, t->overdue ? "true" : "false");
+	for (k = 0; k < t->n_notes; k++) {
+		sbuf_puts(b, k ? ", {\"at\": " : "{\"at\": ");
+		sbuf_json_str(b, t->notes[k]->at);
+		sbuf_puts(b, ", \"user\": ");
+		sbuf_json_str(b, t->notes[k]->user);
+		sbuf_puts(b, ", \"note\": ");
+		if (t->notes[k]->note)
+			sbuf_json_str(b, t->notes[k]->note);
+		else
+			sbuf_puts(b, "null");
+		sbuf_puts(b, "}");
+	}
+	sbuf_puts(b, "]}");
+}
+
+static void
+tasks_table(Popstat__Task *const *v, size_t n)
+{
+	static const char *const hdr[] = { "id", "title", "owner", "person",
+		"due", "status", "progress", "" };
+	struct table *t = table_new(8, hdr);
+	size_t k;
+
+	table_align_right(t, 0);
+	table_align_right(t, 6);
+	for (k = 0; k < n; k++) {
+		char id[24], prog[16], owner[128];
+		const char *row[8];
+
+		snprintf(id, sizeof id, "%llu", (unsigned long long)v[k]->id);
+		snprintf(prog, sizeof prog, "%u%%", v[k]->progress);
+		snprintf(owner, sizeof owner, "%s %s", v[k]->owner,
+		    v[k]->owner_name);
+		row[0] = id;
+		row[1] = v[k]->title;
+		row[2] = owner;
+		row[3] = v[k]->person ? v[k]->person : "";
+		row[4] = v[k]->due;
+		row[5] = v[k]->status;
+		row[6] = prog;
+		row[7] = v[k]->overdue ? "OVERDUE" : "";
+		table_add(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+int
+cmd_task(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	struct opts o;
+	int rc;
+
+	if (argc < 2 || wants_help(argc, argv)) {
+		fputs(task_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "add") == 0) {
+		static const char *const names[] = { "--title", "--owner", "--due",
+			"--person" };
+		Popstat__TaskAdd a = POPSTAT__TASK_ADD__INIT;
+
+		if ((rc = parse_opts("task add", argc - 1, argv + 1, names, 4, NULL,
+		    0, &o, 0)) != 0)
+			return rc;
+		if (!o.v[0] || !o.v[1] || !o.v[2])
+			return usage_error("task add", "needs --title, --owner and"
+			    " --due");
+		a.title = (char *)o.v[0];
+		a.owner = (char *)o.v[1];
+		a.due = (char *)o.v[2];
+		a.person = (char *)o.v[3];
+		rq.body_case = POPSTAT__REQUEST__BODY_TASK_ADD;
+		rq.task_add = &a;
+		return print_ack(&rq, "task add");
+	}
+	if (strcmp(argv[1], "update") == 0) {
+		static const char *const names[] = { "--progress", "--status",
+			"--note" };
+		Popstat__TaskUpdate u = POPSTAT__TASK_UPDATE__INIT;
+		char *end;
+
+		if ((rc = parse_opts("task update", argc - 1, argv + 1, names, 3,
+		    NULL, 0, &o, 1)) != 0)
+			return rc;
+		if (o.pos == NULL)
+			return usage_error("task update", "needs the task ID");
+		u.id = strtoull(o.pos, &end, 10);
+		if (*end || end == o.pos)
+			return usage_error("task update", "ID %s: not a number",
+			    o.pos);
+		if (o.v[0]) {
+			long p = strtol(o.v[0], &end, 10);
+
+			if (*end || end == o.v[0] || p < 0 || p > 100)
+				return usage_error("task update", "--progress must"
+				    " be 0-100");
+			u.has_progress = 1;
+			u.progress = (uint32_t)p;
+		}
+		u.status = (char *)o.v[1];
+		u.note = (char *)o.v[2];
+		rq.body_case = POPSTAT__REQUEST__BODY_TASK_UPDATE;
+		rq.task_update = &u;
+		return print_ack(&rq, "task update");
+	}
+	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0) {
+		static const char *const names[] = { "--owner", "--as-of" };
+		static const char *const flags[] = { "--overdue" };
+		Popstat__TaskList l = POPSTAT__TASK_LIST__INIT;
+		Popstat__Envelope *reply;
+		Popstat__TaskListOk *ok;
+		int show = argv[1][0] == 's';
+		size_t k, m;
+
+		if ((rc = parse_opts(show ? "task show" : "task list", argc - 1,
+		    argv + 1, names, 2, flags, 1, &o, show)) != 0)
+			return rc;
+		if (show) {
+			char *end;
+
+			if (o.pos == NULL)
+				return usage_error("task show", "needs the task ID");
+			l.has_id = 1;
+			l.id = strtoull(o.pos, &end, 10);
+		}
+		l.owner = (char *)o.v[0];
+		l.as_of = (char *)o.v[1];
+		l.has_overdue = o.set[2];
+		l.overdue = o.set[2];
+		rq.body_case = POPSTAT__REQUEST__BODY_TASK_LIST;
+		rq.task_list = &l;
+		if ((rc = client_simple(&rq, "task list", &reply)) != 0)
+			return rc;
+		ok = reply->response->task_list;
+		if (opt.json) {
+			sbuf b;
+
+			sbuf_init(&b);
+			sbuf_puts(&b, "[");
+			for (k = 0; k < ok->n_tasks; k++) {
+				if (k)
+					sbuf_puts(&b, ",\n ");
+				task_json(&b, ok->tasks[k]);
+			}
+			sbuf_puts(&b, "]\n");
+			fputs(sbuf_str(&b), stdout);
+			sbuf_free(&b);
+		} else {
+			tasks_table(ok->tasks, ok->n_tasks);
+			for (k = 0; show && k < ok->n_tasks; k++)
+				for (m = 0; m < ok->tasks[k]->n_notes; m++) {
+					Popstat__TaskNote *n = ok->tasks[k]->notes[m];
+
+					printf("  %s %s:%s%s%s%s %s\n", n->at, n->user,
+					    n->status ? " status " : "",
+					    n->status ? n->status : "",
+					    n->has_progress ? " progress " : "",
+					    n->has_progress ? "" : "",
+					    n->note ? n->note : "");
+					if (n->has_progress)
+						printf("    progress %u%%\n", n->progress);
+				}
+		}
+		popstat__envelope__free_unpacked(reply, NULL);
+		return 0;
+	}
+	return usage_error("task", "unknown subcommand '%s'", argv[1]);
+}
+
+/* ---- inspection ------------------------------------------------------------- */
+
+static void
+judgement_text(sbuf *b, const Popstat__IndicatorJudgement *j)
+{
+	if (j->has_value)
+		sbuf_printf(b, "%s %.2f%s (target %s %.15g)", j->name, j->value,
+		    j->unit, j->op ? j->op : "", j->target);
+	else
+		sbuf_printf(b, "%s - (target %s %.15g)", j->name, j->op ? j->op :
+		    "", j->target);
+}
+
+int
+cmd_inspection(int argc, char **argv)
+{
+	static const char *const names[] = { "--period", "--parent", "--as-of" };
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Inspection q = POPSTAT__INSPECTION__INIT;
+	Popstat__Envelope *reply;
+	Popstat__InspectionOk *s;
+	struct opts o;
+	size_t i, k;
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		printf("usage: popstat inspection --period 2026-11D2 [--parent CODE]"
+		    " [--as-of DATE] [--json]\n  The 10-day inspection summary:"
+		    " missing and late dekad reports,\n  units failing targets year"
+		    " to date, overdue tasks.\n");
+		return 0;
+	}
+	if ((rc = parse_opts("inspection", argc, argv, names, 3, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (!o.v[0])
+		return usage_error("inspection", "needs --period P");
+	q.period = (char *)o.v[0];
+	q.parent = (char *)o.v[1];
+	q.as_of = (char *)o.v[2];
+	rq.body_case = POPSTAT__REQUEST__BODY_INSPECTION;
+	rq.inspection = &q;
+	if ((rc = client_simple(&rq, "inspection", &reply)) != 0)
+		return rc;
+	s = reply->response->inspection;
+	if (opt.json) {
+		sbuf b;
+
+		sbuf_init(&b);
+		sbuf_puts(&b, "{\"parent\": ");
+		sbuf_json_str(&b, s->parent);
+		sbuf_puts(&b, ", \"period\": {\"start\": ");
+		sbuf_json_str(&b, s->period->start);
+		sbuf_puts(&b, ", \"end\": ");
+		sbuf_json_str(&b, s->period->end);
+		sbuf_puts(&b, "}, \"as_of\": ");
+		sbuf_json_str(&b, s->as_of);
+		sbuf_puts(&b, ",\n \"reporting\": ");
+		reporting_json(&b, s->reporting, s->n_reporting);
+		sbuf_puts(&b, ",\n \"failing\": [");
+		for (i = 0; i < s->n_failing; i++) {
+			sbuf_puts(&b, i ? ", {\"unit\": " : "{\"unit\": ");
+			sbuf_json_str(&b, s->failing[i]->unit);
+			sbuf_puts(&b, ", \"status\": ");
+			sbuf_json_str(&b, s->failing[i]->status);
+			sbuf_puts(&b, ", \"indicators\": [");
+			for (k = 0; k < s->failing[i]->n_failing; k++) {
+				if (k)
+					sbuf_puts(&b, ", ");
+				sbuf_json_str(&b, s->failing[i]->failing[k]->name);
+			}
+			sbuf_puts(&b, "]}");
+		}
+		sbuf_puts(&b, "],\n \"overdue\": [");
+		for (i = 0; i < s->n_overdue; i++) {
+			if (i)
+				sbuf_puts(&b, ", ");
+			task_json(&b, s->overdue[i]);
+		}
+		sbuf_puts(&b, "]}\n");
+		fputs(sbuf_str(&b), stdout);
+		sbuf_free(&b);
+		popstat__envelope__free_unpacked(reply, NULL);
+		return 0;
+	}
+	printf("inspection of %s %s, %s .. %s, as of %s\n\n", s->parent,
+	    s->parent_name, s->period->start, s->period->end, s->as_of);
+	printf("1. dekad reports\n");
+	{
+		int any = 0;
+
+		for (i = 0; i < s->n_reporting; i++)
+			for (k = 0; k < s->reporting[i]->n_dekads; k++) {
+				Popstat__DekadState *d = s->reporting[i]->dekads[k];
+
+				if (strcmp(d->state, "missing") && strcmp(d->state,
+				    "late") && !d->differs)
+					continue;
+				any = 1;
+				printf("   %s %s: dekad %s %s%s%s%s\n",
+				    s->reporting[i]->unit, s->reporting[i]->name,
+				    d->start, strcmp(d->state, "on_time") == 0 ?
+				    "filed" : d->state, d->filed ? " (filed " : "",
+				    d->filed ? d->filed : "", d->filed ? ")" : "");
+				if (d->differs)
+					printf("      confirmed counts differ from the"
+					    " records\n");
+			}
+		if (!any)
+			printf("   every report due was filed on time\n");
+	}
+	printf("\n2. units failing targets, year to date\n");
+	for (i = 0; i < s->n_failing; i++) {
+		sbuf b;
+
+		sbuf_init(&b);
+		for (k = 0; k < s->failing[i]->n_failing; k++) {
+			if (k)
+				sbuf_puts(&b, "; ");
+			judgement_text(&b, s->failing[i]->failing[k]);
+		}
+		printf("   %s %s (%s): %s\n", s->failing[i]->unit,
+		    s->failing[i]->name, s->failing[i]->status, sbuf_str(&b));
+		sbuf_free(&b);
+	}
+	if (s->n_failing == 0)
+		printf("   none\n");
+	printf("\n3. overdue tasks\n");
+	if (s->n_overdue)
+		tasks_table(s->overdue, s->n_overdue);
+	else
+		printf("   none\n");
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+/* ---- bulletin ----------------------------------------------------------------- */
+
+static const char bulletin_usage[] =
+    "usage: popstat bulletin --period YYYY-MM [--parent CODE] [--lang zh|en]"
+    " [--format txt|md|html]\n"
+    "       popstat bulletin publish --period YYYY-MM [--parent CODE]\n"
+    "       popstat bulletin show --period YYYY-MM [--parent CODE] [--lang zh|en]"
+    " [--format ...]\n"
+    "       popstat bulletin diff --period YYYY-MM [--parent CODE]\n"
+    "  The monthly bulletin (月通报): year-to-date ranking and status per"
+    " indicator,\n"
+    "  commended and failing units, dekad reporting and timeliness, overdue"
+    " tasks.\n"
+    "  Chinese by default.  'publish' freezes it with its data; 'show'"
+    " returns the\n"
+    "  published text unchanged; 'diff' lists what later corrections would"
+    " change.\n";
+
+int
+cmd_bulletin(int argc, char **argv)
+{
+	static const char *const names[] = { "--period", "--parent", "--lang",
+		"--format" };
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Envelope *reply;
+	const char *sub = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	const char *cmd = "bulletin";
+	struct opts o;
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		fputs(bulletin_usage, stdout);
+		return 0;
+	}
+	if (sub) {
+		argc--;
+		argv++;
+		cmd = strcmp(sub, "publish") == 0 ? "bulletin publish" :
+		    strcmp(sub, "show") == 0 ? "bulletin show" :
+		    strcmp(sub, "diff") == 0 ? "bulletin diff" : NULL;
+		if (cmd == NULL)
+			return usage_error("bulletin", "unknown subcommand '%s'",
+			    sub);
+	}
+	if ((rc = parse_opts(cmd, argc, argv, names, 4, NULL, 0, &o, 0)) != 0)
+		return rc;
+	if (!o.v[0])
+		return usage_error(cmd, "needs --period YYYY-MM");
+	if (bulletin_lang_parse(o.v[2]) < 0)
+		return usage_error(cmd, "--lang must be zh or en");
+	if (bulletin_format_parse(o.v[3]) < 0)
+		return usage_error(cmd, "--format must be txt, md or html");
+	if (sub == NULL || strcmp(sub, "show") == 0) {
+		Popstat__Bulletin b = POPSTAT__BULLETIN__INIT;
+		Popstat__BulletinShow s = POPSTAT__BULLETIN_SHOW__INIT;
+
+		if (sub == NULL) {
+			b.period = (char *)o.v[0];
+			b.parent = (char *)o.v[1];
+			b.lang = (char *)o.v[2];
+			b.format = (char *)o.v[3];
+			rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN;
+			rq.bulletin = &b;
+		} else {
+			s.period = (char *)o.v[0];
+			s.parent = (char *)o.v[1];
+			s.lang = (char *)o.v[2];
+			s.format = (char *)o.v[3];
+			rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_SHOW;
+			rq.bulletin_show = &s;
+		}
+		if ((rc = client_simple(&rq, cmd, &reply)) != 0)
+			return rc;
+		fputs(reply->response->bulletin->text, stdout);
+		popstat__envelope__free_unpacked(reply, NULL);
+		return 0;
+	}
+	if (strcmp(sub, "publish") == 0) {
+		Popstat__BulletinPublish p = POPSTAT__BULLETIN_PUBLISH__INIT;
+
+		if (o.v[2] || o.v[3])
+			return usage_error(cmd, "publish freezes every language and"
+			    " format; --lang and --format belong to show");
+		p.period = (char *)o.v[0];
+		p.parent = (char *)o.v[1];
+		rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_PUBLISH;
+		rq.bulletin_publish = &p;
+		return print_ack(&rq, cmd);
+	} else {
+		Popstat__BulletinDiff d = POPSTAT__BULLETIN_DIFF__INIT;
+		size_t k;
+
+		d.period = (char *)o.v[0];
+		d.parent = (char *)o.v[1];
+		rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_DIFF;
+		rq.bulletin_diff = &d;
+		if ((rc = client_simple(&rq, cmd, &reply)) != 0)
+			return rc;
+		if (reply->response->bulletin_diff->n_changes == 0)
+			printf("no change since the bulletin was published (%s)\n",
+			    reply->response->bulletin_diff->published_at);
+		else {
+			printf("published %s; the data now say:\n",
+			    reply->response->bulletin_diff->published_at);
+			for (k = 0; k < reply->response->bulletin_diff->n_changes; k++)
+				printf("  %s\n",
+				    reply->response->bulletin_diff->changes[k]);
+		}
+		popstat__envelope__free_unpacked(reply, NULL);
+		return 0;
+	}
+}

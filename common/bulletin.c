@@ -1,0 +1,627 @@
+/*
+ * bulletin.c - the monthly bulletin renderer.
+ *
+ * The document is built as a list of blocks (title, paragraphs, tables)
+ * and each block is written in the chosen format, so the three formats
+ * always say the same thing.
+ */
+#include "bulletin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+#define T(zh, en) (lang == LANG_ZH ? (zh) : (en))
+
+int
+bulletin_lang_parse(const char *s)
+{
+	if (s == NULL || *s == '\0' || strcmp(s, "zh") == 0)
+		return LANG_ZH;
+	if (strcmp(s, "en") == 0)
+		return LANG_EN;
+	return -1;
+}
+
+int
+bulletin_format_parse(const char *s)
+{
+	if (s == NULL || *s == '\0' || strcmp(s, "txt") == 0)
+		return FMT_TXT;
+	if (strcmp(s, "md") == 0)
+		return FMT_MD;
+	if (strcmp(s, "html") == 0)
+		return FMT_HTML;
+	return -1;
+}
+
+static const struct {
+	const char *name, *zh, *en;
+} ind_names[] = {
+	{ "birth_rate", "出生率", "Birth rate" },
+	{ "death_rate", "死亡率", "Death rate" },
+	{ "natural_growth_rate", "自然增长率", "Natural growth rate" },
+	{ "birth_error_rate", "出生统计误差率", "Birth statistics error rate" },
+	{ "policy_rate", "符合政策生育率", "Policy-compliant birth rate" },
+	{ "sex_ratio", "出生人口性别比", "Sex ratio at birth" },
+	{ "multi_child_rate", "多孩率", "Multi-child rate" },
+};
+
+const char *
+bulletin_indicator_name(const char *name, int lang)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ind_names / sizeof ind_names[0]; i++)
+		if (strcmp(ind_names[i].name, name) == 0)
+			return lang == LANG_ZH ? ind_names[i].zh : ind_names[i].en;
+	return name;
+}
+
+const char *
+bulletin_status_name(const char *status, int lang)
+{
+	if (strcmp(status, "met") == 0)
+		return T("达标", "met");
+	if (strcmp(status, "missed") == 0)
+		return T("未达标", "missed");
+	if (strcmp(status, "veto") == 0)
+		return T("一票否决", "veto");
+	if (strcmp(status, "incomplete") == 0)
+		return T("数据不全", "incomplete");
+	if (strcmp(status, "not_assessed") == 0)
+		return T("未考核", "not assessed");
+	return status;
+}
+
+/* ---- a tiny document model ------------------------------------------------ */
+
+struct table {
+	int ncols, nrows;
+	char **cells;          /* header row first */
+	unsigned char *num;    /* right-align */
+};
+
+static struct table *
+table_new(int ncols)
+{
+	struct table *t = xcalloc(1, sizeof *t);
+
+	t->ncols = ncols;
+	t->num = xcalloc((size_t)ncols, 1);
+	return t;
+}
+
+static void
+table_row(struct table *t, const char *const *cells)
+{
+	int i;
+
+	t->cells = xrealloc(t->cells, (size_t)(t->nrows + 1) *
+	    (size_t)t->ncols * sizeof *t->cells);
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] = xstrdup(cells[i] ? cells[i] : "");
+	t->nrows++;
+}
+
+static void
+table_free(struct table *t)
+{
+	int i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->num);
+	free(t);
+}
+
+static void
+html_escape(sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': sbuf_puts(b, "&lt;"); break;
+		case '>': sbuf_puts(b, "&gt;"); break;
+		case '&': sbuf_puts(b, "&amp;"); break;
+		case '"': sbuf_puts(b, "&quot;"); break;
+		default: sbuf_putc(b, *s);
+		}
+	}
+}
+
+static void
+md_escape(sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("|*_`[]\\<>", *s))
+			sbuf_putc(b, '\\');
+		sbuf_putc(b, *s);
+	}
+}
+
+static void
+emit_table(sbuf *b, int format, struct table *t)
+{
+	int r, c, k;
+
+	if (format == FMT_HTML) {
+		sbuf_puts(b, "<table>\n");
+		for (r = 0; r < t->nrows; r++) {
+			sbuf_puts(b, "<tr>");
+			for (c = 0; c < t->ncols; c++) {
+				const char *tag = r == 0 ? "th" : "td";
+
+				sbuf_printf(b, "<%s%s>", tag, r && t->num[c] ?
+				    " class=\"n\"" : "");
+				html_escape(b, t->cells[r * t->ncols + c]);
+				sbuf_printf(b, "</%s>", tag);
+			}
+			sbuf_puts(b, "</tr>\n");
+		}
+		sbuf_puts(b, "</table>\n");
+	} else if (format == FMT_MD) {
+		for (r = 0; r < t->nrows; r++) {
+			sbuf_puts(b, "|");
+			for (c = 0; c < t->ncols; c++) {
+				sbuf_putc(b, ' ');
+				md_escape(b, t->cells[r * t->ncols + c]);
+				sbuf_puts(b, " |");
+			}
+			sbuf_putc(b, '\n');
+			if (r == 0) {
+				sbuf_puts(b, "|");
+				for (c = 0; c < t->ncols; c++)
+					sbuf_puts(b, t->num[c] ? " ---: |" : " --- |");
+				sbuf_putc(b, '\n');
+			}
+		}
+		sbuf_putc(b, '\n');
+	} else {
+		int *w = xcalloc((size_t)t->ncols, sizeof *w);
+
+		for (r = 0; r < t->nrows; r++)
+			for (c = 0; c < t->ncols; c++) {
+				int x = utf8_width(t->cells[r * t->ncols + c]);
+
+				if (x > w[c])
+					w[c] = x;
+			}
+		for (r = 0; r < t->nrows; r++) {
+			sbuf_puts(b, "  ");
+			for (c = 0; c < t->ncols; c++) {
+				const char *s = t->cells[r * t->ncols + c];
+				int pad = w[c] - utf8_width(s);
+
+				if (c)
+					sbuf_puts(b, "  ");
+				if (t->num[c])
+					for (k = 0; k < pad; k++)
+						sbuf_putc(b, ' ');
+				sbuf_puts(b, s);
+				if (!t->num[c] && c < t->ncols - 1)
+					for (k = 0; k < pad; k++)
+						sbuf_putc(b, ' ');
+			}
+			sbuf_putc(b, '\n');
+		}
+		sbuf_putc(b, '\n');
+		free(w);
+	}
+	table_free(t);
+}
+
+static void
+emit_heading(sbuf *b, int format, const char *text)
+{
+	if (format == FMT_HTML) {
+		sbuf_puts(b, "<h2>");
+		html_escape(b, text);
+		sbuf_puts(b, "</h2>\n");
+	} else if (format == FMT_MD) {
+		sbuf_puts(b, "## ");
+		md_escape(b, text);
+		sbuf_puts(b, "\n\n");
+	} else {
+		sbuf_puts(b, text);
+		sbuf_puts(b, "\n\n");
+	}
+}
+
+static void
+emit_para(sbuf *b, int format, const char *text)
+{
+	if (format == FMT_HTML) {
+		sbuf_puts(b, "<p>");
+		html_escape(b, text);
+		sbuf_puts(b, "</p>\n");
+	} else if (format == FMT_MD) {
+		md_escape(b, text);
+		sbuf_puts(b, "\n\n");
+	} else {
+		sbuf_puts(b, text);
+		sbuf_puts(b, "\n\n");
+	}
+}
+
+/* ---- the bulletin ---------------------------------------------------------- */
+
+static void
+date_words(char *buf, size_t n, const char *ymd, int lang)
+{
+	int y = 0, m = 0, d = 0;
+	static const char *const months[] = { "January", "February", "March",
+		"April", "May", "June", "July", "August", "September",
+		"October", "November", "December" };
+
+	sscanf(ymd, "%d-%d-%d", &y, &m, &d);
+	if (m < 1 || m > 12) {
+		xsnprintf(buf, n, "%s", ymd);
+		return;
+	}
+	if (lang == LANG_ZH)
+		xsnprintf(buf, n, "%d年%d月%d日", y, m, d);
+	else
+		xsnprintf(buf, n, "%d %s %d", d, months[m - 1], y);
+}
+
+static void
+value_text(char *buf, size_t n, const Popstat__IndicatorJudgement *j)
+{
+	if (!j->has_value)
+		xsnprintf(buf, n, "-");
+	else
+		xsnprintf(buf, n, "%.2f", j->value);
+}
+
+static const char *
+unit_suffix(const char *u)
+{
+	return strcmp(u, "‰") == 0 || strcmp(u, "%") == 0 ? u : "";
+}
+
+static void
+pct(char *buf, size_t n, unsigned a, unsigned b)
+{
+	if (b == 0)
+		xsnprintf(buf, n, "-");
+	else
+		xsnprintf(buf, n, "%.1f%%", 100.0 * a / b);
+}
+
+static void
+title_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	char title[512], sub[256], ytd0[64], ytd1[64];
+	int y = 0, m = 0;
+	static const char *const months[] = { "January", "February", "March",
+		"April", "May", "June", "July", "August", "September",
+		"October", "November", "December" };
+
+	sscanf(d->month, "%d-%d", &y, &m);
+	if (m < 1 || m > 12)
+		m = 1;
+	if (lang == LANG_ZH)
+		xsnprintf(title, sizeof title, "%s人口和计划生育工作月通报"
+		    "（%d年%d月）", d->parent_name, y, m);
+	else
+		xsnprintf(title, sizeof title, "%s: monthly bulletin on population"
+		    " and family planning, %s %d", d->parent_name, months[m - 1], y);
+	date_words(ytd0, sizeof ytd0, d->ytd_start, lang);
+	date_words(ytd1, sizeof ytd1, d->ytd_end, lang);
+	if (lang == LANG_ZH)
+		xsnprintf(sub, sizeof sub, "根据“三控制一达标”考核目标，现将"
+		    "%s至%s各单位目标完成情况通报如下。", ytd0, ytd1);
+	else
+		xsnprintf(sub, sizeof sub, "Progress of every unit against the"
+		    " acceptance targets (three controls, one standard), %s to %s."
+		    " Missing any veto target is a one-vote veto.", ytd0, ytd1);
+	if (format == FMT_HTML) {
+		sbuf_puts(b, "<h1>");
+		html_escape(b, title);
+		sbuf_puts(b, "</h1>\n");
+		emit_para(b, format, sub);
+	} else if (format == FMT_MD) {
+		sbuf_puts(b, "# ");
+		md_escape(b, title);
+		sbuf_puts(b, "\n\n");
+		emit_para(b, format, sub);
+	} else {
+		int w = utf8_width(title), k;
+
+		sbuf_puts(b, title);
+		sbuf_putc(b, '\n');
+		for (k = 0; k < w; k++)
+			sbuf_putc(b, '=');
+		sbuf_puts(b, "\n\n");
+		emit_para(b, format, sub);
+	}
+}
+
+static void
+ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	Popstat__BulletinUnit *first = d->n_units ? d->units[0] : NULL;
+	int ncols = 4 + (first ? (int)first->n_indicators : 0), c;
+	const char **cells = xcalloc((size_t)ncols, sizeof *cells);
+	char (*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
+	struct table *t = table_new(ncols);
+	size_t i, k;
+
+	emit_heading(b, format, T("一、目标完成情况排名（年初至今）",
+	    "1. Ranking, year to date"));
+	cells[0] = T("名次", "Rank");
+	cells[1] = T("单位", "Unit");
+	cells[2] = T("考核结果", "Status");
+	cells[3] = T("得分", "Score");
+	for (k = 0; first && k < first->n_indicators; k++) {
+		xsnprintf(buf[4 + k], sizeof buf[0], "%s(%s)",
+		    bulletin_indicator_name(first->indicators[k]->name, lang),
+		    first->indicators[k]->unit);
+		cells[4 + k] = buf[4 + k];
+	}
+	table_row(t, cells);
+	t->num[0] = t->num[3] = 1;
+	for (c = 4; c < ncols; c++)
+		t->num[c] = 1;
+	for (i = 0; i < d->n_units; i++) {
+		Popstat__BulletinUnit *u = d->units[i];
+
+		xsnprintf(buf[0], sizeof buf[0], "%u", u->rank);
+		cells[0] = buf[0];
+		cells[1] = u->name;
+		cells[2] = bulletin_status_name(u->status, lang);
+		if (u->has_score)
+			xsnprintf(buf[3], sizeof buf[3], "%.2f", u->score);
+		else
+			xsnprintf(buf[3], sizeof buf[3], "-");
+		cells[3] = buf[3];
+		for (k = 0; k < u->n_indicators && (int)k + 4 < ncols; k++) {
+			Popstat__IndicatorJudgement *j = u->indicators[k];
+
+			value_text(buf[4 + k], sizeof buf[0], j);
+			if (j->result && strcmp(j->result, "missed") == 0)
+				strncat(buf[4 + k], " ✗", sizeof buf[0] -
+				    strlen(buf[4 + k]) - 1);
+			cells[4 + k] = buf[4 + k];
+		}
+		table_row(t, cells);
+	}
+	emit_table(b, format, t);
+	emit_para(b, format, T("注：✗ 表示未达到考核目标；‰ 指标按年化值考核；"
+	    "一票否决单位排在其他单位之后。", "Note: ✗ marks a missed target;"
+	    " per-mille rates are judged annualized; vetoed units rank below"
+	    " all others."));
+	free(cells);
+	free(buf);
+}
+
+static void
+commended_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	sbuf names;
+	size_t i;
+	int n = 0;
+
+	emit_heading(b, format, T("二、通报表扬", "2. Commended units"));
+	sbuf_init(&names);
+	for (i = 0; i < d->n_units; i++) {
+		if (strcmp(d->units[i]->status, "met") != 0)
+			continue;
+		if (n++)
+			sbuf_puts(&names, T("、", ", "));
+		sbuf_puts(&names, d->units[i]->name);
+	}
+	if (n == 0)
+		emit_para(b, format, T("本期没有全面完成考核目标的单位。",
+		    "No unit met every target this period."));
+	else {
+		sbuf p;
+
+		sbuf_init(&p);
+		if (lang == LANG_ZH)
+			sbuf_printf(&p, "%s等%d个单位全面完成“三控制一达标”考核目标，"
+			    "予以通报表扬。", sbuf_str(&names), n);
+		else
+			sbuf_printf(&p, "%d unit%s met every target and %s commended:"
+			    " %s.", n, n == 1 ? "" : "s", n == 1 ? "is" : "are",
+			    sbuf_str(&names));
+		emit_para(b, format, sbuf_str(&p));
+		sbuf_free(&p);
+	}
+	sbuf_free(&names);
+}
+
+static void
+failing_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	size_t i, k;
+	int n = 0;
+
+	emit_heading(b, format, T("三、未完成目标的单位", "3. Units failing"));
+	for (i = 0; i < d->n_units; i++) {
+		Popstat__BulletinUnit *u = d->units[i];
+		sbuf p;
+		int m = 0;
+
+		if (strcmp(u->status, "veto") != 0 &&
+		    strcmp(u->status, "missed") != 0)
+			continue;
+		n++;
+		sbuf_init(&p);
+		sbuf_printf(&p, "%s%s", u->name, T("：", ": "));
+		for (k = 0; k < u->n_indicators; k++) {
+			Popstat__IndicatorJudgement *j = u->indicators[k];
+			char v[32];
+
+			if (j->result == NULL || strcmp(j->result, "missed") != 0)
+				continue;
+			value_text(v, sizeof v, j);
+			if (m++)
+				sbuf_puts(&p, T("；", "; "));
+			sbuf_printf(&p, lang == LANG_ZH ? "%s%s%s（目标%s%.15g%s）" :
+			    "%s %s%s (target %s %.15g%s)",
+			    bulletin_indicator_name(j->name, lang), v,
+			    unit_suffix(j->unit), strcmp(j->op, "<=") == 0 ?
+			    T("≤", "≤") : strcmp(j->op, ">=") == 0 ? "≥" : j->op,
+			    j->target, unit_suffix(j->unit));
+		}
+		sbuf_puts(&p, strcmp(u->status, "veto") == 0 ?
+		    T("，实行一票否决，限期整改。", "; one-vote veto, to be"
+		    " corrected.") : T("，限期整改。", "; to be corrected."));
+		emit_para(b, format, sbuf_str(&p));
+		sbuf_free(&p);
+	}
+	if (n == 0)
+		emit_para(b, format, T("本期没有未完成考核目标的单位。",
+		    "No unit missed a target this period."));
+}
+
+static void
+reporting_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	struct table *t = table_new(8);
+	const char *cells[8];
+	char buf[8][48];
+	size_t i;
+	int c;
+
+	emit_heading(b, format, T("四、旬报报送及数据及时情况",
+	    "4. Dekad reports and timeliness"));
+	cells[0] = T("单位", "Unit");
+	cells[1] = T("本月应报", "Due (month)");
+	cells[2] = T("本月已报", "Filed (month)");
+	cells[3] = T("本月按时", "On time (month)");
+	cells[4] = T("年度报送率", "Reporting rate (YTD)");
+	cells[5] = T("年度及时率", "Timeliness (YTD)");
+	xsnprintf(buf[6], sizeof buf[6], T("%u日内录入率", "Records within %u"
+	    " days"), d->timely_days);
+	cells[6] = buf[6];
+	cells[7] = T("记录数", "Records");
+	table_row(t, cells);
+	for (c = 1; c < 8; c++)
+		t->num[c] = 1;
+	for (i = 0; i < d->n_units; i++) {
+		Popstat__BulletinUnit *u = d->units[i];
+
+		cells[0] = u->name;
+		xsnprintf(buf[1], sizeof buf[1], "%u", u->due_month);
+		xsnprintf(buf[2], sizeof buf[2], "%u", u->filed_month);
+		xsnprintf(buf[3], sizeof buf[3], "%u", u->on_time_month);
+		pct(buf[4], sizeof buf[4], u->filed_ytd, u->due_ytd);
+		pct(buf[5], sizeof buf[5], u->on_time_ytd, u->due_ytd);
+		pct(buf[6], sizeof buf[6], u->records_timely, u->records);
+		xsnprintf(buf[7], sizeof buf[7], "%u", u->records);
+		for (c = 1; c < 8; c++)
+			cells[c] = buf[c];
+		table_row(t, cells);
+	}
+	emit_table(b, format, t);
+}
+
+static void
+tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	int pass, n;
+	size_t i;
+
+	emit_heading(b, format, T("五、逾期未完成的目标责任任务",
+	    "5. Overdue responsibility tasks"));
+	if (d->n_overdue == 0) {
+		emit_para(b, format, T("本期没有逾期任务。", "No task is overdue."));
+		return;
+	}
+	/* By department first, then by township. */
+	for (pass = 0; pass < 2; pass++) {
+		struct table *t = table_new(5);
+		const char *cells[5];
+		char due[32], prog[16];
+
+		n = 0;
+		cells[0] = pass == 0 ? T("部门", "Department") : T("单位", "Unit");
+		cells[1] = T("任务", "Task");
+		cells[2] = T("责任人", "Responsible");
+		cells[3] = T("截止日期", "Due");
+		cells[4] = T("进度", "Progress");
+		table_row(t, cells);
+		t->num[4] = 1;
+		for (i = 0; i < d->n_overdue; i++) {
+			Popstat__Task *k = d->overdue[i];
+
+			if ((strcmp(k->owner_kind, "department") == 0) != (pass == 0))
+				continue;
+			n++;
+			xsnprintf(due, sizeof due, "%s", k->due);
+			xsnprintf(prog, sizeof prog, "%u%%", k->progress);
+			cells[0] = k->owner_name;
+			cells[1] = k->title;
+			cells[2] = k->person ? k->person : "-";
+			cells[3] = due;
+			cells[4] = prog;
+			table_row(t, cells);
+		}
+		if (n > 0) {
+			emit_para(b, format, pass == 0 ? T("（一）按部门", "By department")
+			    : T("（二）按乡镇", "By township"));
+			emit_table(b, format, t);
+		} else
+			table_free(t);
+	}
+}
+
+static void
+footer_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	char date[64], text[512];
+
+	date_words(date, sizeof date, d->issued, lang);
+	if (lang == LANG_ZH)
+		xsnprintf(text, sizeof text, "%s人口和计划生育领导小组办公室　%s",
+		    d->parent_name, date);
+	else
+		xsnprintf(text, sizeof text, "Office of the population and family"
+		    " planning leading group, %s, %s", d->parent_name, date);
+	if (format == FMT_HTML) {
+		sbuf_puts(b, "<p class=\"sign\">");
+		html_escape(b, text);
+		sbuf_puts(b, "</p>\n");
+	} else
+		emit_para(b, format, text);
+}
+
+/*
+ * Render the whole bulletin.  HTML is one standalone page: inline style,
+ * nothing loaded from outside, printable on A4.
+ */
+void
+bulletin_render(const Popstat__BulletinData *d, int lang, int format,
+    sbuf *b)
+{
+	if (format == FMT_HTML) {
+		sbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+		    "<meta charset=\"utf-8\">\n<title>", lang == LANG_ZH ?
+		    "zh-CN" : "en");
+		html_escape(b, d->parent_name);
+		sbuf_printf(b, " %s</title>\n<style>\n"
+		    "@page { size: A4; margin: 18mm; }\n"
+		    "body { font-family: serif; max-width: 190mm; margin: auto;"
+		    " line-height: 1.5; }\n"
+		    "h1 { text-align: center; font-size: 1.5em; }\n"
+		    "table { border-collapse: collapse; margin: 0.5em 0 1em; }\n"
+		    "th, td { border: 1px solid #444; padding: 2px 6px; }\n"
+		    "td.n { text-align: right; }\n"
+		    ".sign { text-align: right; margin-top: 2em; }\n"
+		    "</style>\n</head>\n<body>\n", d->month);
+	}
+	title_block(d, lang, format, b);
+	ranking_block(d, lang, format, b);
+	commended_block(d, lang, format, b);
+	failing_block(d, lang, format, b);
+	reporting_block(d, lang, format, b);
+	tasks_block(d, lang, format, b);
+	footer_block(d, lang, format, b);
+	if (format == FMT_HTML)
+		sbuf_puts(b, "</body>\n</html>\n");
+}

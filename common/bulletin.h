@@ -1,0 +1,25 @@
+/*
+ * bulletin.h - rendering the monthly bulletin (月通报) from its data, in
+ * Chinese (the language of a county bulletin) or English, as plain text,
+ * Markdown or a standalone printable HTML page.  Pure: the same data always
+ * gives the same bytes, so a published bulletin can be re-checked.
+ */
+#ifndef POPSTAT_BULLETIN_H
+#define POPSTAT_BULLETIN_H
+
+#include "popstat.pb-c.h"
+#include "sbuf.h"
+
+enum bulletin_lang { LANG_ZH = 0, LANG_EN };
+enum bulletin_format { FMT_TXT = 0, FMT_MD, FMT_HTML };
+
+int bulletin_lang_parse(const char *s);     /* -1 if unknown; NULL: zh */
+int bulletin_format_parse(const char *s);   /* -1 if unknown; NULL: txt */
+void bulletin_render(const Popstat__BulletinData *d, int lang, int format,
+    sbuf *out);
+
+/* Display name of an indicator / a status in a language. */
+const char *bulletin_indicator_name(const char *name, int lang);
+const char *bulletin_status_name(const char *status, int lang);
+
+#endif
