@@ -479,7 +479,7 @@ cmd_sync(int argc, char **argv)
 		delay = delay * 2 > 60 ? 60 : delay * 2;
 	}
 	if (rc == 0) {
-		rc = outbox_flush(ob, &c, &acc, &dup, &rej);
+		rc = outbox_flush(ob, &c, stdout, &acc, &dup, &rej);
 		client_close(&c);
 		printf("accepted %lu, duplicate %lu, rejected %lu\n", acc, dup,
 		    rej);

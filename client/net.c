@@ -197,7 +197,8 @@ flush_outbox(struct client *c)
 	if (n > 0) {
 		fprintf(stderr, "popstat: sending %ld rows waiting in the"
 		    " outbox\n", n);
-		outbox_flush(ob, c, &acc, &dup, &rej);
+		/* stderr: stdout belongs to the command (its JSON, say). */
+		outbox_flush(ob, c, stderr, &acc, &dup, &rej);
 		fprintf(stderr, "popstat: outbox: accepted %lu, duplicate %lu,"
 		    " rejected %lu, %ld still pending\n", acc, dup, rej,
 		    outbox_pending(ob, opt.server));

@@ -210,43 +210,70 @@ pend_free(struct pend *p, size_t n)
 	}
 }
 
-/* Load up to FLUSH_BATCH of the oldest rows of one kind for server. */
+/* Drop one row that cannot be read, loudly: it can never be sent. */
+static void
+drop_row(struct outbox *o, int64_t id)
+{
+	sqlite3_stmt *s;
+
+	fprintf(stderr, "popstat: outbox row %lld is unreadable; dropped\n",
+	    (long long)id);
+	if (sqlite3_prepare_v2(o->db, "DELETE FROM pending WHERE id = ?1", -1, &s,
+	    NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+}
+
+/*
+ * Load up to FLUSH_BATCH of the oldest rows of one kind for server.
+ * Returns how many (0: none left for this server).
+ */
 static size_t
 load_batch(struct outbox *o, const char *server, struct pend *p)
 {
 	sqlite3_stmt *s;
-	size_t n = 0;
-	int kind = -1;
+	size_t n;
+	int kind, rc;
+	int64_t bad;
 
+restart:
+	n = 0;
+	kind = -1;
+	bad = 0;
 	if (sqlite3_prepare_v2(o->db, "SELECT id, kind, file, row FROM pending"
 	    " WHERE server = ?1 ORDER BY id LIMIT ?2", -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, FLUSH_BATCH);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int k = sqlite3_column_int(s, 1);
+		Popstat__Row *row;
 
 		if (kind >= 0 && k != kind)
 			break;
+		row = popstat__row__unpack(NULL, (size_t)sqlite3_column_bytes(s, 3),
+		    sqlite3_column_blob(s, 3));
+		if (row == NULL || k < 1 || k > 5) {
+			if (row)
+				popstat__row__free_unpacked(row, NULL);
+			bad = sqlite3_column_int64(s, 0);
+			break;
+		}
 		kind = k;
 		p[n].id = sqlite3_column_int64(s, 0);
 		p[n].kind = k;
 		p[n].file = xstrdup((const char *)sqlite3_column_text(s, 2));
-		p[n].row = popstat__row__unpack(NULL,
-		    (size_t)sqlite3_column_bytes(s, 3), sqlite3_column_blob(s, 3));
-		if (p[n].row == NULL) {
-			/* A row that cannot be read is dropped loudly. */
-			fprintf(stderr, "popstat: outbox row %lld unreadable;"
-			    " dropped\n", (long long)p[n].id);
-			free(p[n].file);
-			sqlite3_finalize(s);
-			sqlite3_exec(o->db, "DELETE FROM pending WHERE id = (SELECT"
-			    " min(id) FROM pending)", NULL, NULL, NULL);
-			return n;
-		}
+		p[n].row = row;
 		n++;
 	}
 	sqlite3_finalize(s);
+	/* Send what came before a bad row; drop the bad row when it is first. */
+	if (bad && n == 0) {
+		drop_row(o, bad);
+		goto restart;
+	}
 	return n;
 }
 
@@ -274,8 +301,8 @@ delete_ids(struct outbox *o, const struct pend *p, size_t n)
 }
 
 int
-outbox_flush(struct outbox *o, struct client *c, unsigned long *accepted,
-    unsigned long *duplicate, unsigned long *rejected)
+outbox_flush(struct outbox *o, struct client *c, FILE *out,
+    unsigned long *accepted, unsigned long *duplicate, unsigned long *rejected)
 {
 	struct pend *p = xcalloc(FLUSH_BATCH, sizeof *p);
 	size_t n, i, j;
@@ -327,7 +354,7 @@ outbox_flush(struct outbox *o, struct client *c, unsigned long *accepted,
 			uint32_t k = ok->rejected[j]->line;
 
 			if (k >= 1 && k <= n)
-				printf("%s line %u: %s: %s\n", p[k - 1].file,
+				fprintf(out, "%s line %u: %s: %s\n", p[k - 1].file,
 				    lines[k - 1], ok->rejected[j]->column,
 				    ok->rejected[j]->reason);
 			(*rejected)++;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "popstat.pb-c.h"
 
@@ -32,11 +33,11 @@ long outbox_pending(struct outbox *o, const char *server);
 long outbox_list(struct outbox *o);
 /*
  * Send every row pending for the connected server, oldest first, in
- * batches of one kind; print rejections as "FILE line L: column: reason".
- * Adds to *accepted, *duplicate, *rejected.  Returns 0 when the outbox for
- * this server is empty afterwards, or an exit status.
+ * batches of one kind; print rejections to out as "FILE line L: column:
+ * reason".  Adds to *accepted, *duplicate, *rejected.  Returns 0 when the
+ * outbox for this server is empty afterwards, or an exit status.
  */
-int outbox_flush(struct outbox *o, struct client *c, unsigned long *accepted,
-    unsigned long *duplicate, unsigned long *rejected);
+int outbox_flush(struct outbox *o, struct client *c, FILE *out,
+    unsigned long *accepted, unsigned long *duplicate, unsigned long *rejected);
 
 #endif
