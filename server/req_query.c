@@ -443,7 +443,8 @@ h_target_set(struct req *r)
 	if (cur && u >= 0 && cur->unit != u)
 		cur = NULL; /* only the default exists: a new override */
 	memset(&t, 0, sizeof t);
-	t.indicator = engine_indicator(ind)->name;
+	/* A copy: engine_load() below frees the engine's strings. */
+	t.indicator = req_strdup(r, engine_indicator(ind)->name);
 	t.unit_id = u >= 0 ? unit_at(u)->id : 0;
 	t.op = target_op_str(op);
 	t.value = q->value;
@@ -470,6 +471,7 @@ h_target_delete(struct req *r)
 {
 	const Popstat__TargetDelete *q = r->rq->target_delete;
 	const struct target *cur;
+	const char *name;
 	int ind, u = -1, rc;
 
 	if ((ind = engine_find(q->indicator)) < 0)
@@ -483,10 +485,10 @@ h_target_delete(struct req *r)
 		return req_error(r, E(NOT_FOUND), "%s has no target%s%s",
 		    q->indicator, u >= 0 ? " override for " : "",
 		    u >= 0 ? unit_at(u)->code : "");
-	rc = store_target_delete(engine_indicator(ind)->name,
-	    u >= 0 ? unit_at(u)->id : 0);
+	name = req_strdup(r, engine_indicator(ind)->name);
+	rc = store_target_delete(name, u >= 0 ? unit_at(u)->id : 0);
 	if (rc < 0 || store_audit(r->who->name, "target.delete", u >= 0 ?
-	    unit_at(u)->code : NULL, engine_indicator(ind)->name,
+	    unit_at(u)->code : NULL, name,
 	    target_text(r, cur), NULL, NULL) < 0 || engine_load() < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());

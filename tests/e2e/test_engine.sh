@@ -455,7 +455,147 @@ expect_eq "$(rows)" "1:619902:met:100.00 2:619901:veto:$(calc '100*(50+25*(1-15/
 expect_eq "$(rowind birth_rate)" "619902=3.19 619901=4.99" "city ranking birth_rate"
 expect_eq "$(json 'j["rows"][1]["name"]')" 南县 "ranking row name"
 
-# ================================================================ 6. ranking
+# ================================================================ 6. annualization
+st 610306001 2026-03
+expect_period 2026-03-01 2026-03-31 31 "month"
+expect_eq "$(ctr days)/$(ctr year_days)" 31/365 "month days/year_days"
+expect_pop 9999 10001 10000.0 "A1 March"
+expect_ind birth_rate 1.00 "$(calc '1.0*365/31')" 11.77 missed "A1 March (judged annualized)"
+expect_ind death_rate 0.80 "$(calc '0.8*365/31')" 9.42 null "A1 March"
+expect_ind natural_growth_rate 0.20 "$(calc '0.2*365/31')" 2.35 met "A1 March"
+expect_ind policy_rate 100.00 null 100.00 met "A1 March (% not annualized)"
+expect_eq "$(json 'j["status"]')" veto "A1 March veto on the annualized rate"
+expect_rc 0 "month ranking" "$PS" ranking --parent 610306 --period 2026-03 --json
+expect_eq "$(json '[r["indicators"]["birth_rate"] for r in j["rows"] if r["unit"]=="610306001"][0]')" 11.77 \
+    "ranking shows the annualized birth_rate"
+st 610306001 2026
+expect_ind birth_rate 1.00 1.00 1.00 met "A1 whole year (value = annualized)"
+st 610306002 2026-02D3
+expect_period 2026-02-21 2026-02-28 8 "2026-02D3"
+expect_eq "$(ctr year_days)" 365 "2026-02D3 year_days"
+expect_pop 9998 10002 10000.0 "A2 dekad"
+expect_ind birth_rate 0.40 18.25 18.25 missed "A2 dekad (0.4*365/8)"
+st 610306003 2024-02D3
+expect_period 2024-02-21 2024-02-29 9 "2024-02D3"
+expect_eq "$(ctr year_days)" 366 "2024-02D3 year_days (includes 29 Feb)"
+expect_pop 9997 10003 10000.0 "A3 dekad"
+expect_ind birth_rate 0.60 24.40 24.40 missed "A3 dekad (0.6*366/9)"
+st 610306004 2026H1
+expect_period 2026-01-01 2026-06-30 181 "2026H1"
+expect_eq "$(ctr year_days)" 365 "2026H1 year_days"
+expect_pop 9995 10005 10000.0 "A4 H1"
+expect_ind birth_rate 1.00 "$(calc '365/181')" 2.02 met "A4 H1"
+
+# ================================================================ 7. verification
+st 610307001 2026-05
+expect_eq "$(ctr verified)/$(ctr verified_missed)" 4/1 "610307001 verified/missed"
+expect_ind birth_error_rate 25.00 null 25.00 missed "1 of 4 missed"
+expect_eq "$(json 'j["status"]')" veto "error rate veto"
+# 25 > 3: s = max(0, 1 - 22/3) = 0; birth_rate/growth not assessed; policy met.
+expect_eq "$(jv 'j["score"]')" "$(calc '100*(0*25+25)/50')" "610307001 score"
+expect_rc 0 "verify-report" "$PS" verify-report --unit 610307001 --period 2026-05 --json
+expect_eq "$(json 'j["verified"]')" 4 "verify-report verified"
+expect_eq "$(json '",".join(sorted(m["record_id"] for m in j["missed"]))')" vD "verify-report lists exactly vD"
+expect_rc 0 "verify-report text" "$PS" verify-report --unit 610307001 --period 2026-05
+expect_out "vD" "text report lists vD"
+expect_no_out "vA" "text report omits vA"
+st 610307002 2026-05
+expect_ind birth_error_rate 100.00 null 100.00 missed "birth in another unit does not match"
+st 610307 2026-05
+expect_eq "$(ctr verified)/$(ctr verified_missed)" 5/2 "county verified/missed"
+expect_ind birth_error_rate 40.00 null 40.00 missed "county 2 of 5"
+expect_rc 0 "county verify-report" "$PS" verify-report --unit 610307 --period 2026-05 --json
+expect_eq "$(json '",".join(sorted(m["record_id"] for m in j["missed"]))')" vD,vE "county report lists vD and vE"
+st 610307001 2026-06
+expect_eq "$(ctr verified)" 0 "no verification dated in June"
+expect_ind birth_error_rate null null null not_assessed "0/0 in June"
+
+# ================================================================ 8. periods
+U=610301001
+for p in "2026|2026-01-01|2026-12-31|365|365" \
+    "SY2026|2025-10-01|2026-09-30|365|365" \
+    "SY2024|2023-10-01|2024-09-30|366|366" \
+    "2026H2|2026-07-01|2026-12-31|184|365" \
+    "2026Q3|2026-07-01|2026-09-30|92|365" \
+    "2026-11|2026-11-01|2026-11-30|30|365" \
+    "2026-11D1|2026-11-01|2026-11-10|10|365" \
+    "2026-11D2|2026-11-11|2026-11-20|10|365" \
+    "2026-11D3|2026-11-21|2026-11-30|10|365" \
+    "2026-03D3|2026-03-21|2026-03-31|11|365" \
+    "2024-02D1|2024-02-01|2024-02-10|10|366" \
+    "2026-11-05|2026-11-05|2026-11-05|1|365" \
+    "2026-01-01..2026-06-30|2026-01-01|2026-06-30|181|365" \
+    "2024|2024-01-01|2024-12-31|366|366" \
+    "2024-02|2024-02-01|2024-02-29|29|366" \
+    "2024-03|2024-03-01|2024-03-31|31|365" \
+    "2023-03-01|2023-03-01|2023-03-01|1|365" \
+    "2023-03-02|2023-03-02|2023-03-02|1|366" \
+    "2024-02-29|2024-02-29|2024-02-29|1|366" \
+    "2024-01-01..2026-06-30|2024-01-01|2026-06-30|912|366" \
+    "2026YTD|2026-01-01|2026-11-28|332|365"; do
+	IFS='|' read -r per a b n yd <<< "$p"
+	st $U "$per"
+	expect_period "$a" "$b" "$n" "period $per"
+	expect_eq "$(ctr days)/$(ctr year_days)" "$n/$yd" "period $per days/year_days"
+done
+st $U 2026YTD --as-of 2026-06-30
+expect_period 2026-01-01 2026-06-30 181 "2026YTD as of 2026-06-30"
+st $U 2026-01-01..2026-03-10
+# T1 births on 2026-03-10 are inside an inclusive range
+expect_eq "$(ctr births)" 23 "inclusive range end"
+st $U 2026-01-01..2026-03-09
+expect_eq "$(ctr births)" 0 "range before the births"
+expect_rc 1 "bad quarter" "$PS" status --unit $U --period 2026Q5
+expect_err "Q5" "bad period message names the bad part"
+expect_rc 1 "bad half" "$PS" status --unit $U --period 2026H3
+expect_err "2026H3" "bad half names the period"
+expect_rc 1 "bad month" "$PS" status --unit $U --period 2026-13
+expect_rc 1 "bad dekad" "$PS" status --unit $U --period 2026-11D4
+expect_rc 1 "bad day" "$PS" status --unit $U --period 2026-02-29
+expect_rc 1 "reversed range" "$PS" status --unit $U --period 2026-06-30..2026-01-01
+expect_rc 1 "unknown unit" "$PS" status --unit 404 --period 2026
+
+# ================================================================ 9. read scope
+expect_rc 0 "add clerk" "$PS" user add clerkA --role clerk --unit 610301001
+CLERK=$OUT
+expect_rc 0 "add village clerk owner" "$PS" user add clerkU --role clerk --unit 610303001
+CLERKU=$OUT
+expect_rc 0 "add viewer" "$PS" user add viewerA --role viewer
+VIEWER=$OUT
+expect_rc 0 "clerk reads own township" "$PS" --token "$CLERK" status --unit 610301001 --period 2026 --json
+expect_eq "$(json 'j["status"]')" met "clerk sees the same status"
+expect_rc 3 "clerk cannot read another township" "$PS" --token "$CLERK" status --unit 610301002 --period 2026
+expect_rc 3 "clerk cannot read the county" "$PS" --token "$CLERK" status --unit 610301 --period 2026
+expect_rc 0 "clerk reads a village below" "$PS" --token "$CLERKU" status --unit 610303001002 --period 2026
+expect_rc 3 "clerk cannot read a village elsewhere" "$PS" --token "$CLERKU" status --unit 610303002001 --period 2026
+expect_rc 0 "viewer reads township A" "$PS" --token "$VIEWER" status --unit 610301001 --period 2026
+expect_rc 0 "viewer reads township B" "$PS" --token "$VIEWER" status --unit 610301002 --period 2026 --json
+expect_eq "$(json 'j["status"]')" veto "viewer sees T2 veto"
+expect_rc 0 "viewer ranks the city" "$PS" --token "$VIEWER" ranking --parent 6199 --period 2026 --json
+expect_eq "$(json 'len(j["rows"])')" 2 "viewer ranking rows"
+expect_rc 3 "viewer cannot set targets" "$PS" --token "$VIEWER" target set birth_rate '<=' 99
+expect_rc 3 "clerk cannot set indicators" "$PS" --token "$CLERK" indicator set x 'births' --unit %
+
+# ================================================================ 10. custom indicator
+expect_rc 0 "indicator set mig_rate" "$PS" indicator set mig_rate '(mig_in - mig_out) / pop_avg * 1000' --unit ‰
+st 610304001 2026Q1
+# (3 - 1)/4996*1000 = 0.4003 -> 0.40; annualized *365/90 = 1.6235 -> 1.62
+expect_ind mig_rate 0.40 1.62 1.62 null "W1 Q1 mig_rate"
+expect_eq "$(tgt mig_rate)" null "new indicator has no target"
+expect_eq "$(ind mig_rate unit)" "‰" "new indicator unit"
+expect_rc 0 "indicator list json" "$PS" indicator list --json
+expect_eq "$(json 'sum(1 for i in (j if isinstance(j, list) else j.get("indicators", [])) if "mig_rate" in json.dumps(i))')" 1 \
+    "indicator list shows mig_rate"
+# 'births / ' is 9 characters: the unknown name starts at column 10.
+expect_rc 1 "bad expression" "$PS" indicator set bad 'births / foo * 1000' --unit ‰
+expect_err "foo" "bad expression names the counter"
+expect_err "column 10" "bad expression names the column"
+expect_rc 1 "unbalanced expression" "$PS" indicator set bad2 '(births / pop_avg' --unit ‰
+# ---------------------------------------------------------------- targets
+# Everything below changes targets; sections that need no target change
+# come first.
+
+# ================================================================ 11. scores and ranking
 # Defaults (every target veto, weight 25): R1 met 100; R5 veto 11.51
 # (99.98); R2 = R3 veto policy 94 (s = 1 - 1/95); R4 veto policy 90.
 expect_rc 0 "ranking default targets" "$PS" ranking --parent 610305 --period 2026 --json
@@ -467,6 +607,9 @@ expect_eq "$(rows)" "1:610305001:met:100.00 2:610305005:veto:$S5 3:610305002:vet
 
 # policy_rate becomes a non-veto target of weight 40.
 expect_rc 0 "target set policy non-veto" "$PS" target set policy_rate '>=' 95 --no-veto --weight 40
+# The confirmation names the indicator that was changed.
+expect_out "policy_rate" "target set confirmation names the indicator"
+expect_no_out "births" "target set confirmation shows no expression"
 st 610305002 2026
 expect_eq "$(tgt policy_rate)" ">= 95 false 40" "changed policy target"
 expect_ind policy_rate 94.00 null 94.00 missed "R2 (47/50)"
@@ -506,39 +649,10 @@ st 610305002 2026
 expect_eq "$(tgt policy_rate)" ">= 95 true 25" "policy target restored"
 expect_eq "$(json 'j["status"]')" veto "R2 veto again"
 
-# ================================================================ 7. annualization
-st 610306001 2026-03
-expect_period 2026-03-01 2026-03-31 31 "month"
-expect_eq "$(ctr days)/$(ctr year_days)" 31/365 "month days/year_days"
-expect_pop 9999 10001 10000.0 "A1 March"
-expect_ind birth_rate 1.00 "$(calc '1.0*365/31')" 11.77 missed "A1 March (judged annualized)"
-expect_ind death_rate 0.80 "$(calc '0.8*365/31')" 9.42 null "A1 March"
-expect_ind natural_growth_rate 0.20 "$(calc '0.2*365/31')" 2.35 met "A1 March"
-expect_ind policy_rate 100.00 null 100.00 met "A1 March (% not annualized)"
-expect_eq "$(json 'j["status"]')" veto "A1 March veto on the annualized rate"
-expect_rc 0 "month ranking" "$PS" ranking --parent 610306 --period 2026-03 --json
-expect_eq "$(json '[r["indicators"]["birth_rate"] for r in j["rows"] if r["unit"]=="610306001"][0]')" 11.77 \
-    "ranking shows the annualized birth_rate"
-st 610306001 2026
-expect_ind birth_rate 1.00 1.00 1.00 met "A1 whole year (value = annualized)"
-st 610306002 2026-02D3
-expect_period 2026-02-21 2026-02-28 8 "2026-02D3"
-expect_eq "$(ctr year_days)" 365 "2026-02D3 year_days"
-expect_pop 9998 10002 10000.0 "A2 dekad"
-expect_ind birth_rate 0.40 18.25 18.25 missed "A2 dekad (0.4*365/8)"
-st 610306003 2024-02D3
-expect_period 2024-02-21 2024-02-29 9 "2024-02D3"
-expect_eq "$(ctr year_days)" 366 "2024-02D3 year_days (includes 29 Feb)"
-expect_pop 9997 10003 10000.0 "A3 dekad"
-expect_ind birth_rate 0.60 24.40 24.40 missed "A3 dekad (0.6*366/9)"
-st 610306004 2026H1
-expect_period 2026-01-01 2026-06-30 181 "2026H1"
-expect_eq "$(ctr year_days)" 365 "2026H1 year_days"
-expect_pop 9995 10005 10000.0 "A4 H1"
-expect_ind birth_rate 1.00 "$(calc '365/181')" 2.02 met "A4 H1"
-
-# ================================================================ 8. overrides
+# ================================================================ 12. per-unit overrides
 expect_rc 0 "override birth_rate for T2" "$PS" target set birth_rate '<=' 20 --unit 610301002
+expect_out "birth_rate" "override confirmation names the indicator"
+expect_out "610301002" "override confirmation names the unit"
 st 610301002 2026
 expect_eq "$(tgt birth_rate)" "<= 20 true 25" "override inherits veto and weight"
 expect_ind birth_rate 11.51 11.51 11.51 met "T2 under its override"
@@ -561,16 +675,7 @@ expect_eq "$(sql "select unit from audit where action = 'target.delete'")" 61030
 expect_rc 1 "override for an unknown unit" "$PS" target set birth_rate '<=' 20 --unit 404
 expect_rc 1 "target for an unknown indicator" "$PS" target set nope '<=' 1
 
-# ================================================================ 9. custom indicator
-expect_rc 0 "indicator set mig_rate" "$PS" indicator set mig_rate '(mig_in - mig_out) / pop_avg * 1000' --unit ‰
-st 610304001 2026Q1
-# (3 - 1)/4996*1000 = 0.4003 -> 0.40; annualized *365/90 = 1.6235 -> 1.62
-expect_ind mig_rate 0.40 1.62 1.62 null "W1 Q1 mig_rate"
-expect_eq "$(tgt mig_rate)" null "new indicator has no target"
-expect_eq "$(ind mig_rate unit)" "‰" "new indicator unit"
-expect_rc 0 "indicator list json" "$PS" indicator list --json
-expect_eq "$(json 'sum(1 for i in (j if isinstance(j, list) else j.get("indicators", [])) if "mig_rate" in json.dumps(i))')" 1 \
-    "indicator list shows mig_rate"
+# ================================================================ 13. a target on the custom indicator
 expect_rc 0 "non-veto target on mig_rate" "$PS" target set mig_rate '<=' 1 --no-veto
 st 610304001 2026Q1
 expect_eq "$(tgt mig_rate)" "<= 1 false 25" "mig_rate target, default weight 25"
@@ -580,100 +685,8 @@ expect_eq "$(json 'j["status"]')" incomplete "incomplete before missed"
 # assessed: birth_rate, growth, policy met; mig_rate s = 1 - |1.62 - 1|/1
 expect_eq "$(jv 'j["score"]')" "$(calc '100*(75+25*(1-0.62))/100')" "score uses the judged value"
 expect_rc 0 "delete mig_rate target" "$PS" target delete mig_rate
-expect_rc 1 "bad expression" "$PS" indicator set bad 'births / foo * 1000' --unit ‰
-expect_err "foo" "bad expression names the counter"
-expect_err "column 10" "bad expression names the column"
-expect_rc 1 "unbalanced expression" "$PS" indicator set bad2 '(births / pop_avg' --unit ‰
 
-# ================================================================ 10. verification
-st 610307001 2026-05
-expect_eq "$(ctr verified)/$(ctr verified_missed)" 4/1 "610307001 verified/missed"
-expect_ind birth_error_rate 25.00 null 25.00 missed "1 of 4 missed"
-expect_eq "$(json 'j["status"]')" veto "error rate veto"
-# 25 > 3: s = max(0, 1 - 22/3) = 0; birth_rate/growth not assessed; policy met.
-expect_eq "$(jv 'j["score"]')" "$(calc '100*(0*25+25)/50')" "610307001 score"
-expect_rc 0 "verify-report" "$PS" verify-report --unit 610307001 --period 2026-05 --json
-expect_eq "$(json 'j["verified"]')" 4 "verify-report verified"
-expect_eq "$(json '",".join(sorted(m["record_id"] for m in j["missed"]))')" vD "verify-report lists exactly vD"
-expect_rc 0 "verify-report text" "$PS" verify-report --unit 610307001 --period 2026-05
-expect_out "vD" "text report lists vD"
-expect_no_out "vA" "text report omits vA"
-st 610307002 2026-05
-expect_ind birth_error_rate 100.00 null 100.00 missed "birth in another unit does not match"
-st 610307 2026-05
-expect_eq "$(ctr verified)/$(ctr verified_missed)" 5/2 "county verified/missed"
-expect_ind birth_error_rate 40.00 null 40.00 missed "county 2 of 5"
-expect_rc 0 "county verify-report" "$PS" verify-report --unit 610307 --period 2026-05 --json
-expect_eq "$(json '",".join(sorted(m["record_id"] for m in j["missed"]))')" vD,vE "county report lists vD and vE"
-st 610307001 2026-06
-expect_eq "$(ctr verified)" 0 "no verification dated in June"
-expect_ind birth_error_rate null null null not_assessed "0/0 in June"
-
-# ================================================================ 11. periods
-U=610301001
-for p in "2026|2026-01-01|2026-12-31|365|365" \
-    "SY2026|2025-10-01|2026-09-30|365|365" \
-    "SY2024|2023-10-01|2024-09-30|366|366" \
-    "2026H2|2026-07-01|2026-12-31|184|365" \
-    "2026Q3|2026-07-01|2026-09-30|92|365" \
-    "2026-11|2026-11-01|2026-11-30|30|365" \
-    "2026-11D1|2026-11-01|2026-11-10|10|365" \
-    "2026-11D2|2026-11-11|2026-11-20|10|365" \
-    "2026-11D3|2026-11-21|2026-11-30|10|365" \
-    "2026-03D3|2026-03-21|2026-03-31|11|365" \
-    "2024-02D1|2024-02-01|2024-02-10|10|366" \
-    "2026-11-05|2026-11-05|2026-11-05|1|365" \
-    "2026-01-01..2026-06-30|2026-01-01|2026-06-30|181|365" \
-    "2024|2024-01-01|2024-12-31|366|366" \
-    "2024-02|2024-02-01|2024-02-29|29|366" \
-    "2024-03|2024-03-01|2024-03-31|31|365" \
-    "2023-03-01|2023-03-01|2023-03-01|1|365" \
-    "2023-03-02|2023-03-02|2023-03-02|1|366" \
-    "2026YTD|2026-01-01|2026-11-28|332|365"; do
-	IFS='|' read -r per a b n yd <<< "$p"
-	st $U "$per"
-	expect_period "$a" "$b" "$n" "period $per"
-	expect_eq "$(ctr days)/$(ctr year_days)" "$n/$yd" "period $per days/year_days"
-done
-st $U 2026YTD --as-of 2026-06-30
-expect_period 2026-01-01 2026-06-30 181 "2026YTD as of 2026-06-30"
-st $U 2026-01-01..2026-03-10
-# T1 births on 2026-03-10 are inside an inclusive range
-expect_eq "$(ctr births)" 23 "inclusive range end"
-st $U 2026-01-01..2026-03-09
-expect_eq "$(ctr births)" 0 "range before the births"
-expect_rc 1 "bad quarter" "$PS" status --unit $U --period 2026Q5
-expect_err "Q5" "bad period message names the bad part"
-expect_rc 1 "bad half" "$PS" status --unit $U --period 2026H3
-expect_err "2026H3" "bad half names the period"
-expect_rc 1 "bad month" "$PS" status --unit $U --period 2026-13
-expect_rc 1 "bad dekad" "$PS" status --unit $U --period 2026-11D4
-expect_rc 1 "bad day" "$PS" status --unit $U --period 2026-02-29
-expect_rc 1 "reversed range" "$PS" status --unit $U --period 2026-06-30..2026-01-01
-expect_rc 1 "unknown unit" "$PS" status --unit 404 --period 2026
-
-# ================================================================ 12. read scope
-expect_rc 0 "add clerk" "$PS" user add clerkA --role clerk --unit 610301001
-CLERK=$OUT
-expect_rc 0 "add village clerk owner" "$PS" user add clerkU --role clerk --unit 610303001
-CLERKU=$OUT
-expect_rc 0 "add viewer" "$PS" user add viewerA --role viewer
-VIEWER=$OUT
-expect_rc 0 "clerk reads own township" "$PS" --token "$CLERK" status --unit 610301001 --period 2026 --json
-expect_eq "$(json 'j["status"]')" met "clerk sees the same status"
-expect_rc 3 "clerk cannot read another township" "$PS" --token "$CLERK" status --unit 610301002 --period 2026
-expect_rc 3 "clerk cannot read the county" "$PS" --token "$CLERK" status --unit 610301 --period 2026
-expect_rc 0 "clerk reads a village below" "$PS" --token "$CLERKU" status --unit 610303001002 --period 2026
-expect_rc 3 "clerk cannot read a village elsewhere" "$PS" --token "$CLERKU" status --unit 610303002001 --period 2026
-expect_rc 0 "viewer reads township A" "$PS" --token "$VIEWER" status --unit 610301001 --period 2026
-expect_rc 0 "viewer reads township B" "$PS" --token "$VIEWER" status --unit 610301002 --period 2026 --json
-expect_eq "$(json 'j["status"]')" veto "viewer sees T2 veto"
-expect_rc 0 "viewer ranks the city" "$PS" --token "$VIEWER" ranking --parent 6199 --period 2026 --json
-expect_eq "$(json 'len(j["rows"])')" 2 "viewer ranking rows"
-expect_rc 3 "viewer cannot set targets" "$PS" --token "$VIEWER" target set birth_rate '<=' 99
-expect_rc 3 "clerk cannot set indicators" "$PS" --token "$CLERK" indicator set x 'births' --unit %
-
-# ================================================================ 13. operators
+# ================================================================ 14. operators, flags, rounded ties, expressions
 # On T1 (all met, death_rate 6.00, birth_rate 11.50, policy 100.00).
 # Strict '<': 11.50 < 11.5 is false -> missed (veto); s = 1 - 0/11.5 = 1.
 expect_rc 0 "strict < override" "$PS" target set birth_rate '<' 11.5 --unit 610301001
@@ -738,5 +751,28 @@ expect_eq "$(printf '%s' "$OUT" | python3 -c "import json,sys; j=json.load(sys.s
 print(' '.join(sorted('%d:%s:%s' % (r['rank'], r['unit'], r['status']) for r in j['rows'])))")" \
     "1:610308001:met 1:610308002:missed 1:610308003:missed" "scores equal after rounding share rank 1"
 expect_eq "$(sql "select count(*) from audit where action = 'indicator.set'")" 2 "indicator sets audited"
+
+# Expression arithmetic on T1 2026 (births 23, deaths 12, mig_in 1,
+# mig_out 0): precedence, left associativity, decimals, parentheses, and a
+# division by zero giving no value.
+for e in "births - deaths * 2|-1.00" "(births - deaths) * 2|22.00" \
+    "births / 2 / 2|5.75" "births - deaths - mig_in|10.00" \
+    "births * 0.5 + 1|12.50" "births / mig_out|null" \
+    "((births))/(deaths - mig_in - 10)|23.00"; do
+	expr=${e%|*} want=${e#*|}
+	expect_rc 0 "indicator set e1 = $expr" "$PS" indicator set e1 "$expr" --unit x
+	st 610301001 2026
+	got=$(ind e1 value)
+	expect_eq "$got" "$want" "e1 = $expr"
+done
+expect_eq "$(ind e1 annualized)" null "a non-rate indicator is not annualized"
+expect_eq "$(sql "select count(*) from audit where action = 'indicator.set'")" 9 "redefinitions audited"
+
+# Per-indicator ranking of the roll-up county: only direct children (4
+# townships, no villages); U4 2/701 = 2.85, U1 4.00, U3 4.99; U2 has no
+# value and comes last.
+expect_rc 0 "ranking roll-up county by birth_rate" "$PS" ranking --parent 610303 --period 2026 --indicator birth_rate --json
+expect_eq "$(rowind birth_rate)" "610303004=2.85 610303001=4.00 610303003=4.99 610303002=null" \
+    "direct children only, ascending, not assessed last"
 
 finish
