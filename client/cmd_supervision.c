@@ -407,6 +407,15 @@ task_json(sbuf *b, const Popstat__Task *t)
 		sbuf_json_str(b, t->notes[k]->at);
 		sbuf_puts(b, ", \"user\": ");
 		sbuf_json_str(b, t->notes[k]->user);
+		if (t->notes[k]->has_progress)
+			sbuf_printf(b, ", \"progress\": %u", t->notes[k]->progress);
+		else
+			sbuf_puts(b, ", \"progress\": null");
+		sbuf_puts(b, ", \"status\": ");
+		if (t->notes[k]->status)
+			sbuf_json_str(b, t->notes[k]->status);
+		else
+			sbuf_puts(b, "null");
 		sbuf_puts(b, ", \"note\": ");
 		if (t->notes[k]->note)
 			sbuf_json_str(b, t->notes[k]->note);
@@ -528,6 +537,9 @@ cmd_task(int argc, char **argv)
 				return usage_error("task show", "needs the task ID");
 			l.has_id = 1;
 			l.id = strtoull(o.pos, &end, 10);
+			if (*end || end == o.pos || o.pos[0] == '-')
+				return usage_error("task show", "ID %s: not a"
+				    " number", o.pos);
 		}
 		l.owner = (char *)o.v[0];
 		l.as_of = (char *)o.v[1];
@@ -557,14 +569,15 @@ cmd_task(int argc, char **argv)
 				for (m = 0; m < ok->tasks[k]->n_notes; m++) {
 					Popstat__TaskNote *n = ok->tasks[k]->notes[m];
 
-					printf("  %s %s:%s%s%s%s %s\n", n->at, n->user,
-					    n->status ? " status " : "",
-					    n->status ? n->status : "",
-					    n->has_progress ? " progress " : "",
-					    n->has_progress ? "" : "",
-					    n->note ? n->note : "");
+					char prog[32] = "";
+
 					if (n->has_progress)
-						printf("    progress %u%%\n", n->progress);
+						snprintf(prog, sizeof prog, " progress %u%%",
+						    n->progress);
+					printf("  %s %s:%s%s%s%s%s\n", n->at, n->user,
+					    n->status ? " status " : "",
+					    n->status ? n->status : "", prog,
+					    n->note ? " " : "", n->note ? n->note : "");
 				}
 		}
 		popstat__envelope__free_unpacked(reply, NULL);

@@ -340,15 +340,46 @@ title_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	}
 }
 
+/*
+ * The indicator columns: every indicator judged for any unit, in order of
+ * first appearance (a per-unit target override can add one for one unit).
+ */
+static size_t
+indicator_columns(const Popstat__BulletinData *d,
+    const Popstat__IndicatorJudgement ***cols)
+{
+	size_t i, k, j, n = 0, cap = 0;
+
+	*cols = NULL;
+	for (i = 0; i < d->n_units; i++)
+		for (k = 0; k < d->units[i]->n_indicators; k++) {
+			const Popstat__IndicatorJudgement *x =
+			    d->units[i]->indicators[k];
+
+			for (j = 0; j < n; j++)
+				if (strcmp((*cols)[j]->name, x->name) == 0)
+					break;
+			if (j < n)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 8;
+				*cols = xrealloc(*cols, cap * sizeof **cols);
+			}
+			(*cols)[n++] = x;
+		}
+	return n;
+}
+
 static void
 ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
-	Popstat__BulletinUnit *first = d->n_units ? d->units[0] : NULL;
-	int ncols = 4 + (first ? (int)first->n_indicators : 0), c;
+	const Popstat__IndicatorJudgement **cols;
+	size_t ncol_ind = indicator_columns(d, &cols);
+	int ncols = 4 + (int)ncol_ind, c;
 	const char **cells = xcalloc((size_t)ncols, sizeof *cells);
 	char (*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
 	struct table *t = table_new(ncols);
-	size_t i, k;
+	size_t i, k, m;
 
 	emit_heading(b, format, T("一、目标完成情况排名（年初至今）",
 	    "1. Ranking, year to date"));
@@ -356,10 +387,9 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	cells[1] = T("单位", "Unit");
 	cells[2] = T("考核结果", "Status");
 	cells[3] = T("得分", "Score");
-	for (k = 0; first && k < first->n_indicators; k++) {
+	for (k = 0; k < ncol_ind; k++) {
 		xsnprintf(buf[4 + k], sizeof buf[0], "%s(%s)",
-		    bulletin_indicator_name(first->indicators[k]->name, lang),
-		    first->indicators[k]->unit);
+		    bulletin_indicator_name(cols[k]->name, lang), cols[k]->unit);
 		cells[4 + k] = buf[4 + k];
 	}
 	table_row(t, cells);
@@ -378,13 +408,21 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		else
 			xsnprintf(buf[3], sizeof buf[3], "-");
 		cells[3] = buf[3];
-		for (k = 0; k < u->n_indicators && (int)k + 4 < ncols; k++) {
-			Popstat__IndicatorJudgement *j = u->indicators[k];
+		/* Each cell found by name: rows may list different targets. */
+		for (k = 0; k < ncol_ind; k++) {
+			const Popstat__IndicatorJudgement *j = NULL;
 
-			value_text(buf[4 + k], sizeof buf[0], j);
-			if (j->result && strcmp(j->result, "missed") == 0)
-				strncat(buf[4 + k], " ✗", sizeof buf[0] -
-				    strlen(buf[4 + k]) - 1);
+			for (m = 0; m < u->n_indicators; m++)
+				if (strcmp(u->indicators[m]->name, cols[k]->name) == 0)
+					j = u->indicators[m];
+			if (j == NULL) {
+				xsnprintf(buf[4 + k], sizeof buf[0], " ");
+			} else {
+				value_text(buf[4 + k], sizeof buf[0], j);
+				if (j->result && strcmp(j->result, "missed") == 0)
+					strncat(buf[4 + k], " ✗", sizeof buf[0] -
+					    strlen(buf[4 + k]) - 1);
+			}
 			cells[4 + k] = buf[4 + k];
 		}
 		table_row(t, cells);
@@ -394,6 +432,7 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	    "一票否决单位排在其他单位之后。", "Note: ✗ marks a missed target;"
 	    " per-mille rates are judged annualized; vetoed units rank below"
 	    " all others."));
+	free(cols);
 	free(cells);
 	free(buf);
 }

@@ -50,6 +50,8 @@ struct conn {
 	struct event *more;     /* re-runs the reader after a fair share */
 	struct conn *prev, *next;
 	struct conn *next_waiting;
+	int eof;                /* the peer closed its side: finish, then close */
+	int abandon;            /* drop without flushing (it does not read) */
 };
 
 static struct evconnlistener *listener;
@@ -59,6 +61,10 @@ static struct event *flush_ev;
 static struct event *drain_ev;
 static int nconns;
 static struct timeval shutdown_started;
+static struct event *rearm_ev;  /* re-enables accepting after EMFILE */
+
+/* Seconds a closing connection may take to read its last replies. */
+#define CLOSE_LINGER 10
 
 static void conn_read_frames(struct conn *c);
 
@@ -95,6 +101,7 @@ conn_send(struct conn *c, const uint8_t *buf, size_t len)
 	if ((long)evbuffer_get_length(out) > srv.set.max_output) {
 		log_warn("%s: dropped: not reading its replies (%zu bytes queued)",
 		    c->peer, evbuffer_get_length(out));
+		c->abandon = 1;
 		return -1;
 	}
 	return evbuffer_add(out, buf, len);
@@ -215,9 +222,8 @@ serve(struct conn *c, Popstat__Envelope *env)
 	popstat__response__init(&r.resp);
 
 	if (env->request->body_case == POPSTAT__REQUEST__BODY_HELLO) {
-		if (h_hello(&r) == 0) {
-			c->authed = 1;
-		}
+		/* A failed Hello logs the connection out: no stale identity. */
+		c->authed = h_hello(&r) == 0;
 	} else if (!c->authed) {
 		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
 		    "not authenticated: send Hello with a token first");
@@ -302,10 +308,19 @@ conn_read_frames(struct conn *c)
 		serve(c, env);
 		popstat__envelope__free_unpacked(env, NULL);
 	}
+	if (c->eof && c->state == CONN_READING)
+		c->state = CONN_CLOSING;
 	if (c->state == CONN_CLOSING) {
+		struct timeval linger = { CLOSE_LINGER, 0 };
+
 		bufferevent_disable(c->bev, EV_READ);
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		if (c->abandon ||
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
 			conn_free(c);
+			return;
+		}
+		/* A peer that stops reading cannot hold the slot for ever. */
+		bufferevent_set_timeouts(c->bev, NULL, &linger);
 	}
 }
 
@@ -340,17 +355,24 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
+		/*
+		 * A half-close: serve the complete requests already received
+		 * and send their replies before closing.  A connection waiting
+		 * for its commit goes on once the commit is done.
+		 */
+		c->eof = 1;
+		if (c->state != CONN_WAITING)
+			conn_read_frames(c);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT)
-		log_info("%s: dropped: idle for %ld s", c->peer,
-		    srv.set.idle_timeout);
+		log_info("%s: dropped: %s", c->peer, (what & BEV_EVENT_WRITING) ?
+		    "did not read its replies in time" : "idle too long");
 	else if (what & BEV_EVENT_ERROR)
 		log_debug("%s: connection error: %s", c->peer,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-	if (c->state == CONN_WAITING) {
-		/* Its write still commits; only the reply is lost. */
-		c->state = CONN_CLOSING;
-		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
-	}
+	/* A pending write still commits; only its reply is lost. */
 	conn_free(c);
 }
 
@@ -395,13 +417,33 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 }
 
 static void
+rearm_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (listener && !srv.shutting_down)
+		evconnlistener_enable(listener);
+}
+
+/*
+ * Out of descriptors (or memory): the pending connection stays queued and
+ * the listener would fire again at once, so stop accepting and try again
+ * from a timer instead of spinning.
+ */
+static void
 accept_error_cb(struct evconnlistener *l, void *arg)
 {
 	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval later = { 0, 200000 };
 
-	(void)l;
 	(void)arg;
-	log_warn("accept: %s", evutil_socket_error_to_string(err));
+	log_warn("accept: %s; pausing new connections for 200 ms",
+	    evutil_socket_error_to_string(err));
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		evconnlistener_disable(l);
+		event_add(rearm_ev, &later);
+	}
 }
 
 /*
@@ -446,6 +488,7 @@ conn_listen(const char *addr)
 		return -1;
 	}
 	evconnlistener_set_error_cb(listener, accept_error_cb);
+	rearm_ev = evtimer_new(srv.base, rearm_cb, NULL);
 	getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&ss, &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
 	    NI_NUMERICHOST | NI_NUMERICSERV);
@@ -511,6 +554,8 @@ conn_free_all(void)
 		event_free(flush_ev);
 	if (drain_ev)
 		event_free(drain_ev);
+	if (rearm_ev)
+		event_free(rearm_ev);
 	listener = NULL;
-	flush_ev = drain_ev = NULL;
+	flush_ev = drain_ev = rearm_ev = NULL;
 }
