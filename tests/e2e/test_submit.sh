@@ -63,7 +63,8 @@ expect_rc 0 "add inspector" "$PS" user add insp1 --role inspector
 INSPECTOR=$OUT
 expect_rc 0 "add viewer" "$PS" user add view1 --role viewer
 VIEWER=$OUT
-expect_rc 0 "add department" "$PS" user add dept1 --role department
+expect_rc 0 "add a department" "$PS" dept add JSJ 计生局
+expect_rc 0 "add department" "$PS" user add dept1 --role department --dept JSJ
 DEPT=$OUT
 expect_eq "$(printf '%s\n%s\n%s\n%s\n' "$CLERK" "$INSPECTOR" "$VIEWER" "$DEPT" | grep -cE '^pst_[0-9a-f]+$')" 4 "four tokens"
 
@@ -127,7 +128,8 @@ expect_rc 0 "submit population" "$PS" submit "$F/population.csv"
 expect_last "accepted 2, duplicate 0, rejected 0" "population accepted"
 expect_eq "$(nrec 610328101 'kind = 4 and persons = 20000')" 1 "population of 101 stored"
 expect_eq "$(nrec 610328102 'kind = 4 and persons = 15000')" 1 "population of 102 stored"
-expect_eq "$(sql "select count(*) from daily where day = $(dnum 2025-12-31)")" 0 "population adds no daily counters"
+expect_eq "$(sql "select count(*) from daily where day = $(dnum 2025-12-31) and (births or deaths or mig_in or mig_out or verified or verified_missed)")" 0 "population adds no base counters"
+expect_eq "$(sql "select sum(records) from daily where day = $(dnum 2025-12-31)")" 2 "population records are counted for timeliness"
 printf 'record_id,unit,date,persons\np3,610328101,2025-12-31,20001\n' > "$F/pop_conflict.csv"
 expect_rc 1 "second population for the same day" "$PS" submit "$F/pop_conflict.csv"
 expect_line "line 2: persons: population of 610328101 on this date is already 20000 (record p1); amend that record" "population clash message"
