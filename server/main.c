@@ -16,98 +16,15 @@
 #include "engine.h"
 #include "locks.h"
 #include "frame.h"
+#include "http.h"
 #include "log.h"
 #include "popstatd.h"
 #include "sbuf.h"
+#include "settings.h"
 #include "store.h"
 #include "units.h"
 
 struct server srv;
-
-/*
- * The runtime settings: name, meaning, default and range.  Each is set with
- * --NAME VALUE; `popstatd --help` prints this table.
- */
-struct setting {
-	const char *name;
-	long *value;
-	long def, min, max;
-	const char *help;
-};
-
-static struct setting settings[] = {
-	{ "max-frame", &srv.set.max_frame, (long)FRAME_MAX_DEFAULT, 64,
-	    256L * 1024 * 1024, "largest frame accepted, in bytes" },
-	{ "max-connections", &srv.set.max_connections, 16384, 1, 1000000,
-	    "connections held at once; more are refused" },
-	{ "max-output", &srv.set.max_output, 64L * 1024 * 1024, 4096,
-	    1L << 32, "bytes queued to a client that does not read before it"
-	    " is dropped" },
-	{ "idle-timeout", &srv.set.idle_timeout, 300, 1, 86400,
-	    "seconds a connection may stay silent" },
-	{ "max-rows", &srv.set.max_rows, 10000, 1, 1000000,
-	    "rows in one submit batch" },
-	{ "timely-days", &srv.set.timely_days, 30, 0, 3650,
-	    "a record received within this many days of its date is timely" },
-	{ "report-due-days", &srv.set.report_due_days, 3, 0, 366,
-	    "a dekad report is due this many days after the dekad ends" },
-	{ "requests-per-turn", &srv.set.requests_per_turn, 16, 1, 100000,
-	    "requests served per connection per loop turn (fairness)" },
-};
-
-static void
-usage(FILE *f)
-{
-	size_t i;
-
-	fprintf(f,
-	    "usage: popstatd init --db FILE\n"
-	    "       popstatd --db FILE --listen HOST:PORT [options]\n"
-	    "       popstatd backup --db FILE --to FILE\n"
-	    "\n"
-	    "  init                 create the database and print the first"
-	    " admin token\n"
-	    "  backup               copy the database consistently while it is"
-	    " served\n"
-	    "  --db FILE            the sqlite database\n"
-	    "  --listen HOST:PORT   address for the popstat protocol\n"
-	    "  --durability full|normal  full (default): an acknowledged record"
-	    " survives\n"
-	    "                       power loss; normal: survives a crash of"
-	    " popstatd only\n"
-	    "  --log-level debug|info|warn|error   (default info)\n"
-	    "  --today YYYY-MM-DD   pretend today is this date (testing only)\n"
-	    "\nlimits:\n");
-	for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
-		fprintf(f, "  --%-18s %s (default %ld, %ld-%ld)\n",
-		    settings[i].name, settings[i].help, settings[i].def,
-		    settings[i].min, settings[i].max);
-}
-
-static int
-set_long(const char *name, const char *val)
-{
-	size_t i;
-	char *end;
-	long v;
-
-	for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
-		if (strcmp(settings[i].name, name) != 0)
-			continue;
-		errno = 0;
-		v = strtol(val, &end, 10);
-		if (errno || *end || end == val || v < settings[i].min ||
-		    v > settings[i].max) {
-			fprintf(stderr, "popstatd: --%s %s: must be a whole number"
-			    " %ld-%ld\n", name, val, settings[i].min,
-			    settings[i].max);
-			return -1;
-		}
-		*settings[i].value = v;
-		return 1;
-	}
-	return 0;
-}
 
 int32_t
 server_today(void)
@@ -128,7 +45,7 @@ cmd_init(int argc, char **argv)
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
 		else {
-			usage(stderr);
+			settings_usage(stderr);
 			return 2;
 		}
 	}
@@ -175,7 +92,7 @@ cmd_backup(int argc, char **argv)
 		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
 			to = argv[++i];
 		else {
-			usage(stderr);
+			settings_usage(stderr);
 			return 2;
 		}
 	}
@@ -209,68 +126,27 @@ main(int argc, char **argv)
 {
 	struct event *sigint_ev, *sigterm_ev;
 	char err[512];
-	size_t k;
-	int i, rc;
+	int rc;
 
-	for (k = 0; k < sizeof settings / sizeof settings[0]; k++)
-		*settings[k].value = settings[k].def;
-	srv.set.durability = DURABILITY_FULL;
-	srv.set.log_level = LOG_INFO;
+	settings_defaults();
 	if (argc >= 2 && strcmp(argv[1], "init") == 0)
 		return cmd_init(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "backup") == 0)
 		return cmd_backup(argc, argv);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (strncmp(a, "--", 2) != 0 || v == NULL) {
-			fprintf(stderr, "popstatd: unexpected argument '%s'\n", a);
-			usage(stderr);
-			return 2;
-		}
-		i++;
-		if (strcmp(a, "--db") == 0)
-			srv.set.db = v;
-		else if (strcmp(a, "--listen") == 0)
-			srv.set.listen = v;
-		else if (strcmp(a, "--durability") == 0) {
-			if (strcmp(v, "full") == 0)
-				srv.set.durability = DURABILITY_FULL;
-			else if (strcmp(v, "normal") == 0)
-				srv.set.durability = DURABILITY_NORMAL;
-			else {
-				fprintf(stderr, "popstatd: --durability %s: must be"
-				    " full or normal\n", v);
-				return 2;
-			}
-		} else if (strcmp(a, "--log-level") == 0) {
-			if ((srv.set.log_level = log_parse_level(v)) < 0) {
-				fprintf(stderr, "popstatd: --log-level %s: must be"
-				    " debug, info, warn or error\n", v);
-				return 2;
-			}
-		} else if (strcmp(a, "--today") == 0) {
-			if (date_parse(v, &srv.today_fixed, err, sizeof err) < 0) {
-				fprintf(stderr, "popstatd: --today %s: %s\n", v, err);
-				return 2;
-			}
-		} else if ((rc = set_long(a + 2, v)) <= 0) {
-			if (rc == 0)
-				fprintf(stderr, "popstatd: unknown option %s\n", a);
-			return 2;
-		}
-	}
+	if ((rc = settings_parse_args(argc - 1, argv + 1)) != 0)
+		return rc > 0 ? 0 : 2;
+	if (settings_load_config() < 0)
+		return 2;
 	if (srv.set.db == NULL || srv.set.listen == NULL) {
 		fprintf(stderr, "popstatd: --db FILE and --listen HOST:PORT are"
-		    " required\n");
-		usage(stderr);
+		    " required (on the command line or in the configuration"
+		    " file)\n");
+		settings_usage(stderr);
 		return 2;
 	}
 	log_set_level((int)srv.set.log_level);
+	if (settings_config_path())
+		log_info("configuration read from %s", settings_config_path());
 	signal(SIGPIPE, SIG_IGN);
 	if (store_open(srv.set.db, (int)srv.set.durability, err, sizeof err) < 0) {
 		log_error("cannot open database: %s", err);
@@ -303,6 +179,11 @@ main(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	if (srv.set.http && http_start(srv.set.http) < 0) {
+		conn_free_all();
+		store_close();
+		return 1;
+	}
 	sigint_ev = evsignal_new(srv.base, SIGINT, on_signal, NULL);
 	sigterm_ev = evsignal_new(srv.base, SIGTERM, on_signal, NULL);
 	event_add(sigint_ev, NULL);
@@ -311,6 +192,7 @@ main(int argc, char **argv)
 	    srv.set.durability == DURABILITY_FULL ? "full" : "normal",
 	    units_count());
 	event_base_dispatch(srv.base);
+	http_stop();
 	conn_free_all();
 	event_free(sigint_ev);
 	event_free(sigterm_ev);

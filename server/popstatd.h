@@ -30,7 +30,12 @@ struct settings {
 	long log_level;
 	long timely_days;      /* a record is timely within this many days */
 	long report_due_days;  /* a dekad report is due this many days after */
-	const char *today;     /* override of the server's date (tests) */
+	const char *http;      /* HOST:PORT of the dashboard, or NULL */
+	int http_public;       /* aggregate pages without login */
+	const char *tls_cert;  /* PEM certificate chain; TLS when set */
+	const char *tls_key;   /* PEM private key */
+	int insecure_plaintext;/* allow plaintext on a non-loopback address */
+	long auth_failures;    /* failed logins per peer address per minute */
 };
 
 /* Roles, as bits so handlers can list who may call them. */
