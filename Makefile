@@ -107,6 +107,9 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@demo/demo.sh
 
+# Further targets (install, fuzz, bench, ...) live in mk/*.mk, one file each.
+-include $(wildcard mk/*.mk)
+
 format:
 	clang-format -i common/*.[ch] server/*.[ch] client/*.[ch] tests/unit/*.[ch]
 
