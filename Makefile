@@ -11,7 +11,8 @@
 CC      ?= gcc
 PKGS     = libevent libevent_openssl libprotobuf-c sqlite3 openssl
 DEB_PKGS = build-essential pkg-config libevent-dev libprotobuf-c-dev \
-           protobuf-c-compiler libsqlite3-dev libssl-dev sqlite3 python3
+           protobuf-c-compiler libsqlite3-dev libssl-dev sqlite3 python3 \
+           groff-base
 
 ifeq ($(SAN),1)
 BUILD   ?= build-asan

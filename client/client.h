@@ -21,13 +21,21 @@
 struct options {
 	const char *server;
 	const char *token;
+	const char *ca;        /* verify the server against this CA file */
+	const char *pin;       /* or against this SHA-256 fingerprint */
+	int tls;               /* TLS with the system's CA store */
 	int json, csv, quiet;
 };
 extern struct options opt;
 
 /* A connection to popstatd (blocking; one request at a time). */
+struct ssl_st;
+struct ssl_ctx_st;
+
 struct client {
 	int fd;
+	struct ssl_st *ssl;
+	struct ssl_ctx_st *ctx;
 	uint64_t next_id;
 	char user[65], role[16], unit[32], today[16];
 };
@@ -57,6 +65,16 @@ int client_simple(Popstat__Request *rq, const char *what,
     Popstat__Envelope **out);
 int wants_help(int argc, char **argv);
 
+/* Parsed options of a subcommand (args.c). */
+struct opts {
+	const char *v[16];  /* values of the named options, NULL if absent */
+	int set[16];        /* given: options, then flags */
+	const char *pos;    /* the positional argument, if wanted */
+};
+int parse_opts(const char *cmd, int argc, char **argv,
+    const char *const *names, int n, const char *const *flags, int nflags,
+    struct opts *o, int want_pos);
+
 /* Usage helpers. */
 int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -84,6 +102,10 @@ int cmd_ranking(int argc, char **argv);
 int cmd_verify_report(int argc, char **argv);
 int cmd_indicator(int argc, char **argv);
 int cmd_target(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* unit import / unit export (cmd_units.c); argv[0] is "import"/"export". */
+int unit_import(int argc, char **argv);
+int unit_export(int argc, char **argv);
 
 /* Tables that align CJK text (two columns per wide character). */
 struct table;

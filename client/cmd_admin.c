@@ -73,8 +73,12 @@ cmd_ping(int argc, char **argv)
 static const char unit_usage[] =
     "usage: popstat unit add CODE NAME [--parent CODE] [--level LEVEL]\n"
     "       popstat unit list [--root CODE] [--json | --csv]\n"
+    "       popstat unit import FILE.csv\n"
+    "       popstat unit export [--root CODE]\n"
     "  CODE is 1-20 characters of 0-9 A-Z a-z _ - (e.g. 610328101);\n"
-    "  LEVEL is free text: city, county, township, village.\n";
+    "  LEVEL is free text: city, county, township, village.\n"
+    "  import and export use the CSV header code,name,parent,level\n"
+    "  (see 'popstat unit import --help').\n";
 
 static int
 unit_add(int argc, char **argv)
@@ -196,6 +200,10 @@ unit_list(int argc, char **argv)
 int
 cmd_unit(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "import") == 0)
+		return unit_import(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "export") == 0)
+		return unit_export(argc - 1, argv + 1);
 	if (argc < 2 || wants_help(argc, argv)) {
 		fputs(unit_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
@@ -211,6 +219,9 @@ static const char user_usage[] =
     "usage: popstat user add NAME --role admin|clerk|inspector|department|viewer"
     " [--unit CODE] [--dept CODE]\n"
     "       popstat user list\n"
+    "       popstat user disable|enable NAME\n"
+    "       popstat user rotate NAME        print a new token; the old one"
+    " stops working\n"
     "  'user add' prints the new account's token, once: hand it to its"
     " owner.\n"
     "  A clerk needs --unit: it may write records of that unit and the units"
@@ -286,6 +297,39 @@ user_list(int argc, char **argv)
 	return 0;
 }
 
+static int
+user_set(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UserSet us = POPSTAT__USER_SET__INIT;
+	Popstat__Envelope *reply;
+	char cmd[32];
+	int rc;
+
+	snprintf(cmd, sizeof cmd, "user %s", argv[0]);
+	if (argc != 2)
+		return usage_error(cmd, "needs NAME");
+	us.name = argv[1];
+	if (strcmp(argv[0], "rotate") == 0) {
+		us.has_rotate = 1;
+		us.rotate = 1;
+	} else {
+		us.has_disabled = 1;
+		us.disabled = strcmp(argv[0], "disable") == 0;
+	}
+	rq.body_case = POPSTAT__REQUEST__BODY_USER_SET;
+	rq.user_set = &us;
+	if ((rc = client_simple(&rq, cmd, &reply)) != 0)
+		return rc;
+	if (reply->response->body_case == POPSTAT__RESPONSE__BODY_USER_ADD)
+		printf("%s\n", reply->response->user_add->token);
+	else if (!opt.quiet && reply->response->body_case ==
+	    POPSTAT__RESPONSE__BODY_ACK)
+		printf("%s\n", reply->response->ack->message);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
 int
 cmd_user(int argc, char **argv)
 {
@@ -297,5 +341,8 @@ cmd_user(int argc, char **argv)
 		return user_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return user_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0 ||
+	    strcmp(argv[1], "rotate") == 0)
+		return user_set(argc - 1, argv + 1);
 	return usage_error("user", "unknown subcommand '%s'", argv[1]);
 }

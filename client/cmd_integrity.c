@@ -8,31 +8,21 @@
 #include "client.h"
 #include "sbuf.h"
 
-/* Parse "--name value" options into vals (NULL when absent). */
+/* The named options' values (NULL when absent) and the positional one. */
 static int
 options(const char *cmd, int argc, char **argv, const char *const *names,
     const char **vals, int n, const char **pos)
 {
-	int i, k;
+	struct opts o;
+	int rc, k;
 
+	if ((rc = parse_opts(cmd, argc, argv, names, n, NULL, 0, &o,
+	    pos != NULL)) != 0)
+		return rc;
 	for (k = 0; k < n; k++)
-		vals[k] = NULL;
+		vals[k] = o.v[k];
 	if (pos)
-		*pos = NULL;
-	for (i = 1; i < argc; i++) {
-		for (k = 0; k < n; k++)
-			if (strcmp(argv[i], names[k]) == 0 && i + 1 < argc) {
-				vals[k] = argv[++i];
-				break;
-			}
-		if (k < n)
-			continue;
-		if (pos && *pos == NULL && argv[i][0] != '-') {
-			*pos = argv[i];
-			continue;
-		}
-		return usage_error(cmd, "unexpected '%s'", argv[i]);
-	}
+		*pos = o.pos;
 	return 0;
 }
 

@@ -272,17 +272,7 @@ cmd_verify_report(int argc, char **argv)
 		sbuf b;
 
 		sbuf_init(&b);
-		sbuf_printf(&b, "{\"verified\": %u, \"missed\": [", v->verified);
-		for (k = 0; k < v->n_missed; k++) {
-			sbuf_puts(&b, k ? ", {\"record_id\": " : "{\"record_id\": ");
-			sbuf_json_str(&b, v->missed[k]->record_id);
-			sbuf_puts(&b, ", \"unit\": ");
-			sbuf_json_str(&b, v->missed[k]->unit);
-			sbuf_puts(&b, ", \"date\": ");
-			sbuf_json_str(&b, v->missed[k]->date);
-			sbuf_puts(&b, "}");
-		}
-		sbuf_puts(&b, "]}\n");
+		report_verify_json(&b, v);
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
 	} else {

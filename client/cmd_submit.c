@@ -5,11 +5,20 @@
  * Output: one line "line L: column: reason" per rejected row, in file
  * order, then "accepted N, duplicate N, rejected N".  Exit 0 when every row
  * was stored (or was a duplicate), 1 when any row was rejected.
+ *
+ * On a terminal (stderr a tty, no --quiet) a file longer than one batch
+ * shows a progress line on stderr while it is sent: rows sent, rows per
+ * second and, when the file's size is known, the time left.  The line is
+ * redrawn in place with \r and erased before anything else is printed and
+ * at the end, so the output above is the same with or without it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -50,6 +59,134 @@ struct batch {
 struct totals {
 	unsigned long accepted, duplicate, rejected, queued;
 };
+
+/* The input, read through a counter so progress can be measured. */
+struct counted_input {
+	FILE *f;
+	unsigned long long bytes;
+};
+
+static long
+counted_read(void *ctx, char *buf, size_t cap)
+{
+	struct counted_input *in = ctx;
+	size_t n = fread(buf, 1, cap, in->f);
+
+	if (n == 0 && ferror(in->f))
+		return -1;
+	in->bytes += n;
+	return (long)n;
+}
+
+/* The progress line: at most one per process, drawn on stderr. */
+static struct progress {
+	int enabled;             /* stderr is a terminal and not --quiet */
+	int shown;               /* the line is on the screen now */
+	unsigned long long size; /* file size in bytes; 0: unknown (a pipe) */
+	const struct counted_input *in;
+	double start, last;      /* monotonic seconds */
+	unsigned long rows;      /* rows sent (or queued) so far */
+} pg;
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress_start(FILE *f, const struct counted_input *in)
+{
+	struct stat st;
+
+	memset(&pg, 0, sizeof pg);
+	pg.enabled = !opt.quiet && isatty(STDERR_FILENO);
+	if (!pg.enabled)
+		return;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		pg.size = (unsigned long long)st.st_size;
+	pg.in = in;
+	pg.start = now_seconds();
+}
+
+/* Erase the line (before other output, and at the end). */
+static void
+progress_hide(void)
+{
+	if (!pg.shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	pg.shown = 0;
+}
+
+static void
+fmt_duration(char *buf, size_t n, double s)
+{
+	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, n, "%lu:%02lu", t / 60, t % 60);
+}
+
+/*
+ * Redraw after a full batch was sent (so a file of one batch never shows
+ * it): "[#####.....]  45%  12000 rows  8000 rows/s  0:03 left", fitted to
+ * the terminal's width, at most ten times a second.
+ */
+static void
+progress_update(unsigned long rows)
+{
+	char line[256], bar[64], tail[128], left[32];
+	double t, elapsed, frac = 0, rate;
+	struct winsize ws;
+	int cols = 80, width, fill, k;
+
+	pg.rows = rows;
+	if (!pg.enabled)
+		return;
+	t = now_seconds();
+	if (pg.shown && t - pg.last < 0.1)
+		return;
+	pg.last = t;
+	elapsed = t - pg.start;
+	rate = elapsed > 0 ? (double)rows / elapsed : 0;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		cols = ws.ws_col;
+	if (pg.size > 0) {
+		frac = (double)pg.in->bytes / (double)pg.size;
+		if (frac > 1)
+			frac = 1;
+		if (frac > 0)
+			fmt_duration(left, sizeof left, elapsed * (1 - frac) / frac);
+		else
+			snprintf(left, sizeof left, "?");
+		snprintf(tail, sizeof tail, "%3.0f%%  %lu rows  %.0f rows/s  %s"
+		    " left", frac * 100, rows, rate, left);
+	} else
+		snprintf(tail, sizeof tail, "%lu rows  %.0f rows/s", rows, rate);
+	width = cols - 1 - (int)strlen(tail) - 4;
+	if (width > (int)sizeof bar - 1)
+		width = (int)sizeof bar - 1;
+	if (pg.size > 0 && width >= 10) {
+		fill = (int)(frac * width);
+		for (k = 0; k < width; k++)
+			bar[k] = k < fill ? '#' : '.';
+		bar[width] = '\0';
+		snprintf(line, sizeof line, "[%s]  %s", bar, tail);
+	} else
+		snprintf(line, sizeof line, "%s", tail);
+	line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] = '\0';
+	fflush(stdout);
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+	pg.shown = 1;
+}
 
 /*
  * Where batches go: the server while it answers; once it cannot be
@@ -191,6 +328,8 @@ send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 	}
 	if (b->n > 0 && !sd->online && (rc = queue_batch(sd, kind, b, t)) != 0)
 		return rc;
+	if (b->nrej > 0 || nsrv > 0)
+		progress_hide();
 	while (i < b->nrej || j < nsrv) {
 		if (j >= nsrv || (i < b->nrej && b->rej[i].line <= ok->rejected[j]->line)) {
 			printf("line %u: %s\n", b->rej[i].line, b->rej[i].text);
@@ -293,6 +432,7 @@ run_file(int argc, char **argv, int amend)
 	struct sender sd;
 	struct batch b;
 	struct totals t = { 0, 0, 0, 0 };
+	struct counted_input in;
 	csv_reader *r;
 	FILE *f;
 
@@ -328,7 +468,9 @@ run_file(int argc, char **argv, int amend)
 		fprintf(stderr, "popstat %s: %s: %s\n", cmd, path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	r = csv_new_file(f);
+	in.f = f;
+	in.bytes = 0;
+	r = csv_new(counted_read, &in);
 	err[0] = '\0';
 	if (read_header(r, &kind, map, &ncols, err, sizeof err) < 0) {
 		unsigned long rows = 0;
@@ -352,6 +494,7 @@ run_file(int argc, char **argv, int amend)
 	}
 	sd.online = rc == 0;
 	rc = 0;
+	progress_start(f, &in);
 	memset(&b, 0, sizeof b);
 	b.rows = xcalloc(BATCH_ROWS, sizeof *b.rows);
 	for (;;) {
@@ -383,11 +526,17 @@ run_file(int argc, char **argv, int amend)
 				*row_slot(row, map[k]) = xstrdup(csv_field(r, k));
 			b.rows[b.n++] = row;
 		}
-		if (b.n == BATCH_ROWS && (rc = send_batch(&sd, kind, &b, &t)) != 0)
-			break;
+		if (b.n == BATCH_ROWS) {
+			unsigned long sent = (unsigned long)b.n;
+
+			if ((rc = send_batch(&sd, kind, &b, &t)) != 0)
+				break;
+			progress_update(pg.rows + sent);
+		}
 	}
 	if (rc == 0)
 		rc = send_batch(&sd, kind, &b, &t);
+	progress_hide();
 	batch_clear(&b);
 	free(b.rows);
 	free(b.rej);

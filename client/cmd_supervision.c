@@ -10,45 +10,6 @@
 #include "client.h"
 #include "sbuf.h"
 
-/* Options of the form --name VALUE; flags listed in flags take none. */
-struct opts {
-	const char *v[16];
-	int set[16];
-	const char *pos;
-};
-
-static int
-parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
-    int n, const char *const *flags, int nflags, struct opts *o, int want_pos)
-{
-	int i, k;
-
-	memset(o, 0, sizeof *o);
-	for (i = 1; i < argc; i++) {
-		for (k = 0; k < nflags; k++)
-			if (strcmp(argv[i], flags[k]) == 0) {
-				o->set[n + k] = 1;
-				break;
-			}
-		if (k < nflags)
-			continue;
-		for (k = 0; k < n; k++)
-			if (strcmp(argv[i], names[k]) == 0 && i + 1 < argc) {
-				o->v[k] = argv[++i];
-				o->set[k] = 1;
-				break;
-			}
-		if (k < n)
-			continue;
-		if (want_pos && o->pos == NULL && argv[i][0] != '-') {
-			o->pos = argv[i];
-			continue;
-		}
-		return usage_error(cmd, "unexpected '%s'", argv[i]);
-	}
-	return 0;
-}
-
 static int
 parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
 {

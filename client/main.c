@@ -8,6 +8,7 @@
  * $XDG_CONFIG_HOME/popstat/config, or ~/.config/popstat/config: lines of
  * "key = value", '#' comments), else the server defaults to 127.0.0.1:7070.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static const struct command {
 	{ "void", cmd_void, "void RECORD_ID --unit CODE --reason TEXT" },
 	{ "sync", cmd_sync, "sync [--retries N]               send what the outbox holds" },
 	{ "outbox", cmd_outbox, "outbox                           list rows waiting to be sent" },
-	{ "unit", cmd_unit, "unit add|list ...                administrative units" },
+	{ "unit", cmd_unit, "unit add|list|import|export ...  administrative units" },
 	{ "user", cmd_user, "user add|list ...                accounts and tokens" },
 	{ "status", cmd_status, "status --unit CODE --period P         counters, indicators, targets" },
 	{ "ranking", cmd_ranking, "ranking --parent CODE --period P      rank the units under CODE" },
@@ -44,6 +45,7 @@ static const struct command {
 	{ "bulletin", cmd_bulletin, "bulletin [publish|show|diff] --period YYYY-MM   monthly bulletin" },
 	{ "dept", cmd_dept, "dept add|list ...                departments" },
 	{ "task", cmd_task, "task add|update|list|show ...    responsibility tasks" },
+	{ "export", cmd_export, "export --parent CODE --period P       many units' numbers: csv, json, ADX" },
 	{ "ping", cmd_ping, "ping                             check the server and the token" },
 };
 
@@ -57,7 +59,12 @@ usage(FILE *f)
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %s\n", commands[i].summary);
 	fprintf(f, "\nRun 'popstat COMMAND --help' for a command's options.\n"
-	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_CONFIG.\n"
+	    "TLS: --ca FILE verifies the server against a CA certificate, --pin"
+	    " SHA256\n"
+	    "pins its certificate's fingerprint, --tls uses the system CA"
+	    " store.\n"
+	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_CA, POPSTAT_PIN,"
+	    " POPSTAT_CONFIG.\n"
 	    "Exit status: 0 success; 1 the server rejected some or all of the"
 	    " request;\n2 usage error; 3 cannot connect or not authorised.\n");
 }
@@ -75,7 +82,8 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static char *cfg_server, *cfg_token;
+static char *cfg_server, *cfg_token, *cfg_ca, *cfg_pin;
+static char cfg_format[8]; /* table, json or csv; "" when not set */
 
 /* Read the config file; a missing file is fine, a bad line is an error. */
 static int
@@ -121,9 +129,25 @@ read_config(void)
 		if (strcmp(k, "server") == 0) {
 			free(cfg_server);
 			cfg_server = xstrdup(v);
+		} else if (strcmp(k, "ca") == 0) {
+			free(cfg_ca);
+			cfg_ca = xstrdup(v);
+		} else if (strcmp(k, "pin") == 0) {
+			free(cfg_pin);
+			cfg_pin = xstrdup(v);
 		} else if (strcmp(k, "token") == 0) {
 			free(cfg_token);
 			cfg_token = xstrdup(v);
+		} else if (strcmp(k, "format") == 0) {
+			/* The output when neither --json nor --csv is given. */
+			if (strcmp(v, "table") != 0 && strcmp(v, "json") != 0 &&
+			    strcmp(v, "csv") != 0) {
+				fprintf(stderr, "popstat: %s line %d: format '%s': must"
+				    " be table, json or csv\n", path, n, v);
+				fclose(f);
+				return -1;
+			}
+			xsnprintf(cfg_format, sizeof cfg_format, "%s", v);
 		} else {
 			fprintf(stderr, "popstat: %s line %d: unknown key '%s'\n",
 			    path, n, k);
@@ -139,13 +163,27 @@ int
 main(int argc, char **argv)
 {
 	char **args = xcalloc((size_t)argc + 1, sizeof *args);
-	const char *server = NULL, *token = NULL;
+	const char *server = NULL, *token = NULL, *ca = NULL, *pin = NULL;
 	int i, n = 0, rc;
 	size_t k;
 
+	/* A server that goes away is an error to report, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Global options may stand anywhere on the line. */
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--server") == 0 || strcmp(argv[i], "--token") == 0) {
+		if (strcmp(argv[i], "--ca") == 0 || strcmp(argv[i], "--pin") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
+				free(args);
+				return EXIT_USAGE;
+			}
+			if (argv[i][2] == 'c')
+				ca = argv[++i];
+			else
+				pin = argv[++i];
+		} else if (strcmp(argv[i], "--tls") == 0)
+			opt.tls = 1;
+		else if (strcmp(argv[i], "--server") == 0 || strcmp(argv[i], "--token") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
 				free(args);
@@ -174,9 +212,19 @@ main(int argc, char **argv)
 		free(args);
 		return EXIT_USAGE;
 	}
+	if (!opt.json && !opt.csv) {
+		opt.json = strcmp(cfg_format, "json") == 0;
+		opt.csv = strcmp(cfg_format, "csv") == 0;
+	}
 	opt.server = server ? server : getenv("POPSTAT_SERVER");
 	if (opt.server == NULL || *opt.server == '\0')
 		opt.server = cfg_server ? cfg_server : DEFAULT_SERVER;
+	opt.ca = ca ? ca : getenv("POPSTAT_CA");
+	if (opt.ca == NULL || *opt.ca == '\0')
+		opt.ca = cfg_ca;
+	opt.pin = pin ? pin : getenv("POPSTAT_PIN");
+	if (opt.pin == NULL || *opt.pin == '\0')
+		opt.pin = cfg_pin;
 	opt.token = token ? token : getenv("POPSTAT_TOKEN");
 	if (opt.token == NULL || *opt.token == '\0')
 		opt.token = cfg_token;
@@ -186,6 +234,8 @@ main(int argc, char **argv)
 			free(args);
 			free(cfg_server);
 			free(cfg_token);
+			free(cfg_ca);
+			free(cfg_pin);
 			return rc;
 		}
 	}

@@ -1,7 +1,13 @@
 /*
  * net.c - the client's side of the wire: connect, frame, call.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,10 +70,21 @@ connect_to(const char *server, char *err, size_t errlen)
 }
 
 static int
-write_all(int fd, const uint8_t *p, size_t n)
+write_all(struct client *c, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		ssize_t w;
+
+		if (c->ssl) {
+			int k = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
+
+			if (k <= 0) {
+				errno = EPIPE;
+				return -1;
+			}
+			w = k;
+		} else
+			w = send(c->fd, p, n, MSG_NOSIGNAL);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -80,10 +97,24 @@ write_all(int fd, const uint8_t *p, size_t n)
 }
 
 static int
-read_all(int fd, uint8_t *p, size_t n)
+read_all(struct client *c, uint8_t *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t r = recv(fd, p, n, 0);
+		ssize_t r;
+
+		if (c->ssl) {
+			int k = SSL_read(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
+
+			if (k <= 0) {
+				int e = SSL_get_error(c->ssl, k);
+
+				errno = e == SSL_ERROR_ZERO_RETURN ? ECONNRESET :
+				    e == SSL_ERROR_SYSCALL && errno ? errno : EPROTO;
+				return -1;
+			}
+			r = k;
+		} else
+			r = recv(c->fd, p, n, 0);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -114,14 +145,14 @@ client_call(struct client *c, Popstat__Request *rq)
 	buf = xmalloc(n + FRAME_HEADER);
 	frame_put_len(buf, (uint32_t)n);
 	popstat__envelope__pack(&env, buf + FRAME_HEADER);
-	if (write_all(c->fd, buf, n + FRAME_HEADER) < 0) {
+	if (write_all(c, buf, n + FRAME_HEADER) < 0) {
 		free(buf);
 		fprintf(stderr, "popstat: sending to %s: %s\n", opt.server,
 		    strerror(errno));
 		return NULL;
 	}
 	free(buf);
-	if (read_all(c->fd, hdr, sizeof hdr) < 0) {
+	if (read_all(c, hdr, sizeof hdr) < 0) {
 		fprintf(stderr, "popstat: no reply from %s: %s\n", opt.server,
 		    errno == EAGAIN ? "timed out" : strerror(errno));
 		return NULL;
@@ -132,7 +163,7 @@ client_call(struct client *c, Popstat__Request *rq)
 		return NULL;
 	}
 	buf = xmalloc(len);
-	if (read_all(c->fd, buf, len) < 0) {
+	if (read_all(c, buf, len) < 0) {
 		free(buf);
 		fprintf(stderr, "popstat: reply from %s cut short: %s\n",
 		    opt.server, strerror(errno));
@@ -216,6 +247,116 @@ client_open(struct client *c)
 	return rc;
 }
 
+/* Lower-case hex of a pin, without colons; -1 unless 64 hex digits. */
+static int
+normalise_pin(const char *pin, char out[65])
+{
+	size_t n = 0;
+
+	for (; *pin; pin++) {
+		if (*pin == ':' || *pin == ' ')
+			continue;
+		if (!isxdigit((unsigned char)*pin) || n == 64)
+			return -1;
+		out[n++] = (char)tolower((unsigned char)*pin);
+	}
+	out[n] = '\0';
+	return n == 64 ? 0 : -1;
+}
+
+/*
+ * TLS over the connected socket when --ca, --pin or --tls is set.  With a
+ * pin, the server's certificate must have exactly that SHA-256
+ * fingerprint; with a CA file, it must chain to it and name the host.
+ * Returns 0, or -1 after printing why.
+ */
+static int
+tls_start(struct client *c, const char *host)
+{
+	char pin[65], got[65];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	X509 *cert;
+
+	if (opt.pin && normalise_pin(opt.pin, pin) < 0) {
+		fprintf(stderr, "popstat: --pin must be the certificate's SHA-256"
+		    " fingerprint: 64 hex digits (colons allowed)\n");
+		return -1;
+	}
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	if (c->ctx == NULL ||
+	    SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION) != 1)
+		goto tls_error;
+	if (opt.pin) {
+		/* The pin is the trust anchor: chain checks do not apply. */
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+	} else {
+		if (opt.ca) {
+			if (SSL_CTX_load_verify_locations(c->ctx, opt.ca, NULL) != 1) {
+				fprintf(stderr, "popstat: --ca %s: cannot load it\n",
+				    opt.ca);
+				return -1;
+			}
+		} else if (SSL_CTX_set_default_verify_paths(c->ctx) != 1)
+			goto tls_error;
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	}
+	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1)
+		goto tls_error;
+	if (!opt.pin) {
+		X509_VERIFY_PARAM *vp = SSL_get0_param(c->ssl);
+		struct in6_addr a6;
+		struct in_addr a4;
+
+		if (inet_pton(AF_INET, host, &a4) == 1 ||
+		    inet_pton(AF_INET6, host, &a6) == 1)
+			X509_VERIFY_PARAM_set1_ip_asc(vp, host);
+		else {
+			X509_VERIFY_PARAM_set1_host(vp, host, 0);
+			SSL_set_tlsext_host_name(c->ssl, host);
+		}
+	}
+	if (SSL_connect(c->ssl) != 1) {
+		long v = SSL_get_verify_result(c->ssl);
+
+		if (v != X509_V_OK)
+			fprintf(stderr, "popstat: %s: server certificate not trusted:"
+			    " %s\n", opt.server, X509_verify_cert_error_string(v));
+		else
+			goto tls_error;
+		return -1;
+	}
+	if (opt.pin) {
+		cert = SSL_get1_peer_certificate(c->ssl);
+		if (cert == NULL || X509_digest(cert, EVP_sha256(), md, &mdlen) != 1) {
+			X509_free(cert);
+			fprintf(stderr, "popstat: %s: no server certificate\n",
+			    opt.server);
+			return -1;
+		}
+		X509_free(cert);
+		for (i = 0; i < mdlen && i < 32; i++)
+			snprintf(got + 2 * i, 3, "%02x", md[i]);
+		got[64] = '\0';
+		if (strcmp(got, pin) != 0) {
+			fprintf(stderr, "popstat: %s: certificate fingerprint %s does"
+			    " not match the pinned %s; refusing to talk to it\n",
+			    opt.server, got, pin);
+			return -1;
+		}
+	}
+	return 0;
+tls_error:
+	{
+		char e[256];
+
+		ERR_error_string_n(ERR_get_error(), e, sizeof e);
+		fprintf(stderr, "popstat: %s: TLS failed: %s\n", opt.server, e);
+	}
+	return -1;
+}
+
 int
 client_open_noflush(struct client *c)
 {
@@ -238,6 +379,22 @@ client_open_noflush(struct client *c)
 		fprintf(stderr, "popstat: cannot connect to %s\n", err);
 		client_net_error = 1;
 		return EXIT_NOCONN;
+	}
+	if (opt.tls || opt.ca || opt.pin) {
+		char host[256], *p;
+
+		xsnprintf(host, sizeof host, "%s", opt.server);
+		if ((p = strrchr(host, ':')) != NULL)
+			*p = '\0';
+		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+			memmove(host, host + 1, strlen(host));
+			host[strlen(host) - 1] = '\0';
+		}
+		/* A refused certificate is not a network failure: no outbox. */
+		if (tls_start(c, host) < 0) {
+			client_close(c);
+			return EXIT_NOCONN;
+		}
 	}
 	h.token = (char *)opt.token;
 	h.client = "popstat";
@@ -268,6 +425,14 @@ client_open_noflush(struct client *c)
 void
 client_close(struct client *c)
 {
+	if (c->ssl) {
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	if (c->ctx)
+		SSL_CTX_free(c->ctx);
+	c->ssl = NULL;
+	c->ctx = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;

@@ -161,6 +161,21 @@ trim_copy(const char *s, char *dst, size_t cap)
 	return 0;
 }
 
+/*
+ * Bytes of s to echo in a message, at most max, cut at a character
+ * boundary: s is valid UTF-8 and the message must stay so (it is sent in
+ * a protobuf string), so "%.24s" alone could split a character.
+ */
+static int
+echo_len(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 /* A whole decimal number in [lo, hi], digits only. */
 static int
 parse_int(const char *s, long long lo, long long hi, long long *out,
@@ -175,7 +190,8 @@ parse_int(const char *s, long long lo, long long hi, long long *out,
 	}
 	for (; *p; p++) {
 		if (!isdigit((unsigned char)*p)) {
-			xsnprintf(reason, rlen, "'%.20s' is not a whole number", s);
+			xsnprintf(reason, rlen, "'%.*s' is not a whole number",
+			    echo_len(s, 20), s);
 			return -1;
 		}
 		if (v > hi)
@@ -183,7 +199,8 @@ parse_int(const char *s, long long lo, long long hi, long long *out,
 		v = v * 10 + (*p - '0');
 	}
 	if (*p || v < lo || v > hi) {
-		xsnprintf(reason, rlen, "%.20s is out of range %lld-%lld", s, lo, hi);
+		xsnprintf(reason, rlen, "%.*s is out of range %lld-%lld",
+		    echo_len(s, 20), s, lo, hi);
 		return -1;
 	}
 	*out = v;
@@ -264,7 +281,8 @@ record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
 		FAIL(COL_UNIT);
 	if (!unit_code_valid(v)) {
 		xsnprintf(reason, rlen,
-		    "'%.24s' is not a unit code (1-20 of 0-9 A-Z a-z _ -)", v);
+		    "'%.*s' is not a unit code (1-20 of 0-9 A-Z a-z _ -)",
+		    echo_len(v, 24), v);
 		FAIL(COL_UNIT);
 	}
 	strcpy(out->unit, v);
@@ -272,7 +290,8 @@ record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
 	if ((v = field(fields, kind, COL_DATE, buf, sizeof buf, reason, rlen)) == NULL)
 		FAIL(COL_DATE);
 	if (date_parse(v, &out->day, derr, sizeof derr) < 0) {
-		xsnprintf(reason, rlen, "'%.24s': %s", v, derr);
+		xsnprintf(reason, rlen, "'%.*s': %s", echo_len(v, 24), v,
+		    derr);
 		FAIL(COL_DATE);
 	}
 	if (out->day > today) {
@@ -289,7 +308,8 @@ record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
 		else if (strcmp(v, "F") == 0 || strcmp(v, "f") == 0 || strcmp(v, "女") == 0)
 			out->sex = 2;
 		else {
-			xsnprintf(reason, rlen, "'%.24s' is not M, F, 男 or 女", v);
+			xsnprintf(reason, rlen, "'%.*s' is not M, F, 男 or 女",
+			    echo_len(v, 24), v);
 			FAIL(COL_SEX);
 		}
 	}
@@ -306,7 +326,8 @@ record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
 		else if (strcmp(v, "N") == 0 || strcmp(v, "n") == 0 || strcmp(v, "不符合") == 0)
 			out->policy = 0;
 		else {
-			xsnprintf(reason, rlen, "'%.24s' is not Y, N, 符合 or 不符合", v);
+			xsnprintf(reason, rlen, "'%.*s' is not Y, N, 符合 or 不符合",
+			    echo_len(v, 24), v);
 			FAIL(COL_POLICY);
 		}
 	}
@@ -343,7 +364,8 @@ record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
 		else if (strcmp(v, "out") == 0 || strcmp(v, "OUT") == 0 || strcmp(v, "迁出") == 0)
 			out->direction = 2;
 		else {
-			xsnprintf(reason, rlen, "'%.24s' is not in or out", v);
+			xsnprintf(reason, rlen, "'%.*s' is not in or out",
+			    echo_len(v, 24), v);
 			FAIL(COL_DIRECTION);
 		}
 	}

@@ -176,3 +176,21 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 		sbuf_puts(b, "\n");
 	}
 }
+
+void
+report_verify_json(sbuf *b, const Popstat__VerifyReportOk *v)
+{
+	size_t k;
+
+	sbuf_printf(b, "{\"verified\": %u, \"missed\": [", v->verified);
+	for (k = 0; k < v->n_missed; k++) {
+		sbuf_puts(b, k ? ", {\"record_id\": " : "{\"record_id\": ");
+		sbuf_json_str(b, v->missed[k]->record_id);
+		sbuf_puts(b, ", \"unit\": ");
+		sbuf_json_str(b, v->missed[k]->unit);
+		sbuf_puts(b, ", \"date\": ");
+		sbuf_json_str(b, v->missed[k]->date);
+		sbuf_puts(b, "}");
+	}
+	sbuf_puts(b, "]}\n");
+}

@@ -12,6 +12,7 @@
 void report_status_json(sbuf *b, const Popstat__StatusOk *s);
 void report_ranking_json(sbuf *b, const Popstat__RankingOk *r);
 void report_ranking_csv(sbuf *b, const Popstat__RankingOk *r);
+void report_verify_json(sbuf *b, const Popstat__VerifyReportOk *v);
 /* A number as JSON: %.15g, so 11.5 -> 11.5 and 25 -> 25. */
 void report_json_g(sbuf *b, double v);
 

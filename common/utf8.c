@@ -129,6 +129,32 @@ utf8_valid(const char *s, size_t len)
 }
 
 /*
+ * Make the NUL-terminated string s valid UTF-8 in place: every byte that
+ * does not start a well-formed sequence (a cut character, say) becomes '?'.
+ * Returns s.
+ */
+char *
+utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t len = strlen(s), i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0) {
+			p[i++] = '?';
+			continue;
+		}
+		i += n;
+	}
+	return s;
+}
+
+/*
  * Return the terminal width of the NUL-terminated string s: 2 columns for
  * East Asian Wide and Fullwidth characters and the main emoji blocks, 0 for
  * C0 controls, combining diacritics (U+0300..U+036F) and U+200B, 1 for

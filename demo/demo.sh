@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: start popstatd on a temporary database, load a demo county of 12
 # townships through the real client, print the ranking and one township's
-# status.  DEMO_KEEP=1 leaves the server running.
+# status, and the address of the dashboard.  From a terminal the server
+# runs until Enter is pressed; DEMO_KEEP=1 leaves it running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
@@ -9,7 +10,10 @@ YEAR=${DEMO_YEAR:-2025}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/popstat-demo.XXXXXX")
 echo "== demo database in $dir"
 ADMIN=$("$BIN/popstatd" init --db "$dir/demo.db")
-"$BIN/popstatd" --db "$dir/demo.db" --listen 127.0.0.1:0 2>"$dir/server.log" &
+# The dashboard's aggregate pages are public in the demo (--http-public);
+# DEMO_HTTP=0.0.0.0:8080 serves it to other machines.
+"$BIN/popstatd" --db "$dir/demo.db" --listen 127.0.0.1:0 \
+	--http "${DEMO_HTTP:-127.0.0.1:0}" --http-public 2>"$dir/server.log" &
 pid=$!
 cleanup() {
 	if [ "${DEMO_KEEP:-0}" != 1 ]; then
@@ -26,6 +30,7 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 [ -n "$port" ] || { cat "$dir/server.log"; echo "demo: server did not start"; exit 1; }
+dashboard=$(sed -nE 's|.*dashboard listening on (http://[^ ]+).*|\1|p' "$dir/server.log" | head -n 1)
 export POPSTAT_SERVER=127.0.0.1:$port POPSTAT_TOKEN=$ADMIN POPSTAT_CONFIG=$dir/none POPSTAT_OUTBOX=$dir/outbox.db
 PS="$BIN/popstat"
 echo "== server on $POPSTAT_SERVER (admin token $ADMIN)"
@@ -60,7 +65,16 @@ echo "== status of 天成镇 (610328104), $YEAR"
 echo
 echo "== births found by inspection but never reported, 天成镇"
 "$PS" verify-report --unit 610328104 --period "$YEAR" | tail -n 3
+echo
+echo "== dashboard: ${dashboard}ranking?parent=610328&period=$YEAR"
+echo "   (ranking, township status with monthly trends, bulletins; Chinese,"
+echo "   English with the switch at the top right.  The aggregate pages are"
+echo "   public in this demo; log in with the admin token above for the"
+echo "   record-level ones.  JSON: ${dashboard}api/ranking?parent=610328&period=$YEAR)"
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
 	echo
 	echo "server left running (pid $pid): export POPSTAT_SERVER=$POPSTAT_SERVER POPSTAT_TOKEN=$ADMIN"
+elif [ -t 0 ] && [ -t 1 ]; then
+	echo
+	read -r -p "The server runs until you press Enter. " _ || true
 fi

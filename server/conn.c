@@ -19,10 +19,13 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,6 +35,7 @@
 #include "locks.h"
 #include "frame.h"
 #include "log.h"
+#include "metrics.h"
 #include "popstatd.h"
 #include "sbuf.h"
 #include "units.h"
@@ -52,6 +56,8 @@ struct conn {
 	struct conn *next_waiting;
 	int eof;                /* the peer closed its side: finish, then close */
 	int abandon;            /* drop without flushing (it does not read) */
+	struct event *frame_timer; /* a frame begun must complete in time */
+	char addr[NI_MAXHOST];  /* peer address, for the login rate limit */
 };
 
 static struct evconnlistener *listener;
@@ -62,6 +68,8 @@ static struct event *drain_ev;
 static int nconns;
 static struct timeval shutdown_started;
 static struct event *rearm_ev;  /* re-enables accepting after EMFILE */
+static SSL_CTX *tls_ctx;        /* set when serving TLS */
+static int accepting_paused;    /* listener disabled at max_connections */
 
 /* Seconds a closing connection may take to read its last replies. */
 #define CLOSE_LINGER 10
@@ -85,9 +93,16 @@ conn_free(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	nconns--;
+	metrics_conn_closed();
 	log_debug("%s: connection closed", c->peer);
 	bufferevent_free(c->bev);
 	event_free(c->more);
+	event_free(c->frame_timer);
+	if (accepting_paused && nconns < srv.set.max_connections &&
+	    !srv.shutting_down) {
+		accepting_paused = 0;
+		evconnlistener_enable(listener);
+	}
 	free(c->held);
 	free(c);
 }
@@ -101,6 +116,7 @@ conn_send(struct conn *c, const uint8_t *buf, size_t len)
 	if ((long)evbuffer_get_length(out) > srv.set.max_output) {
 		log_warn("%s: dropped: not reading its replies (%zu bytes queued)",
 		    c->peer, evbuffer_get_length(out));
+		metrics_conn_dropped("output_overflow");
 		c->abandon = 1;
 		return -1;
 	}
@@ -151,15 +167,17 @@ static void
 flush_commit(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c, *list;
-	int failed = 0;
+	int failed, in_txn = store_in_txn(), released = 0;
+	double t0 = metrics_clock(), took;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (store_in_txn() && store_commit() < 0) {
+	failed = in_txn && store_commit() < 0;
+	took = metrics_clock() - t0;
+	if (failed) {
 		log_error("commit failed: %s; every write of this batch was"
 		    " rolled back", store_errmsg());
-		failed = 1;
 		units_load(); /* the tree may hold units that were rolled back */
 		engine_load();
 		locks_load();
@@ -170,6 +188,7 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	while ((c = list) != NULL) {
 		list = c->next_waiting;
 		c->next_waiting = NULL;
+		released++;
 		if (failed)
 			send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
 			    "the server could not commit; nothing of this request"
@@ -182,6 +201,8 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 			c->state = CONN_READING;
 		conn_read_frames(c);
 	}
+	if (in_txn)
+		metrics_commit(released, took, failed);
 }
 
 /* Serve one decoded envelope. */
@@ -200,6 +221,7 @@ serve(struct conn *c, Popstat__Envelope *env)
 		    " this server speaks version %d", env->version,
 		    PROTOCOL_VERSION);
 		log_warn("%s: dropped: %s", c->peer, msg);
+		metrics_conn_dropped("version");
 		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_VERSION,
 		    msg, 1);
 		return;
@@ -222,8 +244,24 @@ serve(struct conn *c, Popstat__Envelope *env)
 	popstat__response__init(&r.resp);
 
 	if (env->request->body_case == POPSTAT__REQUEST__BODY_HELLO) {
-		/* A failed Hello logs the connection out: no stale identity. */
-		c->authed = h_hello(&r) == 0;
+		int wait = auth_throttled(c->addr);
+
+		if (wait > 0) {
+			/* Too many failures from here: refuse without looking. */
+			log_warn("%s: dropped: too many failed logins from %s",
+			    c->peer, c->addr);
+			metrics_conn_dropped("auth_throttled");
+			req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
+			    "too many failed logins from %s; try again in %d s",
+			    c->addr, wait);
+			c->authed = 0;
+			c->state = CONN_CLOSING;
+		} else {
+			/* A failed Hello logs the connection out. */
+			c->authed = h_hello(&r) == 0;
+			if (!c->authed)
+				auth_failed(c->addr);
+		}
 	} else if (!c->authed) {
 		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
 		    "not authenticated: send Hello with a token first");
@@ -254,6 +292,18 @@ conn_set_principal(struct conn *c, const struct principal *p)
 	c->who = *p;
 }
 
+void
+conn_logout_user(int64_t user_id)
+{
+	struct conn *c;
+
+	for (c = conns; c; c = c->next)
+		if (c->authed && c->who.user_id == user_id) {
+			c->authed = 0;
+			log_info("%s: session of %s ended", c->peer, c->who.name);
+		}
+}
+
 const char *
 conn_peer(const struct conn *c)
 {
@@ -282,6 +332,8 @@ conn_read_frames(struct conn *c)
 			    "empty frame" : "frame of %u bytes is over the limit"
 			    " of %ld bytes", len, srv.set.max_frame);
 			log_warn("%s: dropped: %s", c->peer, msg);
+			metrics_conn_dropped(rc == FRAME_EMPTY ? "empty_frame" :
+			    "frame_too_large");
 			send_error(c, 0, rc == FRAME_EMPTY ?
 			    POPSTAT__ERROR_CODE__ERR_BAD_REQUEST :
 			    POPSTAT__ERROR_CODE__ERR_TOO_LARGE, msg, 1);
@@ -298,9 +350,11 @@ conn_read_frames(struct conn *c)
 		env = popstat__envelope__unpack(NULL, len,
 		    evbuffer_pullup(in, len));
 		evbuffer_drain(in, len);
+		evtimer_del(c->frame_timer);
 		served++;
 		if (env == NULL) {
 			log_warn("%s: dropped: unparsable envelope", c->peer);
+			metrics_conn_dropped("unparsable");
 			send_error(c, 0, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 			    "unparsable envelope", 1);
 			break;
@@ -308,6 +362,15 @@ conn_read_frames(struct conn *c)
 		serve(c, env);
 		popstat__envelope__free_unpacked(env, NULL);
 	}
+	/* A frame begun must be complete within idle_timeout: no slow drip. */
+	if (c->state == CONN_READING && evbuffer_get_length(in) > 0) {
+		if (!evtimer_pending(c->frame_timer, NULL)) {
+			struct timeval t = { srv.set.idle_timeout, 0 };
+
+			evtimer_add(c->frame_timer, &t);
+		}
+	} else
+		evtimer_del(c->frame_timer);
 	if (c->eof && c->state == CONN_READING)
 		c->state = CONN_CLOSING;
 	if (c->state == CONN_CLOSING) {
@@ -322,6 +385,19 @@ conn_read_frames(struct conn *c)
 		/* A peer that stops reading cannot hold the slot for ever. */
 		bufferevent_set_timeouts(c->bev, NULL, &linger);
 	}
+}
+
+static void
+frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("%s: dropped: a frame was not completed within %ld s",
+	    c->peer, srv.set.idle_timeout);
+	metrics_conn_dropped("frame_timeout");
+	conn_free(c);
 }
 
 static void
@@ -355,6 +431,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		return;  /* the TLS handshake is done */
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		/*
 		 * A half-close: serve the complete requests already received
@@ -366,10 +444,12 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 			conn_read_frames(c);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT)
+	if (what & BEV_EVENT_TIMEOUT) {
 		log_info("%s: dropped: %s", c->peer, (what & BEV_EVENT_WRITING) ?
 		    "did not read its replies in time" : "idle too long");
-	else if (what & BEV_EVENT_ERROR)
+		metrics_conn_dropped((what & BEV_EVENT_WRITING) ?
+		    "write_timeout" : "idle_timeout");
+	} else if (what & BEV_EVENT_ERROR)
 		log_debug("%s: connection error: %s", c->peer,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	/* A pending write still commits; only its reply is lost. */
@@ -384,22 +464,31 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct timeval idle;
 	char host[NI_MAXHOST], port[NI_MAXSERV];
 
-	(void)l;
 	(void)arg;
-	if (nconns >= srv.set.max_connections) {
-		log_warn("connection refused: max_connections (%ld) reached",
-		    srv.set.max_connections);
-		evutil_closesocket(fd);
-		return;
-	}
 	c = xcalloc(1, sizeof *c);
 	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, port,
-	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
 		xsnprintf(c->peer, sizeof c->peer, "%s:%s", host, port);
-	else
+		xsnprintf(c->addr, sizeof c->addr, "%s", host);
+	} else
 		xsnprintf(c->peer, sizeof c->peer, "?");
-	c->bev = bufferevent_socket_new(srv.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (tls_ctx) {
+		SSL *ssl = SSL_new(tls_ctx);
+
+		c->bev = ssl ? bufferevent_openssl_socket_new(srv.base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE) : NULL;
+		if (c->bev == NULL) {
+			log_error("%s: cannot start TLS", c->peer);
+			if (ssl)
+				SSL_free(ssl);
+			evutil_closesocket(fd);
+			free(c);
+			return;
+		}
+	} else
+		c->bev = bufferevent_socket_new(srv.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->more = event_new(srv.base, -1, 0, more_cb, c);
+	c->frame_timer = evtimer_new(srv.base, frame_timeout_cb, c);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	/* Never buffer more than one frame beyond what is being served. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
@@ -413,7 +502,15 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		conns->prev = c;
 	conns = c;
 	nconns++;
+	metrics_conn_accepted();
 	log_debug("%s: connected", c->peer);
+	/* At the limit, stop accepting: newcomers wait in the backlog. */
+	if (nconns >= srv.set.max_connections) {
+		log_warn("max-connections (%ld) reached: not accepting until a"
+		    " connection closes", srv.set.max_connections);
+		accepting_paused = 1;
+		evconnlistener_disable(l);
+	}
 }
 
 static void
@@ -422,7 +519,7 @@ rearm_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (listener && !srv.shutting_down)
+	if (listener && !srv.shutting_down && !accepting_paused)
 		evconnlistener_enable(listener);
 }
 
@@ -446,6 +543,63 @@ accept_error_cb(struct evconnlistener *l, void *arg)
 	}
 }
 
+static int
+addr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
+		    24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return 0;
+}
+
+/*
+ * TLS when --tls-cert and --tls-key are given (TLS 1.2 or later).  Without
+ * them, plaintext is refused on anything but a loopback address unless the
+ * operator says --insecure-plaintext.
+ */
+static int
+tls_setup(int loopback)
+{
+	if (!srv.set.tls_cert != !srv.set.tls_key) {
+		log_error("--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (srv.set.tls_cert == NULL) {
+		if (!loopback && !srv.set.insecure_plaintext) {
+			log_error("refusing plaintext on a non-loopback address:"
+			    " give --tls-cert and --tls-key (or, knowingly,"
+			    " --insecure-plaintext)");
+			return -1;
+		}
+		if (!loopback)
+			log_warn("serving PLAINTEXT on a non-loopback address"
+			    " (--insecure-plaintext): tokens and records cross the"
+			    " network unencrypted");
+		return 0;
+	}
+	tls_ctx = SSL_CTX_new(TLS_server_method());
+	if (tls_ctx == NULL ||
+	    SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(tls_ctx, srv.set.tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(tls_ctx, srv.set.tls_key,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(tls_ctx) != 1) {
+		char e[256];
+
+		ERR_error_string_n(ERR_get_error(), e, sizeof e);
+		log_error("TLS: cannot use %s / %s: %s", srv.set.tls_cert,
+		    srv.set.tls_key, e);
+		if (tls_ctx)
+			SSL_CTX_free(tls_ctx);
+		tls_ctx = NULL;
+		return -1;
+	}
+	log_info("TLS enabled with certificate %s", srv.set.tls_cert);
+	return 0;
+}
+
 /*
  * Parse "HOST:PORT" (HOST may be [v6]) and listen.  Logs the bound
  * address, so port 0 can be used.
@@ -458,7 +612,7 @@ conn_listen(const char *addr)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 	char h[NI_MAXHOST], p[NI_MAXSERV];
-	int rc;
+	int rc, res_is_loopback;
 
 	xsnprintf(host, sizeof host, "%s", addr);
 	port = strrchr(host, ':');
@@ -479,6 +633,7 @@ conn_listen(const char *addr)
 		log_error("--listen %s: %s", addr, gai_strerror(rc));
 		return -1;
 	}
+	res_is_loopback = addr_is_loopback(res->ai_addr);
 	listener = evconnlistener_new_bind(srv.base, accept_cb, NULL,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    128, res->ai_addr, (int)res->ai_addrlen);
@@ -488,6 +643,11 @@ conn_listen(const char *addr)
 		return -1;
 	}
 	evconnlistener_set_error_cb(listener, accept_error_cb);
+	if (tls_setup(res_is_loopback) < 0) {
+		evconnlistener_free(listener);
+		listener = NULL;
+		return -1;
+	}
 	rearm_ev = evtimer_new(srv.base, rearm_cb, NULL);
 	getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&ss, &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
@@ -556,6 +716,9 @@ conn_free_all(void)
 		event_free(drain_ev);
 	if (rearm_ev)
 		event_free(rearm_ev);
+	if (tls_ctx)
+		SSL_CTX_free(tls_ctx);
+	tls_ctx = NULL;
 	listener = NULL;
 	flush_ev = drain_ev = rearm_ev = NULL;
 }

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "popstatd.h"
 #include "sbuf.h"
+#include "utf8.h"
 
 struct arena_block {
 	struct arena_block *next;
@@ -90,6 +92,8 @@ req_error(struct req *r, Popstat__ErrorCode code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Messages quote request text, maybe cut mid-character. */
+	utf8_scrub(msg);
 	popstat__error__init(e);
 	e->code = code;
 	e->message = req_strdup(r, msg);
@@ -124,6 +128,7 @@ static const struct handler handlers[] = {
 	{ POPSTAT__REQUEST__BODY_UNIT_LIST, "unit list", ROLE_ANY, 0, h_unit_list },
 	{ POPSTAT__REQUEST__BODY_USER_ADD, "user add", ROLE_ADMIN, 1, h_user_add },
 	{ POPSTAT__REQUEST__BODY_USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list },
+	{ POPSTAT__REQUEST__BODY_USER_SET, "user set", ROLE_ADMIN, 1, h_user_set },
 	{ POPSTAT__REQUEST__BODY_SUBMIT, "submit",
 	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 1, h_submit },
 	{ POPSTAT__REQUEST__BODY_STATUS, "status", ROLE_ANY, 0, h_status },
@@ -190,6 +195,7 @@ dispatch(struct req *r, int *is_write)
 	if (h == NULL)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 		    "unknown request type %d", (int)r->rq->body_case);
+	metrics_request(h->name);
 	if ((h->roles & r->who->role) == 0)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,
 		    "%s: not allowed for role %s", h->name,
@@ -209,4 +215,30 @@ dispatch(struct req *r, int *is_write)
 	else
 		store_release();
 	return rc;
+}
+
+/*
+ * Run a read request for the HTTP layer: the same table and role checks as
+ * dispatch(), but a request that writes is refused, never run, so nothing
+ * the dashboard does can open a transaction.  Returns the handler's result:
+ * 0, or -1 with the error reply set.
+ */
+int
+dispatch_read(struct req *r)
+{
+	const struct handler *h = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+		if ((int)handlers[i].body == (int)r->rq->body_case)
+			h = &handlers[i];
+	if (h == NULL || h->write)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+		    "request type %d is not a read", (int)r->rq->body_case);
+	metrics_request(h->name);
+	if ((h->roles & r->who->role) == 0)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,
+		    "%s: not allowed for role %s", h->name,
+		    role_name(r->who->role));
+	return h->fn(r);
 }

@@ -1,19 +1,895 @@
 /*
- * http.c - placeholder until the dashboard lands: refuses --http clearly.
+ * http.c - the read-only dashboard, JSON API and operations endpoints over
+ * libevent's evhttp, on the server's own event loop.
+ *
+ *   /  /ranking  /unit  /bulletins  /bulletin    HTML pages (dashboard.c)
+ *   /api/ranking  /api/status  /api/verify-report  JSON, the bytes of
+ *                                                  `popstat ... --json`
+ *   /login  /logout                                the session cookie
+ *   /healthz  /metrics                             operations
+ *
+ * Access.  Every page and API call needs a principal: a session cookie set
+ * by the login form, or `Authorization: Bearer TOKEN`.  With --http-public
+ * a visitor without either is a synthetic viewer and may see the aggregate
+ * pages and API (rankings, status, bulletins) but nothing record-level.
+ * /healthz is open; /metrics needs a token (no record data, but volumes).
+ *
+ * Sessions.  The cookie holds a random 256-bit session id, never the token:
+ * a token is a long-lived credential that also submits records over the
+ * protocol, while a session is read-only, expires (12 h, or 2 h unused),
+ * dies with logout or a restart, and is checked against the account on
+ * every request (by the token's hash), so a rotated token or a disabled
+ * account ends it at once.  The cookie is HttpOnly and SameSite=Strict, so
+ * no other site can make a browser use it.
+ *
+ * Limits: headers 8 KiB, URI 2 KiB, body 4 KiB (only the login form has
+ * one), 20 s to send a request, GET and HEAD everywhere and POST only for
+ * /login and /logout (others get 405), 32 query parameters of at most 256
+ * bytes of UTF-8.  Failed logins and bad bearer tokens count against the
+ * peer address like failed protocol logins (--auth-failures per minute).
  */
 #include "http.h"
 
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <netdb.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "bulletin.h"
+#include "dashboard.h"
+#include "date.h"
 #include "log.h"
+#include "metrics.h"
+#include "popstatd.h"
+#include "report.h"
+#include "sbuf.h"
+#include "utf8.h"
+
+#define MAX_HEADERS 8192
+#define MAX_BODY 4096
+#define MAX_URI 2048
+#define MAX_PARAMS 32
+#define MAX_PARAM_BYTES 256
+#define REQUEST_TIMEOUT 20
+
+#define SESSIONS_MAX 1024
+#define SESSION_TTL (12 * 3600)
+#define SESSION_IDLE (2 * 3600)
+#define COOKIE "popstat_session"
+#define SID_HEX 64
+
+static struct evhttp *http;
+
+struct session {
+	char id[SID_HEX + 1];      /* "" when the slot is free */
+	uint8_t hash[HASH_LEN];    /* of the token that logged in */
+	time_t created, used;
+};
+static struct session sessions[SESSIONS_MAX];
+
+/* One HTTP request being served. */
+struct hreq {
+	struct evhttp_request *req;
+	const struct route *route;
+	const char *path;
+	struct evkeyvalq query;
+	char peer[NI_MAXHOST];
+	int lang;
+	struct principal who;
+	int anonymous;             /* the --http-public viewer */
+	int session;               /* index of its session, or -1 */
+};
+
+enum {
+	R_OPEN = 1 << 0,     /* no principal needed */
+	R_PUBLIC = 1 << 1,   /* aggregate: served to --http-public visitors */
+	R_API = 1 << 2,      /* JSON errors, 401 rather than the login form */
+	R_POST = 1 << 3,     /* POST allowed (a form) */
+};
+
+struct route {
+	const char *path;
+	int flags;
+	void (*fn)(struct hreq *);
+};
+
+/* ---- replies -------------------------------------------------------------- */
+
+static const char *
+reason_phrase(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 423: return "Locked";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return code >= 500 ? "Internal Server Error" : "Error";
+	}
+}
+
+static void
+reply(struct hreq *x, int code, const char *ctype, const sbuf *body)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	struct evbuffer *buf = evbuffer_new();
+
+	if (ctype)
+		evhttp_add_header(h, "Content-Type", ctype);
+	/* Nothing is loaded from anywhere: no script, font or image. */
+	evhttp_add_header(h, "Content-Security-Policy", "default-src 'none';"
+	    " style-src 'unsafe-inline'; img-src data:; form-action 'self';"
+	    " frame-ancestors 'none'; base-uri 'none'");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (body && body->len)
+		evbuffer_add(buf, body->s, body->len);
+	evhttp_send_reply(x->req, code, reason_phrase(code), buf);
+	evbuffer_free(buf);
+	metrics_http_request(x->route ? x->route->path : "other", code);
+	log_debug("http %s: %s %s -> %d", x->peer,
+	    evhttp_request_get_command(x->req) == EVHTTP_REQ_POST ? "POST" :
+	    "GET", x->path, code);
+}
+
+static void
+reply_text(struct hreq *x, int code, const char *ctype, const char *text)
+{
+	sbuf b;
+
+	sbuf_init(&b);
+	sbuf_puts(&b, text);
+	reply(x, code, ctype, &b);
+	sbuf_free(&b);
+}
+
+static void
+reply_json_error(struct hreq *x, int code, const char *message)
+{
+	sbuf b;
+
+	sbuf_init(&b);
+	sbuf_printf(&b, "{\"error\": {\"status\": %d, \"message\": ", code);
+	sbuf_json_str(&b, message);
+	sbuf_puts(&b, "}}\n");
+	reply(x, code, "application/json; charset=utf-8", &b);
+	sbuf_free(&b);
+}
+
+static void
+dash_init(struct hreq *x, struct dash *d, sbuf *out)
+{
+	memset(d, 0, sizeof *d);
+	d->who = &x->who;
+	d->anonymous = x->anonymous;
+	d->session = x->session >= 0;
+	d->lang = x->lang;
+	d->path = x->path;
+	d->q = &x->query;
+	d->out = out;
+}
+
+/* An error as a page, or as JSON on the API. */
+static void
+reply_error(struct hreq *x, int code, const char *message)
+{
+	struct dash d;
+	sbuf b;
+
+	if (x->route && (x->route->flags & R_API)) {
+		reply_json_error(x, code, message);
+		return;
+	}
+	sbuf_init(&b);
+	dash_init(x, &d, &b);
+	dash_error(&d, code, message);
+	reply(x, code, "text/html; charset=utf-8", &b);
+	sbuf_free(&b);
+}
+
+static void
+redirect(struct hreq *x, int code, const char *location)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(x->req), "Location",
+	    location);
+	reply(x, code, NULL, NULL);
+}
+
+/* ---- sessions ------------------------------------------------------------- */
+
+static void
+sessions_gauge(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < SESSIONS_MAX; i++)
+		n += sessions[i].id[0] != '\0';
+	metrics_http_sessions(n);
+}
+
+static int
+session_live(const struct session *s, time_t now)
+{
+	return s->id[0] && now - s->created < SESSION_TTL &&
+	    now - s->used < SESSION_IDLE;
+}
+
+/* A new session for the token hash; returns its slot. */
+static int
+session_new(const uint8_t hash[HASH_LEN])
+{
+	uint8_t raw[SID_HEX / 2];
+	time_t now = time(NULL);
+	int i, slot = -1, oldest = 0;
+
+	if (RAND_bytes(raw, sizeof raw) != 1) {
+		log_error("no random bytes for a session id");
+		abort();
+	}
+	for (i = 0; i < SESSIONS_MAX; i++) {
+		if (!session_live(&sessions[i], now))
+			memset(&sessions[i], 0, sizeof sessions[i]);
+		if (sessions[i].id[0] == '\0' && slot < 0)
+			slot = i;
+		if (sessions[i].used < sessions[oldest].used)
+			oldest = i;
+	}
+	if (slot < 0)
+		slot = oldest;   /* full: the longest unused one goes */
+	for (i = 0; i < SID_HEX / 2; i++)
+		snprintf(sessions[slot].id + 2 * i, 3, "%02x", raw[i]);
+	memcpy(sessions[slot].hash, hash, HASH_LEN);
+	sessions[slot].created = sessions[slot].used = now;
+	sessions_gauge();
+	return slot;
+}
+
+/* The session named by the request's cookie, or -1. */
+static int
+session_of(struct hreq *x)
+{
+	const char *c = evhttp_find_header(evhttp_request_get_input_headers(
+	    x->req), "Cookie");
+	char id[SID_HEX + 1];
+	time_t now = time(NULL);
+	size_t n = strlen(COOKIE);
+	int i;
+
+	while (c && *c) {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, COOKIE, n) == 0 && c[n] == '=') {
+			c += n + 1;
+			for (i = 0; i < SID_HEX && ((c[i] >= '0' && c[i] <= '9') ||
+			    (c[i] >= 'a' && c[i] <= 'f')); i++)
+				id[i] = c[i];
+			if (i != SID_HEX)
+				return -1;
+			id[i] = '\0';
+			for (i = 0; i < SESSIONS_MAX; i++)
+				if (sessions[i].id[0] && CRYPTO_memcmp(sessions[i].id,
+				    id, SID_HEX) == 0) {
+					if (!session_live(&sessions[i], now)) {
+						memset(&sessions[i], 0, sizeof sessions[i]);
+						sessions_gauge();
+						return -1;
+					}
+					return i;
+				}
+			return -1;
+		}
+		c = strchr(c, ';');
+	}
+	return -1;
+}
+
+static void
+session_drop(int i)
+{
+	if (i >= 0) {
+		memset(&sessions[i], 0, sizeof sessions[i]);
+		sessions_gauge();
+	}
+}
+
+static void
+set_cookie(struct hreq *x, const char *id, long max_age)
+{
+	char v[160];
+
+	xsnprintf(v, sizeof v, COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
+	    " Max-Age=%ld", id, max_age);
+	evhttp_add_header(evhttp_request_get_output_headers(x->req),
+	    "Set-Cookie", v);
+}
+
+/* ---- access --------------------------------------------------------------- */
+
+/* A token as a client would send it: printable ASCII, no spaces. */
+static int
+token_plausible(const char *t)
+{
+	size_t i;
+
+	for (i = 0; t[i]; i++)
+		if (t[i] <= ' ' || t[i] > '~')
+			return 0;
+	return i > 0 && i <= 128;
+}
+
+static int
+throttled(struct hreq *x)
+{
+	int wait = auth_throttled(x->peer);
+	char s[16];
+
+	if (wait <= 0)
+		return 0;
+	xsnprintf(s, sizeof s, "%d", wait);
+	evhttp_add_header(evhttp_request_get_output_headers(x->req),
+	    "Retry-After", s);
+	log_warn("http %s: refused: too many failed logins", x->peer);
+	return 1;
+}
+
+/* The login URL that comes back here afterwards. */
+static void
+login_url(struct hreq *x, sbuf *b)
+{
+	const char *uri = evhttp_request_get_uri(x->req);
+	size_t i;
+
+	sbuf_puts(b, x->lang == LANG_EN ? "/login?lang=en&next=" :
+	    "/login?next=");
+	for (i = 0; uri[i]; i++) {
+		unsigned char c = (unsigned char)uri[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-_.~/", c))
+			sbuf_putc(b, (char)c);
+		else
+			sbuf_printf(b, "%%%02X", c);
+	}
+}
+
+/*
+ * Find who is asking: a bearer token, else a session, else (on a public
+ * route of a --http-public server) the anonymous viewer.  Returns 0, or -1
+ * after replying (401, 429 or a redirect to the login form).
+ */
+static int
+authenticate(struct hreq *x)
+{
+	const char *a = evhttp_find_header(evhttp_request_get_input_headers(
+	    x->req), "Authorization");
+	char err[128];
+
+	x->session = -1;
+	if (a) {
+		if (strncasecmp(a, "Bearer ", 7) != 0 || !token_plausible(a + 7)) {
+			reply_error(x, 401, "Authorization: expected Bearer TOKEN");
+			return -1;
+		}
+		if (throttled(x)) {
+			reply_error(x, 429, "too many failed logins from this address;"
+			    " try again later");
+			return -1;
+		}
+		if (auth_login(a + 7, &x->who, err, sizeof err) < 0) {
+			auth_failed(x->peer);
+			log_warn("http %s: bearer token refused: %s", x->peer, err);
+			evhttp_add_header(evhttp_request_get_output_headers(x->req),
+			    "WWW-Authenticate", "Bearer realm=\"popstat\"");
+			reply_error(x, 401, err);
+			return -1;
+		}
+		return 0;
+	}
+	if ((x->session = session_of(x)) >= 0) {
+		if (auth_login_hash(sessions[x->session].hash, &x->who, err,
+		    sizeof err) == 0) {
+			sessions[x->session].used = time(NULL);
+			return 0;
+		}
+		log_info("http %s: session ended: %s", x->peer, err);
+		session_drop(x->session);
+		x->session = -1;
+	}
+	if (srv.set.http_public && (x->route->flags & R_PUBLIC)) {
+		memset(&x->who, 0, sizeof x->who);
+		xsnprintf(x->who.name, sizeof x->who.name, "public");
+		x->who.role = ROLE_VIEWER;
+		x->who.unit = -1;
+		x->who.dept = -1;
+		x->anonymous = 1;
+		return 0;
+	}
+	if (x->route->flags & R_API) {
+		evhttp_add_header(evhttp_request_get_output_headers(x->req),
+		    "WWW-Authenticate", "Bearer realm=\"popstat\"");
+		reply_json_error(x, 401, "authentication required: send"
+		    " Authorization: Bearer TOKEN");
+	} else {
+		sbuf b;
+
+		sbuf_init(&b);
+		login_url(x, &b);
+		redirect(x, 302, sbuf_str(&b));
+		sbuf_free(&b);
+	}
+	return -1;
+}
+
+/* ---- pages ---------------------------------------------------------------- */
+
+static void
+serve_page(struct hreq *x, int (*page)(struct dash *))
+{
+	struct dash d;
+	sbuf b;
+	int code;
+
+	sbuf_init(&b);
+	dash_init(x, &d, &b);
+	code = page(&d);
+	reply(x, code, "text/html; charset=utf-8", &b);
+	sbuf_free(&b);
+}
+
+static void
+r_home(struct hreq *x)
+{
+	serve_page(x, dash_home);
+}
+
+static void
+r_ranking(struct hreq *x)
+{
+	serve_page(x, dash_ranking);
+}
+
+static void
+r_unit(struct hreq *x)
+{
+	serve_page(x, dash_unit);
+}
+
+static void
+r_bulletins(struct hreq *x)
+{
+	serve_page(x, dash_bulletins);
+}
+
+static void
+r_bulletin(struct hreq *x)
+{
+	serve_page(x, dash_bulletin);
+}
+
+/* A local path to go back to after login: "/..." but never "//host". */
+static const char *
+safe_next(const char *next)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    strpbrk(next, "\r\n\\") != NULL || strlen(next) > MAX_URI)
+		return "/";
+	return next;
+}
+
+static void
+login_page(struct hreq *x, int code, const char *next, const char *error)
+{
+	struct dash d;
+	sbuf b;
+
+	sbuf_init(&b);
+	dash_init(x, &d, &b);
+	d.who = NULL;   /* the header shows no user on the login form */
+	dash_login(&d, safe_next(next), error);
+	reply(x, code, "text/html; charset=utf-8", &b);
+	sbuf_free(&b);
+}
+
+/* A POST from another site's page (its Origin names another host). */
+static int
+cross_origin(struct hreq *x)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(x->req);
+	const char *origin = evhttp_find_header(in, "Origin");
+	const char *host = evhttp_find_header(in, "Host");
+	const char *o;
+
+	if (origin == NULL || strcmp(origin, "null") == 0)
+		return origin != NULL;
+	o = strstr(origin, "://");
+	return host == NULL || o == NULL || strcmp(o + 3, host) != 0;
+}
+
+static void
+r_login(struct hreq *x)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
+	struct evkeyvalq form;
+	struct principal p;
+	uint8_t hash[HASH_LEN];
+	char body[MAX_BODY + 1], err[128];
+	const char *token, *next, *lang;
+	size_t n;
+	int s;
+
+	if (evhttp_request_get_command(x->req) != EVHTTP_REQ_POST) {
+		login_page(x, 200, evhttp_find_header(&x->query, "next"), NULL);
+		return;
+	}
+	n = evbuffer_get_length(in);
+	if (n > MAX_BODY) {
+		reply_error(x, 413, "form too large");
+		return;
+	}
+	evbuffer_copyout(in, body, n);
+	body[n] = '\0';
+	TAILQ_INIT(&form);
+	if (evhttp_parse_query_str(body, &form) < 0) {
+		reply_error(x, 400, "malformed form");
+		return;
+	}
+	token = evhttp_find_header(&form, "token");
+	next = evhttp_find_header(&form, "next");
+	lang = evhttp_find_header(&form, "lang");
+	if (lang && strcmp(lang, "en") == 0)
+		x->lang = LANG_EN;
+	if (cross_origin(x)) {
+		reply_error(x, 403, "login form posted from another site");
+	} else if (throttled(x)) {
+		login_page(x, 429, next, x->lang == LANG_EN ?
+		    "Too many failed logins from this address: wait a minute." :
+		    "此地址登录失败次数过多，请一分钟后再试。");
+	} else if (token == NULL || !token_plausible(token)) {
+		login_page(x, 400, next, x->lang == LANG_EN ?
+		    "Enter your access token." : "请输入访问令牌。");
+	} else if (auth_login(token, &p, err, sizeof err) < 0) {
+		auth_failed(x->peer);
+		log_warn("http %s: login failed: %s", x->peer, err);
+		login_page(x, 401, next, x->lang == LANG_EN ? err :
+		    strncmp(err, "invalid", 7) == 0 ? "令牌无效。" : err);
+	} else {
+		token_hash(token, hash);
+		s = session_new(hash);
+		set_cookie(x, sessions[s].id, SESSION_TTL);
+		log_info("http %s: %s logged in to the dashboard", x->peer, p.name);
+		redirect(x, 303, safe_next(next));
+	}
+	evhttp_clear_headers(&form);
+}
+
+static void
+r_logout(struct hreq *x)
+{
+	int s = session_of(x);
+
+	session_drop(s);
+	set_cookie(x, "", 0);
+	redirect(x, 303, x->lang == LANG_EN ? "/login?lang=en" : "/login");
+}
+
+/* ---- API ------------------------------------------------------------------ */
+
+static const char *
+param(struct hreq *x, const char *name)
+{
+	const char *v = evhttp_find_header(&x->query, name);
+
+	return v && *v ? v : NULL;
+}
+
+static const char *
+ytd(char *buf, size_t cap)
+{
+	char today[11];
+
+	date_format(server_today(), today);
+	today[4] = '\0';
+	return xsnprintf(buf, cap, "%sYTD", today);
+}
+
+/* Serve rq and render its reply with fn into JSON, or the error. */
+static void
+api_call(struct hreq *x, const Popstat__Request *rq,
+    void (*fn)(sbuf *, const Popstat__Response *))
+{
+	struct req r;
+	sbuf b;
+	int code;
+
+	if ((code = dash_call(&x->who, rq, &r)) != 0) {
+		reply_json_error(x, code, r.resp.error ? r.resp.error->message :
+		    "internal error");
+		req_free(&r);
+		return;
+	}
+	sbuf_init(&b);
+	fn(&b, &r.resp);
+	req_free(&r);
+	reply(x, 200, "application/json; charset=utf-8", &b);
+	sbuf_free(&b);
+}
+
+static void
+json_ranking(sbuf *b, const Popstat__Response *resp)
+{
+	report_ranking_json(b, resp->ranking);
+}
+
+static void
+json_status(sbuf *b, const Popstat__Response *resp)
+{
+	report_status_json(b, resp->status);
+}
+
+static void
+json_verify(sbuf *b, const Popstat__Response *resp)
+{
+	report_verify_json(b, resp->verify_report);
+}
+
+static void
+r_api_ranking(struct hreq *x)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
+	char buf[16];
+
+	if ((q.parent = (char *)param(x, "parent")) == NULL) {
+		reply_json_error(x, 400, "parent=CODE is required");
+		return;
+	}
+	q.period = (char *)(param(x, "period") ? param(x, "period") :
+	    ytd(buf, sizeof buf));
+	q.indicator = (char *)param(x, "indicator");
+	q.as_of = (char *)param(x, "as_of");
+	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
+	rq.ranking = &q;
+	api_call(x, &rq, json_ranking);
+}
+
+static void
+r_api_status(struct hreq *x)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__StatusQuery q = POPSTAT__STATUS_QUERY__INIT;
+	char buf[16];
+
+	if ((q.unit = (char *)param(x, "unit")) == NULL) {
+		reply_json_error(x, 400, "unit=CODE is required");
+		return;
+	}
+	q.period = (char *)(param(x, "period") ? param(x, "period") :
+	    ytd(buf, sizeof buf));
+	q.as_of = (char *)param(x, "as_of");
+	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
+	rq.status = &q;
+	api_call(x, &rq, json_status);
+}
+
+static void
+r_api_verify(struct hreq *x)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__VerifyReport q = POPSTAT__VERIFY_REPORT__INIT;
+	char buf[16];
+
+	if ((q.unit = (char *)param(x, "unit")) == NULL) {
+		reply_json_error(x, 400, "unit=CODE is required");
+		return;
+	}
+	q.period = (char *)(param(x, "period") ? param(x, "period") :
+	    ytd(buf, sizeof buf));
+	q.as_of = (char *)param(x, "as_of");
+	rq.body_case = POPSTAT__REQUEST__BODY_VERIFY_REPORT;
+	rq.verify_report = &q;
+	api_call(x, &rq, json_verify);
+}
+
+/* ---- operations ----------------------------------------------------------- */
+
+static void
+r_healthz(struct hreq *x)
+{
+	if (srv.shutting_down)
+		reply_text(x, 503, "text/plain; charset=utf-8", "shutting down\n");
+	else
+		reply_text(x, 200, "text/plain; charset=utf-8", "ok\n");
+}
+
+static void
+r_metrics(struct hreq *x)
+{
+	sbuf b;
+
+	sbuf_init(&b);
+	metrics_render(&b);
+	reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
+	sbuf_free(&b);
+}
+
+static const struct route routes[] = {
+	{ "/", R_PUBLIC, r_home },
+	{ "/ranking", R_PUBLIC, r_ranking },
+	{ "/unit", R_PUBLIC, r_unit },
+	{ "/bulletins", R_PUBLIC, r_bulletins },
+	{ "/bulletin", R_PUBLIC, r_bulletin },
+	{ "/login", R_OPEN | R_POST, r_login },
+	{ "/logout", R_OPEN | R_POST, r_logout },
+	{ "/api/ranking", R_API | R_PUBLIC, r_api_ranking },
+	{ "/api/status", R_API | R_PUBLIC, r_api_status },
+	{ "/api/verify-report", R_API, r_api_verify },
+	{ "/healthz", R_OPEN, r_healthz },
+	{ "/metrics", R_API, r_metrics },
+};
+
+/* ---- the request callback ------------------------------------------------- */
+
+static int
+params_ok(struct hreq *x)
+{
+	const struct evkeyval *kv;
+	int n = 0;
+
+	for (kv = x->query.tqh_first; kv; kv = kv->next.tqe_next) {
+		size_t k = strlen(kv->key), v = strlen(kv->value);
+
+		if (++n > MAX_PARAMS || k > 32 || v > MAX_PARAM_BYTES ||
+		    !utf8_valid(kv->key, k) || !utf8_valid(kv->value, v))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+on_request(struct evhttp_request *req, void *arg)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *q, *lang;
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+	struct hreq x;
+	size_t i;
+
+	(void)arg;
+	memset(&x, 0, sizeof x);
+	x.req = req;
+	x.session = -1;
+	TAILQ_INIT(&x.query);
+	if (evcon)
+		evhttp_connection_get_peer(evcon, &addr, &port);
+	xsnprintf(x.peer, sizeof x.peer, "%s", addr ? addr : "?");
+	x.path = uri ? evhttp_uri_get_path(uri) : NULL;
+	if (x.path == NULL || *x.path == '\0')
+		x.path = "/";
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strcmp(routes[i].path, x.path) == 0)
+			x.route = &routes[i];
+	if (strlen(evhttp_request_get_uri(req)) > MAX_URI) {
+		x.path = "(long)";
+		reply_text(&x, 414, "text/plain; charset=utf-8", "URI too long\n");
+		return;
+	}
+	q = uri ? evhttp_uri_get_query(uri) : NULL;
+	if (q && (evhttp_parse_query_str(q, &x.query) < 0 || !params_ok(&x))) {
+		reply_error(&x, 400, "malformed query string");
+		goto out;
+	}
+	lang = evhttp_find_header(&x.query, "lang");
+	x.lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_ZH;
+	if (x.route == NULL) {
+		if (strncmp(x.path, "/api/", 5) == 0)
+			reply_json_error(&x, 404, "no such API endpoint");
+		else
+			reply_error(&x, 404, x.lang == LANG_EN ? "No such page." :
+			    "没有这个页面。");
+		goto out;
+	}
+	if (!(cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD ||
+	    (cmd == EVHTTP_REQ_POST && (x.route->flags & R_POST)))) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+		    x.route->flags & R_POST ? "GET, HEAD, POST" : "GET, HEAD");
+		reply_error(&x, 405, "method not allowed: this server is read-only");
+		goto out;
+	}
+	if (!(x.route->flags & R_OPEN) && authenticate(&x) < 0)
+		goto out;
+	x.route->fn(&x);
+out:
+	evhttp_clear_headers(&x.query);
+}
+
+/* ---- start and stop ------------------------------------------------------- */
 
 int
 http_start(const char *addr)
 {
-	log_error("--http %s: the dashboard is not built into this popstatd",
-	    addr);
-	return -1;
+	struct evhttp_bound_socket *bound;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char host[256], h[NI_MAXHOST], p[NI_MAXSERV], *port, *end;
+	long portnum;
+
+	xsnprintf(host, sizeof host, "%s", addr);
+	port = strrchr(host, ':');
+	if (port == NULL) {
+		log_error("--http %s: expected HOST:PORT", addr);
+		return -1;
+	}
+	*port++ = '\0';
+	portnum = strtol(port, &end, 10);
+	if (*port == '\0' || *end != '\0' || portnum < 0 || portnum > 65535) {
+		log_error("--http %s: bad port", addr);
+		return -1;
+	}
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	http = evhttp_new(srv.base);
+	evhttp_set_max_headers_size(http, MAX_HEADERS);
+	evhttp_set_max_body_size(http, MAX_BODY);
+	evhttp_set_timeout(http, REQUEST_TIMEOUT);
+	/* Every method reaches on_request, which answers 405 itself. */
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(http, on_request, NULL);
+	bound = evhttp_bind_socket_with_handle(http, host[0] ? host : "0.0.0.0",
+	    (ev_uint16_t)portnum);
+	if (bound == NULL) {
+		log_error("--http %s: cannot listen there", addr);
+		evhttp_free(http);
+		http = NULL;
+		return -1;
+	}
+	getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss,
+	    &sl);
+	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
+	    NI_NUMERICHOST | NI_NUMERICSERV);
+	if (strcmp(h, "127.0.0.1") != 0 && strcmp(h, "::1") != 0)
+		log_warn("dashboard on %s without TLS: a token typed into the"
+		    " login form crosses the network in clear; put an HTTPS"
+		    " proxy in front of it", h);
+	log_info("dashboard listening on http://%s%s%s:%s/%s", strchr(h, ':') ?
+	    "[" : "", h, strchr(h, ':') ? "]" : "", p, srv.set.http_public ?
+	    " (aggregate pages public)" : "");
+	sessions_gauge();
+	return 0;
 }
 
 void
 http_stop(void)
 {
+	if (http)
+		evhttp_free(http);
+	http = NULL;
+	memset(sessions, 0, sizeof sessions);
 }

@@ -110,6 +110,17 @@ cmd_backup(int argc, char **argv)
 }
 
 static void
+on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	if (settings_reload() < 0)
+		log_error("SIGHUP: configuration not reloaded; the running"
+		    " settings are unchanged");
+}
+
+static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
@@ -124,7 +135,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 int
 main(int argc, char **argv)
 {
-	struct event *sigint_ev, *sigterm_ev;
+	struct event *sigint_ev, *sigterm_ev, *sighup_ev;
 	char err[512];
 	int rc;
 
@@ -184,6 +195,8 @@ main(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	sighup_ev = evsignal_new(srv.base, SIGHUP, on_sighup, NULL);
+	event_add(sighup_ev, NULL);
 	sigint_ev = evsignal_new(srv.base, SIGINT, on_signal, NULL);
 	sigterm_ev = evsignal_new(srv.base, SIGTERM, on_signal, NULL);
 	event_add(sigint_ev, NULL);
@@ -194,6 +207,7 @@ main(int argc, char **argv)
 	event_base_dispatch(srv.base);
 	http_stop();
 	conn_free_all();
+	event_free(sighup_ev);
 	event_free(sigint_ev);
 	event_free(sigterm_ev);
 	event_base_free(srv.base);

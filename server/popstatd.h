@@ -104,6 +104,7 @@ int h_unit_add(struct req *r);
 int h_unit_list(struct req *r);
 int h_user_add(struct req *r);
 int h_user_list(struct req *r);
+int h_user_set(struct req *r);
 int h_submit(struct req *r);
 int h_status(struct req *r);
 int h_ranking(struct req *r);
@@ -131,6 +132,10 @@ int h_bulletin_show(struct req *r);
 int h_bulletin_diff(struct req *r);
 int h_inspection(struct req *r);
 
+/* req_query.c: the reply form of a period. */
+struct period;
+Popstat__Period *period_msg(struct req *r, const struct period *p);
+
 /* req_submit.c: shared by corrections. */
 int scope_may_write(const struct principal *who, int unit);
 int ingest_void(const stored_record *old);
@@ -140,9 +145,15 @@ void record_text(const stored_record *s, char *buf, size_t n);
 void token_new(char *out, size_t cap);  /* "pst_" + 48 hex characters */
 void token_hash(const char *token, uint8_t hash[HASH_LEN]);
 int auth_login(const char *token, struct principal *p, char *err, size_t errlen);
+int auth_login_hash(const uint8_t hash[HASH_LEN], struct principal *p,
+    char *err, size_t errlen);
+int auth_throttled(const char *addr);
+void auth_failed(const char *addr);
 
 /* dispatch.c */
 int dispatch(struct req *r, int *is_write);
+/* A read request only (the HTTP layer): a write is refused, never run. */
+int dispatch_read(struct req *r);
 
 /* conn.c */
 int conn_listen(const char *addr);
@@ -150,5 +161,7 @@ void conn_shutdown(void);
 void conn_free_all(void);
 void conn_set_principal(struct conn *c, const struct principal *p);
 const char *conn_peer(const struct conn *c);
+/* Log out every live session of a user (token rotated or disabled). */
+void conn_logout_user(int64_t user_id);
 
 #endif

@@ -286,3 +286,67 @@ h_user_list(struct req *r)
 	r->resp.user_list = ok;
 	return 0;
 }
+
+/*
+ * Disable, enable or rotate an account.  Rotation prints a new token once;
+ * the old token stops working at once, and so do live sessions.
+ */
+int
+h_user_set(struct req *r)
+{
+	const Popstat__UserSet *q = r->rq->user_set;
+	Popstat__UserAddOk *ok;
+	Popstat__User *u;
+	store_user su;
+	char token[64];
+	uint8_t hash[HASH_LEN];
+	int rc;
+
+	if (!q->has_disabled && !(q->has_rotate && q->rotate))
+		return req_error(r, E(BAD_REQUEST), "nothing to change");
+	rc = store_user_by_name(q->name, &su);
+	if (rc < 0)
+		return req_error(r, E(INTERNAL), "database error");
+	if (rc == 0)
+		return req_error(r, E(NOT_FOUND), "no user %.64s", q->name);
+	if (su.id == r->who->user_id && q->has_disabled && q->disabled)
+		return req_error(r, E(BAD_REQUEST), "you cannot disable your own"
+		    " account");
+	if (q->has_disabled) {
+		if (store_user_set_disabled(su.id, q->disabled) < 0 ||
+		    store_audit(r->who->name, q->disabled ? "user.disable" :
+		    "user.enable", NULL, su.name, su.disabled ? "disabled" :
+		    "active", q->disabled ? "disabled" : "active", NULL) < 0)
+			return req_error(r, E(INTERNAL), "database error: %s",
+			    store_errmsg());
+	}
+	if (q->has_rotate && q->rotate) {
+		token_new(token, sizeof token);
+		token_hash(token, hash);
+		if (store_user_set_token(su.id, hash) < 0 ||
+		    store_audit(r->who->name, "user.rotate", NULL, su.name, NULL,
+		    "new token", NULL) < 0)
+			return req_error(r, E(INTERNAL), "database error: %s",
+			    store_errmsg());
+	}
+	conn_logout_user(su.id);
+	log_info("%s changed user %s:%s%s", r->who->name, su.name,
+	    q->has_disabled ? (q->disabled ? " disabled" : " enabled") : "",
+	    q->has_rotate && q->rotate ? " token rotated" : "");
+	if (!(q->has_rotate && q->rotate)) {
+		req_ack(r, req_printf(r, "user %s %s", su.name, q->disabled ?
+		    "disabled" : "enabled"));
+		return 0;
+	}
+	ok = req_alloc(r, sizeof *ok);
+	popstat__user_add_ok__init(ok);
+	u = req_alloc(r, sizeof *u);
+	popstat__user__init(u);
+	u->name = req_strdup(r, su.name);
+	u->role = req_strdup(r, su.role);
+	ok->user = u;
+	ok->token = req_strdup(r, token);
+	r->resp.body_case = POPSTAT__RESPONSE__BODY_USER_ADD;
+	r->resp.user_add = ok;
+	return 0;
+}

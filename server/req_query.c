@@ -59,7 +59,8 @@ parse_period(struct req *r, const char *spec, const char *as_of, period *p)
 	return 0;
 }
 
-static Popstat__Period *
+/* The reply form of a period, allocated from the request. */
+Popstat__Period *
 period_msg(struct req *r, const period *p)
 {
 	Popstat__Period *m = req_alloc(r, sizeof *m);

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "locks.h"
 #include "log.h"
+#include "metrics.h"
 #include "popstatd.h"
 #include "record.h"
 #include "sbuf.h"
@@ -478,6 +479,8 @@ batch(struct req *r, int kind, Popstat__Row **rows, size_t n_rows, int amend,
 	    amend ? "amended" : "submitted", n_rows, kind_name(kind),
 	    ok->accepted, amend ? "changed" : "accepted", ok->duplicate,
 	    amend ? "unchanged" : "duplicate", nrej);
+	if (!amend)
+		metrics_submitted(kind_name(kind), ok);
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_SUBMIT;
 	r->resp.submit = ok;
 	return 0;

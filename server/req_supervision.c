@@ -27,6 +27,25 @@ fmt_day(struct req *r, int32_t d)
 	return req_strdup(r, date_format(d, b));
 }
 
+/*
+ * An optional --as-of date (default: today) and a period relative to it.
+ * Returns 0, or -1 with the error reply set.
+ */
+static int
+parse_as_of_period(struct req *r, const char *as_of_s, const char *spec,
+    int32_t *as_of, period *p)
+{
+	char err[256];
+
+	*as_of = server_today();
+	if (as_of_s && *as_of_s && date_parse(as_of_s, as_of, err,
+	    sizeof err) < 0)
+		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
+	if (period_parse(spec, *as_of, p, err, sizeof err) < 0)
+		return req_error(r, E(BAD_REQUEST), "%s", err);
+	return 0;
+}
+
 /* ---- dekad reports ------------------------------------------------------ */
 
 static Popstat__DekadCounts *
@@ -264,27 +283,17 @@ h_report_status(struct req *r)
 	const Popstat__ReportStatus *q = r->rq->report_status;
 	Popstat__ReportStatusOk *ok;
 	struct unit *pu;
-	char err[256];
-	int32_t as_of = server_today();
+	int32_t as_of;
 	period p;
 	int u, i;
 
-	if ((u = supervision_parent(r, q->parent)) < 0)
+	if ((u = supervision_parent(r, q->parent)) < 0 ||
+	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
 		return -1;
-	if (q->as_of && *q->as_of && date_parse(q->as_of, &as_of, err,
-	    sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
-	if (period_parse(q->period, as_of, &p, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "%s", err);
 	pu = unit_at(u);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__report_status_ok__init(ok);
-	ok->period = req_alloc(r, sizeof *ok->period);
-	popstat__period__init(ok->period);
-	ok->period->start = (char *)fmt_day(r, p.start);
-	ok->period->end = (char *)fmt_day(r, p.end);
-	ok->period->days = (uint32_t)period_days(&p);
-	ok->period->year_days = (uint32_t)date_year_days(p.start);
+	ok->period = period_msg(r, &p);
 	ok->as_of = (char *)fmt_day(r, as_of);
 	ok->timely_days = (uint32_t)srv.set.timely_days;
 	ok->due_days = (uint32_t)srv.set.report_due_days;
@@ -682,26 +691,16 @@ h_inspection(struct req *r)
 	struct unit *pu;
 	struct unit_eval ev;
 	period p, ytd;
-	char err[256];
-	int32_t as_of = server_today();
+	int32_t as_of;
 	int u, i, y, m, d;
 
-	if ((u = supervision_parent(r, q->parent)) < 0)
+	if ((u = supervision_parent(r, q->parent)) < 0 ||
+	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
 		return -1;
-	if (q->as_of && *q->as_of && date_parse(q->as_of, &as_of, err,
-	    sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
-	if (period_parse(q->period, as_of, &p, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "%s", err);
 	pu = unit_at(u);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__inspection_ok__init(ok);
-	ok->period = req_alloc(r, sizeof *ok->period);
-	popstat__period__init(ok->period);
-	ok->period->start = (char *)fmt_day(r, p.start);
-	ok->period->end = (char *)fmt_day(r, p.end);
-	ok->period->days = (uint32_t)period_days(&p);
-	ok->period->year_days = (uint32_t)date_year_days(p.start);
+	ok->period = period_msg(r, &p);
 	ok->as_of = (char *)fmt_day(r, as_of);
 	ok->parent = pu->code;
 	ok->parent_name = pu->name;

@@ -85,6 +85,28 @@ static struct option options[] = {
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
+/*
+ * Options that SIGHUP may change while serving: limits and reporting
+ * rules.  The database, addresses, TLS files and durability need a
+ * restart.
+ */
+static const char *const reloadable[] = {
+	"log-level", "max-frame", "max-connections", "max-output",
+	"idle-timeout", "max-rows", "requests-per-turn", "timely-days",
+	"report-due-days", "auth-failures", NULL
+};
+
+static int
+is_reloadable(const char *name)
+{
+	int i;
+
+	for (i = 0; reloadable[i]; i++)
+		if (strcmp(reloadable[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 static struct option *
 find(const char *name)
 {
@@ -277,10 +299,42 @@ trim(char *s)
 	return s;
 }
 
+static int load_config(int reload);
+
 int
 settings_load_config(void)
 {
-	const char *path = config_path_opt;
+	return load_config(0);
+}
+
+/*
+ * SIGHUP: read the same file again and apply the reloadable options it
+ * sets (the command line still wins).  A bad file changes nothing.
+ */
+int
+settings_reload(void)
+{
+	if (config_read[0] == '\0') {
+		log_info("SIGHUP: no configuration file to reload");
+		return 0;
+	}
+	if (load_config(1) < 0)
+		return -1;
+	if (load_config(2) < 0)
+		return -1;
+	log_set_level((int)srv.set.log_level);
+	log_info("configuration reloaded from %s", config_read);
+	return 0;
+}
+
+/*
+ * reload 0: start-up, every option; 1: check the whole file without
+ * applying anything; 2: apply the reloadable options only.
+ */
+static int
+load_config(int reload)
+{
+	const char *path = reload ? config_read : config_path_opt;
 	char line[2048], err[256];
 	FILE *f;
 	int n = 0;
@@ -323,7 +377,8 @@ settings_load_config(void)
 			fclose(f);
 			return -1;
 		}
-		if (o->from_cmdline) {
+		if (o->from_cmdline || reload == 1 ||
+		    (reload == 2 && !is_reloadable(o->name))) {
 			/* Still checked, so a bad file is caught now. */
 			long tmpl;
 			int tmpi;
@@ -351,7 +406,8 @@ settings_load_config(void)
 		}
 	}
 	fclose(f);
-	xsnprintf(config_read, sizeof config_read, "%s", path);
+	if (!reload)
+		xsnprintf(config_read, sizeof config_read, "%s", path);
 	return 0;
 }
 

@@ -29,6 +29,13 @@ int settings_parse_args(int argc, char **argv);
  */
 int settings_load_config(void);
 
+/*
+ * SIGHUP: re-read the configuration file and apply the options that are
+ * safe to change while serving (limits, log level, reporting rules).
+ * Returns 0, or -1 (after logging) leaving every setting as it was.
+ */
+int settings_reload(void);
+
 /* Set one option by name; -1 with a message in err. */
 int settings_set(const char *name, const char *value, char *err, size_t errlen);
 

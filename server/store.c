@@ -128,6 +128,7 @@ enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	S_UNIT_INSERT, S_UNITS_ALL,
 	S_USER_INSERT, S_USER_BY_TOKEN, S_USER_EXISTS, S_USERS_ALL,
+	S_USER_BY_NAME, S_USER_DISABLE, S_USER_TOKEN,
 	S_RECORD_GET, S_RECORD_INSERT, S_POP_ON,
 	S_DAILY_ADD, S_BIRTH_MATCH, S_VERIF_FIND, S_VERIF_MARK,
 	S_AUDIT,
@@ -164,6 +165,11 @@ static const struct {
 	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
 	    " WHERE token_hash = ?1" },
 	[S_USER_EXISTS] = { 0, "SELECT 1 FROM users WHERE name = ?1" },
+	[S_USER_BY_NAME] = { 0, "SELECT id, name, role, coalesce(unit_id, 0),"
+	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
+	    " WHERE name = ?1" },
+	[S_USER_DISABLE] = { 0, "UPDATE users SET disabled = ?2 WHERE id = ?1" },
+	[S_USER_TOKEN] = { 0, "UPDATE users SET token_hash = ?2 WHERE id = ?1" },
 	[S_USERS_ALL] = { READER, "SELECT id, name, role, coalesce(unit_id, 0),"
 	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
 	    " ORDER BY name" },
@@ -174,7 +180,8 @@ static const struct {
 	    " day, sex, birth_order, policy, mother_hash, age, direction, persons,"
 	    " matched, received_day, user_id, timely) VALUES (?1, ?2, ?3, ?4, ?5,"
 	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" },
-	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records WHERE"
+	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records"
+	    " INDEXED BY records_pop WHERE"
 	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 LIMIT 1" },
 	[S_DAILY_ADD] = { 0, "INSERT INTO daily(unit_id, day, births,"
 	    " births_male, births_female, births_policy, births_order3, deaths,"
@@ -205,13 +212,17 @@ static const struct {
 	    " WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
 	[S_NET_FLOW] = { READER, "SELECT total(births - deaths + mig_in -"
 	    " mig_out) FROM daily WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
-	[S_POP_BEFORE] = { READER, "SELECT day, persons FROM records WHERE"
+	[S_POP_BEFORE] = { READER, "SELECT day, persons FROM records"
+	    " INDEXED BY records_pop WHERE"
 	    " unit_id = ?1 AND kind = 4 AND day <= ?2 AND voided = 0"
 	    " ORDER BY day DESC LIMIT 1" },
-	[S_POP_AFTER] = { READER, "SELECT day, persons FROM records WHERE"
+	[S_POP_AFTER] = { READER, "SELECT day, persons FROM records"
+	    " INDEXED BY records_pop WHERE"
 	    " unit_id = ?1 AND kind = 4 AND day > ?2 AND voided = 0"
 	    " ORDER BY day ASC LIMIT 1" },
-	[S_HAS_POP] = { READER, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
+	/* The planner would walk the unit's primary key: use the index. */
+	[S_HAS_POP] = { READER, "SELECT 1 FROM records INDEXED BY records_pop"
+	    " WHERE unit_id = ?1 AND"
 	    " kind = 4 AND voided = 0 LIMIT 1" },
 	[S_IND_ALL] = { 0, "SELECT name, expr, unit, pos FROM indicators"
 	    " ORDER BY pos, name" },
@@ -699,6 +710,40 @@ store_user_exists(const char *name)
 	rc = sqlite3_step(s);
 	done(s);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_user_by_name(const char *name, store_user *out)
+{
+	sqlite3_stmt *s = st(S_USER_BY_NAME);
+	int rc;
+
+	bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		user_row(s, out);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_user_set_disabled(int64_t id, int disabled)
+{
+	sqlite3_stmt *s = st(S_USER_DISABLE);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, disabled);
+	return run(s);
+}
+
+int
+store_user_set_token(int64_t id, const uint8_t hash[HASH_LEN])
+{
+	sqlite3_stmt *s = st(S_USER_TOKEN);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, hash, HASH_LEN, SQLITE_TRANSIENT);
+	return run(s);
 }
 
 int

@@ -100,6 +100,10 @@ int store_user_insert(const char *name, const char *role, int64_t unit_id,
 /* 1 found, 0 not found, -1 error. */
 int store_user_by_token(const uint8_t hash[HASH_LEN], store_user *u);
 int store_user_exists(const char *name);
+/* 1 found (and *out filled), 0 not found, -1 error. */
+int store_user_by_name(const char *name, store_user *out);
+int store_user_set_disabled(int64_t id, int disabled);
+int store_user_set_token(int64_t id, const uint8_t hash[HASH_LEN]);
 typedef void (*store_user_cb)(const store_user *u, void *arg);
 int store_users_list(store_user_cb cb, void *arg);
 

@@ -15,7 +15,7 @@ FAIL=0
 SERVER_PID=
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-unset POPSTAT_SERVER POPSTAT_TOKEN
+unset POPSTAT_SERVER POPSTAT_TOKEN POPSTAT_CA POPSTAT_PIN
 export POPSTAT_CONFIG=$WORK/no-config
 export POPSTAT_OUTBOX=$WORK/outbox.db
 # A fixed "today" keeps date rules reproducible.
@@ -31,6 +31,20 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# TLS mode (POPSTAT_TEST_TLS=1): every server gets a certificate made at
+# test time with the openssl CLI, and every client verifies it against that
+# certificate as its CA (IP and name in the subjectAltName).
+TLS_OPTS=()
+if [ "${POPSTAT_TEST_TLS:-0}" = 1 ]; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" \
+		-days 2 -subj /CN=localhost \
+		-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null ||
+		{ echo "openssl could not make a test certificate"; exit 1; }
+	TLS_OPTS=(--tls-cert "$WORK/tls-cert.pem" --tls-key "$WORK/tls-key.pem")
+	export POPSTAT_CA=$WORK/tls-cert.pem
+fi
+
 # start_server [extra popstatd options...]: init a database (once) and start
 # the server; sets PORT, ADMIN and exports POPSTAT_SERVER/POPSTAT_TOKEN.
 start_server() {
@@ -39,7 +53,9 @@ start_server() {
 		ADMIN=$("$PSD" init --db "$DB") || { echo "init failed"; exit 1; }
 	fi
 	PORT=$(free_port)
-	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" "$@" \
+	# --config /dev/null: a machine's /etc/popstat/popstatd.conf stays out.
+	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" \
+		--config /dev/null ${TLS_OPTS[@]+"${TLS_OPTS[@]}"} "$@" \
 		2>>"$WORK/server.log" &
 	SERVER_PID=$!
 	local i

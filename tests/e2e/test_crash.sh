@@ -138,6 +138,7 @@ submitter() {
 restart_server() {
 	local i
 	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" \
+		${TLS_OPTS[@]+"${TLS_OPTS[@]}"} \
 		2>>"$WORK/server.log" &
 	SERVER_PID=$!
 	for i in $(seq 1 100); do

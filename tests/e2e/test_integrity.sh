@@ -78,6 +78,7 @@ afield() {
 # start_server does; the outbox is keyed by HOST:PORT.
 restart_server() {
 	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" \
+		${TLS_OPTS[@]+"${TLS_OPTS[@]}"} \
 		2>>"$WORK/server.log" &
 	SERVER_PID=$!
 	local i

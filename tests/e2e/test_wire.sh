@@ -334,7 +334,10 @@ expect_eq "$(grep -c 'dropped: idle' "$WORK/server.log")" 4 "idle drops logged"
 # ------------------------------------------------------- connection limit
 restart --max-connections 3
 wire max-conn 3
-expect_eq "$(val over_limit)" eof "4th connection over --max-connections 3: closed unanswered"
+# At the limit the server stops accepting: a 4th client waits in the
+# backlog, unanswered, until a slot frees.
+expect_eq "$(val over_limit)" timeout "4th connection over --max-connections 3: not served while 3 are held"
+expect_eq "$([ "$(grep -c 'max-connections (3) reached' "$WORK/server.log")" -ge 1 ] && echo logged)" logged "reaching the limit is logged"
 expect_eq "$(val held_ok)" 1 "the 3 held connections still work"
 expect_eq "$(val served_again)" 1 "after one closes, a new connection is served"
 serving "connection limit"

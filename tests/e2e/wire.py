@@ -251,8 +251,10 @@ def decode_reply(body):
 class Conn:
     """One TCP connection with frame-level reads and close detection."""
 
-    def __init__(self, port, timeout=WAIT, rcvbuf=None):
+    def __init__(self, port, timeout=WAIT, rcvbuf=None, source=None):
         self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if source:
+            self.s.bind((source, 0))
         if rcvbuf:
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -146,6 +146,18 @@ test_width_invalid(void)
 	CHECK_INT(utf8_width("\xe5\x9f城"), 4);		/* resyncs */
 }
 
+static void
+test_scrub(void)
+{
+	char a[] = "ok", b[] = "\xe7\x94", c[] = "男\xe5x", d[] = "\xff\xfe";
+
+	CHECK_STR(utf8_scrub(a), "ok");
+	CHECK_STR(utf8_scrub(b), "??");
+	CHECK_STR(utf8_scrub(c), "男?x");
+	CHECK_STR(utf8_scrub(d), "??");
+	CHECK(utf8_valid(c, strlen(c)));
+}
+
 int
 main(void)
 {
@@ -158,5 +170,6 @@ main(void)
 	RUN(test_width_mixed);
 	RUN(test_width_combining);
 	RUN(test_width_invalid);
+	RUN(test_scrub);
 	return (check_summary("test_utf8"));
 }

@@ -1,0 +1,1136 @@
+/*
+ * loadgen.c - popstat benchmark load generator.
+ *
+ * Speaks the real protocol (u32 big-endian length + protobuf Envelope, Hello
+ * first) over libevent bufferevents, and prints one JSON object per run on
+ * stdout (diagnostics go to stderr).
+ *
+ *   loadgen setup   --server H:P --token ADMIN [--units N]
+ *       the county, N townships under it, one population snapshot per
+ *       township and a clerk account of the county (its token is printed)
+ *   loadgen ingest  --server H:P --token T [--conns N] [--depth D]
+ *                   [--batch B] [--records R] [--start I] [--stream S]
+ *       R birth records (rows I.. of stream S) in Submit batches of B rows
+ *       from N connections with up to D requests in flight on each;
+ *       records/s and acknowledgement latency
+ *   loadgen query   --server H:P --token T --kind ping|status|ranking
+ *                   [--count K] [--warmup W] [--conns N]
+ *       request latency (status: the county over a year, that is the sum of
+ *       its townships; ranking: the county's townships over a year)
+ *   loadgen idle    --server H:P --token T --conns N [--pid PID] [--hold S]
+ *       N authenticated connections that then stay silent; the server's
+ *       VmRSS/VmHWM (from /proc/PID/status) once they are all open
+ *   loadgen startup --server H:P --token T [--log FILE] -- COMMAND ARGS...
+ *       exec COMMAND and time until the port accepts and a Ping (after
+ *       Hello) is answered; the server is left running, its pid printed
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "popstat.pb-c.h"
+#include "rowgen.h"
+
+#define MAX_DEPTH 64
+#define CONNECT_WINDOW 200   /* connects in progress at once (idle mode) */
+#define REPLY_MAX (256u << 20)
+
+static struct {
+	const char *mode;
+	const char *server;
+	const char *token;
+	const char *kind;
+	const char *period;
+	const char *log;
+	const char *county;
+	int conns, depth, batch, units, mother;
+	long count, warmup, pid;
+	uint64_t records, start, stream;
+	double hold, timeout, max_seconds;
+	char **cmd;
+} O;
+
+static struct event_base *base;
+static struct sockaddr_storage srv_addr;
+static socklen_t srv_addrlen;
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "loadgen: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+static void
+resolve(const char *server)
+{
+	struct addrinfo hints, *res;
+	char host[256], *port;
+	int rc;
+
+	snprintf(host, sizeof host, "%s", server);
+	port = strrchr(host, ':');
+	if (port == NULL)
+		die("--server %s: expected HOST:PORT", server);
+	*port++ = '\0';
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		die("%s: %s", server, gai_strerror(rc));
+	memcpy(&srv_addr, res->ai_addr, res->ai_addrlen);
+	srv_addrlen = (socklen_t)res->ai_addrlen;
+	freeaddrinfo(res);
+}
+
+/* A malloc'ed frame (header included) carrying rq with request id id. */
+static uint8_t *
+pack_request(uint64_t id, Popstat__Request *rq, size_t *len)
+{
+	Popstat__Envelope env = POPSTAT__ENVELOPE__INIT;
+	uint8_t *buf;
+	size_t n;
+
+	env.version = PROTOCOL_VERSION;
+	env.request_id = id;
+	env.msg_case = POPSTAT__ENVELOPE__MSG_REQUEST;
+	env.request = rq;
+	n = popstat__envelope__get_packed_size(&env);
+	buf = xmalloc(n + FRAME_HEADER);
+	frame_put_len(buf, (uint32_t)n);
+	popstat__envelope__pack(&env, buf + FRAME_HEADER);
+	*len = n + FRAME_HEADER;
+	return buf;
+}
+
+static const char *
+error_text(const Popstat__Response *r)
+{
+	if (r->body_case == POPSTAT__RESPONSE__BODY_ERROR)
+		return r->error->message;
+	return NULL;
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+static uint8_t *
+req_hello(uint64_t id, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Hello h = POPSTAT__HELLO__INIT;
+
+	h.token = (char *)O.token;
+	h.client = "loadgen";
+	rq.body_case = POPSTAT__REQUEST__BODY_HELLO;
+	rq.hello = &h;
+	return pack_request(id, &rq, len);
+}
+
+static uint8_t *
+req_ping(uint64_t id, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Ping p = POPSTAT__PING__INIT;
+
+	rq.body_case = POPSTAT__REQUEST__BODY_PING;
+	rq.ping = &p;
+	return pack_request(id, &rq, len);
+}
+
+static uint8_t *
+req_status(uint64_t id, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__StatusQuery q = POPSTAT__STATUS_QUERY__INIT;
+
+	q.unit = (char *)O.county;
+	q.period = (char *)O.period;
+	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
+	rq.status = &q;
+	return pack_request(id, &rq, len);
+}
+
+static uint8_t *
+req_ranking(uint64_t id, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
+
+	q.parent = (char *)O.county;
+	q.period = (char *)O.period;
+	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
+	rq.ranking = &q;
+	return pack_request(id, &rq, len);
+}
+
+/* A Submit of births: rows [first, first + n) of the stream. */
+static uint8_t *
+req_births(uint64_t id, uint64_t first, uint32_t n, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Submit s = POPSTAT__SUBMIT__INIT;
+	struct genrow *g = xmalloc(n * sizeof *g);
+	Popstat__Row *rows = xmalloc(n * sizeof *rows);
+	Popstat__Row **rp = xmalloc(n * sizeof *rp);
+	uint8_t *buf;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		rowgen_birth(O.stream, first + i, (unsigned)O.units, &g[i]);
+		popstat__row__init(&rows[i]);
+		rows[i].line = i + 2;  /* as if line 1 were a CSV header */
+		rows[i].record_id = g[i].record_id;
+		rows[i].unit = g[i].unit;
+		rows[i].date = g[i].date;
+		rows[i].sex = g[i].sex;
+		rows[i].birth_order = g[i].birth_order;
+		rows[i].policy = g[i].policy;
+		if (O.mother)
+			rows[i].mother_id = g[i].mother_id;
+		rp[i] = &rows[i];
+	}
+	s.kind = POPSTAT__RECORD_KIND__KIND_BIRTH;
+	s.n_rows = n;
+	s.rows = rp;
+	rq.body_case = POPSTAT__REQUEST__BODY_SUBMIT;
+	rq.submit = &s;
+	buf = pack_request(id, &rq, len);
+	free(g);
+	free(rows);
+	free(rp);
+	return buf;
+}
+
+/* ---- blocking calls (setup, startup) ---------------------------------- */
+
+static int
+sync_connect(int quiet)
+{
+	int fd = socket(srv_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&srv_addr, srv_addrlen) < 0) {
+		if (!quiet)
+			die("connect %s: %s", O.server, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return fd;
+}
+
+static void
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			die("send: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+read_all(int fd, uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = recv(fd, p, n, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die("recv: %s", r == 0 ? "connection closed by the server" :
+			    strerror(errno));
+		p += r;
+		n -= (size_t)r;
+	}
+}
+
+static Popstat__Envelope *
+sync_read(int fd)
+{
+	uint8_t hdr[FRAME_HEADER], *buf;
+	uint32_t len;
+	Popstat__Envelope *env;
+
+	read_all(fd, hdr, sizeof hdr);
+	if (frame_get_len(hdr, REPLY_MAX, &len) != FRAME_OK)
+		die("bad frame from the server");
+	buf = xmalloc(len);
+	read_all(fd, buf, len);
+	env = popstat__envelope__unpack(NULL, len, buf);
+	free(buf);
+	if (env == NULL || env->msg_case != POPSTAT__ENVELOPE__MSG_RESPONSE)
+		die("unreadable reply");
+	return env;
+}
+
+/* Send a frame and return its reply; dies on an Error reply. */
+static Popstat__Envelope *
+sync_call(int fd, uint8_t *frame, const size_t *len, const char *what)
+{
+	Popstat__Envelope *env;
+
+	write_all(fd, frame, *len);
+	free(frame);
+	env = sync_read(fd);
+	if (error_text(env->response))
+		die("%s: %s", what, error_text(env->response));
+	return env;
+}
+
+static int
+sync_open(void)
+{
+	int fd = sync_connect(0);
+	size_t len;
+
+	popstat__envelope__free_unpacked(sync_call(fd, req_hello(1, &len), &len,
+	    "hello"), NULL);
+	return fd;
+}
+
+static uint8_t *
+req_unit_add(uint64_t id, const char *code, const char *name,
+    const char *parent, const char *level, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UnitAdd ua = POPSTAT__UNIT_ADD__INIT;
+	Popstat__Unit u = POPSTAT__UNIT__INIT;
+
+	u.code = (char *)code;
+	u.name = (char *)name;
+	u.parent = (char *)parent;
+	u.level = (char *)level;
+	ua.unit = &u;
+	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_ADD;
+	rq.unit_add = &ua;
+	return pack_request(id, &rq, len);
+}
+
+/*
+ * The county, its townships (added over 16 connections, so they share
+ * group commits), a population snapshot per township and a clerk.
+ */
+static int
+cmd_setup(void)
+{
+	enum { NFD = 16 };
+	int fds[NFD], fd, i, k;
+	size_t len;
+	char code[24], name[64];
+	Popstat__Envelope *env;
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UserAdd ua = POPSTAT__USER_ADD__INIT;
+	Popstat__Submit s = POPSTAT__SUBMIT__INIT;
+	Popstat__Row *rows, **rp;
+	char (*ids)[24], (*codes)[24], (*persons)[16];
+	double t0 = now_s();
+	char token[128];
+	uint8_t *frame;
+
+	fd = sync_open();
+	popstat__envelope__free_unpacked(sync_call(fd, req_unit_add(2,
+	    O.county, "陇县", NULL, "county", &len), &len, "unit add county"),
+	    NULL);
+	for (k = 0; k < NFD; k++)
+		fds[k] = k == 0 ? fd : sync_open();
+	for (i = 0; i < O.units; i++) {
+		rowgen_unit_code((unsigned)i, code, sizeof code);
+		snprintf(name, sizeof name, "镇%04d", i);
+		frame = req_unit_add((uint64_t)i + 10, code, name, O.county,
+		    "township", &len);
+		write_all(fds[i % NFD], frame, len);
+		free(frame);
+	}
+	for (i = 0; i < O.units; i++) {
+		env = sync_read(fds[i % NFD]);
+		if (error_text(env->response))
+			die("unit add: %s", error_text(env->response));
+		popstat__envelope__free_unpacked(env, NULL);
+	}
+	for (k = 1; k < NFD; k++)
+		close(fds[k]);
+
+	ua.name = "bench-clerk";
+	ua.role = "clerk";
+	ua.unit = (char *)O.county;
+	rq.body_case = POPSTAT__REQUEST__BODY_USER_ADD;
+	rq.user_add = &ua;
+	env = sync_call(fd, pack_request(3, &rq, &len), &len, "user add");
+	if (env->response->body_case != POPSTAT__RESPONSE__BODY_USER_ADD)
+		die("user add: unexpected reply");
+	snprintf(token, sizeof token, "%s", env->response->user_add->token);
+	popstat__envelope__free_unpacked(env, NULL);
+
+	rows = xmalloc((size_t)O.units * sizeof *rows);
+	rp = xmalloc((size_t)O.units * sizeof *rp);
+	ids = xmalloc((size_t)O.units * sizeof *ids);
+	codes = xmalloc((size_t)O.units * sizeof *codes);
+	persons = xmalloc((size_t)O.units * sizeof *persons);
+	for (i = 0; i < O.units; i++) {
+		rowgen_unit_code((unsigned)i, codes[i], sizeof codes[i]);
+		snprintf(ids[i], sizeof ids[i], "P-%s", codes[i]);
+		snprintf(persons[i], sizeof persons[i], "%llu", 150000ULL +
+		    rowgen_mix((uint64_t)i) % 350000ULL);
+		popstat__row__init(&rows[i]);
+		rows[i].line = (uint32_t)i + 2;
+		rows[i].record_id = ids[i];
+		rows[i].unit = codes[i];
+		rows[i].date = ROWGEN_POP_DATE;
+		rows[i].persons = persons[i];
+		rp[i] = &rows[i];
+	}
+	s.kind = POPSTAT__RECORD_KIND__KIND_POPULATION;
+	s.n_rows = (size_t)O.units;
+	s.rows = rp;
+	rq.body_case = POPSTAT__REQUEST__BODY_SUBMIT;
+	rq.submit = &s;
+	env = sync_call(fd, pack_request(4, &rq, &len), &len, "population");
+	if (env->response->body_case != POPSTAT__RESPONSE__BODY_SUBMIT ||
+	    env->response->submit->accepted != (uint32_t)O.units)
+		die("population: not every snapshot was accepted");
+	popstat__envelope__free_unpacked(env, NULL);
+	free(rows);
+	free(rp);
+	free(ids);
+	free(codes);
+	free(persons);
+	close(fd);
+	printf("{\"mode\":\"setup\",\"units\":%d,\"seconds\":%.3f,"
+	    "\"clerk_token\":\"%s\"}\n", O.units, now_s() - t0, token);
+	return 0;
+}
+
+/* ---- asynchronous connections ----------------------------------------- */
+
+struct pending {
+	double t;
+	uint64_t id;
+	uint32_t rows;
+	int warm;   /* a warm-up request: not in the latency figures */
+};
+
+struct lconn {
+	struct bufferevent *bev;
+	int idx, ready, done;
+	int inflight, qh;
+	struct pending q[MAX_DEPTH];
+	uint64_t next_id;
+};
+
+static struct lconn *conns;
+static int nconns, nstarted, nready, ndone, nfailed;
+static double t_start, t_end;
+
+/* Results. */
+static double *lat;          /* milliseconds */
+static size_t nlat, caplat;
+static double first_ms = -1;
+static uint64_t accepted, duplicate, rejected, nerr, replies;
+static char first_err[512];
+
+/* Work. */
+static uint64_t next_row, end_row;
+static long q_sent;
+
+static void
+lat_add(double ms)
+{
+	if (nlat == caplat) {
+		caplat = caplat ? caplat * 2 : 4096;
+		lat = realloc(lat, caplat * sizeof *lat);
+		if (lat == NULL)
+			die("out of memory");
+	}
+	lat[nlat++] = ms;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of the sorted latencies. */
+static double
+pct(double p)
+{
+	size_t k;
+
+	if (nlat == 0)
+		return NAN;
+	k = (size_t)ceil(p / 100.0 * (double)nlat);
+	if (k < 1)
+		k = 1;
+	return lat[k - 1];
+}
+
+static void
+print_latency(void)
+{
+	double sum = 0;
+	size_t i;
+
+	qsort(lat, nlat, sizeof *lat, cmp_double);
+	for (i = 0; i < nlat; i++)
+		sum += lat[i];
+	printf("\"n\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
+	    "\"max_ms\":%.4f,\"mean_ms\":%.4f,\"first_ms\":%.4f", nlat, pct(50),
+	    pct(90), pct(99), nlat ? lat[nlat - 1] : NAN,
+	    nlat ? sum / (double)nlat : NAN, first_ms);
+}
+
+static void
+note_error(const char *msg)
+{
+	nerr++;
+	if (first_err[0] == '\0') {
+		snprintf(first_err, sizeof first_err, "%s", msg);
+		fprintf(stderr, "loadgen: error reply: %s\n", msg);
+	}
+}
+
+static void conn_start(int i);
+static void all_ready(void);
+
+/* Produce the next request of this connection; 0 when the work is done. */
+static int
+produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
+{
+	uint64_t id = ++c->next_id;
+
+	p->id = id;
+	p->rows = 0;
+	p->warm = 0;
+	if (strcmp(O.mode, "ingest") == 0) {
+		uint64_t n;
+
+		if (next_row >= end_row)
+			return 0;
+		n = end_row - next_row;
+		if (n > (uint64_t)O.batch)
+			n = (uint64_t)O.batch;
+		*frame = req_births(id, next_row, (uint32_t)n, len);
+		next_row += n;
+		p->rows = (uint32_t)n;
+		return 1;
+	}
+	if (strcmp(O.mode, "query") == 0) {
+		if (q_sent >= O.warmup + O.count)
+			return 0;
+		/* A time cap, once a few measured requests are in. */
+		if (O.max_seconds > 0 && q_sent >= O.warmup + 3 &&
+		    now_s() - t_start > O.max_seconds)
+			return 0;
+		p->warm = q_sent < O.warmup;
+		q_sent++;
+		if (strcmp(O.kind, "ping") == 0)
+			*frame = req_ping(id, len);
+		else if (strcmp(O.kind, "status") == 0)
+			*frame = req_status(id, len);
+		else
+			*frame = req_ranking(id, len);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+consume(struct lconn *c, const Popstat__Response *r, const struct pending *p,
+    double ms)
+{
+	const char *e = error_text(r);
+
+	(void)c;
+	replies++;
+	if (first_ms < 0)
+		first_ms = ms;
+	if (!p->warm)
+		lat_add(ms);
+	if (e) {
+		note_error(e);
+		return;
+	}
+	if (strcmp(O.mode, "ingest") == 0) {
+		const Popstat__SubmitOk *ok = r->submit;
+
+		if (r->body_case != POPSTAT__RESPONSE__BODY_SUBMIT) {
+			note_error("unexpected reply to Submit");
+			return;
+		}
+		accepted += ok->accepted;
+		duplicate += ok->duplicate;
+		rejected += ok->n_rejected;
+		if (ok->n_rejected && first_err[0] == '\0') {
+			snprintf(first_err, sizeof first_err, "line %u: %s: %s",
+			    ok->rejected[0]->line, ok->rejected[0]->column,
+			    ok->rejected[0]->reason);
+			fprintf(stderr, "loadgen: rejected: %s\n", first_err);
+		}
+	} else if (strcmp(O.mode, "query") == 0) {
+		Popstat__Response__BodyCase want =
+		    strcmp(O.kind, "ping") == 0 ? POPSTAT__RESPONSE__BODY_PONG :
+		    strcmp(O.kind, "status") == 0 ? POPSTAT__RESPONSE__BODY_STATUS :
+		    POPSTAT__RESPONSE__BODY_RANKING;
+
+		if (r->body_case != want)
+			note_error("unexpected reply type");
+		else if (want == POPSTAT__RESPONSE__BODY_RANKING &&
+		    r->ranking->n_rows != (size_t)O.units)
+			note_error("ranking does not list every township");
+	}
+}
+
+static void
+finish_conn(struct lconn *c)
+{
+	if (c->done)
+		return;
+	c->done = 1;
+	if (++ndone == nconns) {
+		t_end = now_s();
+		event_base_loopbreak(base);
+	}
+}
+
+static void
+pump(struct lconn *c)
+{
+	while (c->inflight < O.depth) {
+		struct pending *p = &c->q[(c->qh + c->inflight) % MAX_DEPTH];
+		uint8_t *frame;
+		size_t len;
+
+		if (!produce(c, &frame, &len, p))
+			break;
+		p->t = now_s();
+		bufferevent_write(c->bev, frame, len);
+		free(frame);
+		c->inflight++;
+	}
+	if (c->inflight == 0)
+		finish_conn(c);
+}
+
+static void
+on_frame(struct lconn *c, Popstat__Envelope *env)
+{
+	struct pending *p;
+	double t = now_s();
+
+	if (env->msg_case != POPSTAT__ENVELOPE__MSG_RESPONSE)
+		die("connection %d: a reply that is not a response", c->idx);
+	if (!c->ready) {
+		const char *e = error_text(env->response);
+
+		if (e)
+			die("hello: %s", e);
+		c->ready = 1;
+		nready++;
+		if (strcmp(O.mode, "idle") == 0) {
+			if (nstarted < nconns)
+				conn_start(nstarted);
+			if (nready + nfailed == nconns)
+				all_ready();
+		} else if (nready == nconns) {
+			all_ready();
+		}
+		return;
+	}
+	if (c->inflight == 0)
+		die("connection %d: a reply nobody asked for", c->idx);
+	p = &c->q[c->qh];
+	if (env->request_id != p->id) {
+		const char *e = error_text(env->response);
+
+		die("connection %d: reply %llu out of order (want %llu)%s%s",
+		    c->idx, (unsigned long long)env->request_id,
+		    (unsigned long long)p->id, e ? ": " : "", e ? e : "");
+	}
+	c->qh = (c->qh + 1) % MAX_DEPTH;
+	c->inflight--;
+	consume(c, env->response, p, (t - p->t) * 1000.0);
+	pump(c);
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct lconn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t hdr[FRAME_HEADER];
+	uint32_t len;
+	Popstat__Envelope *env;
+
+	while (evbuffer_get_length(in) >= FRAME_HEADER) {
+		evbuffer_copyout(in, hdr, FRAME_HEADER);
+		if (frame_get_len(hdr, REPLY_MAX, &len) != FRAME_OK)
+			die("connection %d: bad frame", c->idx);
+		if (evbuffer_get_length(in) < FRAME_HEADER + (size_t)len)
+			break;
+		evbuffer_drain(in, FRAME_HEADER);
+		env = popstat__envelope__unpack(NULL, len,
+		    evbuffer_pullup(in, len));
+		evbuffer_drain(in, len);
+		if (env == NULL)
+			die("connection %d: unreadable envelope", c->idx);
+		on_frame(c, env);
+		popstat__envelope__free_unpacked(env, NULL);
+	}
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct lconn *c = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		uint8_t *frame;
+		size_t len;
+		int one = 1;
+
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
+		    &one, sizeof one);
+		frame = req_hello(++c->next_id, &len);
+		bufferevent_write(bev, frame, len);
+		free(frame);
+		return;
+	}
+	if (strcmp(O.mode, "idle") == 0 && !c->ready) {
+		if (++nfailed <= 3)
+			fprintf(stderr, "loadgen: connection %d failed: %s\n",
+			    c->idx, evutil_socket_error_to_string(
+			    EVUTIL_SOCKET_ERROR()));
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+		if (nstarted < nconns)
+			conn_start(nstarted);
+		if (nready + nfailed == nconns)
+			all_ready();
+		return;
+	}
+	die("connection %d: %s", c->idx, (what & BEV_EVENT_EOF) ?
+	    "closed by the server" : evutil_socket_error_to_string(
+	    EVUTIL_SOCKET_ERROR()));
+}
+
+static void
+conn_start(int i)
+{
+	struct lconn *c = &conns[i];
+
+	nstarted++;
+	c->idx = i;
+	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, read_cb, NULL, event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&srv_addr,
+	    (int)srv_addrlen) < 0)
+		event_cb(c->bev, BEV_EVENT_ERROR, c);
+}
+
+/* ---- idle mode ---------------------------------------------------------- */
+
+static long
+proc_kib(long pid, const char *field)
+{
+	char path[64], line[256];
+	size_t n = strlen(field);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, field, n) == 0 && line[n] == ':')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static double idle_t_open;
+
+static void
+idle_hold_done(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	event_base_loopbreak(base);
+}
+
+static void
+idle_measure(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval hold;
+	int alive = 0, i;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	/* Still there?  (The server closes connections it drops.) */
+	for (i = 0; i < nconns; i++)
+		if (conns[i].bev && conns[i].ready)
+			alive++;
+	printf("{\"mode\":\"idle\",\"conns\":%d,\"open\":%d,\"failed\":%d,"
+	    "\"open_seconds\":%.3f,\"server_vmrss_kib\":%ld,"
+	    "\"server_vmhwm_kib\":%ld}\n", nconns, alive, nfailed, idle_t_open,
+	    O.pid ? proc_kib(O.pid, "VmRSS") : -1,
+	    O.pid ? proc_kib(O.pid, "VmHWM") : -1);
+	fflush(stdout);
+	hold.tv_sec = (time_t)O.hold;
+	hold.tv_usec = (suseconds_t)((O.hold - (double)hold.tv_sec) * 1e6);
+	event_base_once(base, -1, EV_TIMEOUT, idle_hold_done, NULL, &hold);
+}
+
+static void
+all_ready(void)
+{
+	int i;
+
+	t_start = now_s();
+	if (strcmp(O.mode, "idle") == 0) {
+		struct timeval settle = { 1, 0 };
+
+		idle_t_open = t_start - idle_t_open;
+		event_base_once(base, -1, EV_TIMEOUT, idle_measure, NULL, &settle);
+		return;
+	}
+	for (i = 0; i < nconns; i++)
+		pump(&conns[i]);
+}
+
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < (rlim_t)O.conns + 16)
+		die("%d connections need %d descriptors; the limit is %llu",
+		    O.conns, O.conns + 16, (unsigned long long)rl.rlim_cur);
+}
+
+static int
+cmd_async(void)
+{
+	int i;
+
+	if (O.depth < 1 || O.depth > MAX_DEPTH)
+		die("--depth must be 1-%d", MAX_DEPTH);
+	if (O.conns < 1)
+		die("--conns must be at least 1");
+	raise_nofile();
+	base = event_base_new();
+	nconns = O.conns;
+	conns = calloc((size_t)nconns, sizeof *conns);
+	if (conns == NULL)
+		die("out of memory");
+	next_row = O.start;
+	end_row = O.start + O.records;
+	idle_t_open = now_s();
+	if (strcmp(O.mode, "idle") == 0) {
+		for (i = 0; i < nconns && i < CONNECT_WINDOW; i++)
+			conn_start(i);
+	} else {
+		for (i = 0; i < nconns; i++)
+			conn_start(i);
+	}
+	event_base_dispatch(base);
+	if (strcmp(O.mode, "idle") == 0) {
+		for (i = 0; i < nconns; i++)
+			if (conns[i].bev)
+				bufferevent_free(conns[i].bev);
+		event_base_free(base);
+		return nfailed ? 1 : 0;
+	}
+	if (strcmp(O.mode, "ingest") == 0) {
+		double secs = t_end - t_start;
+
+		printf("{\"mode\":\"ingest\",\"conns\":%d,\"depth\":%d,"
+		    "\"batch\":%d,\"records\":%llu,\"start\":%llu,\"stream\":%llu,"
+		    "\"mother_id\":%s,\"accepted\":%llu,\"duplicate\":%llu,"
+		    "\"rejected\":%llu,\"errors\":%llu,\"requests\":%llu,"
+		    "\"seconds\":%.4f,\"records_per_s\":%.1f,", O.conns, O.depth,
+		    O.batch, (unsigned long long)O.records,
+		    (unsigned long long)O.start, (unsigned long long)O.stream,
+		    O.mother ? "true" : "false",
+		    (unsigned long long)accepted, (unsigned long long)duplicate,
+		    (unsigned long long)rejected, (unsigned long long)nerr,
+		    (unsigned long long)replies, secs,
+		    secs > 0 ? (double)accepted / secs : 0.0);
+	} else {
+		double secs = t_end - t_start;
+
+		printf("{\"mode\":\"query\",\"kind\":\"%s\",\"period\":\"%s\","
+		    "\"conns\":%d,\"depth\":%d,\"errors\":%llu,\"seconds\":%.4f,"
+		    "\"requests_per_s\":%.1f,", O.kind, O.period, O.conns, O.depth,
+		    (unsigned long long)nerr, secs,
+		    secs > 0 ? (double)replies / secs : 0.0);
+	}
+	print_latency();
+	printf(",\"first_error\":\"");
+	for (i = 0; first_err[i]; i++)
+		if (first_err[i] != '"' && first_err[i] != '\\' &&
+		    (unsigned char)first_err[i] >= 0x20)
+			putchar(first_err[i]);
+	printf("\"}\n");
+	for (i = 0; i < nconns; i++)
+		bufferevent_free(conns[i].bev);
+	event_base_free(base);
+	return nerr || rejected ? 1 : 0;
+}
+
+/* ---- startup mode ------------------------------------------------------- */
+
+static int
+cmd_startup(void)
+{
+	double t0, t_conn, t1;
+	pid_t pid;
+	int fd, status;
+	size_t len;
+	Popstat__Envelope *env;
+
+	if (O.cmd == NULL || O.cmd[0] == NULL)
+		die("startup: give the server command after --");
+	fflush(stdout);
+	t0 = now_s();
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (O.log) {
+			int lfd = open(O.log, O_WRONLY | O_CREAT | O_APPEND,
+			    0644);
+
+			if (lfd >= 0) {
+				dup2(lfd, 1);
+				dup2(lfd, 2);
+				close(lfd);
+			}
+		}
+		execv(O.cmd[0], O.cmd);
+		fprintf(stderr, "loadgen: exec %s: %s\n", O.cmd[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	for (;;) {
+		if ((fd = sync_connect(1)) >= 0)
+			break;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			die("the server exited before accepting (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		if (now_s() - t0 > O.timeout) {
+			kill(pid, SIGTERM);
+			die("the server did not accept within %.0f s", O.timeout);
+		}
+		usleep(500);
+	}
+	t_conn = now_s();
+	popstat__envelope__free_unpacked(sync_call(fd, req_hello(1, &len), &len,
+	    "hello"), NULL);
+	env = sync_call(fd, req_ping(2, &len), &len, "ping");
+	t1 = now_s();
+	if (env->response->body_case != POPSTAT__RESPONSE__BODY_PONG)
+		die("ping: unexpected reply");
+	popstat__envelope__free_unpacked(env, NULL);
+	close(fd);
+	printf("{\"mode\":\"startup\",\"pid\":%ld,\"ms\":%.3f,"
+	    "\"accept_ms\":%.3f,\"vmrss_kib\":%ld,\"vmhwm_kib\":%ld}\n",
+	    (long)pid, (t1 - t0) * 1000.0, (t_conn - t0) * 1000.0,
+	    proc_kib(pid, "VmRSS"), proc_kib(pid, "VmHWM"));
+	return 0;
+}
+
+/* ---- command line ------------------------------------------------------- */
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: loadgen setup|ingest|query|idle|startup --server HOST:PORT"
+	    " --token TOKEN [options]\n"
+	    "  --units N        townships of the county (1000)\n"
+	    "  --county CODE    the county's code (" ROWGEN_COUNTY ")\n"
+	    "  --conns N        connections (ingest 8, query 1, idle 10000)\n"
+	    "  --depth D        requests in flight per connection (1)\n"
+	    "  --batch B        rows per Submit (1000)\n"
+	    "  --records R      rows to submit (100000)\n"
+	    "  --start I        first row index of the stream (0)\n"
+	    "  --stream S       row stream (1)\n"
+	    "  --no-mother      births without mother_id\n"
+	    "  --kind K         query: ping, status or ranking\n"
+	    "  --period P       query period (" ROWGEN_QUERY_PERIOD ")\n"
+	    "  --count K        measured queries (100)\n"
+	    "  --warmup W       unmeasured queries first (1)\n"
+	    "  --max-seconds S  query: stop after S seconds (at least 3 measured)\n"
+	    "  --pid PID        idle: the server process to read memory of\n"
+	    "  --hold S         idle: keep the connections S more seconds\n"
+	    "  --log FILE       startup: the server's stdout and stderr\n"
+	    "  --timeout S      startup: give up after S seconds (600)\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 2)
+		usage();
+	O.mode = argv[1];
+	O.units = 1000;
+	O.county = ROWGEN_COUNTY;
+	O.conns = -1;
+	O.depth = 1;
+	O.batch = 1000;
+	O.records = 100000;
+	O.stream = 1;
+	O.mother = 1;
+	O.kind = "ping";
+	O.period = ROWGEN_QUERY_PERIOD;
+	O.count = 100;
+	O.warmup = 1;
+	O.timeout = 600;
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--") == 0) {
+			O.cmd = argv + i + 1;
+			break;
+		}
+		if (strcmp(a, "--no-mother") == 0) {
+			O.mother = 0;
+			continue;
+		}
+		if (v == NULL)
+			usage();
+		i++;
+		if (strcmp(a, "--server") == 0)
+			O.server = v;
+		else if (strcmp(a, "--token") == 0)
+			O.token = v;
+		else if (strcmp(a, "--units") == 0)
+			O.units = atoi(v);
+		else if (strcmp(a, "--county") == 0)
+			O.county = v;
+		else if (strcmp(a, "--conns") == 0)
+			O.conns = atoi(v);
+		else if (strcmp(a, "--depth") == 0)
+			O.depth = atoi(v);
+		else if (strcmp(a, "--batch") == 0)
+			O.batch = atoi(v);
+		else if (strcmp(a, "--records") == 0)
+			O.records = strtoull(v, NULL, 10);
+		else if (strcmp(a, "--start") == 0)
+			O.start = strtoull(v, NULL, 10);
+		else if (strcmp(a, "--stream") == 0)
+			O.stream = strtoull(v, NULL, 10);
+		else if (strcmp(a, "--kind") == 0)
+			O.kind = v;
+		else if (strcmp(a, "--period") == 0)
+			O.period = v;
+		else if (strcmp(a, "--count") == 0)
+			O.count = atol(v);
+		else if (strcmp(a, "--warmup") == 0)
+			O.warmup = atol(v);
+		else if (strcmp(a, "--pid") == 0)
+			O.pid = atol(v);
+		else if (strcmp(a, "--hold") == 0)
+			O.hold = atof(v);
+		else if (strcmp(a, "--log") == 0)
+			O.log = v;
+		else if (strcmp(a, "--timeout") == 0)
+			O.timeout = atof(v);
+		else if (strcmp(a, "--max-seconds") == 0)
+			O.max_seconds = atof(v);
+		else
+			usage();
+	}
+	if (O.server == NULL || O.token == NULL)
+		usage();
+	if (O.units < 1 || O.units > 10000)
+		die("--units must be 1-10000");
+	if (O.batch < 1)
+		die("--batch must be at least 1");
+	signal(SIGPIPE, SIG_IGN);
+	resolve(O.server);
+	if (strcmp(O.mode, "setup") == 0)
+		return cmd_setup();
+	if (strcmp(O.mode, "startup") == 0)
+		return cmd_startup();
+	if (strcmp(O.mode, "ingest") == 0) {
+		if (O.conns < 0)
+			O.conns = 8;
+	} else if (strcmp(O.mode, "query") == 0) {
+		if (O.conns < 0)
+			O.conns = 1;
+		if (strcmp(O.kind, "ping") && strcmp(O.kind, "status") &&
+		    strcmp(O.kind, "ranking"))
+			die("--kind must be ping, status or ranking");
+	} else if (strcmp(O.mode, "idle") == 0) {
+		if (O.conns < 0)
+			O.conns = 10000;
+	} else {
+		usage();
+	}
+	return cmd_async();
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench/profile.sh - callgrind profiles of popstatd (make bench-profile).
+#
+# Builds a database through the plain server (the county, 1000 townships and
+# PROFILE_RECORDS births), then runs popstatd (the plain -O2 -g build) under
+# valgrind --tool=callgrind twice:
+#   ingest:  PROFILE_INGEST more births, Submit batches of 1000 from 4 clients
+#   ranking: 3 RankingQuery + 1 StatusQuery of the county's 1000 townships, 2025
+# and writes callgrind_annotate summaries (self and inclusive cost) next to
+# the profiles in PROFILE_DIR (default bench/data/profile).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-bin}
+BB=${BENCH_BIN:-build/bench}
+DIR=${PROFILE_DIR:-bench/data/profile}
+RECORDS=${PROFILE_RECORDS:-200000}
+INGEST=${PROFILE_INGEST:-20000}
+PORT=${PROFILE_PORT:-17171}
+ADDR=127.0.0.1:$PORT
+VALGRIND=$(command -v valgrind) || { echo "profile: valgrind is not installed"; exit 2; }
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+DB=$DIR/popstat.db
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true' EXIT
+
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+start() {   # start [valgrind args...]: the server, plain or under a tool
+	local out
+	out=$("$BB/loadgen" startup --server "$ADDR" --token "$ADMIN" \
+		--log "$DIR/server.log" --timeout 120 -- "$@" \
+		"$BIN/popstatd" --db "$DB" --listen "$ADDR")
+	PID=$(field "$out" pid)
+}
+
+stop() {
+	kill -TERM "$PID"
+	while kill -0 "$PID" 2>/dev/null; do sleep 0.2; done
+	PID=
+}
+
+ADMIN=$("$BIN/popstatd" init --db "$DB")
+start
+CLERK=$(field "$("$BB/loadgen" setup --server "$ADDR" --token "$ADMIN")" clerk_token)
+echo "profile: filling $RECORDS records through the plain server" >&2
+"$BB/loadgen" ingest --server "$ADDR" --token "$CLERK" --records "$RECORDS" \
+	--batch 10000 --conns 4 >/dev/null
+stop
+
+CG="$VALGRIND --tool=callgrind --dump-instr=no --collect-jumps=no"
+
+echo "profile: ingest of $INGEST records under callgrind" >&2
+start $CG --callgrind-out-file="$DIR/callgrind.ingest"
+"$BB/loadgen" ingest --server "$ADDR" --token "$CLERK" --start "$RECORDS" \
+	--records "$INGEST" --batch 1000 --conns 4 > "$DIR/ingest.json"
+stop
+
+echo "profile: ranking and status under callgrind" >&2
+start $CG --callgrind-out-file="$DIR/callgrind.ranking"
+"$BB/loadgen" query --server "$ADDR" --token "$ADMIN" --kind ranking \
+	--count 3 --warmup 0 > "$DIR/ranking.json"
+"$BB/loadgen" query --server "$ADDR" --token "$ADMIN" --kind status \
+	--count 1 --warmup 0 > "$DIR/status.json"
+stop
+
+for p in ingest ranking; do
+	# Whole output to files (head on a pipe would kill it with SIGPIPE).
+	callgrind_annotate --inclusive=no "$DIR/callgrind.$p" \
+		> "$DIR/$p.self.txt" 2>/dev/null
+	callgrind_annotate --inclusive=yes "$DIR/callgrind.$p" \
+		> "$DIR/$p.inclusive.txt" 2>/dev/null
+	echo "== $p: self cost (top)"
+	sed -n '1,45p' "$DIR/$p.self.txt"
+	echo "== $p: inclusive cost (top)"
+	sed -n '1,70p' "$DIR/$p.inclusive.txt"
+done
+echo "profile: profiles and summaries in $DIR (callgrind_annotate $DIR/callgrind.ingest)" >&2

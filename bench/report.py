@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""bench/report.py - turn bench/run.sh's results.jsonl into the table.
+
+usage: report.py RESULTS.jsonl OUT.md SCALE MID INGEST CLIENTS IDLE UNITS
+
+Prints the table on stdout and writes OUT.md (machine, date, durability,
+how every figure was measured and how each state was prepared).
+"""
+import json
+import sys
+
+jsonl, out_path = sys.argv[1], sys.argv[2]
+N, MID, INGEST, CLIENTS, IDLE, UNITS = (int(x) for x in sys.argv[3:9])
+
+R = {}
+for line in open(jsonl):
+    line = line.strip()
+    if line:
+        d = json.loads(line)
+        R[d["key"]] = d["r"]
+
+
+def human(n):
+    for div, suf in ((1000000, "M"), (1000, "k")):
+        if n >= div and n % (div // 10 or 1) == 0:
+            v = n / div
+            return ("%g" % v) + suf
+    return str(n)
+
+
+def g(key, field, default=None):
+    return R.get(key, {}).get(field, default)
+
+
+def ms(v):
+    if v is None:
+        return "n/a"
+    if v >= 100:
+        return "%.0f ms" % v
+    if v >= 1:
+        return "%.2f ms" % v
+    return "%.3f ms" % v
+
+
+def rate(v):
+    return "n/a" if v is None else "{:,.0f} rec/s".format(v)
+
+
+def mib(kib):
+    return "n/a" if kib is None else "%.1f MiB" % (kib / 1024.0)
+
+
+def ratio(a, b):
+    if a is None or b in (None, 0):
+        return None
+    return a / b
+
+
+S, M = human(N), human(MID)
+rows = []      # (measurement, value, detail)
+targets = []   # (target, measured, limit, PASS/FAIL)
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+# -- ingest ------------------------------------------------------------------------
+ie, be = g("ingest_empty", "records_per_s"), g("baseline_empty", "records_per_s")
+ib, bb = g("ingest_big", "records_per_s"), g("baseline_big", "records_per_s")
+re_, rb = ratio(ie, be), ratio(ib, bb)
+
+
+def ingest_detail(key):
+    r = R.get(key, {})
+    cpu = r.get("server_cpu_s")
+    acc = r.get("accepted", 0)
+    s = "%s connections x batches of %s, ack p50 %s p99 %s; server CPU %.1f s" % (
+        r.get("conns"), r.get("batch"), ms(r.get("p50_ms")), ms(r.get("p99_ms")),
+        cpu or 0)
+    if cpu:
+        s += " (%s per server CPU-second)" % "{:,.0f}".format(acc / cpu)
+    if r.get("rejected") or r.get("errors") or r.get("duplicate"):
+        s += "; REJECTED %s, ERRORS %s, DUPLICATE %s" % (
+            r.get("rejected"), r.get("errors"), r.get("duplicate"))
+    return s
+
+
+def base_detail(key):
+    r = R.get(key, {})
+    cpu = r.get("cpu_s")
+    s = "naive schema, 1000 rows/txn, synchronous=FULL, WAL; table held %s rows" % (
+        "{:,}".format(r.get("rows_before", 0)))
+    if cpu:
+        s += "; CPU %.1f s (%s per CPU-second)" % (
+            cpu, "{:,.0f}".format(r.get("records", 0) / cpu))
+    return s
+
+
+rows.append(("ingest, empty database: popstatd (%s records, db grows 0 -> %s)" % (
+    human(INGEST), human(INGEST)),
+             rate(ie), ingest_detail("ingest_empty")))
+rows.append(("ingest, empty database: naive baseline", rate(be), base_detail("baseline_empty")))
+rows.append(("ingest, empty database: ratio", "%.2fx" % re_ if re_ else "n/a", "target >= 0.6x"))
+
+def per_cpu(kl, kb):
+    a, b = R.get(kl, {}), R.get(kb, {})
+    if not a.get("server_cpu_s") or not b.get("cpu_s"):
+        return None
+    return (a["accepted"] / a["server_cpu_s"]) / (b["records"] / b["cpu_s"])
+
+
+x = per_cpu("ingest_empty", "baseline_empty")
+rows.append(("ingest, empty database: ratio per CPU-second", "%.2fx" % x if x else "n/a",
+             "records per server CPU-second / records per baseline CPU-second (less"
+             " sensitive to other jobs on the machine; no target)"))
+rows.append(("ingest at %s records: popstatd (%s more)" % (S, human(INGEST)),
+             rate(ib), ingest_detail("ingest_big")))
+rows.append(("ingest at %s records: naive baseline" % S, rate(bb), base_detail("baseline_big")))
+rows.append(("ingest at %s records: ratio" % S, "%.2fx" % rb if rb else "n/a", "target >= 2x"))
+x = per_cpu("ingest_big", "baseline_big")
+rows.append(("ingest at %s records: ratio per CPU-second" % S, "%.2fx" % x if x else "n/a",
+             "as above; no target"))
+targets.append(("ingest, empty db >= 0.6x naive", "%.2fx" % re_ if re_ else "n/a", ">= 0.6x",
+                verdict(None if re_ is None else re_ >= 0.6)))
+targets.append(("ingest at %s >= 2x naive" % S, "%.2fx" % rb if rb else "n/a", ">= 2x",
+                verdict(None if rb is None else rb >= 2.0)))
+
+# -- acknowledgement latency -----------------------------------------------------------
+a = R.get("acklat_mid", {})
+pm = g("ping_mid", "p50_ms")
+rows.append(("ack latency, 1-record submits, 16 clients (at %s)" % M,
+             "p50 %s, p99 %s" % (ms(a.get("p50_ms")), ms(a.get("p99_ms"))),
+             "%s submits, closed loop; p90 %s, max %s, %s acks/s" % (
+                 a.get("n"), ms(a.get("p90_ms")), ms(a.get("max_ms")),
+                 "{:,.0f}".format(a.get("records_per_s", 0)))))
+ra = ratio(a.get("p99_ms"), pm)
+targets.append(("ack p99 (16 clients, 1 record) < 20x ping p50", "%.1fx (%s / %s)" % (
+    ra, ms(a.get("p99_ms")), ms(pm)) if ra else "n/a", "< 20x", verdict(None if ra is None else ra < 20)))
+
+# -- trivial request, status, ranking ---------------------------------------------------
+for key, label in (("ping_empty", "empty"), ("ping_mid", M), ("ping_big", S)):
+    r = R.get(key, {})
+    rows.append(("ping round trip (Hello'd, 1 connection), %s" % label,
+                 "p50 %s" % ms(r.get("p50_ms")),
+                 "p99 %s, %s requests" % (ms(r.get("p99_ms")), r.get("n"))))
+for kind in ("status", "ranking"):
+    for key, label in (("%s_mid" % kind, M), ("%s_big" % kind, S)):
+        r = R.get(key, {})
+        what = ("status of the county (sum of its %d townships), year" % UNITS
+                if kind == "status" else "ranking of %d townships, year" % UNITS)
+        rows.append(("%s, %s records" % (what, label),
+                     "p50 %s" % ms(r.get("p50_ms")),
+                     "p99 %s, first (cold) %s, %s measured" % (
+                         ms(r.get("p99_ms")), ms(r.get("first_ms")), r.get("n"))))
+rm_, rbig = g("ranking_mid", "p50_ms"), g("ranking_big", "p50_ms")
+pb = g("ping_big", "p50_ms")
+for lab, rv, pv in ((M, rm_, pm), (S, rbig, pb)):
+    x = ratio(rv, pv)
+    targets.append(("ranking at %s <= 3x ping p50" % lab,
+                    "%.0fx (%s / %s)" % (x, ms(rv), ms(pv)) if x else "n/a", "<= 3x",
+                    verdict(None if x is None else x <= 3)))
+gr = ratio(rbig, rm_)
+targets.append(("ranking growth %s -> %s <= 1.5x" % (M, S), "%.2fx" % gr if gr else "n/a",
+                "<= 1.5x", verdict(None if gr is None else gr <= 1.5)))
+
+# -- memory -----------------------------------------------------------------------------
+e0 = g("rss_empty_start", "vmrss_kib")
+b0 = g("rss_big_start", "vmrss_kib")
+idl = R.get("idle_big", {})
+rows.append(("server RSS at start, empty database", mib(e0), "VmRSS after the first Ping"))
+rows.append(("server RSS at start, %s records" % S, mib(b0), "VmRSS after the first Ping"))
+rows.append(("server with %s records + %s idle connections" % (S, "{:,}".format(IDLE)),
+             "VmHWM %s" % mib(idl.get("server_vmhwm_kib")),
+             "VmRSS %s; %s/%s connections open (Hello'd, then silent), opened in %.1f s" % (
+                 mib(idl.get("server_vmrss_kib")), idl.get("open"), idl.get("conns"),
+                 idl.get("open_seconds") or 0)))
+for key, label in (("server_mid", "peak RSS over the %s-record server life (empty ingest, fill, queries)" % M),
+                   ("server_big", "peak RSS over the %s-record server life (idle, queries, ingest)" % S)):
+    rows.append((label, "VmHWM %s" % mib(g(key, "vmhwm_kib")), "server CPU %.0f s" % (g(key, "cpu_s") or 0)))
+hw = idl.get("server_vmhwm_kib")
+dm = None if hw is None or e0 is None else (hw - e0) / 1024.0
+targets.append(("%s idle conns: RSS < empty-start + 64 MiB" % "{:,}".format(IDLE),
+                "+%.1f MiB (VmHWM %s, empty start %s)" % (dm, mib(hw), mib(e0)) if dm is not None else "n/a",
+                "< 64 MiB", verdict(None if dm is None or idl.get("open") != IDLE else dm < 64)))
+
+# -- start-up ---------------------------------------------------------------------------
+for key, label in (("startup_empty", "empty database"), ("startup_big", "%s records" % S)):
+    r = R.get(key, {})
+    rows.append(("start-up time, %s" % label, ms(r.get("ms")),
+                 "exec -> port accepts %s -> Hello + Ping answered" % ms(r.get("accept_ms"))))
+
+# -- preparation --------------------------------------------------------------------------
+fm = R.get("fill_mid")
+if fm:
+    rows.append(("(prep) fill %s -> %s through popstatd" % (human(INGEST), M), rate(fm.get("records_per_s")),
+                 "4 connections x Submit batches of 10000; server CPU %.0f s" % (fm.get("server_cpu_s") or 0)))
+pl = R.get("preload_big", {})
+rows.append(("(prep) preload %s -> %s into popstatd's file" % (M, S), rate(pl.get("records_per_s")),
+             "bench/preload.c, server stopped, in parallel with the naive prep"))
+npp = R.get("naive_prep", {})
+rows.append(("(prep) naive table %s -> %s" % (human(INGEST), S), rate(npp.get("records_per_s")),
+             "baseline, synchronous=OFF, 200000 rows/txn, 4 GiB cache"))
+fb = R.get("files_big", {})
+if fb:
+    rows.append(("database files at %s records" % S, "%.2f GiB popstatd" % (fb["server_db_bytes"] / 2**30),
+                 "naive table %.2f GiB" % (fb["naive_db_bytes"] / 2**30)))
+
+
+def table(headers, body):
+    w = [max(len(str(r[i])) for r in [headers] + body) for i in range(len(headers))]
+    line = lambda r: "| " + " | ".join(str(c).ljust(w[i]) for i, c in enumerate(r)) + " |"
+    sep = "|" + "|".join("-" * (x + 2) for x in w) + "|"
+    return "\n".join([line(headers), sep] + [line(r) for r in body])
+
+
+t_main = table(("measurement", "value", "how / detail"), rows)
+t_tgt = table(("target (ratios within this run)", "measured", "limit", "result"), targets)
+print()
+print(t_tgt)
+print()
+print(t_main)
+print()
+
+m = R.get("machine", {})
+end = R.get("end", {})
+npass = sum(1 for t in targets if t[3] == "PASS")
+md = []
+md.append("# popstat benchmark results\n")
+md.append("Produced by `make bench%s` (bench/run.sh) on %s; the whole run took %s s.\n" % (
+    "" if N == 10000000 else " BENCH_SCALE=%d" % N, m.get("date"), end.get("elapsed_s")))
+md.append("## Machine\n")
+md.append("- CPU: %s, %s cores (`nproc`)" % (m.get("cpu"), m.get("nproc")))
+md.append("- memory: %s GiB; kernel %s; disk %s" % (m.get("mem_gib"), m.get("kernel"), m.get("disk")))
+md.append("- sqlite %s (system library); popstatd built with -O2 -g (`make`)" % m.get("sqlite"))
+md.append("- load average at start %s, at end %s. The machine's 2 cores were shared with other"
+          " jobs (builds and test runs) during the run, so every figure is noisy; the"
+          " server-CPU-second rates in the detail column are less sensitive to that than"
+          " the wall-clock rates.\n" % (" ".join(m.get("loadavg_start", [])),
+                                        " ".join(end.get("loadavg_end", []))))
+md.append("## Durability\n")
+md.append("popstatd ran with its default settings (no flags besides `--db` and `--listen`):"
+          " `--durability full` (sqlite WAL, `synchronous=FULL`, every acknowledgement"
+          " after its group commit), `--max-connections 16384`, `--log-level info`"
+          " (server log to a file). The naive baseline uses WAL and `synchronous=FULL` too,"
+          " 1000 rows per transaction.\n")
+md.append("## Targets (%d of %d pass)\n" % (npass, len(targets)))
+md.append(t_tgt + "\n")
+md.append("## All figures\n")
+md.append(t_main + "\n")
+md.append("## How each figure was measured\n")
+md.append("""- **Workload.** One county (`610328`) with %(units)d townships under it, each with one
+  population snapshot (2023-12-31), added through the server (`loadgen setup`). Records
+  are births (`bench/rowgen.h`): a random 16-character text `record_id`, a township
+  drawn uniformly, a date uniform over 2024-01-01..2026-10-31, sex, birth order, policy
+  and an 18-digit `mother_id`. Row *i* is a pure function of *i*, so the server and
+  the baseline insert exactly the same rows. Submissions use a clerk account of the
+  county; queries the admin account. Every reply is checked (no rejection, error or
+  duplicate is tolerated).
+- **Ingest, records/s** (`loadgen ingest`): %(clients)d connections, each sending a
+  Submit of 1000 rows, waiting for its acknowledgement (after the group commit), then
+  sending the next; records acknowledged / wall time from the first send to the last
+  acknowledgement. *Empty database*: the first %(ingest)s records after setup.
+  *At %(S)s*: %(ingest)s more records into the %(S)s-record database.
+- **Naive baseline** (`bench/baseline`): a bare C program with sqlite, the same rows,
+  one rowid table `births` with the text `record_id` UNIQUE and an index on
+  (unit, date), per-(unit, day) counters upserted row by row in the same transaction,
+  1000 rows per transaction, WAL, `synchronous=FULL`; run right after the server's
+  measurement with the server idle or stopped. Ratio = popstatd / baseline.
+- **Ack latency** (`loadgen ingest --batch 1 --conns 16`): 8000 single-record Submits
+  from 16 connections, each waiting for its acknowledgement before the next (closed
+  loop), at the %(M)s-record state; latency from send to acknowledgement.
+- **Trivial request**: Ping on one Hello'd connection, one at a time, 2000 measured
+  after one warm-up; the p50 is the round trip the targets compare with.
+- **status / ranking**: `StatusQuery` of the county (the sum over its %(units)d
+  townships) and `RankingQuery` of its %(units)d townships, period `2025` (a year; the
+  database holds almost three years), one at a time on one connection, one unmeasured
+  warm-up, then up to 20 (at most 30 s at %(M)s, 60 s at %(S)s, at least 3); p50 shown.
+- **Memory**: VmRSS / VmHWM from `/proc/PID/status` of popstatd. *Empty start*: just after
+  start-up on the freshly initialised database. *Idle connections*: the server restarted
+  on the %(S)s-record database, then `loadgen idle` opens %(idle)s connections (at most
+  200 connecting at once), sends Hello on each, leaves them silent, waits 1 s and reads
+  the server's VmRSS and VmHWM; the target compares that VmHWM with the empty-start VmRSS.
+- **Start-up time** (`loadgen startup`): from fork+exec of popstatd until a TCP connect
+  succeeds (polled every 0.5 ms) and a Hello then a Ping are answered. The large-state
+  start-up follows the preload, so the database file is in the OS page cache (warm).
+""" % dict(units=UNITS, clients=CLIENTS, ingest="{:,}".format(INGEST), S=S, M=M,
+           idle="{:,}".format(IDLE)))
+md.append("## How each state was prepared\n")
+md.append("""- **Empty**: `popstatd init`, then the county, townships, population snapshots and the
+  clerk through the server (`loadgen setup`).
+- **%(M)s records**: entirely through the server: the measured %(ingest)s-record ingest,
+  then the rest with `loadgen ingest` in Submit batches of 10000 rows over 4 connections
+  (server at default durability). The ack-latency run adds 8000 records of a second
+  stream on top (the large state holds %(S)s + 8000 records plus the measured ingests).
+- **%(S)s records**: the server was stopped and records %(M)s..%(S)s were written into its
+  database file by `bench/preload.c`, **not** through the server: it stores exactly what
+  popstatd stores for a new birth (the same rows in the same random arrival order,
+  `mother_hash` = HMAC-SHA256 under the database's own secret, received today, the
+  per-(unit, day) counters upserted with the server's own statement, one audit line per
+  10000 rows) but with `synchronous=OFF`, no journal and a 4 GiB cache, because filling
+  %(S)s records through the server would take hours on this machine (its ingest rate
+  falls with the database size; see the ingest figures). The server was then started on
+  that file; every measurement at %(S)s (ingest, queries, memory, start-up) goes through
+  the real server.
+- **Naive table at %(S)s**: the baseline program itself with `synchronous=OFF`, 200000
+  rows per transaction and a 4 GiB cache (in parallel with the preload), then measured
+  at `synchronous=FULL`, 1000 rows per transaction, default cache, in a new process.
+""" % dict(S=S, M=M, ingest="{:,}".format(INGEST)))
+md.append("Raw JSON lines of this run: `%s` (git-ignored; the databases next to it are"
+          " removed at the end unless `BENCH_KEEP=1`).\n" % jsonl)
+with open(out_path, "w") as f:
+    f.write("\n".join(md))

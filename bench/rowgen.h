@@ -1,0 +1,103 @@
+/*
+ * rowgen.h - the benchmark's birth records, shared by loadgen and baseline
+ * so both insert exactly the same rows.
+ *
+ * Row i of stream s is a pure function of (s, i): a random 16-character
+ * text record_id, a township drawn uniformly from the county's units,
+ * a date uniformly in ROWGEN_FIRST_DAY..ROWGEN_LAST_DAY, sex, birth order,
+ * policy and an 18-digit mother id.
+ */
+#ifndef POPSTAT_BENCH_ROWGEN_H
+#define POPSTAT_BENCH_ROWGEN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "date.h"
+
+/* The county and its townships: COUNTY, then COUNTY + 4 digits. */
+#define ROWGEN_COUNTY "610328"
+/* Records are dated 2024-01-01 .. 2026-10-31; queries ask for 2025. */
+#define ROWGEN_FIRST_YEAR 2024
+#define ROWGEN_SPAN_DAYS 1035   /* 2024-01-01 + 1034 = 2026-10-31 */
+#define ROWGEN_QUERY_PERIOD "2025"
+/* Population snapshots (one per township) are dated the day before. */
+#define ROWGEN_POP_DATE "2023-12-31"
+
+struct genrow {
+	char record_id[20];
+	char unit[24];
+	char date[12];
+	char sex[2];
+	char birth_order[4];
+	char policy[2];
+	char mother_id[24];
+	unsigned unit_index;
+	int32_t day;
+	int male, order, compliant;
+};
+
+static inline uint64_t
+rowgen_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static inline void
+rowgen_unit_code(unsigned idx, char *buf, size_t n)
+{
+	snprintf(buf, n, ROWGEN_COUNTY "%04u", idx);
+}
+
+static inline void
+rowgen_birth(uint64_t stream, uint64_t i, unsigned nunits, struct genrow *r)
+{
+	static const char alpha[] = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+	uint64_t h1 = rowgen_mix(stream * 0x100000001b3ULL ^ rowgen_mix(i));
+	uint64_t h2 = rowgen_mix(h1 ^ 0x5851f42d4c957f2dULL);
+	uint64_t h3 = rowgen_mix(h2 ^ 0x14057b7ef767814fULL);
+	uint64_t x;
+	int k;
+
+	/* 16 characters of a 34-symbol alphabet: about 81 random bits. */
+	x = h1;
+	for (k = 0; k < 8; k++) {
+		r->record_id[k] = alpha[x % 34];
+		x /= 34;
+	}
+	x = h2;
+	for (k = 8; k < 16; k++) {
+		r->record_id[k] = alpha[x % 34];
+		x /= 34;
+	}
+	r->record_id[16] = '\0';
+	r->unit_index = (unsigned)(h3 % nunits);
+	rowgen_unit_code(r->unit_index, r->unit, sizeof r->unit);
+	x = h3 / nunits;
+	r->day = date_from_ymd(ROWGEN_FIRST_YEAR, 1, 1) +
+	    (int32_t)(x % ROWGEN_SPAN_DAYS);
+	x /= ROWGEN_SPAN_DAYS;
+	date_format(r->day, r->date);
+	r->male = (int)(x & 1);
+	x >>= 1;
+	r->sex[0] = r->male ? 'M' : 'F';
+	r->sex[1] = '\0';
+	/* Birth order: 1 (55%), 2 (35%), 3 (8%), 4 (2%). */
+	k = (int)(x % 100);
+	x /= 100;
+	r->order = k < 55 ? 1 : k < 90 ? 2 : k < 98 ? 3 : 4;
+	snprintf(r->birth_order, sizeof r->birth_order, "%d", r->order);
+	/* 96% policy-compliant. */
+	r->compliant = x % 100 < 96;
+	x /= 100;
+	r->policy[0] = r->compliant ? 'Y' : 'N';
+	r->policy[1] = '\0';
+	snprintf(r->mother_id, sizeof r->mother_id, "6103%014llu",
+	    (unsigned long long)(rowgen_mix(h3 ^ 0xd6e8feb86659fd93ULL) %
+	    100000000000000ULL));
+}
+
+#endif

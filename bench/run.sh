@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# bench/run.sh - the popstat benchmark (make bench).
+#
+# Builds the states, measures every figure of the benchmark issue with
+# loadgen (the real protocol against bin/popstatd at its default settings,
+# durability full) and the naive sqlite baseline, then prints one table and
+# writes it with the machine and the date to bench/RESULTS.md (for the full
+# 10-million scale) or bench/RESULTS-<scale>.md (any other scale).
+#
+# Environment:
+#   BENCH_SCALE    records in the large state (10000000); the middle state is
+#                  a tenth of it
+#   BENCH_INGEST   records of each measured ingest (min(200000, a tenth))
+#   BENCH_CLIENTS  connections of the batch-ingest measurements (8)
+#   BENCH_IDLE     idle connections (10000)
+#   BENCH_DIR      scratch directory (bench/data); removed unless BENCH_KEEP=1
+#   BENCH_PORT     TCP port of the server (17170)
+#   BENCH_RESULTS  output file (see above)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-bin}
+BB=${BENCH_BIN:-build/bench}
+N=${BENCH_SCALE:-10000000}
+MID=$((N / 10))
+INGEST=${BENCH_INGEST:-$((MID < 200000 ? MID : 200000))}
+CLIENTS=${BENCH_CLIENTS:-8}
+IDLE=${BENCH_IDLE:-10000}
+UNITS=1000
+DIR=${BENCH_DIR:-bench/data}
+PORT=${BENCH_PORT:-17170}
+ADDR=127.0.0.1:$PORT
+if [ "$N" = 10000000 ]; then
+	OUT=${BENCH_RESULTS:-bench/RESULTS.md}
+else
+	OUT=${BENCH_RESULTS:-bench/RESULTS-$N.md}
+fi
+[ "$MID" -ge 1000 ] || { echo "bench: BENCH_SCALE must be at least 10000"; exit 2; }
+[ "$INGEST" -le "$MID" ] || { echo "bench: BENCH_INGEST must be at most BENCH_SCALE/10"; exit 2; }
+
+for b in "$BIN/popstatd" "$BB/loadgen" "$BB/baseline" "$BB/preload"; do
+	[ -x "$b" ] || { echo "bench: $b is missing (run make bench)"; exit 2; }
+done
+
+# 10,000 idle connections need that many descriptors on both sides.
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ] && [ "$hard" -lt $((IDLE + 200)) ]; then
+	echo "bench: the hard limit on open files ($hard) is below $((IDLE + 200));"
+	echo "       raise it (ulimit -Hn as root) or set BENCH_IDLE lower"
+	exit 2
+fi
+ulimit -n "$hard"
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+J=$DIR/results.jsonl
+LOG=$DIR/server.log
+: > "$J"
+T0=$(date +%s)
+SERVER_PID=
+BASE_PID=
+
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+	[ -n "$BASE_PID" ] && kill "$BASE_PID" 2>/dev/null || true
+	if [ "${BENCH_KEEP:-0}" != 1 ]; then
+		rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm
+	fi
+}
+trap cleanup EXIT
+
+say() { printf '[%4ds] %s\n' $(($(date +%s) - T0)) "$*" >&2; }
+
+# rec KEY COMMAND...: run a measurement, keep its JSON line under KEY.
+rec() {
+	local key=$1 out
+	shift
+	out=$("$@")
+	printf '{"key":"%s","r":%s}\n' "$key" "$out" >> "$J"
+	say "$key: $out"
+}
+
+# Add a JSON object as KEY (for figures measured by the script itself).
+put() { printf '{"key":"%s","r":%s}\n' "$1" "$2" >> "$J"; }
+
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
+
+# start_server KEY DB: exec popstatd via loadgen (start-up time is measured).
+start_server() {
+	local out
+	out=$("$BB/loadgen" startup --server "$ADDR" --token "$ADMIN" --log "$LOG" \
+		-- "$BIN/popstatd" --db "$2" --listen "$ADDR")
+	printf '{"key":"%s","r":%s}\n' "$1" "$out" >> "$J"
+	say "$1: $out"
+	SERVER_PID=$(field "$out" pid)
+}
+
+stop_server() {
+	local hwm
+	hwm=$(proc_kib "$SERVER_PID" VmHWM)
+	put "$1" "{\"vmhwm_kib\":$hwm,\"cpu_s\":$(cpu_s "$SERVER_PID")}"
+	say "$1: server VmHWM ${hwm} KiB"
+	kill -TERM "$SERVER_PID"
+	while kill -0 "$SERVER_PID" 2>/dev/null; do sleep 0.1; done
+	SERVER_PID=
+}
+
+# ingest KEY START RECORDS STREAM [loadgen options]: server CPU time included.
+ingest() {
+	local key=$1 start=$2 n=$3 stream=$4 out c0 c1
+	shift 4
+	c0=$(cpu_s "$SERVER_PID")
+	out=$("$BB/loadgen" ingest --server "$ADDR" --token "$CLERK" --units $UNITS \
+		--start "$start" --records "$n" --stream "$stream" "$@")
+	c1=$(cpu_s "$SERVER_PID")
+	out="${out%\}},\"server_cpu_s\":$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')}"
+	printf '{"key":"%s","r":%s}\n' "$key" "$out" >> "$J"
+	say "$key: $out"
+}
+
+query() {
+	local key=$1 kind=$2 count=$3 secs=$4
+	rec "$key" "$BB/loadgen" query --server "$ADDR" --token "$ADMIN" \
+		--units $UNITS --kind "$kind" --count "$count" --warmup 1 \
+		--max-seconds "$secs"
+}
+
+# ---- machine -----------------------------------------------------------------
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+put machine "$(python3 - "$cpu_model" "$mem_kib" "$DIR" <<'EOF'
+import json, os, platform, subprocess, sys, time
+fs = subprocess.run(["df", "-hP", sys.argv[3]], capture_output=True, text=True).stdout.split("\n")[1].split()
+print(json.dumps({
+    "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    "nproc": os.cpu_count(), "cpu": sys.argv[1],
+    "mem_gib": round(int(sys.argv[2]) / 1048576, 1),
+    "kernel": platform.release(),
+    "disk": "%s (%s, %s free)" % (fs[0], fs[1], fs[3]),
+    "sqlite": subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0] if True else "",
+    "loadavg_start": open("/proc/loadavg").read().split()[:3],
+}))
+EOF
+)"
+say "scale: $N records (middle state $MID, measured ingests $INGEST), $UNITS townships, $CLIENTS ingest clients, $IDLE idle connections; data in $DIR"
+
+# ---- empty database --------------------------------------------------------------
+DB=$DIR/popstat.db
+ADMIN=$("$BIN/popstatd" init --db "$DB")
+start_server startup_empty "$DB"
+put rss_empty_start "{\"vmrss_kib\":$(proc_kib "$SERVER_PID" VmRSS),\"vmhwm_kib\":$(proc_kib "$SERVER_PID" VmHWM)}"
+out=$("$BB/loadgen" setup --server "$ADDR" --token "$ADMIN" --units $UNITS)
+say "setup: $out"
+CLERK=$(field "$out" clerk_token)
+query ping_empty ping 2000 10
+
+# Durable ingest into an empty database (the county and its townships only),
+# through the whole path, then the naive baseline with the same rows.
+ingest ingest_empty 0 "$INGEST" 1 --conns "$CLIENTS" --batch 1000
+rec baseline_empty "$BB/baseline" --db "$DIR/naive.db" --units $UNITS \
+	--start 0 --records "$INGEST" --batch 1000 --sync full
+
+# ---- middle state (a tenth of the scale), built through the server ---------------
+if [ "$MID" -gt "$INGEST" ]; then
+	say "filling to $MID records through the server (Submit batches of 10000, 4 connections)"
+	ingest fill_mid "$INGEST" $((MID - INGEST)) 1 --conns 4 --batch 10000
+fi
+query ping_mid ping 2000 10
+query status_mid status 20 30
+query ranking_mid ranking 20 30
+# Acknowledgement latency of single-record submissions from 16 clients
+# (rows of stream 2, so the large state stays stream 1 only).
+ingest acklat_mid 0 8000 2 --conns 16 --batch 1
+
+# ---- large state ------------------------------------------------------------------
+stop_server server_mid
+say "preloading records $MID..$N into the server's database (server stopped) and the naive table $INGEST..$N, in parallel"
+"$BB/baseline" --db "$DIR/naive.db" --units $UNITS --start "$INGEST" \
+	--records $((N - INGEST)) --batch 200000 --sync off --cache-kib 4194304 \
+	> "$DIR/naive_prep.json" &
+BASE_PID=$!
+rec preload_big "$BB/preload" --db "$DB" --units $UNITS --start "$MID" --records $((N - MID))
+wait "$BASE_PID"
+BASE_PID=
+put naive_prep "$(cat "$DIR/naive_prep.json")"
+say "naive_prep: $(cat "$DIR/naive_prep.json")"
+sync
+put files_big "{\"server_db_bytes\":$(stat -c %s "$DB"),\"naive_db_bytes\":$(stat -c %s "$DIR/naive.db")}"
+
+start_server startup_big "$DB"
+put rss_big_start "{\"vmrss_kib\":$(proc_kib "$SERVER_PID" VmRSS),\"vmhwm_kib\":$(proc_kib "$SERVER_PID" VmHWM)}"
+rec idle_big "$BB/loadgen" idle --server "$ADDR" --token "$ADMIN" --conns "$IDLE" --pid "$SERVER_PID"
+query ping_big ping 2000 10
+query status_big status 20 60
+query ranking_big ranking 20 60
+ingest ingest_big "$N" "$INGEST" 1 --conns "$CLIENTS" --batch 1000
+stop_server server_big
+rec baseline_big "$BB/baseline" --db "$DIR/naive.db" --units $UNITS \
+	--start "$N" --records "$INGEST" --batch 1000 --sync full
+
+put end "{\"loadavg_end\":$(python3 -c 'import json;print(json.dumps(open("/proc/loadavg").read().split()[:3]))'),\"elapsed_s\":$(($(date +%s) - T0))}"
+python3 bench/report.py "$J" "$OUT" "$N" "$MID" "$INGEST" "$CLIENTS" "$IDLE" "$UNITS"
+say "done; table written to $OUT"

@@ -1,0 +1,46 @@
+# make bench: the performance benchmark (bench/run.sh) and its tools.
+#
+#   make bench                      full run: 10 million records (~35 min on
+#                                   a busy 2-core machine)
+#   make bench BENCH_SCALE=100000   quick run for development (~1 min)
+#   make bench-tools                build bench/ binaries only
+#   make bench-profile              callgrind profile of a short ingest and
+#                                   a ranking query (bench/profile.sh)
+#
+# Other knobs (environment or make variables): BENCH_DIR (data, default
+# bench/data), BENCH_INGEST (records per measured ingest, 200000),
+# BENCH_CLIENTS (ingest connections, 8), BENCH_IDLE (idle
+# connections, 10000), BENCH_KEEP=1 (keep the databases).
+
+BENCH_BIN    = $(BUILD)/bench
+BENCH_CFLAGS = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+               -Icommon -I$(BUILD)/gen $(PKG_CFLAGS)
+BENCH_SCALE ?= 10000000
+
+.PHONY: bench bench-tools bench-profile
+
+bench-tools: $(BENCH_BIN)/loadgen $(BENCH_BIN)/baseline $(BENCH_BIN)/preload
+
+$(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h $(GEN_H) \
+    $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o $(BUILD)/common/date.o
+	@mkdir -p $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/loadgen.c $(BUILD)/gen/popstat.pb-c.o \
+	    $(BUILD)/common/frame.o $(BUILD)/common/date.o $(PKG_LIBS) -lm
+
+$(BENCH_BIN)/baseline: bench/baseline.c bench/rowgen.h $(BUILD)/common/date.o
+	@mkdir -p $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/baseline.c $(BUILD)/common/date.o \
+	    $(PKG_LIBS) -lm
+
+$(BENCH_BIN)/preload: bench/preload.c bench/rowgen.h $(BUILD)/common/date.o
+	@mkdir -p $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/preload.c $(BUILD)/common/date.o \
+	    $(PKG_LIBS) -lm
+
+bench: check-deps
+	@$(MAKE) --no-print-directory all bench-tools
+	BENCH_SCALE=$(BENCH_SCALE) BIN=$(BIN) BENCH_BIN=$(BENCH_BIN) bench/run.sh
+
+bench-profile: check-deps
+	@$(MAKE) --no-print-directory all bench-tools
+	BIN=$(BIN) BENCH_BIN=$(BENCH_BIN) bench/profile.sh
