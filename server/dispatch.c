@@ -202,6 +202,10 @@ dispatch(struct req *r, int *is_write)
 		    role_name(r->who->role));
 	if (!h->write)
 		return h->fn(r);
+	if (store_txn_lost())
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
+		    "the database could not store the current batch; send it"
+		    " again");
 	if (!store_in_txn() && store_begin() < 0)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
 		    "database busy: %s", store_errmsg());
@@ -214,6 +218,18 @@ dispatch(struct req *r, int *is_write)
 		store_rollback_savepoint();
 	else
 		store_release();
+	if (store_txn_lost()) {
+		/*
+		 * sqlite rolled the whole batch back (disk full, I/O error):
+		 * this request and those before it in the batch are lost; the
+		 * flush answers them all with an error.
+		 */
+		log_error("the write transaction was rolled back: %s",
+		    store_errmsg());
+		store_mark_lost();
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+		    "the database could not store this batch; send it again");
+	}
 	return rc;
 }
 

@@ -138,7 +138,8 @@ Popstat__Period *period_msg(struct req *r, const struct period *p);
 
 /* req_submit.c: shared by corrections. */
 int scope_may_write(const struct principal *who, int unit);
-int ingest_void(const stored_record *old);
+int ingest_void(const stored_record *old);  /* -2: locked, see below */
+extern int32_t ingest_locked_day;
 void record_text(const stored_record *s, char *buf, size_t n);
 
 /* auth.c */

@@ -60,7 +60,12 @@ h_void(struct req *r)
 		    date_format(l->start, a), date_format(l->end, b), l->by,
 		    l->at);
 	record_text(&old, text, sizeof text);
-	if (ingest_void(&old) < 0 ||
+	if ((rc = ingest_void(&old)) == -2)
+		return req_error(r, E(LOCKED), "voiding %s would change the"
+		    " verification record of %s, which lies in an approved,"
+		    " locked period; ask the county office to unlock it",
+		    q->record_id, date_format(ingest_locked_day, a));
+	if (rc < 0 ||
 	    store_audit(r->who->name, "record.void", q->unit, q->record_id,
 	    text, NULL, q->reason) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",

@@ -62,7 +62,24 @@ record_delta(const stored_record *s, int sign, counters *d)
 struct unmiss_ctx {
 	int64_t unit_id;
 	int failed;
+	int32_t locked_day;  /* a verification it changed is in a locked period */
 };
+
+/* The day of the last locked verification a change would have touched. */
+int32_t ingest_locked_day;
+
+/*
+ * Matching changes a verification's own day: an approved period must not
+ * move, so note it and let the caller undo the row.
+ */
+static void
+note_lock(struct unmiss_ctx *x, int32_t day)
+{
+	int u = unit_by_id(x->unit_id);
+
+	if (x->locked_day == 0 && u >= 0 && lock_covering(u, day))
+		x->locked_day = day;
+}
 
 /* A verification record found its birth: it is no longer a miss. */
 static void
@@ -73,6 +90,7 @@ unmiss(int32_t day, void *arg)
 
 	memset(&d, 0, sizeof d);
 	d.v[CTR_VERIFIED_MISSED] = -1;
+	note_lock(x, day);
 	if (store_daily_add(x->unit_id, day, &d) < 0)
 		x->failed = 1;
 }
@@ -102,12 +120,16 @@ ingest_insert(stored_record *s, int64_t user_id)
 	if (store_daily_add(s->unit_id, s->rec.day, &d) < 0)
 		return -1;
 	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
-		struct unmiss_ctx x = { s->unit_id, 0 };
+		struct unmiss_ctx x = { s->unit_id, 0, 0 };
 
 		if (store_verification_mark(s->unit_id, s->mother_hash,
 		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
 		    unmiss, &x) < 0 || x.failed)
 			return -1;
+		if (x.locked_day) {
+			ingest_locked_day = x.locked_day;
+			return -2;
+		}
 	}
 	return 0;
 }
@@ -121,6 +143,7 @@ remiss(int32_t day, void *arg)
 
 	memset(&d, 0, sizeof d);
 	d.v[CTR_VERIFIED_MISSED] = 1;
+	note_lock(x, day);
 	if (store_daily_add(x->unit_id, day, &d) < 0)
 		x->failed = 1;
 }
@@ -139,12 +162,16 @@ ingest_retract(const stored_record *old)
 	if (store_daily_add(old->unit_id, old->rec.day, &d) < 0)
 		return -1;
 	if (old->rec.kind == KIND_BIRTH && old->has_hash) {
-		struct unmiss_ctx x = { old->unit_id, 0 };
+		struct unmiss_ctx x = { old->unit_id, 0, 0 };
 
 		if (store_verification_recheck(old->unit_id, old->mother_hash,
 		    old->rec.day - MATCH_WINDOW, old->rec.day + MATCH_WINDOW,
 		    MATCH_WINDOW, remiss, &x) < 0 || x.failed)
 			return -1;
+		if (x.locked_day) {
+			ingest_locked_day = x.locked_day;
+			return -2;
+		}
 	}
 	return 0;
 }
@@ -157,6 +184,7 @@ static int
 ingest_amend(const stored_record *old, stored_record *s)
 {
 	counters d;
+	int rc;
 
 	if (s->rec.kind == KIND_VERIFICATION) {
 		int m = store_birth_match(s->unit_id, s->mother_hash,
@@ -169,18 +197,24 @@ ingest_amend(const stored_record *old, stored_record *s)
 	/* Timeliness is judged from when the record first arrived. */
 	s->received_day = old->received_day;
 	s->timely = s->received_day - s->rec.day <= srv.set.timely_days;
-	if (store_record_update(s) < 0 || ingest_retract(old) < 0)
+	if (store_record_update(s) < 0)
 		return -1;
+	if ((rc = ingest_retract(old)) < 0)
+		return rc;
 	record_delta(s, 1, &d);
 	if (store_daily_add(s->unit_id, s->rec.day, &d) < 0)
 		return -1;
 	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
-		struct unmiss_ctx x = { s->unit_id, 0 };
+		struct unmiss_ctx x = { s->unit_id, 0, 0 };
 
 		if (store_verification_mark(s->unit_id, s->mother_hash,
 		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
 		    unmiss, &x) < 0 || x.failed)
 			return -1;
+		if (x.locked_day) {
+			ingest_locked_day = x.locked_day;
+			return -2;
+		}
 	}
 	return 0;
 }
@@ -193,7 +227,7 @@ ingest_void(const stored_record *old)
 {
 	if (store_record_void(old->unit_id, old->rec.record_id) < 0)
 		return -1;
-	return ingest_retract(old);
+	return ingest_retract(old);  /* -2: a locked verification would move */
 }
 
 /* One line describing a record's content for the audit log. */
@@ -277,6 +311,33 @@ scope_may_write(const struct principal *who, int unit)
  * Validate and classify one row.  Returns 1 stored, 2 duplicate, 0 rejected
  * (with *column and reason set), -1 database error.
  */
+/*
+ * The outcome of an ingest step run under the row savepoint that
+ * submit_row() opened: 1 stored; 0 rejected and undone (a verification it
+ * would change lies in a locked period); -1 database error.
+ */
+static int
+guarded(int rc, const stored_record *s, const char **column, char *reason,
+    size_t rlen)
+{
+	char d[11];
+
+	if (rc == -2) {
+		store_row_release(1);
+		*column = "mother_id";
+		xsnprintf(reason, rlen, "this birth would change the verification"
+		    " record of %s, which lies in an approved, locked period; ask"
+		    " the county office to unlock it", date_format(
+		    ingest_locked_day, d));
+		(void)s;
+		return 0;
+	}
+	if (rc < 0)
+		return -1;
+	store_row_release(0);
+	return 1;
+}
+
 static int
 lock_refuses(int unit, int32_t day, char *reason, size_t rlen)
 {
@@ -353,12 +414,13 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		if (lock_refuses(unit, old.rec.day, reason, rlen) ||
 		    lock_refuses(unit, s.rec.day, reason, rlen))
 			return 0;
-		if (kind == KIND_POPULATION && old.rec.day != s.rec.day) {
+		if (kind == KIND_POPULATION) {
 			int64_t persons;
 			char other[RECORD_ID_MAX + 1];
 
-			rc = store_population_on(s.unit_id, s.rec.day, &persons,
-			    other, sizeof other);
+			/* One population a unit and day: other records agree. */
+			rc = store_population_on(s.unit_id, s.rec.day,
+			    s.rec.record_id, &persons, other, sizeof other);
 			if (rc < 0)
 				return -1;
 			if (rc == 1 && persons != s.rec.persons) {
@@ -371,8 +433,12 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		}
 		record_text(&old, before, sizeof before);
 		record_text(&s, after, sizeof after);
-		if (ingest_amend(&old, &s) < 0 ||
-		    store_audit(r->who->name, "record.amend", s.rec.unit,
+		if (store_row_savepoint() < 0)
+			return -1;
+		if ((rc = guarded(ingest_amend(&old, &s), &s, column, reason,
+		    rlen)) <= 0)
+			return rc;
+		if (store_audit(r->who->name, "record.amend", s.rec.unit,
 		    s.rec.record_id, before, after, why) < 0)
 			return -1;
 		return 1;
@@ -395,7 +461,7 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		int64_t persons;
 		char other[RECORD_ID_MAX + 1];
 
-		rc = store_population_on(s.unit_id, s.rec.day, &persons, other,
+		rc = store_population_on(s.unit_id, s.rec.day, NULL, &persons, other,
 		    sizeof other);
 		if (rc < 0)
 			return -1;
@@ -411,9 +477,10 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 	*column = "date";
 	if (lock_refuses(unit, s.rec.day, reason, rlen))
 		return 0;
-	if (ingest_insert(&s, r->who->user_id) < 0)
+	if (store_row_savepoint() < 0)
 		return -1;
-	return 1;
+	return guarded(ingest_insert(&s, r->who->user_id), &s, column,
+	    reason, rlen);
 }
 
 /*

@@ -262,6 +262,11 @@ supervision_parent(struct req *r, const char *code)
 		if ((u = unit_find(code)) < 0)
 			return req_error(r, E(NOT_FOUND), "unit %.40s does not"
 			    " exist", code);
+		/* A clerk reads its own subtree only, as status does. */
+		if (r->who->role == ROLE_CLERK && (r->who->unit < 0 ||
+		    !unit_within(u, r->who->unit)))
+			return req_error(r, E(FORBIDDEN), "unit %s is outside"
+			    " your scope", code);
 		return u;
 	}
 	if (r->who->role == ROLE_CLERK && r->who->unit >= 0)

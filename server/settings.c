@@ -91,7 +91,7 @@ static struct option options[] = {
  * restart.
  */
 static const char *const reloadable[] = {
-	"log-level", "max-frame", "max-connections", "max-output",
+	"log-level", "max-connections", "max-output",
 	"idle-timeout", "max-rows", "requests-per-turn", "timely-days",
 	"report-due-days", "auth-failures", NULL
 };

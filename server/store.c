@@ -126,6 +126,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+	S_ROW_SAVEPOINT, S_ROW_RELEASE, S_ROW_ROLLBACK_TO,
 	S_UNIT_INSERT, S_UNITS_ALL,
 	S_USER_INSERT, S_USER_BY_TOKEN, S_USER_EXISTS, S_USERS_ALL,
 	S_USER_BY_NAME, S_USER_DISABLE, S_USER_TOKEN,
@@ -155,6 +156,9 @@ static const struct {
 	[S_SAVEPOINT] = { 0, "SAVEPOINT req" },
 	[S_RELEASE] = { 0, "RELEASE req" },
 	[S_ROLLBACK_TO] = { 0, "ROLLBACK TO req" },
+	[S_ROW_SAVEPOINT] = { 0, "SAVEPOINT row" },
+	[S_ROW_RELEASE] = { 0, "RELEASE row" },
+	[S_ROW_ROLLBACK_TO] = { 0, "ROLLBACK TO row" },
 	[S_UNIT_INSERT] = { 0, "INSERT INTO units(code, name, parent_id, level,"
 	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
 	[S_UNITS_ALL] = { 0, "SELECT id, coalesce(parent_id, 0), code, name,"
@@ -182,7 +186,8 @@ static const struct {
 	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" },
 	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records"
 	    " INDEXED BY records_pop WHERE"
-	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 LIMIT 1" },
+	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 AND"
+	    " record_id <> ?3 LIMIT 1" },
 	[S_DAILY_ADD] = { 0, "INSERT INTO daily(unit_id, day, births,"
 	    " births_male, births_female, births_policy, births_order3, deaths,"
 	    " mig_in, mig_out, verified, verified_missed, records, timely)"
@@ -269,8 +274,9 @@ static const struct {
 	    " start BETWEEN ?2 AND ?3 ORDER BY start" },
 	[S_DEPT_INSERT] = { 0, "INSERT INTO departments(code, name, created_at)"
 	    " VALUES (?1, ?2, ?3)" },
+	/* By id: indexes then match the order depts_add() gave them. */
 	[S_DEPTS_ALL] = { 0, "SELECT id, code, name FROM departments"
-	    " ORDER BY code" },
+	    " ORDER BY id" },
 	[S_TASK_INSERT] = { 0, "INSERT INTO tasks(title, owner_kind, owner,"
 	    " person, due, status, progress, created_at, created_by) VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, 'open', 0, ?6, ?7)" },
@@ -302,6 +308,7 @@ static sqlite3 *db_w, *db_r;
 static sqlite3_stmt *stmts[S_COUNT];
 static uint8_t secret[SECRET_LEN];
 static int in_txn;
+static int txn_lost;  /* sqlite rolled the open batch back by itself */
 
 static sqlite3_stmt *
 st(enum stmt_id id)
@@ -554,7 +561,14 @@ store_begin(void)
 int
 store_commit(void)
 {
-	int rc = run(st(S_COMMIT));
+	int rc;
+
+	if (txn_lost) {
+		txn_lost = 0;
+		in_txn = 0;
+		return -1;
+	}
+	rc = run(st(S_COMMIT));
 
 	if (rc < 0)
 		store_rollback();
@@ -593,6 +607,41 @@ store_rollback_savepoint(void)
 {
 	run(st(S_ROLLBACK_TO));
 	run(st(S_RELEASE));
+}
+
+/*
+ * Nonzero when the open transaction was lost: sqlite rolls the whole
+ * transaction back by itself on SQLITE_FULL, IOERR or NOMEM, after which
+ * the connection is back in autocommit mode.
+ */
+int
+store_txn_lost(void)
+{
+	return txn_lost || (in_txn && sqlite3_get_autocommit(db_w));
+}
+
+/*
+ * After a lost transaction: the batch is over.  store_commit() then fails,
+ * so the flush reports every held request as not stored.
+ */
+void
+store_mark_lost(void)
+{
+	txn_lost = 1;
+}
+
+int
+store_row_savepoint(void)
+{
+	return run(st(S_ROW_SAVEPOINT));
+}
+
+void
+store_row_release(int rollback)
+{
+	if (rollback)
+		run(st(S_ROW_ROLLBACK_TO));
+	run(st(S_ROW_RELEASE));
 }
 
 const char *
@@ -814,14 +863,15 @@ store_record_insert(const stored_record *r, int32_t received_day,
 }
 
 int
-store_population_on(int64_t unit_id, int32_t day, int64_t *persons,
-    char *record_id, size_t cap)
+store_population_on(int64_t unit_id, int32_t day, const char *except,
+    int64_t *persons, char *record_id, size_t cap)
 {
 	sqlite3_stmt *s = st(S_POP_ON);
 	int rc;
 
 	sqlite3_bind_int64(s, 1, unit_id);
 	sqlite3_bind_int(s, 2, day);
+	sqlite3_bind_text(s, 3, except ? except : "", -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*persons = sqlite3_column_int64(s, 0);

@@ -86,6 +86,12 @@ int store_in_txn(void);
 int store_savepoint(void);
 void store_release(void);
 void store_rollback_savepoint(void);
+/* The open transaction was rolled back by sqlite itself (disk full ...). */
+int store_txn_lost(void);
+void store_mark_lost(void);
+/* A nested savepoint around one row, so a row can be undone alone. */
+int store_row_savepoint(void);
+void store_row_release(int rollback);
 const char *store_errmsg(void);
 
 /* Units. */
@@ -111,9 +117,12 @@ int store_users_list(store_user_cb cb, void *arg);
 int store_record_get(int64_t unit_id, const char *record_id, stored_record *out);
 int store_record_insert(const stored_record *r, int32_t received_day,
     int64_t user_id);
-/* Population already recorded for the unit on the day: 1 and the value. */
-int store_population_on(int64_t unit_id, int32_t day, int64_t *persons,
-    char *record_id, size_t cap);
+/*
+ * Population already recorded for the unit on the day by a record other
+ * than `except` (may be NULL): 1 and the value.
+ */
+int store_population_on(int64_t unit_id, int32_t day, const char *except,
+    int64_t *persons, char *record_id, size_t cap);
 /* Add delta (per counter) to the unit's counters on day. */
 int store_daily_add(int64_t unit_id, int32_t day, const counters *delta);
 /* Any non-voided birth of the unit with this mother hash in [lo, hi]? */
