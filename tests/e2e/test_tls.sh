@@ -36,7 +36,9 @@ start_server --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" --auth-failur
 expect_rc 0 "right pin" "$PS" --pin "$PIN" ping
 COLONS=$(echo "$PIN" | tr a-f A-F | sed 's/../&:/g; s/:$//')
 expect_rc 0 "pin with colons, upper case" "$PS" --pin "$COLONS" ping
-WRONG=$(echo "$PIN" | sed 's/^./0/; s/^00/11/')
+# Another fingerprint: the same but for its first hex digit.
+if [ "${PIN:0:1}" = 0 ]; then WRONG=1${PIN:1}; else WRONG=0${PIN:1}; fi
+expect_eq "$([ "$WRONG" != "$PIN" ] && echo differs)" differs "the wrong pin differs"
 expect_rc 3 "wrong pin refused" "$PS" --pin "$WRONG" ping
 expect_err "does not match the pinned" "wrong pin message"
 expect_rc 3 "malformed pin" "$PS" --pin abc ping
