@@ -1,6 +1,7 @@
 /*
  * args.c - the option parser shared by the subcommands.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "client.h"
@@ -43,3 +44,22 @@ parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
 	return 0;
 }
 
+
+/*
+ * Send one request whose answer is an Ack and print its message (unless
+ * --quiet).  Returns 0 or an exit status.
+ */
+int
+client_ack(Popstat__Request *rq, const char *what)
+{
+	Popstat__Envelope *reply;
+	int rc;
+
+	if ((rc = client_simple(rq, what, &reply)) != 0)
+		return rc;
+	if (!opt.quiet && reply->response->body_case ==
+	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
+		printf("%s\n", reply->response->ack->message);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}

@@ -75,6 +75,9 @@ int parse_opts(const char *cmd, int argc, char **argv,
     const char *const *names, int n, const char *const *flags, int nflags,
     struct opts *o, int want_pos);
 
+/* Send a request answered by an Ack; print its message. */
+int client_ack(Popstat__Request *rq, const char *what);
+
 /* Usage helpers. */
 int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -26,21 +26,6 @@ options(const char *cmd, int argc, char **argv, const char *const *names,
 	return 0;
 }
 
-static int
-ack(Popstat__Request *rq, const char *what)
-{
-	Popstat__Envelope *reply;
-	int rc;
-
-	if ((rc = client_simple(rq, what, &reply)) != 0)
-		return rc;
-	if (!opt.quiet && reply->response->body_case ==
-	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
-		printf("%s\n", reply->response->ack->message);
-	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
-}
-
 int
 cmd_void(int argc, char **argv)
 {
@@ -67,7 +52,7 @@ cmd_void(int argc, char **argv)
 	v.reason = (char *)vals[1];
 	rq.body_case = POPSTAT__REQUEST__BODY_VOID;
 	rq.void_ = &v;
-	return ack(&rq, "void");
+	return client_ack(&rq, "void");
 }
 
 static void
@@ -177,7 +162,7 @@ cmd_approve(int argc, char **argv)
 	q.period = (char *)vals[1];
 	rq.body_case = POPSTAT__REQUEST__BODY_APPROVE;
 	rq.approve = &q;
-	return ack(&rq, "approve");
+	return client_ack(&rq, "approve");
 }
 
 int
@@ -204,7 +189,7 @@ cmd_unlock(int argc, char **argv)
 	q.reason = (char *)vals[2];
 	rq.body_case = POPSTAT__REQUEST__BODY_UNLOCK;
 	rq.unlock = &q;
-	return ack(&rq, "unlock");
+	return client_ack(&rq, "unlock");
 }
 
 int

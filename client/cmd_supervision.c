@@ -24,21 +24,6 @@ parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
 	return 0;
 }
 
-static int
-print_ack(Popstat__Request *rq, const char *what)
-{
-	Popstat__Envelope *reply;
-	int rc;
-
-	if ((rc = client_simple(rq, what, &reply)) != 0)
-		return rc;
-	if (!opt.quiet && reply->response->body_case ==
-	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
-		printf("%s\n", reply->response->ack->message);
-	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
-}
-
 static const char *
 pct(char *b, size_t n, unsigned a, unsigned d)
 {
@@ -296,7 +281,7 @@ cmd_dept(int argc, char **argv)
 		a.dept = &d;
 		rq.body_case = POPSTAT__REQUEST__BODY_DEPT_ADD;
 		rq.dept_add = &a;
-		return print_ack(&rq, "dept add");
+		return client_ack(&rq, "dept add");
 	}
 	if (strcmp(argv[1], "list") == 0) {
 		Popstat__DeptList l = POPSTAT__DEPT_LIST__INIT;
@@ -447,7 +432,7 @@ cmd_task(int argc, char **argv)
 		a.person = (char *)o.v[3];
 		rq.body_case = POPSTAT__REQUEST__BODY_TASK_ADD;
 		rq.task_add = &a;
-		return print_ack(&rq, "task add");
+		return client_ack(&rq, "task add");
 	}
 	if (strcmp(argv[1], "update") == 0) {
 		static const char *const names[] = { "--progress", "--status",
@@ -477,7 +462,7 @@ cmd_task(int argc, char **argv)
 		u.note = (char *)o.v[2];
 		rq.body_case = POPSTAT__REQUEST__BODY_TASK_UPDATE;
 		rq.task_update = &u;
-		return print_ack(&rq, "task update");
+		return client_ack(&rq, "task update");
 	}
 	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0) {
 		static const char *const names[] = { "--owner", "--as-of" };
@@ -770,7 +755,7 @@ cmd_bulletin(int argc, char **argv)
 		p.parent = (char *)o.v[1];
 		rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_PUBLISH;
 		rq.bulletin_publish = &p;
-		return print_ack(&rq, cmd);
+		return client_ack(&rq, cmd);
 	} else {
 		Popstat__BulletinDiff d = POPSTAT__BULLETIN_DIFF__INIT;
 		size_t k;
