@@ -172,7 +172,7 @@ cmd_ranking(int argc, char **argv)
 	fputs(sbuf_str(&b), stdout);
 	sbuf_free(&b);
 	if (!opt.json && !opt.csv) {
-		size_t ncols = 5 + (r->n_rows ? r->rows[0]->n_indicators : 0);
+		size_t ncols = 5 + (r->n_rows ? r->n_indicator_names : 0);
 		const char **cells = xcalloc(ncols, sizeof *cells);
 		char **owned = xcalloc(ncols, sizeof *owned);
 		struct table *t;
@@ -187,7 +187,7 @@ cmd_ranking(int argc, char **argv)
 		cells[3] = "status";
 		cells[4] = "score";
 		for (k = 5; k < ncols; k++)
-			cells[k] = r->rows[0]->indicators[k - 5]->name;
+			cells[k] = r->indicator_names[k - 5];
 		t = table_new((int)ncols, cells);
 		table_align_right(t, 0);
 		for (k = 4; k < ncols; k++)
@@ -209,10 +209,11 @@ cmd_ranking(int argc, char **argv)
 			fmt2(buf, sizeof buf, row->has_score, row->score);
 			owned[4] = xstrdup(buf);
 			cells[4] = owned[4];
-			for (m = 5; m < ncols && m - 5 < row->n_indicators; m++) {
-				fmt2(buf, sizeof buf,
-				    row->indicators[m - 5]->has_value,
-				    row->indicators[m - 5]->value);
+			for (m = 5; m < ncols; m++) {
+				double v;
+				int has = rank_row_value(row, m - 5, &v);
+
+				fmt2(buf, sizeof buf, has, v);
 				owned[m] = xstrdup(buf);
 				cells[m] = owned[m];
 			}

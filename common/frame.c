@@ -3,6 +3,10 @@
  */
 #include "frame.h"
 
+#include <string.h>
+
+#include "sbuf.h"
+
 /*
  * Write len as four big-endian bytes.
  */
@@ -30,4 +34,47 @@ frame_get_len(const uint8_t hdr[FRAME_HEADER], uint32_t max, uint32_t *len)
 	if (n > max)
 		return FRAME_TOO_LARGE;
 	return FRAME_OK;
+}
+
+static size_t
+put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Envelope fields: 1 version (varint), 2 request_id (varint), 4 response
+ * (length-delimited): tags (field << 3 | wire type). */
+#define TAG_VERSION  0x08
+#define TAG_ID       0x10
+#define TAG_RESPONSE 0x22
+
+uint8_t *
+frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
+    size_t *len)
+{
+	uint8_t head[1 + 10 + 1 + 10 + 1 + 10];
+	size_t h = 0, body;
+	uint8_t *buf;
+
+	head[h++] = TAG_VERSION;
+	h += put_varint(head + h, PROTOCOL_VERSION);
+	head[h++] = TAG_ID;
+	h += put_varint(head + h, request_id);
+	head[h++] = TAG_RESPONSE;
+	h += put_varint(head + h, n);
+	body = h + n;
+	buf = xmalloc(FRAME_HEADER + body);
+	frame_put_len(buf, (uint32_t)body);
+	memcpy(buf + FRAME_HEADER, head, h);
+	if (n)
+		memcpy(buf + FRAME_HEADER + h, resp, n);
+	*len = FRAME_HEADER + body;
+	return buf;
 }

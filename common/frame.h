@@ -27,4 +27,13 @@ void frame_put_len(uint8_t hdr[FRAME_HEADER], uint32_t len);
  */
 int frame_get_len(const uint8_t hdr[FRAME_HEADER], uint32_t max, uint32_t *len);
 
+/*
+ * A whole frame around an already packed Response: the header, then the
+ * Envelope {version, request_id, response} byte for byte as protobuf-c
+ * packs it (fields in number order).  Lets a packed reply be kept and sent
+ * again under another request id.  Returns a malloc'ed frame of *len bytes.
+ */
+uint8_t *frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
+    size_t *len);
+
 #endif

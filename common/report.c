@@ -127,13 +127,16 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 		sbuf_puts(b, ", \"score\": ");
 		num2_or_null(b, row->has_score, row->score);
 		sbuf_puts(b, ",\n    \"indicators\": {");
-		for (k = 0; k < row->n_indicators; k++) {
+		for (k = 0; k < rank_row_count(row) &&
+		    k < r->n_indicator_names; k++) {
+			double v;
+			int has = rank_row_value(row, k, &v);
+
 			if (k)
 				sbuf_puts(b, ", ");
-			sbuf_json_str(b, row->indicators[k]->name);
+			sbuf_json_str(b, r->indicator_names[k]);
 			sbuf_puts(b, ": ");
-			num2_or_null(b, row->indicators[k]->has_value,
-			    row->indicators[k]->value);
+			num2_or_null(b, has, v);
 		}
 		sbuf_puts(b, "}}");
 	}
@@ -154,9 +157,9 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 
 	sbuf_puts(b, "rank,unit,name,status,score");
 	if (r->n_rows > 0)
-		for (k = 0; k < r->rows[0]->n_indicators; k++) {
+		for (k = 0; k < r->n_indicator_names; k++) {
 			sbuf_putc(b, ',');
-			sbuf_csv_field(b, r->rows[0]->indicators[k]->name);
+			sbuf_csv_field(b, r->indicator_names[k]);
 		}
 	sbuf_puts(b, "\n");
 	for (i = 0; i < r->n_rows; i++) {
@@ -168,10 +171,12 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 		sbuf_csv_field(b, row->name);
 		sbuf_printf(b, ",%s,", row->status);
 		csv_num2(b, row->has_score, row->score);
-		for (k = 0; k < row->n_indicators; k++) {
+		for (k = 0; k < r->n_indicator_names; k++) {
+			double v;
+			int has = rank_row_value(row, k, &v);
+
 			sbuf_putc(b, ',');
-			csv_num2(b, row->indicators[k]->has_value,
-			    row->indicators[k]->value);
+			csv_num2(b, has, v);
 		}
 		sbuf_puts(b, "\n");
 	}
@@ -193,4 +198,53 @@ report_verify_json(sbuf *b, const Popstat__VerifyReportOk *v)
 		sbuf_puts(b, "}");
 	}
 	sbuf_puts(b, "]}\n");
+}
+
+/* Hundredths are exact below this (common/score.c, round2). */
+#define EXACT_LIMIT 1e13
+
+void
+rank_row_set_values(Popstat__RankRow *row, size_t n, const int *has,
+    const double *v, int64_t *ibuf, double *dbuf)
+{
+	size_t k;
+	int exact = 0;
+
+	row->has_no_value = 1;
+	row->no_value = 0;
+	for (k = 0; k < n; k++) {
+		if (!has[k])
+			row->no_value |= (uint64_t)1 << k;
+		else if (!(fabs(v[k]) < EXACT_LIMIT))
+			exact = 1;
+	}
+	for (k = 0; k < n; k++) {
+		ibuf[k] = has[k] && !exact ? llround(v[k] * 100.0) : 0;
+		dbuf[k] = has[k] ? v[k] : 0;
+	}
+	if (exact) {
+		row->n_exact_values = n;
+		row->exact_values = dbuf;
+	} else {
+		row->n_values = n;
+		row->values = ibuf;
+	}
+}
+
+size_t
+rank_row_count(const Popstat__RankRow *row)
+{
+	return row->n_exact_values ? row->n_exact_values : row->n_values;
+}
+
+int
+rank_row_value(const Popstat__RankRow *row, size_t k, double *v)
+{
+	*v = 0;
+	if (k >= rank_row_count(row) || k >= 64 ||
+	    (row->no_value >> k & 1))
+		return 0;
+	*v = row->n_exact_values ? row->exact_values[k] :
+	    (double)row->values[k] / 100.0;
+	return 1;
 }

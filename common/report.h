@@ -13,6 +13,17 @@ void report_status_json(sbuf *b, const Popstat__StatusOk *s);
 void report_ranking_json(sbuf *b, const Popstat__RankingOk *r);
 void report_ranking_csv(sbuf *b, const Popstat__RankingOk *r);
 void report_verify_json(sbuf *b, const Popstat__VerifyReportOk *v);
+/*
+ * A ranking row's indicator values (see RankRow in proto/popstat.proto).
+ * Set: n values (has[k] says whether v[k] exists; values are already
+ * rounded to 2 decimals), stored in the caller's ibuf[n] or dbuf[n], which
+ * must outlive the row.  Read: 1 and *v when indicator k has a value.
+ */
+void rank_row_set_values(Popstat__RankRow *row, size_t n, const int *has,
+    const double *v, int64_t *ibuf, double *dbuf);
+size_t rank_row_count(const Popstat__RankRow *row);
+int rank_row_value(const Popstat__RankRow *row, size_t k, double *v);
+
 /* A number as JSON: %.15g, so 11.5 -> 11.5 and 25 -> 25. */
 void report_json_g(sbuf *b, double v);
 

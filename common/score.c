@@ -16,22 +16,56 @@
 
 #include "score.h"
 
-/*
- * v rounded to 2 decimals exactly as printf("%.2f", v) shows it (the
- * double nearest to the printed decimal), with -0.00 made 0.  Infinities
- * and NaN are returned unchanged.
- */
-double
-round2(double v)
+/* The reference: the decimal "%.2f" prints, read back. */
+static double
+round2_printf(double v)
 {
 	char buf[512]; /* "%.2f" of DBL_MAX is 313 bytes with its sign */
 	double r;
 
-	if (!isfinite(v))
-		return v;
 	snprintf(buf, sizeof buf, "%.2f", v);
 	r = strtod(buf, NULL);
 	return r == 0 ? 0.0 : r;
+}
+
+/*
+ * v rounded to 2 decimals exactly as printf("%.2f", v) shows it (the
+ * double nearest to the printed decimal), with -0.00 made 0.  Infinities
+ * and NaN are returned unchanged.
+ *
+ * printf rounds the exact binary value of v, ties to even; so does this,
+ * without formatting: n is found with n <= 100v < n + 1 and then compared
+ * with the midpoint n + 1/2.  Each fma() gives the sign of 100v - m
+ * exactly (one rounding never turns a non-zero into zero or flips its
+ * sign), and n / 100.0 is the double nearest to the decimal n/100, as
+ * strtod() would read it.  Above 2^50 / 100 the integers involved stop
+ * being exact and the printf path is taken (tests/unit/test_score.c
+ * compares both on millions of values).
+ */
+double
+round2(double v)
+{
+	double n, d;
+
+	if (!isfinite(v))
+		return v;
+	if (fabs(v) >= 1e13)
+		return round2_printf(v);
+	n = floor(v * 100.0);
+	if (fma(v, 100.0, -n) < 0)
+		n -= 1;
+	else if (fma(v, 100.0, -(n + 1)) >= 0)
+		n += 1;
+	d = fma(v, 100.0, -(n + 0.5));
+	if (d > 0 || (d == 0 && fmod(n, 2.0) != 0))
+		n += 1;
+	return n == 0 ? 0.0 : n / 100.0;
+}
+
+double
+round2_reference(double v)
+{
+	return isfinite(v) ? round2_printf(v) : v;
 }
 
 /*

@@ -31,6 +31,8 @@ typedef enum unit_status {
  * judged number is the number displayed.
  */
 double round2(double v);
+/* The same through snprintf("%.2f") and strtod(), for the tests. */
+double round2_reference(double v);
 
 /* "<=" ">=" "<" ">" <-> target_op.  Returns 0 / -1 on an unknown op. */
 int target_op_parse(const char *s, target_op *op);
@@ -72,6 +74,7 @@ const char *target_result_str(target_result r); /* NULL for RESULT_NONE */
 typedef struct rank_item {
 	/* inputs */
 	const char *key;  /* tie-break for a stable order: unit code */
+	int tag;          /* the caller's, carried along (e.g. an index) */
 	int vetoed;
 	int has_score;
 	double score;     /* rounded to 2 decimals by rank_units */
@@ -89,6 +92,7 @@ void rank_units(rank_item *items, size_t n);
 
 typedef struct rank_value {
 	const char *key;
+	int tag;          /* the caller's, carried along */
 	int has_value;
 	double value;  /* judged, rounded */
 	int rank;

@@ -21,11 +21,12 @@ BENCH_SCALE ?= 10000000
 
 bench-tools: $(BENCH_BIN)/loadgen $(BENCH_BIN)/baseline $(BENCH_BIN)/preload
 
-$(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h $(GEN_H) \
-    $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o $(BUILD)/common/date.o
+LOADGEN_OBJ = $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o \
+              $(BUILD)/common/date.o $(BUILD)/common/sbuf.o
+
+$(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h $(GEN_H) $(LOADGEN_OBJ)
 	@mkdir -p $(BENCH_BIN)
-	$(CC) $(BENCH_CFLAGS) -o $@ bench/loadgen.c $(BUILD)/gen/popstat.pb-c.o \
-	    $(BUILD)/common/frame.o $(BUILD)/common/date.o $(PKG_LIBS) -lm
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/loadgen.c $(LOADGEN_OBJ) $(PKG_LIBS) -lm
 
 $(BENCH_BIN)/baseline: bench/baseline.c bench/rowgen.h $(BUILD)/common/date.o
 	@mkdir -p $(BENCH_BIN)

@@ -24,6 +24,7 @@
 #include <event2/listener.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "popstatd.h"
+#include "rcache.h"
 #include "sbuf.h"
 #include "units.h"
 
@@ -175,6 +177,8 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	failed = in_txn && store_commit() < 0;
 	took = metrics_clock() - t0;
+	if (in_txn)
+		rcache_clear();   /* kept replies were of the data before */
 	if (failed) {
 		log_error("commit failed: %s; every write of this batch was"
 		    " rolled back", store_errmsg());
@@ -205,6 +209,64 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		metrics_commit(released, took, failed);
 }
 
+/* Reads whose packed reply is kept until the data changes (rcache.h). */
+static const char *
+cacheable(const Popstat__Request *rq)
+{
+	switch (rq->body_case) {
+	case POPSTAT__REQUEST__BODY_STATUS:
+		return "status";
+	case POPSTAT__REQUEST__BODY_RANKING:
+		return "ranking";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Answer a cacheable read: the kept reply when there is one, else the
+ * handler's, packed once and kept unless it is an error.  The key is who
+ * asks (their scope decides what they may read), the server's today (for
+ * YTD periods), and the request as packed.  Returns the frame.
+ */
+static uint8_t *
+serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
+{
+	struct {
+		int64_t user;
+		int32_t role, unit, today;
+	} h;
+	size_t klen, n;
+	uint8_t *key, *resp, *buf;
+	const uint8_t *kept;
+	int is_write;
+
+	memset(&h, 0, sizeof h);
+	h.user = c->who.user_id;
+	h.role = c->who.role;
+	h.unit = c->who.unit;
+	h.today = server_today();
+	klen = sizeof h + popstat__request__get_packed_size(r->rq);
+	key = xmalloc(klen);
+	memcpy(key, &h, sizeof h);
+	popstat__request__pack(r->rq, key + sizeof h);
+	if ((kept = rcache_get(key, klen, &n)) != NULL) {
+		metrics_request(name);
+		free(key);
+		return frame_response(r->id, kept, n, len);
+	}
+	dispatch(r, &is_write);
+	n = popstat__response__get_packed_size(&r->resp);
+	resp = xmalloc(n ? n : 1);
+	popstat__response__pack(&r->resp, resp);
+	if (r->resp.body_case != POPSTAT__RESPONSE__BODY_ERROR)
+		rcache_put(key, klen, resp, n);
+	buf = frame_response(r->id, resp, n, len);
+	free(resp);
+	free(key);
+	return buf;
+}
+
 /* Serve one decoded envelope. */
 static void
 serve(struct conn *c, Popstat__Envelope *env)
@@ -213,6 +275,7 @@ serve(struct conn *c, Popstat__Envelope *env)
 	uint8_t *buf;
 	size_t len;
 	int is_write = 0;
+	const char *cached;
 
 	if (env->version != PROTOCOL_VERSION) {
 		char msg[128];
@@ -265,6 +328,10 @@ serve(struct conn *c, Popstat__Envelope *env)
 	} else if (!c->authed) {
 		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
 		    "not authenticated: send Hello with a token first");
+	} else if ((cached = cacheable(env->request)) != NULL) {
+		buf = serve_cached(c, &r, cached, &len);
+		req_free(&r);
+		goto send;
 	} else {
 		dispatch(&r, &is_write);
 	}
@@ -280,6 +347,7 @@ serve(struct conn *c, Popstat__Envelope *env)
 		event_active(flush_ev, 0, 0);
 		return;
 	}
+send:
 	if (conn_send(c, buf, len) < 0)
 		c->state = CONN_CLOSING;
 	free(buf);
@@ -472,6 +540,11 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		xsnprintf(c->addr, sizeof c->addr, "%s", host);
 	} else
 		xsnprintf(c->peer, sizeof c->peer, "?");
+	/*
+	 * Every reply is queued whole: Nagle would only hold back the last
+	 * segment of a large one until the client's (delayed) ACK.
+	 */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	if (tls_ctx) {
 		SSL *ssl = SSL_new(tls_ctx);
 
@@ -490,6 +563,9 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->more = event_new(srv.base, -1, 0, more_cb, c);
 	c->frame_timer = evtimer_new(srv.base, frame_timeout_cb, c);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	/* libevent writes 16 KiB per loop turn by default: a ranking of a
+	 * thousand units would take a dozen turns to leave. */
+	bufferevent_set_max_single_write(c->bev, 1 << 20);
 	/* Never buffer more than one frame beyond what is being served. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    (size_t)srv.set.max_frame + FRAME_HEADER);

@@ -21,6 +21,7 @@
 #include "date.h"
 #include "engine.h"
 #include "period.h"
+#include "report.h"
 #include "store.h"
 #include "svg.h"
 #include "units.h"
@@ -631,13 +632,14 @@ dash_ranking(struct dash *d)
 		for (i = 0; i < ncols; i++) {
 			const struct indicator *in = engine_indicator(cols[i].ind);
 			const struct target *t = engine_target(cols[i].ind, c);
-			const Popstat__IndicatorValue *v = NULL;
+			struct { double value; } vv, *v = NULL;
 			size_t m;
 
-			for (m = 0; m < row->n_indicators; m++)
-				if (strcmp(row->indicators[m]->name, in->name) == 0)
-					v = row->indicators[m];
-			if (v == NULL || !v->has_value) {
+			for (m = 0; m < ok->n_indicator_names; m++)
+				if (strcmp(ok->indicator_names[m], in->name) == 0 &&
+				    rank_row_value(row, m, &vv.value))
+					v = &vv;
+			if (v == NULL) {
 				sbuf_printf(d->out, "<td class=\"n na\" title=\"%s\">-</td>",
 				    T("未考核", "not assessed"));
 			} else if (t == NULL) {

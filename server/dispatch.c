@@ -20,7 +20,7 @@ struct arena_block {
 };
 
 void *
-req_alloc(struct req *r, size_t n)
+req_alloc_raw(struct req *r, size_t n)
 {
 	struct arena_block *b = r->arena;
 	size_t align = sizeof(max_align_t);
@@ -38,8 +38,13 @@ req_alloc(struct req *r, size_t n)
 	}
 	p = (char *)b->data + b->used;
 	b->used += n;
-	memset(p, 0, n);
 	return p;
+}
+
+void *
+req_alloc(struct req *r, size_t n)
+{
+	return memset(req_alloc_raw(r, n), 0, n);
 }
 
 char *

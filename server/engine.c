@@ -4,13 +4,17 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "log.h"
 #include "sbuf.h"
+#include "tally.h"
 #include "units.h"
+
+_Static_assert(TALLY_K == CTR_DAILY_COUNT, "tally.h counts the daily counters");
 
 const char *const engine_var_names[VAR_COUNT] = {
 	"births", "births_male", "births_female", "births_policy",
@@ -158,47 +162,31 @@ engine_load(void)
 	return 0;
 }
 
-/* Sum a counter set over u's subtree and [start, end]. */
-static int
-subtree_counters(int u, int32_t start, int32_t end, counters *out)
+/* Add the counters of u's subtree over [start, end] to out (tally.h). */
+static void
+subtree_counters(int u, int32_t start, int32_t end, int64_t out[TALLY_K])
 {
-	int *sub = NULL, cap = 0, n, i, k;
-	counters c;
+	const struct unit *un = unit_at(u);
+	int64_t c[TALLY_K];
+	int i, k;
 
-	memset(out, 0, sizeof *out);
-	n = unit_subtree(u, &sub, &cap);
-	for (i = 0; i < n; i++) {
-		if (store_counters_sum(unit_at(sub[i])->id, start, end, &c) < 0) {
-			free(sub);
-			return -1;
-		}
-		for (k = 0; k < CTR_DAILY_COUNT; k++)
-			out->v[k] += c.v[k];
-	}
-	free(sub);
-	return 0;
+	tally_sum((int)un->id, start, end, c);
+	for (k = 0; k < TALLY_K; k++)
+		out[k] += c[k];
+	for (i = 0; i < un->nchildren; i++)
+		subtree_counters(un->children[i], start, end, out);
 }
 
 /* births - deaths + in - out over u's subtree and [start, end]. */
-static int
-subtree_net(int u, int32_t start, int32_t end, int64_t *net)
+static int64_t
+subtree_net(int u, int32_t start, int32_t end)
 {
-	int *sub = NULL, cap = 0, n, i;
-	int64_t x;
+	int64_t c[TALLY_K] = { 0 };
 
-	*net = 0;
 	if (start > end)
 		return 0;
-	n = unit_subtree(u, &sub, &cap);
-	for (i = 0; i < n; i++) {
-		if (store_net_flow(unit_at(sub[i])->id, start, end, &x) < 0) {
-			free(sub);
-			return -1;
-		}
-		*net += x;
-	}
-	free(sub);
-	return 0;
+	subtree_counters(u, start, end, c);
+	return c[CTR_BIRTHS] - c[CTR_DEATHS] + c[CTR_MIG_IN] - c[CTR_MIG_OUT];
 }
 
 /*
@@ -212,28 +200,17 @@ engine_population(int u, int32_t d, int64_t *out)
 {
 	struct unit *un = unit_at(u);
 	int32_t s;
-	int64_t persons, net, sum = 0, x;
+	int64_t persons, sum = 0, x;
 	int rc, i;
 
-	rc = store_has_population(un->id);
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		rc = store_population_near(un->id, d, 1, &s, &persons);
-		if (rc < 0)
-			return -1;
-		if (rc == 1) {
-			if (subtree_net(u, s + 1, d, &net) < 0)
-				return -1;
-			*out = persons + net;
+	if (tally_has_pop((int)un->id)) {
+		if (tally_pop_near((int)un->id, d, 1, &s, &persons)) {
+			*out = persons + subtree_net(u, s + 1, d);
 			return 1;
 		}
-		rc = store_population_near(un->id, d, 0, &s, &persons);
-		if (rc != 1)
+		if (!tally_pop_near((int)un->id, d, 0, &s, &persons))
 			return -1;
-		if (subtree_net(u, d + 1, s, &net) < 0)
-			return -1;
-		*out = persons - net;
+		*out = persons - subtree_net(u, d + 1, s);
 		return 1;
 	}
 	if (un->nchildren == 0)
@@ -255,13 +232,14 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 	int64_t ps = 0, pe = 0;
 	int ks, ke, i;
 
-	memset(ev, 0, sizeof *ev);
+	/* The per-indicator arrays are set below, as far as they are used. */
+	memset(ev, 0, offsetof(struct unit_eval, has_value));
 	ev->unit = u;
 	ev->p = *p;
 	ev->days = period_days(p);
 	ev->year_days = date_year_days(p->start);
-	if (subtree_counters(u, p->start, p->end, &c) < 0)
-		return -1;
+	memset(&c, 0, sizeof c);
+	subtree_counters(u, p->start, p->end, c.v);
 	ev->total = c;
 	for (i = 0; i < CTR_BASE_COUNT; i++) {
 		ev->vars[i] = (double)c.v[i];
@@ -287,6 +265,9 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 		target_eval *te = &ev->te[i];
 		double v;
 
+		memset(te, 0, sizeof *te);
+		ev->has_value[i] = 0;
+		ev->value[i] = ev->annualized[i] = 0;
 		if (expr_eval(inds[i].e, ev->vars, ev->known, &v) == 0) {
 			ev->has_value[i] = 1;
 			ev->value[i] = round2(v);

@@ -52,15 +52,16 @@ struct unit_eval {
 	counters total;     /* every stored counter over the subtree */
 	double vars[VAR_COUNT];
 	unsigned char known[VAR_COUNT];
+	unit_status status;
+	int has_score;
+	double score;
 	int nind;
+	/* Per indicator: only the first nind of each are set. */
 	int has_value[ENGINE_MAX_INDICATORS];
 	double value[ENGINE_MAX_INDICATORS];      /* rounded */
 	double annualized[ENGINE_MAX_INDICATORS]; /* rounded; permille only */
 	const struct target *target[ENGINE_MAX_INDICATORS];
 	target_eval te[ENGINE_MAX_INDICATORS];
-	unit_status status;
-	int has_score;
-	double score;
 };
 
 int engine_load(void);

@@ -19,6 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "popstatd.h"
+#include "rcache.h"
 #include "sbuf.h"
 #include "settings.h"
 #include "store.h"
@@ -118,6 +119,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	if (settings_reload() < 0)
 		log_error("SIGHUP: configuration not reloaded; the running"
 		    " settings are unchanged");
+	rcache_clear();   /* settings may change what a reply says */
 }
 
 static void
@@ -168,6 +170,11 @@ main(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	if (store_tally_load() < 0) {
+		log_error("cannot load the daily counters: %s", store_errmsg());
+		store_close();
+		return 1;
+	}
 	if (depts_load() < 0) {
 		log_error("cannot load departments: %s", store_errmsg());
 		store_close();
@@ -211,6 +218,17 @@ main(int argc, char **argv)
 	event_free(sigint_ev);
 	event_free(sigterm_ev);
 	event_base_free(srv.base);
+	/* The test suite has every server compare its in-memory counters
+	 * with the database before it stops. */
+	if (getenv("POPSTATD_VERIFY_TALLY") != NULL) {
+		rc = store_tally_verify();
+		if (rc != 0)
+			log_error("tally verification: %d difference%s from the"
+			    " database", rc, rc == 1 ? "" : "s");
+		else
+			log_info("tally verification: in step with the database");
+	}
+	rcache_clear();
 	engine_free();
 	locks_free();
 	depts_free();

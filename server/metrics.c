@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "rcache.h"
+#include "tally.h"
+
 
 /* A counter family with one label set per entry (preformatted text). */
 #define SERIES_MAX 96
@@ -334,4 +337,21 @@ metrics_render(sbuf *b)
 	sbuf_printf(b, "# HELP popstat_http_sessions Dashboard login sessions"
 	    " alive.\n# TYPE popstat_http_sessions gauge\n"
 	    "popstat_http_sessions %lld\n", (long long)http_sessions);
+	sbuf_printf(b, "# HELP popstat_reply_cache_hits_total Status and ranking"
+	    " requests answered with a kept reply.\n"
+	    "# TYPE popstat_reply_cache_hits_total counter\n"
+	    "popstat_reply_cache_hits_total %llu\n"
+	    "# HELP popstat_reply_cache_misses_total Status and ranking"
+	    " requests computed.\n"
+	    "# TYPE popstat_reply_cache_misses_total counter\n"
+	    "popstat_reply_cache_misses_total %llu\n"
+	    "# HELP popstat_reply_cache_bytes Bytes of kept replies.\n"
+	    "# TYPE popstat_reply_cache_bytes gauge\n"
+	    "popstat_reply_cache_bytes %zu\n"
+	    "# HELP popstat_tally_bytes Bytes of the in-memory daily"
+	    " counters.\n# TYPE popstat_tally_bytes gauge\n"
+	    "popstat_tally_bytes %zu\n",
+	    (unsigned long long)rcache_hits(),
+	    (unsigned long long)rcache_misses(), rcache_bytes(),
+	    tally_bytes());
 }

@@ -77,6 +77,7 @@ struct req {
 };
 
 void *req_alloc(struct req *r, size_t n);      /* zeroed */
+void *req_alloc_raw(struct req *r, size_t n);  /* not zeroed */
 char *req_strdup(struct req *r, const char *s);
 char *req_printf(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

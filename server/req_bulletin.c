@@ -83,12 +83,14 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	ytd_rep.start = ytd.start;
 	ytd_rep.end = m->end;
 
-	ev = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ev);
+	/* engine_eval() sets what it uses of each. */
+	ev = req_alloc_raw(r, (size_t)(n ? n : 1) * sizeof *ev);
 	items = req_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
 	for (i = 0; i < n; i++) {
 		if (engine_eval(pu->children[i], &ytd, &ev[i]) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 		items[i].key = unit_at(pu->children[i])->code;
+		items[i].tag = i;
 		items[i].vetoed = ev[i].status == STATUS_VETO;
 		items[i].has_score = ev[i].has_score;
 		items[i].score = ev[i].score;
@@ -96,14 +98,11 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	rank_units(items, (size_t)n);
 	d->units = req_alloc(r, (size_t)(n ? n : 1) * sizeof *d->units);
 	for (i = 0; i < n; i++) {
-		int c = unit_find(items[i].key), j;
-		struct unit_eval *e = NULL;
+		struct unit_eval *e = &ev[items[i].tag];
+		int c = e->unit;
 		Popstat__BulletinUnit *bu = req_alloc(r, sizeof *bu);
 		Popstat__UnitReporting *rm, *ry;
 
-		for (j = 0; j < n; j++)
-			if (ev[j].unit == c)
-				e = &ev[j];
 		popstat__bulletin_unit__init(bu);
 		bu->rank = (uint32_t)items[i].rank;
 		bu->unit = unit_at(c)->code;

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "log.h"
 #include "popstatd.h"
+#include "report.h"
 #include "sbuf.h"
 #include "units.h"
 
@@ -181,12 +182,14 @@ h_ranking(struct req *r)
 		    q->indicator);
 	parent = unit_at(u);
 	n = parent->nchildren;
-	ev = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ev);
+	/* engine_eval() sets what it uses of each. */
+	ev = req_alloc_raw(r, (size_t)(n ? n : 1) * sizeof *ev);
 	items = req_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
 	for (i = 0; i < n; i++) {
 		if (eval_or_error(r, parent->children[i], &p, &ev[i]) < 0)
 			return -1;
 		items[i].key = unit_at(parent->children[i])->code;
+		items[i].tag = i;
 		items[i].vetoed = ev[i].status == STATUS_VETO;
 		items[i].has_score = ev[i].has_score;
 		items[i].score = ev[i].score;
@@ -197,6 +200,7 @@ h_ranking(struct req *r)
 		vals = req_alloc(r, (size_t)(n ? n : 1) * sizeof *vals);
 		for (i = 0; i < n; i++) {
 			vals[i].key = items[i].key;
+			vals[i].tag = i;
 			vals[i].has_value = ev[i].has_value[ind];
 			vals[i].value = ev[i].te[ind].judged;
 		}
@@ -213,17 +217,18 @@ h_ranking(struct req *r)
 	ok->period = period_msg(r, &p);
 	if (ind >= 0)
 		ok->indicator = engine_indicator(ind)->name;
+	ok->n_indicator_names = (size_t)engine_count();
+	ok->indicator_names = req_alloc(r, (size_t)(engine_count() + 1) *
+	    sizeof *ok->indicator_names);
+	for (k = 0; k < engine_count(); k++)
+		ok->indicator_names[k] = engine_indicator(k)->name;
 	ok->n_rows = (size_t)n;
 	ok->rows = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->rows);
 	for (i = 0; i < n; i++) {
-		const char *key = ind >= 0 ? vals[i].key : items[i].key;
-		int c = unit_find(key), j;
-		struct unit_eval *e = NULL;
+		struct unit_eval *e = &ev[ind >= 0 ? vals[i].tag : items[i].tag];
+		int c = e->unit;
 		Popstat__RankRow *row = req_alloc(r, sizeof *row);
 
-		for (j = 0; j < n; j++)
-			if (ev[j].unit == c)
-				e = &ev[j];
 		popstat__rank_row__init(row);
 		row->rank = (uint32_t)(ind >= 0 ? vals[i].rank : items[i].rank);
 		row->unit = unit_at(c)->code;
@@ -231,17 +236,18 @@ h_ranking(struct req *r)
 		row->status = (char *)unit_status_str(e->status);
 		row->has_score = e->has_score != 0;
 		row->score = round2(e->score);
-		row->n_indicators = (size_t)e->nind;
-		row->indicators = req_alloc(r, (size_t)(e->nind ? e->nind : 1) *
-		    sizeof *row->indicators);
-		for (k = 0; k < e->nind; k++) {
-			Popstat__IndicatorValue *v = req_alloc(r, sizeof *v);
+		{
+			int has[ENGINE_MAX_INDICATORS];
+			double v[ENGINE_MAX_INDICATORS];
+			size_t m = (size_t)(e->nind ? e->nind : 1);
 
-			popstat__indicator_value__init(v);
-			v->name = engine_indicator(k)->name;
-			v->has_value = e->has_value[k] != 0;
-			v->value = e->te[k].judged;
-			row->indicators[k] = v;
+			for (k = 0; k < e->nind; k++) {
+				has[k] = e->has_value[k] != 0;
+				v[k] = e->te[k].judged;
+			}
+			rank_row_set_values(row, (size_t)e->nind, has, v,
+			    req_alloc_raw(r, m * sizeof(int64_t)),
+			    req_alloc_raw(r, m * sizeof(double)));
 		}
 		ok->rows[i] = row;
 	}

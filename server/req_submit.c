@@ -59,6 +59,21 @@ record_delta(const stored_record *s, int sign, counters *d)
 	}
 }
 
+/*
+ * Add a record's counters to its unit and day (sign 1), or take them away
+ * (sign -1); a population record also adds or removes its snapshot.
+ */
+static int
+account(const stored_record *s, int sign)
+{
+	counters d;
+
+	record_delta(s, sign, &d);
+	if (s->rec.kind == KIND_POPULATION)
+		store_pop(s->unit_id, s->rec.day, s->rec.persons, sign);
+	return store_daily_add(s->unit_id, s->rec.day, &d);
+}
+
 struct unmiss_ctx {
 	int64_t unit_id;
 	int failed;
@@ -96,14 +111,35 @@ unmiss(int32_t day, void *arg)
 }
 
 /*
+ * A birth (new, or amended) matches the verification records of its mother
+ * within the window: they stop being misses.  Returns 0, -1 on a database
+ * error, -2 when one of them lies in a locked period.
+ */
+static int
+match_verifications(const stored_record *s)
+{
+	struct unmiss_ctx x = { s->unit_id, 0, 0 };
+
+	if (s->rec.kind != KIND_BIRTH || !s->has_hash)
+		return 0;
+	if (store_verification_mark(s->unit_id, s->mother_hash,
+	    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
+	    unmiss, &x) < 0 || x.failed)
+		return -1;
+	if (x.locked_day) {
+		ingest_locked_day = x.locked_day;
+		return -2;
+	}
+	return 0;
+}
+
+/*
  * Store a new record and keep the counters in step with it.  Returns 0, or
  * -1 on a database error (the caller's savepoint undoes everything).
  */
 int
 ingest_insert(stored_record *s, int64_t user_id)
 {
-	counters d;
-
 	if (s->rec.kind == KIND_VERIFICATION) {
 		int m = store_birth_match(s->unit_id, s->mother_hash,
 		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW);
@@ -114,24 +150,10 @@ ingest_insert(stored_record *s, int64_t user_id)
 	}
 	s->received_day = server_today();
 	s->timely = s->received_day - s->rec.day <= srv.set.timely_days;
-	if (store_record_insert(s, s->received_day, user_id) < 0)
+	if (store_record_insert(s, s->received_day, user_id) < 0 ||
+	    account(s, 1) < 0)
 		return -1;
-	record_delta(s, 1, &d);
-	if (store_daily_add(s->unit_id, s->rec.day, &d) < 0)
-		return -1;
-	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
-		struct unmiss_ctx x = { s->unit_id, 0, 0 };
-
-		if (store_verification_mark(s->unit_id, s->mother_hash,
-		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
-		    unmiss, &x) < 0 || x.failed)
-			return -1;
-		if (x.locked_day) {
-			ingest_locked_day = x.locked_day;
-			return -2;
-		}
-	}
-	return 0;
+	return match_verifications(s);
 }
 
 /* A birth went away or moved: verifications it matched may now be misses. */
@@ -156,10 +178,7 @@ remiss(int32_t day, void *arg)
 static int
 ingest_retract(const stored_record *old)
 {
-	counters d;
-
-	record_delta(old, -1, &d);
-	if (store_daily_add(old->unit_id, old->rec.day, &d) < 0)
+	if (account(old, -1) < 0)
 		return -1;
 	if (old->rec.kind == KIND_BIRTH && old->has_hash) {
 		struct unmiss_ctx x = { old->unit_id, 0, 0 };
@@ -183,7 +202,6 @@ ingest_retract(const stored_record *old)
 static int
 ingest_amend(const stored_record *old, stored_record *s)
 {
-	counters d;
 	int rc;
 
 	if (s->rec.kind == KIND_VERIFICATION) {
@@ -201,22 +219,9 @@ ingest_amend(const stored_record *old, stored_record *s)
 		return -1;
 	if ((rc = ingest_retract(old)) < 0)
 		return rc;
-	record_delta(s, 1, &d);
-	if (store_daily_add(s->unit_id, s->rec.day, &d) < 0)
+	if (account(s, 1) < 0)
 		return -1;
-	if (s->rec.kind == KIND_BIRTH && s->has_hash) {
-		struct unmiss_ctx x = { s->unit_id, 0, 0 };
-
-		if (store_verification_mark(s->unit_id, s->mother_hash,
-		    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
-		    unmiss, &x) < 0 || x.failed)
-			return -1;
-		if (x.locked_day) {
-			ingest_locked_day = x.locked_day;
-			return -2;
-		}
-	}
-	return 0;
+	return match_verifications(s);
 }
 
 /*

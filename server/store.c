@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "sbuf.h"
+#include "tally.h"
 
 const char *const counter_names[CTR_DAILY_COUNT] = {
 	"births", "births_male", "births_female", "births_policy",
@@ -133,7 +134,7 @@ enum stmt_id {
 	S_RECORD_GET, S_RECORD_INSERT, S_POP_ON,
 	S_DAILY_ADD, S_BIRTH_MATCH, S_VERIF_FIND, S_VERIF_MARK,
 	S_AUDIT,
-	S_COUNTERS_SUM, S_NET_FLOW, S_POP_BEFORE, S_POP_AFTER, S_HAS_POP,
+	S_DAILY_ALL, S_POPS_ALL,
 	S_IND_ALL, S_TGT_ALL, S_IND_PUT, S_TGT_PUT, S_TGT_DEL, S_MISSED,
 	S_RECORD_UPDATE, S_RECORD_VOID, S_VERIF_MATCHED, S_VERIF_UNMARK,
 	S_AUDIT_QUERY, S_LOCKS_ALL, S_LOCK_INSERT, S_LOCK_DELETE,
@@ -210,25 +211,12 @@ static const struct {
 	    " unit_id = ?1 AND record_id = ?2" },
 	[S_AUDIT] = { 0, "INSERT INTO audit(at, user, action, unit, object, old,"
 	    " new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-	[S_COUNTERS_SUM] = { READER, "SELECT total(births), total(births_male),"
-	    " total(births_female), total(births_policy), total(births_order3),"
-	    " total(deaths), total(mig_in), total(mig_out), total(verified),"
-	    " total(verified_missed), total(records), total(timely) FROM daily"
-	    " WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
-	[S_NET_FLOW] = { READER, "SELECT total(births - deaths + mig_in -"
-	    " mig_out) FROM daily WHERE unit_id = ?1 AND day BETWEEN ?2 AND ?3" },
-	[S_POP_BEFORE] = { READER, "SELECT day, persons FROM records"
-	    " INDEXED BY records_pop WHERE"
-	    " unit_id = ?1 AND kind = 4 AND day <= ?2 AND voided = 0"
-	    " ORDER BY day DESC LIMIT 1" },
-	[S_POP_AFTER] = { READER, "SELECT day, persons FROM records"
-	    " INDEXED BY records_pop WHERE"
-	    " unit_id = ?1 AND kind = 4 AND day > ?2 AND voided = 0"
-	    " ORDER BY day ASC LIMIT 1" },
-	/* The planner would walk the unit's primary key: use the index. */
-	[S_HAS_POP] = { READER, "SELECT 1 FROM records INDEXED BY records_pop"
-	    " WHERE unit_id = ?1 AND"
-	    " kind = 4 AND voided = 0 LIMIT 1" },
+	/* Start-up: the in-memory tally is loaded from these. */
+	[S_DAILY_ALL] = { 0, "SELECT unit_id, day, births, births_male,"
+	    " births_female, births_policy, births_order3, deaths, mig_in,"
+	    " mig_out, verified, verified_missed, records, timely FROM daily" },
+	[S_POPS_ALL] = { 0, "SELECT unit_id, day, persons FROM records"
+	    " WHERE kind = 4 AND voided = 0" },
 	[S_IND_ALL] = { 0, "SELECT name, expr, unit, pos FROM indicators"
 	    " ORDER BY pos, name" },
 	[S_TGT_ALL] = { 0, "SELECT indicator, unit_id, op, value, veto, weight"
@@ -308,6 +296,15 @@ static sqlite3 *db_w, *db_r;
 static sqlite3_stmt *stmts[S_COUNT];
 static uint8_t secret[SECRET_LEN];
 static int in_txn;
+/* The tally's marks at the open savepoints "req" and "row". */
+static size_t req_mark, row_mark;
+
+/* The tally numbers units by their id. */
+static int
+unit_key(int64_t unit_id)
+{
+	return unit_id > 0 && unit_id < INT32_MAX ? (int)unit_id : -1;
+}
 static int txn_lost;  /* sqlite rolled the open batch back by itself */
 
 static sqlite3_stmt *
@@ -494,6 +491,11 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 {
 	int i;
 
+	/* One thread uses sqlite: no mutexes, no memory statistics (both are
+	 * refused, harmlessly, once sqlite is initialised). */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
 	if (open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err, errlen) < 0)
 		return -1;
 	if (exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
@@ -541,6 +543,7 @@ store_close(void)
 	sqlite3_close(db_r);
 	sqlite3_close(db_w);
 	db_r = db_w = NULL;
+	tally_reset();
 }
 
 const uint8_t *
@@ -566,12 +569,15 @@ store_commit(void)
 	if (txn_lost) {
 		txn_lost = 0;
 		in_txn = 0;
+		tally_abort();
 		return -1;
 	}
 	rc = run(st(S_COMMIT));
 
 	if (rc < 0)
 		store_rollback();
+	else
+		tally_commit();
 	in_txn = 0;
 	return rc;
 }
@@ -581,6 +587,7 @@ store_rollback(void)
 {
 	if (sqlite3_get_autocommit(db_w) == 0)
 		run(st(S_ROLLBACK));
+	tally_abort();
 	in_txn = 0;
 }
 
@@ -593,6 +600,7 @@ store_in_txn(void)
 int
 store_savepoint(void)
 {
+	req_mark = tally_mark();
 	return run(st(S_SAVEPOINT));
 }
 
@@ -607,6 +615,7 @@ store_rollback_savepoint(void)
 {
 	run(st(S_ROLLBACK_TO));
 	run(st(S_RELEASE));
+	tally_rollback_to(req_mark);
 }
 
 /*
@@ -633,14 +642,17 @@ store_mark_lost(void)
 int
 store_row_savepoint(void)
 {
+	row_mark = tally_mark();
 	return run(st(S_ROW_SAVEPOINT));
 }
 
 void
 store_row_release(int rollback)
 {
-	if (rollback)
+	if (rollback) {
 		run(st(S_ROW_ROLLBACK_TO));
+		tally_rollback_to(row_mark);
+	}
 	run(st(S_ROW_RELEASE));
 }
 
@@ -891,7 +903,10 @@ store_daily_add(int64_t unit_id, int32_t day, const counters *delta)
 	sqlite3_bind_int(s, 2, day);
 	for (i = 0; i < CTR_DAILY_COUNT; i++)
 		sqlite3_bind_int64(s, 3 + i, delta->v[i]);
-	return run(s);
+	if (run(s) < 0)
+		return -1;
+	tally_add(unit_key(unit_id), day, delta->v);
+	return 0;
 }
 
 int
@@ -954,70 +969,113 @@ store_audit(const char *user, const char *action, const char *unit,
 	return run(s);
 }
 
-int
-store_counters_sum(int64_t unit_id, int32_t start, int32_t end, counters *out)
-{
-	sqlite3_stmt *s = st(S_COUNTERS_SUM);
-	int rc, i;
+/*
+ * The tally (common/tally.h) mirrors `daily` and the population records:
+ * every write of those goes through store_daily_add() and store_pop(),
+ * pending until the transaction commits, and savepoints roll it back with
+ * the database.
+ */
 
-	sqlite3_bind_int64(s, 1, unit_id);
-	sqlite3_bind_int(s, 2, start);
-	sqlite3_bind_int(s, 3, end);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		for (i = 0; i < CTR_DAILY_COUNT; i++)
-			out->v[i] = (int64_t)sqlite3_column_double(s, i);
-	done(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+void
+store_pop(int64_t unit_id, int32_t day, int64_t persons, int sign)
+{
+	tally_pop(unit_key(unit_id), day, persons, sign);
+}
+
+static void
+daily_row(sqlite3_stmt *s, int64_t v[CTR_DAILY_COUNT])
+{
+	int i;
+
+	for (i = 0; i < CTR_DAILY_COUNT; i++)
+		v[i] = sqlite3_column_int64(s, 2 + i);
 }
 
 int
-store_net_flow(int64_t unit_id, int32_t start, int32_t end, int64_t *net)
+store_tally_load(void)
 {
-	sqlite3_stmt *s = st(S_NET_FLOW);
+	sqlite3_stmt *s = st(S_DAILY_ALL);
+	int64_t v[CTR_DAILY_COUNT];
 	int rc;
 
-	*net = 0;
-	if (start > end)
-		return 0;
-	sqlite3_bind_int64(s, 1, unit_id);
-	sqlite3_bind_int(s, 2, start);
-	sqlite3_bind_int(s, 3, end);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*net = (int64_t)sqlite3_column_double(s, 0);
-	done(s);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-int
-store_population_near(int64_t unit_id, int32_t d, int before, int32_t *day,
-    int64_t *persons)
-{
-	sqlite3_stmt *s = st(before ? S_POP_BEFORE : S_POP_AFTER);
-	int rc;
-
-	sqlite3_bind_int64(s, 1, unit_id);
-	sqlite3_bind_int(s, 2, d);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*day = sqlite3_column_int(s, 0);
-		*persons = sqlite3_column_int64(s, 1);
+	tally_reset();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		daily_row(s, v);
+		tally_put(unit_key(sqlite3_column_int64(s, 0)),
+		    sqlite3_column_int(s, 1), v);
 	}
 	done(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	tally_loaded();
+	s = st(S_POPS_ALL);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		tally_put_pop(unit_key(sqlite3_column_int64(s, 0)),
+		    sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2));
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Compare the tally with the database: every stored day, every unit's
+ * total, every population snapshot.  Returns the number of differences
+ * (each logged), or -1 on a database error.
+ */
 int
-store_has_population(int64_t unit_id)
+store_tally_verify(void)
 {
-	sqlite3_stmt *s = st(S_HAS_POP);
-	int rc;
+	sqlite3_stmt *s = st(S_DAILY_ALL);
+	int64_t v[CTR_DAILY_COUNT], t[CTR_DAILY_COUNT];
+	int64_t *tot = NULL, maxid = 0;
+	int rc, bad = 0, i;
 
-	sqlite3_bind_int64(s, 1, unit_id);
-	rc = sqlite3_step(s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		int32_t day = sqlite3_column_int(s, 1);
+
+		daily_row(s, v);
+		tally_sum(unit_key(id), day, day, t);
+		if (memcmp(v, t, sizeof v) != 0 && bad++ < 10)
+			log_error("tally: unit %lld day %d differs from the"
+			    " database", (long long)id, (int)day);
+		if (id >= maxid) {
+			tot = xrealloc(tot, (size_t)(id + 1) * sizeof v);
+			memset(tot + maxid * CTR_DAILY_COUNT, 0,
+			    (size_t)(id + 1 - maxid) * sizeof v);
+			maxid = id + 1;
+		}
+		for (i = 0; i < CTR_DAILY_COUNT; i++)
+			tot[id * CTR_DAILY_COUNT + i] += v[i];
+	}
 	done(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	/* A unit's whole history: catches tally days the table lacks. */
+	for (i = 1; rc == SQLITE_DONE && i < tally_units(); i++) {
+		int64_t zero[CTR_DAILY_COUNT] = { 0 };
+		const int64_t *want = i < maxid ? tot + (int64_t)i *
+		    CTR_DAILY_COUNT : zero;
+
+		tally_sum(i, INT32_MIN / 2, INT32_MAX / 2, t);
+		if (memcmp(want, t, sizeof t) != 0 && bad++ < 10)
+			log_error("tally: unit %d total differs from the"
+			    " database", i);
+	}
+	free(tot);
+	if (rc != SQLITE_DONE)
+		return -1;
+	s = st(S_POPS_ALL);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int32_t day = sqlite3_column_int(s, 1), d;
+		int64_t p;
+
+		if ((tally_pop_near(unit_key(sqlite3_column_int64(s, 0)), day, 1,
+		    &d, &p) != 1 || d != day || p != sqlite3_column_int64(s, 2))
+		    && bad++ < 10)
+			log_error("tally: population of unit %lld on day %d"
+			    " differs from the database",
+			    (long long)sqlite3_column_int64(s, 0), (int)day);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? bad : -1;
 }
 
 int

@@ -139,19 +139,16 @@ int store_verification_mark(int64_t unit_id, const uint8_t hash[HASH_LEN],
 int store_audit(const char *user, const char *action, const char *unit,
     const char *object, const char *old, const char *new_, const char *reason);
 
-/* Queries (reader). */
-int store_counters_sum(int64_t unit_id, int32_t start, int32_t end,
-    counters *out);
-/* Net change births - deaths + in - out of one unit over [start, end]. */
-int store_net_flow(int64_t unit_id, int32_t start, int32_t end, int64_t *net);
 /*
- * Population snapshot of the unit: latest on or before d (before = 1) or
- * earliest after d (before = 0).  1 found, 0 none, -1 error.
+ * In-memory counters (common/tally.h, keyed by unit id): queries read them
+ * instead of the database.  store_daily_add() and store_pop() feed them in
+ * step with the transaction; store_tally_load() fills them at start-up;
+ * store_tally_verify() compares them with the database and returns the
+ * number of differences (logged), or -1 on a database error.
  */
-int store_population_near(int64_t unit_id, int32_t d, int before,
-    int32_t *day, int64_t *persons);
-int store_has_population(int64_t unit_id);
-
+void store_pop(int64_t unit_id, int32_t day, int64_t persons, int sign);
+int store_tally_load(void);
+int store_tally_verify(void);
 
 /* Indicators and targets (writer for changes, loaded at start and after). */
 typedef struct store_indicator {

@@ -23,7 +23,7 @@ TODAY=${TODAY:-2026-11-28}
 
 cleanup() {
 	stop_server
-	rm -rf "$WORK"
+	[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -44,6 +44,10 @@ if [ "${POPSTAT_TEST_TLS:-0}" = 1 ]; then
 	TLS_OPTS=(--tls-cert "$WORK/tls-cert.pem" --tls-key "$WORK/tls-key.pem")
 	export POPSTAT_CA=$WORK/tls-cert.pem
 fi
+
+# Every server compares its in-memory counters with the database when it
+# stops (server/main.c); finish() fails the suite on any difference.
+export POPSTATD_VERIFY_TALLY=1
 
 # start_server [extra popstatd options...]: init a database (once) and start
 # the server; sets PORT, ADMIN and exports POPSTAT_SERVER/POPSTAT_TOKEN.
@@ -129,6 +133,10 @@ finish() {
 	if grep -qE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$WORK/server.log" 2>/dev/null; then
 		fail_ "sanitizer report in server log"
 		grep -E -A20 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$WORK/server.log" | head -40 >&2
+	fi
+	if grep -qE 'tally verification: [0-9]+ difference|tally: .* differs' "$WORK/server.log" 2>/dev/null; then
+		fail_ "in-memory counters differ from the database"
+		grep -E 'tally' "$WORK/server.log" | head -20 >&2
 	fi
 	echo "$TEST_NAME: $PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]

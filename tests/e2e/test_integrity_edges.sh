@@ -31,12 +31,21 @@ expect_out "accepted 1, duplicate 0, rejected 1" "the other birth is stored"
 expect_eq "$(sql "select verified_missed from daily where day = (julianday('2026-10-25') - 2440587.5)")" "$before" "locked October unchanged"
 expect_eq "$(sql "select count(*) from records where record_id = 'b1'")" 0 "the refused birth left nothing"
 expect_eq "$(sql "select sum(births) from daily")" 1 "counters hold the stored birth only"
+# The in-memory counters that status reads were rolled back with the row.
+run "$PS" status --unit 610328101 --period 2026-11 --json
+expect_eq "$(json "j['counters']['births']")" 1 "status counts the stored birth only"
+run "$PS" status --unit 610328101 --period 2026-10 --json
+expect_eq "$(json "j['counters']['verified_missed']")" 1 "status: the locked verification is still a miss"
 expect_rc 0 "unlock" "$PS" unlock --unit 610328101 --period 2026-10 --reason "late birth found"
 expect_rc 0 "after unlocking the birth is accepted" "$PS" submit "$WORK/b.csv"
 expect_eq "$(sql "select sum(verified_missed) from daily")" 0 "and the verification is matched"
 expect_rc 0 "approve again" "$PS" approve --unit 610328101 --period 2026-10
 expect_rc 1 "voiding the birth would re-miss a locked verification" "$PS" void b1 --unit 610328101 --reason "mistake"
 expect_err "locked period" "void refusal names the lock"
+run "$PS" status --unit 610328101 --period 2026-11 --json
+expect_eq "$(json "j['counters']['births']")" 2 "status still counts the birth whose void was refused"
+run "$PS" status --unit 610328101 --period 2026-10 --json
+expect_eq "$(json "j['counters']['verified_missed']")" 0 "status: the verification stays matched"
 expect_eq "$(sql "select voided from records where record_id = 'b1'")" 0 "the birth stays"
 expect_eq "$(sql "select sum(verified_missed) from daily")" 0 "the verification stays matched"
 

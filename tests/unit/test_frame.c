@@ -7,11 +7,63 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "check.h"
 #include "frame.h"
+#include "popstat.pb-c.h"
 #include "sbuf.h"
 
 /* frame */
+
+/*
+ * frame_response() must give the bytes protobuf-c gives for the same
+ * Envelope: ids of every varint length, small and large responses.
+ */
+static void
+test_frame_response(void)
+{
+	static const uint64_t ids[] = { 0, 1, 127, 128, 300, 16383, 16384,
+	    (uint64_t)1 << 35, UINT64_MAX };
+	static const size_t sizes[] = { 0, 5, 126, 127, 128, 20000, 300000 };
+	size_t i, j;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		for (j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
+			Popstat__Envelope env = POPSTAT__ENVELOPE__INIT;
+			Popstat__Response resp = POPSTAT__RESPONSE__INIT;
+			Popstat__Ack ack = POPSTAT__ACK__INIT;
+			uint8_t *want, *packed, *got;
+			size_t n, rn, glen;
+			char *msg = malloc(sizes[j] + 1);
+
+			memset(msg, 'x', sizes[j]);
+			msg[sizes[j]] = '\0';
+			ack.message = msg;
+			resp.body_case = POPSTAT__RESPONSE__BODY_ACK;
+			resp.ack = &ack;
+			env.version = PROTOCOL_VERSION;
+			env.request_id = ids[i];
+			env.msg_case = POPSTAT__ENVELOPE__MSG_RESPONSE;
+			env.response = &resp;
+			n = popstat__envelope__get_packed_size(&env);
+			want = malloc(n);
+			popstat__envelope__pack(&env, want);
+			rn = popstat__response__get_packed_size(&resp);
+			packed = malloc(rn);
+			popstat__response__pack(&resp, packed);
+			got = frame_response(ids[i], packed, rn, &glen);
+			CHECK_INT(glen, n + FRAME_HEADER);
+			CHECK(glen == n + FRAME_HEADER &&
+			    memcmp(got + FRAME_HEADER, want, n) == 0);
+			CHECK_INT((uint32_t)got[0] << 24 | (uint32_t)got[1] << 16 |
+			    (uint32_t)got[2] << 8 | got[3], n);
+			free(got);
+			free(packed);
+			free(want);
+			free(msg);
+		}
+}
 
 static void
 test_frame_byte_order(void)
@@ -317,6 +369,7 @@ int
 main(void)
 {
 	RUN(test_frame_byte_order);
+	RUN(test_frame_response);
 	RUN(test_frame_get_big_endian);
 	RUN(test_frame_round_trip);
 	RUN(test_frame_empty);

@@ -3,6 +3,7 @@
  *
  * Expected numbers are worked out by hand from DESIGN.md sections 6-7.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -72,6 +73,92 @@ test_round2(void)
 	CHECK(round2(round2(0.1 + 0.2)) == round2(0.3));
 	CHECK(isinf(round2(INFINITY)));
 	CHECK(isnan(round2(NAN)));
+}
+
+/* A bit-for-bit comparison of round2() with the printf reference. */
+static int
+same(double v)
+{
+	double a = round2(v), b = round2_reference(v);
+
+	if (memcmp(&a, &b, sizeof a) == 0)
+		return 1;
+	fprintf(stderr, "round2(%.17g) = %.17g, printf gives %.17g\n", v, a, b);
+	return 0;
+}
+
+static uint64_t rs = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd64(void)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return rs;
+}
+
+/*
+ * round2() does not format; it must still agree exactly with "%.2f":
+ * on every tie and its neighbours, on random values of every magnitude,
+ * on random bit patterns, and on ratios such as the indicators produce.
+ */
+static void
+test_round2_exact(void)
+{
+	long k, bad = 0, n = 0;
+	int e;
+
+	/* Ties k/200 and the doubles either side, up to 10^6 and negative. */
+	for (k = -200000; k <= 200000; k++) {
+		double t = (double)k / 200.0;
+
+		bad += !same(t) + !same(nextafter(t, INFINITY)) +
+		    !same(nextafter(t, -INFINITY));
+		n += 3;
+	}
+	for (k = 0; k < 60000; k++) {
+		double t = (double)(rnd64() % 2000000000000ULL) / 200.0;
+
+		bad += !same(t) + !same(nextafter(t, INFINITY)) +
+		    !same(nextafter(t, -INFINITY)) + !same(-t);
+		n += 4;
+	}
+	/* Random magnitudes from 1e-6 to past the fast path's limit. */
+	for (e = -6; e <= 15; e++)
+		for (k = 0; k < 10000; k++) {
+			double v = (double)(rnd64() >> 11) / 9007199254740992.0 *
+			    pow(10, e);
+
+			bad += !same(v) + !same(-v);
+			n += 2;
+		}
+	/* Any finite bit pattern. */
+	for (k = 0; k < 100000; k++) {
+		uint64_t b = rnd64();
+		double v;
+
+		memcpy(&v, &b, sizeof v);
+		if (!isfinite(v))
+			continue;
+		bad += !same(v);
+		n++;
+	}
+	/* Rates as the engine computes them. */
+	for (k = 0; k < 100000; k++) {
+		double num = (double)(rnd64() % 5000), den = (double)(rnd64() %
+		    900000 + 1);
+
+		bad += !same(num / den * 1000) + !same(num / den * 100) +
+		    !same(num / den * 1000 * 365 / (rnd64() % 366 + 1));
+		n += 3;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(n > 1000000);
+	CHECK(!signbit(round2(-0.004)));
+	CHECK_DBL(round2(0.125), 0.12, 0);    /* an exact tie: to even */
+	CHECK_DBL(round2(0.375), 0.38, 0);
+	CHECK_DBL(round2(-0.125), -0.12, 0);
 }
 
 static void
@@ -479,6 +566,7 @@ int
 main(void)
 {
 	RUN(test_round2);
+	RUN(test_round2_exact);
 	RUN(test_ops);
 	RUN(test_target_met);
 	RUN(test_target_score);
