@@ -31,9 +31,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(SANFLAGS) \
-           -Icommon -I$(BUILD)/gen $(PKG_CFLAGS)
+           -pthread -Icommon -I$(BUILD)/gen $(PKG_CFLAGS)
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += $(PKG_LIBS) -lm
+LDLIBS  += $(PKG_LIBS) -lm -pthread
 
 GEN_C   = $(BUILD)/gen/popstat.pb-c.c
 GEN_H   = $(BUILD)/gen/popstat.pb-c.h

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "keyhash.h"
 #include "locks.h"
 #include "log.h"
 #include "metrics.h"
@@ -19,14 +20,22 @@
 /* A verification matches a birth within this many days either side. */
 #define MATCH_WINDOW 30
 
-/* Keyed hash of a mother_id: the value itself is never stored. */
+/*
+ * Keyed hash of a mother_id: the value itself is never stored.  The key
+ * (the database's secret) is prepared once (common/keyhash.h); should
+ * OpenSSL fail there, the one-shot HMAC() gives the same bytes.
+ */
 static void
 mother_hash(const char *id, uint8_t out[HASH_LEN])
 {
+	static keyhash *k;
 	unsigned int len = HASH_LEN;
 
-	HMAC(EVP_sha256(), store_secret(), SECRET_LEN,
-	    (const unsigned char *)id, strlen(id), out, &len);
+	if (k == NULL)
+		k = keyhash_new(store_secret(), SECRET_LEN);
+	if (k == NULL || keyhash_sum(k, id, strlen(id), out) < 0)
+		HMAC(EVP_sha256(), store_secret(), SECRET_LEN,
+		    (const unsigned char *)id, strlen(id), out, &len);
 }
 
 /* The counters a record adds to its unit and day (sign -1 removes it). */

@@ -9,6 +9,7 @@
 #include "store.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -486,14 +487,110 @@ load_secret(char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
+/*
+ * WAL checkpoints in a thread of their own.  sqlite would copy the WAL
+ * back into the database inside the COMMIT that crosses 1000 pages: a
+ * stall of milliseconds for every request of that batch.  Instead the
+ * writer's WAL hook wakes this thread, which checkpoints PASSIVE on its
+ * own connection (never blocking the writer, with the same synchronous
+ * setting), while the event loop goes on.  Should the WAL still grow past
+ * CKPT_FORCE pages (a checkpoint that cannot keep up), the writer
+ * restarts it itself, as sqlite would.
+ */
+#define CKPT_PAGES 1000
+#define CKPT_FORCE 50000
+
+static struct {
+	sqlite3 *db;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running, kicked, stopping;
+} ckpt = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static void *
+ckpt_main(void *arg)
+{
+	int stop = 0, nlog, ndone;
+
+	(void)arg;
+	while (!stop) {
+		pthread_mutex_lock(&ckpt.mu);
+		while (!ckpt.kicked && !ckpt.stopping)
+			pthread_cond_wait(&ckpt.cv, &ckpt.mu);
+		ckpt.kicked = 0;
+		stop = ckpt.stopping;
+		pthread_mutex_unlock(&ckpt.mu);
+		if (!stop && sqlite3_wal_checkpoint_v2(ckpt.db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK &&
+		    sqlite3_errcode(ckpt.db) != SQLITE_BUSY)
+			log_warn("checkpoint: %s", sqlite3_errmsg(ckpt.db));
+	}
+	return NULL;
+}
+
+/* After every commit of the writer: nframes pages in the WAL. */
+static int
+ckpt_hook(void *arg, sqlite3 *db, const char *name, int nframes)
+{
+	(void)arg;
+	if (nframes >= CKPT_FORCE) {
+		log_warn("the WAL holds %d pages: checkpointing in the writer",
+		    nframes);
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
+		    NULL, NULL);
+	} else if (nframes >= CKPT_PAGES && ckpt.running) {
+		pthread_mutex_lock(&ckpt.mu);
+		ckpt.kicked = 1;
+		pthread_cond_signal(&ckpt.cv);
+		pthread_mutex_unlock(&ckpt.mu);
+	}
+	return SQLITE_OK;
+}
+
+static int
+ckpt_start(const char *path, int durability, char *err, size_t errlen)
+{
+	if (open_conn(path, SQLITE_OPEN_READWRITE, &ckpt.db, err, errlen) < 0 ||
+	    exec(ckpt.db, durability == DURABILITY_FULL ?
+	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+	    err, errlen) < 0)
+		return -1;
+	ckpt.kicked = ckpt.stopping = 0;
+	if (pthread_create(&ckpt.thread, NULL, ckpt_main, NULL) != 0) {
+		xsnprintf(err, errlen, "cannot start the checkpoint thread");
+		return -1;
+	}
+	ckpt.running = 1;
+	/* Replaces sqlite's own automatic checkpoint. */
+	sqlite3_wal_hook(db_w, ckpt_hook, NULL);
+	return 0;
+}
+
+static void
+ckpt_stop(void)
+{
+	if (ckpt.running) {
+		pthread_mutex_lock(&ckpt.mu);
+		ckpt.stopping = 1;
+		pthread_cond_signal(&ckpt.cv);
+		pthread_mutex_unlock(&ckpt.mu);
+		pthread_join(ckpt.thread, NULL);
+		ckpt.running = 0;
+	}
+	sqlite3_close(ckpt.db);
+	ckpt.db = NULL;
+}
+
 int
 store_open(const char *path, int durability, char *err, size_t errlen)
 {
 	int i;
 
-	/* One thread uses sqlite: no mutexes, no memory statistics (both are
+	/* Each connection is used by one thread (the checkpointer has its
+	 * own): no per-connection mutexes, no memory statistics (both are
 	 * refused, harmlessly, once sqlite is initialised). */
-	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
 	if (open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err, errlen) < 0)
@@ -523,6 +620,8 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	if (ckpt_start(path, durability, err, errlen) < 0)
+		goto fail;
 	return 0;
 fail:
 	store_close();
@@ -533,6 +632,8 @@ void
 store_close(void)
 {
 	int i;
+
+	ckpt_stop();
 
 	for (i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(stmts[i]);
