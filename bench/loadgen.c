@@ -61,7 +61,7 @@ static struct {
 	const char *period;
 	const char *log;
 	const char *county;
-	int conns, depth, batch, units, mother;
+	int conns, depth, batch, units, mother, fresh;
 	long count, warmup, pid;
 	uint64_t records, start, stream;
 	double hold, timeout, max_seconds;
@@ -180,14 +180,31 @@ req_ping(uint64_t id, size_t *len)
 	return pack_request(id, &rq, len);
 }
 
+/*
+ * --fresh: each query asks "as of" another day.  as_of changes only YTD
+ * periods, so the answer is the same, but the request is new to the
+ * server's reply cache: every reply is computed.
+ */
+static char *
+as_of(char *buf)
+{
+	static int32_t n;
+
+	if (!O.fresh)
+		return NULL;
+	return date_format(date_from_ymd(2030, 1, 1) + n++ % 20000, buf);
+}
+
 static uint8_t *
 req_status(uint64_t id, size_t *len)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__StatusQuery q = POPSTAT__STATUS_QUERY__INIT;
+	char d[11];
 
 	q.unit = (char *)O.county;
 	q.period = (char *)O.period;
+	q.as_of = as_of(d);
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
 	return pack_request(id, &rq, len);
@@ -198,9 +215,11 @@ req_ranking(uint64_t id, size_t *len)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
+	char d[11];
 
 	q.parent = (char *)O.county;
 	q.period = (char *)O.period;
+	q.as_of = as_of(d);
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
 	return pack_request(id, &rq, len);
@@ -1120,6 +1139,7 @@ usage(void)
 	    "  --no-mother      births without mother_id\n"
 	    "  --kind K         query: ping, status or ranking\n"
 	    "  --period P       query period (" ROWGEN_QUERY_PERIOD ")\n"
+	    "  --fresh          query: every request new to the reply cache\n"
 	    "  --count K        measured queries (100)\n"
 	    "  --warmup W       unmeasured queries first (1)\n"
 	    "  --max-seconds S  query: stop after S seconds (at least 3 measured)\n"
@@ -1162,6 +1182,10 @@ main(int argc, char **argv)
 			O.mother = 0;
 			continue;
 		}
+		if (strcmp(a, "--fresh") == 0) {
+			O.fresh = 1;
+			continue;
+		}
 		if (v == NULL)
 			usage();
 		i++;
@@ -1189,6 +1213,7 @@ main(int argc, char **argv)
 			O.kind = v;
 		else if (strcmp(a, "--period") == 0)
 			O.period = v;
+
 		else if (strcmp(a, "--count") == 0)
 			O.count = atol(v);
 		else if (strcmp(a, "--warmup") == 0)

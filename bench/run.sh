@@ -38,7 +38,7 @@ fi
 [ "$MID" -ge 1000 ] || { echo "bench: BENCH_SCALE must be at least 10000"; exit 2; }
 [ "$INGEST" -le "$MID" ] || { echo "bench: BENCH_INGEST must be at most BENCH_SCALE/10"; exit 2; }
 
-for b in "$BIN/popstatd" "$BB/loadgen" "$BB/baseline" "$BB/preload"; do
+for b in "$BIN/popstatd" "$BB/loadgen" "$BB/baseline" "$BB/preload" "$BB/fsyncprobe"; do
 	[ -x "$b" ] || { echo "bench: $b is missing (run make bench)"; exit 2; }
 done
 
@@ -88,13 +88,15 @@ field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]
 proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
 
-# start_server KEY DB: exec popstatd via loadgen (start-up time is measured).
+# start_server KEY DB [popstatd options]: exec popstatd via loadgen (start-up
+# time is measured).
 start_server() {
-	local out
+	local out key=$1 db=$2
+	shift 2
 	out=$("$BB/loadgen" startup --server "$ADDR" --token "$ADMIN" --log "$LOG" \
-		-- "$BIN/popstatd" --db "$2" --listen "$ADDR")
-	printf '{"key":"%s","r":%s}\n' "$1" "$out" >> "$J"
-	say "$1: $out"
+		-- "$BIN/popstatd" --db "$db" --listen "$ADDR" "$@")
+	printf '{"key":"%s","r":%s}\n' "$key" "$out" >> "$J"
+	say "$key: $out"
 	SERVER_PID=$(field "$out" pid)
 }
 
@@ -121,11 +123,22 @@ ingest() {
 	say "$key: $out"
 }
 
+# query KEY KIND COUNT SECONDS [loadgen options]
 query() {
 	local key=$1 kind=$2 count=$3 secs=$4
+	shift 4
 	rec "$key" "$BB/loadgen" query --server "$ADDR" --token "$ADMIN" \
 		--units $UNITS --kind "$kind" --count "$count" --warmup 1 \
-		--max-seconds "$secs"
+		--max-seconds "$secs" "$@"
+}
+
+# status and ranking at a state: repeated (the reply cache answers) and
+# fresh (each request new to the cache: computed every time).
+queries() {
+	query "status_$1" status 200 "$2"
+	query "ranking_$1" ranking 200 "$2"
+	query "status_$1_fresh" status 200 "$2" --fresh
+	query "ranking_$1_fresh" ranking 200 "$2" --fresh
 }
 
 # ---- machine -----------------------------------------------------------------
@@ -169,14 +182,21 @@ if [ "$MID" -gt "$INGEST" ]; then
 	ingest fill_mid "$INGEST" $((MID - INGEST)) 1 --conns 4 --batch 10000
 fi
 query ping_mid ping 2000 10
-query status_mid status 20 30
-query ranking_mid ranking 20 30
+queries mid 30
 # Acknowledgement latency of single-record submissions from 16 clients
-# (rows of stream 2, so the large state stays stream 1 only).
+# (rows of stream 2, so the large state stays stream 1 only), and the
+# disk's own floor for one durable commit, measured right after.
 ingest acklat_mid 0 8000 2 --conns 16 --batch 1
+rec fsync_probe "$BB/fsyncprobe" "$DIR" 2000
+stop_server server_mid
+# The same under --durability normal, for comparison only (no target: the
+# default, full, is the one measured above); stream 3.
+start_server startup_mid_normal "$DB" --durability normal
+query ping_mid_normal ping 2000 10
+ingest acklat_mid_normal 0 8000 3 --conns 16 --batch 1
+stop_server server_mid_normal
 
 # ---- large state ------------------------------------------------------------------
-stop_server server_mid
 say "preloading records $MID..$N into the server's database (server stopped) and the naive table $INGEST..$N, in parallel"
 "$BB/baseline" --db "$DIR/naive.db" --units $UNITS --start "$INGEST" \
 	--records $((N - INGEST)) --batch 200000 --sync off --cache-kib 4194304 \
@@ -194,8 +214,7 @@ start_server startup_big "$DB"
 put rss_big_start "{\"vmrss_kib\":$(proc_kib "$SERVER_PID" VmRSS),\"vmhwm_kib\":$(proc_kib "$SERVER_PID" VmHWM)}"
 rec idle_big "$BB/loadgen" idle --server "$ADDR" --token "$ADMIN" --conns "$IDLE" --pid "$SERVER_PID"
 query ping_big ping 2000 10
-query status_big status 20 60
-query ranking_big ranking 20 60
+queries big 60
 ingest ingest_big "$N" "$INGEST" 1 --conns "$CLIENTS" --batch 1000
 stop_server server_big
 rec baseline_big "$BB/baseline" --db "$DIR/naive.db" --units $UNITS \

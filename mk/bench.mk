@@ -19,7 +19,8 @@ BENCH_SCALE ?= 10000000
 
 .PHONY: bench bench-tools bench-profile
 
-bench-tools: $(BENCH_BIN)/loadgen $(BENCH_BIN)/baseline $(BENCH_BIN)/preload
+bench-tools: $(BENCH_BIN)/loadgen $(BENCH_BIN)/baseline $(BENCH_BIN)/preload \
+             $(BENCH_BIN)/fsyncprobe
 
 LOADGEN_OBJ = $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o \
               $(BUILD)/common/date.o $(BUILD)/common/sbuf.o
@@ -27,6 +28,10 @@ LOADGEN_OBJ = $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o \
 $(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h $(GEN_H) $(LOADGEN_OBJ)
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/loadgen.c $(LOADGEN_OBJ) $(PKG_LIBS) -lm
+
+$(BENCH_BIN)/fsyncprobe: bench/fsyncprobe.c
+	@mkdir -p $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/fsyncprobe.c
 
 $(BENCH_BIN)/baseline: bench/baseline.c bench/rowgen.h $(BUILD)/common/date.o
 	@mkdir -p $(BENCH_BIN)

@@ -1,0 +1,71 @@
+/*
+ * fsyncprobe.c - the disk's floor for a durable commit: the latency of
+ * writing 4 KiB and fdatasync()ing it, as every group commit does for its
+ * WAL frames under synchronous=FULL (make bench prints it beside the
+ * acknowledgement latency).
+ *
+ * usage: fsyncprobe DIR [COUNT]   prints one JSON line
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+main(int argc, char **argv)
+{
+	char path[4096], block[4096];
+	int fd, i, n = argc > 2 ? atoi(argv[2]) : 1000;
+	double *d, sum = 0;
+
+	if (argc < 2 || n < 10) {
+		fprintf(stderr, "usage: fsyncprobe DIR [COUNT >= 10]\n");
+		return 2;
+	}
+	snprintf(path, sizeof path, "%s/fsyncprobe.tmp", argv[1]);
+	if ((fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600)) < 0) {
+		perror(path);
+		return 1;
+	}
+	d = malloc((size_t)n * sizeof *d);
+	memset(block, 'w', sizeof block);
+	for (i = 0; i < n; i++) {
+		double t = now_ms();
+
+		if (pwrite(fd, block, sizeof block, (off_t)(i % 256) *
+		    (off_t)sizeof block) != (ssize_t)sizeof block ||
+		    fdatasync(fd) != 0) {
+			perror("write/fdatasync");
+			return 1;
+		}
+		d[i] = now_ms() - t;
+		sum += d[i];
+	}
+	close(fd);
+	unlink(path);
+	qsort(d, (size_t)n, sizeof *d, cmp);
+	printf("{\"n\":%d,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
+	    "\"mean_ms\":%.4f}\n", n, d[n / 2], d[n * 9 / 10], d[n * 99 / 100],
+	    sum / n);
+	free(d);
+	return 0;
+}
