@@ -20,6 +20,9 @@ fmt2(char *buf, size_t n, int has, double v)
 		snprintf(buf, n, "-");
 }
 
+/* The options of status and verify-report. */
+static const char *const unit_period[] = { "--unit", "--period", "--as-of" };
+
 static const char status_usage[] =
     "usage: popstat status --unit CODE --period P [--as-of DATE] [--json]\n"
     "  Counters, indicators and target status of one unit over a period.\n"
@@ -34,25 +37,22 @@ cmd_status(int argc, char **argv)
 	Popstat__StatusQuery q = POPSTAT__STATUS_QUERY__INIT;
 	Popstat__Envelope *reply;
 	Popstat__StatusOk *s;
-	int i, rc;
+	struct opts o;
+	int rc;
 	size_t k;
 
 	if (wants_help(argc, argv)) {
 		fputs(status_usage, stdout);
 		return 0;
 	}
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
-			q.unit = argv[++i];
-		else if (strcmp(argv[i], "--period") == 0 && i + 1 < argc)
-			q.period = argv[++i];
-		else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc)
-			q.as_of = argv[++i];
-		else
-			return usage_error("status", "unexpected '%s'", argv[i]);
-	}
-	if (q.unit == NULL || q.period == NULL)
+	if ((rc = parse_opts("status", argc, argv, unit_period, 3, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (o.v[0] == NULL || o.v[1] == NULL)
 		return usage_error("status", "needs --unit CODE and --period P");
+	q.unit = (char *)o.v[0];
+	q.period = (char *)o.v[1];
+	q.as_of = (char *)o.v[2];
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
 	if ((rc = client_simple(&rq, "status", &reply)) != 0)
@@ -135,7 +135,10 @@ cmd_ranking(int argc, char **argv)
 	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
 	Popstat__Envelope *reply;
 	Popstat__RankingOk *r;
-	int i, rc;
+	static const char *const names[] = { "--parent", "--period", "--as-of",
+	    "--indicator" };
+	struct opts o;
+	int rc;
 	size_t k, m;
 	sbuf b;
 
@@ -143,20 +146,15 @@ cmd_ranking(int argc, char **argv)
 		fputs(ranking_usage, stdout);
 		return 0;
 	}
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc)
-			q.parent = argv[++i];
-		else if (strcmp(argv[i], "--period") == 0 && i + 1 < argc)
-			q.period = argv[++i];
-		else if (strcmp(argv[i], "--indicator") == 0 && i + 1 < argc)
-			q.indicator = argv[++i];
-		else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc)
-			q.as_of = argv[++i];
-		else
-			return usage_error("ranking", "unexpected '%s'", argv[i]);
-	}
-	if (q.parent == NULL || q.period == NULL)
+	if ((rc = parse_opts("ranking", argc, argv, names, 4, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (o.v[0] == NULL || o.v[1] == NULL)
 		return usage_error("ranking", "needs --parent CODE and --period P");
+	q.parent = (char *)o.v[0];
+	q.period = (char *)o.v[1];
+	q.as_of = (char *)o.v[2];
+	q.indicator = (char *)o.v[3];
 	if (opt.json && opt.csv)
 		return usage_error("ranking", "--json or --csv, not both");
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
@@ -244,26 +242,22 @@ cmd_verify_report(int argc, char **argv)
 	Popstat__VerifyReport q = POPSTAT__VERIFY_REPORT__INIT;
 	Popstat__Envelope *reply;
 	Popstat__VerifyReportOk *v;
-	int i, rc;
+	struct opts o;
+	int rc;
 	size_t k;
 
 	if (wants_help(argc, argv)) {
 		fputs(verify_usage, stdout);
 		return 0;
 	}
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
-			q.unit = argv[++i];
-		else if (strcmp(argv[i], "--period") == 0 && i + 1 < argc)
-			q.period = argv[++i];
-		else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc)
-			q.as_of = argv[++i];
-		else
-			return usage_error("verify-report", "unexpected '%s'",
-			    argv[i]);
-	}
-	if (q.unit == NULL || q.period == NULL)
+	if ((rc = parse_opts("verify-report", argc, argv, unit_period, 3, NULL,
+	    0, &o, 0)) != 0)
+		return rc;
+	if (o.v[0] == NULL || o.v[1] == NULL)
 		return usage_error("verify-report", "needs --unit and --period");
+	q.unit = (char *)o.v[0];
+	q.period = (char *)o.v[1];
+	q.as_of = (char *)o.v[2];
 	rq.body_case = POPSTAT__REQUEST__BODY_VERIFY_REPORT;
 	rq.verify_report = &q;
 	if ((rc = client_simple(&rq, "verify-report", &reply)) != 0)

@@ -652,6 +652,28 @@ json_verify(sbuf *b, const Popstat__Response *resp)
 	report_verify_json(b, resp->verify_report);
 }
 
+/*
+ * What every query of the API takes: KEY=CODE (required), period (this
+ * year to date when absent) and as_of.  Returns 0, or -1 after answering
+ * 400.
+ */
+static int
+query_params(struct hreq *x, const char *key, char **code, char **period,
+    char **as_of, char *buf, size_t n)
+{
+	char msg[64];
+
+	if ((*code = (char *)param(x, key)) == NULL) {
+		snprintf(msg, sizeof msg, "%s=CODE is required", key);
+		reply_json_error(x, 400, msg);
+		return -1;
+	}
+	*period = (char *)(param(x, "period") ? param(x, "period") :
+	    ytd(buf, n));
+	*as_of = (char *)param(x, "as_of");
+	return 0;
+}
+
 static void
 r_api_ranking(struct hreq *x)
 {
@@ -659,14 +681,10 @@ r_api_ranking(struct hreq *x)
 	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
 	char buf[16];
 
-	if ((q.parent = (char *)param(x, "parent")) == NULL) {
-		reply_json_error(x, 400, "parent=CODE is required");
+	if (query_params(x, "parent", &q.parent, &q.period, &q.as_of, buf,
+	    sizeof buf) < 0)
 		return;
-	}
-	q.period = (char *)(param(x, "period") ? param(x, "period") :
-	    ytd(buf, sizeof buf));
 	q.indicator = (char *)param(x, "indicator");
-	q.as_of = (char *)param(x, "as_of");
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
 	api_call(x, &rq, json_ranking);
@@ -679,13 +697,9 @@ r_api_status(struct hreq *x)
 	Popstat__StatusQuery q = POPSTAT__STATUS_QUERY__INIT;
 	char buf[16];
 
-	if ((q.unit = (char *)param(x, "unit")) == NULL) {
-		reply_json_error(x, 400, "unit=CODE is required");
+	if (query_params(x, "unit", &q.unit, &q.period, &q.as_of, buf,
+	    sizeof buf) < 0)
 		return;
-	}
-	q.period = (char *)(param(x, "period") ? param(x, "period") :
-	    ytd(buf, sizeof buf));
-	q.as_of = (char *)param(x, "as_of");
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
 	api_call(x, &rq, json_status);
@@ -698,13 +712,9 @@ r_api_verify(struct hreq *x)
 	Popstat__VerifyReport q = POPSTAT__VERIFY_REPORT__INIT;
 	char buf[16];
 
-	if ((q.unit = (char *)param(x, "unit")) == NULL) {
-		reply_json_error(x, 400, "unit=CODE is required");
+	if (query_params(x, "unit", &q.unit, &q.period, &q.as_of, buf,
+	    sizeof buf) < 0)
 		return;
-	}
-	q.period = (char *)(param(x, "period") ? param(x, "period") :
-	    ytd(buf, sizeof buf));
-	q.as_of = (char *)param(x, "as_of");
 	rq.body_case = POPSTAT__REQUEST__BODY_VERIFY_REPORT;
 	rq.verify_report = &q;
 	api_call(x, &rq, json_verify);

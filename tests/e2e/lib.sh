@@ -49,6 +49,16 @@ fi
 # stops (server/main.c); finish() fails the suite on any difference.
 export POPSTATD_VERIFY_TALLY=1
 
+# need_curl: end the suite as failed when curl is missing (.ci/run installs
+# it).
+need_curl() {
+	if ! command -v curl >/dev/null; then
+		fail_ "curl is not installed (the CI script installs it)"
+		finish
+		exit 1
+	fi
+}
+
 # start_server [extra popstatd options...]: init a database (once) and start
 # the server; sets PORT, ADMIN and exports POPSTAT_SERVER/POPSTAT_TOKEN.
 start_server() {

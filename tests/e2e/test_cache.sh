@@ -5,11 +5,7 @@
 # the key.  /metrics shows that the cache was in use for these checks.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 
-if ! command -v curl >/dev/null; then
-	fail_ "curl is not installed (the CI script installs it)"
-	finish
-	exit 1
-fi
+need_curl
 HPORT=$(free_port)
 start_server --http 127.0.0.1:"$HPORT"
 metric() {

@@ -4,11 +4,7 @@
 # limits, /healthz and /metrics.  Needs curl.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 
-if ! command -v curl >/dev/null; then
-	fail_ "curl is not installed (the CI script installs it)"
-	finish
-	exit 1
-fi
+need_curl
 
 HPORT=$(free_port)
 start_server --http 127.0.0.1:"$HPORT"

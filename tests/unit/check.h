@@ -10,8 +10,21 @@
 #define POPSTAT_CHECK_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* A fixed-seed xorshift generator: a random test repeats exactly. */
+static inline uint64_t
+check_rand(void)
+{
+	static uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
 
 static int check_passed;
 static int check_failed;

@@ -11,17 +11,6 @@
 #include "report.h"
 #include "score.h"
 
-static uint64_t rs = 0x2545f4914f6cdd1dULL;
-
-static uint64_t
-rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
 /* Encode, pack, unpack, decode: the values come back identical. */
 static int
 round_trip(size_t n, const int *has, const double *v, int *exact)
@@ -62,13 +51,13 @@ test_values(void)
 	check_current = "values";
 	/* Rounded values of every magnitude up to the hundredths limit. */
 	for (i = 0; i < 20000; i++) {
-		size_t n = rnd() % 12 + 1;
+		size_t n = check_rand() % 12 + 1;
 
 		for (k = 0; k < (int)n; k++) {
-			double mag = pow(10, (double)(rnd() % 13) - 2);
+			double mag = pow(10, (double)(check_rand() % 13) - 2);
 
-			has[k] = rnd() % 5 != 0;
-			v[k] = round2(((double)(rnd() >> 11) / 9007199254740992.0 -
+			has[k] = check_rand() % 5 != 0;
+			v[k] = round2(((double)(check_rand() >> 11) / 9007199254740992.0 -
 			    0.3) * mag);
 		}
 		bad += !round_trip(n, has, v, &exact);

@@ -87,17 +87,6 @@ same(double v)
 	return 0;
 }
 
-static uint64_t rs = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t
-rnd64(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
 /*
  * round2() does not format; it must still agree exactly with "%.2f":
  * on every tie and its neighbours, on random values of every magnitude,
@@ -118,7 +107,7 @@ test_round2_exact(void)
 		n += 3;
 	}
 	for (k = 0; k < 60000; k++) {
-		double t = (double)(rnd64() % 2000000000000ULL) / 200.0;
+		double t = (double)(check_rand() % 2000000000000ULL) / 200.0;
 
 		bad += !same(t) + !same(nextafter(t, INFINITY)) +
 		    !same(nextafter(t, -INFINITY)) + !same(-t);
@@ -127,7 +116,7 @@ test_round2_exact(void)
 	/* Random magnitudes from 1e-6 to past the fast path's limit. */
 	for (e = -6; e <= 15; e++)
 		for (k = 0; k < 10000; k++) {
-			double v = (double)(rnd64() >> 11) / 9007199254740992.0 *
+			double v = (double)(check_rand() >> 11) / 9007199254740992.0 *
 			    pow(10, e);
 
 			bad += !same(v) + !same(-v);
@@ -135,7 +124,7 @@ test_round2_exact(void)
 		}
 	/* Any finite bit pattern. */
 	for (k = 0; k < 100000; k++) {
-		uint64_t b = rnd64();
+		uint64_t b = check_rand();
 		double v;
 
 		memcpy(&v, &b, sizeof v);
@@ -146,11 +135,11 @@ test_round2_exact(void)
 	}
 	/* Rates as the engine computes them. */
 	for (k = 0; k < 100000; k++) {
-		double num = (double)(rnd64() % 5000), den = (double)(rnd64() %
+		double num = (double)(check_rand() % 5000), den = (double)(check_rand() %
 		    900000 + 1);
 
 		bad += !same(num / den * 1000) + !same(num / den * 100) +
-		    !same(num / den * 1000 * 365 / (rnd64() % 366 + 1));
+		    !same(num / den * 1000 * 365 / (check_rand() % 366 + 1));
 		n += 3;
 	}
 	CHECK_INT(bad, 0);

@@ -196,17 +196,6 @@ test_pop(void)
 static int64_t model[RU][RDAYS][TALLY_K];
 static int64_t shadow[RU][RDAYS][TALLY_K];
 
-static uint64_t rng = 88172645463325252ULL;
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 static void
 test_random(void)
 {
@@ -219,20 +208,20 @@ test_random(void)
 	memcpy(shadow, model, sizeof model);
 	for (round = 0; round < 400; round++) {
 		size_t mark = 0;
-		int marked = 0, nops = (int)(rnd() % 60), u, i, k;
+		int marked = 0, nops = (int)(check_rand() % 60), u, i, k;
 
 		for (op = 0; op < nops; op++) {
 			int64_t v[TALLY_K];
 
-			u = (int)(rnd() % RU);
-			i = (int)(rnd() % RDAYS);
+			u = (int)(check_rand() % RU);
+			i = (int)(check_rand() % RDAYS);
 			for (k = 0; k < TALLY_K; k++) {
-				uint64_t r = rnd();
+				uint64_t r = check_rand();
 
 				v[k] = r % 4 == 0 ? (int64_t)(r >> 8) % 7 - 2 :
 				    r % 97 == 1 ? (int64_t)(r >> 8) % 100000 : 0;
 			}
-			if (!marked && rnd() % 10 == 0) {
+			if (!marked && check_rand() % 10 == 0) {
 				/* A savepoint: the rest of this round may go. */
 				mark = tally_mark();
 				memcpy(shadow, model, sizeof model);
@@ -242,11 +231,11 @@ test_random(void)
 			for (k = 0; k < TALLY_K; k++)
 				model[u][i][k] += v[k];
 		}
-		if (marked && rnd() % 2) {
+		if (marked && check_rand() % 2) {
 			tally_rollback_to(mark);
 			memcpy(model, shadow, sizeof model);
 		}
-		if (rnd() % 5 == 0) {
+		if (check_rand() % 5 == 0) {
 			/* The whole batch is lost: back to the committed state. */
 			tally_abort();
 			tally_reset();
@@ -261,10 +250,10 @@ test_random(void)
 			int64_t out[TALLY_K], want[TALLY_K] = { 0 };
 			int a, b;
 
-			u = (int)(rnd() % RU);
-			a = (int)(rnd() % RDAYS);
-			b = rnd() % 3 == 0 ? a + (int)(rnd() % 12) :
-			    (int)(rnd() % RDAYS);
+			u = (int)(check_rand() % RU);
+			a = (int)(check_rand() % RDAYS);
+			b = check_rand() % 3 == 0 ? a + (int)(check_rand() % 12) :
+			    (int)(check_rand() % RDAYS);
 			if (b >= RDAYS)
 				b = RDAYS - 1;
 			for (i = a; i <= b; i++)
