@@ -306,6 +306,10 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   it between requests let the idle CPUs sleep and slowed the next round trip, a cost
   that ping, decoded in microseconds, never pays. `decode_ms` in the JSON lines is that
   client cost.
+- **Quiet server**: before the ping, status and ranking measurements of a state, the
+  script waits until popstatd has used at most 10 ms of CPU in half a second (its
+  checkpoint thread writing a bulk load back into the database file would otherwise
+  share the 2 cores with the measurement).
 - **Trivial request**: Ping on one Hello'd connection, one at a time, 2000 measured
   after one warm-up; the p50 is the round trip the targets compare with.
 - **status / ranking**: `StatusQuery` of the county (the sum over its %(units)d

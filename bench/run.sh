@@ -88,6 +88,23 @@ field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]
 proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
 
+# settle: before latency measurements, wait (at most 60 s) until the server
+# has used at most 10 ms of CPU in half a second, i.e. its checkpoint thread
+# has finished writing a bulk load back into the database file.
+settle() {
+	local a b i
+	for i in $(seq 1 120); do
+		a=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+		sleep 0.5
+		b=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+		if [ $((b - a)) -le 1 ]; then
+			[ "$i" -gt 1 ] && say "settled after $((i / 2)) s"
+			return 0
+		fi
+	done
+	say "server still busy after 60 s; measuring anyway"
+}
+
 # start_server KEY DB [popstatd options]: exec popstatd via loadgen (start-up
 # time is measured).
 start_server() {
@@ -181,6 +198,7 @@ if [ "$MID" -gt "$INGEST" ]; then
 	say "filling to $MID records through the server (Submit batches of 10000, 4 connections)"
 	ingest fill_mid "$INGEST" $((MID - INGEST)) 1 --conns 4 --batch 10000
 fi
+settle
 query ping_mid ping 2000 10
 queries mid 30
 # Acknowledgement latency of single-record submissions from 16 clients
@@ -213,6 +231,7 @@ put files_big "{\"server_db_bytes\":$(stat -c %s "$DB"),\"naive_db_bytes\":$(sta
 start_server startup_big "$DB"
 put rss_big_start "{\"vmrss_kib\":$(proc_kib "$SERVER_PID" VmRSS),\"vmhwm_kib\":$(proc_kib "$SERVER_PID" VmHWM)}"
 rec idle_big "$BB/loadgen" idle --server "$ADDR" --token "$ADMIN" --conns "$IDLE" --pid "$SERVER_PID"
+settle
 query ping_big ping 2000 10
 queries big 60
 ingest ingest_big "$N" "$INGEST" 1 --conns "$CLIENTS" --batch 1000

@@ -385,6 +385,47 @@ tally_mark(void)
 	return nlog;
 }
 
+static int
+cmp_pend(const void *a, const void *b)
+{
+	const struct pend *x = *(const struct pend *const *)a;
+	const struct pend *y = *(const struct pend *const *)b;
+
+	if (x->u != y->u)
+		return x->u < y->u ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+int
+tally_pending_sums(size_t mark, int (*cb)(int u, int32_t day,
+    const int64_t sum[TALLY_K], void *arg), void *arg)
+{
+	const struct pend **v;
+	size_t i, j, n = 0;
+	int64_t sum[TALLY_K];
+	int k, rc = 0;
+
+	if (mark >= nlog)
+		return 0;
+	v = xmalloc((nlog - mark) * sizeof *v);
+	for (i = mark; i < nlog; i++)
+		if (log_[i].op == OP_ADD)
+			v[n++] = &log_[i];
+	qsort(v, n, sizeof *v, cmp_pend);
+	for (i = 0; i < n && rc == 0; i = j) {
+		memset(sum, 0, sizeof sum);
+		for (j = i; j < n && v[j]->u == v[i]->u &&
+		    v[j]->day == v[i]->day; j++)
+			for (k = 0; k < TALLY_K; k++)
+				sum[k] += v[j]->d[k];
+		rc = cb(v[i]->u, v[i]->day, sum, arg);
+	}
+	free(v);
+	return rc;
+}
+
 void
 tally_rollback_to(size_t mark)
 {

@@ -43,6 +43,14 @@ void tally_put_pop(int u, int32_t day, int64_t persons);
 void tally_loaded(void);
 
 size_t tally_mark(void);
+/*
+ * The counter additions pending since mark, summed by (unit, day): cb is
+ * called once per pair, in (unit, day) order, with the sum.  Lets the
+ * caller write one row per unit and day for a whole batch.  Returns the
+ * first non-zero value cb returns, else 0.
+ */
+int tally_pending_sums(size_t mark, int (*cb)(int u, int32_t day,
+    const int64_t sum[TALLY_K], void *arg), void *arg);
 void tally_rollback_to(size_t mark);
 void tally_commit(void);
 void tally_abort(void);

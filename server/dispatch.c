@@ -219,10 +219,16 @@ dispatch(struct req *r, int *is_write)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_INTERNAL,
 		    "database error: %s", store_errmsg());
 	rc = h->fn(r);
-	if (rc < 0)
+	if (rc < 0) {
 		store_rollback_savepoint();
-	else
-		store_release();
+	} else if (store_release() < 0) {
+		/* Its counters could not be written: undo all of it. */
+		log_error("daily counters not written: %s", store_errmsg());
+		store_rollback_savepoint();
+		rc = req_error(r, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+		    "database error: %s; nothing of this request was stored",
+		    store_errmsg());
+	}
 	if (store_txn_lost()) {
 		/*
 		 * sqlite rolled the whole batch back (disk full, I/O error):

@@ -212,11 +212,12 @@ static const struct {
 	    " unit_id = ?1 AND record_id = ?2" },
 	[S_AUDIT] = { 0, "INSERT INTO audit(at, user, action, unit, object, old,"
 	    " new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
-	/* Start-up: the in-memory tally is loaded from these. */
-	[S_DAILY_ALL] = { 0, "SELECT unit_id, day, births, births_male,"
+	/* Start-up: the in-memory tally is loaded from these (on the
+	 * reader, so the writer's page cache starts empty). */
+	[S_DAILY_ALL] = { READER, "SELECT unit_id, day, births, births_male,"
 	    " births_female, births_policy, births_order3, deaths, mig_in,"
 	    " mig_out, verified, verified_missed, records, timely FROM daily" },
-	[S_POPS_ALL] = { 0, "SELECT unit_id, day, persons FROM records"
+	[S_POPS_ALL] = { READER, "SELECT unit_id, day, persons FROM records"
 	    " WHERE kind = 4 AND voided = 0" },
 	[S_IND_ALL] = { 0, "SELECT name, expr, unit, pos FROM indicators"
 	    " ORDER BY pos, name" },
@@ -597,6 +598,11 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 		return -1;
 	if (exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
 	    exec(db_w, "PRAGMA foreign_keys=ON", err, errlen) < 0 ||
+	    /* A batch touches a township's pages of the records, their
+	     * mother index and the daily table: a 32 MiB cache keeps the
+	     * B-tree interiors and recent townships (sqlite's default is
+	     * 2 MiB); it fills as writes come, not at start-up. */
+	    exec(db_w, "PRAGMA cache_size=-32768", err, errlen) < 0 ||
 	    exec(db_w, durability == DURABILITY_FULL ?
 	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
 	    err, errlen) < 0)
@@ -705,10 +711,32 @@ store_savepoint(void)
 	return run(st(S_SAVEPOINT));
 }
 
-void
+/* One upsert of the daily table: a (unit, day)'s sum over a request. */
+static int
+daily_upsert(int u, int32_t day, const int64_t sum[TALLY_K], void *arg)
+{
+	sqlite3_stmt *s = st(S_DAILY_ADD);
+	int i;
+
+	(void)arg;
+	sqlite3_bind_int64(s, 1, u);
+	sqlite3_bind_int(s, 2, day);
+	for (i = 0; i < CTR_DAILY_COUNT; i++)
+		sqlite3_bind_int64(s, 3 + i, sum[i]);
+	return run(s) < 0 ? -1 : 0;
+}
+
+/*
+ * The request succeeded: write its counter changes to the daily table, one
+ * row per unit and day however many records it touched (store_daily_add
+ * only noted them), then release its savepoint.
+ */
+int
 store_release(void)
 {
-	run(st(S_RELEASE));
+	if (tally_pending_sums(req_mark, daily_upsert, NULL) != 0)
+		return -1;
+	return run(st(S_RELEASE));
 }
 
 void
@@ -994,17 +1022,14 @@ store_population_on(int64_t unit_id, int32_t day, const char *except,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Noted in the tally now; written to the daily table, summed per unit and
+ * day, when the request's savepoint is released (store_release).
+ */
 int
 store_daily_add(int64_t unit_id, int32_t day, const counters *delta)
 {
-	sqlite3_stmt *s = st(S_DAILY_ADD);
-	int i;
-
-	sqlite3_bind_int64(s, 1, unit_id);
-	sqlite3_bind_int(s, 2, day);
-	for (i = 0; i < CTR_DAILY_COUNT; i++)
-		sqlite3_bind_int64(s, 3 + i, delta->v[i]);
-	if (run(s) < 0)
+	if (unit_key(unit_id) < 0)
 		return -1;
 	tally_add(unit_key(unit_id), day, delta->v);
 	return 0;

@@ -84,7 +84,8 @@ int store_commit(void);
 void store_rollback(void);
 int store_in_txn(void);
 int store_savepoint(void);
-void store_release(void);
+/* Writes the request's daily counter changes, then releases: 0 or -1. */
+int store_release(void);
 void store_rollback_savepoint(void);
 /* The open transaction was rolled back by sqlite itself (disk full ...). */
 int store_txn_lost(void);
@@ -123,7 +124,8 @@ int store_record_insert(const stored_record *r, int32_t received_day,
  */
 int store_population_on(int64_t unit_id, int32_t day, const char *except,
     int64_t *persons, char *record_id, size_t cap);
-/* Add delta (per counter) to the unit's counters on day. */
+/* Add delta (per counter) to the unit's counters on day (written to the
+ * daily table at store_release()). */
 int store_daily_add(int64_t unit_id, int32_t day, const counters *delta);
 /* Any non-voided birth of the unit with this mother hash in [lo, hi]? */
 int store_birth_match(int64_t unit_id, const uint8_t hash[HASH_LEN],

@@ -270,6 +270,72 @@ test_random(void)
 	tally_reset();
 }
 
+/* tally_pending_sums(): one call per (unit, day), sums right, in order. */
+struct seen {
+	int n, u[16];
+	int32_t day[16];
+	int64_t first[16];
+	int ordered;
+};
+
+static int
+collect(int u, int32_t day, const int64_t sum[TALLY_K], void *arg)
+{
+	struct seen *x = arg;
+
+	if (x->n > 0 && (u < x->u[x->n - 1] || (u == x->u[x->n - 1] &&
+	    day <= x->day[x->n - 1])))
+		x->ordered = 0;
+	if (x->n < 16) {
+		x->u[x->n] = u;
+		x->day[x->n] = day;
+		x->first[x->n] = sum[0] * 1000 + sum[5];
+	}
+	x->n++;
+	return u == 99 ? 7 : 0;
+}
+
+static void
+test_pending_sums(void)
+{
+	int64_t v[TALLY_K];
+	struct seen x;
+	size_t m;
+
+	check_current = "pending_sums";
+	tally_reset();
+	one(v, 0, 1);
+	tally_add(3, D(2026, 1, 2), v);          /* before the mark */
+	m = tally_mark();
+	tally_add(2, D(2026, 1, 2), v);
+	tally_add(1, D(2026, 1, 5), v);
+	tally_pop(1, D(2026, 1, 5), 500, 1);     /* not a counter */
+	one(v, 5, 2);
+	tally_add(1, D(2026, 1, 5), v);
+	one(v, 0, 1);
+	tally_add(1, D(2026, 1, 3), v);
+	tally_add(2, D(2026, 1, 2), v);
+	memset(&x, 0, sizeof x);
+	x.ordered = 1;
+	CHECK_INT(tally_pending_sums(m, collect, &x), 0);
+	CHECK_INT(x.n, 3);
+	CHECK(x.ordered);
+	CHECK(x.u[0] == 1 && x.day[0] == D(2026, 1, 3) && x.first[0] == 1000);
+	CHECK(x.u[1] == 1 && x.day[1] == D(2026, 1, 5) && x.first[1] == 1002);
+	CHECK(x.u[2] == 2 && x.day[2] == D(2026, 1, 2) && x.first[2] == 2000);
+	/* Past the end: nothing; a callback's error stops the walk. */
+	memset(&x, 0, sizeof x);
+	CHECK_INT(tally_pending_sums(tally_mark(), collect, &x), 0);
+	CHECK_INT(x.n, 0);
+	tally_add(99, D(2026, 1, 1), v);
+	tally_add(100, D(2026, 1, 1), v);
+	memset(&x, 0, sizeof x);
+	CHECK_INT(tally_pending_sums(0, collect, &x), 7);
+	CHECK_INT(x.n, 5);   /* 1 (two days), 2, 3, then 99 stops the walk */
+	tally_abort();
+	tally_reset();
+}
+
 int
 main(void)
 {
@@ -277,6 +343,7 @@ main(void)
 	test_pending();
 	test_widen();
 	test_pop();
+	test_pending_sums();
 	test_random();
 	return check_summary("test_tally");
 }
