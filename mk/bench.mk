@@ -1,8 +1,8 @@
 # make bench: the performance benchmark (bench/run.sh) and its tools.
 #
-#   make bench                      full run: 10 million records (~35 min on
-#                                   a busy 2-core machine)
-#   make bench BENCH_SCALE=100000   quick run for development (~1 min)
+#   make bench                      full run: 10 million records (~6 min on
+#                                   2 cores)
+#   make bench BENCH_SCALE=100000   quick run for development (~20 s)
 #   make bench-tools                build bench/ binaries only
 #   make bench-profile              callgrind profile of a short ingest and
 #                                   a ranking query (bench/profile.sh)
