@@ -27,6 +27,9 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -78,16 +81,51 @@ static int accepting_paused;    /* listener disabled at max_connections */
 
 static void conn_read_frames(struct conn *c);
 
+/*
+ * durability=full: the replies of a commit wait for the sync of the WAL
+ * (store.h).  Each commit's waiting list becomes a batch with a number;
+ * the sync thread syncs, then says through a pipe up to which number it
+ * is done, and the main loop releases those batches in order.  Meanwhile
+ * the loop serves and commits the next batch: one sync covers every
+ * commit made before it began.
+ */
+struct syncbatch {
+	uint64_t seq;
+	struct conn *list;
+	struct syncbatch *next;
+};
+static struct syncbatch *sq_head, *sq_tail;
+static uint64_t sq_seq;
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t want, done;   /* last commit asked for / covered by a sync */
+	uint64_t failed_upto;  /* commits up to here saw a failed sync */
+	int running, stop;
+	int pipe[2];
+	struct event *ev;
+} sy = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
+	.pipe = { -1, -1 } };
+
 static void
 conn_free(struct conn *c)
 {
 	struct conn **pp;
+
+	struct syncbatch *b;
 
 	for (pp = &waiting; *pp; pp = &(*pp)->next_waiting)
 		if (*pp == c) {
 			*pp = c->next_waiting;
 			break;
 		}
+	for (b = sq_head; b; b = b->next)
+		for (pp = &b->list; *pp; pp = &(*pp)->next_waiting)
+			if (*pp == c) {
+				*pp = c->next_waiting;
+				break;
+			}
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -165,10 +203,162 @@ send_error(struct conn *c, uint64_t id, Popstat__ErrorCode code,
 		c->state = CONN_CLOSING;
 }
 
+/* Send the held replies of a list (or err instead) and read on. */
+static int
+release(struct conn *list, const char *err)
+{
+	struct conn *c;
+	int n = 0;
+
+	while ((c = list) != NULL) {
+		list = c->next_waiting;
+		c->next_waiting = NULL;
+		n++;
+		if (err)
+			send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+			    err, 0);
+		else if (conn_send(c, c->held, c->held_len) < 0)
+			c->state = CONN_CLOSING;
+		free(c->held);
+		c->held = NULL;
+		if (c->state == CONN_WAITING)
+			c->state = CONN_READING;
+		conn_read_frames(c);
+	}
+	return n;
+}
+
+static void *
+sync_main(void *arg)
+{
+	uint64_t target;
+	int rc;
+
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&sy.mu);
+		while (sy.want == sy.done && !sy.stop)
+			pthread_cond_wait(&sy.cv, &sy.mu);
+		if (sy.want == sy.done) {
+			pthread_mutex_unlock(&sy.mu);
+			break;
+		}
+		target = sy.want;
+		pthread_mutex_unlock(&sy.mu);
+		rc = store_wal_sync();
+		pthread_mutex_lock(&sy.mu);
+		sy.done = target;
+		if (rc < 0)
+			sy.failed_upto = target;
+		pthread_mutex_unlock(&sy.mu);
+		if (write(sy.pipe[1], "s", 1) < 0 && errno != EAGAIN)
+			break;
+	}
+	return NULL;
+}
+
+/* The sync thread is done up to some commit: release those batches. */
+static void
+sync_done(evutil_socket_t fd, short what, void *arg)
+{
+	char buf[64];
+	uint64_t done, bad;
+	struct syncbatch *b;
+
+	(void)what;
+	(void)arg;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&sy.mu);
+	done = sy.done;
+	bad = sy.failed_upto;
+	pthread_mutex_unlock(&sy.mu);
+	while ((b = sq_head) != NULL && b->seq <= done) {
+		sq_head = b->next;
+		if (sq_head == NULL)
+			sq_tail = NULL;
+		if (b->seq <= bad)
+			log_error("the WAL could not be synced: commit %llu may"
+			    " not survive a power loss", (unsigned long long)b->seq);
+		release(b->list, b->seq <= bad ? "the server could not make"
+		    " this durable (disk sync failed); send it again (records"
+		    " already stored are recognised as duplicates)" : NULL);
+		free(b);
+	}
+}
+
+/* Hold a committed list until the WAL is synced. */
+static void
+sync_enqueue(struct conn *list)
+{
+	struct syncbatch *b = xcalloc(1, sizeof *b);
+
+	b->seq = ++sq_seq;
+	b->list = list;
+	if (sq_tail)
+		sq_tail->next = b;
+	else
+		sq_head = b;
+	sq_tail = b;
+	pthread_mutex_lock(&sy.mu);
+	sy.want = b->seq;
+	pthread_cond_signal(&sy.cv);
+	pthread_mutex_unlock(&sy.mu);
+}
+
+static int
+sync_start(void)
+{
+	if (!store_sync_on_commit())
+		return 0;
+	if (pipe2(sy.pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		log_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	sy.ev = event_new(srv.base, sy.pipe[0], EV_READ | EV_PERSIST,
+	    sync_done, NULL);
+	event_add(sy.ev, NULL);
+	if (pthread_create(&sy.thread, NULL, sync_main, NULL) != 0) {
+		log_error("cannot start the sync thread");
+		return -1;
+	}
+	sy.running = 1;
+	return 0;
+}
+
+/* After the loop: the thread syncs what is left, then stops. */
+static void
+sync_stop(void)
+{
+	struct syncbatch *b;
+
+	if (sy.running) {
+		pthread_mutex_lock(&sy.mu);
+		sy.stop = 1;
+		pthread_cond_signal(&sy.cv);
+		pthread_mutex_unlock(&sy.mu);
+		pthread_join(sy.thread, NULL);
+		sy.running = 0;
+	}
+	while ((b = sq_head) != NULL) {
+		sq_head = b->next;
+		free(b);
+	}
+	sq_tail = NULL;
+	if (sy.ev)
+		event_free(sy.ev);
+	sy.ev = NULL;
+	if (sy.pipe[0] >= 0) {
+		close(sy.pipe[0]);
+		close(sy.pipe[1]);
+	}
+	sy.pipe[0] = sy.pipe[1] = -1;
+}
+
 static void
 flush_commit(evutil_socket_t fd, short what, void *arg)
 {
-	struct conn *c, *list;
+	struct conn *list;
 	int failed, in_txn = store_in_txn(), released = 0;
 	double t0 = metrics_clock(), took;
 
@@ -189,21 +379,16 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	}
 	list = waiting;
 	waiting = NULL;
-	while ((c = list) != NULL) {
-		list = c->next_waiting;
-		c->next_waiting = NULL;
-		released++;
-		if (failed)
-			send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
-			    "the server could not commit; nothing of this request"
-			    " was stored, send it again", 0);
-		else if (conn_send(c, c->held, c->held_len) < 0)
-			c->state = CONN_CLOSING;
-		free(c->held);
-		c->held = NULL;
-		if (c->state == CONN_WAITING)
-			c->state = CONN_READING;
-		conn_read_frames(c);
+	if (in_txn && !failed && list && sy.running) {
+		struct conn *c;
+
+		for (c = list; c; c = c->next_waiting)
+			released++;
+		sync_enqueue(list);   /* replies go when the WAL is synced */
+	} else {
+		released = release(list, failed ? "the server could not"
+		    " commit; nothing of this request was stored, send it"
+		    " again" : NULL);
 	}
 	if (in_txn)
 		metrics_commit(released, took, failed);
@@ -731,7 +916,7 @@ conn_listen(const char *addr)
 	log_info("listening on %s port %s", h, p);
 	flush_ev = event_new(srv.base, -1, 0, flush_commit, NULL);
 	event_priority_set(flush_ev, 2); /* after all I/O of the turn */
-	return 0;
+	return sync_start();
 }
 
 static void
@@ -784,6 +969,7 @@ conn_free_all(void)
 {
 	while (conns)
 		conn_free(conns);
+	sync_stop();
 	if (listener)
 		evconnlistener_free(listener);
 	if (flush_ev)

@@ -1,17 +1,24 @@
 /*
  * store.c - the only file that talks to sqlite.
  *
- * Durability: the writer commits with synchronous=FULL by default, so an
- * acknowledged record survives a power loss; durability=normal uses
- * synchronous=NORMAL, which survives a crash of the server process but may
- * lose the last commits on power loss.
+ * Durability: by default (full) an acknowledged record survives a power
+ * loss.  The writer commits with synchronous=NORMAL (the WAL frames are
+ * written, not synced) and the server syncs the WAL file itself,
+ * store_wal_sync(), in a thread, before it acknowledges anything of that
+ * commit: the guarantee of synchronous=FULL, with the next batch served
+ * while the disk syncs (server/conn.c).  durability=normal never syncs on
+ * commit: it survives a crash of the server process but may lose the last
+ * commits on power loss.
  */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -298,6 +305,13 @@ static sqlite3 *db_w, *db_r;
 static sqlite3_stmt *stmts[S_COUNT];
 static uint8_t secret[SECRET_LEN];
 static int in_txn;
+/* durability=full: every commit is synced (store_wal_sync) before its
+ * replies go out. */
+static int sync_on_commit;
+static char wal_path[4096];
+static int wal_fd = -1;
+static int sync_fails;   /* POPSTATD_TEST_SYNC_FAIL: the tests' disk error */
+
 /* The tally's marks at the open savepoints "req" and "row". */
 static size_t req_mark, row_mark;
 
@@ -603,10 +617,11 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 	     * B-tree interiors and recent townships (sqlite's default is
 	     * 2 MiB); it fills as writes come, not at start-up. */
 	    exec(db_w, "PRAGMA cache_size=-32768", err, errlen) < 0 ||
-	    exec(db_w, durability == DURABILITY_FULL ?
-	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
-	    err, errlen) < 0)
+	    exec(db_w, "PRAGMA synchronous=NORMAL", err, errlen) < 0)
 		goto fail;
+	sync_on_commit = durability == DURABILITY_FULL;
+	sync_fails = getenv("POPSTATD_TEST_SYNC_FAIL") != NULL;
+	xsnprintf(wal_path, sizeof wal_path, "%s-wal", path);
 	if (user_version(db_w) == 0) {
 		xsnprintf(err, errlen, "%s is not a popstat database (run"
 		    " 'popstatd init --db %s' first)", path, path);
@@ -628,10 +643,46 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 	}
 	if (ckpt_start(path, durability, err, errlen) < 0)
 		goto fail;
+	/* sqlite has created the WAL file by now (WAL mode, a transaction run). */
+	if (sync_on_commit && store_wal_open() < 0) {
+		xsnprintf(err, errlen, "cannot open %s for syncing", wal_path);
+		goto fail;
+	}
 	return 0;
 fail:
 	store_close();
 	return -1;
+}
+
+int
+store_sync_on_commit(void)
+{
+	return sync_on_commit;
+}
+
+/*
+ * Make every commit so far durable: fdatasync() of the WAL file, which
+ * holds them (sqlite writes a commit's frames before COMMIT returns, and
+ * never truncates the file while a connection is open).  Called from the
+ * server's sync thread: it touches nothing but the descriptor, opened by
+ * the main thread (store_wal_open) before the thread is started.
+ */
+int
+store_wal_sync(void)
+{
+	if (sync_fails)
+		return -1;
+	return wal_fd >= 0 && fdatasync(wal_fd) == 0 ? 0 : -1;
+}
+
+int
+store_wal_open(void)
+{
+	if (wal_fd < 0)
+		wal_fd = open(wal_path, O_RDWR | O_CLOEXEC);
+	if (wal_fd < 0)
+		log_error("cannot open %s: %s", wal_path, strerror(errno));
+	return wal_fd < 0 ? -1 : 0;
 }
 
 void
@@ -650,6 +701,9 @@ store_close(void)
 	sqlite3_close(db_r);
 	sqlite3_close(db_w);
 	db_r = db_w = NULL;
+	if (wal_fd >= 0)
+		close(wal_fd);
+	wal_fd = -1;
 	tally_reset();
 }
 

@@ -54,4 +54,24 @@ expect_rc 3 "clerk: report status of another township" "$PS" --token "$CLERK" re
 expect_rc 3 "clerk: inspection of the county" "$PS" --token "$CLERK" inspection --parent 610328 --period 2026-10D1
 expect_rc 3 "clerk: bulletin of the county" "$PS" --token "$CLERK" bulletin --parent 610328 --period 2026-10
 expect_rc 0 "clerk: its own township" "$PS" --token "$CLERK" report status --parent 610328101 --period 2026-10
+
+# 4. durability=full: a reply waits for the sync of the WAL.  When the sync
+# fails (POPSTATD_TEST_SYNC_FAIL makes it fail) the request is answered
+# with an error even though sqlite committed it, and sending it again
+# finds it stored (a duplicate); under durability=normal nothing is synced.
+stop_server
+POPSTATD_TEST_SYNC_FAIL=1 start_server
+printf 'record_id,unit,date,sex,birth_order,policy\ns1,610328102,2026-11-01,F,1,Y\n' > "$WORK/s.csv"
+expect_rc 1 "a submit whose sync fails is not acknowledged" "$PS" submit "$WORK/s.csv"
+expect_err "could not make this durable" "the error says the sync failed"
+expect_eq "$(sql "select count(*) from records where record_id = 's1'")" 1 "sqlite committed it all the same"
+grep -q "the WAL could not be synced" "$WORK/server.log" && ok_ || fail_ "the server logs the failed sync"
+stop_server
+start_server
+expect_rc 0 "sent again after a good restart" "$PS" submit "$WORK/s.csv"
+expect_out "accepted 0, duplicate 1" "it is recognised as stored"
+stop_server
+POPSTATD_TEST_SYNC_FAIL=1 start_server --durability normal
+printf 'record_id,unit,date,sex,birth_order,policy\ns2,610328102,2026-11-01,F,1,Y\n' > "$WORK/s2.csv"
+expect_rc 0 "durability=normal does not sync on commit" "$PS" submit "$WORK/s2.csv"
 finish
