@@ -81,6 +81,18 @@ locks_free(void)
 	nlocks = caplocks = 0;
 }
 
+int
+lock_overlapping(int u, int32_t lo, int32_t hi)
+{
+	int i;
+
+	for (i = 0; i < nlocks; i++)
+		if (locks[i].start <= hi && locks[i].end >= lo &&
+		    unit_within(u, locks[i].unit))
+			return 1;
+	return 0;
+}
+
 const struct lock *
 lock_covering(int u, int32_t d)
 {

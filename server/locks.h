@@ -21,6 +21,8 @@ int locks_count(void);
 const struct lock *lock_at(int i);
 /* The lock that freezes records of unit u on day d, or NULL. */
 const struct lock *lock_covering(int u, int32_t d);
+/* Whether a lock freezes any day of [lo, hi] for unit u. */
+int lock_overlapping(int u, int32_t lo, int32_t hi);
 void locks_add(const struct lock *l);
 void locks_remove(int64_t id);
 

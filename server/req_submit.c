@@ -491,6 +491,17 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 	*column = "date";
 	if (lock_refuses(unit, s.rec.day, reason, rlen))
 		return 0;
+	/*
+	 * Only a birth matching a verification in a locked period makes a
+	 * stored row be undone (-2): without a lock near its day no row
+	 * savepoint is needed (two statements a row saved).
+	 */
+	if (s.rec.kind != KIND_BIRTH || !s.has_hash ||
+	    !lock_overlapping(unit, s.rec.day - MATCH_WINDOW,
+	    s.rec.day + MATCH_WINDOW)) {
+		rc = ingest_insert(&s, r->who->user_id);
+		return rc == 0 ? 1 : -1;   /* -2 cannot happen here */
+	}
 	if (store_row_savepoint() < 0)
 		return -1;
 	return guarded(ingest_insert(&s, r->who->user_id), &s, column,
