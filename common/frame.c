@@ -55,13 +55,11 @@ put_varint(uint8_t *p, uint64_t v)
 #define TAG_ID       0x10
 #define TAG_RESPONSE 0x22
 
-uint8_t *
-frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
-    size_t *len)
+size_t
+frame_response_head(uint64_t request_id, size_t n,
+    uint8_t head[FRAME_RESPONSE_HEAD])
 {
-	uint8_t head[1 + 10 + 1 + 10 + 1 + 10];
-	size_t h = 0, body;
-	uint8_t *buf;
+	size_t h = FRAME_HEADER;
 
 	head[h++] = TAG_VERSION;
 	h += put_varint(head + h, PROTOCOL_VERSION);
@@ -69,12 +67,21 @@ frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
 	h += put_varint(head + h, request_id);
 	head[h++] = TAG_RESPONSE;
 	h += put_varint(head + h, n);
-	body = h + n;
-	buf = xmalloc(FRAME_HEADER + body);
-	frame_put_len(buf, (uint32_t)body);
-	memcpy(buf + FRAME_HEADER, head, h);
+	frame_put_len(head, (uint32_t)(h - FRAME_HEADER + n));
+	return h;
+}
+
+uint8_t *
+frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
+    size_t *len)
+{
+	uint8_t head[FRAME_RESPONSE_HEAD], *buf;
+	size_t h = frame_response_head(request_id, n, head);
+
+	buf = xmalloc(h + n);
+	memcpy(buf, head, h);
 	if (n)
-		memcpy(buf + FRAME_HEADER + h, resp, n);
-	*len = FRAME_HEADER + body;
+		memcpy(buf + h, resp, n);
+	*len = h + n;
 	return buf;
 }

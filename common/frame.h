@@ -35,5 +35,14 @@ int frame_get_len(const uint8_t hdr[FRAME_HEADER], uint32_t max, uint32_t *len);
  */
 uint8_t *frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
     size_t *len);
+/*
+ * The same frame's first bytes only (header and Envelope fields up to the
+ * response's length), to be followed by the n bytes of the packed
+ * Response: lets a kept reply be sent without copying it.  head must hold
+ * FRAME_RESPONSE_HEAD bytes; returns how many were written.
+ */
+#define FRAME_RESPONSE_HEAD (FRAME_HEADER + 3 + 3 * 10)
+size_t frame_response_head(uint64_t request_id, size_t n,
+    uint8_t head[FRAME_RESPONSE_HEAD]);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "rcache.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,37 @@ struct entry {
 };
 
 static struct entry ents[RCACHE_ENTRIES];
+
+/*
+ * A reply's bytes follow a reference count: the cache holds one, and
+ * every output buffer still sending it (rcache_hold) another.
+ */
+struct blob {
+	size_t refs;
+	max_align_t data[];
+};
+
+static struct blob *
+blob_of(const void *resp)
+{
+	return (struct blob *)((char *)(uintptr_t)resp -
+	    offsetof(struct blob, data));
+}
+
+void
+rcache_hold(const uint8_t *resp)
+{
+	blob_of(resp)->refs++;
+}
+
+void
+rcache_release(const void *resp)
+{
+	struct blob *b = blob_of(resp);
+
+	if (--b->refs == 0)
+		free(b);
+}
 static size_t total;
 static uint64_t tick, hits, misses;
 
@@ -23,7 +55,7 @@ drop(struct entry *e)
 {
 	total -= e->klen + e->n;
 	free(e->key);
-	free(e->resp);
+	rcache_release(e->resp);
 	memset(e, 0, sizeof *e);
 }
 
@@ -77,9 +109,14 @@ rcache_put(const uint8_t *key, size_t klen, const uint8_t *resp, size_t n)
 	e = &ents[lru];
 	e->key = xmalloc(klen);
 	memcpy(e->key, key, klen);
-	e->resp = xmalloc(n ? n : 1);
-	if (n)
-		memcpy(e->resp, resp, n);
+	{
+		struct blob *b = xmalloc(sizeof *b + (n ? n : 1));
+
+		b->refs = 1;
+		e->resp = (uint8_t *)b->data;
+		if (n)
+			memcpy(e->resp, resp, n);
+	}
 	e->klen = klen;
 	e->n = n;
 	e->used = ++tick;

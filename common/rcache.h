@@ -26,6 +26,13 @@ const uint8_t *rcache_get(const uint8_t *key, size_t klen, size_t *n);
 void rcache_put(const uint8_t *key, size_t klen, const uint8_t *resp,
     size_t n);
 void rcache_clear(void);
+/*
+ * A kept reply (as rcache_get returned it) that must outlive the cache's
+ * copy, e.g. while an output buffer sends it: hold it, release it when
+ * done; it is freed at the last release.
+ */
+void rcache_hold(const uint8_t *resp);
+void rcache_release(const void *resp);
 
 /* Counters for /metrics and the tests. */
 uint64_t rcache_hits(void);

@@ -414,6 +414,35 @@ cacheable(const Popstat__Request *rq)
  * asks (their scope decides what they may read), the server's today (for
  * YTD periods), and the request as packed.  Returns the frame.
  */
+static void
+unhold(const void *data, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	rcache_release(data);
+}
+
+/*
+ * Send a kept reply without copying it: the frame's head, then a
+ * reference to the kept bytes, held until libevent has sent them.
+ */
+static int
+send_kept(struct conn *c, uint64_t id, const uint8_t *resp, size_t n)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	uint8_t head[FRAME_RESPONSE_HEAD];
+	size_t h = frame_response_head(id, n, head);
+
+	if (conn_send(c, head, h) < 0)
+		return -1;
+	rcache_hold(resp);
+	if (evbuffer_add_reference(out, resp, n, unhold, NULL) < 0) {
+		rcache_release(resp);
+		return -1;
+	}
+	return 0;
+}
+
 static uint8_t *
 serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 {
@@ -438,7 +467,10 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 	if ((kept = rcache_get(key, klen, &n)) != NULL) {
 		metrics_request(name);
 		free(key);
-		return frame_response(r->id, kept, n, len);
+		if (send_kept(c, r->id, kept, n) < 0)
+			c->state = CONN_CLOSING;
+		*len = 0;
+		return NULL;   /* sent */
 	}
 	dispatch(r, &is_write);
 	n = popstat__response__get_packed_size(&r->resp);
@@ -516,6 +548,8 @@ serve(struct conn *c, Popstat__Envelope *env)
 	} else if ((cached = cacheable(env->request)) != NULL) {
 		buf = serve_cached(c, &r, cached, &len);
 		req_free(&r);
+		if (buf == NULL)
+			return;
 		goto send;
 	} else {
 		dispatch(&r, &is_write);

@@ -53,6 +53,14 @@ test_frame_response(void)
 			packed = malloc(rn);
 			popstat__response__pack(&resp, packed);
 			got = frame_response(ids[i], packed, rn, &glen);
+			{
+				uint8_t head[FRAME_RESPONSE_HEAD];
+				size_t h = frame_response_head(ids[i], rn, head);
+
+				/* The head alone: the same first bytes. */
+				CHECK(h + rn == glen &&
+				    memcmp(head, got, h) == 0);
+			}
 			CHECK_INT(glen, n + FRAME_HEADER);
 			CHECK(glen == n + FRAME_HEADER &&
 			    memcmp(got + FRAME_HEADER, want, n) == 0);
