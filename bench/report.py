@@ -266,8 +266,10 @@ md.append("- load average at start %s, at end %s (the run's own processes count 
 md.append("## Durability\n")
 md.append("popstatd ran with its default settings (no flags besides `--db` and `--listen`,"
           " except the one comparison run marked `--durability normal`):"
-          " `--durability full` (sqlite WAL, `synchronous=FULL`, every acknowledgement"
-          " after its group commit), `--max-connections 16384`, `--log-level info`"
+          " `--durability full` (sqlite WAL; every acknowledgement only after the WAL"
+          " holding its group commit has been `fdatasync()`ed, by popstatd's sync thread,"
+          " the guarantee of sqlite's `synchronous=FULL`), `--max-connections 16384`,"
+          " `--log-level info`"
           " (server log to a file). The naive baseline uses WAL and `synchronous=FULL` too,"
           " 1000 rows per transaction.\n")
 md.append("## Targets (%d of %d pass)\n" % (npass, ntgt))
@@ -323,7 +325,8 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   judged on the repeated query, the growth target on the computed one.
 - **Memory**: VmRSS / VmHWM from `/proc/PID/status` of popstatd. *Empty start*: just after
   start-up on the freshly initialised database. *Idle connections*: the server restarted
-  on the %(S)s-record database, then `loadgen idle` opens %(idle)s connections (at most
+  on the %(S)s-record database and measured for ping, status and ranking, then
+  `loadgen idle` opens %(idle)s connections (at most
   200 connecting at once), sends Hello on each, leaves them silent, waits 1 s and reads
   the server's VmRSS and VmHWM; the target compares that VmHWM with the empty-start VmRSS.
 - **Start-up time** (`loadgen startup`): from fork+exec of popstatd until a TCP connect
