@@ -274,6 +274,7 @@ md.append("popstatd ran with its default settings (no flags besides `--db` and `
           " 1000 rows per transaction.\n")
 md.append("## Targets (%d of %d pass)\n" % (npass, ntgt))
 md.append("Rows marked *info* are not targets: they show the figure next to the one judged.\n")
+md.append("Ratios against the ping are at the noise of this VM: the ping p50 moves between about 0.03 and 0.06 ms from one phase of a run to the next, so a 0.10-0.14 ms repeated ranking reads as 2x-4x; plain loopback moves 25 bytes in ~0.023 ms and the 60 KB ranking reply in ~0.07 ms. Compare several runs before reading one ratio near its limit.\n")
 md.append(t_tgt + "\n")
 md.append("## All figures\n")
 md.append(t_main + "\n")
