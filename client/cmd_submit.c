@@ -25,6 +25,7 @@
 #include "csv.h"
 #include "outbox.h"
 #include "record.h"
+#include "row.h"
 #include "sbuf.h"
 
 #define BATCH_ROWS 1000
@@ -239,28 +240,6 @@ batch_clear(struct batch *b)
 	b->nrej = 0;
 }
 
-static char **
-row_slot(Popstat__Row *r, int col)
-{
-	switch (col) {
-	case COL_RECORD_ID: return &r->record_id;
-	case COL_UNIT: return &r->unit;
-	case COL_DATE: return &r->date;
-	case COL_SEX: return &r->sex;
-	case COL_BIRTH_ORDER: return &r->birth_order;
-	case COL_POLICY: return &r->policy;
-	case COL_MOTHER_ID: return &r->mother_id;
-	case COL_AGE: return &r->age;
-	case COL_DIRECTION: return &r->direction;
-	default: return &r->persons;
-	}
-}
-
-/*
- * Send one batch and print its rejections merged in line order with the
- * client's own.  Returns 0, or an exit status when the server could not
- * take the batch at all.
- */
 /* Keep the batch's rows in the outbox; 0 or an exit status. */
 static int
 queue_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
@@ -283,6 +262,11 @@ queue_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 	return 0;
 }
 
+/*
+ * Send one batch and print its rejections merged in line order with the
+ * client's own.  Returns 0, or an exit status when the server could not
+ * take the batch at all.
+ */
 static int
 send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 {

@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "popstatd.h"
 #include "record.h"
+#include "row.h"
 #include "sbuf.h"
 #include "units.h"
 
@@ -289,22 +290,6 @@ same_content(const stored_record *a, const stored_record *b)
 	    a->rec.persons == b->rec.persons && a->has_hash == b->has_hash &&
 	    (!a->has_hash ||
 	    memcmp(a->mother_hash, b->mother_hash, HASH_LEN) == 0);
-}
-
-/* Fields of a Row by column index; NULL where the file has no column. */
-static void
-row_fields(const Popstat__Row *row, const char *f[COL_COUNT])
-{
-	f[COL_RECORD_ID] = row->record_id;
-	f[COL_UNIT] = row->unit;
-	f[COL_DATE] = row->date;
-	f[COL_SEX] = row->sex;
-	f[COL_BIRTH_ORDER] = row->birth_order;
-	f[COL_POLICY] = row->policy;
-	f[COL_MOTHER_ID] = row->mother_id;
-	f[COL_AGE] = row->age;
-	f[COL_DIRECTION] = row->direction;
-	f[COL_PERSONS] = row->persons;
 }
 
 /*

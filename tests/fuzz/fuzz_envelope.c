@@ -21,6 +21,7 @@
 #include "period.h"
 #include "popstat.pb-c.h"
 #include "record.h"
+#include "row.h"
 #include "utf8.h"
 
 /* The 15 counters of server/engine.c, in its order. */
@@ -37,22 +38,6 @@ static int
 text_ok(const char *s)
 {
 	return s != NULL && utf8_valid(s, strlen(s));
-}
-
-/* The Row's fields by column, as req_submit.c's row_fields(). */
-static void
-row_fields(const Popstat__Row *row, const char *f[COL_COUNT])
-{
-	f[COL_RECORD_ID] = row->record_id;
-	f[COL_UNIT] = row->unit;
-	f[COL_DATE] = row->date;
-	f[COL_SEX] = row->sex;
-	f[COL_BIRTH_ORDER] = row->birth_order;
-	f[COL_POLICY] = row->policy;
-	f[COL_MOTHER_ID] = row->mother_id;
-	f[COL_AGE] = row->age;
-	f[COL_DIRECTION] = row->direction;
-	f[COL_PERSONS] = row->persons;
 }
 
 /* The invariants of a record record_validate() accepted. */
