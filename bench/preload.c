@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "rowgen.h"
+#include "../server/store_sql.h"
 
 #define SECRET_LEN 32
 #define HASH_LEN 32
@@ -168,24 +169,9 @@ main(int argc, char **argv)
 	sqlite3_finalize(s);
 
 	/* popstatd's own statements (store.c). */
-	ins = prep("INSERT INTO records(unit_id, record_id, kind,"
-	    " day, sex, birth_order, policy, mother_hash, age, direction, persons,"
-	    " matched, received_day, user_id, timely) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-	upd = prep("INSERT INTO daily(unit_id, day, births,"
-	    " births_male, births_female, births_policy, births_order3, deaths,"
-	    " mig_in, mig_out, verified, verified_missed, records, timely)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-	    " ON CONFLICT(unit_id, day) DO"
-	    " UPDATE SET births = births + ?3, births_male = births_male + ?4,"
-	    " births_female = births_female + ?5,"
-	    " births_policy = births_policy + ?6,"
-	    " births_order3 = births_order3 + ?7, deaths = deaths + ?8,"
-	    " mig_in = mig_in + ?9, mig_out = mig_out + ?10,"
-	    " verified = verified + ?11, verified_missed = verified_missed + ?12,"
-	    " records = records + ?13, timely = timely + ?14");
-	aud = prep("INSERT INTO audit(at, user, action, unit, object, old,"
-	    " new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	ins = prep(SQL_RECORD_INSERT);
+	upd = prep(SQL_DAILY_ADD);
+	aud = prep(SQL_AUDIT);
 
 	t0 = now_s();
 	for (i = 0; i < records; i++) {

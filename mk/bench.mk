@@ -38,7 +38,7 @@ $(BENCH_BIN)/baseline: bench/baseline.c bench/rowgen.h $(BUILD)/common/date.o
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/baseline.c $(BUILD)/common/date.o \
 	    $(PKG_LIBS) -lm
 
-$(BENCH_BIN)/preload: bench/preload.c bench/rowgen.h $(BUILD)/common/date.o
+$(BENCH_BIN)/preload: bench/preload.c bench/rowgen.h server/store_sql.h $(BUILD)/common/date.o
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/preload.c $(BUILD)/common/date.o \
 	    $(PKG_LIBS) -lm

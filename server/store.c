@@ -11,6 +11,7 @@
  * commits on power loss.
  */
 #include "store.h"
+#include "store_sql.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,26 +190,12 @@ static const struct {
 	[S_RECORD_GET] = { 0, "SELECT kind, day, sex, birth_order, policy,"
 	    " mother_hash, age, direction, persons, matched, voided, received_day,"
 	    " timely FROM records WHERE unit_id = ?1 AND record_id = ?2" },
-	[S_RECORD_INSERT] = { 0, "INSERT INTO records(unit_id, record_id, kind,"
-	    " day, sex, birth_order, policy, mother_hash, age, direction, persons,"
-	    " matched, received_day, user_id, timely) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" },
+	[S_RECORD_INSERT] = { 0, SQL_RECORD_INSERT },
 	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records"
 	    " INDEXED BY records_pop WHERE"
 	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 AND"
 	    " record_id <> ?3 LIMIT 1" },
-	[S_DAILY_ADD] = { 0, "INSERT INTO daily(unit_id, day, births,"
-	    " births_male, births_female, births_policy, births_order3, deaths,"
-	    " mig_in, mig_out, verified, verified_missed, records, timely)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-	    " ON CONFLICT(unit_id, day) DO"
-	    " UPDATE SET births = births + ?3, births_male = births_male + ?4,"
-	    " births_female = births_female + ?5,"
-	    " births_policy = births_policy + ?6,"
-	    " births_order3 = births_order3 + ?7, deaths = deaths + ?8,"
-	    " mig_in = mig_in + ?9, mig_out = mig_out + ?10,"
-	    " verified = verified + ?11, verified_missed = verified_missed + ?12,"
-	    " records = records + ?13, timely = timely + ?14" },
+	[S_DAILY_ADD] = { 0, SQL_DAILY_ADD },
 	[S_BIRTH_MATCH] = { 0, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
 	    " mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND kind = 1 AND"
 	    " voided = 0 LIMIT 1" },
@@ -217,8 +204,7 @@ static const struct {
 	    " kind = 5 AND matched = 0 AND voided = 0" },
 	[S_VERIF_MARK] = { 0, "UPDATE records SET matched = 1 WHERE"
 	    " unit_id = ?1 AND record_id = ?2" },
-	[S_AUDIT] = { 0, "INSERT INTO audit(at, user, action, unit, object, old,"
-	    " new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	[S_AUDIT] = { 0, SQL_AUDIT },
 	/* Start-up: the in-memory tally is loaded from these (on the
 	 * reader, so the writer's page cache starts empty). */
 	[S_DAILY_ALL] = { READER, "SELECT unit_id, day, births, births_male,"
