@@ -78,14 +78,14 @@ rcache_get(const uint8_t *key, size_t klen, size_t *n)
 	return NULL;
 }
 
-void
+const uint8_t *
 rcache_put(const uint8_t *key, size_t klen, const uint8_t *resp, size_t n)
 {
 	struct entry *e;
 	int i, lru;
 
 	if (klen + n > RCACHE_BYTES / 4)
-		return;
+		return NULL;
 	for (;;) {
 		lru = -1;
 		for (i = 0; i < RCACHE_ENTRIES; i++)
@@ -121,6 +121,7 @@ rcache_put(const uint8_t *key, size_t klen, const uint8_t *resp, size_t n)
 	e->n = n;
 	e->used = ++tick;
 	total += klen + n;
+	return e->resp;
 }
 
 void

@@ -466,22 +466,26 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 	popstat__request__pack(r->rq, key + sizeof h);
 	if ((kept = rcache_get(key, klen, &n)) != NULL) {
 		metrics_request(name);
-		free(key);
-		if (send_kept(c, r->id, kept, n) < 0)
-			c->state = CONN_CLOSING;
-		*len = 0;
-		return NULL;   /* sent */
+	} else {
+		dispatch(r, &is_write);
+		n = popstat__response__get_packed_size(&r->resp);
+		resp = xmalloc(n ? n : 1);
+		popstat__response__pack(&r->resp, resp);
+		if (r->resp.body_case != POPSTAT__RESPONSE__BODY_ERROR)
+			kept = rcache_put(key, klen, resp, n);
+		if (kept == NULL) {   /* an error, or too large to keep */
+			buf = frame_response(r->id, resp, n, len);
+			free(resp);
+			free(key);
+			return buf;
+		}
+		free(resp);
 	}
-	dispatch(r, &is_write);
-	n = popstat__response__get_packed_size(&r->resp);
-	resp = xmalloc(n ? n : 1);
-	popstat__response__pack(&r->resp, resp);
-	if (r->resp.body_case != POPSTAT__RESPONSE__BODY_ERROR)
-		rcache_put(key, klen, resp, n);
-	buf = frame_response(r->id, resp, n, len);
-	free(resp);
 	free(key);
-	return buf;
+	if (send_kept(c, r->id, kept, n) < 0)
+		c->state = CONN_CLOSING;
+	*len = 0;
+	return NULL;   /* sent */
 }
 
 /* Serve one decoded envelope. */
