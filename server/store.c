@@ -530,17 +530,30 @@ ckpt_main(void *arg)
 	return NULL;
 }
 
-/* After every commit of the writer: nframes pages in the WAL. */
+/*
+ * After every commit of the writer: nframes pages in the WAL.  While the
+ * writer keeps writing, the WAL is never wholly copied back when a commit
+ * begins, so sqlite cannot start it afresh and it keeps growing; waking
+ * the checkpointer at every commit past CKPT_PAGES would then copy a few
+ * pages (and sync the database twice) a commit.  So it is woken each time
+ * the WAL has grown by another CKPT_PAGES: the pages written over and
+ * over are copied once a round.
+ */
 static int
 ckpt_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 {
+	static int kicked_at;
+
 	(void)arg;
+	if (nframes < kicked_at)
+		kicked_at = 0;      /* the WAL was started afresh */
 	if (nframes >= CKPT_FORCE) {
 		log_warn("the WAL holds %d pages: checkpointing in the writer",
 		    nframes);
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
 		    NULL, NULL);
-	} else if (nframes >= CKPT_PAGES && ckpt.running) {
+	} else if (nframes >= kicked_at + CKPT_PAGES && ckpt.running) {
+		kicked_at = nframes;
 		pthread_mutex_lock(&ckpt.mu);
 		ckpt.kicked = 1;
 		pthread_cond_signal(&ckpt.cv);
