@@ -21,6 +21,8 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 /* syslog priorities: LOG_DEBUG 7, LOG_INFO 6, LOG_WARNING 4, LOG_ERR 3. */
 static const int level_prio[] = { 7, 6, 4, 3 };
 static int to_journal = -1; /* -1 not yet known */
+static void (*flush_soon)(void); /* set: info lines wait for log_flush() */
+static int unflushed;
 
 /* Nonzero when stderr is the stream $JOURNAL_STREAM names. */
 static int
@@ -55,16 +57,75 @@ log_parse_level(const char *s)
 }
 
 /*
+ * The event loop writes its debug and info lines once a loop turn instead
+ * of one write(2) a line: a busy server logs a line a request.  Warnings
+ * and errors still go out at once.  kick is called at the first line held
+ * and must see to it that log_flush() runs soon (at the end of the turn).
+ */
+void
+log_batch(void (*kick)(void))
+{
+	static char buf[1 << 16];
+
+	if (flush_soon == NULL && kick != NULL)
+		setvbuf(stderr, buf, _IOFBF, sizeof buf);
+	else if (kick == NULL && flush_soon != NULL) {
+		fflush(stderr);
+		setvbuf(stderr, NULL, _IONBF, 0);
+	}
+	flush_soon = kick;
+	unflushed = 0;
+}
+
+void
+log_flush(void)
+{
+	if (unflushed)
+		fflush(stderr);
+	unflushed = 0;
+}
+
+/* The local time as text, formatted once a second. */
+static const char *
+timestamp(void)
+{
+	static char ts[32];
+	static time_t last = -1;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (now != last) {
+		localtime_r(&now, &tm);
+		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+		last = now;
+	}
+	return ts;
+}
+
+/* The line is written: out now, or once this turn. */
+static void
+written(int level)
+{
+	if (flush_soon == NULL)
+		return;          /* stderr is unbuffered */
+	if (level >= LOG_WARN) {
+		fflush(stderr);
+		unflushed = 0;
+	} else if (!unflushed) {
+		unflushed = 1;
+		flush_soon();
+	}
+}
+
+/*
  * One line per message; control characters in the text are replaced so a
  * hostile string cannot forge log lines.
  */
 void
 log_msg(int level, const char *fmt, ...)
 {
-	char msg[1024], ts[32];
+	char msg[1024];
 	va_list ap;
-	time_t now;
-	struct tm tm;
 	char *p;
 
 	if (level < log_level)
@@ -80,10 +141,8 @@ log_msg(int level, const char *fmt, ...)
 	if (to_journal) {
 		fprintf(stderr, "<%d>%s: %s\n", level_prio[level],
 		    level_names[level], msg);
-		return;
-	}
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "%s %s: %s\n", ts, level_names[level], msg);
+	} else
+		fprintf(stderr, "%s %s: %s\n", timestamp(), level_names[level],
+		    msg);
+	written(level);
 }

@@ -9,6 +9,9 @@ enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(int level);
 int log_parse_level(const char *s); /* -1 if unknown */
+/* Hold debug/info lines until log_flush(); kick schedules it (NULL: off). */
+void log_batch(void (*kick)(void));
+void log_flush(void);
 void log_msg(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

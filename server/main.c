@@ -110,6 +110,24 @@ cmd_backup(int argc, char **argv)
 	return 0;
 }
 
+/* Info lines of a loop turn go out together at its end (log.h). */
+static struct event *log_flush_ev;
+
+static void
+flush_log(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	log_flush();
+}
+
+static void
+kick_log(void)
+{
+	event_active(log_flush_ev, 0, 0);
+}
+
 static void
 on_sighup(evutil_socket_t sig, short what, void *arg)
 {
@@ -202,6 +220,9 @@ main(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	log_flush_ev = event_new(srv.base, -1, 0, flush_log, NULL);
+	event_priority_set(log_flush_ev, 2);   /* after the turn's I/O */
+	log_batch(kick_log);
 	sighup_ev = evsignal_new(srv.base, SIGHUP, on_sighup, NULL);
 	event_add(sighup_ev, NULL);
 	sigint_ev = evsignal_new(srv.base, SIGINT, on_signal, NULL);
@@ -212,6 +233,8 @@ main(int argc, char **argv)
 	    srv.set.durability == DURABILITY_FULL ? "full" : "normal",
 	    units_count());
 	event_base_dispatch(srv.base);
+	log_batch(NULL);
+	event_free(log_flush_ev);
 	http_stop();
 	conn_free_all();
 	event_free(sighup_ev);
