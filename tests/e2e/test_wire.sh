@@ -226,6 +226,16 @@ expect_eq "$(val in_order)" 1 "pipelining with writes: replies in order"
 expect_eq "$(val kinds_ok)" 1 "pipelining with writes: Ack/Pong alternate"
 serving "pipelining"
 
+# A reader slower than the replies: they are written at once as far as the
+# socket takes them, the rest queued (server/conn.c write_now, send_kept).
+# 200 replies of over 32 KiB are more than the kernel's largest send
+# buffer (4 MiB) holds, so writes stop part-way and replies queue.
+wire slow-read 200 300
+expect_eq "$(val acks)/$(val kind)" 302/ranking "slow reader: county of 300 townships set up and ranked"
+expect_le 32768 "$(val reply_bytes)" "slow reader: each ranking reply is over 32 KiB"
+expect_eq "$(val in_order)/$(val same)" 200/200 "slow reader: 200 pipelined rankings arrive whole, in order, byte-identical"
+expect_eq "$(val open)" 1 "slow reader: connection still usable"
+
 # Replies before a fatal frame are delivered before the close.
 wire then-bad 0
 expect_eq "$(val kinds)" hello,pong,error "good frames then an empty frame: replies in order"

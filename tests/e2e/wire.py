@@ -848,6 +848,42 @@ def case_max_conn(port, token, n="3"):
     result(over_limit=r["kind"], served_again=served_again, held_ok=held_ok)
 
 
+def case_slow_read(port, token, n="40", units="300"):
+    """A county of `units` townships with long names; then a client with a
+    4 KiB receive buffer pipelines n rankings of it and reads nothing for a
+    second, so the server's writes of the kept reply stop part-way and the
+    rest waits in its queue.  Then it reads: every reply must arrive whole,
+    in order, each the same bytes as one read by a normal client."""
+    tag = "S%d" % (os.getpid() % 100000)
+    reqs = [envelope(1, hello(token)), envelope(2, unit_add(tag, "slow county"))]
+    for i in range(int(units)):
+        reqs.append(envelope(10 + i, unit_add(
+            "%s_%03d" % (tag, i), "township %d of the slow county, named at"
+            " length to make the ranking reply large" % i, parent=tag)))
+    a = Conn(port)
+    a.send(b"".join(frame(r) for r in reqs))
+    acks = sum(a.read_reply()["kind"] in ("hello", "ack") for _ in reqs)
+    rank = request("ranking", f_str(1, tag) + f_str(2, "2025"))
+    a.send_frame(envelope(7, rank))
+    what, want = a.read_frame()
+    a.close()
+    strip = lambda body: [f for f in fields(body) if f[0] != 2]
+    c = Conn(port, rcvbuf=4096)
+    login(c, token)
+    c.send(b"".join(frame(envelope(100 + i, rank)) for i in range(int(n))))
+    time.sleep(1.0)
+    same = in_order = 0
+    for i in range(int(n)):
+        what, body = c.read_frame()
+        if what != "frame":
+            break
+        in_order += decode_reply(body)["id"] == 100 + i
+        same += strip(body) == strip(want)
+    result(acks=acks, kind=decode_reply(want)["kind"], reply_bytes=len(want),
+           in_order=in_order, same=same, open=c.still_open())
+    c.close()
+
+
 def case_no_read(port, token, n="1000000"):
     """Pipeline n Pings with a tiny receive buffer, not reading until the
     sending stalls: with a --max-output smaller than the replies the server
