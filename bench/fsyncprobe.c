@@ -1,10 +1,11 @@
 /*
  * fsyncprobe.c - the disk's floor for a durable commit: the latency of
- * writing 4 KiB and fdatasync()ing it, as every group commit does for its
- * WAL frames under synchronous=FULL (make bench prints it beside the
- * acknowledgement latency).
+ * writing BYTES (4 KiB) and fdatasync()ing them, as every group commit does
+ * for its WAL frames under synchronous=FULL (make bench prints it beside
+ * the acknowledgement latency, for one page and for the ~30 pages a group
+ * commit of 16 one-record requests writes).
  *
- * usage: fsyncprobe DIR [COUNT]   prints one JSON line
+ * usage: fsyncprobe DIR [COUNT [BYTES]]   prints one JSON line
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,12 +34,14 @@ cmp(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	char path[4096], block[4096];
+	char path[4096], *block;
 	int fd, i, n = argc > 2 ? atoi(argv[2]) : 1000;
+	long size = argc > 3 ? atol(argv[3]) : 4096;
 	double *d, sum = 0;
 
-	if (argc < 2 || n < 10) {
-		fprintf(stderr, "usage: fsyncprobe DIR [COUNT >= 10]\n");
+	if (argc < 2 || n < 10 || size < 1 || size > (64L << 20)) {
+		fprintf(stderr, "usage: fsyncprobe DIR [COUNT >= 10 [BYTES"
+		    " 1..64M]]\n");
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/fsyncprobe.tmp", argv[1]);
@@ -47,13 +50,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d = malloc((size_t)n * sizeof *d);
-	memset(block, 'w', sizeof block);
+	block = malloc((size_t)size);
+	if (d == NULL || block == NULL) {
+		perror("malloc");
+		return 1;
+	}
+	memset(block, 'w', (size_t)size);
 	for (i = 0; i < n; i++) {
 		double t = now_ms();
 
-		if (pwrite(fd, block, sizeof block, (off_t)(i % 256) *
-		    (off_t)sizeof block) != (ssize_t)sizeof block ||
-		    fdatasync(fd) != 0) {
+		/* Over and over the same 256 places, as a WAL is rewritten. */
+		if (pwrite(fd, block, (size_t)size, (off_t)(i % 256) *
+		    (off_t)size) != (ssize_t)size || fdatasync(fd) != 0) {
 			perror("write/fdatasync");
 			return 1;
 		}
@@ -63,9 +71,10 @@ main(int argc, char **argv)
 	close(fd);
 	unlink(path);
 	qsort(d, (size_t)n, sizeof *d, cmp);
-	printf("{\"n\":%d,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
-	    "\"mean_ms\":%.4f}\n", n, d[n / 2], d[n * 9 / 10], d[n * 99 / 100],
-	    sum / n);
+	printf("{\"n\":%d,\"bytes\":%ld,\"p50_ms\":%.4f,\"p90_ms\":%.4f,"
+	    "\"p99_ms\":%.4f,\"mean_ms\":%.4f}\n", n, size, d[n / 2],
+	    d[n * 9 / 10], d[n * 99 / 100], sum / n);
 	free(d);
+	free(block);
 	return 0;
 }

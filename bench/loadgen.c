@@ -14,9 +14,12 @@
  *       from N connections with up to D requests in flight on each;
  *       records/s and acknowledgement latency
  *   loadgen query   --server H:P --token T --kind ping|status|ranking
- *                   [--count K] [--warmup W] [--conns N]
+ *                   [--count K] [--warmup W] [--conns N] [--ping-every B]
  *       request latency (status: the county over a year, that is the sum of
- *       its townships; ranking: the county's townships over a year)
+ *       its townships; ranking: the county's townships over a year); with
+ *       --ping-every, blocks of B queries alternate with blocks of B Pings
+ *       on the same connection, and the Pings' latency is printed too: a
+ *       ratio of the two is then measured under the same conditions
  *   loadgen idle    --server H:P --token T --conns N [--pid PID] [--hold S]
  *       N authenticated connections that then stay silent; the server's
  *       VmRSS/VmHWM (from /proc/PID/status) once they are all open
@@ -62,7 +65,7 @@ static struct {
 	const char *log;
 	const char *county;
 	int conns, depth, batch, units, mother, fresh;
-	long count, warmup, pid;
+	long count, warmup, pid, ping_every;
 	uint64_t records, start, stream;
 	double hold, timeout, max_seconds;
 	char **cmd;
@@ -477,6 +480,7 @@ struct pending {
 	uint64_t id;
 	uint32_t rows;
 	int warm;   /* a warm-up request: not in the latency figures */
+	int ping;   /* an interleaved Ping (--ping-every) */
 };
 
 struct lconn {
@@ -491,9 +495,13 @@ static struct lconn *conns;
 static int nconns, nstarted, nready, ndone, nfailed;
 static double t_start, t_end;
 
-/* Results. */
-static double *lat;          /* milliseconds */
-static size_t nlat, caplat;
+/* Results: latencies in milliseconds. */
+struct lats {
+	double *v;
+	size_t n, cap;
+};
+static struct lats lat;       /* the requests measured */
+static struct lats plat;      /* the interleaved Pings */
 static double first_ms = -1;
 static double decode_s;      /* unpacking replies, the client's own work */
 static uint64_t ndecoded, reply_bytes, nsame;
@@ -505,15 +513,15 @@ static uint64_t next_row, end_row;
 static long q_sent;
 
 static void
-lat_add(double ms)
+lat_add(struct lats *l, double ms)
 {
-	if (nlat == caplat) {
-		caplat = caplat ? caplat * 2 : 4096;
-		lat = realloc(lat, caplat * sizeof *lat);
-		if (lat == NULL)
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4096;
+		l->v = realloc(l->v, l->cap * sizeof *l->v);
+		if (l->v == NULL)
 			die("out of memory");
 	}
-	lat[nlat++] = ms;
+	l->v[l->n++] = ms;
 }
 
 static int
@@ -524,18 +532,18 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Nearest-rank percentile of the sorted latencies. */
+/* Nearest-rank percentile of sorted latencies. */
 static double
-pct(double p)
+pct(const struct lats *l, double p)
 {
 	size_t k;
 
-	if (nlat == 0)
+	if (l->n == 0)
 		return NAN;
-	k = (size_t)ceil(p / 100.0 * (double)nlat);
+	k = (size_t)ceil(p / 100.0 * (double)l->n);
 	if (k < 1)
 		k = 1;
-	return lat[k - 1];
+	return l->v[k - 1];
 }
 
 static void
@@ -544,13 +552,20 @@ print_latency(void)
 	double sum = 0;
 	size_t i;
 
-	qsort(lat, nlat, sizeof *lat, cmp_double);
-	for (i = 0; i < nlat; i++)
-		sum += lat[i];
+	qsort(lat.v, lat.n, sizeof *lat.v, cmp_double);
+	for (i = 0; i < lat.n; i++)
+		sum += lat.v[i];
 	printf("\"n\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
-	    "\"max_ms\":%.4f,\"mean_ms\":%.4f,\"first_ms\":%.4f", nlat, pct(50),
-	    pct(90), pct(99), nlat ? lat[nlat - 1] : NAN,
-	    nlat ? sum / (double)nlat : NAN, first_ms);
+	    "\"max_ms\":%.4f,\"mean_ms\":%.4f,\"first_ms\":%.4f", lat.n,
+	    pct(&lat, 50), pct(&lat, 90), pct(&lat, 99),
+	    lat.n ? lat.v[lat.n - 1] : NAN, lat.n ? sum / (double)lat.n : NAN,
+	    first_ms);
+	if (O.ping_every > 0) {
+		qsort(plat.v, plat.n, sizeof *plat.v, cmp_double);
+		printf(",\"ping_every\":%ld,\"ping_n\":%zu,\"ping_p50_ms\":%.4f,"
+		    "\"ping_p99_ms\":%.4f", O.ping_every, plat.n, pct(&plat, 50),
+		    pct(&plat, 99));
+	}
 	printf(",\"decode_ms\":%.4f,\"reply_bytes\":%llu,\"decoded\":%llu,"
 	    "\"same_as_first\":%llu", ndecoded ?
 	    decode_s * 1000.0 / (double)ndecoded : 0.0,
@@ -594,15 +609,18 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 		return 1;
 	}
 	if (strcmp(O.mode, "query") == 0) {
-		if (q_sent >= O.warmup + O.count)
+		long m = q_sent - O.warmup;   /* measured ones sent so far */
+
+		if (m >= O.count * (O.ping_every > 0 ? 2 : 1))
 			return 0;
 		/* A time cap, once a few measured requests are in. */
-		if (O.max_seconds > 0 && q_sent >= O.warmup + 3 &&
+		if (O.max_seconds > 0 && m >= 3 &&
 		    now_s() - t_start > O.max_seconds)
 			return 0;
-		p->warm = q_sent < O.warmup;
+		p->warm = m < 0;
+		p->ping = m >= 0 && O.ping_every > 0 && m / O.ping_every % 2 == 1;
 		q_sent++;
-		if (strcmp(O.kind, "ping") == 0)
+		if (p->ping || strcmp(O.kind, "ping") == 0)
 			*frame = req_ping(id, len);
 		else if (strcmp(O.kind, "status") == 0)
 			*frame = req_status(id, len);
@@ -621,10 +639,17 @@ consume(struct lconn *c, const Popstat__Response *r, const struct pending *p,
 
 	(void)c;
 	replies++;
+	if (p->ping) {
+		if (e || r->body_case != POPSTAT__RESPONSE__BODY_PONG)
+			note_error(e ? e : "unexpected reply to Ping");
+		else
+			lat_add(&plat, ms);
+		return;
+	}
 	if (first_ms < 0)
 		first_ms = ms;
 	if (!p->warm)
-		lat_add(ms);
+		lat_add(&lat, ms);
 	if (e) {
 		note_error(e);
 		return;
@@ -821,7 +846,8 @@ read_cb(struct bufferevent *bev, void *arg)
 		t = now_s();
 		evbuffer_drain(in, FRAME_HEADER);
 		body = evbuffer_pullup(in, len);
-		reply_bytes = FRAME_HEADER + (uint64_t)len;
+		if (c->ready && c->inflight > 0 && !c->q[c->qh].ping)
+			reply_bytes = FRAME_HEADER + (uint64_t)len;
 		if (c->ready && strcmp(O.mode, "query") == 0 &&
 		    same_as_first(body, len, &id)) {
 			evbuffer_drain(in, len);
@@ -1143,6 +1169,7 @@ usage(void)
 	    "  --count K        measured queries (100)\n"
 	    "  --warmup W       unmeasured queries first (1)\n"
 	    "  --max-seconds S  query: stop after S seconds (at least 3 measured)\n"
+	    "  --ping-every B   query: blocks of B queries and B Pings alternate\n"
 	    "  --pid PID        idle: the server process to read memory of\n"
 	    "  --hold S         idle: keep the connections S more seconds\n"
 	    "  --log FILE       startup: the server's stdout and stderr\n"
@@ -1228,6 +1255,8 @@ main(int argc, char **argv)
 			O.timeout = atof(v);
 		else if (strcmp(a, "--max-seconds") == 0)
 			O.max_seconds = atof(v);
+		else if (strcmp(a, "--ping-every") == 0)
+			O.ping_every = atol(v);
 		else
 			usage();
 	}
@@ -1237,6 +1266,8 @@ main(int argc, char **argv)
 		die("--units must be 1-10000");
 	if (O.batch < 1)
 		die("--batch must be at least 1");
+	if (O.ping_every < 0)
+		die("--ping-every must be 0 (off) or more");
 	signal(SIGPIPE, SIG_IGN);
 	resolve(O.server);
 	if (strcmp(O.mode, "setup") == 0)

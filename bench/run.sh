@@ -150,12 +150,14 @@ query() {
 }
 
 # status and ranking at a state: repeated (the reply cache answers) and
-# fresh (each request new to the cache: computed every time).
+# fresh (each request new to the cache: computed every time).  Blocks of 20
+# queries alternate with blocks of 20 Pings on the same connection: the
+# ratio to a trivial request is taken from Pings measured alongside.
 queries() {
-	query "status_$1" status 200 "$2"
-	query "ranking_$1" ranking 200 "$2"
-	query "status_$1_fresh" status 200 "$2" --fresh
-	query "ranking_$1_fresh" ranking 200 "$2" --fresh
+	query "status_$1" status 200 "$2" --ping-every 20
+	query "ranking_$1" ranking 200 "$2" --ping-every 20
+	query "status_$1_fresh" status 200 "$2" --fresh --ping-every 20
+	query "ranking_$1_fresh" ranking 200 "$2" --fresh --ping-every 20
 }
 
 # ---- machine -----------------------------------------------------------------
@@ -206,6 +208,7 @@ queries mid 30
 # disk's own floor for one durable commit, measured right after.
 ingest acklat_mid 0 8000 2 --conns 16 --batch 1
 rec fsync_probe "$BB/fsyncprobe" "$DIR" 2000
+rec fsync_probe_group "$BB/fsyncprobe" "$DIR" 1000 131072
 stop_server server_mid
 # The same under --durability normal, for comparison only (no target: the
 # default, full, is the one measured above); stream 3.
