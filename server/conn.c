@@ -104,6 +104,8 @@ static struct {
 	pthread_cond_t cv;
 	uint64_t want, done;   /* last commit asked for / covered by a sync */
 	uint64_t failed_upto;  /* commits up to here saw a failed sync */
+	double took[16];       /* durations of syncs not yet reported */
+	int ntook;
 	int running, stop;
 	int pipe[2];
 	struct event *ev;
@@ -273,6 +275,7 @@ static void *
 sync_main(void *arg)
 {
 	uint64_t target;
+	double t0;
 	int rc;
 
 	(void)arg;
@@ -286,9 +289,13 @@ sync_main(void *arg)
 		}
 		target = sy.want;
 		pthread_mutex_unlock(&sy.mu);
+		t0 = metrics_clock();
 		rc = store_wal_sync();
+		t0 = metrics_clock() - t0;
 		pthread_mutex_lock(&sy.mu);
 		sy.done = target;
+		if (sy.ntook < (int)(sizeof sy.took / sizeof sy.took[0]))
+			sy.took[sy.ntook++] = t0;   /* the loop reports them */
 		if (rc < 0)
 			sy.failed_upto = target;
 		pthread_mutex_unlock(&sy.mu);
@@ -305,6 +312,8 @@ sync_done(evutil_socket_t fd, short what, void *arg)
 	char buf[64];
 	uint64_t done, bad;
 	struct syncbatch *b;
+	double took[sizeof sy.took / sizeof sy.took[0]];
+	int i, ntook;
 
 	(void)what;
 	(void)arg;
@@ -313,7 +322,12 @@ sync_done(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_lock(&sy.mu);
 	done = sy.done;
 	bad = sy.failed_upto;
+	ntook = sy.ntook;
+	memcpy(took, sy.took, (size_t)ntook * sizeof took[0]);
+	sy.ntook = 0;
 	pthread_mutex_unlock(&sy.mu);
+	for (i = 0; i < ntook; i++)
+		metrics_wal_sync(took[i]);
 	while ((b = sq_head) != NULL && b->seq <= done) {
 		sq_head = b->next;
 		if (sq_head == NULL)

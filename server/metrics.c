@@ -60,6 +60,10 @@ static struct family commits = { "popstat_commits_total",
 static struct histogram commit_seconds = { "popstat_commit_duration_seconds",
 	"Time taken by one group commit.", COMMIT_BUCKETS, commit_le, { 0 }, 0,
 	0 };
+static struct histogram wal_sync_seconds = {
+	"popstat_wal_sync_duration_seconds",
+	"Time taken by one fdatasync of the WAL (durability full): acknowledgements"
+	" wait for it.", COMMIT_BUCKETS, commit_le, { 0 }, 0, 0 };
 static struct histogram commit_batch = { "popstat_commit_batch_size",
 	"Write requests acknowledged by one group commit.", BATCH_BUCKETS,
 	batch_le, { 0 }, 0, 0 };
@@ -252,6 +256,12 @@ metrics_submitted(const char *kind, const Popstat__SubmitOk *ok)
 }
 
 void
+metrics_wal_sync(double seconds)
+{
+	histogram_observe(&wal_sync_seconds, seconds);
+}
+
+void
 metrics_commit(int batch, double seconds, int failed)
 {
 	size_t i;
@@ -333,6 +343,7 @@ metrics_render(sbuf *b)
 	render_family(b, &commits);
 	render_histogram(b, &commit_batch);
 	render_histogram(b, &commit_seconds);
+	render_histogram(b, &wal_sync_seconds);
 	render_family(b, &http);
 	sbuf_printf(b, "# HELP popstat_http_sessions Dashboard login sessions"
 	    " alive.\n# TYPE popstat_http_sessions gauge\n"

@@ -39,6 +39,8 @@ void metrics_submitted(const char *kind, const Popstat__SubmitOk *ok);
  * that took `seconds`; failed when it rolled back.
  */
 void metrics_commit(int batch, double seconds, int failed);
+/* One sync of the WAL by the sync thread (reported by the loop). */
+void metrics_wal_sync(double seconds);
 
 /* Live dashboard sessions (a gauge the HTTP layer keeps). */
 void metrics_http_sessions(int n);

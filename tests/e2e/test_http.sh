@@ -268,7 +268,7 @@ for fam in popstat_connections_accepted_total popstat_connections_open \
     popstat_connections_dropped_total popstat_requests_total \
     popstat_records_stored_total popstat_records_rejected_total \
     popstat_commit_batch_size popstat_commit_duration_seconds \
-    popstat_http_requests_total; do
+    popstat_wal_sync_duration_seconds popstat_http_requests_total; do
 	body_has "# TYPE $fam " "metric family $fam"
 done
 expect_eq "$(metric 'popstat_records_stored_total{kind="birth"}')" 30 "births stored"
@@ -282,6 +282,13 @@ n=$(metric 'popstat_commit_batch_size_count')
 if [ "${n:-0}" -ge 5 ]; then ok_; else fail_ "commit batch count $n"; fi
 n=$(metric 'popstat_commit_duration_seconds_bucket{le="+Inf"}')
 expect_eq "$n" "$(metric 'popstat_commit_duration_seconds_count')" "histogram +Inf = count"
+# durability full: each acknowledgement waited for a sync of the WAL; one
+# sync covers every commit made before it began, so there are at most as
+# many syncs as commits.
+n=$(metric 'popstat_wal_sync_duration_seconds_count')
+if [ "${n:-0}" -ge 1 ] && [ "$n" -le "$(metric 'popstat_commits_total{result="ok"}')" ]; then ok_; else
+	fail_ "WAL syncs counted: $n (commits $(metric 'popstat_commits_total{result="ok"}'))"; fi
+expect_eq "$(metric 'popstat_wal_sync_duration_seconds_bucket{le="+Inf"}')" "$n" "WAL sync histogram +Inf = count"
 n=$(metric 'popstat_connections_accepted_total')
 if [ "${n:-0}" -ge 10 ]; then ok_; else fail_ "connections accepted $n"; fi
 n=$(metric 'popstat_http_requests_total{route="/api/status",code="200"}')
