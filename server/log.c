@@ -9,12 +9,15 @@
  */
 #include "log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static int log_level = LOG_INFO;
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
@@ -22,7 +25,6 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 static const int level_prio[] = { 7, 6, 4, 3 };
 static int to_journal = -1; /* -1 not yet known */
 static void (*flush_soon)(void); /* set: info lines wait for log_flush() */
-static int unflushed;
 
 /* Nonzero when stderr is the stream $JOURNAL_STREAM names. */
 static int
@@ -58,34 +60,61 @@ log_parse_level(const char *s)
 
 /*
  * The event loop writes its debug and info lines once a loop turn instead
- * of one write(2) a line: a busy server logs a line a request.  Warnings
- * and errors still go out at once.  kick is called at the first line held
- * and must see to it that log_flush() runs soon (at the end of the turn).
+ * of one write(2) a line: a busy server logs a line a request.  They are
+ * held in a buffer of this module (stderr itself stays unbuffered, so
+ * anything else written there, like a fatal "out of memory", goes out at
+ * once).  Warnings and errors, and every line of another thread, are
+ * written at once, after what is held.  kick is called (on the loop's
+ * thread) at the first line held and must see to it that log_flush() runs
+ * soon, at the end of the turn.  A crash loses at most that turn's lines.
  */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static char held[1 << 16];
+static size_t nheld;
+static pthread_t loop_thread;
+
+static void
+write_all(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(2, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;     /* nowhere left to say it */
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+flush_locked(void)
+{
+	write_all(held, nheld);
+	nheld = 0;
+}
+
 void
 log_batch(void (*kick)(void))
 {
-	static char buf[1 << 16];
-
-	if (flush_soon == NULL && kick != NULL)
-		setvbuf(stderr, buf, _IOFBF, sizeof buf);
-	else if (kick == NULL && flush_soon != NULL) {
-		fflush(stderr);
-		setvbuf(stderr, NULL, _IONBF, 0);
-	}
+	pthread_mutex_lock(&mu);
+	flush_locked();
 	flush_soon = kick;
-	unflushed = 0;
+	loop_thread = pthread_self();
+	pthread_mutex_unlock(&mu);
 }
 
 void
 log_flush(void)
 {
-	if (unflushed)
-		fflush(stderr);
-	unflushed = 0;
+	pthread_mutex_lock(&mu);
+	flush_locked();
+	pthread_mutex_unlock(&mu);
 }
 
-/* The local time as text, formatted once a second. */
+/* The local time as text, formatted once a second (under mu). */
 static const char *
 timestamp(void)
 {
@@ -102,21 +131,6 @@ timestamp(void)
 	return ts;
 }
 
-/* The line is written: out now, or once this turn. */
-static void
-written(int level)
-{
-	if (flush_soon == NULL)
-		return;          /* stderr is unbuffered */
-	if (level >= LOG_WARN) {
-		fflush(stderr);
-		unflushed = 0;
-	} else if (!unflushed) {
-		unflushed = 1;
-		flush_soon();
-	}
-}
-
 /*
  * One line per message; control characters in the text are replaced so a
  * hostile string cannot forge log lines.
@@ -124,9 +138,11 @@ written(int level)
 void
 log_msg(int level, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], line[1100];
+	void (*kick)(void) = NULL;
 	va_list ap;
 	char *p;
+	int n;
 
 	if (level < log_level)
 		return;
@@ -136,13 +152,32 @@ log_msg(int level, const char *fmt, ...)
 	for (p = msg; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = '?';
+	pthread_mutex_lock(&mu);
 	if (to_journal < 0)
 		to_journal = stderr_is_journal();
-	if (to_journal) {
-		fprintf(stderr, "<%d>%s: %s\n", level_prio[level],
+	if (to_journal)
+		n = snprintf(line, sizeof line, "<%d>%s: %s\n", level_prio[level],
 		    level_names[level], msg);
-	} else
-		fprintf(stderr, "%s %s: %s\n", timestamp(), level_names[level],
-		    msg);
-	written(level);
+	else
+		n = snprintf(line, sizeof line, "%s %s: %s\n", timestamp(),
+		    level_names[level], msg);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;   /* msg is shorter: cannot happen */
+	if (flush_soon == NULL || level >= LOG_WARN ||
+	    !pthread_equal(pthread_self(), loop_thread)) {
+		flush_locked();
+		write_all(line, (size_t)n);
+	} else {
+		if (nheld + (size_t)n > sizeof held)
+			flush_locked();
+		if (nheld == 0)
+			kick = flush_soon;
+		memcpy(held + nheld, line, (size_t)n);
+		nheld += (size_t)n;
+	}
+	pthread_mutex_unlock(&mu);
+	if (kick)
+		kick();
 }
