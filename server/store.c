@@ -532,27 +532,35 @@ ckpt_main(void *arg)
 
 /*
  * After every commit of the writer: nframes pages in the WAL.  While the
- * writer keeps writing, the WAL is never wholly copied back when a commit
- * begins, so sqlite cannot start it afresh and it keeps growing; waking
- * the checkpointer at every commit past CKPT_PAGES would then copy a few
- * pages (and sync the database twice) a commit.  So it is woken each time
- * the WAL has grown by another CKPT_PAGES: the pages written over and
- * over are copied once a round.
+ * writer keeps writing, a checkpoint round ends with frames committed
+ * during it still uncopied, so sqlite cannot start the WAL afresh and it
+ * keeps growing.  Waking the checkpointer at every commit past CKPT_PAGES
+ * copied a few pages (and synced the database twice) a commit; so up to
+ * CKPT_CATCHUP it is woken each time the WAL has grown by another
+ * CKPT_PAGES (the pages written over and over are copied once a round).
+ * Past CKPT_CATCHUP it is woken at every commit: rounds then follow each
+ * other, each copying what came during the last, until one ends before
+ * the next commit and the WAL starts afresh.  Only if that fails too does
+ * the writer restart the WAL itself at CKPT_FORCE.
  */
+#define CKPT_CATCHUP 8000
+
 static int
 ckpt_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 {
-	static int kicked_at;
+	static int kicked_at, last;
 
 	(void)arg;
-	if (nframes < kicked_at)
+	if (nframes < last)
 		kicked_at = 0;      /* the WAL was started afresh */
+	last = nframes;
 	if (nframes >= CKPT_FORCE) {
 		log_warn("the WAL holds %d pages: checkpointing in the writer",
 		    nframes);
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
 		    NULL, NULL);
-	} else if (nframes >= kicked_at + CKPT_PAGES && ckpt.running) {
+	} else if ((nframes >= kicked_at + CKPT_PAGES ||
+	    nframes >= CKPT_CATCHUP) && ckpt.running) {
 		kicked_at = nframes;
 		pthread_mutex_lock(&ckpt.mu);
 		ckpt.kicked = 1;
