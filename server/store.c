@@ -530,38 +530,17 @@ ckpt_main(void *arg)
 	return NULL;
 }
 
-/*
- * After every commit of the writer: nframes pages in the WAL.  While the
- * writer keeps writing, a checkpoint round ends with frames committed
- * during it still uncopied, so sqlite cannot start the WAL afresh and it
- * keeps growing.  Waking the checkpointer at every commit past CKPT_PAGES
- * copied a few pages (and synced the database twice) a commit; so up to
- * CKPT_CATCHUP it is woken each time the WAL has grown by another
- * CKPT_PAGES (the pages written over and over are copied once a round).
- * Past CKPT_CATCHUP it is woken at every commit: rounds then follow each
- * other, each copying what came during the last, until one ends before
- * the next commit and the WAL starts afresh.  Only if that fails too does
- * the writer restart the WAL itself at CKPT_FORCE.
- */
-#define CKPT_CATCHUP 8000
-
+/* After every commit of the writer: nframes pages in the WAL. */
 static int
 ckpt_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 {
-	static int kicked_at, last;
-
 	(void)arg;
-	if (nframes < last)
-		kicked_at = 0;      /* the WAL was started afresh */
-	last = nframes;
 	if (nframes >= CKPT_FORCE) {
 		log_warn("the WAL holds %d pages: checkpointing in the writer",
 		    nframes);
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
 		    NULL, NULL);
-	} else if ((nframes >= kicked_at + CKPT_PAGES ||
-	    nframes >= CKPT_CATCHUP) && ckpt.running) {
-		kicked_at = nframes;
+	} else if (nframes >= CKPT_PAGES && ckpt.running) {
 		pthread_mutex_lock(&ckpt.mu);
 		ckpt.kicked = 1;
 		pthread_cond_signal(&ckpt.cv);
