@@ -510,7 +510,7 @@ static char first_err[512];
 
 /* Work. */
 static uint64_t next_row, end_row;
-static long q_sent;
+static long q_sent, q_pings;   /* queries (warm-up included), Pings */
 
 static void
 lat_add(struct lats *l, double ms)
@@ -546,6 +546,16 @@ pct(const struct lats *l, double p)
 	return l->v[k - 1];
 }
 
+/* A JSON member: a latency, or null when there is none (JSON has no NaN). */
+static void
+put_ms(const char *name, double v)
+{
+	if (isnan(v))
+		printf(",\"%s\":null", name);
+	else
+		printf(",\"%s\":%.4f", name, v);
+}
+
 static void
 print_latency(void)
 {
@@ -555,16 +565,19 @@ print_latency(void)
 	qsort(lat.v, lat.n, sizeof *lat.v, cmp_double);
 	for (i = 0; i < lat.n; i++)
 		sum += lat.v[i];
-	printf("\"n\":%zu,\"p50_ms\":%.4f,\"p90_ms\":%.4f,\"p99_ms\":%.4f,"
-	    "\"max_ms\":%.4f,\"mean_ms\":%.4f,\"first_ms\":%.4f", lat.n,
-	    pct(&lat, 50), pct(&lat, 90), pct(&lat, 99),
-	    lat.n ? lat.v[lat.n - 1] : NAN, lat.n ? sum / (double)lat.n : NAN,
-	    first_ms);
+	printf("\"n\":%zu", lat.n);
+	put_ms("p50_ms", pct(&lat, 50));
+	put_ms("p90_ms", pct(&lat, 90));
+	put_ms("p99_ms", pct(&lat, 99));
+	put_ms("max_ms", lat.n ? lat.v[lat.n - 1] : NAN);
+	put_ms("mean_ms", lat.n ? sum / (double)lat.n : NAN);
+	put_ms("first_ms", first_ms >= 0 ? first_ms : NAN);
 	if (O.ping_every > 0) {
 		qsort(plat.v, plat.n, sizeof *plat.v, cmp_double);
-		printf(",\"ping_every\":%ld,\"ping_n\":%zu,\"ping_p50_ms\":%.4f,"
-		    "\"ping_p99_ms\":%.4f", O.ping_every, plat.n, pct(&plat, 50),
-		    pct(&plat, 99));
+		printf(",\"ping_every\":%ld,\"ping_n\":%zu", O.ping_every,
+		    plat.n);
+		put_ms("ping_p50_ms", pct(&plat, 50));
+		put_ms("ping_p99_ms", pct(&plat, 99));
 	}
 	printf(",\"decode_ms\":%.4f,\"reply_bytes\":%llu,\"decoded\":%llu,"
 	    "\"same_as_first\":%llu", ndecoded ?
@@ -609,17 +622,24 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 		return 1;
 	}
 	if (strcmp(O.mode, "query") == 0) {
-		long m = q_sent - O.warmup;   /* measured ones sent so far */
+		long m = q_sent - O.warmup;   /* measured queries sent so far */
+		long want_pings = O.ping_every > 0 ? O.count : 0;
 
-		if (m >= O.count * (O.ping_every > 0 ? 2 : 1))
+		if (m >= O.count && q_pings >= want_pings)
 			return 0;
 		/* A time cap, once a few measured requests are in. */
 		if (O.max_seconds > 0 && m >= 3 &&
+		    (q_pings >= 3 || want_pings == 0) &&
 		    now_s() - t_start > O.max_seconds)
 			return 0;
 		p->warm = m < 0;
-		p->ping = m >= 0 && O.ping_every > 0 && m / O.ping_every % 2 == 1;
-		q_sent++;
+		/* After the warm-up, B queries, B Pings, B queries, ... */
+		p->ping = !p->warm && q_pings < want_pings && (m >= O.count ||
+		    (m + q_pings) / O.ping_every % 2 == 1);
+		if (p->ping)
+			q_pings++;
+		else
+			q_sent++;
 		if (p->ping || strcmp(O.kind, "ping") == 0)
 			*frame = req_ping(id, len);
 		else if (strcmp(O.kind, "status") == 0)
@@ -859,8 +879,10 @@ read_cb(struct bufferevent *bev, void *arg)
 		env = popstat__envelope__unpack(NULL, len, body);
 		if (env == NULL)
 			die("connection %d: unreadable envelope", c->idx);
-		decode_s += now_s() - t;
-		ndecoded++;
+		if (!c->ready || c->inflight == 0 || !c->q[c->qh].ping) {
+			decode_s += now_s() - t;   /* a Pong is not the query's */
+			ndecoded++;
+		}
 		if (c->ready && strcmp(O.mode, "query") == 0 && ref_env == NULL &&
 		    error_text(env->response) == NULL) {
 			keep_first(body, len, env);
