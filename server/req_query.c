@@ -161,6 +161,20 @@ h_status(struct req *r)
 	return 0;
 }
 
+/*
+ * What a ranking keeps of each unit's evaluation.  A struct unit_eval is
+ * 6 KiB (room for ENGINE_MAX_INDICATORS): one for each of a thousand units
+ * was 6 MiB of fresh memory a request, most of the time of a ranking in
+ * page faults and cache misses.  Each unit is evaluated into one
+ * unit_eval, and this much is copied out.
+ */
+struct ranked {
+	int unit;
+	unit_status status;
+	int has_score;
+	double score;
+};
+
 int
 h_ranking(struct req *r)
 {
@@ -168,10 +182,14 @@ h_ranking(struct req *r)
 	Popstat__RankingOk *ok;
 	struct unit_eval *ev;
 	struct unit *parent;
+	struct ranked *rk;
 	rank_item *items;
 	rank_value *vals = NULL;
 	period p;
-	int u, n, i, k, ind = -1;
+	int u, n, i, k, ind = -1, nind = engine_count();
+	size_t m = (size_t)(nind ? nind : 1);
+	int *has;
+	double *val;
 
 	if ((u = readable_unit(r, q->parent)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
@@ -182,28 +200,40 @@ h_ranking(struct req *r)
 		    q->indicator);
 	parent = unit_at(u);
 	n = parent->nchildren;
-	/* engine_eval() sets what it uses of each. */
-	ev = req_alloc_raw(r, (size_t)(n ? n : 1) * sizeof *ev);
+	/* engine_eval() sets what it uses of it. */
+	ev = req_alloc_raw(r, sizeof *ev);
+	rk = req_alloc(r, (size_t)(n ? n : 1) * sizeof *rk);
+	has = req_alloc_raw(r, (size_t)(n ? n : 1) * m * sizeof *has);
+	val = req_alloc_raw(r, (size_t)(n ? n : 1) * m * sizeof *val);
 	items = req_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
+	if (ind >= 0)
+		vals = req_alloc(r, (size_t)(n ? n : 1) * sizeof *vals);
 	for (i = 0; i < n; i++) {
-		if (eval_or_error(r, parent->children[i], &p, &ev[i]) < 0)
+		if (eval_or_error(r, parent->children[i], &p, ev) < 0)
 			return -1;
+		rk[i].unit = ev->unit;
+		rk[i].status = ev->status;
+		rk[i].has_score = ev->has_score;
+		rk[i].score = ev->score;
+		for (k = 0; k < nind; k++) {
+			has[(size_t)i * m + (size_t)k] = ev->has_value[k] != 0;
+			val[(size_t)i * m + (size_t)k] = ev->te[k].judged;
+		}
 		items[i].key = unit_at(parent->children[i])->code;
 		items[i].tag = i;
-		items[i].vetoed = ev[i].status == STATUS_VETO;
-		items[i].has_score = ev[i].has_score;
-		items[i].score = ev[i].score;
+		items[i].vetoed = ev->status == STATUS_VETO;
+		items[i].has_score = ev->has_score;
+		items[i].score = ev->score;
+		if (ind >= 0) {
+			vals[i].key = items[i].key;
+			vals[i].tag = i;
+			vals[i].has_value = ev->has_value[ind];
+			vals[i].value = ev->te[ind].judged;
+		}
 	}
 	if (ind >= 0) {
 		const struct target *t = engine_target(ind, -1);
 
-		vals = req_alloc(r, (size_t)(n ? n : 1) * sizeof *vals);
-		for (i = 0; i < n; i++) {
-			vals[i].key = items[i].key;
-			vals[i].tag = i;
-			vals[i].has_value = ev[i].has_value[ind];
-			vals[i].value = ev[i].te[ind].judged;
-		}
 		/* No target: lower first, like the rates that have one. */
 		rank_values(vals, (size_t)n, t == NULL || t->op == OP_LE ||
 		    t->op == OP_LT);
@@ -217,38 +247,28 @@ h_ranking(struct req *r)
 	ok->period = period_msg(r, &p);
 	if (ind >= 0)
 		ok->indicator = engine_indicator(ind)->name;
-	ok->n_indicator_names = (size_t)engine_count();
-	ok->indicator_names = req_alloc(r, (size_t)(engine_count() + 1) *
+	ok->n_indicator_names = (size_t)nind;
+	ok->indicator_names = req_alloc(r, (size_t)(nind + 1) *
 	    sizeof *ok->indicator_names);
-	for (k = 0; k < engine_count(); k++)
+	for (k = 0; k < nind; k++)
 		ok->indicator_names[k] = engine_indicator(k)->name;
 	ok->n_rows = (size_t)n;
 	ok->rows = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->rows);
 	for (i = 0; i < n; i++) {
-		struct unit_eval *e = &ev[ind >= 0 ? vals[i].tag : items[i].tag];
-		int c = e->unit;
+		int t = ind >= 0 ? vals[i].tag : items[i].tag;
+		const struct ranked *e = &rk[t];
 		Popstat__RankRow *row = req_alloc(r, sizeof *row);
 
 		popstat__rank_row__init(row);
 		row->rank = (uint32_t)(ind >= 0 ? vals[i].rank : items[i].rank);
-		row->unit = unit_at(c)->code;
-		row->name = unit_at(c)->name;
+		row->unit = unit_at(e->unit)->code;
+		row->name = unit_at(e->unit)->name;
 		row->status = (char *)unit_status_str(e->status);
 		row->has_score = e->has_score != 0;
 		row->score = round2(e->score);
-		{
-			int has[ENGINE_MAX_INDICATORS];
-			double v[ENGINE_MAX_INDICATORS];
-			size_t m = (size_t)(e->nind ? e->nind : 1);
-
-			for (k = 0; k < e->nind; k++) {
-				has[k] = e->has_value[k] != 0;
-				v[k] = e->te[k].judged;
-			}
-			rank_row_set_values(row, (size_t)e->nind, has, v,
-			    req_alloc_raw(r, m * sizeof(int64_t)),
-			    req_alloc_raw(r, m * sizeof(double)));
-		}
+		rank_row_set_values(row, (size_t)nind, has + (size_t)t * m,
+		    val + (size_t)t * m, req_alloc_raw(r, m * sizeof(int64_t)),
+		    req_alloc_raw(r, m * sizeof(double)));
 		ok->rows[i] = row;
 	}
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_RANKING;
