@@ -45,6 +45,7 @@
 #include "rcache.h"
 #include "sbuf.h"
 #include "units.h"
+#include "worker.h"
 
 enum conn_state { CONN_READING, CONN_WAITING, CONN_CLOSING };
 
@@ -116,7 +117,6 @@ static void
 conn_free(struct conn *c)
 {
 	struct conn **pp;
-
 	struct syncbatch *b;
 
 	for (pp = &waiting; *pp; pp = &(*pp)->next_waiting)
@@ -388,11 +388,7 @@ sync_stop(void)
 	struct syncbatch *b;
 
 	if (sy.running) {
-		pthread_mutex_lock(&sy.mu);
-		sy.stop = 1;
-		pthread_cond_signal(&sy.cv);
-		pthread_mutex_unlock(&sy.mu);
-		pthread_join(sy.thread, NULL);
+		worker_stop(sy.thread, &sy.mu, &sy.cv, &sy.stop);
 		sy.running = 0;
 	}
 	while ((b = sq_head) != NULL) {
@@ -463,12 +459,7 @@ cacheable(const Popstat__Request *rq)
 	}
 }
 
-/*
- * Answer a cacheable read: the kept reply when there is one, else the
- * handler's, packed once and kept unless it is an error.  The key is who
- * asks (their scope decides what they may read), the server's today (for
- * YTD periods), and the request as packed.  Returns the frame.
- */
+/* A kept reply's bytes have left the output buffer. */
 static void
 unhold(const void *data, size_t len, void *kept)
 {
@@ -509,6 +500,13 @@ send_kept(struct conn *c, uint64_t id, const uint8_t *resp, size_t n)
 	return 0;
 }
 
+/*
+ * Answer a cacheable read: the kept reply when there is one, else the
+ * handler's, packed once and kept unless it is an error.  The key is who
+ * asks (their scope decides what they may read), the server's today (for
+ * YTD periods), and the request as packed.  A kept reply is sent here
+ * (NULL is returned); a reply that is not kept is returned as a frame.
+ */
 static uint8_t *
 serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 {

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "sbuf.h"
 #include "tally.h"
+#include "worker.h"
 
 const char *const counter_names[CTR_DAILY_COUNT] = {
 	"births", "births_male", "births_female", "births_policy",
@@ -572,15 +573,22 @@ static void
 ckpt_stop(void)
 {
 	if (ckpt.running) {
-		pthread_mutex_lock(&ckpt.mu);
-		ckpt.stopping = 1;
-		pthread_cond_signal(&ckpt.cv);
-		pthread_mutex_unlock(&ckpt.mu);
-		pthread_join(ckpt.thread, NULL);
+		worker_stop(ckpt.thread, &ckpt.mu, &ckpt.cv, &ckpt.stopping);
 		ckpt.running = 0;
 	}
 	sqlite3_close(ckpt.db);
 	ckpt.db = NULL;
+}
+
+/* durability=full: the WAL file's descriptor the sync thread syncs. */
+static int
+store_wal_open(void)
+{
+	if (wal_fd < 0)
+		wal_fd = open(wal_path, O_RDWR | O_CLOEXEC);
+	if (wal_fd < 0)
+		log_error("cannot open %s: %s", wal_path, strerror(errno));
+	return wal_fd < 0 ? -1 : 0;
 }
 
 int
@@ -659,16 +667,6 @@ store_wal_sync(void)
 	if (sync_fails)
 		return -1;
 	return wal_fd >= 0 && fdatasync(wal_fd) == 0 ? 0 : -1;
-}
-
-int
-store_wal_open(void)
-{
-	if (wal_fd < 0)
-		wal_fd = open(wal_path, O_RDWR | O_CLOEXEC);
-	if (wal_fd < 0)
-		log_error("cannot open %s: %s", wal_path, strerror(errno));
-	return wal_fd < 0 ? -1 : 0;
 }
 
 void
@@ -1069,9 +1067,11 @@ store_population_on(int64_t unit_id, int32_t day, const char *except,
 int
 store_daily_add(int64_t unit_id, int32_t day, const counters *delta)
 {
-	if (unit_key(unit_id) < 0)
+	int u = unit_key(unit_id);
+
+	if (u < 0)
 		return -1;
-	tally_add(unit_key(unit_id), day, delta->v);
+	tally_add(u, day, delta->v);
 	return 0;
 }
 

@@ -87,10 +87,8 @@ int store_savepoint(void);
 /*
  * durability=full: after a successful store_commit() the caller must call
  * store_wal_sync() (any thread) before acknowledging that commit.
- * store_wal_open() (main thread, once, after store_open) readies it.
  */
 int store_sync_on_commit(void);
-int store_wal_open(void);
 int store_wal_sync(void);
 /* Writes the request's daily counter changes, then releases: 0 or -1. */
 int store_release(void);
