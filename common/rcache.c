@@ -16,6 +16,8 @@ struct entry {
 };
 
 static struct entry ents[RCACHE_ENTRIES];
+static size_t total;
+static uint64_t tick, hits, misses;
 
 /*
  * A reply's bytes follow a reference count: the cache holds one, and
@@ -47,8 +49,6 @@ rcache_release(const void *resp)
 	if (--b->refs == 0)
 		free(b);
 }
-static size_t total;
-static uint64_t tick, hits, misses;
 
 static void
 drop(struct entry *e)

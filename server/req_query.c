@@ -162,14 +162,13 @@ h_status(struct req *r)
 }
 
 /*
- * What a ranking keeps of each unit's evaluation.  A struct unit_eval is
+ * What a ranking keeps of each unit's evaluation (by child index; the
+ * indicator values go to flat arrays beside it).  A struct unit_eval is
  * 6 KiB (room for ENGINE_MAX_INDICATORS): one for each of a thousand units
- * was 6 MiB of fresh memory a request, most of the time of a ranking in
- * page faults and cache misses.  Each unit is evaluated into one
+ * was 6 MiB of fresh memory a request.  Each unit is evaluated into one
  * unit_eval, and this much is copied out.
  */
 struct ranked {
-	int unit;
 	unit_status status;
 	int has_score;
 	double score;
@@ -211,7 +210,6 @@ h_ranking(struct req *r)
 	for (i = 0; i < n; i++) {
 		if (eval_or_error(r, parent->children[i], &p, ev) < 0)
 			return -1;
-		rk[i].unit = ev->unit;
 		rk[i].status = ev->status;
 		rk[i].has_score = ev->has_score;
 		rk[i].score = ev->score;
@@ -257,12 +255,13 @@ h_ranking(struct req *r)
 	for (i = 0; i < n; i++) {
 		int t = ind >= 0 ? vals[i].tag : items[i].tag;
 		const struct ranked *e = &rk[t];
+		const struct unit *c = unit_at(parent->children[t]);
 		Popstat__RankRow *row = req_alloc(r, sizeof *row);
 
 		popstat__rank_row__init(row);
 		row->rank = (uint32_t)(ind >= 0 ? vals[i].rank : items[i].rank);
-		row->unit = unit_at(e->unit)->code;
-		row->name = unit_at(e->unit)->name;
+		row->unit = c->code;
+		row->name = c->name;
 		row->status = (char *)unit_status_str(e->status);
 		row->has_score = e->has_score != 0;
 		row->score = round2(e->score);
