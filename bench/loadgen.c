@@ -856,6 +856,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	uint8_t *body;
 	uint64_t id;
 	double t;
+	int pong;
 
 	while (evbuffer_get_length(in) >= FRAME_HEADER) {
 		evbuffer_copyout(in, hdr, FRAME_HEADER);
@@ -866,7 +867,9 @@ read_cb(struct bufferevent *bev, void *arg)
 		t = now_s();
 		evbuffer_drain(in, FRAME_HEADER);
 		body = evbuffer_pullup(in, len);
-		if (c->ready && c->inflight > 0 && !c->q[c->qh].ping)
+		/* An interleaved Pong is not the query's: not in its figures. */
+		pong = c->ready && c->inflight > 0 && c->q[c->qh].ping;
+		if (c->ready && !pong)
 			reply_bytes = FRAME_HEADER + (uint64_t)len;
 		if (c->ready && strcmp(O.mode, "query") == 0 &&
 		    same_as_first(body, len, &id)) {
@@ -879,8 +882,8 @@ read_cb(struct bufferevent *bev, void *arg)
 		env = popstat__envelope__unpack(NULL, len, body);
 		if (env == NULL)
 			die("connection %d: unreadable envelope", c->idx);
-		if (!c->ready || c->inflight == 0 || !c->q[c->qh].ping) {
-			decode_s += now_s() - t;   /* a Pong is not the query's */
+		if (!pong) {
+			decode_s += now_s() - t;
 			ndecoded++;
 		}
 		if (c->ready && strcmp(O.mode, "query") == 0 && ref_env == NULL &&
