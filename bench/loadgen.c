@@ -64,7 +64,7 @@ static struct {
 	const char *period;
 	const char *log;
 	const char *county;
-	int conns, depth, batch, units, mother, fresh;
+	int conns, depth, batch, units, mother, fresh, fresh_from;
 	long count, warmup, pid, ping_every;
 	uint64_t records, start, stream;
 	double hold, timeout, max_seconds;
@@ -186,7 +186,9 @@ req_ping(uint64_t id, size_t *len)
 /*
  * --fresh: each query asks "as of" another day.  as_of changes only YTD
  * periods, so the answer is the same, but the request is new to the
- * server's reply cache: every reply is computed.
+ * server's reply cache: every reply is computed.  --fresh-from N starts at
+ * the N-th day, so that runs against the same server do not meet each
+ * other's kept replies.
  */
 static char *
 as_of(char *buf)
@@ -195,7 +197,8 @@ as_of(char *buf)
 
 	if (!O.fresh)
 		return NULL;
-	return date_format(date_from_ymd(2030, 1, 1) + n++ % 20000, buf);
+	return date_format(date_from_ymd(2030, 1, 1) +
+	    (O.fresh_from + n++) % 20000, buf);
 }
 
 static uint8_t *
@@ -1191,6 +1194,7 @@ usage(void)
 	    "  --kind K         query: ping, status or ranking\n"
 	    "  --period P       query period (" ROWGEN_QUERY_PERIOD ")\n"
 	    "  --fresh          query: every request new to the reply cache\n"
+	    "  --fresh-from N   query: --fresh, from the N-th new request on (0)\n"
 	    "  --count K        measured queries (100)\n"
 	    "  --warmup W       unmeasured queries first (1)\n"
 	    "  --max-seconds S  query: stop after S seconds (at least 3 measured)\n"
@@ -1247,7 +1251,12 @@ main(int argc, char **argv)
 			O.token = v;
 		else if (strcmp(a, "--units") == 0)
 			O.units = atoi(v);
-		else if (strcmp(a, "--county") == 0)
+		else if (strcmp(a, "--fresh-from") == 0) {
+			O.fresh = 1;
+			O.fresh_from = atoi(v);
+			if (O.fresh_from < 0)
+				usage();
+		} else if (strcmp(a, "--county") == 0)
 			O.county = v;
 		else if (strcmp(a, "--conns") == 0)
 			O.conns = atoi(v);

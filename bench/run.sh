@@ -59,9 +59,11 @@ LOG=$DIR/server.log
 T0=$(date +%s)
 SERVER_PID=
 BASE_PID=
+MIDCOPY_PID=
 
 cleanup() {
 	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+	[ -n "$MIDCOPY_PID" ] && kill "$MIDCOPY_PID" 2>/dev/null || true
 	[ -n "$BASE_PID" ] && kill "$BASE_PID" 2>/dev/null || true
 	if [ "${BENCH_KEEP:-0}" != 1 ]; then
 		rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm
@@ -223,6 +225,9 @@ start_server startup_mid_normal "$DB" --durability normal
 query ping_mid_normal ping 2000 10
 ingest acklat_mid_normal 0 8000 3 --conns 16 --batch 1
 stop_server server_mid_normal
+# The middle state, kept for the side-by-side growth measurement below.
+cp "$DB" "$DIR/midcopy.db"
+[ ! -e "$DB-wal" ] || cp "$DB-wal" "$DIR/midcopy.db-wal"
 
 # ---- large state ------------------------------------------------------------------
 say "preloading records $MID..$N into the server's database (server stopped) and the naive table $INGEST..$N, in parallel"
@@ -243,6 +248,30 @@ put rss_big_start "{\"vmrss_kib\":$(proc_kib "$SERVER_PID" VmRSS),\"vmhwm_kib\":
 settle
 query ping_big ping 2000 10
 queries big 60
+
+# Growth, side by side.  Measured in phases minutes apart (the _fresh rows
+# of each state), the same binary on the same data read anywhere from 0.5x
+# to 1.7x on this VM.  So a second server on the copy of the middle state
+# and the large state's server answer blocks of 100 computed rankings in
+# turn, 5 rounds, the order swapped every round; each round's two p50s,
+# seconds apart, give one ratio, and the target is judged on their median.
+MIDADDR=127.0.0.1:$((PORT + 1))
+out=$("$BB/loadgen" startup --server "$MIDADDR" --token "$ADMIN" \
+	--log "$DIR/server_midcopy.log" -- "$BIN/popstatd" --db "$DIR/midcopy.db" \
+	--listen "$MIDADDR")
+MIDCOPY_PID=$(field "$out" pid)
+say "growth_midcopy: $out"
+for r in 1 2 3 4 5; do
+	for side in $([ $((r % 2)) = 1 ] && echo "big mid" || echo "mid big"); do
+		rec "growth_${side}_$r" "$BB/loadgen" query --kind ranking \
+			--server "$([ "$side" = big ] && echo "$ADDR" || echo "$MIDADDR")" \
+			--token "$ADMIN" --units $UNITS --count 100 --warmup 20 \
+			--max-seconds 30 --fresh-from $((r * 1000))
+	done
+done
+kill -TERM "$MIDCOPY_PID"
+while kill -0 "$MIDCOPY_PID" 2>/dev/null; do sleep 0.1; done
+MIDCOPY_PID=
 # After the queries: closing 10,000 connections keeps the kernel busy for a
 # while, which slowed the latency figures measured right after it.
 rec idle_big "$BB/loadgen" idle --server "$ADDR" --token "$ADMIN" --conns "$IDLE" --pid "$SERVER_PID"
