@@ -67,7 +67,7 @@ static struct {
 	int conns, depth, batch, units, mother, fresh, fresh_from;
 	long count, warmup, pid, ping_every;
 	uint64_t records, start, stream;
-	double hold, timeout, max_seconds;
+	double hold, timeout, max_seconds, rate;
 	char **cmd;
 } O;
 
@@ -492,6 +492,8 @@ struct lconn {
 	int inflight, qh;
 	struct pending q[MAX_DEPTH];
 	uint64_t next_id;
+	double t_next;          /* --rate: when the next request is due */
+	struct event *pace;     /* --rate: wakes pump() when it is */
 };
 
 static struct lconn *conns;
@@ -719,6 +721,25 @@ finish_conn(struct lconn *c)
 	}
 }
 
+/*
+ * --rate R: each connection's requests are due at fixed times, R a second
+ * (the connections' schedules spread evenly over 1/R), whatever the
+ * replies do: an open-loop load below the server's capacity, so that a
+ * latency is the server's answer time, not a queue of the clients' own
+ * making.  A request sent late because its connection still waited for
+ * the previous reply counts from when it was due (no coordinated
+ * omission, as in wrk2).
+ */
+static void pump(struct lconn *c);
+
+static void
+pace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pump(arg);
+}
+
 static void
 pump(struct lconn *c)
 {
@@ -726,10 +747,23 @@ pump(struct lconn *c)
 		struct pending *p = &c->q[(c->qh + c->inflight) % MAX_DEPTH];
 		uint8_t *frame;
 		size_t len;
+		double now = now_s();
 
+		if (O.rate > 0 && c->t_next > now) {
+			double w = c->t_next - now;
+			struct timeval tv = { (time_t)w,
+			    (suseconds_t)((w - (double)(time_t)w) * 1e6) };
+
+			evtimer_add(c->pace, &tv);
+			return;
+		}
 		if (!produce(c, &frame, &len, p))
 			break;
-		p->t = now_s();
+		p->t = now;
+		if (O.rate > 0) {
+			p->t = c->t_next;
+			c->t_next += 1.0 / O.rate;
+		}
 		bufferevent_write(c->bev, frame, len);
 		free(frame);
 		c->inflight++;
@@ -1023,8 +1057,15 @@ all_ready(void)
 		event_base_once(base, -1, EV_TIMEOUT, idle_measure, NULL, &settle);
 		return;
 	}
-	for (i = 0; i < nconns; i++)
+	for (i = 0; i < nconns; i++) {
+		if (O.rate > 0) {
+			conns[i].t_next = t_start + (double)i / (O.rate * nconns);
+			conns[i].pace = evtimer_new(base, pace_cb, &conns[i]);
+			if (conns[i].pace == NULL)
+				die("out of memory");
+		}
 		pump(&conns[i]);
+	}
 }
 
 static void
@@ -1045,6 +1086,7 @@ raise_nofile(void)
 static int
 cmd_async(void)
 {
+	struct event_config *cfg;
 	int i;
 
 	if (O.depth < 1 || O.depth > MAX_DEPTH)
@@ -1052,7 +1094,12 @@ cmd_async(void)
 	if (O.conns < 1)
 		die("--conns must be at least 1");
 	raise_nofile();
-	base = event_base_new();
+	/* --rate: timers to the microsecond (timerfd), not epoll's milliseconds. */
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) < 0 ||
+	    (base = event_base_new_with_config(cfg)) == NULL)
+		die("cannot set up libevent");
+	event_config_free(cfg);
 	nconns = O.conns;
 	conns = calloc((size_t)nconns, sizeof *conns);
 	if (conns == NULL)
@@ -1082,13 +1129,14 @@ cmd_async(void)
 		    "\"batch\":%d,\"records\":%llu,\"start\":%llu,\"stream\":%llu,"
 		    "\"mother_id\":%s,\"accepted\":%llu,\"duplicate\":%llu,"
 		    "\"rejected\":%llu,\"errors\":%llu,\"requests\":%llu,"
-		    "\"seconds\":%.4f,\"records_per_s\":%.1f,", O.conns, O.depth,
+		    "\"rate\":%g,\"seconds\":%.4f,\"records_per_s\":%.1f,",
+		    O.conns, O.depth,
 		    O.batch, (unsigned long long)O.records,
 		    (unsigned long long)O.start, (unsigned long long)O.stream,
 		    O.mother ? "true" : "false",
 		    (unsigned long long)accepted, (unsigned long long)duplicate,
 		    (unsigned long long)rejected, (unsigned long long)nerr,
-		    (unsigned long long)replies, secs,
+		    (unsigned long long)replies, O.rate, secs,
 		    secs > 0 ? (double)accepted / secs : 0.0);
 	} else {
 		double secs = t_end - t_start;
@@ -1106,8 +1154,11 @@ cmd_async(void)
 		    (unsigned char)first_err[i] >= 0x20)
 			putchar(first_err[i]);
 	printf("\"}\n");
-	for (i = 0; i < nconns; i++)
+	for (i = 0; i < nconns; i++) {
 		bufferevent_free(conns[i].bev);
+		if (conns[i].pace)
+			event_free(conns[i].pace);
+	}
 	event_base_free(base);
 	return nerr || rejected ? 1 : 0;
 }
@@ -1199,6 +1250,9 @@ usage(void)
 	    "  --warmup W       unmeasured queries first (1)\n"
 	    "  --max-seconds S  query: stop after S seconds (at least 3 measured)\n"
 	    "  --ping-every B   query: blocks of B queries and B Pings alternate\n"
+	    "  --rate R         each connection sends R requests a second, due at\n"
+	    "                   fixed times; latency counts from when one was due\n"
+	    "                   (0: the next as soon as the reply is in)\n"
 	    "  --pid PID        idle: the server process to read memory of\n"
 	    "  --hold S         idle: keep the connections S more seconds\n"
 	    "  --log FILE       startup: the server's stdout and stderr\n"
@@ -1291,6 +1345,8 @@ main(int argc, char **argv)
 			O.max_seconds = atof(v);
 		else if (strcmp(a, "--ping-every") == 0)
 			O.ping_every = atol(v);
+		else if (strcmp(a, "--rate") == 0)
+			O.rate = atof(v);
 		else
 			usage();
 	}
@@ -1302,6 +1358,8 @@ main(int argc, char **argv)
 		die("--batch must be at least 1");
 	if (O.ping_every < 0)
 		die("--ping-every must be 0 (off) or more");
+	if (O.rate < 0 || (O.rate > 0 && O.depth != 1))
+		die("--rate must be 0 (closed loop) or more, with --depth 1");
 	signal(SIGPIPE, SIG_IGN);
 	resolve(O.server);
 	if (strcmp(O.mode, "setup") == 0)
