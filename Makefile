@@ -82,9 +82,10 @@ unit-bins: $(UNIT_TESTS:%=$(BIN)/tests/%)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# The whole suite; the last line is "total: N passed, N failed".
+# The whole suite; the last line is "total: N passed, N failed".  The
+# benchmark's tools are built too (not run), so that they cannot rot.
 test: check-deps
-	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory all unit-bins bench-tools
 	@$(MAKE) --no-print-directory SAN=1 all unit-bins
 	@tests/run-all.sh
 
