@@ -134,6 +134,11 @@ rows.append(("ack latency, 1-record submits, 16 clients (at %s)" % M,
              "%s submits, closed loop; p90 %s, max %s, %s acks/s" % (
                  a.get("n"), ms(a.get("p90_ms")), ms(a.get("max_ms")),
                  "{:,.0f}".format(a.get("records_per_s", 0)))))
+p16 = R.get("ping16_mid", {})
+rows.append(("Ping from 16 connections, closed loop (the ack run's load, no work)",
+             "p50 %s, p99 %s" % (ms(p16.get("p50_ms")), ms(p16.get("p99_ms"))),
+             "%s Pings, each connection sending its next as soon as the reply is in;"
+             " %s replies/s" % (p16.get("n"), "{:,.0f}".format(p16.get("requests_per_s", 0)))))
 ap = R.get("acklat_mid_paced", {})
 rows.append(("ack latency, the same 16 clients paced at %g submits/s each (open loop)" % (
                  ap.get("rate") or 0),
@@ -162,6 +167,10 @@ rows.append(("ack latency as above, --durability normal (for comparison; not the
 ra = ratio(a.get("p99_ms"), pm)
 targets.append(("ack p99 (16 clients, 1 record) < 20x ping p50", "%.1fx (%s / %s)" % (
     ra, ms(a.get("p99_ms")), ms(pm)) if ra else "n/a", "< 20x", verdict(None if ra is None else ra < 20)))
+fr = ratio(p16.get("p99_ms"), pm)
+if fr:
+    targets.append(("  (Pings from the same 16 closed-loop clients: p99, no work at all)",
+                    "%.1fx (%s / %s)" % (fr, ms(p16.get("p99_ms")), ms(pm)), "-", "info"))
 fr = ratio(fp.get("p99_ms"), pm)
 if fr:
     targets.append(("  (the disk's fdatasync p99 alone, for reference)", "%.1fx (%s / %s)" % (
@@ -349,7 +358,9 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   measurement with the server idle or stopped. Ratio = popstatd / baseline.
 - **Ack latency** (`loadgen ingest --batch 1 --conns 16`): 8000 single-record Submits
   from 16 connections, each waiting for its acknowledgement before the next (closed
-  loop), at the %(M)s-record state; latency from send to acknowledgement. *Paced*:
+  loop), at the %(M)s-record state; latency from send to acknowledgement. *Pings from
+  16 connections*: the same closed loop with Pings (4000), the floor of that load
+  pattern on this machine with no work in the requests. *Paced*:
   4000 more from the same 16 connections, each sending 50 a second at fixed times
   (`--rate 50`, libevent's precise timers), latency counted from when a submit was due.
 - **Latency** of every request is from sending it until its whole reply frame has

@@ -216,6 +216,9 @@ queries mid 30
 # (rows of stream 2, so the large state stays stream 1 only), and the
 # disk's own floor for one durable commit, measured right after.
 ingest acklat_mid 0 8000 2 --conns 16 --batch 1
+# The ack run's load pattern with no work in it: Pings from 16 connections,
+# each sending the next as soon as its reply is in.
+query ping16_mid ping 4000 10 --conns 16
 # The same clients at a fixed pace far below capacity (50 a second each,
 # 800 in all, open loop): what one acknowledgement costs without a queue.
 ingest acklat_mid_paced 8000 4000 2 --conns 16 --batch 1 --rate 50
