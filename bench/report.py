@@ -340,9 +340,12 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   population snapshot (2023-12-31), added through the server (`loadgen setup`). Records
   are births (`bench/rowgen.h`): a random 16-character text `record_id`, a township,
   a date uniform over 2024-01-01..2026-10-31, sex, birth order, policy and an 18-digit
-  `mother_id`. Townships come in runs of 1000 consecutive rows (each run's township drawn
-  uniformly): a township's clerk submits that township's records, so each Submit of 1000
-  is one township's. Row *i* is a pure function of *i*, so the server and the baseline
+  `mother_id`. Townships come in runs of 1000 consecutive rows: a township's clerk
+  submits that township's records, so each Submit of 1000 is one township's. Every
+  township has one run in each round of %(units)d runs, in an order drawn anew each round
+  (at %(M)s records each township holds about the same number; with townships drawn
+  independently a third of them had no record at %(M)s, and a ranking, which computes
+  less for a township without data, compared different workloads at the two sizes). Row *i* is a pure function of *i*, so the server and the baseline
   insert exactly the same rows in the same order. Submissions use a clerk account of the
   county; queries the admin account. Every reply is checked (no rejection, error or
   duplicate is tolerated).
