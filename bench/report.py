@@ -50,6 +50,12 @@ def mib(kib):
     return "n/a" if kib is None else "%.1f MiB" % (kib / 1024.0)
 
 
+def median(xs):
+    xs = sorted(xs)
+    h = len(xs) // 2
+    return xs[h] if len(xs) % 2 else (xs[h - 1] + xs[h]) / 2
+
+
 def ratio(a, b):
     if a is None or b in (None, 0):
         return None
@@ -225,13 +231,11 @@ for r in range(1, 21):
         rounds.append((x, g("growth_mid_%d" % r, "p50_ms"), g("growth_big_%d" % r, "p50_ms")))
 gm = None
 if rounds:
-    xs = sorted(x for x, _, _ in rounds)
-    h = len(xs) // 2
-    gm = xs[h] if len(xs) % 2 else (xs[h - 1] + xs[h]) / 2
+    gm = median([x for x, _, _ in rounds])
     rows.append(("ranking computed, %s and %s side by side (%d rounds of 20 each, in turn)" % (
                      M, S, len(rounds)),
-                 "p50 %s / %s" % (ms(sorted(m for _, m, _ in rounds)[h]),
-                                  ms(sorted(b for _, _, b in rounds)[h])),
+                 "p50 %s / %s" % (ms(median([m for _, m, _ in rounds])),
+                                  ms(median([b for _, _, b in rounds]))),
                  "medians of the rounds' p50s at %s / at %s; per-round ratios %s" % (
                      M, S, " ".join("%.2f" % x for x, _, _ in rounds))))
 targets.append(("ranking growth %s -> %s <= 1.5x (computed, side by side)" % (M, S),
@@ -342,10 +346,11 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   a date uniform over 2024-01-01..2026-10-31, sex, birth order, policy and an 18-digit
   `mother_id`. Townships come in runs of 1000 consecutive rows: a township's clerk
   submits that township's records, so each Submit of 1000 is one township's. Every
-  township has one run in each round of %(units)d runs, in an order drawn anew each round
-  (at %(M)s records each township holds about the same number; with townships drawn
-  independently a third of them had no record at %(M)s, and a ranking, which computes
-  less for a township without data, compared different workloads at the two sizes). Row *i* is a pure function of *i*, so the server and the baseline
+  township has one run in each round of %(units)d runs (1 million records), in an order
+  that changes every round (`bench/rowgen.h`). With townships drawn independently, a
+  third of them had no record at 1 million records and none at 10 million, and a
+  ranking, which computes less for a township without data, compared different
+  workloads at the two sizes. Row *i* is a pure function of *i*, so the server and the baseline
   insert exactly the same rows in the same order. Submissions use a clerk account of the
   county; queries the admin account. Every reply is checked (no rejection, error or
   duplicate is tolerated).
@@ -416,8 +421,8 @@ md.append("""- **Empty**: `popstatd init`, then the county, townships, populatio
 - **%(M)s records**: entirely through the server: the measured %(ingest)s-record ingest,
   then the rest with `loadgen ingest` in Submit batches of 10000 rows over 4 connections
   (server at default durability). The ack-latency runs add 12000 records of a second
-  stream on top (the large state holds %(S)s + 12000 records plus the measured
-  ingests).
+  stream and 8000 of a third on top (the large state holds %(S)s + 20000 records plus
+  the measured ingests).
 - **%(S)s records**: the server was stopped and records %(M)s..%(S)s were written into its
   database file by `bench/preload.c`, **not** through the server: it stores exactly what
   popstatd stores for a new birth (the same rows in the same random arrival order,

@@ -107,16 +107,30 @@ settle() {
 	say "server still busy after 60 s; measuring anyway"
 }
 
-# start_server KEY DB [popstatd options]: exec popstatd via loadgen (start-up
-# time is measured).
-start_server() {
-	local out key=$1 db=$2
-	shift 2
-	out=$("$BB/loadgen" startup --server "$ADDR" --token "$ADMIN" --log "$LOG" \
-		-- "$BIN/popstatd" --db "$db" --listen "$ADDR" "$@")
+# launch KEY ADDR LOG DB [popstatd options]: exec popstatd via loadgen
+# (start-up time is measured); its pid in LAUNCHED.
+launch() {
+	local out key=$1 addr=$2 log=$3 db=$4
+	shift 4
+	out=$("$BB/loadgen" startup --server "$addr" --token "$ADMIN" --log "$log" \
+		-- "$BIN/popstatd" --db "$db" --listen "$addr" "$@")
 	printf '{"key":"%s","r":%s}\n' "$key" "$out" >> "$J"
 	say "$key: $out"
-	SERVER_PID=$(field "$out" pid)
+	LAUNCHED=$(field "$out" pid)
+}
+
+# halt PID: stop a server and wait until it has exited.
+halt() {
+	kill -TERM "$1"
+	while kill -0 "$1" 2>/dev/null; do sleep 0.1; done
+}
+
+# start_server KEY DB [popstatd options]: the measured server.
+start_server() {
+	local key=$1 db=$2
+	shift 2
+	launch "$key" "$ADDR" "$LOG" "$db" "$@"
+	SERVER_PID=$LAUNCHED
 }
 
 stop_server() {
@@ -124,8 +138,7 @@ stop_server() {
 	hwm=$(proc_kib "$SERVER_PID" VmHWM)
 	put "$1" "{\"vmhwm_kib\":$hwm,\"cpu_s\":$(cpu_s "$SERVER_PID")}"
 	say "$1: server VmHWM ${hwm} KiB"
-	kill -TERM "$SERVER_PID"
-	while kill -0 "$SERVER_PID" 2>/dev/null; do sleep 0.1; done
+	halt "$SERVER_PID"
 	SERVER_PID=
 }
 
@@ -213,8 +226,8 @@ settle
 query ping_mid ping 2000 10
 queries mid 30
 # Acknowledgement latency of single-record submissions from 16 clients
-# (rows of stream 2, so the large state stays stream 1 only), and the
-# disk's own floor for one durable commit, measured right after.
+# (rows of stream 2, apart from the states' stream 1), and the disk's own
+# floor for one durable commit, measured right after.
 ingest acklat_mid 0 8000 2 --conns 16 --batch 1
 # The ack run's load pattern with no work in it: Pings from 16 connections,
 # each sending the next as soon as its reply is in.
@@ -264,21 +277,17 @@ queries big 60
 # two p50s, a few tens of milliseconds apart, give one ratio, and the target
 # is judged on the median of the 20.
 MIDADDR=127.0.0.1:$((PORT + 1))
-out=$("$BB/loadgen" startup --server "$MIDADDR" --token "$ADMIN" \
-	--log "$DIR/server_midcopy.log" -- "$BIN/popstatd" --db "$DIR/midcopy.db" \
-	--listen "$MIDADDR")
-MIDCOPY_PID=$(field "$out" pid)
-say "growth_midcopy: $out"
+launch startup_midcopy "$MIDADDR" "$DIR/server_midcopy.log" "$DIR/midcopy.db"
+MIDCOPY_PID=$LAUNCHED
 for r in $(seq 1 20); do
 	for side in $([ $((r % 2)) = 1 ] && echo "big mid" || echo "mid big"); do
 		rec "growth_${side}_$r" "$BB/loadgen" query --kind ranking \
 			--server "$([ "$side" = big ] && echo "$ADDR" || echo "$MIDADDR")" \
 			--token "$ADMIN" --units $UNITS --count 20 --warmup 3 \
-			--max-seconds 30 --fresh-from $((r * 1000))
+			--max-seconds 30 --fresh-from $((r * 500))
 	done
 done
-kill -TERM "$MIDCOPY_PID"
-while kill -0 "$MIDCOPY_PID" 2>/dev/null; do sleep 0.1; done
+halt "$MIDCOPY_PID"
 MIDCOPY_PID=
 # After the queries: closing 10,000 connections keeps the kernel busy for a
 # while, which slowed the latency figures measured right after it.

@@ -15,12 +15,16 @@ test_rounds_are_permutations(void)
 	static const unsigned ns[] = { 1, 2, 3, 7, 10, 12, 1000, 1024, 9999,
 	    10000 };
 	size_t t;
-	int bad = 0, rounds = 0;
+	int bad = 0;
 
 	check_current = "rounds";
 	for (t = 0; t < sizeof ns / sizeof ns[0]; t++) {
 		unsigned n = ns[t], *seen = calloc(n, sizeof *seen);
 		uint64_t s, c, k;
+
+		CHECK(seen != NULL);
+		if (seen == NULL)
+			return;
 
 		for (s = 1; s <= 3; s++)
 			for (c = 0; c < 4; c++) {
@@ -32,12 +36,10 @@ test_rounds_are_permutations(void)
 					else
 						seen[u] = (unsigned)(c + 1 + 4 * s);
 				}
-				rounds++;
 			}
 		free(seen);
 	}
 	CHECK_INT(bad, 0);
-	CHECK_INT(rounds, 10 * 3 * 4);
 }
 
 static void
