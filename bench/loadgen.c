@@ -193,6 +193,9 @@ req_ping(uint64_t id, size_t *len)
 	return pack_request(id, &rq, len);
 }
 
+/* --fresh: the as_of days used, from 2030-01-01 on, then again. */
+#define FRESH_DAYS 20000
+
 /*
  * --fresh: each query asks "as of" another day.  as_of changes only YTD
  * periods, so the answer is the same, but the request is new to the
@@ -208,7 +211,7 @@ as_of(char *buf)
 	if (!O.fresh)
 		return NULL;
 	return date_format(date_from_ymd(2030, 1, 1) +
-	    (O.fresh_from + n++) % 20000, buf);
+	    (O.fresh_from + n++) % FRESH_DAYS, buf);
 }
 
 static uint8_t *
@@ -770,12 +773,14 @@ pump(struct lconn *c)
 		}
 		if (!produce(c, &frame, &len, p))
 			break;
-		/* Timed from here: building the request is the client's own
-		 * work (a Submit of 1000 rows takes a while). */
-		p->t = now_s();
+		/* Timed from when it was due (--rate), or from here: building
+		 * the request is the client's own work (a Submit of 1000 rows
+		 * takes a while). */
 		if (O.rate > 0) {
 			p->t = c->t_next;
 			c->t_next += 1.0 / O.rate;
+		} else {
+			p->t = now_s();
 		}
 		bufferevent_write(c->bev, frame, len);
 		free(frame);
@@ -1108,16 +1113,11 @@ cmd_async(void)
 	/* --rate: timers to the microsecond (timerfd), not epoll's
 	 * milliseconds.  Only then: libevent re-arms the timerfd on every
 	 * pass of its loop, a system call the other figures need not pay. */
-	if (O.rate > 0) {
-		if ((cfg = event_config_new()) == NULL ||
-		    event_config_set_flag(cfg,
-		    EVENT_BASE_FLAG_PRECISE_TIMER) < 0 ||
-		    (base = event_base_new_with_config(cfg)) == NULL)
-			die("cannot set up libevent");
-		event_config_free(cfg);
-	} else if ((base = event_base_new()) == NULL) {
+	if ((cfg = event_config_new()) == NULL || (O.rate > 0 &&
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) < 0) ||
+	    (base = event_base_new_with_config(cfg)) == NULL)
 		die("cannot set up libevent");
-	}
+	event_config_free(cfg);
 	nconns = O.conns;
 	conns = calloc((size_t)nconns, sizeof *conns);
 	if (conns == NULL)
@@ -1328,7 +1328,7 @@ main(int argc, char **argv)
 			O.fresh_from = atoi(v);
 			if (O.fresh_from < 0)
 				usage();
-			O.fresh_from %= 20000;   /* as_of() wraps there */
+			O.fresh_from %= FRESH_DAYS;
 		} else if (strcmp(a, "--county") == 0)
 			O.county = v;
 		else if (strcmp(a, "--conns") == 0)
