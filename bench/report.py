@@ -62,6 +62,13 @@ def ratio(a, b):
     return a / b
 
 
+def info_ratio(label, v, base):
+    """An info row under a target: v / base, when both are known."""
+    x = ratio(v, base)
+    if x:
+        targets.append((label, "%.1fx (%s / %s)" % (x, ms(v), ms(base)), "-", "info"))
+
+
 S, M = human(N), human(MID)
 rows = []      # (measurement, value, detail)
 targets = []   # (target, measured, limit, PASS/FAIL)
@@ -173,18 +180,10 @@ rows.append(("ack latency as above, --durability normal (for comparison; not the
 ra = ratio(a.get("p99_ms"), pm)
 targets.append(("ack p99 (16 clients, 1 record) < 20x ping p50", "%.1fx (%s / %s)" % (
     ra, ms(a.get("p99_ms")), ms(pm)) if ra else "n/a", "< 20x", verdict(None if ra is None else ra < 20)))
-fr = ratio(p16.get("p99_ms"), pm)
-if fr:
-    targets.append(("  (Pings from the same 16 closed-loop clients: p99, no work at all)",
-                    "%.1fx (%s / %s)" % (fr, ms(p16.get("p99_ms")), ms(pm)), "-", "info"))
-fr = ratio(fp.get("p99_ms"), pm)
-if fr:
-    targets.append(("  (the disk's fdatasync p99 alone, for reference)", "%.1fx (%s / %s)" % (
-        fr, ms(fp.get("p99_ms")), ms(pm)), "-", "info"))
-fr = ratio(fg.get("p99_ms"), pm)
-if fr:
-    targets.append(("  (fdatasync p99 of a group commit's 128 KiB)", "%.1fx (%s / %s)" % (
-        fr, ms(fg.get("p99_ms")), ms(pm)), "-", "info"))
+info_ratio("  (Pings from the same 16 closed-loop clients: p99, no work at all)",
+           p16.get("p99_ms"), pm)
+info_ratio("  (the disk's fdatasync p99 alone, for reference)", fp.get("p99_ms"), pm)
+info_ratio("  (fdatasync p99 of a group commit's 128 KiB)", fg.get("p99_ms"), pm)
 
 # -- trivial request, status, ranking ---------------------------------------------------
 for key, label in (("ping_empty", "empty"), ("ping_mid", M), ("ping_big", S)):
@@ -209,31 +208,32 @@ for kind in ("status", "ranking"):
 pb = g("ping_big", "p50_ms")
 for lab, k, pv in ((M, "ranking_mid", pm), (S, "ranking_big", pb)):
     rv, fv = g(k, "p50_ms"), g(k + "_fresh", "p50_ms")
-    # The Pings measured in blocks alongside the query (--ping-every).
-    # (the computed run has none of its own: see queries() in run.sh)
-    rp = fp_ = g(k, "ping_p50_ms")
-    x, y = ratio(rv, rp), ratio(fv, fp_)
+    # The Pings measured in blocks alongside the repeated query
+    # (--ping-every); the computed run has none of its own (see queries()
+    # in run.sh) and is compared with the same Pings.
+    rp = g(k, "ping_p50_ms")
+    x = ratio(rv, rp)
     targets.append(("ranking at %s <= 3x ping p50 (repeated query)" % lab,
                     "%.1fx (%s / %s)" % (x, ms(rv), ms(rp)) if x else "n/a", "<= 3x",
                     verdict(None if x is None else x <= 3)))
+    y = ratio(fv, rp)
     targets.append(("  ranking at %s computed afresh, for reference" % lab,
-                    "%.1fx (%s / %s)" % (y, ms(fv), ms(fp_)) if y else "n/a", "-", "info"))
-    xs = ratio(rv, pv)
-    if xs:
-        targets.append(("  the same against the separate ping phase", "%.1fx (%s / %s)" % (
-            xs, ms(rv), ms(pv)), "-", "info"))
+                    "%.1fx (%s / %s)" % (y, ms(fv), ms(rp)) if y else "n/a", "-", "info"))
+    info_ratio("  the same against the separate ping phase", rv, pv)
 # Growth side by side (run.sh): rounds of computed rankings on the two
 # states in turn; each round's ratio of p50s, the median of the rounds judged.
 rounds = []
-for r in range(1, 21):
+r = 1
+while "growth_big_%d" % r in R:
     x = ratio(g("growth_big_%d" % r, "p50_ms"), g("growth_mid_%d" % r, "p50_ms"))
     if x is not None:
         rounds.append((x, g("growth_mid_%d" % r, "p50_ms"), g("growth_big_%d" % r, "p50_ms")))
+    r += 1
 gm = None
 if rounds:
     gm = median([x for x, _, _ in rounds])
-    rows.append(("ranking computed, %s and %s side by side (%d rounds of 20 each, in turn)" % (
-                     M, S, len(rounds)),
+    rows.append(("ranking computed, %s and %s side by side (%d rounds of %s each, in turn)" % (
+                     M, S, len(rounds), g("growth_big_1", "n")),
                  "p50 %s / %s" % (ms(median([m for _, m, _ in rounds])),
                                   ms(median([b for _, _, b in rounds]))),
                  "medians of the rounds' p50s at %s / at %s; per-round ratios %s" % (
