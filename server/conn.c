@@ -441,8 +441,10 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		    " commit; nothing of this request was stored, send it"
 		    " again" : NULL);
 	}
-	if (in_txn)
+	if (in_txn) {
 		metrics_commit(released, took, failed);
+		store_wal_tend();
+	}
 }
 
 /* Reads whose packed reply is kept until the data changes (rcache.h). */

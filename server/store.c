@@ -490,16 +490,29 @@ load_secret(char *err, size_t errlen)
 }
 
 /*
- * WAL checkpoints in a thread of their own.  sqlite would copy the WAL
- * back into the database inside the COMMIT that crosses 1000 pages: a
- * stall of milliseconds for every request of that batch.  Instead the
- * writer's WAL hook wakes this thread, which checkpoints PASSIVE on its
- * own connection (never blocking the writer, with the same synchronous
- * setting), while the event loop goes on.  Should the WAL still grow past
- * CKPT_FORCE pages (a checkpoint that cannot keep up), the writer
- * restarts it itself, as sqlite would.
+ * WAL checkpoints, mostly in a thread of their own.  sqlite would copy the
+ * WAL back into the database inside the COMMIT that crosses 1000 pages: a
+ * stall of milliseconds for every request of that batch.  Instead, after
+ * a commit that leaves CKPT_PAGES or more in the WAL, the event loop wakes
+ * this thread, which checkpoints PASSIVE on its own connection (never
+ * blocking the writer, with the same synchronous setting) while the loop
+ * goes on.
+ *
+ * A background pass alone never lets the WAL start again from its
+ * beginning under a steady load: sqlite rewinds it only when a write
+ * transaction begins with every frame copied, and the writer always adds
+ * frames while the pass runs.  The WAL file would then grow by every
+ * commit, and fdatasync() of a growing file costs a journal commit of the
+ * file system as well (twice the sync time of a rewrite on this ext4,
+ * bench/fsyncprobe).  So when a pass has left at most CKPT_TAIL pages, the
+ * loop copies that tail itself between two batches (store_wal_tend): the
+ * next write transaction then rewinds the WAL, which stays near CKPT_PAGES
+ * pages and is rewritten in place.  Should the WAL still grow past
+ * CKPT_FORCE pages (a checkpoint that cannot keep up), the writer restarts
+ * it itself, as sqlite would.
  */
 #define CKPT_PAGES 1000
+#define CKPT_TAIL 256
 #define CKPT_FORCE 50000
 
 static struct {
@@ -508,12 +521,21 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int running, kicked, stopping;
+	/* Under mu: */
+	int busy;          /* woken and not done with its pass */
+	int fresh;         /* a pass has ended since the loop last looked */
+	int backfilled;    /* frames that pass copied */
+	unsigned gen;      /* WAL rewinds seen by the loop */
 } ckpt = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+/* Loop thread: frames in the WAL after the last commit (the WAL hook). */
+static int wal_frames;
 
 static void *
 ckpt_main(void *arg)
 {
-	int stop = 0, nlog, ndone;
+	int stop = 0, rc, nlog, ndone;
+	unsigned gen;
 
 	(void)arg;
 	while (!stop) {
@@ -522,11 +544,21 @@ ckpt_main(void *arg)
 			pthread_cond_wait(&ckpt.cv, &ckpt.mu);
 		ckpt.kicked = 0;
 		stop = ckpt.stopping;
+		gen = ckpt.gen;
 		pthread_mutex_unlock(&ckpt.mu);
-		if (!stop && sqlite3_wal_checkpoint_v2(ckpt.db, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK &&
-		    sqlite3_errcode(ckpt.db) != SQLITE_BUSY)
+		if (stop)
+			break;
+		rc = sqlite3_wal_checkpoint_v2(ckpt.db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone);
+		if (rc != SQLITE_OK && sqlite3_errcode(ckpt.db) != SQLITE_BUSY)
 			log_warn("checkpoint: %s", sqlite3_errmsg(ckpt.db));
+		pthread_mutex_lock(&ckpt.mu);
+		ckpt.busy = 0;
+		if (rc == SQLITE_OK && gen == ckpt.gen) {
+			ckpt.fresh = 1;
+			ckpt.backfilled = ndone;
+		}
+		pthread_mutex_unlock(&ckpt.mu);
 	}
 	return NULL;
 }
@@ -536,18 +568,57 @@ static int
 ckpt_hook(void *arg, sqlite3 *db, const char *name, int nframes)
 {
 	(void)arg;
+	if (nframes < wal_frames) {
+		/* The WAL was rewound: a pass's count is of the old one. */
+		pthread_mutex_lock(&ckpt.mu);
+		ckpt.gen++;
+		ckpt.fresh = 0;
+		pthread_mutex_unlock(&ckpt.mu);
+	}
+	wal_frames = nframes;
 	if (nframes >= CKPT_FORCE) {
 		log_warn("the WAL holds %d pages: checkpointing in the writer",
 		    nframes);
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
 		    NULL, NULL);
-	} else if (nframes >= CKPT_PAGES && ckpt.running) {
-		pthread_mutex_lock(&ckpt.mu);
-		ckpt.kicked = 1;
-		pthread_cond_signal(&ckpt.cv);
-		pthread_mutex_unlock(&ckpt.mu);
 	}
 	return SQLITE_OK;
+}
+
+/*
+ * The event loop, between batches (no transaction open, the last commit
+ * handed to the sync thread): keep the WAL near CKPT_PAGES pages.  Either
+ * wake the checkpointer for a pass, or, when its last pass left a short
+ * tail, copy the tail here so that the next write rewinds the WAL.
+ */
+void
+store_wal_tend(void)
+{
+	int tail, nlog, ndone;
+
+	if (!ckpt.running || in_txn || wal_frames < CKPT_PAGES)
+		return;
+	pthread_mutex_lock(&ckpt.mu);
+	if (ckpt.busy) {
+		pthread_mutex_unlock(&ckpt.mu);
+		return;
+	}
+	/* Each tail needs a pass of its own first: should the WAL not
+	 * rewind (a reader in the way), the next commit wakes the thread
+	 * again rather than the loop syncing after every batch. */
+	tail = ckpt.fresh && wal_frames - ckpt.backfilled <= CKPT_TAIL;
+	ckpt.fresh = 0;
+	if (!tail) {
+		ckpt.busy = ckpt.kicked = 1;
+		pthread_cond_signal(&ckpt.cv);
+	}
+	pthread_mutex_unlock(&ckpt.mu);
+	/* synchronous=NORMAL checkpoints as FULL does: the WAL synced
+	 * before the copy, the database after it. */
+	if (tail && sqlite3_wal_checkpoint_v2(db_w, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK &&
+	    sqlite3_errcode(db_w) != SQLITE_BUSY)
+		log_warn("checkpoint: %s", sqlite3_errmsg(db_w));
 }
 
 static int
@@ -558,7 +629,9 @@ ckpt_start(const char *path, int durability, char *err, size_t errlen)
 	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
 	    err, errlen) < 0)
 		return -1;
-	ckpt.kicked = ckpt.stopping = 0;
+	ckpt.kicked = ckpt.stopping = ckpt.busy = ckpt.fresh = 0;
+	ckpt.backfilled = 0;
+	wal_frames = 0;
 	if (pthread_create(&ckpt.thread, NULL, ckpt_main, NULL) != 0) {
 		xsnprintf(err, errlen, "cannot start the checkpoint thread");
 		return -1;

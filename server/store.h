@@ -90,6 +90,8 @@ int store_savepoint(void);
  */
 int store_sync_on_commit(void);
 int store_wal_sync(void);
+/* Between batches, in the writer's thread: keep the WAL short (store.c). */
+void store_wal_tend(void);
 /* Writes the request's daily counter changes, then releases: 0 or -1. */
 int store_release(void);
 void store_rollback_savepoint(void);
