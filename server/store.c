@@ -512,9 +512,9 @@ load_secret(char *err, size_t errlen)
  * before the copy and the database after it, and the rewound WAL's header),
  * so it is made rare.  16 clients sending one record each, 200k records
  * stored, durability=normal: rewinding at 1000 pages put the p99
- * acknowledgement at 8-10 ms, against 2.5-4.3 ms without rewinding;
- * rewinding at 8192 it read 2.5-3.7 ms in 8 runs of 10 (8.5 and 9.4 in
- * two), with 15-25% less server CPU per record than without.  Should
+ * acknowledgement at 8-10 ms (3 runs), against 2.7-6.8 ms without
+ * rewinding (9 runs); rewinding at 8192 it read 2.5-4.5 ms in 7 runs of 9
+ * (8.5 and 9.4 in two), with 10-30% less server CPU per record.  Should
  * the WAL still grow past CKPT_FORCE pages (a checkpoint that cannot keep
  * up), the writer restarts it itself, as sqlite would.
  */
