@@ -321,9 +321,10 @@ md.append("- sqlite %s (system library); popstatd built with -O2 -g (`make`)" % 
 la = m.get("loadavg_start", ["0"])
 md.append("- load average at start %s, at end %s (the run's own processes count in the"
           " latter). %s\n" % (" ".join(la), " ".join(end.get("loadavg_end", [])),
-          "Other jobs shared the 2 cores when the run began, so the figures are noisy; the"
+          "The 1-minute load average was above 0.5 when the run began (other jobs, or"
+          " the decay of ones just ended), so the first figures may be noisy; the"
           " server-CPU-second rates in the detail column are less sensitive to that."
-          if float(la[0]) > 0.5 else "Nothing else ran on the machine."))
+          if float(la[0]) > 0.5 else "The machine was quiet when the run began."))
 md.append("## Durability\n")
 md.append("popstatd ran with its default settings (no flags besides `--db` and `--listen`,"
           " except the one comparison run marked `--durability normal`):"
