@@ -5,15 +5,22 @@ Randomized differential testing of the indicator engine: for a seed, generate
 a small random county (units and records of all five kinds, written as CSV
 files in the formats of DESIGN section 3), and compute from the specification
 alone what `popstat status --json` and `popstat ranking --json` must print for
-a set of (unit, period) queries covering every period form of section 4.
-Nothing here is taken from the program's output or its source.
+a set of (unit, period) queries covering every period form of section 4, and
+what `popstat ranking --indicator NAME --json` must print for a subset of
+them.  Nothing here is taken from the program's output or its source, except
+where the specification is silent (marked "Spec silent" where it matters).
+For a subset, `popstat ranking [--indicator NAME] --csv` is compared with the
+JSON form of the same ranking (same rows, order and numbers at 2 decimals).
 
     oracle.py gen SEED DIR      write DIR/units.tsv, DIR/<kind>.csv,
-                                DIR/queries.tsv, DIR/targets-alt.txt and
+                                DIR/queries-<profile>.tsv (qid, kind, unit,
+                                period; kind status, ranking, ranking/NAME,
+                                csv or csv/NAME), DIR/targets-alt.txt and
                                 DIR/expected-<profile>.json
-    oracle.py compare DIR PROF  read DIR/out-PROF/<id>.json (+ .rc) and print
-                                "OK" for each query whose every field is as
-                                expected, "FAIL ..." for each field that is not
+    oracle.py compare DIR PROF  read DIR/out-PROF/<id>.json or .csv (+ .rc)
+                                and print "OK" for each query whose every
+                                field is as expected, "FAIL ..." for each
+                                field that is not
     oracle.py counts DIR        rows per kind in the CSV files
 
 SEED is an integer (a random county) or "edge" (a fixed county on rounding
@@ -27,6 +34,7 @@ a target on death_rate and an override for one township), which give the
 Python 3 standard library only.
 """
 import calendar
+import csv
 import datetime as dt
 import json
 import os
@@ -350,6 +358,48 @@ class Model:
                                                days=(b - a).days + 1),
                     rows=defined + [r for r in rows if r["score"] is None])
 
+    def indicator_ranking(self, parent, a, b, name):
+        """`ranking --indicator NAME` (§7, §12): the rows of the overall
+        ranking (same unit, name, status, score, indicators), ordered by the
+        judged value of NAME in its target's direction: ascending for `<=`
+        and `<` ("lower is better for <="), descending for `>=` and `>`.
+        Vetoes and scores play no part in this order.
+
+        Our reading of §7: units whose judged values are equal at 2 decimals
+        share a rank and the next rank skips (1, 2, 2, 4), as §7 says for
+        the overall ranking.
+
+        Spec silent: where a unit with no value (not assessed) goes.  Decided
+        from §6's spirit (no value is never a pass, so it is never better
+        than a value) and matching what the server does: after every
+        assessed unit, all of them sharing one rank (number of assessed
+        units + 1, "equal" to each other like any tie).
+
+        Spec silent: the direction of an indicator with no target (not
+        queried) and of a per-unit override whose op differs from the
+        general target's (not generated): the general target's direction is
+        used here."""
+        tgt = self.target(name, dict((n, t) for n, _, t in INDICATORS)[name], None)
+        assert tgt is not None, "ranking by %s: no target, no direction" % name
+        desc = tgt[0] in (">=", ">")
+        base = self.ranking(parent, a, b)
+        rows = [dict(r) for r in base["rows"]]
+        for r in rows:
+            r.pop("rank", None)
+        assessed = [r for r in rows if r["indicators"][name] is not None]
+        unassessed = [r for r in rows if r["indicators"][name] is None]
+        val = lambda r: r2(r["indicators"][name])
+        assessed.sort(key=lambda r: -val(r) if desc else val(r))
+        for i, r in enumerate(assessed):
+            if i > 0 and val(assessed[i - 1]) == val(r):
+                r["rank"] = assessed[i - 1]["rank"]
+            else:
+                r["rank"] = i + 1
+        for r in unassessed:
+            r["rank"] = len(assessed) + 1
+        return dict(parent=parent, period=base["period"], indicator=name,
+                    rows=assessed + unassessed)
+
 
 # ---------------------------------------------------------------- generator
 def rand_date(rng, edge_share=0.25):
@@ -496,7 +546,7 @@ def generate_edge():
         for _ in range(missed):
             m.verifs.append(dict(unit=u, date=date, mother=mo()))
 
-    t = ["%s%03d" % (county, i) for i in range(1, 8)]
+    t = ["%s%03d" % (county, i) for i in range(1, 9)]
     for i, u in enumerate(t, 1):
         m.add_unit(u, "边%d镇" % i, county, "township")
     # E1: pop 199500 -> 200500, avg 200000: birth_rate 2301/200000*1000 =
@@ -539,6 +589,12 @@ def generate_edge():
     m.pops.append(dict(unit=t[6], date=d0, persons=10000))
     births(t[6], 59, 30, 56, 0)
     deaths(t[6], 59)
+    # E8 ties with E6 on birth_rate only after rounding (a per-indicator
+    # ranking, §7): 1999, 23 births, 23 deaths -> avg 1999, birth_rate
+    # 11.5058 -> 11.51 (E6: 11.5115 -> 11.51); score 99.97 as E6 and E7.
+    m.pops.append(dict(unit=t[7], date=d0, persons=1999))
+    births(t[7], 23, 11, 23, 0)
+    deaths(t[7], 23)
     m.prepare()
     return m, county
 
@@ -606,6 +662,26 @@ def jdate(o):
 EDGE_PERIODS = ["2026", "SY2026", "2026H1", "2026Q2", "2026-05", "2026-04D3",
                 "2026-05-01", "2026-05-01..2026-05-31", "2026YTD", "2025-12"]
 
+# The subset of (unit, period) pairs for per-indicator rankings and the CSV
+# form: whole year, half year and dekad (annualization), one day and a
+# quarter before any record (zeros tie, policy_rate not assessed).  Each
+# township ranked gets two of the three township periods, in turn.
+IND_PERIODS_COUNTY = ["2026", "2026H1", "2025-11D2", "2026-03-15",
+                      "2026YTD@2026-06-30", "2024Q4"]
+IND_PERIODS_TOWNSHIP = ["SY2026", "2025Q4", "2026-02D3"]
+IND_PERIODS_EDGE = ["2026", "2026-05", "2026-05-01", "2026-04D3", "2025-12"]
+CSV_PERIODS = ["2026", "2025-11D2"]
+
+
+def ranked_indicators(profile, alt):
+    """Indicators ranked with --indicator: under the defaults every one with
+    a target; under "alt" those whose target the admin changes (death_rate
+    gets one there)."""
+    if profile == "default":
+        return [n for n, _, t in INDICATORS if t is not None]
+    changed = {a[0] for a in alt}
+    return [n for n, _, _ in INDICATORS if n in changed]
+
 
 def gen(seed, outdir):
     if seed == "edge":
@@ -630,21 +706,54 @@ def gen(seed, outdir):
     without = [v for v in villages if v not in m.own_pops]
     su += with_rec[:1] + without[:1]
     ru = [county] + [t for t in townships if len(m.children[t]) >= 2]
-    queries = []
+    base = []
     for p in periods:
         for u in su:
-            queries.append(("s%d" % len(queries), "status", u, p))
+            base.append(("s%d" % len(base), "status", u, p))
         for u in ru:
-            queries.append(("r%d" % len(queries), "ranking", u, p))
-    with open(os.path.join(outdir, "queries.tsv"), "w") as f:
-        for q in queries:
-            f.write("\t".join(q) + "\n")
-    for profile, overrides in (("default", []), ("alt", alt)):
+            base.append(("r%d" % len(base), "ranking", u, p))
+    # Per-indicator rankings (kind "ranking/NAME") and the CSV form (kind
+    # "csv" or "csv/NAME": `ranking --csv`, compared with the JSON of the
+    # same ranking) for a subset of (unit, period) pairs, to keep the suite
+    # short (and the sanitizer build under ~50 s).
+    if seed == "edge":
+        ind_pairs = [(county, p) for p in IND_PERIODS_EDGE]
+        csv_pairs = [(county, p) for p in IND_PERIODS_EDGE]
+    else:
+        ind_pairs = [(county, p) for p in IND_PERIODS_COUNTY] + \
+            [(t, IND_PERIODS_TOWNSHIP[(i + k) % len(IND_PERIODS_TOWNSHIP)])
+             for i, t in enumerate(ru[1:]) for k in range(2)]
+        csv_pairs = [(u, p) for u in ru for p in CSV_PERIODS]
+    profiles = (("default", []), ("alt", alt))
+    for profile, overrides in profiles:
+        queries = list(base)
+
+        def add(kind, u, p):
+            queries.append(("%s%d" % (kind[0] if kind[0] != "r" else "i", len(queries)),
+                            kind, u, p))
+        for u, p in csv_pairs:
+            add("csv", u, p)
+        for name in ranked_indicators(profile, alt):
+            for u, p in ind_pairs:
+                add("ranking/" + name, u, p)
+            add("csv/" + name, ind_pairs[0][0], ind_pairs[0][1])
+        with open(os.path.join(outdir, "queries-%s.tsv" % profile), "w") as f:
+            for q in queries:
+                f.write("\t".join(q) + "\n")
         m.overrides = overrides
         expected = {}
         for qid, kind, u, p in queries:
             a, b = parse_period(p)
-            expected[qid] = m.status(u, a, b) if kind == "status" else m.ranking(u, a, b)
+            if kind == "status":
+                expected[qid] = m.status(u, a, b)
+            elif kind == "ranking":
+                expected[qid] = m.ranking(u, a, b)
+            elif kind.startswith("ranking/"):
+                expected[qid] = m.indicator_ranking(u, a, b, kind.split("/", 1)[1])
+            else:                          # csv: the JSON query it is compared with
+                twin = "ranking" + kind[3:]
+                expected[qid] = dict(json=[q[0] for q in queries
+                                           if q[1:] == (twin, u, p)][0])
         with open(os.path.join(outdir, "expected-%s.json" % profile), "w", encoding="utf-8") as f:
             json.dump(dict(seed=seed, profile=profile, counts=counts,
                            queries={q[0]: list(q[1:]) for q in queries},
@@ -685,6 +794,9 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
     """Append a FAIL line to out for each field of query qid that differs."""
     exp = E["expected"][qid]
     qdesc = "%s unit %s period %s" % (kind, unit, period)
+    if kind.startswith("csv"):
+        compare_csv(E, seed, qid, qdesc, outdir, profile, out, check)
+        return
     try:
         with open(os.path.join(outdir, "out-" + profile, qid + ".rc")) as f:
             rc = f.read().strip()
@@ -728,8 +840,14 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
               " ".join(sorted(str(r.get("unit")) for r in rows)))
         # Rows whose score is undefined (no assessed target) may sit
         # anywhere; the rank of every other row is checked after taking
-        # away the undefined rows the server placed above it.
-        undefined = {r["unit"] for r in exp["rows"] if r["score"] is None}
+        # away the undefined rows the server placed above it.  In a
+        # per-indicator ranking (kind ranking/NAME) the score plays no part
+        # and every row's rank is checked.  Its top-level "indicator" member
+        # (the server echoes NAME) is not in §12: not compared.
+        if kind == "ranking":
+            undefined = {r["unit"] for r in exp["rows"] if r["score"] is None}
+        else:
+            undefined = set()
         granks = [r.get("rank") for r in rows if r.get("unit") in undefined]
         byunit = {r.get("unit"): r for r in rows}
         for er in exp["rows"]:
@@ -741,6 +859,7 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
             check(rdesc, "status", er["status"], g.get("status"))
             if er["score"] is not None:
                 check(rdesc, "score", er["score"], g.get("score"))
+            if er["unit"] not in undefined:
                 gr = g.get("rank")
                 if isinstance(gr, int):
                     gr -= sum(1 for x in granks if isinstance(x, int) and x < gr)
@@ -754,6 +873,67 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
         if not ok:
             out.append("FAIL seed %s %s field rows order: ranks %s"
                        % (seed, qdesc, rk))
+
+
+def compare_csv(E, seed, qid, qdesc, outdir, profile, out, check):
+    """`ranking --csv` against the server's own `ranking --json` of the same
+    query (which is compared with the model on its own): the same rows in
+    the same order, the same rank, unit, name, status, and the same score and
+    indicator values at 2 decimals (an empty CSV cell is JSON null).  The CSV
+    form is not fixed by §12: columns are found by the names of the header
+    row (here: rank, unit, name, status, score, then one per indicator), and
+    the header must name the five and every indicator of the JSON rows."""
+    twin = E["expected"][qid]["json"]
+    d = os.path.join(outdir, "out-" + profile)
+    try:
+        with open(os.path.join(d, qid + ".rc")) as f:
+            rc = f.read().strip()
+        with open(os.path.join(d, qid + ".csv"), encoding="utf-8-sig", newline="") as f:
+            table = list(csv.reader(f))
+        with open(os.path.join(d, twin + ".rc")) as f:
+            trc = f.read().strip()
+        with open(os.path.join(d, twin + ".json"), encoding="utf-8") as f:
+            j = json.loads(f.read()) if trc == "0" else None
+    except (OSError, ValueError, csv.Error) as e:
+        out.append("FAIL seed %s %s: unreadable output (%s)" % (seed, qdesc, e))
+        return
+    if rc != "0" or not table:
+        out.append("FAIL seed %s %s: exit %s, %d lines" % (seed, qdesc, rc, len(table)))
+        return
+    if j is None:
+        out.append("FAIL seed %s %s: its JSON twin %s failed (exit %s)" % (seed, qdesc, twin, trc))
+        return
+    header, body = table[0], table[1:]
+    jrows = j.get("rows") or []
+    names = []
+    for r in jrows:
+        for n in (r.get("indicators") or {}):
+            if n not in names:
+                names.append(n)
+    missing = [c for c in ["rank", "unit", "name", "status", "score"] + names if c not in header]
+    if missing:
+        out.append("FAIL seed %s %s: CSV header %s lacks %s" % (seed, qdesc, ",".join(header),
+                                                             " ".join(missing)))
+        return
+    col = {c: i for i, c in enumerate(header)}
+    check(qdesc, "csv rows", len(jrows), len(body))
+    for i, (jr, cr) in enumerate(zip(jrows, body)):
+        if len(cr) != len(header):
+            out.append("FAIL seed %s %s: CSV row %d has %d cells, header %d"
+                       % (seed, qdesc, i + 1, len(cr), len(header)))
+            continue
+        cell = lambda c: cr[col[c]]
+        num = lambda c: None if cell(c) == "" else float(cell(c))
+        rdesc = "%s csv row %d" % (qdesc, i + 1)
+        try:
+            check(rdesc, "rank", jr.get("rank"), int(cell("rank")))
+            for c in ("unit", "name", "status"):
+                check(rdesc, c, jr.get(c), cell(c))
+            check(rdesc, "score", jr.get("score"), num("score"))
+            for n in names:
+                check(rdesc, n, (jr.get("indicators") or {}).get(n), num(n))
+        except ValueError as e:
+            out.append("FAIL seed %s %s: not a number (%s)" % (seed, rdesc, e))
 
 
 def main():

@@ -10,9 +10,17 @@
 # differs is a failure naming seed, unit, period, field, expected and got;
 # each query whose every field is as expected counts as one pass.
 #
+# For a subset of (unit, period) pairs it also compares
+# `ranking --indicator NAME --json` (§7: by the judged value in the target's
+# direction) for every indicator with a target (under "alt": every indicator
+# whose target changes), and `ranking [--indicator NAME] --csv` with the JSON
+# form of the same ranking.
+#
 # A field left open: when a unit has no assessed target at all, §7 gives no
-# score (sum of weights 0); its score and its place in a ranking are not
-# compared (the ranks of the other rows are, see oracle.py).
+# score (sum of weights 0); its score and its place in an overall ranking are
+# not compared (the ranks of the other rows are, see oracle.py).  Where the
+# spec is silent for per-indicator rankings (units with no value), oracle.py
+# says how it decided.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 ORACLE=$(dirname "$0")/oracle.py
 # Three random counties, and "edge": a fixed county on rounding ties and
@@ -29,20 +37,28 @@ start_server
 # query SEED_DIR PROFILE: run every query of the seed into DIR/out-PROFILE,
 # then compare with the oracle's expected-PROFILE.json.
 query() {
-	local D=$1 prof=$2 qid kind unit period line asof
+	local D=$1 prof=$2 qid kind unit period line asof ind
 	mkdir -p "$D/out-$prof"
 	while IFS=$'\t' read -r qid kind unit period; do
 		asof=()   # PERIOD@DATE: PERIOD with --as-of DATE
 		case $period in *@*) asof=(--as-of "${period#*@}"); period=${period%@*} ;; esac
-		if [ "$kind" = status ]; then
+		ind=()    # ranking/NAME, csv/NAME: --indicator NAME
+		case $kind in */*) ind=(--indicator "${kind#*/}") ;; esac
+		case $kind in
+		status)
 			"$PS" status --unit "$unit" --period "$period" ${asof[@]+"${asof[@]}"} --json \
-			    > "$D/out-$prof/$qid.json" 2> "$D/out-$prof/$qid.err"
-		else
-			"$PS" ranking --parent "$unit" --period "$period" ${asof[@]+"${asof[@]}"} --json \
-			    > "$D/out-$prof/$qid.json" 2> "$D/out-$prof/$qid.err"
-		fi
+			    > "$D/out-$prof/$qid.json" 2> "$D/out-$prof/$qid.err" ;;
+		ranking*)
+			"$PS" ranking --parent "$unit" --period "$period" ${asof[@]+"${asof[@]}"} \
+			    ${ind[@]+"${ind[@]}"} --json \
+			    > "$D/out-$prof/$qid.json" 2> "$D/out-$prof/$qid.err" ;;
+		csv*)
+			"$PS" ranking --parent "$unit" --period "$period" ${asof[@]+"${asof[@]}"} \
+			    ${ind[@]+"${ind[@]}"} --csv \
+			    > "$D/out-$prof/$qid.csv" 2> "$D/out-$prof/$qid.err" ;;
+		esac
 		echo $? > "$D/out-$prof/$qid.rc"
-	done < "$D/queries.tsv"
+	done < "$D/queries-$prof.tsv"
 	while IFS= read -r line; do
 		case $line in
 		OK) ok_ ;;
