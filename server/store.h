@@ -90,7 +90,12 @@ int store_savepoint(void);
  */
 int store_sync_on_commit(void);
 int store_wal_sync(void);
-/* Between batches, in the writer's thread: keep the WAL short (store.c). */
+/*
+ * After every commit of the server, in the writer's thread, with no
+ * transaction open: keeps the WAL short (store.c).  The background
+ * checkpoints are started from here only: a commit not followed by it
+ * leaves its frames to the next one.
+ */
 void store_wal_tend(void);
 /* Writes the request's daily counter changes, then releases: 0 or -1. */
 int store_release(void);
