@@ -147,6 +147,16 @@ def year_days(a):
 
 
 # ---------------------------------------------------------------- the model
+def competition_ranks(rows, key):
+    """rows sorted by key: equal keys share a rank, the next rank skips
+    (1, 2, 2, 4), as §7 says."""
+    for i, r in enumerate(rows):
+        if i > 0 and key(rows[i - 1]) == key(r):
+            r["rank"] = rows[i - 1]["rank"]
+        else:
+            r["rank"] = i + 1
+
+
 class Model:
     def __init__(self):
         self.units = {}        # code -> dict(name, parent, level)
@@ -347,11 +357,7 @@ class Model:
         defined = [r for r in rows if r["score"] is not None]
         key = lambda r: (r["status"] == "veto", -r2(r["score"]))
         defined.sort(key=key)
-        for i, r in enumerate(defined):
-            if i > 0 and key(defined[i - 1]) == key(r):
-                r["rank"] = defined[i - 1]["rank"]
-            else:
-                r["rank"] = i + 1
+        competition_ranks(defined, key)
         for r in rows:
             r.setdefault("rank", None)   # undefined score: rank left open
         return dict(parent=parent, period=dict(start=a.isoformat(), end=b.isoformat(),
@@ -390,11 +396,7 @@ class Model:
         unassessed = [r for r in rows if r["indicators"][name] is None]
         val = lambda r: r2(r["indicators"][name])
         assessed.sort(key=lambda r: -val(r) if desc else val(r))
-        for i, r in enumerate(assessed):
-            if i > 0 and val(assessed[i - 1]) == val(r):
-                r["rank"] = assessed[i - 1]["rank"]
-            else:
-                r["rank"] = i + 1
+        competition_ranks(assessed, val)
         for r in unassessed:
             r["rank"] = len(assessed) + 1
         return dict(parent=parent, period=base["period"], indicator=name,
