@@ -535,7 +535,7 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int running, kicked, stopping;
-	int db_fd;         /* the database file, synced after each pass */
+	int db_fd;         /* the database file, synced before a tail */
 	/* Under mu: */
 	int busy;          /* woken and not done with its pass */
 	int pending;       /* the loop found it busy: commits since the pass */
