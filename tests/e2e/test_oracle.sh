@@ -37,26 +37,20 @@ start_server
 # query SEED_DIR PROFILE: run every query of the seed into DIR/out-PROFILE,
 # then compare with the oracle's expected-PROFILE.json.
 query() {
-	local D=$1 prof=$2 qid kind unit period line asof ind
+	local D=$1 prof=$2 qid kind unit period line args ext
 	mkdir -p "$D/out-$prof"
 	while IFS=$'\t' read -r qid kind unit period; do
-		asof=()   # PERIOD@DATE: PERIOD with --as-of DATE
-		case $period in *@*) asof=(--as-of "${period#*@}"); period=${period%@*} ;; esac
-		ind=()    # ranking/NAME, csv/NAME: --indicator NAME
-		case $kind in */*) ind=(--indicator "${kind#*/}") ;; esac
 		case $kind in
-		status)
-			"$PS" status --unit "$unit" --period "$period" ${asof[@]+"${asof[@]}"} --json \
-			    > "$D/out-$prof/$qid.json" 2> "$D/out-$prof/$qid.err" ;;
-		ranking*)
-			"$PS" ranking --parent "$unit" --period "$period" ${asof[@]+"${asof[@]}"} \
-			    ${ind[@]+"${ind[@]}"} --json \
-			    > "$D/out-$prof/$qid.json" 2> "$D/out-$prof/$qid.err" ;;
-		csv*)
-			"$PS" ranking --parent "$unit" --period "$period" ${asof[@]+"${asof[@]}"} \
-			    ${ind[@]+"${ind[@]}"} --csv \
-			    > "$D/out-$prof/$qid.csv" 2> "$D/out-$prof/$qid.err" ;;
+		status) args=(status --unit "$unit" --json); ext=json ;;
+		ranking*) args=(ranking --parent "$unit" --json); ext=json ;;
+		csv*) args=(ranking --parent "$unit" --csv); ext=csv ;;
 		esac
+		# ranking/NAME, csv/NAME: --indicator NAME
+		case $kind in */*) args+=(--indicator "${kind#*/}") ;; esac
+		# PERIOD@DATE: PERIOD with --as-of DATE
+		case $period in *@*) args+=(--as-of "${period#*@}"); period=${period%@*} ;; esac
+		"$PS" "${args[@]}" --period "$period" \
+		    > "$D/out-$prof/$qid.$ext" 2> "$D/out-$prof/$qid.err"
 		echo $? > "$D/out-$prof/$qid.rc"
 	done < "$D/queries-$prof.tsv"
 	while IFS= read -r line; do
@@ -76,22 +70,21 @@ for seed in $SEEDS; do
 	fi
 	# units, parents first (units.tsv is in creation order; parent - = none)
 	while IFS=$'\t' read -r code name parent level; do
-		if [ "$parent" != - ]; then
-			expect_rc 0 "seed $seed unit add $code" "$PS" unit add "$code" "$name" --parent "$parent" --level "$level"
-		else
-			expect_rc 0 "seed $seed unit add $code" "$PS" unit add "$code" "$name" --level "$level"
-		fi
+		args=(--level "$level")
+		[ "$parent" = - ] || args+=(--parent "$parent")
+		expect_rc 0 "seed $seed unit add $code" "$PS" unit add "$code" "$name" "${args[@]}"
 	done < "$D/units.tsv"
+	counts=$(python3 "$ORACLE" counts "$D")
 	# Verifications first: matching must not depend on arrival order.
 	for k in verification population birth death migration; do
-		n=$(python3 "$ORACLE" counts "$D" | awk -v k="$k" '$1 == k { print $2 }')
+		n=$(printf '%s\n' "$counts" | awk -v k="$k" '$1 == k { print $2 }')
 		expect_rc 0 "seed $seed submit $k" "$PS" submit "$D/$k.csv" --kind "$k"
 		expect_out "accepted $n, duplicate 0, rejected 0" "seed $seed all $n $k rows accepted"
 	done
 	# §3: the same rows again are duplicates and change nothing (every
 	# comparison below would show a change).
 	for k in verification birth; do
-		n=$(python3 "$ORACLE" counts "$D" | awk -v k="$k" '$1 == k { print $2 }')
+		n=$(printf '%s\n' "$counts" | awk -v k="$k" '$1 == k { print $2 }')
 		expect_rc 0 "seed $seed resubmit $k" "$PS" submit "$D/$k.csv" --kind "$k"
 		expect_out "accepted 0, duplicate $n, rejected 0" "seed $seed resubmitted $k rows are duplicates"
 	done
@@ -106,11 +99,9 @@ for seed in $SEEDS; do
 	D=$WORK/seed$seed
 	[ -f "$D/targets-alt.txt" ] || continue
 	while read -r ind op val veto w unit; do
-		if [ "$unit" = - ]; then
-			expect_rc 0 "seed $seed target set $ind" "$PS" target set "$ind" "$op" "$val" "$veto" --weight "$w"
-		else
-			expect_rc 0 "seed $seed target set $ind --unit $unit" "$PS" target set "$ind" "$op" "$val" "$veto" --weight "$w" --unit "$unit"
-		fi
+		args=(--weight "$w")
+		[ "$unit" = - ] || args+=(--unit "$unit")
+		expect_rc 0 "seed $seed target set $ind ${args[*]}" "$PS" target set "$ind" "$op" "$val" "$veto" "${args[@]}"
 	done < "$D/targets-alt.txt"
 	query "$D" alt
 done
