@@ -3,11 +3,17 @@
 #
 # Builds a database through the plain server (the county, 1000 townships and
 # PROFILE_RECORDS births), then runs popstatd (the plain -O2 -g build) under
-# valgrind --tool=callgrind twice:
+# valgrind --tool=callgrind, once per workload:
 #   ingest:  PROFILE_INGEST more births, Submit batches of 1000 from 4 clients
-#   ranking: 3 RankingQuery + 1 StatusQuery of the county's 1000 townships, 2025
-# and writes callgrind_annotate summaries (self and inclusive cost) next to
-# the profiles in PROFILE_DIR (default bench/data/profile).
+#   ack:     PROFILE_ACK single-record Submits from 16 clients, each waiting
+#            for its acknowledgement (the ack-latency workload of make bench)
+#   ranking: PROFILE_QUERIES rankings of the county's 1000 townships, 2025,
+#            each computed (loadgen --fresh: new to the reply cache)
+#   status:  as many computed statuses of the county
+# Instrumentation is switched on (callgrind_control -i on) only once the
+# server answers, so start-up (reading the counters of every stored record)
+# is not in the profiles.  Writes callgrind_annotate summaries (self and
+# inclusive cost) next to the profiles in PROFILE_DIR (bench/data/profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +22,12 @@ BB=${BENCH_BIN:-build/bench}
 DIR=${PROFILE_DIR:-bench/data/profile}
 RECORDS=${PROFILE_RECORDS:-200000}
 INGEST=${PROFILE_INGEST:-20000}
+ACK=${PROFILE_ACK:-4000}
+QUERIES=${PROFILE_QUERIES:-50}
 PORT=${PROFILE_PORT:-17171}
 ADDR=127.0.0.1:$PORT
 VALGRIND=$(command -v valgrind) || { echo "profile: valgrind is not installed"; exit 2; }
+CONTROL=$(command -v callgrind_control) || { echo "profile: callgrind_control is not installed"; exit 2; }
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -50,23 +59,30 @@ echo "profile: filling $RECORDS records through the plain server" >&2
 	--batch 10000 --conns 4 >/dev/null
 stop
 
-CG="$VALGRIND --tool=callgrind --dump-instr=no --collect-jumps=no"
+CG="$VALGRIND --tool=callgrind --dump-instr=no --collect-jumps=no --instr-atstart=no"
 
-echo "profile: ingest of $INGEST records under callgrind" >&2
-start $CG --callgrind-out-file="$DIR/callgrind.ingest"
-"$BB/loadgen" ingest --server "$ADDR" --token "$CLERK" --start "$RECORDS" \
-	--records "$INGEST" --batch 1000 --conns 4 > "$DIR/ingest.json"
-stop
+# profile NAME LOADGEN-ARGS...: one workload under callgrind, counted from
+# the moment the server answers to its end.
+profile() {
+	local name=$1
+	shift
+	echo "profile: $name under callgrind" >&2
+	start $CG --callgrind-out-file="$DIR/callgrind.$name"
+	"$CONTROL" -i on "$PID" >/dev/null
+	"$BB/loadgen" "$@" --server "$ADDR" > "$DIR/$name.json"
+	stop
+}
 
-echo "profile: ranking and status under callgrind" >&2
-start $CG --callgrind-out-file="$DIR/callgrind.ranking"
-"$BB/loadgen" query --server "$ADDR" --token "$ADMIN" --kind ranking \
-	--count 3 --warmup 0 > "$DIR/ranking.json"
-"$BB/loadgen" query --server "$ADDR" --token "$ADMIN" --kind status \
-	--count 1 --warmup 0 > "$DIR/status.json"
-stop
+profile ingest ingest --token "$CLERK" --start "$RECORDS" \
+	--records "$INGEST" --batch 1000 --conns 4
+profile ack ingest --token "$CLERK" --stream 2 --records "$ACK" \
+	--batch 1 --conns 16
+profile ranking query --token "$ADMIN" --kind ranking --fresh \
+	--count "$QUERIES" --warmup 0
+profile status query --token "$ADMIN" --kind status --fresh \
+	--count "$QUERIES" --warmup 0
 
-for p in ingest ranking; do
+for p in ingest ack ranking status; do
 	# Whole output to files (head on a pipe would kill it with SIGPIPE).
 	callgrind_annotate --inclusive=no "$DIR/callgrind.$p" \
 		> "$DIR/$p.self.txt" 2>/dev/null

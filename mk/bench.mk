@@ -4,8 +4,10 @@
 #                                   2 cores)
 #   make bench BENCH_SCALE=100000   quick run for development (~20 s)
 #   make bench-tools                build bench/ binaries only
-#   make bench-profile              callgrind profile of a short ingest and
-#                                   a ranking query (bench/profile.sh)
+#   make bench-profile              callgrind profiles of a short ingest,
+#                                   single-record submits from 16 clients,
+#                                   computed rankings and statuses
+#                                   (bench/profile.sh)
 #
 # Other knobs (environment or make variables): BENCH_DIR (data, default
 # bench/data), BENCH_INGEST (records per measured ingest, 200000),
