@@ -11,12 +11,12 @@ failed_suites=()
 # Each suite prints "NAME: N passed, N failed" as its last line.
 run_suite() {
 	local name=$1; shift
-	local out rc line p f
+	local out rc line p f t0=$SECONDS
 	out=$("$@" 2>&1); rc=$?
 	line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_./-]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	if [ -z "$line" ]; then
 		printf '%s\n' "$out" | tail -n 30
-		echo "$name: no result line (exit $rc)"
+		echo "$name: no result line (exit $rc, $((SECONDS - t0)) s)"
 		fail=$((fail + 1)); failed_suites+=("$name"); return
 	fi
 	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
@@ -26,7 +26,7 @@ run_suite() {
 		printf '%s\n' "$out" | grep -E 'FAIL|ERROR|error|Sanitizer|runtime error' | head -n 40
 		failed_suites+=("$name")
 	fi
-	echo "$name: $p passed, $f failed"
+	echo "$name: $p passed, $f failed ($((SECONDS - t0)) s)"
 	pass=$((pass + p)); fail=$((fail + f))
 }
 
@@ -46,5 +46,6 @@ done
 if [ ${#failed_suites[@]} -gt 0 ]; then
 	echo "failed suites: ${failed_suites[*]}"
 fi
+echo "time: $SECONDS s"
 echo "total: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
