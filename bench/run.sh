@@ -38,7 +38,8 @@ fi
 [ "$MID" -ge 1000 ] || { echo "bench: BENCH_SCALE must be at least 10000"; exit 2; }
 [ "$INGEST" -le "$MID" ] || { echo "bench: BENCH_INGEST must be at most BENCH_SCALE/10"; exit 2; }
 
-for b in "$BIN/popstatd" "$BB/loadgen" "$BB/baseline" "$BB/preload" "$BB/fsyncprobe"; do
+for b in "$BIN/popstatd" "$BB/loadgen" "$BB/baseline" "$BB/preload" "$BB/fsyncprobe" \
+	"$BB/ackfloor"; do
 	[ -x "$b" ] || { echo "bench: $b is missing (run make bench)"; exit 2; }
 done
 
@@ -238,6 +239,23 @@ ingest acklat_mid_paced 8000 4000 2 --conns 16 --batch 1 --rate 50
 rec fsync_probe "$BB/fsyncprobe" "$DIR" 2000
 rec fsync_probe_group "$BB/fsyncprobe" "$DIR" 1000 131072
 stop_server server_mid
+# The floor of a durable acknowledgement here (bench/ackfloor.c): the same
+# 16 clients against a server that only journals each Submit and syncs once
+# a loop turn, then the same without the sync.
+floor() {   # floor sync|nosync
+	local out pid addr=127.0.0.1:$((PORT + 2))
+	out=$("$BB/loadgen" startup --server "$addr" --token none \
+		--log "$DIR/ackfloor_$1.log" -- \
+		"$BB/ackfloor" "$addr" "$DIR/ackfloor.journal" "$1")
+	pid=$(field "$out" pid)
+	rec "ackfloor_$1" "$BB/loadgen" ingest --server "$addr" --token none \
+		--units $UNITS --start 0 --records 8000 --stream 2 --conns 16 --batch 1
+	halt "$pid"
+	put "ackfloor_$1_syncs" "$(tail -n 1 "$DIR/ackfloor_$1.log")"
+	rm -f "$DIR/ackfloor.journal"
+}
+floor sync
+floor nosync
 # The same under --durability normal, for comparison only (no target: the
 # default, full, is the one measured above); stream 3.
 start_server startup_mid_normal "$DB" --durability normal

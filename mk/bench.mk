@@ -22,7 +22,7 @@ BENCH_SCALE ?= 10000000
 .PHONY: bench bench-tools bench-profile
 
 bench-tools: $(BENCH_BIN)/loadgen $(BENCH_BIN)/baseline $(BENCH_BIN)/preload \
-             $(BENCH_BIN)/fsyncprobe
+             $(BENCH_BIN)/fsyncprobe $(BENCH_BIN)/ackfloor
 
 LOADGEN_OBJ = $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o \
               $(BUILD)/common/date.o $(BUILD)/common/sbuf.o
@@ -30,6 +30,10 @@ LOADGEN_OBJ = $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o \
 $(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h $(GEN_H) $(LOADGEN_OBJ)
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/loadgen.c $(LOADGEN_OBJ) $(PKG_LIBS) -lm
+
+$(BENCH_BIN)/ackfloor: bench/ackfloor.c $(GEN_H) $(LOADGEN_OBJ)
+	@mkdir -p $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) -o $@ bench/ackfloor.c $(LOADGEN_OBJ) $(PKG_LIBS)
 
 $(BENCH_BIN)/fsyncprobe: bench/fsyncprobe.c
 	@mkdir -p $(BENCH_BIN)
