@@ -36,9 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "frame.h"
 #include "popstat.pb-c.h"
 
@@ -67,23 +67,6 @@ die(const char *what)
 {
 	fprintf(stderr, "ackfloor: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static double
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static void
@@ -120,11 +103,11 @@ flush_batch(evutil_socket_t fd, short what, void *arg)
 	joff += (batch_len + 4095) & ~(size_t)4095;
 	batch_len = 0;
 	if (do_sync) {
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (fdatasync(jfd) != 0)
 			die("fdatasync");
 		if (nsyncs < MAX_SYNCS)
-			syncs[nsyncs++] = now_ms() - t0;
+			syncs[nsyncs++] = bench_now_ms() - t0;
 	}
 	while ((c = held) != NULL) {
 		held = c->next_held;
@@ -149,24 +132,19 @@ append(const Popstat__Submit *s)
 	batch_len += n;
 }
 
+/* The reply's whole frame (common/frame.h builds the Envelope). */
 static uint8_t *
-pack_reply(uint64_t id, Popstat__Response *resp, size_t *len)
+pack_reply(uint64_t id, const Popstat__Response *resp, size_t *len)
 {
-	Popstat__Envelope env = POPSTAT__ENVELOPE__INIT;
-	uint8_t *buf;
-	size_t n;
+	size_t n = popstat__response__get_packed_size(resp);
+	uint8_t *body = malloc(n ? n : 1), *frame;
 
-	env.version = PROTOCOL_VERSION;
-	env.request_id = id;
-	env.msg_case = POPSTAT__ENVELOPE__MSG_RESPONSE;
-	env.response = resp;
-	n = popstat__envelope__get_packed_size(&env);
-	if ((buf = malloc(n + FRAME_HEADER)) == NULL)
+	if (body == NULL)
 		die("malloc");
-	frame_put_len(buf, (uint32_t)n);
-	popstat__envelope__pack(&env, buf + FRAME_HEADER);
-	*len = n + FRAME_HEADER;
-	return buf;
+	popstat__response__pack(resp, body);
+	frame = frame_response(id, body, n, len);
+	free(body);
+	return frame;
 }
 
 /* One request; 0, or -1 to drop the connection. */
@@ -284,7 +262,7 @@ on_term(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	qsort(syncs, nsyncs, sizeof syncs[0], cmp);
+	qsort(syncs, nsyncs, sizeof syncs[0], bench_cmp_double);
 	if (nsyncs == 0)
 		printf("{\"syncs\":0}\n");
 	else

@@ -14,22 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
+#include "benchutil.h"
 
 int
 main(int argc, char **argv)
@@ -69,7 +54,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		double t = now_ms();
+		double t = bench_now_ms();
 
 		/* Over and over the same 256 places, as a WAL is rewritten. */
 		if (pwrite(fd, block, (size_t)size, (off_t)(i % 256) *
@@ -77,12 +62,12 @@ main(int argc, char **argv)
 			perror("write/fdatasync");
 			return 1;
 		}
-		d[i] = now_ms() - t;
+		d[i] = bench_now_ms() - t;
 		sum += d[i];
 	}
 	close(fd);
 	unlink(path);
-	qsort(d, (size_t)n, sizeof *d, cmp);
+	qsort(d, (size_t)n, sizeof *d, bench_cmp_double);
 	printf("{\"n\":%d,\"bytes\":%ld,\"p50_ms\":%.4f,\"p90_ms\":%.4f,"
 	    "\"p99_ms\":%.4f,\"mean_ms\":%.4f}\n", n, size, d[n / 2],
 	    d[n * 9 / 10], d[n * 99 / 100], sum / n);

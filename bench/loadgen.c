@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "frame.h"
 #include "popstat.pb-c.h"
 #include "rowgen.h"
@@ -542,14 +543,6 @@ lat_add(struct lats *l, double ms)
 	l->v[l->n++] = ms;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Nearest-rank percentile of sorted latencies. */
 static double
 pct(const struct lats *l, double p)
@@ -580,7 +573,7 @@ print_latency(void)
 	double sum = 0;
 	size_t i;
 
-	qsort(lat.v, lat.n, sizeof *lat.v, cmp_double);
+	qsort(lat.v, lat.n, sizeof *lat.v, bench_cmp_double);
 	for (i = 0; i < lat.n; i++)
 		sum += lat.v[i];
 	printf("\"n\":%zu", lat.n);
@@ -591,7 +584,7 @@ print_latency(void)
 	put_ms("mean_ms", lat.n ? sum / (double)lat.n : NAN);
 	put_ms("first_ms", first_ms >= 0 ? first_ms : NAN);
 	if (O.ping_every > 0) {
-		qsort(plat.v, plat.n, sizeof *plat.v, cmp_double);
+		qsort(plat.v, plat.n, sizeof *plat.v, bench_cmp_double);
 		printf(",\"ping_every\":%ld,\"ping_n\":%zu", O.ping_every,
 		    plat.n);
 		put_ms("ping_p50_ms", pct(&plat, 50));

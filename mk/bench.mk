@@ -27,15 +27,15 @@ bench-tools: $(BENCH_BIN)/loadgen $(BENCH_BIN)/baseline $(BENCH_BIN)/preload \
 LOADGEN_OBJ = $(BUILD)/gen/popstat.pb-c.o $(BUILD)/common/frame.o \
               $(BUILD)/common/date.o $(BUILD)/common/sbuf.o
 
-$(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h $(GEN_H) $(LOADGEN_OBJ)
+$(BENCH_BIN)/loadgen: bench/loadgen.c bench/rowgen.h bench/benchutil.h $(GEN_H) $(LOADGEN_OBJ)
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/loadgen.c $(LOADGEN_OBJ) $(PKG_LIBS) -lm
 
-$(BENCH_BIN)/ackfloor: bench/ackfloor.c $(GEN_H) $(LOADGEN_OBJ)
+$(BENCH_BIN)/ackfloor: bench/ackfloor.c bench/benchutil.h $(GEN_H) $(LOADGEN_OBJ)
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/ackfloor.c $(LOADGEN_OBJ) $(PKG_LIBS)
 
-$(BENCH_BIN)/fsyncprobe: bench/fsyncprobe.c
+$(BENCH_BIN)/fsyncprobe: bench/fsyncprobe.c bench/benchutil.h
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ bench/fsyncprobe.c
 
