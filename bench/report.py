@@ -395,9 +395,11 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   connections, closed loop) against a server that speaks the protocol and does nothing
   else a real server must: each Submit's rows are appended to a journal, and once a
   loop turn has served what had arrived the turn's appends are written (an overwrite
-  of a file of zeros) and `fdatasync()`ed in the loop; then the SubmitOks go. Its p99 is
-  the least any design that syncs before acknowledging pays on this machine under this
-  load; the same server without the sync shows what the load pattern alone costs.
+  of a file of zeros) and `fdatasync()`ed in the loop; then the SubmitOks go. It does
+  no other work, so its p99 is about the least a server that syncs before acknowledging
+  pays on this machine under this load (a version with 2 or 4 threads overlapping the
+  syncs read the same); the same server without the sync shows what the load pattern
+  alone costs.
 - **Latency** of every request is from sending it until its whole reply frame has
   arrived (before the client decodes it). loadgen decodes and checks the first reply of
   a query run in full and compares every later one with it byte for byte (all must be
