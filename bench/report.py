@@ -180,7 +180,7 @@ rows.append(("ack latency as above, --durability normal (for comparison; not the
 ff = R.get("ackfloor_sync", {})
 ffs = R.get("ackfloor_sync_syncs", {})
 rows.append(("floor: the same 16 clients against a server that only journals each Submit"
-             " and fdatasyncs once a loop turn",
+             " and fdatasyncs it",
              "p50 %s, p99 %s" % (ms(ff.get("p50_ms")), ms(ff.get("p99_ms"))),
              "bench/ackfloor.c: no validation, no database; %s submits, %s acks/s; its"
              " %s syncs p50 %s, p99 %s, max %s" % (
@@ -395,11 +395,12 @@ md.append("""- **Workload.** One county (`610328`) with %(units)d townships unde
   connections, closed loop) against a server that speaks the protocol and does nothing
   else a real server must: each Submit's rows are appended to a journal, and once a
   loop turn has served what had arrived the turn's appends are written (an overwrite
-  of a file of zeros) and `fdatasync()`ed in the loop; then the SubmitOks go. It does
+  of a file of zeros) and handed to two threads that `fdatasync()` it (a batch written
+  while one sync runs starts its own in the other; each sync releases every batch
+  written before it began); the SubmitOks then go out with `send()` at once. It does
   no other work, so its p99 is about the least a server that syncs before acknowledging
-  pays on this machine under this load (a version with 2 or 4 threads overlapping the
-  syncs read the same); the same server without the sync shows what the load pattern
-  alone costs.
+  pays on this machine under this load; the same server without the sync shows what
+  the load pattern alone costs (compare the Ping row from 16 connections).
 - **Latency** of every request is from sending it until its whole reply frame has
   arrived (before the client decodes it). loadgen decodes and checks the first reply of
   a query run in full and compares every later one with it byte for byte (all must be

@@ -240,8 +240,8 @@ rec fsync_probe "$BB/fsyncprobe" "$DIR" 2000
 rec fsync_probe_group "$BB/fsyncprobe" "$DIR" 1000 131072
 stop_server server_mid
 # The floor of a durable acknowledgement here (bench/ackfloor.c): the same
-# 16 clients against a server that only journals each Submit and syncs once
-# a loop turn, then the same without the sync.
+# 16 clients against a server that only journals each Submit and syncs it
+# (group commits, two sync threads), then the same without the sync.
 floor() {   # floor sync|nosync
 	local out pid addr=127.0.0.1:$((PORT + 2))
 	out=$("$BB/loadgen" startup --server "$addr" --token none \
