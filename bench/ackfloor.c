@@ -154,11 +154,25 @@ release(uint64_t upto)
 	}
 }
 
+/* fdatasync() the journal; its duration is kept for the report. */
+static void
+sync_journal(void)
+{
+	double t0 = bench_now_ms();
+
+	if (fdatasync(jfd) != 0)
+		die("fdatasync");
+	t0 = bench_now_ms() - t0;
+	pthread_mutex_lock(&mu);
+	if (nsyncs < MAX_SYNCS)
+		syncs[nsyncs++] = t0;
+	pthread_mutex_unlock(&mu);
+}
+
 static void *
 sync_main(void *arg)
 {
 	uint64_t t;
-	double t0;
 
 	(void)arg;
 	for (;;) {
@@ -171,15 +185,10 @@ sync_main(void *arg)
 		}
 		t = taken = want;
 		pthread_mutex_unlock(&mu);
-		t0 = bench_now_ms();
-		if (fdatasync(jfd) != 0)
-			die("fdatasync");
-		t0 = bench_now_ms() - t0;
+		sync_journal();
 		pthread_mutex_lock(&mu);
 		if (t > done)
 			done = t;   /* a sync covers every write made before it */
-		if (nsyncs < MAX_SYNCS)
-			syncs[nsyncs++] = t0;
 		pthread_mutex_unlock(&mu);
 		if (write(pipefd[1], "s", 1) < 0 && errno != EAGAIN)
 			die("pipe");
@@ -231,12 +240,7 @@ flush_batch(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (nthreads == 0) {
-		double t0 = bench_now_ms();
-
-		if (fdatasync(jfd) != 0)
-			die("fdatasync");
-		if (nsyncs < MAX_SYNCS)
-			syncs[nsyncs++] = bench_now_ms() - t0;
+		sync_journal();
 		release(written);
 		return;
 	}

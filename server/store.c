@@ -512,9 +512,10 @@ load_secret(char *err, size_t errlen)
  * loop a few milliseconds (sqlite syncs the WAL before the copy and the
  * database after it, and the rewound WAL's header; the thread syncs the
  * database after the pass before a tail, so that little is left for the
- * loop), so it is made rare.  16 clients sending one record each, 200k records stored,
- * durability=normal: rewinding at 1000 pages put the p99 acknowledgement
- * at 8-10 ms (3 runs), against 2.7-6.8 ms without rewinding (9 runs).
+ * loop), so it is made rare.  16 clients sending one record each, 200k
+ * records stored, durability=normal: rewinding at 1000 pages put the p99
+ * acknowledgement at 8-10 ms (3 runs), against 2.7-6.8 ms without
+ * rewinding (9 runs).
  * Rewinding at 8192 pages, as now, the p99 is within the noise of not
  * rewinding (3 runs each, alternated: normal 4.6-5.6 ms against 3.7-6.1,
  * full 5.6-9.5 against 6.9-8.8), with up to 20% less server CPU per
