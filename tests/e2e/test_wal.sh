@@ -83,13 +83,19 @@ steady_load() {
 		"$desc: errors, rejections and duplicates"
 }
 
+# stored N DESC: the stopped server's database is intact and holds N birth
+# records, and its daily counters count them.
+stored() {
+	expect_eq "$(sql "PRAGMA integrity_check")" ok "integrity_check$2"
+	expect_eq "$(sql "SELECT count(*) FROM records WHERE kind = 1")" "$1" \
+		"birth records stored$2"
+	expect_eq "$(sql "SELECT sum(births) FROM daily")" "$1" \
+		"daily birth counters$2"
+}
+
 steady_load 0 $((8 * MIB)) "durability full"
 stop_server
-expect_eq "$(sql "PRAGMA integrity_check")" ok "integrity_check"
-expect_eq "$(sql "SELECT count(*) FROM records WHERE kind = 1")" "$RECORDS" \
-	"birth records stored"
-expect_eq "$(sql "SELECT sum(births) FROM daily")" "$RECORDS" \
-	"daily birth counters"
+stored "$RECORDS" ""
 
 # durability=normal: no sync per commit, so a background pass also syncs
 # the WAL written since the last one and takes longer, and the tail the
@@ -98,11 +104,7 @@ expect_eq "$(sql "SELECT sum(births) FROM daily")" "$RECORDS" \
 start_server --durability normal
 steady_load "$RECORDS" $((12 * MIB)) "durability normal"
 stop_server
-expect_eq "$(sql "PRAGMA integrity_check")" ok "integrity_check (normal)"
-expect_eq "$(sql "SELECT count(*) FROM records WHERE kind = 1")" \
-	$((2 * RECORDS)) "birth records stored (normal)"
-expect_eq "$(sql "SELECT sum(births) FROM daily")" $((2 * RECORDS)) \
-	"daily birth counters (normal)"
+stored $((2 * RECORDS)) " (normal)"
 
 # A third load, killed in its middle (it is made long enough to be).
 start_server
