@@ -37,7 +37,7 @@ pct(char *b, size_t n, unsigned a, unsigned d)
 /* ---- report ------------------------------------------------------------- */
 
 static const char report_usage[] =
-    "usage: popstat report file --unit CODE --period YYYY-MM-Dn [--births N]"
+    "usage: popstat report file --unit CODE --period YYYY-MMDn [--births N]"
     " [--deaths N]\n"
     "                           [--mig-in N] [--mig-out N] [--note TEXT]\n"
     "       popstat report status [--parent CODE] --period P [--as-of DATE]"

@@ -137,7 +137,8 @@ period_statistical(const char *s, period *out, char *err, size_t errlen)
 }
 
 /*
- * "yyyy-MM", "yyyy-MMDn" or "yyyy-MM-DD"; rest points at the '-' after the
+ * "yyyy-MM", "yyyy-MMDn" (also "yyyy-MM-Dn", the form people write by
+ * analogy with a day) or "yyyy-MM-DD"; rest points at the '-' after the
  * year, which is already checked.
  */
 static int
@@ -157,6 +158,8 @@ period_month_form(const char *s, const char *rest, int year, period *out,
 	    month > 12)
 		return period_fail(s, err, errlen, "month must be 01-12");
 	last = date_days_in_month(year, month);
+	if (after[0] == '-' && (after[1] == 'D' || after[1] == 'd'))
+		after++;
 
 	switch (*after) {
 	case '\0':

@@ -376,6 +376,9 @@ static void
 test_dekads(void)
 {
 	CHECK_PERIOD("2026-11D1", TODAY, "2026-11-01", "2026-11-10");
+	/* The form with a dash before D, written by analogy with a day. */
+	CHECK_PERIOD("2026-11-D1", TODAY, "2026-11-01", "2026-11-10");
+	CHECK_PERIOD("2026-02-d3", TODAY, "2026-02-21", "2026-02-28");
 	CHECK_PERIOD("2026-11d2", TODAY, "2026-11-11", "2026-11-20");
 	CHECK_PERIOD("2026-11D3", TODAY, "2026-11-21", "2026-11-30");
 	CHECK_PERIOD("2026-01D3", TODAY, "2026-01-21", "2026-01-31");
@@ -457,6 +460,7 @@ test_errors(void)
 	CHECK_BAD("2026-11D0", TODAY, "dekad must be D1, D2 or D3");
 	CHECK_BAD("2026-11d", TODAY, "dekad must be D1, D2 or D3");
 	CHECK_BAD("2026-11D12", TODAY, "dekad must be D1, D2 or D3");
+	CHECK_BAD("2026-11-D4", TODAY, "dekad must be D1, D2 or D3");
 
 	CHECK_BAD("2026-13", TODAY, "month must be 01-12");
 	CHECK_BAD("2026-00", TODAY, "month must be 01-12");
