@@ -202,6 +202,22 @@ main(int argc, char **argv)
 		else
 			args[n++] = argv[i];
 	}
+	/* "popstat help COMMAND" is "popstat COMMAND --help". */
+	if (n >= 2 && strcmp(args[0], "help") == 0) {
+		for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
+			if (strcmp(args[1], commands[k].name) == 0)
+				break;
+		if (k == sizeof commands / sizeof commands[0]) {
+			fprintf(stderr, "popstat help: unknown command '%s'\n",
+			    args[1]);
+			usage(stderr);
+			free(args);
+			return EXIT_USAGE;
+		}
+		args[0] = args[1];
+		args[1] = "--help";
+		n = 2;
+	}
 	if (n == 0 || strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0 ||
 	    strcmp(args[0], "help") == 0) {
 		usage(n == 0 ? stderr : stdout);
