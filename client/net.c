@@ -129,6 +129,67 @@ read_all(struct client *c, uint8_t *p, size_t n)
 	return 0;
 }
 
+/*
+ * Whether the server at opt.server completes a TLS handshake (any
+ * certificate): asked after a plain connection was dropped unanswered, to
+ * tell the user the port speaks TLS.  Only a finished handshake counts.
+ */
+static int
+port_speaks_tls(void)
+{
+	SSL_CTX *ctx;
+	SSL *ssl = NULL;
+	char err[256];
+	int fd, ok = 0;
+
+	if ((fd = connect_to(opt.server, err, sizeof err)) < 0)
+		return 0;
+	if ((ctx = SSL_CTX_new(TLS_client_method())) != NULL &&
+	    (ssl = SSL_new(ctx)) != NULL && SSL_set_fd(ssl, fd) == 1) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
+		ok = SSL_connect(ssl) == 1;
+		if (ok)
+			SSL_shutdown(ssl);
+	}
+	ERR_clear_error();
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	return ok;
+}
+
+/* Set when the port answered in another protocol (HTTP, TLS). */
+static int wrong_protocol;
+
+/*
+ * A plain client's first call was not answered with a frame: say what the
+ * port speaks when that can be told.  Returns 1 after printing it.
+ */
+static int
+explain_port(struct client *c, const uint8_t *hdr, int got_hdr)
+{
+	if (c->ssl != NULL || c->next_id != 1)
+		return 0;
+	if (got_hdr && memcmp(hdr, "HTTP", 4) == 0) {
+		fprintf(stderr, "popstat: %s answered in HTTP: that is the"
+		    " dashboard port (popstatd --http); give the protocol"
+		    " port (popstatd --listen) with --server\n", opt.server);
+		wrong_protocol = 1;
+		return 1;
+	}
+	if ((got_hdr && hdr[0] == 0x15 && hdr[1] == 0x03) ||
+	    (!got_hdr && port_speaks_tls())) {
+		fprintf(stderr, "popstat: %s speaks TLS (popstatd --tls-cert):"
+		    " connect with --ca FILE, --pin SHA256 or --tls (also"
+		    " POPSTAT_CA, POPSTAT_PIN, or ca = / pin = in the config)\n",
+		    opt.server);
+		wrong_protocol = 1;
+		return 1;
+	}
+	return 0;
+}
+
 Popstat__Envelope *
 client_call(struct client *c, Popstat__Request *rq)
 {
@@ -153,13 +214,19 @@ client_call(struct client *c, Popstat__Request *rq)
 	}
 	free(buf);
 	if (read_all(c, hdr, sizeof hdr) < 0) {
+		int e = errno;
+
+		if (e != EAGAIN && explain_port(c, hdr, 0))
+			return NULL;
 		fprintf(stderr, "popstat: no reply from %s: %s\n", opt.server,
-		    errno == EAGAIN ? "timed out" : strerror(errno));
+		    e == EAGAIN ? "timed out" : strerror(e));
 		return NULL;
 	}
 	/* Replies can be large (rankings of a province): allow 256 MiB. */
 	if (frame_get_len(hdr, 256u << 20, &len) != FRAME_OK) {
-		fprintf(stderr, "popstat: bad frame from %s\n", opt.server);
+		if (!explain_port(c, hdr, 1))
+			fprintf(stderr, "popstat: bad frame from %s\n",
+			    opt.server);
 		return NULL;
 	}
 	buf = xmalloc(len);
@@ -400,9 +467,11 @@ client_open_noflush(struct client *c)
 	h.client = "popstat";
 	rq.body_case = POPSTAT__REQUEST__BODY_HELLO;
 	rq.hello = &h;
+	wrong_protocol = 0;
 	if ((reply = client_call(c, &rq)) == NULL) {
 		client_close(c);
-		client_net_error = 1;
+		/* A wrong port is no network failure: nothing for the outbox. */
+		client_net_error = !wrong_protocol;
 		return EXIT_NOCONN;
 	}
 	if ((rc = client_error(reply->response, "not authorised")) != 0) {
