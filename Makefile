@@ -49,16 +49,19 @@ CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all clean test unit-test asan-test e2e-test demo deps check-deps format
 
-all: $(BIN)/popstatd $(BIN)/popstat
+# check-deps first: without the build dependencies, say "run make deps"
+# rather than fail on a missing protoc-c or header.  Order-only, so that it
+# never forces a rebuild.
+all: check-deps $(BIN)/popstatd $(BIN)/popstat
 
-$(GEN_C) $(GEN_H): proto/popstat.proto
+$(GEN_C) $(GEN_H): proto/popstat.proto | check-deps
 	@mkdir -p $(BUILD)/gen
 	protoc-c --proto_path=proto --c_out=$(BUILD)/gen proto/popstat.proto
 
 $(BUILD)/gen/popstat.pb-c.o: $(GEN_C)
 	$(CC) $(filter-out -Werror,$(CFLAGS)) -c -o $@ $<
 
-$(BUILD)/%.o: %.c $(GEN_H)
+$(BUILD)/%.o: %.c $(GEN_H) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -102,8 +105,17 @@ deps:
 	  echo "  apt-get install -y$$missing"; exit 1; fi
 
 check-deps:
-	@command -v protoc-c >/dev/null && pkg-config --exists $(PKGS) || \
-	  { echo "missing build dependencies: run 'make deps'"; exit 1; }
+	@missing=""; \
+	for t in $(firstword $(CC)) protoc-c pkg-config; do \
+	  command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; \
+	done; \
+	for p in $(PKGS); do \
+	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "missing build dependencies:$$missing"; \
+	  echo "run 'make deps' (as root it installs them; otherwise it prints" \
+	       "the apt-get command)"; exit 1; fi
 
 demo: deps
 	@$(MAKE) --no-print-directory all

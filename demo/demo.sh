@@ -2,7 +2,9 @@
 # make demo: start popstatd on a temporary database, load a demo county of 12
 # townships through the real client, print the ranking and one township's
 # status, and the address of the dashboard.  From a terminal the server
-# runs until Enter is pressed; DEMO_KEEP=1 leaves it running.
+# runs until Enter is pressed; DEMO_SECONDS=N keeps it N seconds (also off
+# a terminal: "make demo DEMO_SECONDS=600"); DEMO_KEEP=1 leaves it running.
+# Off a terminal without either, it says so and stops the server at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
@@ -71,10 +73,24 @@ echo "   (ranking, township status with monthly trends, bulletins; Chinese,"
 echo "   English with the switch at the top right.  The aggregate pages are"
 echo "   public in this demo; log in with the admin token above for the"
 echo "   record-level ones.  JSON: ${dashboard}api/ranking?parent=610328&period=$YEAR)"
+secs=${DEMO_SECONDS:-}
+case $secs in
+''|*[!0-9]*) [ -z "$secs" ] || { echo "demo: DEMO_SECONDS must be a whole number of seconds, not '$secs'"; exit 2; } ;;
+esac
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
 	echo
 	echo "server left running (pid $pid): export POPSTAT_SERVER=$POPSTAT_SERVER POPSTAT_TOKEN=$ADMIN"
+elif [ -n "$secs" ]; then
+	echo
+	echo "The server runs for $secs seconds (DEMO_SECONDS), then stops and the demo database is removed."
+	sleep "$secs" &
+	wait $! || true
 elif [ -t 0 ] && [ -t 1 ]; then
 	echo
 	read -r -p "The server runs until you press Enter. " _ || true
+else
+	echo
+	echo "Not run from a terminal: stopping the server now and removing the demo database,"
+	echo "so the dashboard address above no longer answers.  To keep it:"
+	echo "  make demo DEMO_SECONDS=600   (ten minutes)   or   make demo DEMO_KEEP=1   (left running)"
 fi

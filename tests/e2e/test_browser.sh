@@ -9,9 +9,7 @@
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
-	echo "test_browser: skipped: chromium is not installed (apt-get install chromium)"
-	echo "$TEST_NAME: 0 passed, 0 failed"
-	exit 0
+	skip_suite "chromium is not installed (apt-get install chromium)"
 fi
 
 HPORT=$(free_port)
