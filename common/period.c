@@ -292,3 +292,21 @@ period_dekad_of(int32_t d, period *out)
 	}
 	return dekad;
 }
+
+/* Day d one year earlier; 29 February becomes 28 February. */
+static int32_t
+period_year_back(int32_t d)
+{
+	int	 year, month, day;
+
+	date_to_ymd(d, &year, &month, &day);
+	if (month == 2 && day == 29)
+		day = 28;
+	return date_from_ymd(year - 1, month, day);
+}
+
+void
+period_last_year(const period *p, period *out)
+{
+	period_set(out, period_year_back(p->start), period_year_back(p->end));
+}

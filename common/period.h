@@ -35,4 +35,12 @@ int period_days(const period *p);
  */
 int period_dekad_of(int32_t d, period *out);
 
+/*
+ * The same period last year (同比, DESIGN.md section 14): [a - 1 year,
+ * b - 1 year], 29 February becoming 28 February.  So 2024-02-29 gives
+ * 2023-02-28, SY2026 gives SY2025, and 2026YTD up to 2026-06-30 gives
+ * 2025-01-01..2025-06-30.
+ */
+void period_last_year(const period *p, period *out);
+
 #endif

@@ -34,6 +34,21 @@ period_json(sbuf *b, const Popstat__Period *p)
 	sbuf_printf(b, ", \"days\": %u}", p->days);
 }
 
+/* 同比 (DESIGN.md section 14): {"value": V, "change": C} or null. */
+static void
+yoy_json(sbuf *b, int has, double v, double c)
+{
+	if (!has) {
+		sbuf_puts(b, "null");
+		return;
+	}
+	sbuf_puts(b, "{\"value\": ");
+	sbuf_json_num2(b, v);
+	sbuf_puts(b, ", \"change\": ");
+	sbuf_json_num2(b, c);
+	sbuf_puts(b, "}");
+}
+
 void
 report_status_json(sbuf *b, const Popstat__StatusOk *s)
 {
@@ -95,6 +110,9 @@ report_status_json(sbuf *b, const Popstat__StatusOk *s)
 			sbuf_json_str(b, in->result);
 		else
 			sbuf_puts(b, "null");
+		sbuf_puts(b, ",\n    \"yoy\": ");
+		yoy_json(b, in->has_yoy_value && in->has_yoy_change,
+		    in->yoy_value, in->yoy_change);
 		sbuf_puts(b, "}");
 	}
 	sbuf_puts(b, "]}\n");
@@ -137,6 +155,17 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 			sbuf_json_str(b, r->indicator_names[k]);
 			sbuf_puts(b, ": ");
 			num2_or_null(b, has, v);
+		}
+		sbuf_puts(b, "},\n    \"yoy\": {");
+		for (k = 0; k < r->n_yoy_names; k++) {
+			double v, c;
+			int has = rank_row_yoy(row, k, &v, &c);
+
+			if (k)
+				sbuf_puts(b, ", ");
+			sbuf_json_str(b, r->yoy_names[k]);
+			sbuf_puts(b, ": ");
+			yoy_json(b, has, v, c);
 		}
 		sbuf_puts(b, "}}");
 	}
@@ -246,5 +275,17 @@ rank_row_value(const Popstat__RankRow *row, size_t k, double *v)
 		return 0;
 	*v = row->n_exact_values ? row->exact_values[k] :
 	    (double)row->values[k] / 100.0;
+	return 1;
+}
+
+int
+rank_row_yoy(const Popstat__RankRow *row, size_t k, double *v, double *c)
+{
+	*v = *c = 0;
+	if (k >= row->n_yoy_values || k >= row->n_yoy_changes || k >= 64 ||
+	    (row->yoy_none >> k & 1))
+		return 0;
+	*v = row->yoy_values[k];
+	*c = row->yoy_changes[k];
 	return 1;
 }

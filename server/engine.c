@@ -290,3 +290,25 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 	    &ev->score);
 	return 0;
 }
+
+int
+engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
+    struct unit_yoy *out)
+{
+	period p;
+	int i;
+
+	period_last_year(&ev->p, &p);
+	if (engine_eval(ev->unit, &p, ly) < 0)
+		return -1;
+	for (i = 0; i < ev->nind && i < ly->nind; i++) {
+		out->has[i] = ev->has_value[i] && ly->has_value[i];
+		out->value[i] = out->has[i] ? ly->value[i] : 0;
+		/* Both are rounded: the difference is a hundredth, to round. */
+		out->change[i] = out->has[i] ?
+		    round2(ev->value[i] - ly->value[i]) : 0;
+	}
+	for (; i < ev->nind; i++)
+		out->has[i] = 0;
+	return 0;
+}

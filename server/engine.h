@@ -77,6 +77,23 @@ const struct target *engine_target_at(int i);
 /* Evaluate unit u over p.  Returns 0, or -1 on a database error. */
 int engine_eval(int u, const period *p, struct unit_eval *out);
 
+/*
+ * 同比 (DESIGN.md section 14): each indicator's value over the same period
+ * last year (period_last_year) and the change from it.
+ */
+struct unit_yoy {
+	int has[ENGINE_MAX_INDICATORS];       /* both values exist */
+	double value[ENGINE_MAX_INDICATORS];  /* last year's value, rounded */
+	double change[ENGINE_MAX_INDICATORS]; /* this value - that, rounded */
+};
+
+/*
+ * Evaluate ev's unit over the same period last year into *scratch and set
+ * *out from both.  Returns 0, or -1 on a database error.
+ */
+int engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *scratch,
+    struct unit_yoy *out);
+
 /* Population of unit u at the end of day d: 1 known, 0 unknown, -1 error. */
 int engine_population(int u, int32_t d, int64_t *out);
 

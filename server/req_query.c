@@ -104,7 +104,8 @@ h_status(struct req *r)
 {
 	const Popstat__StatusQuery *q = r->rq->status;
 	Popstat__StatusOk *ok;
-	struct unit_eval *ev;
+	struct unit_eval *ev, *ly;
+	struct unit_yoy *yoy;
 	period p;
 	int u, i;
 
@@ -112,8 +113,13 @@ h_status(struct req *r)
 	    parse_period(r, q->period, q->as_of, &p) < 0)
 		return -1;
 	ev = req_alloc(r, sizeof *ev);
+	ly = req_alloc(r, sizeof *ly);
+	yoy = req_alloc(r, sizeof *yoy);
 	if (eval_or_error(r, u, &p, ev) < 0)
 		return -1;
+	if (engine_eval_yoy(ev, ly, yoy) < 0)
+		return req_error(r, E(INTERNAL), "database error while computing"
+		    " %s last year", unit_at(u)->code);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__status_ok__init(ok);
 	ok->unit = unit_at(u)->code;
@@ -154,6 +160,9 @@ h_status(struct req *r)
 			m->target = target_msg(r, ev->target[i]);
 			m->result = (char *)target_result_str(ev->te[i].result);
 		}
+		m->has_yoy_value = m->has_yoy_change = yoy->has[i] != 0;
+		m->yoy_value = yoy->value[i];
+		m->yoy_change = yoy->change[i];
 		ok->indicators[i] = m;
 	}
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_STATUS;
@@ -179,16 +188,18 @@ h_ranking(struct req *r)
 {
 	const Popstat__RankingQuery *q = r->rq->ranking;
 	Popstat__RankingOk *ok;
-	struct unit_eval *ev;
+	struct unit_eval *ev, *ly;
+	struct unit_yoy *yoy;
 	struct unit *parent;
 	struct ranked *rk;
 	rank_item *items;
 	rank_value *vals = NULL;
 	period p;
-	int u, n, i, k, ind = -1, nind = engine_count();
+	int u, n, i, k, ind = -1, nind = engine_count(), ny = 0;
 	size_t m = (size_t)(nind ? nind : 1);
-	int *has;
-	double *val;
+	int *has, yind[ENGINE_MAX_INDICATORS];
+	double *val, *yval, *ychg;
+	uint64_t *ynone;
 
 	if ((u = readable_unit(r, q->parent)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
@@ -201,6 +212,17 @@ h_ranking(struct req *r)
 	n = parent->nchildren;
 	/* engine_eval() sets what it uses of it. */
 	ev = req_alloc_raw(r, sizeof *ev);
+	ly = req_alloc_raw(r, sizeof *ly);
+	yoy = req_alloc_raw(r, sizeof *yoy);
+	/* 同比 for the indicators with a target (DESIGN.md section 14). */
+	for (k = 0; k < nind; k++)
+		if (engine_target(k, -1) != NULL)
+			yind[ny++] = k;
+	yval = req_alloc(r, (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) *
+	    sizeof *yval);
+	ychg = req_alloc(r, (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) *
+	    sizeof *ychg);
+	ynone = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ynone);
 	rk = req_alloc(r, (size_t)(n ? n : 1) * sizeof *rk);
 	has = req_alloc_raw(r, (size_t)(n ? n : 1) * m * sizeof *has);
 	val = req_alloc_raw(r, (size_t)(n ? n : 1) * m * sizeof *val);
@@ -210,6 +232,18 @@ h_ranking(struct req *r)
 	for (i = 0; i < n; i++) {
 		if (eval_or_error(r, parent->children[i], &p, ev) < 0)
 			return -1;
+		if (ny > 0 && engine_eval_yoy(ev, ly, yoy) < 0)
+			return req_error(r, E(INTERNAL), "database error while"
+			    " computing %s last year",
+			    unit_at(parent->children[i])->code);
+		for (k = 0; k < ny; k++) {
+			yval[(size_t)i * (size_t)ny + (size_t)k] =
+			    yoy->value[yind[k]];
+			ychg[(size_t)i * (size_t)ny + (size_t)k] =
+			    yoy->change[yind[k]];
+			if (!yoy->has[yind[k]])
+				ynone[i] |= (uint64_t)1 << k;
+		}
 		rk[i].status = ev->status;
 		rk[i].has_score = ev->has_score;
 		rk[i].score = ev->score;
@@ -250,6 +284,10 @@ h_ranking(struct req *r)
 	    sizeof *ok->indicator_names);
 	for (k = 0; k < nind; k++)
 		ok->indicator_names[k] = engine_indicator(k)->name;
+	ok->n_yoy_names = (size_t)ny;
+	ok->yoy_names = req_alloc(r, (size_t)(ny + 1) * sizeof *ok->yoy_names);
+	for (k = 0; k < ny; k++)
+		ok->yoy_names[k] = engine_indicator(yind[k])->name;
 	ok->n_rows = (size_t)n;
 	ok->rows = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->rows);
 	for (i = 0; i < n; i++) {
@@ -268,6 +306,11 @@ h_ranking(struct req *r)
 		rank_row_set_values(row, (size_t)nind, has + (size_t)t * m,
 		    val + (size_t)t * m, req_alloc_raw(r, m * sizeof(int64_t)),
 		    req_alloc_raw(r, m * sizeof(double)));
+		row->n_yoy_values = row->n_yoy_changes = (size_t)ny;
+		row->yoy_values = yval + (size_t)t * (size_t)ny;
+		row->yoy_changes = ychg + (size_t)t * (size_t)ny;
+		row->has_yoy_none = ny > 0;
+		row->yoy_none = ynone[t];
 		ok->rows[i] = row;
 	}
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_RANKING;

@@ -7,7 +7,8 @@ files in the formats of DESIGN section 3), and compute from the specification
 alone what `popstat status --json` and `popstat ranking --json` must print for
 a set of (unit, period) queries covering every period form of section 4, and
 what `popstat ranking --indicator NAME --json` must print for a subset of
-them.  Nothing here is taken from the program's output or its source, except
+them, with the 同比 of §14 ("yoy": last year's value and the change) of each
+indicator of a status and each targeted indicator of a ranking row.  Nothing here is taken from the program's output or its source, except
 where the specification is silent (marked "Spec silent" where it matters).
 For a subset, `popstat ranking [--indicator NAME] --csv` is compared with the
 JSON form of the same ranking (same rows, order and numbers at 2 decimals).
@@ -144,6 +145,21 @@ def year_days(a):
             return 366
         d += ONE
     return 365
+
+
+def last_year(d):
+    """§14, 同比: the same day one year earlier, 29 February becoming
+    28 February."""
+    if d.month == 2 and d.day == 29:
+        return dt.date(d.year - 1, 2, 28)
+    return dt.date(d.year - 1, d.month, d.day)
+
+
+def yoy_text(y):
+    """A "yoy" member as compared: null, or "VALUE CHANGE" at 2 decimals."""
+    if not isinstance(y, dict):
+        return fmt(y)
+    return "%s %s" % (fmt(y.get("value")), fmt(y.get("change")))
 
 
 # ---------------------------------------------------------------- the model
@@ -337,6 +353,13 @@ class Model:
             inds.append(dict(name=name, value=r2(v), annualized=r2(ann),
                              judged=judged, result=result,
                              target=None if tgt is None else list(tgt)))
+        # §14, 同比: each indicator's value over [a - 1 year, b - 1 year]
+        # and this value minus it (both rounded); null if either is missing.
+        raw0 = self.indicator_values(self.counters(u, last_year(a), last_year(b)))
+        for i in inds:
+            v, v0 = i["value"], r2(raw0[i["name"]])
+            i["yoy"] = None if v is None or v0 is None else \
+                dict(value=v0, change=r2(v - v0))
         status = "veto" if any_veto else "incomplete" if any_na else \
             "missed" if any_missed else "met"
         # No assessed target at all: sum(w) = 0 and §7 does not define the
@@ -352,8 +375,13 @@ class Model:
         rows = []
         for ch in self.children[parent]:
             st = self.status(ch, a, b)
+            # 同比 in ranking rows: the indicators with a general target
+            # (our reading of §14's "the four target indicators").
             rows.append(dict(unit=ch, name=st["name"], status=st["status"], score=st["score"],
-                             indicators={i["name"]: i["judged"] for i in st["indicators"]}))
+                             indicators={i["name"]: i["judged"] for i in st["indicators"]},
+                             yoy={i["name"]: i["yoy"] for i, (n, _, t) in
+                                  zip(st["indicators"], INDICATORS)
+                                  if self.target(n, t, None) is not None}))
         defined = [r for r in rows if r["score"] is not None]
         key = lambda r: (r["status"] == "veto", -r2(r["score"]))
         defined.sort(key=key)
@@ -570,6 +598,10 @@ def generate_edge():
     m.pops.append(dict(unit=t[2], date=d0, persons=3000))
     bs = births(t[2], 32, 16, 31, 1, mothers=31)
     verifs(t[2], bs[:31], 1)
+    # 同比 of 2024-02-29 is 2023-02-28, not 2023-03-01 (§14): 3 births on
+    # the one, 1 on the other (long before every other query's periods).
+    births(t[2], 3, 2, 3, 0, date=dt.date(2023, 2, 28))
+    births(t[2], 1, 1, 1, 0, date=dt.date(2023, 3, 1))
     # E4: 33 boys, 32 girls -> sex_ratio 103.125 -> 103.12 (ties to even);
     # policy 61/65; a migration of the largest size (100000 persons).
     m.pops.append(dict(unit=t[3], date=d0, persons=5000))
@@ -662,7 +694,8 @@ def jdate(o):
 
 
 EDGE_PERIODS = ["2026", "SY2026", "2026H1", "2026Q2", "2026-05", "2026-04D3",
-                "2026-05-01", "2026-05-01..2026-05-31", "2026YTD", "2025-12"]
+                "2026-05-01", "2026-05-01..2026-05-31", "2026YTD", "2025-12",
+                "2024-02-29", "2024-02-21..2024-02-29"]
 
 # The subset of (unit, period) pairs for per-indicator rankings and the CSV
 # form: whole year, half year and dekad (annualization), one day and a
@@ -830,6 +863,10 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
                 continue
             for k in ("value", "annualized", "judged", "result"):
                 check(qdesc, "%s.%s" % (ei["name"], k), ei[k], g.get(k))
+            if "yoy" not in g:
+                out.append("FAIL seed %s %s: %s has no yoy" % (seed, qdesc, ei["name"]))
+            else:
+                check(qdesc, ei["name"] + ".yoy", yoy_text(ei["yoy"]), yoy_text(g["yoy"]))
             gt = g.get("target")
             gts = None if gt is None else [gt.get("op"), gt.get("value"), gt.get("veto"), gt.get("weight")]
             check(qdesc, ei["name"] + ".target",
@@ -869,6 +906,13 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
             gi = g.get("indicators") or {}
             for name, v in er["indicators"].items():
                 check(rdesc, "indicators." + name, v, gi.get(name))
+            gy = g.get("yoy")
+            if not isinstance(gy, dict):
+                out.append("FAIL seed %s %s: no yoy object" % (seed, rdesc))
+                continue
+            check(rdesc, "yoy keys", " ".join(sorted(er["yoy"])), " ".join(sorted(gy)))
+            for name, y in er["yoy"].items():
+                check(rdesc, "yoy." + name, yoy_text(y), yoy_text(gy.get(name)))
         # rows come in rank order
         rk = [r.get("rank") for r in rows]
         ok = all(isinstance(x, int) for x in rk) and rk == sorted(rk)

@@ -8,7 +8,10 @@
 # units of unknown population).  This script loads the data into the real
 # server, asks the real client, and compares field by field: each field that
 # differs is a failure naming seed, unit, period, field, expected and got;
-# each query whose every field is as expected counts as one pass.
+# each query whose every field is as expected counts as one pass.  Each
+# indicator's 同比 ("yoy", §14: its value over the same period last year,
+# 29 February becoming 28 February, and the change) is one of the fields,
+# in status and (for the indicators with a target) in ranking rows.
 #
 # For a subset of (unit, period) pairs it also compares
 # `ranking --indicator NAME --json` (§7: by the judged value in the target's

@@ -614,6 +614,67 @@ test_dekad_of(void)
 	CHECK_INT(bad, 0);
 }
 
+/* period_parse(s, today), then one year back, must give want_a..want_b. */
+#define CHECK_LAST_YEAR(s, today, want_a, want_b)                              \
+	do {                                                                   \
+		period	 p_ = { -1, -1 }, q_ = { -1, -1 };                     \
+		char	 e_[200] = "", a_[11], b_[11];                         \
+		CHECK_INT(period_parse((s), (today), &p_, e_, sizeof e_), 0);  \
+		period_last_year(&p_, &q_);                                    \
+		CHECK_STR(date_format(q_.start, a_), (want_a));                \
+		CHECK_STR(date_format(q_.end, b_), (want_b));                  \
+	} while (0)
+
+/* 同比 (DESIGN.md section 14): [a - 1 year, b - 1 year], 29 Feb -> 28 Feb. */
+static void
+test_last_year(void)
+{
+	period	 p, q;
+	int32_t	 d;
+	int	 bad = 0, y, m, dd, y2, m2, d2;
+
+	CHECK_LAST_YEAR("2026", TODAY, "2025-01-01", "2025-12-31");
+	CHECK_LAST_YEAR("2025", TODAY, "2024-01-01", "2024-12-31");
+	CHECK_LAST_YEAR("SY2026", TODAY, "2024-10-01", "2025-09-30");
+	CHECK_LAST_YEAR("SY2025", TODAY, "2023-10-01", "2024-09-30");
+	CHECK_LAST_YEAR("2026H1", TODAY, "2025-01-01", "2025-06-30");
+	CHECK_LAST_YEAR("2026Q3", TODAY, "2025-07-01", "2025-09-30");
+	CHECK_LAST_YEAR("2026-11", TODAY, "2025-11-01", "2025-11-30");
+	CHECK_LAST_YEAR("2026-11D2", TODAY, "2025-11-11", "2025-11-20");
+	CHECK_LAST_YEAR("2026-11-05", TODAY, "2025-11-05", "2025-11-05");
+	/* 29 February becomes 28 February, at either end. */
+	CHECK_LAST_YEAR("2024-02", TODAY, "2023-02-01", "2023-02-28");
+	CHECK_LAST_YEAR("2024-02D3", TODAY, "2023-02-21", "2023-02-28");
+	CHECK_LAST_YEAR("2024-02-29", TODAY, "2023-02-28", "2023-02-28");
+	CHECK_LAST_YEAR("2024-02-29..2025-02-27", TODAY, "2023-02-28",
+	    "2024-02-27");
+	/* Not the month's last day: a February of 28 days maps to 28 days. */
+	CHECK_LAST_YEAR("2025-02", TODAY, "2024-02-01", "2024-02-28");
+	CHECK_LAST_YEAR("2025-02D3", TODAY, "2024-02-21", "2024-02-28");
+	CHECK_LAST_YEAR("2025-03-01", TODAY, "2024-03-01", "2024-03-01");
+	CHECK_LAST_YEAR("2025-06-15..2026-03-10", TODAY, "2024-06-15",
+	    "2025-03-10");
+	/* YTD: up to today, or to --as-of; one year back. */
+	CHECK_LAST_YEAR("2026YTD", TODAY, "2025-01-01", "2025-05-17");
+	CHECK_LAST_YEAR("2026YTD", day_of("2026-06-30"), "2025-01-01",
+	    "2025-06-30");
+	CHECK_LAST_YEAR("2024YTD", day_of("2024-02-29"), "2023-01-01",
+	    "2023-02-28");
+	CHECK_LAST_YEAR("2025YTD", day_of("2025-02-28"), "2024-01-01",
+	    "2024-02-28");
+	/* Every day of 2020..2028: one year back keeps month and day. */
+	for (d = day_of("2020-01-01"); d <= day_of("2028-12-31"); d++) {
+		p.start = p.end = d;
+		period_last_year(&p, &q);
+		date_to_ymd(d, &y, &m, &dd);
+		date_to_ymd(q.start, &y2, &m2, &d2);
+		if (q.start != q.end || y2 != y - 1 || m2 != m ||
+		    d2 != (m == 2 && dd == 29 ? 28 : dd))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -634,5 +695,6 @@ main(void)
 	RUN(test_errors);
 	RUN(test_error_buffers);
 	RUN(test_dekad_of);
+	RUN(test_last_year);
 	return check_summary("test_period");
 }

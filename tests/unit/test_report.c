@@ -93,7 +93,7 @@ test_render(void)
 	int ha[2] = { 1, 1 }, hb[2] = { 1, 0 };
 	double va[2] = { 10.94, 100 }, vb[2] = { 11.51, 0 };
 	int64_t ib[2][2];
-	double db[2][2];
+	double db[2][2], yv = 9.84, yc = 1.1;
 	sbuf s;
 
 	check_current = "render";
@@ -120,6 +120,17 @@ test_render(void)
 	b.score = 50;
 	rank_row_set_values(&a, 2, ha, va, ib[0], db[0]);
 	rank_row_set_values(&b, 2, hb, vb, ib[1], db[1]);
+	/* 同比 of birth_rate: a has it, b has none. */
+	r.n_yoy_names = 1;
+	r.yoy_names = names;
+	a.n_yoy_values = a.n_yoy_changes = 1;
+	a.yoy_values = &yv;
+	a.yoy_changes = &yc;
+	b.n_yoy_values = b.n_yoy_changes = 1;
+	b.yoy_values = &yv;
+	b.yoy_changes = &yc;
+	b.has_yoy_none = 1;
+	b.yoy_none = 1;
 	sbuf_init(&s);
 	report_ranking_json(&s, &r);
 	CHECK_STR(sbuf_str(&s), "{\"parent\": \"610328\", \"period\": "
@@ -127,10 +138,12 @@ test_render(void)
 	    " \"rows\": [\n"
 	    "   {\"rank\": 1, \"unit\": \"610328101\", \"name\": \"城关镇\", "
 	    "\"status\": \"met\", \"score\": 100.0,\n"
-	    "    \"indicators\": {\"birth_rate\": 10.94, \"policy_rate\": 100.0}},\n"
+	    "    \"indicators\": {\"birth_rate\": 10.94, \"policy_rate\": 100.0},\n"
+	    "    \"yoy\": {\"birth_rate\": {\"value\": 9.84, \"change\": 1.1}}},\n"
 	    "   {\"rank\": 2, \"unit\": \"610328102\", \"name\": \"东风镇\", "
 	    "\"status\": \"veto\", \"score\": 50.0,\n"
-	    "    \"indicators\": {\"birth_rate\": 11.51, \"policy_rate\": null}}]}\n");
+	    "    \"indicators\": {\"birth_rate\": 11.51, \"policy_rate\": null},\n"
+	    "    \"yoy\": {\"birth_rate\": null}}]}\n");
 	sbuf_free(&s);
 	sbuf_init(&s);
 	report_ranking_csv(&s, &r);
