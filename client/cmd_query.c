@@ -198,7 +198,10 @@ cmd_ranking(int argc, char **argv)
 				free(owned[m]);
 				owned[m] = NULL;
 			}
-			snprintf(buf, sizeof buf, "%u", row->rank);
+			if (row->rank)
+				snprintf(buf, sizeof buf, "%u", row->rank);
+			else
+				snprintf(buf, sizeof buf, "-");
 			owned[0] = xstrdup(buf);
 			cells[0] = owned[0];
 			cells[1] = row->unit;

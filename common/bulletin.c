@@ -399,7 +399,10 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	for (i = 0; i < d->n_units; i++) {
 		Popstat__BulletinUnit *u = d->units[i];
 
-		xsnprintf(buf[0], sizeof buf[0], "%u", u->rank);
+		if (u->rank)
+			xsnprintf(buf[0], sizeof buf[0], "%u", u->rank);
+		else
+			xsnprintf(buf[0], sizeof buf[0], "-");
 		cells[0] = buf[0];
 		cells[1] = u->name;
 		cells[2] = bulletin_status_name(u->status, lang);
@@ -429,9 +432,13 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	}
 	emit_table(b, format, t);
 	emit_para(b, format, T("注：✗ 表示未达到考核目标；‰ 指标按年化值考核；"
-	    "一票否决单位排在其他单位之后。", "Note: ✗ marks a missed target;"
-	    " per-mille rates are judged annualized; vetoed units rank below"
-	    " all others."));
+	    "排名先列各项均已考核且未被否决的单位，再列有未考核指标的单位，"
+	    "再列一票否决单位，各按得分；无一项可考核的单位不排名（-），"
+	    "列在最后。", "Note: ✗ marks a missed target; per-mille rates are"
+	    " judged annualized; units with every target assessed and none"
+	    " vetoed rank first, then incomplete ones, then vetoed ones, each"
+	    " by score; a unit with nothing assessed has no rank (-) and comes"
+	    " last."));
 	free(cols);
 	free(cells);
 	free(buf);

@@ -135,8 +135,13 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 	for (i = 0; i < r->n_rows; i++) {
 		const Popstat__RankRow *row = r->rows[i];
 
-		sbuf_printf(b, "%s{\"rank\": %u, \"unit\": ", i ? ",\n   " :
-		    "\n   ", row->rank);
+		sbuf_puts(b, i ? ",\n   {\"rank\": " : "\n   {\"rank\": ");
+		/* Rank 0: no rank (no score, DESIGN.md section 7). */
+		if (row->rank)
+			sbuf_printf(b, "%u", row->rank);
+		else
+			sbuf_puts(b, "null");
+		sbuf_puts(b, ", \"unit\": ");
 		sbuf_json_str(b, row->unit);
 		sbuf_puts(b, ", \"name\": ");
 		sbuf_json_str(b, row->name);
@@ -194,7 +199,9 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 	for (i = 0; i < r->n_rows; i++) {
 		const Popstat__RankRow *row = r->rows[i];
 
-		sbuf_printf(b, "%u,", row->rank);
+		if (row->rank)
+			sbuf_printf(b, "%u", row->rank);
+		sbuf_putc(b, ',');
 		sbuf_csv_field(b, row->unit);
 		sbuf_putc(b, ',');
 		sbuf_csv_field(b, row->name);

@@ -278,13 +278,41 @@ compare_doubles(double a, double b)
 	return (a > b) - (a < b);
 }
 
+/*
+ * The tier of a unit in a ranking, DESIGN.md section 7: 0 when every
+ * target was assessed and none vetoed (met, missed), 1 incomplete, 2
+ * vetoed, 3 without a score (nothing assessed: no rank).  Missing data
+ * never ranks above reporting.
+ */
+int
+rank_tier(unit_status status, int has_score)
+{
+	if (!has_score)
+		return 3;
+	switch (status) {
+	case STATUS_MET:
+	case STATUS_MISSED:
+		return 0;
+	case STATUS_INCOMPLETE:
+		return 1;
+	case STATUS_VETO:
+		return 2;
+	}
+	return 3;
+}
+
+static int
+item_tier(const rank_item *a)
+{
+	return rank_tier(a->status, a->has_score);
+}
+
 /* Nonzero when a and b share a rank (scores are already rounded). */
 static int
 same_unit_rank(const rank_item *a, const rank_item *b)
 {
-	if (!a->vetoed != !b->vetoed || !a->has_score != !b->has_score)
-		return 0;
-	return !a->has_score || a->score == b->score;
+	return item_tier(a) == item_tier(b) && a->has_score &&
+	    a->score == b->score;
 }
 
 static int
@@ -293,22 +321,21 @@ compare_units(const void *va, const void *vb)
 	const rank_item *a = va, *b = vb;
 	int c;
 
-	if (!a->vetoed != !b->vetoed)
-		return a->vetoed ? 1 : -1;
-	if (!a->has_score != !b->has_score)
-		return a->has_score ? -1 : 1;
+	if ((c = item_tier(a) - item_tier(b)) != 0)
+		return c;
 	if (a->has_score && (c = compare_doubles(b->score, a->score)) != 0)
 		return c;
 	return compare_keys(a->key, b->key);
 }
 
 /*
- * Sort items into rank order and set each rank.  Order: non-vetoed before
- * vetoed; then units with a score, highest first, before units without
- * one; then key ascending.  Each score is first replaced by round2() of
- * itself; a score that is not finite counts as no score (has_score is
- * cleared).  Items equal in (vetoed, has_score, score) share a rank and
- * the next rank skips: 1, 2, 2, 4.
+ * Sort items into rank order and set each rank.  Order: by rank_tier()
+ * (complete and not vetoed, incomplete, vetoed, no score), each tier by
+ * score, highest first, then key ascending.  Each score is first replaced
+ * by round2() of itself; a score that is not finite counts as no score
+ * (has_score is cleared).  Items equal in (tier, score) share a rank and
+ * the next rank skips: 1, 2, 2, 4.  Items without a score get rank 0: no
+ * rank.
  */
 void
 rank_units(rank_item *items, size_t n)
@@ -325,7 +352,9 @@ rank_units(rank_item *items, size_t n)
 	}
 	qsort(items, n, sizeof *items, compare_units);
 	for (i = 0; i < n; i++) {
-		if (i > 0 && same_unit_rank(&items[i - 1], &items[i]))
+		if (!items[i].has_score)
+			items[i].rank = 0;
+		else if (i > 0 && same_unit_rank(&items[i - 1], &items[i]))
 			items[i].rank = items[i - 1].rank;
 		else
 			items[i].rank = (int)i + 1;
@@ -336,9 +365,7 @@ rank_units(rank_item *items, size_t n)
 static int
 same_value_rank(const rank_value *a, const rank_value *b)
 {
-	if (!a->has_value != !b->has_value)
-		return 0;
-	return !a->has_value || a->value == b->value;
+	return a->has_value && b->has_value && a->value == b->value;
 }
 
 static int
@@ -374,8 +401,8 @@ compare_values_desc(const void *a, const void *b)
  * lower_is_better, else descending; items without a value last; key
  * ascending among equals.  Each value is first replaced by round2() of
  * itself; a value that is not finite counts as no value (has_value is
- * cleared).  Equal values share a rank, as do all items without a value,
- * and the next rank skips: 1, 2, 2, 4.
+ * cleared).  Equal values share a rank and the next rank skips: 1, 2,
+ * 2, 4; items without a value are unranked (rank 0).
  */
 void
 rank_values(rank_value *items, size_t n, int lower_is_better)
@@ -393,7 +420,9 @@ rank_values(rank_value *items, size_t n, int lower_is_better)
 	qsort(items, n, sizeof *items, lower_is_better ? compare_values_asc :
 	    compare_values_desc);
 	for (i = 0; i < n; i++) {
-		if (i > 0 && same_value_rank(&items[i - 1], &items[i]))
+		if (!items[i].has_value)
+			items[i].rank = 0;
+		else if (i > 0 && same_value_rank(&items[i - 1], &items[i]))
 			items[i].rank = items[i - 1].rank;
 		else
 			items[i].rank = (int)i + 1;

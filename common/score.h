@@ -75,18 +75,25 @@ typedef struct rank_item {
 	/* inputs */
 	const char *key;  /* tie-break for a stable order: unit code */
 	int tag;          /* the caller's, carried along (e.g. an index) */
-	int vetoed;
+	unit_status status;
 	int has_score;
 	double score;     /* rounded to 2 decimals by rank_units */
 	/* output */
-	int rank;
+	int rank;         /* 0: no rank (no score) */
 } rank_item;
 
 /*
- * Sort items in rank order: non-vetoed before vetoed; then score highest
- * first (no score after any score); then key ascending.  Equal (vetoed,
- * has_score, round2(score)) share a rank and the next rank skips:
- * 1, 2, 2, 4.
+ * The tier of a unit in a ranking (DESIGN.md section 7): 0 every target
+ * assessed and none vetoed (met, missed), 1 incomplete, 2 vetoed, 3 no
+ * score at all (no rank).
+ */
+int rank_tier(unit_status status, int has_score);
+
+/*
+ * Sort items in rank order: by rank_tier(), then score highest first,
+ * then key ascending.  Equal (tier, round2(score)) share a rank and the
+ * next rank skips: 1, 2, 2, 4.  Items without a score come last with
+ * rank 0 (no rank).
  */
 void rank_units(rank_item *items, size_t n);
 
@@ -100,7 +107,7 @@ typedef struct rank_value {
 
 /*
  * Rank by one indicator: ascending when lower_is_better, else descending;
- * items with no value last (sharing one rank); ties share a rank; key
+ * items with no value last, unranked (rank 0); ties share a rank; key
  * ascending as the tie-break of the order.
  */
 void rank_values(rank_value *items, size_t n, int lower_is_better);

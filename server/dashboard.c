@@ -610,9 +610,13 @@ dash_ranking(struct dash *d)
 		const Popstat__RankRow *row = ok->rows[j];
 		int c = unit_find(row->unit);
 
-		sbuf_printf(d->out, "<tr%s><td class=\"n\">%u</td><td><a",
-		    strcmp(row->status, "veto") == 0 ? " class=\"vetoed\"" : "",
-		    row->rank);
+		sbuf_printf(d->out, "<tr%s><td class=\"n\">",
+		    strcmp(row->status, "veto") == 0 ? " class=\"vetoed\"" : "");
+		if (row->rank)
+			sbuf_printf(d->out, "%u", row->rank);
+		else
+			put(d, "-");
+		put(d, "</td><td><a");
 		href(d, "/unit", "unit", row->unit, "period", per);
 		put(d, ">");
 		esc(d, row->name);
@@ -705,10 +709,12 @@ dash_ranking(struct dash *d)
 		free(bars);
 	}
 	sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
-	    T("‰ 指标按年化值考核；数值保留两位小数后判定。排名：否决单位排在最后，其余按得分。",
+	    T("‰ 指标按年化值考核；数值保留两位小数后判定。排名：先列各项均已考核且未被否决的单位，"
+	    "再列有未考核指标的单位，再列否决单位，各按得分；无一项可考核的单位不排名（-）。",
 	    "‰ rates are judged annualised; values are judged as shown, rounded"
-	    " to 2 decimals. Vetoed units rank below all others, then by"
-	    " score."));
+	    " to 2 decimals. Ranking: units with every target assessed and none"
+	    " vetoed first, then incomplete ones, then vetoed ones, each by"
+	    " score; a unit with nothing assessed has no rank (-)."));
 	page_end(d);
 	free(ev);
 	req_free(&r);

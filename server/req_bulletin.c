@@ -91,7 +91,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 			return req_error(r, E(INTERNAL), "database error");
 		items[i].key = unit_at(pu->children[i])->code;
 		items[i].tag = i;
-		items[i].vetoed = ev[i].status == STATUS_VETO;
+		items[i].status = ev[i].status;
 		items[i].has_score = ev[i].has_score;
 		items[i].score = ev[i].score;
 	}

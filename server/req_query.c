@@ -253,7 +253,7 @@ h_ranking(struct req *r)
 		}
 		items[i].key = unit_at(parent->children[i])->code;
 		items[i].tag = i;
-		items[i].vetoed = ev->status == STATUS_VETO;
+		items[i].status = ev->status;
 		items[i].has_score = ev->has_score;
 		items[i].score = ev->score;
 		if (ind >= 0) {

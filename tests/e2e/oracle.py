@@ -372,6 +372,11 @@ class Model:
                     indicators=inds)
 
     def ranking(self, parent, a, b):
+        """§7 (four tiers): every target assessed and none vetoed (met,
+        missed), then incomplete, then vetoed, each by score highest first;
+        a unit without a score (nothing assessed) has rank None and comes
+        last.  Equal (tier, score at 2 decimals) share a rank; within a
+        tie, and among the unranked, by unit code."""
         rows = []
         for ch in self.children[parent]:
             st = self.status(ch, a, b)
@@ -382,15 +387,17 @@ class Model:
                              yoy={i["name"]: i["yoy"] for i, (n, _, t) in
                                   zip(st["indicators"], INDICATORS)
                                   if self.target(n, t, None) is not None}))
+        tier = {"met": 0, "missed": 0, "incomplete": 1, "veto": 2}
         defined = [r for r in rows if r["score"] is not None]
-        key = lambda r: (r["status"] == "veto", -r2(r["score"]))
-        defined.sort(key=key)
+        key = lambda r: (tier[r["status"]], -r2(r["score"]))
+        defined.sort(key=lambda r: (key(r), r["unit"]))
         competition_ranks(defined, key)
-        for r in rows:
-            r.setdefault("rank", None)   # undefined score: rank left open
+        rest = sorted((r for r in rows if r["score"] is None), key=lambda r: r["unit"])
+        for r in rest:
+            r["rank"] = None
         return dict(parent=parent, period=dict(start=a.isoformat(), end=b.isoformat(),
                                                days=(b - a).days + 1),
-                    rows=defined + [r for r in rows if r["score"] is None])
+                    rows=defined + rest)
 
     def indicator_ranking(self, parent, a, b, name):
         """`ranking --indicator NAME` (§7, §12): the rows of the overall
@@ -403,11 +410,8 @@ class Model:
         share a rank and the next rank skips (1, 2, 2, 4), as §7 says for
         the overall ranking.
 
-        Spec silent: where a unit with no value (not assessed) goes.  Decided
-        from §6's spirit (no value is never a pass, so it is never better
-        than a value) and matching what the server does: after every
-        assessed unit, all of them sharing one rank (number of assessed
-        units + 1, "equal" to each other like any tie).
+        Units without a value there are listed last, unranked (§7): rank
+        None (JSON null), by unit code.
 
         Spec silent: the direction of an indicator with no target (not
         queried) and of a per-unit override whose op differs from the
@@ -423,10 +427,11 @@ class Model:
         assessed = [r for r in rows if r["indicators"][name] is not None]
         unassessed = [r for r in rows if r["indicators"][name] is None]
         val = lambda r: r2(r["indicators"][name])
-        assessed.sort(key=lambda r: -val(r) if desc else val(r))
+        assessed.sort(key=lambda r: (-val(r) if desc else val(r), r["unit"]))
         competition_ranks(assessed, val)
+        unassessed.sort(key=lambda r: r["unit"])
         for r in unassessed:
-            r["rank"] = len(assessed) + 1
+            r["rank"] = None
         return dict(parent=parent, period=base["period"], indicator=name,
                     rows=assessed + unassessed)
 
@@ -853,8 +858,7 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
         for k in COUNTERS:
             check(qdesc, "counters." + k, exp["counters"][k], gc.get(k))
         check(qdesc, "status", exp["status"], got.get("status"))
-        if exp["score"] is not None:
-            check(qdesc, "score", exp["score"], got.get("score"))
+        check(qdesc, "score", exp["score"], got.get("score"))
         gi = {i.get("name"): i for i in got.get("indicators") or []}
         for ei in exp["indicators"]:
             g = gi.get(ei["name"])
@@ -877,17 +881,10 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
         check(qdesc, "parent", exp["parent"], got.get("parent"))
         check(qdesc, "units", " ".join(sorted(r["unit"] for r in exp["rows"])),
               " ".join(sorted(str(r.get("unit")) for r in rows)))
-        # Rows whose score is undefined (no assessed target) may sit
-        # anywhere; the rank of every other row is checked after taking
-        # away the undefined rows the server placed above it.  In a
-        # per-indicator ranking (kind ranking/NAME) the score plays no part
-        # and every row's rank is checked.  Its top-level "indicator" member
-        # (the server echoes NAME) is not in §12: not compared.
-        if kind == "ranking":
-            undefined = {r["unit"] for r in exp["rows"] if r["score"] is None}
-        else:
-            undefined = set()
-        granks = [r.get("rank") for r in rows if r.get("unit") in undefined]
+        # Every row is compared, rank included (None: "rank": null for a
+        # unit with no score, or no value in a per-indicator ranking).  Its
+        # top-level "indicator" member (the server echoes NAME) is not in
+        # §12: not compared.
         byunit = {r.get("unit"): r for r in rows}
         for er in exp["rows"]:
             g = byunit.get(er["unit"])
@@ -896,13 +893,8 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
             rdesc = "%s row %s" % (qdesc, er["unit"])
             check(rdesc, "name", er["name"], g.get("name"))
             check(rdesc, "status", er["status"], g.get("status"))
-            if er["score"] is not None:
-                check(rdesc, "score", er["score"], g.get("score"))
-            if er["unit"] not in undefined:
-                gr = g.get("rank")
-                if isinstance(gr, int):
-                    gr -= sum(1 for x in granks if isinstance(x, int) and x < gr)
-                check(rdesc, "rank", er["rank"], gr)
+            check(rdesc, "score", er["score"], g.get("score"))
+            check(rdesc, "rank", er["rank"], g.get("rank"))
             gi = g.get("indicators") or {}
             for name, v in er["indicators"].items():
                 check(rdesc, "indicators." + name, v, gi.get(name))
@@ -913,12 +905,9 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
             check(rdesc, "yoy keys", " ".join(sorted(er["yoy"])), " ".join(sorted(gy)))
             for name, y in er["yoy"].items():
                 check(rdesc, "yoy." + name, yoy_text(y), yoy_text(gy.get(name)))
-        # rows come in rank order
-        rk = [r.get("rank") for r in rows]
-        ok = all(isinstance(x, int) for x in rk) and rk == sorted(rk)
-        if not ok:
-            out.append("FAIL seed %s %s field rows order: ranks %s"
-                       % (seed, qdesc, rk))
+        # rows come in the expected order (rank order, the unranked last)
+        check(qdesc, "rows order", " ".join(r["unit"] for r in exp["rows"]),
+              " ".join(str(r.get("unit")) for r in rows))
 
 
 def compare_csv(E, seed, qid, qdesc, outdir, profile, out, check):
@@ -972,7 +961,8 @@ def compare_csv(E, seed, qid, qdesc, outdir, profile, out, check):
         num = lambda c: None if cell(c) == "" else float(cell(c))
         rdesc = "%s csv row %d" % (qdesc, i + 1)
         try:
-            check(rdesc, "rank", jr.get("rank"), int(cell("rank")))
+            check(rdesc, "rank", jr.get("rank"),
+                  None if cell("rank") == "" else int(cell("rank")))
             for c in ("unit", "name", "status"):
                 check(rdesc, c, jr.get(c), cell(c))
             check(rdesc, "score", jr.get("score"), num("score"))

@@ -307,6 +307,23 @@ births 610307001 2026-04-10 1 1 1 0 MC
 births 610307001 2026-06-10 1 1 1 0 MD
 births 610307001 2026-05-10 1 1 1 0 ME
 
+# --- 9. four tiers (county 610320, §7): K1 complete and met (100); K2 never
+# inspected, so birth_error_rate is not assessed: incomplete, 100 points,
+# ranked below K1; K3 vetoed (birth_rate 11.51, like T2); K4 no data at all:
+# no score, no rank, last.
+unit 610320 层县 --level county
+for i in 1 2 3 4; do unit 61032000$i 层${i}镇 --parent 610320 --level township; done
+pop 610320001 2025-12-31 9990
+births 610320001 2026-06-01 20 20 10 0 mK1
+verif 610320001 2026-06-01 mK1
+pop 610320002 2025-12-31 9990
+births 610320002 2026-06-01 20 20 10 0
+pop 610320003 2025-12-31 1992
+births 610320003 2026-06-01 23 23 12 0 mK3
+deaths 610320003 2026-06-02 13
+mig 610320003 2026-06-03 in 2
+verif 610320003 2026-06-01 mK3
+
 # ---------------------------------------------------------------- submit
 # Verifications go first, so matching must also work for births that arrive
 # after the verification.
@@ -591,6 +608,21 @@ expect_rc 1 "bad expression" "$PS" indicator set bad 'births / foo * 1000' --uni
 expect_err "foo" "bad expression names the counter"
 expect_err "column 10" "bad expression names the column"
 expect_rc 1 "unbalanced expression" "$PS" indicator set bad2 '(births / pop_avg' --unit ‰
+# ================================================================ 10b. four tiers
+expect_rc 0 "four-tier ranking" "$PS" ranking --parent 610320 --period 2026 --json
+S3=$(calc '100*(25*(1-0.01/11.5)+75)/100')
+expect_eq "$(json "' '.join('%s:%s:%s:%s' % (r['rank'], r['unit'], r['status'], 'null' if r['score'] is None else '%.2f' % r['score']) for r in j['rows'])")" \
+    "1:610320001:met:100.00 2:610320002:incomplete:100.00 3:610320003:veto:$S3 None:610320004:incomplete:null" \
+    "four tiers: complete, incomplete, vetoed; nothing assessed has no rank"
+expect_eq "$(printf '%s' "$OUT" | grep -c '"rank": null')" 1 "no rank is JSON null"
+expect_rc 0 "four-tier ranking csv" "$PS" ranking --parent 610320 --period 2026 --csv
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 5p | cut -d, -f1,2)" ",610320004" "csv: no rank is an empty cell"
+expect_rc 0 "four-tier ranking table" "$PS" ranking --parent 610320 --period 2026
+expect_eq "$(printf '%s\n' "$OUT" | grep 610320004 | awk '{print $1}')" "-" "table: no rank is -"
+expect_rc 0 "per-indicator ranking, no value unranked" "$PS" ranking --parent 610320 --period 2026 --indicator birth_error_rate --json
+expect_eq "$(json "' '.join('%s:%s' % (r['rank'], r['unit']) for r in j['rows'])")" \
+    "1:610320001 1:610320003 None:610320002 None:610320004" "no value there: listed last, unranked"
+
 # ---------------------------------------------------------------- targets
 # Everything below changes targets; sections that need no target change
 # come first.

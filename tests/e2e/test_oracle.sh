@@ -19,11 +19,10 @@
 # whose target changes), and `ranking [--indicator NAME] --csv` with the JSON
 # form of the same ranking.
 #
-# A field left open: when a unit has no assessed target at all, §7 gives no
-# score (sum of weights 0); its score and its place in an overall ranking are
-# not compared (the ranks of the other rows are, see oracle.py).  Where the
-# spec is silent for per-indicator rankings (units with no value), oracle.py
-# says how it decided.
+# Every row is compared, rank and order included: §7 ranks in four tiers
+# (complete and not vetoed, incomplete, vetoed), and a unit with no assessed
+# target has no score and "rank": null, listed last (as is a unit with no
+# value in a per-indicator ranking).
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 ORACLE=$(dirname "$0")/oracle.py
 # Three random counties, and "edge": a fixed county on rounding ties and

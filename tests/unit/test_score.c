@@ -404,12 +404,12 @@ test_strings(void)
 }
 
 static rank_item
-unit(const char *key, int vetoed, int has_score, double score)
+unit(const char *key, unit_status status, int has_score, double score)
 {
 	rank_item r;
 
 	r.key = key;
-	r.vetoed = vetoed;
+	r.status = status;
 	r.has_score = has_score;
 	r.score = score;
 	r.rank = -1;
@@ -419,36 +419,52 @@ unit(const char *key, int vetoed, int has_score, double score)
 static void
 test_rank_units(void)
 {
-	rank_item u[8];
-	static const char *const order[8] = {
-		"101", "102", "103", "106", "105", "104", "108", "107"
+	rank_item u[10];
+	static const char *const order[10] = {
+		"101", "102", "103", "109", "106", "110", "104", "108", "105",
+		"107"
 	};
-	static const int ranks[8] = { 1, 2, 2, 4, 5, 6, 6, 8 };
+	static const int ranks[10] = { 1, 2, 2, 4, 5, 6, 7, 7, 0, 0 };
 	size_t i;
 
 	/* Given in no particular order. */
-	u[0] = unit("104", 1, 1, 99);       /* vetoed: below all others */
-	u[1] = unit("103", 0, 1, 88.001);   /* 88.00 */
-	u[2] = unit("105", 0, 0, 0);        /* no score */
-	u[3] = unit("101", 0, 1, 92.5);
-	u[4] = unit("107", 1, 0, 0);        /* vetoed, no score: last */
-	u[5] = unit("106", 0, 1, 70);
-	u[6] = unit("102", 0, 1, 88.004);   /* 88.00: ties with 103 */
-	u[7] = unit("108", 1, 1, 99.0);     /* ties with 104 */
-	rank_units(u, 8);
-	for (i = 0; i < 8; i++) {
+	u[0] = unit("104", STATUS_VETO, 1, 99);       /* vetoed: tier 3 */
+	u[1] = unit("103", STATUS_MET, 1, 88.001);    /* 88.00 */
+	u[2] = unit("105", STATUS_INCOMPLETE, 0, 0);  /* no score: no rank */
+	u[3] = unit("101", STATUS_MET, 1, 92.5);
+	u[4] = unit("107", STATUS_MET, 0, 0);         /* no target: no rank */
+	u[5] = unit("106", STATUS_INCOMPLETE, 1, 100); /* below complete */
+	u[6] = unit("102", STATUS_MISSED, 1, 88.004); /* 88.00: ties 103 */
+	u[7] = unit("108", STATUS_VETO, 1, 99.0);     /* ties with 104 */
+	u[8] = unit("109", STATUS_MISSED, 1, 10);     /* complete: tier 1 */
+	u[9] = unit("110", STATUS_INCOMPLETE, 1, 5);  /* above the vetoed */
+	rank_units(u, 10);
+	for (i = 0; i < 10; i++) {
 		CHECK_STR(u[i].key, order[i]);
 		CHECK_INT(u[i].rank, ranks[i]);
 	}
 	/* Scores come back rounded. */
 	CHECK_DBL(u[1].score, 88, 0);
 	CHECK_DBL(u[2].score, 88, 0);
+	CHECK_INT(rank_tier(STATUS_MET, 1), 0);
+	CHECK_INT(rank_tier(STATUS_MISSED, 1), 0);
+	CHECK_INT(rank_tier(STATUS_INCOMPLETE, 1), 1);
+	CHECK_INT(rank_tier(STATUS_VETO, 1), 2);
+	CHECK_INT(rank_tier(STATUS_VETO, 0), 3);
+
+	/* The same score in two tiers does not tie. */
+	u[0] = unit("a", STATUS_INCOMPLETE, 1, 80);
+	u[1] = unit("b", STATUS_MET, 1, 80);
+	rank_units(u, 2);
+	CHECK_STR(u[0].key, "b");
+	CHECK_INT(u[0].rank, 1);
+	CHECK_INT(u[1].rank, 2);
 
 	/* The plain 1, 2, 2, 4. */
-	u[0] = unit("d", 0, 1, 70);
-	u[1] = unit("c", 0, 1, 80);
-	u[2] = unit("b", 0, 1, 80);
-	u[3] = unit("a", 0, 1, 90);
+	u[0] = unit("d", STATUS_MET, 1, 70);
+	u[1] = unit("c", STATUS_MET, 1, 80);
+	u[2] = unit("b", STATUS_MET, 1, 80);
+	u[3] = unit("a", STATUS_MET, 1, 90);
 	rank_units(u, 4);
 	CHECK_STR(u[0].key, "a");
 	CHECK_STR(u[1].key, "b");
@@ -460,23 +476,23 @@ test_rank_units(void)
 	CHECK_INT(u[3].rank, 4);
 
 	/* Scores a hair apart that display differently do not tie. */
-	u[0] = unit("a", 0, 1, 85.004);
-	u[1] = unit("b", 0, 1, 85.006);
+	u[0] = unit("a", STATUS_MET, 1, 85.004);
+	u[1] = unit("b", STATUS_MET, 1, 85.006);
 	rank_units(u, 2);
 	CHECK_STR(u[0].key, "b");
 	CHECK_INT(u[0].rank, 1);
 	CHECK_INT(u[1].rank, 2);
 
-	/* All without a score share rank 1. */
-	u[0] = unit("b", 0, 0, 0);
-	u[1] = unit("a", 0, 0, 5);
+	/* None with a score: none ranked, by key. */
+	u[0] = unit("b", STATUS_INCOMPLETE, 0, 0);
+	u[1] = unit("a", STATUS_INCOMPLETE, 0, 5);
 	rank_units(u, 2);
 	CHECK_STR(u[0].key, "a");
-	CHECK_INT(u[0].rank, 1);
-	CHECK_INT(u[1].rank, 1);
+	CHECK_INT(u[0].rank, 0);
+	CHECK_INT(u[1].rank, 0);
 
 	/* A single unit, and nothing at all. */
-	u[0] = unit("a", 1, 0, 0);
+	u[0] = unit("a", STATUS_VETO, 1, 0);
 	rank_units(u, 1);
 	CHECK_INT(u[0].rank, 1);
 	rank_units(NULL, 0);
@@ -511,7 +527,7 @@ test_rank_values(void)
 	rank_value v[6];
 	static const char *const asc[6] = { "b", "a", "d", "e", "c", "f" };
 	static const char *const desc[6] = { "e", "a", "d", "b", "c", "f" };
-	static const int ranks[6] = { 1, 2, 2, 4, 5, 5 };
+	static const int ranks[6] = { 1, 2, 2, 4, 0, 0 };
 	size_t i;
 
 	/* Lower is better (a "<=" target such as the birth rate). */
@@ -531,13 +547,13 @@ test_rank_values(void)
 		CHECK_INT(v[i].rank, ranks[i]);
 	}
 
-	/* Only missing values: one shared rank. */
+	/* Only missing values: listed by key, unranked. */
 	v[0] = val("b", 0, 0);
 	v[1] = val("a", 0, 0);
 	rank_values(v, 2, 1);
 	CHECK_STR(v[0].key, "a");
-	CHECK_INT(v[0].rank, 1);
-	CHECK_INT(v[1].rank, 1);
+	CHECK_INT(v[0].rank, 0);
+	CHECK_INT(v[1].rank, 0);
 
 	/* Negative values order too. */
 	v[0] = val("x", 1, -1.5);
