@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "date.h"
@@ -164,6 +165,67 @@ date_parse(const char *s, int32_t *out, char *err, size_t errlen)
 		while (len < 11 && s[len] != '\0')
 			len++;
 	return date_parse_n(s, len, out, err, errlen);
+}
+
+/* Read 1 or 2 digits at *p (at most max); -1 if none. */
+static int
+date_small(const char **p, int max)
+{
+	int v = 0, n = 0;
+
+	while (n < max && **p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n ? v : -1;
+}
+
+int
+date_parse_any(const char *s, int32_t *out, char *err, size_t errlen)
+{
+	char canon[40];
+	const char *p, *sep2;
+	int year, month, day;
+	size_t sl;
+
+	if (s == NULL)
+		return date_parse(s, out, err, errlen);
+	/* YYYYMMDD */
+	if (strlen(s) == 8 && strspn(s, "0123456789") == 8) {
+		snprintf(canon, sizeof canon, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+		return date_parse(canon, out, err, errlen);
+	}
+	if ((year = date_digits(s, 4)) < 0)
+		return date_parse(s, out, err, errlen);
+	p = s + 4;
+	if (*p == '-' || *p == '/' || *p == '.') {
+		sep2 = p;
+		sl = 1;
+	} else if (strncmp(p, "\xe5\xb9\xb4", 3) == 0) {   /* 年 */
+		sep2 = NULL;
+		sl = 3;
+	} else
+		return date_parse(s, out, err, errlen);
+	p += sl;
+	if ((month = date_small(&p, 2)) < 0)
+		return date_parse(s, out, err, errlen);
+	if (sep2 != NULL) {
+		if (*p != *sep2)
+			return date_parse(s, out, err, errlen);
+		p++;
+	} else if (strncmp(p, "\xe6\x9c\x88", 3) == 0)     /* 月 */
+		p += 3;
+	else
+		return date_parse(s, out, err, errlen);
+	if ((day = date_small(&p, 2)) < 0)
+		return date_parse(s, out, err, errlen);
+	if (sep2 == NULL && strncmp(p, "\xe6\x97\xa5", 3) == 0) /* 日 */
+		p += 3;
+	if (*p != '\0' || month > 99 || day > 99)
+		return date_parse(s, out, err, errlen);
+	snprintf(canon, sizeof canon, "%04d-%02d-%02d", year, month, day);
+	return date_parse(canon, out, err, errlen);
 }
 
 /* Write the n-digit zero-padded decimal v at p. */

@@ -28,6 +28,15 @@ void date_to_ymd(int32_t d, int *year, int *month, int *day);
 int date_parse_n(const char *s, size_t len, int32_t *out, char *err, size_t errlen);
 int date_parse(const char *s, int32_t *out, char *err, size_t errlen);
 
+/*
+ * Parse one of the date forms a register may hold (DESIGN section 13):
+ * YYYY-MM-DD, YYYY-M-D, YYYY/M/D, YYYY.M.D, YYYY年M月D日 and YYYYMMDD
+ * (month and day of one or two digits in the separated forms).  Nothing
+ * day-first or with a two-digit year is guessed.  Same results as
+ * date_parse().
+ */
+int date_parse_any(const char *s, int32_t *out, char *err, size_t errlen);
+
 /* Write "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). Returns buf. */
 char *date_format(int32_t d, char *buf);
 

@@ -12,6 +12,7 @@
 
 #include "date.h"
 #include "period.h"
+#include "utf8.h"
 
 /* At most this many bytes of the input are echoed in an error message. */
 #define PERIOD_ECHO_MAX 40
@@ -23,32 +24,55 @@
 
 /*
  * Write "period '<input>': <reason>" into err and return -1.  The echoed
- * input is cut to PERIOD_ECHO_MAX bytes (then "..." follows) and every byte
- * that is not printable ASCII becomes '?', so the message is always short,
- * one line and valid UTF-8 whatever the input was.
+ * input is cut to PERIOD_ECHO_MAX bytes on a character boundary (then "…"
+ * follows) and every byte that is not valid UTF-8 becomes '?', so the
+ * message is always short and valid UTF-8 whatever the input was, and
+ * "2026年11月" reads as it was typed.
  */
 static int __attribute__((format(printf, 4, 5)))
 period_fail(const char *s, char *err, size_t errlen, const char *fmt, ...)
 {
-	char	 echo[PERIOD_ECHO_MAX + 4], reason[160];
-	size_t	 i;
+	char	 echo[PERIOD_ECHO_MAX + 8], reason[160];
 	va_list	 ap;
 
 	if (err == NULL || errlen == 0)
 		return -1;
-	for (i = 0; i < PERIOD_ECHO_MAX && s[i] != '\0'; i++)
-		echo[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (s[i] != '\0') {
-		memcpy(echo + i, "...", 3);
-		i += 3;
-	}
-	echo[i] = '\0';
-
+	utf8_echo(s, PERIOD_ECHO_MAX, echo, sizeof echo);
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
 	snprintf(err, errlen, "period '%s': %s", echo, reason);
 	return -1;
+}
+
+/*
+ * "2026年" is "2026", "2026年11月" (or 2026年1月) is "2026-11": the
+ * forms a Chinese clerk writes (DESIGN section 13).  Returns s itself, or
+ * the ASCII form in buf.
+ */
+static const char *
+period_chinese(const char *s, char *buf, size_t cap)
+{
+	static const char nian[] = "\xe5\xb9\xb4", yue[] = "\xe6\x9c\x88";
+	const char *p;
+	int month = 0, n = 0;
+
+	if (strlen(s) < 7 || strspn(s, "0123456789") != 4 ||
+	    strncmp(s + 4, nian, 3) != 0)
+		return s;
+	p = s + 7;
+	if (*p == '\0') {
+		snprintf(buf, cap, "%.4s", s);
+		return buf;
+	}
+	while (n < 2 && *p >= '0' && *p <= '9') {
+		month = month * 10 + (*p++ - '0');
+		n++;
+	}
+	if (n == 0 || strcmp(p, yue) != 0)
+		return s;
+	snprintf(buf, cap, "%.4s-%02d", s, month);
+	return buf;
 }
 
 /* ASCII upper case of c, whatever the locale. */
@@ -181,13 +205,44 @@ period_month_form(const char *s, const char *rest, int year, period *out,
 	}
 }
 
+static int period_parse_ascii(const char *s, int32_t today, period *out,
+    char *err, size_t errlen);
+
+/*
+ * Parse s into *out (see period.h), the Chinese forms too; an error
+ * names the period as it was written.
+ */
+int
+period_parse(const char *s, int32_t today, period *out, char *err,
+    size_t errlen)
+{
+	char buf[16], why[200], folded[64];
+	const char *a, *f = s;
+
+	if (s == NULL)
+		s = f = "";
+	/* Full-width digits and letters (２０２６年) read as ASCII. */
+	if (strlen(s) < sizeof folded) {
+		utf8_fold(s, folded);
+		f = folded;
+	}
+	a = period_chinese(f, buf, sizeof buf);
+	if (strcmp(a, s) == 0)
+		return period_parse_ascii(s, today, out, err, errlen);
+	if (period_parse_ascii(a, today, out, why, sizeof why) == 0)
+		return 0;
+	/* "period '2026-13': month must be 01-12" names the ASCII form. */
+	a = strstr(why, "': ");
+	return period_fail(s, err, errlen, "%s", a ? a + 3 : why);
+}
+
 /*
  * Parse s into *out (see period.h).  Returns 0, or -1 with
  * "period '<s>': <reason>" in err naming the bad part; *out is untouched
  * on error.
  */
-int
-period_parse(const char *s, int32_t today, period *out, char *err,
+static int
+period_parse_ascii(const char *s, int32_t today, period *out, char *err,
     size_t errlen)
 {
 	const char	*rest, *dots;

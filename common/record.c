@@ -5,12 +5,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "date.h"
+#include "idcard.h"
 #include "sbuf.h"
 #include "utf8.h"
 
@@ -141,57 +144,81 @@ record_id_valid(const char *s)
 	return n >= 1 && n <= RECORD_ID_MAX;
 }
 
-/* Trim blanks into a bounded copy; returns -1 when it does not fit. */
+/*
+ * Normalise a value into a bounded copy: full-width forms folded, blanks
+ * (and no-break spaces) trimmed, leading ' (Excel's text marker) dropped.
+ * Returns -1 when it does not fit.
+ */
 static int
-trim_copy(const char *s, char *dst, size_t cap)
+norm_copy(const char *s, char *dst, size_t cap)
 {
-	const char *e;
+	const char *b, *e;
 	size_t n;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	n = (size_t)(e - s);
-	if (n >= cap)
+	if (strlen(s) >= cap)
 		return -1;
-	memcpy(dst, s, n);
+	n = utf8_fold(s, dst);
+	b = dst;
+	e = dst + n;
+	for (;;) {
+		if (*b == ' ' || *b == '\t' || *b == '\'')
+			b++;
+		else if ((unsigned char)b[0] == 0xc2 &&
+		    (unsigned char)b[1] == 0xa0)
+			b += 2;
+		else
+			break;
+	}
+	for (;;) {
+		if (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		else if (e - b >= 2 && (unsigned char)e[-2] == 0xc2 &&
+		    (unsigned char)e[-1] == 0xa0)
+			e -= 2;
+		else
+			break;
+	}
+	n = (size_t)(e - b);
+	memmove(dst, b, n);
 	dst[n] = '\0';
 	return 0;
 }
 
-/*
- * Bytes of s to echo in a message, at most max, cut at a character
- * boundary: s is valid UTF-8 and the message must stay so (it is sent in
- * a protobuf string), so "%.24s" alone could split a character.
- */
-static int
-echo_len(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max);
+/* s quoted for a message: whole up to RECORD_ECHO_MAX bytes, else cut. */
+#define Q(s) utf8_echo((s), RECORD_ECHO_MAX, qbuf, sizeof qbuf)
 
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
+struct vstate {
+	struct record_issues *iss;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+issue(struct vstate *st, int col, const char *fmt, ...)
+{
+	struct record_issue *x;
+	va_list ap;
+
+	if (st->iss->n >= RECORD_ISSUES_MAX)
+		return;
+	x = &st->iss->v[st->iss->n++];
+	x->column = col < 0 ? "kind" : col_names[col];
+	va_start(ap, fmt);
+	vsnprintf(x->reason, sizeof x->reason, fmt, ap);
+	va_end(ap);
+	utf8_scrub(x->reason);
 }
 
 /* A whole decimal number in [lo, hi], digits only. */
 static int
-parse_int(const char *s, long long lo, long long hi, long long *out,
-    char *reason, size_t rlen)
+parse_int(struct vstate *st, int col, const char *s, long long lo,
+    long long hi, long long *out)
 {
+	char qbuf[RECORD_ECHO_MAX + 8];
 	long long v = 0;
 	const char *p = s;
 
-	if (*p == '\0') {
-		xsnprintf(reason, rlen, "empty; expected a whole number");
-		return -1;
-	}
 	for (; *p; p++) {
 		if (!isdigit((unsigned char)*p)) {
-			xsnprintf(reason, rlen, "'%.*s' is not a whole number",
-			    echo_len(s, 20), s);
+			issue(st, col, "'%s' is not a whole number", Q(s));
 			return -1;
 		}
 		if (v > hi)
@@ -199,8 +226,7 @@ parse_int(const char *s, long long lo, long long hi, long long *out,
 		v = v * 10 + (*p - '0');
 	}
 	if (*p || v < lo || v > hi) {
-		xsnprintf(reason, rlen, "%.*s is out of range %lld-%lld",
-		    echo_len(s, 20), s, lo, hi);
+		issue(st, col, "%s is out of range %lld-%lld", Q(s), lo, hi);
 		return -1;
 	}
 	*out = v;
@@ -208,175 +234,236 @@ parse_int(const char *s, long long lo, long long hi, long long *out,
 }
 
 /*
- * One field, checked for presence; returns the trimmed text in buf or NULL
- * with a reason.
+ * One field, checked for presence; returns the normalised text in buf or
+ * NULL (with an issue when it is required or malformed).  An optional
+ * field that is absent or empty gives "".
  */
 static const char *
-field(const char *const fields[COL_COUNT], int kind, int col, char *buf,
-    size_t cap, char *reason, size_t rlen)
+field(struct vstate *st, const char *const fields[COL_COUNT], int kind,
+    int col, char *buf, size_t cap)
 {
 	int required = 0;
 	const char *s = fields[col];
 
 	kind_has_col(kind, col, &required);
 	if (s == NULL) {
-		if (required)
-			xsnprintf(reason, rlen, "missing");
-		else
-			buf[0] = '\0';
-		return required ? NULL : buf;
+		if (required) {
+			issue(st, col, "missing");
+			return NULL;
+		}
+		buf[0] = '\0';
+		return buf;
 	}
 	if (!utf8_valid(s, strlen(s))) {
-		xsnprintf(reason, rlen, "invalid UTF-8");
+		issue(st, col, "invalid UTF-8");
 		return NULL;
 	}
-	if (trim_copy(s, buf, cap) < 0) {
-		xsnprintf(reason, rlen, "longer than %zu bytes", cap - 1);
+	if (norm_copy(s, buf, cap) < 0) {
+		issue(st, col, "longer than %zu bytes", cap - 1);
 		return NULL;
 	}
 	if (required && buf[0] == '\0') {
-		xsnprintf(reason, rlen, "empty; a value is required");
+		issue(st, col, "empty; a value is required");
 		return NULL;
 	}
 	return buf;
 }
 
-#define FAIL(col) do { *column = col_names[col]; return -1; } while (0)
+static int
+is_any(const char *v, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcasecmp(v, *words) == 0)
+			return 1;
+	return 0;
+}
+
+int
+record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
+    record *out, struct record_issues *iss)
+{
+	static const char *const male[] = { "M", "男", NULL };
+	static const char *const female[] = { "F", "女", NULL };
+	static const char *const yes[] = { "Y", "符合", "是", NULL };
+	static const char *const no[] = { "N", "不符合", "否", NULL };
+	static const char *const in[] = { "in", "迁入", NULL };
+	static const char *const outw[] = { "out", "迁出", NULL };
+	char buf[CSV_FIELD_MAX + 1], derr[96], tb[16], qbuf[RECORD_ECHO_MAX + 8];
+	char idr[2][160];
+	struct vstate st;
+	const char *v;
+	long long n;
+	int dated = 0, k;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	memset(&st, 0, sizeof st);
+	iss->n = 0;
+	st.iss = iss;
+	out->kind = kind;
+	if (kind_name(kind) == NULL) {
+		issue(&st, -1, "unknown record kind");
+		return iss->n;
+	}
+	for (i = 0; i < COL_COUNT; i++) {
+		if (fields[i] != NULL && !kind_has_col(kind, (int)i, NULL)) {
+			issue(&st, (int)i, "not a column of %s records",
+			    kind_names[kind]);
+			return iss->n;
+		}
+	}
+
+	if ((v = field(&st, fields, kind, COL_RECORD_ID, buf, sizeof buf)) != NULL) {
+		if (strlen(v) > RECORD_ID_MAX)
+			issue(&st, COL_RECORD_ID, "longer than 64 characters");
+		else if (!record_id_valid(v))
+			issue(&st, COL_RECORD_ID, "'%s' must be printable ASCII"
+			    " characters", Q(v));
+		else
+			strcpy(out->record_id, v);
+	}
+
+	if ((v = field(&st, fields, kind, COL_UNIT, buf, sizeof buf)) != NULL) {
+		if (!unit_code_valid(v))
+			issue(&st, COL_UNIT, "'%s' is not a unit code (1-20 of"
+			    " 0-9 A-Z a-z _ -)", Q(v));
+		else
+			strcpy(out->unit, v);
+	}
+
+	if ((v = field(&st, fields, kind, COL_DATE, buf, sizeof buf)) != NULL) {
+		if (date_parse_any(v, &out->day, derr, sizeof derr) < 0)
+			issue(&st, COL_DATE, "'%s': %s", Q(v), derr);
+		else if (out->day > today)
+			issue(&st, COL_DATE, "%s is after today (%s)",
+			    date_format(out->day, derr), date_format(today, tb));
+		else
+			dated = 1;
+	}
+
+	if (kind == KIND_BIRTH || kind == KIND_DEATH) {
+		if ((v = field(&st, fields, kind, COL_SEX, buf, sizeof buf)) != NULL) {
+			if (is_any(v, male))
+				out->sex = 1;
+			else if (is_any(v, female))
+				out->sex = 2;
+			else
+				issue(&st, COL_SEX, "'%s' is not M, F, 男 or 女",
+				    Q(v));
+		}
+	}
+	if (kind == KIND_BIRTH) {
+		if ((v = field(&st, fields, kind, COL_BIRTH_ORDER, buf, sizeof buf)) != NULL &&
+		    parse_int(&st, COL_BIRTH_ORDER, v, 1, 15, &n) == 0)
+			out->birth_order = (int)n;
+		if ((v = field(&st, fields, kind, COL_POLICY, buf, sizeof buf)) != NULL) {
+			if (is_any(v, yes))
+				out->policy = 1;
+			else if (is_any(v, no))
+				out->policy = 0;
+			else
+				issue(&st, COL_POLICY, "'%s' is not Y, N, 符合,"
+				    " 不符合, 是 or 否", Q(v));
+		}
+	}
+	if (kind == KIND_BIRTH || kind == KIND_VERIFICATION) {
+		char id[MOTHER_ID_MAX + 1];
+
+		v = fields[COL_MOTHER_ID];
+		if (v != NULL && !utf8_valid(v, strlen(v)))
+			issue(&st, COL_MOTHER_ID, "invalid UTF-8");
+		else if (v != NULL && idcard_normalise(v, id, sizeof id) < 0)
+			issue(&st, COL_MOTHER_ID, "longer than %d bytes",
+			    MOTHER_ID_MAX);
+		else if (v == NULL || id[0] == '\0') {
+			if (kind == KIND_VERIFICATION)
+				issue(&st, COL_MOTHER_ID, v == NULL ? "missing" :
+				    "empty; a value is required");
+		} else {
+			for (i = 0; id[i]; i++)
+				if ((unsigned char)id[i] < 0x20 ||
+				    id[i] == 0x7f)
+					break;
+			if (id[i] != '\0')
+				issue(&st, COL_MOTHER_ID,
+				    "contains a control character");
+			else if ((k = idcard_check(id, dated ? out->day :
+			    today, out->mother_id, sizeof out->mother_id,
+			    idr, 2)) > 0) {
+				for (i = 0; i < (size_t)k; i++)
+					issue(&st, COL_MOTHER_ID, "%s", idr[i]);
+				out->mother_id[0] = '\0';
+			} else
+				out->has_mother = 1;
+		}
+	}
+	if (kind == KIND_DEATH) {
+		if ((v = field(&st, fields, kind, COL_AGE, buf, sizeof buf)) != NULL &&
+		    parse_int(&st, COL_AGE, v, 0, 130, &n) == 0)
+			out->age = (int)n;
+	}
+	if (kind == KIND_MIGRATION) {
+		if ((v = field(&st, fields, kind, COL_DIRECTION, buf, sizeof buf)) != NULL) {
+			if (is_any(v, in))
+				out->direction = 1;
+			else if (is_any(v, outw))
+				out->direction = 2;
+			else
+				issue(&st, COL_DIRECTION, "'%s' is not in, out,"
+				    " 迁入 or 迁出", Q(v));
+		}
+	}
+	if (kind == KIND_MIGRATION || kind == KIND_POPULATION) {
+		if ((v = field(&st, fields, kind, COL_PERSONS, buf, sizeof buf)) != NULL &&
+		    parse_int(&st, COL_PERSONS, v, kind == KIND_MIGRATION ? 1 : 0,
+		    kind == KIND_MIGRATION ? 100000 : POPULATION_MAX, &n) == 0)
+			out->persons = n;
+	}
+	return iss->n;
+}
 
 int
 record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
     record *out, const char **column, char *reason, size_t rlen)
 {
-	char buf[CSV_FIELD_MAX + 1], derr[96], tb[16];
-	const char *v;
-	long long n;
-	size_t i;
+	struct record_issues iss;
+	size_t o = 0;
+	int i;
 
-	memset(out, 0, sizeof *out);
-	out->kind = kind;
-	*column = "kind";
-	if (kind_name(kind) == NULL) {
-		xsnprintf(reason, rlen, "unknown record kind");
-		return -1;
+	if (record_check(kind, fields, today, out, &iss) == 0)
+		return 0;
+	*column = iss.v[0].column;
+	reason[0] = '\0';
+	for (i = 0; i < iss.n && o + 1 < rlen; i++) {
+		if (i == 0)
+			snprintf(reason, rlen, "%s", iss.v[0].reason);
+		else if (iss.v[i].column == iss.v[i - 1].column)
+			snprintf(reason + o, rlen - o, "; %s", iss.v[i].reason);
+		else
+			snprintf(reason + o, rlen - o, "; %s: %s",
+			    iss.v[i].column, iss.v[i].reason);
+		o = strlen(reason);
 	}
-	for (i = 0; i < COL_COUNT; i++) {
-		if (fields[i] != NULL && !kind_has_col(kind, (int)i, NULL)) {
-			xsnprintf(reason, rlen, "not a column of %s records",
-			    kind_names[kind]);
-			FAIL(i);
-		}
-	}
+	/* A cut may have split a character: the reason is a proto string. */
+	utf8_scrub(reason);
+	return -1;
+}
 
-	if ((v = field(fields, kind, COL_RECORD_ID, buf, sizeof buf, reason, rlen)) == NULL)
-		FAIL(COL_RECORD_ID);
-	if (!record_id_valid(v)) {
-		xsnprintf(reason, rlen, strlen(v) > RECORD_ID_MAX ?
-		    "longer than 64 characters" :
-		    "must be printable ASCII characters");
-		FAIL(COL_RECORD_ID);
-	}
-	strcpy(out->record_id, v);
+const char *
+record_reason_key(const char *reason, char *buf, size_t cap)
+{
+	const char *p = reason, *q;
 
-	if ((v = field(fields, kind, COL_UNIT, buf, sizeof buf, reason, rlen)) == NULL)
-		FAIL(COL_UNIT);
-	if (!unit_code_valid(v)) {
-		xsnprintf(reason, rlen,
-		    "'%.*s' is not a unit code (1-20 of 0-9 A-Z a-z _ -)",
-		    echo_len(v, 24), v);
-		FAIL(COL_UNIT);
-	}
-	strcpy(out->unit, v);
+	if (*p == '\'' && (q = strchr(p + 1, '\'')) != NULL) {
+		/* The quoted value ends at the last quote before ": " or " ". */
+		const char *colon = strstr(p + 1, "': ");
+		const char *space = strstr(p + 1, "' ");
 
-	if ((v = field(fields, kind, COL_DATE, buf, sizeof buf, reason, rlen)) == NULL)
-		FAIL(COL_DATE);
-	if (date_parse(v, &out->day, derr, sizeof derr) < 0) {
-		xsnprintf(reason, rlen, "'%.*s': %s", echo_len(v, 24), v,
-		    derr);
-		FAIL(COL_DATE);
+		if (colon != NULL && (space == NULL || colon <= space))
+			p = colon + 3;
+		else if (space != NULL)
+			p = space + 2;
 	}
-	if (out->day > today) {
-		xsnprintf(reason, rlen, "%s is after today (%s)", v,
-		    date_format(today, tb));
-		FAIL(COL_DATE);
-	}
-
-	if (kind == KIND_BIRTH || kind == KIND_DEATH) {
-		if ((v = field(fields, kind, COL_SEX, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_SEX);
-		if (strcmp(v, "M") == 0 || strcmp(v, "m") == 0 || strcmp(v, "男") == 0)
-			out->sex = 1;
-		else if (strcmp(v, "F") == 0 || strcmp(v, "f") == 0 || strcmp(v, "女") == 0)
-			out->sex = 2;
-		else {
-			xsnprintf(reason, rlen, "'%.*s' is not M, F, 男 or 女",
-			    echo_len(v, 24), v);
-			FAIL(COL_SEX);
-		}
-	}
-	if (kind == KIND_BIRTH) {
-		if ((v = field(fields, kind, COL_BIRTH_ORDER, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_BIRTH_ORDER);
-		if (parse_int(v, 1, 15, &n, reason, rlen) < 0)
-			FAIL(COL_BIRTH_ORDER);
-		out->birth_order = (int)n;
-		if ((v = field(fields, kind, COL_POLICY, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_POLICY);
-		if (strcmp(v, "Y") == 0 || strcmp(v, "y") == 0 || strcmp(v, "符合") == 0)
-			out->policy = 1;
-		else if (strcmp(v, "N") == 0 || strcmp(v, "n") == 0 || strcmp(v, "不符合") == 0)
-			out->policy = 0;
-		else {
-			xsnprintf(reason, rlen, "'%.*s' is not Y, N, 符合 or 不符合",
-			    echo_len(v, 24), v);
-			FAIL(COL_POLICY);
-		}
-	}
-	if (kind == KIND_BIRTH || kind == KIND_VERIFICATION) {
-		if ((v = field(fields, kind, COL_MOTHER_ID, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_MOTHER_ID);
-		if (strlen(v) > MOTHER_ID_MAX) {
-			xsnprintf(reason, rlen, "longer than %d bytes", MOTHER_ID_MAX);
-			FAIL(COL_MOTHER_ID);
-		}
-		for (i = 0; v[i]; i++) {
-			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
-				xsnprintf(reason, rlen, "contains a control character");
-				FAIL(COL_MOTHER_ID);
-			}
-			/* ID numbers end in X or x: one spelling matches both. */
-			out->mother_id[i] = (char)toupper((unsigned char)v[i]);
-		}
-		out->mother_id[i] = '\0';
-		out->has_mother = i > 0;
-	}
-	if (kind == KIND_DEATH) {
-		if ((v = field(fields, kind, COL_AGE, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_AGE);
-		if (parse_int(v, 0, 130, &n, reason, rlen) < 0)
-			FAIL(COL_AGE);
-		out->age = (int)n;
-	}
-	if (kind == KIND_MIGRATION) {
-		if ((v = field(fields, kind, COL_DIRECTION, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_DIRECTION);
-		if (strcmp(v, "in") == 0 || strcmp(v, "IN") == 0 || strcmp(v, "迁入") == 0)
-			out->direction = 1;
-		else if (strcmp(v, "out") == 0 || strcmp(v, "OUT") == 0 || strcmp(v, "迁出") == 0)
-			out->direction = 2;
-		else {
-			xsnprintf(reason, rlen, "'%.*s' is not in or out",
-			    echo_len(v, 24), v);
-			FAIL(COL_DIRECTION);
-		}
-	}
-	if (kind == KIND_MIGRATION || kind == KIND_POPULATION) {
-		if ((v = field(fields, kind, COL_PERSONS, buf, sizeof buf, reason, rlen)) == NULL)
-			FAIL(COL_PERSONS);
-		if (parse_int(v, kind == KIND_MIGRATION ? 1 : 0,
-		    kind == KIND_MIGRATION ? 100000 : POPULATION_MAX, &n,
-		    reason, rlen) < 0)
-			FAIL(COL_PERSONS);
-		out->persons = n;
-	}
-	return 0;
+	snprintf(buf, cap, "%s", p);
+	return buf;
 }

@@ -84,4 +84,37 @@ int record_id_valid(const char *s);
 int record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
     record *out, const char **column, char *reason, size_t reasonlen);
 
+/*
+ * Every problem of one row, not only the first (DESIGN section 13).
+ * Values are normalised first: trimmed, full-width forms folded, a leading
+ * ' (Excel's text marker) dropped; dates in any of date_parse_any()'s
+ * forms; mother_id by idcard.h (the form to hash is left in out).
+ * record_validate() gives the first column and the reasons joined by "; "
+ * (a further column's reason prefixed "column: ").
+ */
+#define RECORD_ISSUES_MAX 12
+#define RECORD_REASON_MAX 240
+struct record_issue {
+	const char *column;
+	char reason[RECORD_REASON_MAX];
+};
+struct record_issues {
+	int n;
+	struct record_issue v[RECORD_ISSUES_MAX];
+};
+/* Returns 0 when the row is valid, else the number of issues. */
+int record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
+    record *out, struct record_issues *iss);
+
+/* Longest value quoted whole in a reason (then cut with an ellipsis). */
+#define RECORD_ECHO_MAX 60
+
+/*
+ * The general form of a reason, without the value it quotes, for
+ * counting repeated reasons: "'05/05/2025': expected YYYY-MM-DD" gives
+ * "expected YYYY-MM-DD", "'X' is not M, F, 男 or 女" gives "is not M, F,
+ * 男 or 女".  Writes into buf.
+ */
+const char *record_reason_key(const char *reason, char *buf, size_t cap);
+
 #endif

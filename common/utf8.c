@@ -183,3 +183,64 @@ utf8_width(const char *s)
 	}
 	return (width);
 }
+
+size_t
+utf8_fold(const char *s, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (p[i] != '\0') {
+		/* U+FF01..U+FF5E: EF BC 81..EF BC BF, EF BD 80..EF BD 9E */
+		if (p[i] == 0xef && (p[i + 1] == 0xbc || p[i + 1] == 0xbd) &&
+		    p[i + 2] >= 0x80 && p[i + 2] <= 0xbf) {
+			unsigned cp = 0xf000 + ((p[i + 1] & 0x3fu) << 6) +
+			    (p[i + 2] & 0x3fu);
+
+			if (cp >= 0xff01 && cp <= 0xff5e) {
+				out[o++] = (char)(cp - 0xfee0);
+				i += 3;
+				continue;
+			}
+		}
+		/* U+3000: E3 80 80 */
+		if (p[i] == 0xe3 && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
+			out[o++] = ' ';
+			i += 3;
+			continue;
+		}
+		out[o++] = (char)p[i++];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+char *
+utf8_echo(const char *s, size_t max, char *buf, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0, n;
+	uint32_t cp;
+
+	if (cap == 0)
+		return buf;
+	while (i < len) {
+		n = p[i] < 0x80 ? 1 : utf8_decode(p + i, len - i, &cp);
+		if (o + (n ? n : 1) > max || o + (n ? n : 1) + 4 > cap)
+			break;
+		if (n == 0 || p[i] < 0x20 || p[i] == 0x7f) {
+			buf[o++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(buf + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	if (i < len && o + 4 <= cap) {
+		memcpy(buf + o, "\xe2\x80\xa6", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -20,4 +20,21 @@ char *utf8_scrub(char *s);
  */
 int utf8_width(const char *s);
 
+/*
+ * Fold full-width forms (DESIGN section 13): U+FF01..U+FF5E become the
+ * ASCII characters 0x21..0x7E and U+3000 (ideographic space) a space.
+ * Writes the NUL-terminated result into out (never longer than s; out may
+ * be s itself).  Returns its length.
+ */
+size_t utf8_fold(const char *s, char *out);
+
+/*
+ * The text of s for a message: at most max bytes, cut on a character
+ * boundary and then followed by an ellipsis (U+2026) when cut; a byte
+ * that is not valid UTF-8 becomes '?'.  Writes into buf (cap bytes, at least
+ * max + 4) and returns buf.  Control characters become '?' too, so the
+ * echo stays on one line.
+ */
+char *utf8_echo(const char *s, size_t max, char *buf, size_t cap);
+
 #endif

@@ -529,12 +529,29 @@ test_errors(void)
 	CHECK_BAD("2026 Q1", TODAY, "unrecognised form");
 	CHECK_BAD("Q1 2026", TODAY, "unrecognised form");
 	CHECK_BAD("2026/11", TODAY, "unrecognised form");
-	/* Fullwidth digits: not digits, and echoed byte by byte as '?'. */
-	CHECK_INT(period_parse("\xef\xbc\x92\xef\xbc\x90"
-	    "\xef\xbc\x92\xef\xbc\x96", TODAY, &p, err, sizeof err), -1);
-	CHECK_STR(err, "period '?\?\?\?\?\?\?\?\?\?\?\?': unrecognised form; "
-	    "expected e.g. 2026, SY2026, 2026H1, 2026Q3, 2026-11, 2026-11D2, "
-	    "2026-11-05, 2026-01-01..2026-06-30, 2026YTD");
+	/* Fullwidth digits fold to ASCII (DESIGN section 13). */
+	CHECK_PERIOD("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x96",
+	    TODAY, "2026-01-01", "2026-12-31");
+	/* Non-ASCII is echoed as it was typed, not as '?'. */
+	CHECK_INT(period_parse("2026年11月X", TODAY, &p, err, sizeof err), -1);
+	CHECK_CONTAINS(err, "period '2026年11月X': ");
+	CHECK_INT(period_parse("2026年13月", TODAY, &p, err, sizeof err), -1);
+	CHECK_STR(err, "period '2026年13月': month must be 01-12");
+}
+
+/* 2026年 and 2026年11月 (DESIGN section 13). */
+static void
+test_chinese(void)
+{
+	CHECK_PERIOD("2026年", TODAY, "2026-01-01", "2026-12-31");
+	CHECK_PERIOD("2026年11月", TODAY, "2026-11-01", "2026-11-30");
+	CHECK_PERIOD("2026年2月", TODAY, "2026-02-01", "2026-02-28");
+	CHECK_PERIOD("2026年02月", TODAY, "2026-02-01", "2026-02-28");
+	CHECK_PERIOD("２０２６年１１月", TODAY, "2026-11-01", "2026-11-30");
+	CHECK_BAD("2026年0月", TODAY, "month must be 01-12");
+	CHECK_BAD("2026年11", TODAY, "unrecognised form");
+	CHECK_BAD("2026年11月5日", TODAY, "unrecognised form");
+	CHECK_BAD("26年", TODAY, "unrecognised form");
 }
 
 /* The echo of the input is bounded, printable, and err never overflows. */
@@ -548,7 +565,7 @@ test_error_buffers(void)
 	longin[sizeof longin - 1] = '\0';
 	CHECK_INT(period_parse(longin, TODAY, &p, err, sizeof err), -1);
 	memset(want, '7', 40);
-	strcpy(want + 40, "...': ");
+	strcpy(want + 40, "\xe2\x80\xa6': ");
 	CHECK_CONTAINS(err, want);
 	CHECK(strlen(err) < 200);
 	CHECK_CONTAINS(err, "unrecognised form");
@@ -692,6 +709,7 @@ main(void)
 	RUN(test_dekads);
 	RUN(test_days_and_ranges);
 	RUN(test_ytd);
+	RUN(test_chinese);
 	RUN(test_errors);
 	RUN(test_error_buffers);
 	RUN(test_dekad_of);

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "date.h"
 #include "record.h"
+#include "utf8.h"
 
 static int32_t		 today;
 static const char	*f[COL_COUNT];
@@ -31,7 +32,7 @@ good(int kind)
 		f[COL_SEX] = "M";
 		f[COL_BIRTH_ORDER] = "1";
 		f[COL_POLICY] = "Y";
-		f[COL_MOTHER_ID] = "110101199001011234";
+		f[COL_MOTHER_ID] = "110101199001011237";
 		break;
 	case KIND_DEATH:
 		f[COL_SEX] = "F";
@@ -45,7 +46,7 @@ good(int kind)
 		f[COL_PERSONS] = "52000";
 		break;
 	case KIND_VERIFICATION:
-		f[COL_MOTHER_ID] = "110101199001011234";
+		f[COL_MOTHER_ID] = "110101199001011237";
 		break;
 	}
 }
@@ -297,7 +298,7 @@ test_valid_rows(void)
 	CHECK_INT(rec.birth_order, 1);
 	CHECK_INT(rec.policy, 1);
 	CHECK_INT(rec.has_mother, 1);
-	CHECK_STR(rec.mother_id, "110101199001011234");
+	CHECK_STR(rec.mother_id, "110101199001011237");
 	CHECK_INT(rec.age, 0);
 	CHECK_INT(rec.direction, 0);
 	CHECK_INT(rec.persons, 0);
@@ -327,7 +328,7 @@ test_valid_rows(void)
 	ACCEPT(KIND_VERIFICATION);
 	CHECK_INT(rec.kind, KIND_VERIFICATION);
 	CHECK_INT(rec.has_mother, 1);
-	CHECK_STR(rec.mother_id, "110101199001011234");
+	CHECK_STR(rec.mother_id, "110101199001011237");
 	CHECK_INT(rec.sex, 0);
 }
 
@@ -494,9 +495,9 @@ static void
 test_date_malformed(void)
 {
 	static const char *const bad[] = {
-		"2026/01/05", "2026-1-5", "26-01-05", "2026-01-05x",
-		"2026-01-5 ", "20260105", "yesterday", "2026-0a-05",
-		"+026-01-05", "２０２６-01-05",
+		"26-01-05", "2026-01-05x", "05/01/2026", "05.01.2026",
+		"2026-01-05 10:00", "2026/01-05", "260105", "yesterday",
+		"2026-0a-05", "+026-01-05", "2026年1月", "2026-001-05",
 	};
 	size_t i;
 
@@ -577,10 +578,11 @@ test_sex(void)
 		int		 sex;
 	} ok[] = {
 		{ "M", 1 }, { "m", 1 }, { "男", 1 },
-		{ "F", 2 }, { "f", 2 }, { "女", 2 },
+		{ "F", 2 }, { "f", 2 }, { "女", 2 }, { "Ｍ", 1 }, { "'F", 2 },
+		{ "\xe3\x80\x80女\xe3\x80\x80", 2 },
 	};
 	static const char *const bad[] = {
-		"X", "male", "MF", "0", "1", "男性", "女人", "Ｍ",
+		"X", "male", "MF", "0", "1", "男性", "女人",
 	};
 	size_t	 i;
 	int	 k;
@@ -666,9 +668,10 @@ test_policy(void)
 	} ok[] = {
 		{ "Y", 1 }, { "y", 1 }, { "符合", 1 },
 		{ "N", 0 }, { "n", 0 }, { "不符合", 0 },
+		{ "是", 1 }, { "否", 0 }, { "'Y", 1 }, { "Ｙ", 1 },
 	};
 	static const char *const bad[] = {
-		"YES", "no", "1", "0", "是", "否", "符", "不",
+		"YES", "no", "1", "0", "符", "不", "是的",
 	};
 	size_t i;
 
@@ -680,7 +683,7 @@ test_policy(void)
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		f[COL_POLICY] = bad[i];
-		REJECT(KIND_BIRTH, "policy", "is not Y, N, 符合 or 不符合");
+		REJECT(KIND_BIRTH, "policy", "is not Y, N, 符合, 不符合, 是 or 否");
 	}
 }
 
@@ -723,13 +726,13 @@ test_mother_id_normalised(void)
 
 	for (k = KIND_BIRTH; k <= KIND_VERIFICATION; k += 4) {
 		good(k);
-		f[COL_MOTHER_ID] = "11010119900101123x";
+		f[COL_MOTHER_ID] = "11010119900101004x";
 		ACCEPT(k);
 		CHECK_INT(rec.has_mother, 1);
-		CHECK_STR(rec.mother_id, "11010119900101123X");
-		f[COL_MOTHER_ID] = "11010119900101123X";
+		CHECK_STR(rec.mother_id, "11010119900101004X");
+		f[COL_MOTHER_ID] = "11010119900101004X";
 		ACCEPT(k);
-		CHECK_STR(rec.mother_id, "11010119900101123X");
+		CHECK_STR(rec.mother_id, "11010119900101004X");
 		/* A local register number: kept, trimmed, UTF-8 intact. */
 		f[COL_MOTHER_ID] = " 城关镇-0042 ";
 		ACCEPT(k);
@@ -813,7 +816,7 @@ test_direction(void)
 		{ "out", 2 }, { "OUT", 2 }, { "迁出", 2 },
 	};
 	static const char *const bad[] = {
-		"In", "Out", "i", "o", "inward", "迁", "迁移", "1",
+		"i", "o", "inward", "迁", "迁移", "1",
 	};
 	size_t i;
 
@@ -825,7 +828,7 @@ test_direction(void)
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		f[COL_DIRECTION] = bad[i];
-		REJECT(KIND_MIGRATION, "direction", "is not in or out");
+		REJECT(KIND_MIGRATION, "direction", "is not in, out, 迁入 or 迁出");
 	}
 }
 
@@ -902,7 +905,7 @@ test_blanks_trimmed(void)
 	f[COL_SEX] = " 女 ";
 	f[COL_BIRTH_ORDER] = " 2 ";
 	f[COL_POLICY] = "\t不符合\t";
-	f[COL_MOTHER_ID] = " 11010119900101123x ";
+	f[COL_MOTHER_ID] = " 11010119900101004x ";
 	ACCEPT(KIND_BIRTH);
 	CHECK_STR(rec.record_id, "R-7");
 	CHECK_STR(rec.unit, "U02");
@@ -910,7 +913,7 @@ test_blanks_trimmed(void)
 	CHECK_INT(rec.sex, 2);
 	CHECK_INT(rec.birth_order, 2);
 	CHECK_INT(rec.policy, 0);
-	CHECK_STR(rec.mother_id, "11010119900101123X");
+	CHECK_STR(rec.mother_id, "11010119900101004X");
 
 	good(KIND_MIGRATION);
 	f[COL_DIRECTION] = "  迁出  ";
@@ -948,6 +951,138 @@ test_first_failure_reported(void)
 	/* A foreign column is reported before any value is looked at. */
 	f[COL_AGE] = "3";
 	REJECT(KIND_BIRTH, "age", "not a column of birth records");
+}
+
+/* Every reason of a row, not only the first (DESIGN section 13). */
+static void
+test_all_reasons(void)
+{
+	struct record_issues iss;
+
+	good(KIND_BIRTH);
+	f[COL_DATE] = "2026/13/01";
+	f[COL_SEX] = "X";
+	f[COL_POLICY] = "maybe";
+	f[COL_MOTHER_ID] = "110101199001011230";
+	CHECK_INT(record_check(KIND_BIRTH, f, today, &rec, &iss), 4);
+	CHECK_STR(iss.v[0].column, "date");
+	CHECK_STR(iss.v[0].reason, "'2026/13/01': month must be 01-12");
+	CHECK_STR(iss.v[1].column, "sex");
+	CHECK_STR(iss.v[2].column, "policy");
+	CHECK_STR(iss.v[3].column, "mother_id");
+	CHECK_STR(iss.v[3].reason, "check character should be 7");
+	/* record_validate joins them, naming each further column. */
+	REJECT(KIND_BIRTH, "date", "month must be 01-12; sex: 'X' is not M");
+	CHECK_CONTAINS(reason, "; policy: 'maybe' is not Y");
+	CHECK_CONTAINS(reason, "; mother_id: check character should be 7");
+	good(KIND_BIRTH);
+	CHECK_INT(record_check(KIND_BIRTH, f, today, &rec, &iss), 0);
+}
+
+/* The date forms a register holds (DESIGN section 13). */
+static void
+test_date_forms(void)
+{
+	static const char *const ok[] = {
+		"2026-01-05", "2026-1-5", "2026/1/5", "2026/01/05", "2026.1.5",
+		"2026年1月5日", "2026年01月05日", "20260105", "２０２６-０１-０５",
+		"'2026-01-05", " 2026/1/5 ",
+	};
+	size_t i;
+
+	good(KIND_POPULATION);
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		f[COL_DATE] = ok[i];
+		ACCEPT(KIND_POPULATION);
+		CHECK_INT(rec.day, date_from_ymd(2026, 1, 5));
+	}
+	f[COL_DATE] = "2026/2/30";
+	REJECT(KIND_POPULATION, "date", "no such day");
+	f[COL_DATE] = "20260230";
+	REJECT(KIND_POPULATION, "date", "no such day");
+	f[COL_DATE] = "2026年2月30日";
+	REJECT(KIND_POPULATION, "date", "'2026年2月30日': no such day");
+	f[COL_DATE] = "5/1/2026";
+	REJECT(KIND_POPULATION, "date", "'5/1/2026': expected YYYY-MM-DD");
+	f[COL_DATE] = "26/1/5";
+	REJECT(KIND_POPULATION, "date", "expected YYYY-MM-DD");
+	f[COL_DATE] = "2026/1-5";
+	REJECT(KIND_POPULATION, "date", "expected YYYY-MM-DD");
+	f[COL_DATE] = "2026年1月5";
+	ACCEPT(KIND_POPULATION);
+	f[COL_DATE] = "2027/1/5";
+	REJECT(KIND_POPULATION, "date", "2027-01-05 is after today");
+}
+
+/* Full-width forms fold, values are quoted whole in reasons. */
+static void
+test_fullwidth_and_quoting(void)
+{
+	good(KIND_POPULATION);
+	f[COL_UNIT] = "３６０７３２１０２";
+	f[COL_PERSONS] = "５２０００";
+	f[COL_RECORD_ID] = "Ｒ－１";
+	ACCEPT(KIND_POPULATION);
+	CHECK_STR(rec.unit, "360732102");
+	CHECK_STR(rec.record_id, "R-1");
+	CHECK_INT(rec.persons, 52000);
+	f[COL_UNIT] = "城关镇卫生院计划生育办公室";
+	REJECT(KIND_POPULATION, "unit",
+	    "'城关镇卫生院计划生育办公室' is not a unit code");
+	/* Longer than the echo limit: cut on a character, then an ellipsis. */
+	f[COL_UNIT] = "城关镇城关镇城关镇城关镇城关镇城关镇城关镇城关镇";
+	REJECT(KIND_POPULATION, "unit", "'城关镇城关镇城关镇城关镇城关镇城关镇城关"
+	    "…' is not a unit code");
+	CHECK(utf8_valid(reason, strlen(reason)));
+}
+
+/* mother_id rules of DESIGN section 13, through record_validate. */
+static void
+test_mother_id_rules(void)
+{
+	int k;
+
+	for (k = KIND_BIRTH; k <= KIND_VERIFICATION; k += 4) {
+		good(k);
+		f[COL_MOTHER_ID] = "11010519491231002X";
+		ACCEPT(k);
+		CHECK_STR(rec.mother_id, "11010519491231002X");
+		f[COL_MOTHER_ID] = " '1101 0519 4912 3100 2x ";
+		ACCEPT(k);
+		CHECK_STR(rec.mother_id, "11010519491231002X");
+		f[COL_MOTHER_ID] = "１１０１０５１９４９１２３１００２Ｘ";
+		ACCEPT(k);
+		CHECK_STR(rec.mother_id, "11010519491231002X");
+		f[COL_MOTHER_ID] = "110105491231002";
+		ACCEPT(k);
+		CHECK_STR(rec.mother_id, "11010519491231002X");
+		f[COL_MOTHER_ID] = "110101199001011230";
+		REJECT(k, "mother_id", "check character should be 7");
+		f[COL_MOTHER_ID] = "360732198013450017";
+		REJECT(k, "mother_id", "birth date 19801345 is not a date");
+		f[COL_MOTHER_ID] = "3.60732E+17";
+		REJECT(k, "mother_id", "Excel stored the ID as a number and"
+		    " lost its last digits; format the column as text");
+		f[COL_MOTHER_ID] = "110101202701010010";
+		REJECT(k, "mother_id", "birth date 20270101 is after the"
+		    " record's date 2026-01-05");
+		f[COL_MOTHER_ID] = "12345";
+		ACCEPT(k);
+		CHECK_STR(rec.mother_id, "12345");
+	}
+}
+
+static void
+test_reason_key(void)
+{
+	char b[128];
+
+	CHECK_STR(record_reason_key("'05/05/2025': expected YYYY-MM-DD", b,
+	    sizeof b), "expected YYYY-MM-DD");
+	CHECK_STR(record_reason_key("'X' is not M, F, 男 or 女", b, sizeof b),
+	    "is not M, F, 男 or 女");
+	CHECK_STR(record_reason_key("check character should be 7", b,
+	    sizeof b), "check character should be 7");
 }
 
 static void
@@ -995,6 +1130,11 @@ main(void)
 	RUN(test_unit_invalid_chars);
 	RUN(test_unit_length);
 	RUN(test_date_malformed);
+	RUN(test_date_forms);
+	RUN(test_all_reasons);
+	RUN(test_fullwidth_and_quoting);
+	RUN(test_mother_id_rules);
+	RUN(test_reason_key);
 	RUN(test_date_impossible);
 	RUN(test_date_before_1900);
 	RUN(test_date_after_today);
