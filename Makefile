@@ -9,10 +9,11 @@
 # into build-asan/ and bin-asan/.
 
 CC      ?= gcc
-PKGS     = libevent libevent_openssl libprotobuf-c sqlite3 openssl
+PKGS     = libevent libevent_openssl libprotobuf-c sqlite3 openssl minizip \
+           expat freexl
 DEB_PKGS = build-essential pkg-config libevent-dev libprotobuf-c-dev \
            protobuf-c-compiler libsqlite3-dev libssl-dev sqlite3 python3 \
-           groff-base
+           groff-base libminizip-dev libexpat1-dev libfreexl-dev
 
 ifeq ($(SAN),1)
 BUILD   ?= build-asan
