@@ -23,7 +23,12 @@
  * no other site can make a browser use it.
  *
  * Limits: headers 8 KiB, URI 2 KiB, body 4 KiB (only the login form has
- * one), 20 s to send a request, GET and HEAD everywhere and POST only for
+ * one), --http-request-timeout for a whole request (headers and body, not
+ * an inactivity timeout: a byte every few seconds does not keep one open),
+ * at most --http-max-connections connections (lowered to what the
+ * descriptor limit leaves after a reserve for the protocol and sqlite;
+ * at the cap, and on EMFILE, the listener pauses and newcomers wait in
+ * the backlog), GET and HEAD everywhere and POST only for
  * /login and /logout (others get 405), 32 query parameters of at most 256
  * bytes of UTF-8.  Failed logins and bad bearer tokens count against the
  * peer address like failed protocol logins (--auth-failures per minute).
@@ -31,9 +36,13 @@
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -41,6 +50,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -59,7 +69,14 @@
 #define MAX_URI 2048
 #define MAX_PARAMS 32
 #define MAX_PARAM_BYTES 256
-#define REQUEST_TIMEOUT 20
+#define INACTIVITY_TIMEOUT 20
+/*
+ * Descriptors the dashboard never takes: sqlite (database, WAL, shared
+ * memory, temporary files), the log, the listeners, the sync pipe; the
+ * dashboard gets at most half of what is left, the protocol the rest.
+ */
+#define FD_RESERVE 64
+#define LOG_EVERY 10       /* seconds between two lines of one warning */
 
 #define SESSIONS_MAX 1024
 #define SESSION_TTL (12 * 3600)
@@ -68,6 +85,27 @@
 #define SID_HEX 64
 
 static struct evhttp *http;
+static struct evconnlistener *hlistener;
+static struct event *hrearm_ev;   /* re-enables accepting after EMFILE */
+static struct event *adopt_ev;    /* finds the evhttp connection of an fd */
+
+/*
+ * Every dashboard connection, from its accept to its close: evhttp makes
+ * its bufferevent with bevcb(), the connection is adopted once evhttp has
+ * set it up (its closecb then tells us when it goes), and a deadline
+ * timer closes it when a request is not complete in time.
+ */
+struct hconn {
+	struct bufferevent *bev;
+	struct evhttp_connection *evcon;   /* NULL until adopted */
+	struct event *deadline;
+	struct hconn *prev, *next;
+};
+static struct hconn *hconns;
+static long nhconns;
+static long fd_cap;           /* what RLIMIT_NOFILE leaves the dashboard */
+static int hpaused;           /* the listener is off: at the cap */
+static int herror_paused;     /* the listener is off: after EMFILE */
 
 struct session {
 	char id[SID_HEX + 1];      /* "" when the slot is free */
@@ -75,6 +113,8 @@ struct session {
 	time_t created, used;
 };
 static struct session sessions[SESSIONS_MAX];
+
+static void deadline_renew(struct evhttp_request *req);
 
 /* One HTTP request being served. */
 struct hreq {
@@ -788,6 +828,7 @@ on_request(struct evhttp_request *req, void *arg)
 	size_t i;
 
 	(void)arg;
+	deadline_renew(req);
 	memset(&x, 0, sizeof x);
 	x.req = req;
 	x.session = -1;
@@ -835,16 +876,267 @@ out:
 	evhttp_clear_headers(&x.query);
 }
 
+/* ---- connections: cap, deadline, EMFILE ------------------------------ */
+
+/*
+ * The descriptor budget: the dashboard may hold at most half of what
+ * RLIMIT_NOFILE leaves after FD_RESERVE, so a flood of dashboard
+ * connections leaves the protocol listener and sqlite theirs.
+ */
+static int
+cap_setup(void)
+{
+	struct rlimit rl;
+	long avail;
+
+	fd_cap = 1000000;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		avail = (long)rl.rlim_cur - FD_RESERVE;
+		if (avail < 8) {
+			log_error("--http: only %ld descriptors (RLIMIT_NOFILE):"
+			    " too few to serve the dashboard beside the protocol;"
+			    " raise the limit (ulimit -n, LimitNOFILE=)",
+			    (long)rl.rlim_cur);
+			return -1;
+		}
+		fd_cap = avail / 2;
+	}
+	if (fd_cap < srv.set.http_max_connections)
+		log_warn("http-max-connections %ld lowered to %ld: the"
+		    " descriptor limit is %ld and %d of them, then half of the"
+		    " rest, are kept for the protocol and sqlite",
+		    srv.set.http_max_connections, fd_cap, (long)rl.rlim_cur,
+		    FD_RESERVE);
+	return 0;
+}
+
+static long
+http_cap(void)
+{
+	return srv.set.http_max_connections < fd_cap ?
+	    srv.set.http_max_connections : fd_cap;
+}
+
+/*
+ * A warning that can repeat at the rate of a flood: logged at most once
+ * every LOG_EVERY seconds, with the count of the ones left out.
+ */
+struct ratelog {
+	time_t last;
+	long skipped;
+};
+
+static int
+ratelog_ok(struct ratelog *r, long *skipped)
+{
+	time_t now = time(NULL);
+
+	if (r->last && now - r->last < LOG_EVERY) {
+		r->skipped++;
+		return 0;
+	}
+	r->last = now;
+	*skipped = r->skipped;
+	r->skipped = 0;
+	return 1;
+}
+
+static void
+listener_update(void)
+{
+	int off = hpaused || herror_paused || srv.shutting_down;
+
+	if (hlistener == NULL)
+		return;
+	if (off)
+		evconnlistener_disable(hlistener);
+	else
+		evconnlistener_enable(hlistener);
+}
+
+static void
+hconn_unlink(struct hconn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		hconns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	nhconns--;
+	if (hpaused && nhconns < http_cap()) {
+		hpaused = 0;
+		listener_update();
+	}
+}
+
+/* evhttp closes the connection (its descriptor goes now). */
+static void
+on_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct hconn *c = arg;
+
+	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	hconn_unlink(c);
+	if (c->deadline)
+		event_free(c->deadline);
+	free(c);
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hconn *c = arg;
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+
+	(void)fd;
+	(void)what;
+	evhttp_connection_get_peer(c->evcon, &addr, &port);
+	log_info("http %s: dropped: a request was not complete within %ld s",
+	    addr ? addr : "?", srv.set.http_request_timeout);
+	metrics_http_request("other", 408);
+	evhttp_connection_free(c->evcon);   /* runs on_close, frees c */
+}
+
+static void
+deadline_arm(struct hconn *c)
+{
+	struct timeval t = { srv.set.http_request_timeout, 0 };
+
+	evtimer_add(c->deadline, &t);
+}
+
+/*
+ * After the accept callback: evhttp has set up each new connection, and
+ * its bufferevent's callback argument is the evhttp_connection.  One
+ * evhttp freed already (an error while setting up) is let go.
+ */
+static void
+adopt(evutil_socket_t fd, short what, void *arg)
+{
+	struct hconn *c, *next;
+	bufferevent_data_cb rcb;
+	void *cbarg;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (c = hconns; c; c = next) {
+		next = c->next;
+		if (c->evcon)
+			continue;
+		bufferevent_getcb(c->bev, &rcb, NULL, NULL, &cbarg);
+		if (rcb == NULL) {
+			hconn_unlink(c);
+			bufferevent_decref(c->bev);
+			free(c);
+			continue;
+		}
+		c->evcon = cbarg;
+		c->deadline = evtimer_new(srv.base, deadline_cb, c);
+		evhttp_connection_set_closecb(c->evcon, on_close, c);
+		deadline_arm(c);
+		bufferevent_decref(c->bev);   /* evhttp's alone now */
+	}
+}
+
+/* evhttp accepted a connection and asks for its bufferevent. */
+static struct bufferevent *
+new_bev(struct event_base *base, void *arg)
+{
+	static struct ratelog rl;
+	struct hconn *c;
+	long skipped;
+
+	(void)arg;
+	c = xcalloc(1, sizeof *c);
+	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		free(c);
+		return NULL;
+	}
+	bufferevent_incref(c->bev);   /* until adopted */
+	c->next = hconns;
+	if (hconns)
+		hconns->prev = c;
+	hconns = c;
+	nhconns++;
+	event_active(adopt_ev, 0, 0);
+	if (nhconns >= http_cap() && !hpaused) {
+		if (ratelog_ok(&rl, &skipped))
+			log_warn("http-max-connections (%ld) reached: the"
+			    " dashboard accepts no more until one closes",
+			    http_cap());
+		hpaused = 1;
+		listener_update();
+	}
+	return c->bev;
+}
+
+/* A request is complete: the next one on this connection gets its own
+ * deadline (which also bounds sending this reply). */
+static void
+deadline_renew(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct hconn *c;
+
+	for (c = hconns; c; c = c->next)
+		if (c->evcon == evcon && evcon) {
+			deadline_arm(c);
+			return;
+		}
+}
+
+static void
+rearm(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	herror_paused = 0;
+	listener_update();
+}
+
+/*
+ * Out of descriptors (or memory): the pending connection stays queued and
+ * the listener would fire again at once, so pause it and re-arm it from a
+ * timer; the line is logged at most once every LOG_EVERY seconds.
+ */
+static void
+accept_error(struct evconnlistener *l, void *arg)
+{
+	static struct ratelog rl;
+	struct timeval later = { 0, 200000 };
+	int err = EVUTIL_SOCKET_ERROR();
+	long skipped;
+
+	(void)l;
+	(void)arg;
+	if (ratelog_ok(&rl, &skipped))
+		log_warn("http accept: %s; pausing the dashboard for 200 ms"
+		    " (%ld more since the last line)",
+		    evutil_socket_error_to_string(err), skipped);
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		herror_paused = 1;
+		listener_update();
+		event_add(hrearm_ev, &later);
+	}
+}
+
 /* ---- start and stop ------------------------------------------------------- */
 
 int
 http_start(const char *addr)
 {
 	struct evhttp_bound_socket *bound;
+	struct addrinfo hints, *res = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 	char host[256], h[NI_MAXHOST], p[NI_MAXSERV], *port, *end;
 	long portnum;
+	int rc;
 
 	xsnprintf(host, sizeof host, "%s", addr);
 	port = strrchr(host, ':');
@@ -862,24 +1154,46 @@ http_start(const char *addr)
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';
 	}
+	if (cap_setup() < 0)
+		return -1;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : "0.0.0.0", port, &hints,
+	    &res)) != 0) {
+		log_error("--http %s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
 	http = evhttp_new(srv.base);
 	evhttp_set_max_headers_size(http, MAX_HEADERS);
 	evhttp_set_max_body_size(http, MAX_BODY);
-	evhttp_set_timeout(http, REQUEST_TIMEOUT);
+	evhttp_set_timeout(http, INACTIVITY_TIMEOUT);
 	/* Every method reaches on_request, which answers 405 itself. */
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(http, on_request, NULL);
-	bound = evhttp_bind_socket_with_handle(http, host[0] ? host : "0.0.0.0",
-	    (ev_uint16_t)portnum);
+	evhttp_set_bevcb(http, new_bev, NULL);
+	hlistener = evconnlistener_new_bind(srv.base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    128, res->ai_addr, (int)res->ai_addrlen);
+	freeaddrinfo(res);
+	bound = hlistener ? evhttp_bind_listener(http, hlistener) : NULL;
 	if (bound == NULL) {
-		log_error("--http %s: cannot listen there", addr);
+		log_error("--http %s: cannot listen there: %s", addr,
+		    strerror(errno));
+		if (hlistener && !bound)
+			evconnlistener_free(hlistener);
+		hlistener = NULL;
 		evhttp_free(http);
 		http = NULL;
 		return -1;
 	}
+	evconnlistener_set_error_cb(hlistener, accept_error);
+	hrearm_ev = evtimer_new(srv.base, rearm, NULL);
+	adopt_ev = event_new(srv.base, -1, 0, adopt, NULL);
 	getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss,
 	    &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
@@ -898,8 +1212,22 @@ http_start(const char *addr)
 void
 http_stop(void)
 {
+	struct hconn *c;
+
 	if (http)
-		evhttp_free(http);
+		evhttp_free(http);   /* every connection's closecb runs */
 	http = NULL;
+	hlistener = NULL;        /* freed with its bound socket */
+	while ((c = hconns) != NULL) {   /* made but never adopted */
+		hconns = c->next;
+		bufferevent_decref(c->bev);
+		free(c);
+	}
+	nhconns = 0;
+	if (hrearm_ev)
+		event_free(hrearm_ev);
+	if (adopt_ev)
+		event_free(adopt_ev);
+	hrearm_ev = adopt_ev = NULL;
 	memset(sessions, 0, sizeof sessions);
 }

@@ -36,6 +36,8 @@ struct settings {
 	const char *tls_key;   /* PEM private key */
 	int insecure_plaintext;/* allow plaintext on a non-loopback address */
 	long auth_failures;    /* failed logins per peer address per minute */
+	long http_max_connections; /* dashboard connections held at once */
+	long http_request_timeout; /* seconds for a whole HTTP request */
 };
 
 /* Roles, as bits so handlers can list who may call them. */

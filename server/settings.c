@@ -71,6 +71,12 @@ static struct option options[] = {
 	{ "http-public", K_FLAG, &srv.set.http_public, 0, 0, 0, NULL, NULL,
 	    "publish the aggregate pages (rankings, status, bulletins) without"
 	    " login", 0 },
+	{ "http-max-connections", K_LONG, &srv.set.http_max_connections, 256,
+	    1, 100000, NULL, "N", "dashboard connections held at once (at most"
+	    " half the descriptors left after a reserve); more wait", 0 },
+	{ "http-request-timeout", K_LONG, &srv.set.http_request_timeout, 20,
+	    1, 3600, NULL, "SECONDS", "a dashboard request (headers and body)"
+	    " not complete this long after it began is dropped", 0 },
 	{ "tls-cert", K_STRING, &srv.set.tls_cert, 0, 0, 0, NULL, "FILE",
 	    "PEM certificate (chain): serve the protocol over TLS", 0 },
 	{ "tls-key", K_STRING, &srv.set.tls_key, 0, 0, 0, NULL, "FILE",
@@ -93,7 +99,8 @@ static struct option options[] = {
 static const char *const reloadable[] = {
 	"log-level", "max-connections", "max-output",
 	"idle-timeout", "max-rows", "requests-per-turn", "timely-days",
-	"report-due-days", "auth-failures", NULL
+	"report-due-days", "auth-failures", "http-max-connections",
+	"http-request-timeout", NULL
 };
 
 static int
