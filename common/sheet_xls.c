@@ -1,18 +1,542 @@
 /*
- * sheet_xls.c - placeholder until the xls reader lands: it refuses the file.
+ * sheet_xls.c - the .xls reader of sheet.h, over libfreexl.
+ *
+ * freexl reads a BIFF5/BIFF8 workbook (Excel 5 to 2003, WPS) from a path;
+ * a workbook held in memory is written to a private temporary file (0600,
+ * unlinked as soon as freexl has opened it).  The chosen sheet is then
+ * read a row at a time with freexl_get_cell_value.
+ *
+ * Memory: freexl loads the whole workbook (every cell of the sheets'
+ * dimensions and the shared strings), not a row at a time.  Measured: an
+ * .xls of 65,536 rows by 10 columns (9.8 MB, the most rows Excel's .xls
+ * holds) reads in a peak RSS of 21 MB.  XLS_MAX_CELLS refuses a sheet
+ * whose dimensions pass 65,536 x 64 cells; by then freexl has already
+ * allocated it, so the cap bounds the reading time, not freexl's memory
+ * (the .xls format itself bounds that, at 65,536 x 256 cells).  An .xlsx
+ * is read a row at a time instead.
+ *
+ * freexl gives date cells as text computed with every fourth year a leap
+ * year (right from 1900-03-01 to 2100-02-28 only; it also reads serial 0
+ * as serial 1); the reader turns that text back into the serial and
+ * dates it as sheet.h says (sheet_num.c).  freexl does not tell a
+ * boolean cell from a number: TRUE comes as the number 1.
+ *
+ * An ".xls" that is really a web page or an XML spreadsheet (Excel and
+ * WPS "save as web page", many registry exports) is refused with the fix;
+ * one that is really text (a tab-separated export) is read as text.
  */
+#include <errno.h>
+#include <freexl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
+#include "date.h"
+#include "sbuf.h"
 #include "sheet_impl.h"
+#include "sheet_num.h"
+
+#define XLS_MAX_CELLS	(65536L * 64)	/* rows x columns of one sheet */
+#define XLS_SNIFF	4096
+
+struct xls {
+	struct sheet s;
+	const void *h;
+	char *label;
+	int date1904;
+	unsigned int nrows, r;
+	unsigned short ncols;
+	char **cells;
+	unsigned char *types;
+	sbuf text;		/* the row's text, NUL-separated */
+	size_t *off;
+};
+
+static void
+xls_destroy(sheet *s)
+{
+	struct xls *x = (struct xls *)s;
+
+	if (x->h != NULL)
+		freexl_close(x->h);
+	free(x->cells);
+	free(x->types);
+	free(x->off);
+	sbuf_free(&x->text);
+	free(x->label);
+	free(x);
+}
+
+static int
+is_leap4(long y)
+{
+	return y % 4 == 0;
+}
+
+/*
+ * The serial that freexl's date text "Y-M-D" stands for: freexl counts
+ * days from 1900-01-01 (serial 1), or 1904-01-02 (serial 1) in the 1904
+ * system, taking every fourth year as a leap year.  Returns -1 if the
+ * text is not such a date.
+ */
+static long
+freexl_serial(const char *t, int date1904)
+{
+	static const int cum[12] = {
+		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
+	};
+	long y, m, d, base, days;
+	char *e;
+
+	y = strtol(t, &e, 10);
+	if (e == t || *e != '-' || y < 1900 || y > 99999)
+		return -1;
+	m = strtol(e + 1, &e, 10);
+	if (*e != '-' || m < 1 || m > 12)
+		return -1;
+	d = strtol(e + 1, &e, 10);
+	if ((*e != '\0' && *e != ' ') || d < 1 || d > 31)
+		return -1;
+	base = date1904 ? 1904 : 1900;
+	if (y < base)
+		return -1;
+	/* days from base-01-01 to y-m-d */
+	days = 365 * (y - base) + (y - base + 3) / 4 + cum[m - 1] +
+	    (m > 2 && is_leap4(y)) + d - 1;
+	return date1904 ? days : days + 1;	/* 1904-01-02 is serial 1 */
+}
+
+/* A freexl date, date-time or time cell as sheet.h's YYYY-MM-DD. */
+static int
+xls_date(struct xls *x, const FreeXL_CellValue *v, char *buf)
+{
+	long serial;
+
+	if (v->type == FREEXL_CELL_TIME)
+		serial = 0;
+	else {
+		serial = freexl_serial(v->value.text_value, x->date1904);
+		if (serial < 0)
+			return -1;
+	}
+	return sheet_num_serial_date((double)serial, x->date1904, buf);
+}
+
+static void
+col_name(unsigned c, char *buf)
+{
+	if (c < 26)
+		snprintf(buf, 4, "%c", 'A' + c);
+	else
+		snprintf(buf, 4, "%c%c", 'A' + c / 26 - 1, 'A' + c % 26);
+}
+
+static int
+xls_next(sheet *s, char *err, size_t errlen)
+{
+	struct xls *x = (struct xls *)s;
+	char buf[SHEET_NUM_MAX], cn[4];
+	FreeXL_CellValue v;
+	const char *text;
+	unsigned short c;
+	unsigned char t;
+	size_t n = 0, i;
+	int rc, bad = 0;
+
+	if (x->r >= x->nrows)
+		return 0;
+	x->text.len = 0;
+	for (c = 0; c < x->ncols; c++) {
+		rc = freexl_get_cell_value(x->h, x->r, c, &v);
+		text = "";
+		t = SHEET_EMPTY;
+		if (rc != FREEXL_OK) {
+			if (!bad) {
+				col_name(c, cn);
+				snprintf(err, errlen, "line %u: cell %s%u "
+				    "cannot be read (freexl error %d; the file "
+				    "is damaged: open it in Excel/WPS and save "
+				    "it again)", x->r + 1, cn, x->r + 1, rc);
+			}
+			bad = 1;
+		} else {
+			switch (v.type) {
+			case FREEXL_CELL_INT:
+				snprintf(buf, sizeof buf, "%d",
+				    v.value.int_value);
+				text = buf;
+				t = SHEET_NUMBER;
+				break;
+			case FREEXL_CELL_DOUBLE:
+				if (sheet_num_format(v.value.double_value,
+				    buf) == 0) {
+					text = buf;
+					t = SHEET_NUMBER;
+				}
+				break;
+			case FREEXL_CELL_TEXT:
+			case FREEXL_CELL_SST_TEXT:
+				text = v.value.text_value ?
+				    v.value.text_value : "";
+				t = SHEET_TEXT;
+				break;
+			case FREEXL_CELL_DATE:
+			case FREEXL_CELL_DATETIME:
+			case FREEXL_CELL_TIME:
+				if (v.type != FREEXL_CELL_TIME &&
+				    v.value.text_value == NULL)
+					break;
+				if (xls_date(x, &v, buf) == 0) {
+					text = buf;
+					t = SHEET_DATE;
+				} else {
+					text = v.value.text_value ?
+					    v.value.text_value : "";
+					t = SHEET_TEXT;
+				}
+				break;
+			default:
+				break;
+			}
+		}
+		if (*text == '\0')
+			t = SHEET_EMPTY;
+		x->types[c] = t;
+		x->off[c] = x->text.len;
+		sbuf_add(&x->text, text, strlen(text));
+		sbuf_putc(&x->text, '\0');
+		if (t != SHEET_EMPTY)
+			n = (size_t)c + 1;
+	}
+	for (i = 0; i < n; i++)
+		x->cells[i] = x->text.s + x->off[i];
+	x->s.ncells = n;
+	x->s.row = (long)x->r + 1;
+	x->r++;
+	return bad ? -1 : 1;
+}
+
+/* Whether s[0..n) holds the ASCII string w, ignoring case. */
+static int
+has(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, w, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the UTF-16LE form of ASCII w is in s[0..n). */
+static int
+has16(const unsigned char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w), i, j;
+
+	for (i = 0; i + 2 * k <= n; i++) {
+		for (j = 0; j < k; j++)
+			if (s[i + 2 * j] != (unsigned char)w[j] ||
+			    s[i + 2 * j + 1] != 0)
+				break;
+		if (j == k)
+			return 1;
+	}
+	return 0;
+}
+
+enum xls_sniff { SN_OLE, SN_HTML, SN_XML, SN_TEXT, SN_OTHER };
+
+static enum xls_sniff
+sniff(const unsigned char *h, size_t n)
+{
+	const char *s = (const char *)h;
+	size_t i = 0;
+
+	if (n >= 4 && memcmp(h, "\xd0\xcf\x11\xe0", 4) == 0)
+		return SN_OLE;
+	if (n >= 2 && (memcmp(h, "\xff\xfe", 2) == 0 ||
+	    memcmp(h, "\xfe\xff", 2) == 0))
+		return SN_TEXT;
+	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' ||
+	    h[i] == '\n'))
+		i++;
+	if (has(s, n, "MIME-Version:") && has(s, n, "text/html"))
+		return SN_HTML;	/* a single-file web page (.mht) */
+	if (i < n && h[i] == '<') {
+		if (has(s + i, n - i, "urn:schemas-microsoft-com:office:"
+		    "spreadsheet") || (n - i >= 5 &&
+		    strncasecmp(s + i, "<?xml", 5) == 0 &&
+		    !has(s + i, n - i, "<html")))
+			return SN_XML;
+		if (has(s + i, n - i, "<html") ||
+		    has(s + i, n - i, "<table") ||
+		    has(s + i, n - i, "<!doctype html"))
+			return SN_HTML;
+	}
+	if (memchr(h, 0, n) != NULL)
+		return SN_OTHER;
+	return SN_TEXT;
+}
+
+/* Write data to a private temporary file; its path in tmp.  0 or -1. */
+static int
+spill(const void *data, size_t len, char *tmp, size_t tmplen)
+{
+	const char *dir = getenv("TMPDIR");
+	const char *p = data;
+	ssize_t w;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	snprintf(tmp, tmplen, "%s/popstat-xls-XXXXXX", dir);
+	fd = mkstemp(tmp);	/* 0600 */
+	if (fd < 0)
+		return -1;
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The first bytes of the file, for sniffing. */
+static size_t
+head(const char *path, const void *data, size_t len, unsigned char *buf)
+{
+	FILE *f;
+	size_t n;
+
+	if (path == NULL) {
+		n = len < XLS_SNIFF ? len : XLS_SNIFF;
+		memcpy(buf, data, n);
+		return n;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return 0;
+	n = fread(buf, 1, XLS_SNIFF, f);
+	fclose(f);
+	return n;
+}
+
+/* Whether the OLE2 file is an encrypted OOXML package (a password on an
+ * .xlsx): it holds an "EncryptedPackage" stream. */
+static int
+encrypted_ooxml(const char *path, const void *data, size_t len)
+{
+	unsigned char buf[65536 + 64];
+	size_t n, keep = 0;
+	FILE *f;
+	int found = 0;
+
+	if (path == NULL)
+		return has16(data, len, "EncryptedPackage");
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return 0;
+	while (!found && (n = fread(buf + keep, 1, 65536, f)) > 0) {
+		n += keep;
+		found = has16(buf, n, "EncryptedPackage");
+		keep = n < 64 ? n : 64;
+		memmove(buf, buf + n - keep, keep);
+	}
+	fclose(f);
+	return found;
+}
+
+static const char *
+freexl_reason(int rc)
+{
+	switch (rc) {
+	case FREEXL_FILE_NOT_FOUND:
+		return "it cannot be opened";
+	case FREEXL_INSUFFICIENT_MEMORY:
+		return "out of memory";
+	case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
+		return "it holds no Excel workbook";
+	case FREEXL_INVALID_CHARACTER:
+	case FREEXL_UNSUPPORTED_CHARSET:
+		return "its text is in an unknown character set";
+	case FREEXL_CRAFTED_FILE:
+		return "it is severely damaged";
+	default:
+		return "it is damaged or cut short";
+	}
+}
+
+/*
+ * The sheet that want names: a name (exactly, else ignoring ASCII case),
+ * else a 1-based number.  Returns its index, or -1 with err listing the
+ * sheets.
+ */
+static long
+pick_sheet(struct xls *x, unsigned int nsheets, const char *want, char *err,
+    size_t errlen)
+{
+	const char *name;
+	unsigned int i;
+	char *end;
+	long n;
+	sbuf b;
+	int pass;
+
+	if (want == NULL)
+		return 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < nsheets; i++)
+			if (freexl_get_worksheet_name(x->h, (unsigned short)i,
+			    &name) == FREEXL_OK && name != NULL &&
+			    (pass ? strcasecmp(name, want) :
+			    strcmp(name, want)) == 0)
+				return (long)i;
+	n = strtol(want, &end, 10);
+	if (want[0] >= '0' && want[0] <= '9' && *end == '\0' && n >= 1 &&
+	    n <= (long)nsheets)
+		return n - 1;
+	sbuf_init(&b);
+	for (i = 0; i < nsheets; i++) {
+		if (b.len > 300) {
+			sbuf_puts(&b, ", …");
+			break;
+		}
+		if (freexl_get_worksheet_name(x->h, (unsigned short)i,
+		    &name) != FREEXL_OK || name == NULL)
+			name = "";
+		sbuf_printf(&b, "%s%u '%s'", i ? ", " : "", i + 1, name);
+	}
+	snprintf(err, errlen, "%s: the workbook has no sheet '%.100s'; its "
+	    "sheets are %s (give --sheet a name or a number)", x->label, want,
+	    sbuf_str(&b));
+	sbuf_free(&b);
+	return -1;
+}
 
 sheet *
 sheet_open_xls(const char *path, const void *data, size_t len,
     const struct sheet_opts *o, char *err, size_t errlen)
 {
-	(void)data;
-	(void)len;
-	(void)o;
-	snprintf(err, errlen, "%s: xls files cannot be read yet",
-	    path ? path : "upload");
+	unsigned char h[XLS_SNIFF];
+	char tmp[512];
+	const char *label = path != NULL ? path : "upload";
+	unsigned int nsheets = 0, info = 0;
+	struct xls *x;
+	size_t n;
+	long i;
+	int rc;
+
+	n = head(path, data, len, h);
+	switch (sniff(h, n)) {
+	case SN_OLE:
+		break;
+	case SN_HTML:
+		snprintf(err, errlen, "%s: the file is a web page (HTML) with "
+		    "an .xls name, not an Excel workbook; open it in Excel/WPS "
+		    "and save it as .xlsx (File, Save As, Excel Workbook)",
+		    label);
+		return NULL;
+	case SN_XML:
+		snprintf(err, errlen, "%s: the file is an XML spreadsheet with "
+		    "an .xls name, not an Excel workbook; open it in Excel/WPS "
+		    "and save it as .xlsx (File, Save As, Excel Workbook)",
+		    label);
+		return NULL;
+	case SN_TEXT:
+		return sheet_open_text(path, data, len, o, err, errlen);
+	default:
+		snprintf(err, errlen, "%s: the file is not a readable xls "
+		    "workbook: it does not begin as one; open it in Excel/WPS "
+		    "and save it again as .xlsx", label);
+		return NULL;
+	}
+	x = xcalloc(1, sizeof *x);
+	x->label = xstrdup(label);
+	sbuf_init(&x->text);
+	if (path != NULL) {
+		rc = freexl_open(path, &x->h);
+	} else {
+		if (spill(data, len, tmp, sizeof tmp) < 0) {
+			snprintf(err, errlen, "%s: cannot write a temporary "
+			    "file to read the workbook: %m", label);
+			goto fail;
+		}
+		rc = freexl_open(tmp, &x->h);
+		unlink(tmp);
+	}
+	if (rc != FREEXL_OK) {
+		if (encrypted_ooxml(path, data, len))
+			snprintf(err, errlen, "%s: the workbook is protected "
+			    "with a password; open it in Excel/WPS, remove the "
+			    "password and save it again as .xlsx", label);
+		else
+			snprintf(err, errlen, "%s: the file is not a readable "
+			    "xls workbook: %s; open it in Excel/WPS and save "
+			    "it again as .xlsx", label, freexl_reason(rc));
+		goto fail;
+	}
+	if (freexl_get_info(x->h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+	    info == FREEXL_BIFF_OBFUSCATED) {
+		snprintf(err, errlen, "%s: the workbook is protected with a "
+		    "password; open it in Excel/WPS, remove the password and "
+		    "save it again as .xlsx", label);
+		goto fail;
+	}
+	if (freexl_get_info(x->h, FREEXL_BIFF_DATEMODE, &info) == FREEXL_OK)
+		x->date1904 = info == FREEXL_BIFF_DATEMODE_1904;
+	if (freexl_get_info(x->h, FREEXL_BIFF_SHEET_COUNT, &nsheets) !=
+	    FREEXL_OK || nsheets == 0) {
+		snprintf(err, errlen, "%s: the file is not a readable xls "
+		    "workbook: it has no sheets; open it in Excel/WPS and save "
+		    "it again as .xlsx", label);
+		goto fail;
+	}
+	if (nsheets > 65535)
+		nsheets = 65535;
+	i = pick_sheet(x, nsheets, o->sheet, err, errlen);
+	if (i < 0)
+		goto fail;
+	if (freexl_select_active_worksheet(x->h, (unsigned short)i) !=
+	    FREEXL_OK || freexl_worksheet_dimensions(x->h, &x->nrows,
+	    &x->ncols) != FREEXL_OK) {
+		snprintf(err, errlen, "%s: the file is not a readable xls "
+		    "workbook: its sheet %ld cannot be read; open it in "
+		    "Excel/WPS and save it again as .xlsx", label, i + 1);
+		goto fail;
+	}
+	if ((long)x->nrows * x->ncols > XLS_MAX_CELLS) {
+		snprintf(err, errlen, "%s: the sheet has %u rows and %u "
+		    "columns, more than a register holds; delete the unused "
+		    "rows and columns, or save it as .xlsx", label, x->nrows,
+		    x->ncols);
+		goto fail;
+	}
+	x->cells = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->cells);
+	x->types = xcalloc(x->ncols ? x->ncols : 1, 1);
+	x->off = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->off);
+	x->s.cells = x->cells;
+	x->s.types = x->types;
+	x->s.next = xls_next;
+	x->s.destroy = xls_destroy;
+	x->s.format = "xls";
+	return &x->s;
+fail:
+	xls_destroy(&x->s);
 	return NULL;
 }

@@ -246,6 +246,23 @@ def xls_books():
     ws3.write(1, 1, "only")
     wb.save(os.path.join(out, "basic.xls"))
 
+    # serials around the 1900 leap-day bug and at the ends, both systems
+    for name, d1904 in (("dates.xls", False), ("dates1904.xls", True)):
+        wb = xlwt.Workbook(encoding="utf-8")
+        wb.dates_1904 = d1904
+        ws = wb.add_sheet("s")
+        for i, v in enumerate([0, 1, 59, 60, 61, 45782.75, 46354, 73110,
+                               2957003, 2958465]):
+            ws.write(0, i, v, datefmt)
+        ws.write(1, 0, 45782.5, xlwt.easyxf(num_format_str="yyyy-mm-dd "
+                                            "hh:mm"))
+        ws.write(1, 1, 0.5, xlwt.easyxf(num_format_str="hh:mm"))
+        ws.write(1, 2, 2 ** 31 + 5)
+        ws.write(1, 3, 12345678901234567890)
+        wb.save(os.path.join(out, name))
+
+    with open(os.path.join(out, "tabs.xls"), "w", encoding="utf-8") as f:
+        f.write("编号\t单位\nB001\t360732102\n")
     with open(os.path.join(out, "web.xls"), "w", encoding="utf-8") as f:
         f.write('<html xmlns:o="urn:schemas-microsoft-com:office:office" '
                 'xmlns:x="urn:schemas-microsoft-com:office:excel">\n'
@@ -262,6 +279,11 @@ def xls_books():
     with open(os.path.join(out, "garbage.xls"), "wb") as f:
         f.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" +
                 bytes((i * 37) & 255 for i in range(3000)))
+    # not a real encrypted package: an OLE2 header and the name of the
+    # stream Office keeps an encrypted .xlsx in
+    with open(os.path.join(out, "locked.xls"), "wb") as f:
+        f.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000) +
+                "EncryptedPackage".encode("utf-16-le") + bytes(1000))
 
 
 which = sys.argv[2] if len(sys.argv) > 2 else "xlsx"
