@@ -31,7 +31,7 @@
 # -minimize_crash=1 -max_total_time=60 FILE; protobuf inputs often need
 # reducing by hand) and add it to tests/fuzz/regress/<target>/.
 
-FUZZ_TARGETS ?= frame envelope csv period expr
+FUZZ_TARGETS ?= frame envelope csv period expr multipart
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_FLAGS   ?=
@@ -44,7 +44,7 @@ FUZZ_SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS   = -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra $(FUZZ_SANFLAGS) \
                 -Icommon -I$(FUZZ_GEN) -Itests/fuzz \
                 $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
-FUZZ_COMMON   = frame csv utf8 period date expr record row sbuf idcard
+FUZZ_COMMON   = frame csv utf8 period date expr record row sbuf idcard multipart
 FUZZ_OBJ      = $(FUZZ_COMMON:%=$(FUZZ_DIR)/obj/common/%.o) \
                 $(FUZZ_DIR)/obj/gen/popstat.pb-c.o
 ifeq ($(FUZZ_PROTOBUF_C),)

@@ -85,6 +85,45 @@ static int accepting_paused;    /* listener disabled at max_connections */
 static void conn_read_frames(struct conn *c);
 
 /*
+ * A write served for the HTTP layer (the dashboard's forms): its reply is
+ * held like a connection's, until the commit (and, with durability=full,
+ * the sync) that makes it durable; then done() runs with NULL or an error.
+ */
+struct waiter {
+	void (*done)(void *arg, const char *err);
+	void *arg;
+	struct waiter *next;
+};
+static struct waiter *waiters;
+static int nwaiters;
+
+static void
+release_waiters(struct waiter *w, const char *err)
+{
+	struct waiter *next;
+
+	for (; w; w = next) {
+		next = w->next;
+		nwaiters--;
+		w->done(w->arg, err);
+		free(w);
+	}
+}
+
+void
+conn_after_commit(void (*done)(void *arg, const char *err), void *arg)
+{
+	struct waiter *w = xcalloc(1, sizeof *w);
+
+	w->done = done;
+	w->arg = arg;
+	w->next = waiters;
+	waiters = w;
+	nwaiters++;
+	event_active(flush_ev, 0, 0);
+}
+
+/*
  * durability=full: the replies of a commit wait for the sync of the WAL
  * (store.h).  Each commit's waiting list becomes a batch with a number;
  * the sync thread syncs, then says through a pipe up to which number it
@@ -95,6 +134,7 @@ static void conn_read_frames(struct conn *c);
 struct syncbatch {
 	uint64_t seq;
 	struct conn *list;
+	struct waiter *waiters;   /* the HTTP layer's, released alike */
 	struct syncbatch *next;
 };
 static struct syncbatch *sq_head, *sq_tail;
@@ -338,18 +378,23 @@ sync_done(evutil_socket_t fd, short what, void *arg)
 		release(b->list, b->seq <= bad ? "the server could not make"
 		    " this durable (disk sync failed); send it again (records"
 		    " already stored are recognised as duplicates)" : NULL);
+		release_waiters(b->waiters, b->seq <= bad ? "the server could"
+		    " not make this durable (disk sync failed); send it again"
+		    " (records already stored are recognised as duplicates)" :
+		    NULL);
 		free(b);
 	}
 }
 
 /* Hold a committed list until the WAL is synced. */
 static void
-sync_enqueue(struct conn *list)
+sync_enqueue(struct conn *list, struct waiter *w)
 {
 	struct syncbatch *b = xcalloc(1, sizeof *b);
 
 	b->seq = ++sq_seq;
 	b->list = list;
+	b->waiters = w;
 	if (sq_tail)
 		sq_tail->next = b;
 	else
@@ -393,6 +438,8 @@ sync_stop(void)
 	}
 	while ((b = sq_head) != NULL) {
 		sq_head = b->next;
+		release_waiters(b->waiters, "the server stopped before this"
+		    " was made durable; send it again");
 		free(b);
 	}
 	sq_tail = NULL;
@@ -410,6 +457,7 @@ static void
 flush_commit(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *list;
+	struct waiter *w, *v;
 	int failed, in_txn = store_in_txn(), released = 0;
 	double t0 = metrics_clock(), took;
 
@@ -430,16 +478,22 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	}
 	list = waiting;
 	waiting = NULL;
-	if (in_txn && !failed && list && sy.running) {
+	w = waiters;
+	waiters = NULL;
+	for (v = w; v; v = v->next)
+		released++;
+	if (in_txn && !failed && (list || w) && sy.running) {
 		struct conn *c;
 
 		for (c = list; c; c = c->next_waiting)
 			released++;
-		sync_enqueue(list);   /* replies go when the WAL is synced */
+		sync_enqueue(list, w);   /* replies go when the WAL is synced */
 	} else {
-		released = release(list, failed ? "the server could not"
+		released += release(list, failed ? "the server could not"
 		    " commit; nothing of this request was stored, send it"
 		    " again" : NULL);
+		release_waiters(w, failed ? "the server could not commit;"
+		    " nothing of this request was stored, send it again" : NULL);
 	}
 	if (in_txn) {
 		metrics_commit(released, took, failed);
@@ -1038,6 +1092,8 @@ drain_check(evutil_socket_t fd, short what, void *arg)
 		if (c->state == CONN_WAITING ||
 		    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
 			busy = 1;
+	if (nwaiters > 0)
+		busy = 1;
 	evutil_gettimeofday(&now, NULL);
 	evutil_timersub(&now, &shutdown_started, &d);
 	if (!busy && !store_in_txn()) {

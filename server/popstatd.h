@@ -38,6 +38,9 @@ struct settings {
 	long auth_failures;    /* failed logins per peer address per minute */
 	long http_max_connections; /* dashboard connections held at once */
 	long http_request_timeout; /* seconds for a whole HTTP request */
+	const char *http_tls_cert; /* PEM chain: the dashboard serves HTTPS */
+	const char *http_tls_key;
+	long http_max_upload;  /* bytes of one register upload */
 };
 
 /* Roles, as bits so handlers can list who may call them. */
@@ -167,5 +170,11 @@ void conn_set_principal(struct conn *c, const struct principal *p);
 const char *conn_peer(const struct conn *c);
 /* Log out every live session of a user (token rotated or disabled). */
 void conn_logout_user(int64_t user_id);
+/*
+ * After a write dispatched outside a connection (the HTTP forms): call
+ * done(arg, NULL) once the group commit holding it is durable, or
+ * done(arg, message) when it was not stored.
+ */
+void conn_after_commit(void (*done)(void *arg, const char *err), void *arg);
 
 #endif

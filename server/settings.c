@@ -77,6 +77,15 @@ static struct option options[] = {
 	{ "http-request-timeout", K_LONG, &srv.set.http_request_timeout, 20,
 	    1, 3600, NULL, "SECONDS", "a dashboard request (headers and body)"
 	    " not complete this long after it began is dropped", 0 },
+	{ "http-tls-cert", K_STRING, &srv.set.http_tls_cert, 0, 0, 0, NULL,
+	    "FILE", "PEM certificate (chain): the dashboard serves HTTPS (and"
+	    " so its entry and upload pages) itself", 0 },
+	{ "http-tls-key", K_STRING, &srv.set.http_tls_key, 0, 0, 0, NULL,
+	    "FILE", "PEM private key of --http-tls-cert", 0 },
+	{ "http-max-upload", K_LONG, &srv.set.http_max_upload, 16L * 1024 * 1024,
+	    4096, 1L << 30, NULL, "BYTES", "largest register file uploaded to"
+	    " the dashboard (refused from its Content-Length, before it is"
+	    " read)", 0 },
 	{ "tls-cert", K_STRING, &srv.set.tls_cert, 0, 0, 0, NULL, "FILE",
 	    "PEM certificate (chain): serve the protocol over TLS", 0 },
 	{ "tls-key", K_STRING, &srv.set.tls_key, 0, 0, 0, NULL, "FILE",
