@@ -10,10 +10,11 @@
 
 CC      ?= gcc
 PKGS     = libevent libevent_openssl libprotobuf-c sqlite3 openssl minizip \
-           expat freexl
+           expat freexl xlsxwriter
 DEB_PKGS = build-essential pkg-config libevent-dev libprotobuf-c-dev \
            protobuf-c-compiler libsqlite3-dev libssl-dev sqlite3 python3 \
-           groff-base libminizip-dev libexpat1-dev libfreexl-dev
+           groff-base libminizip-dev libexpat1-dev libfreexl-dev \
+           libxlsxwriter-dev
 
 ifeq ($(SAN),1)
 BUILD   ?= build-asan

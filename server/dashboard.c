@@ -230,9 +230,16 @@ page_begin(struct dash *d, const char *title, const char *nav)
 	sbuf_printf(d->out, "%s>%s</a><a", strcmp(nav, "ranking") == 0 ?
 	    " class=\"on\"" : "", T("排名", "Ranking"));
 	href(d, "/bulletins", NULL, NULL, NULL, NULL);
-	sbuf_printf(d->out, "%s>%s</a></nav>\n<div class=\"who\">",
-	    strcmp(nav, "bulletins") == 0 ? " class=\"on\"" : "",
-	    T("通报", "Bulletins"));
+	sbuf_printf(d->out, "%s>%s</a>", strcmp(nav, "bulletins") == 0 ?
+	    " class=\"on\"" : "", T("通报", "Bulletins"));
+	if (d->may_write && d->who && !d->anonymous &&
+	    d->who->role != ROLE_VIEWER) {
+		put(d, "<a id=\"nav-entry\"");
+		href(d, "/entry", NULL, NULL, NULL, NULL);
+		sbuf_printf(d->out, "%s>%s</a>", strcmp(nav, "entry") == 0 ?
+		    " class=\"on\"" : "", T("填报", "Entry"));
+	}
+	put(d, "</nav>\n<div class=\"who\">");
 	if (d->lang == LANG_EN)
 		lang_link(d, "zh", "中文");
 	else
@@ -241,10 +248,14 @@ page_begin(struct dash *d, const char *title, const char *nav)
 		put(d, " · ");
 		esc(d, d->who->name);
 		sbuf_printf(d->out, " (%s)", role_name(d->who->role));
-		if (d->session)
-			sbuf_printf(d->out, "<form method=\"post\" action=\"/logout\">"
-			    "<button type=\"submit\">%s</button></form>",
-			    T("退出", "Log out"));
+		if (d->session) {
+			put(d, "<form method=\"post\" action=\"/logout\">");
+			if (d->csrf)
+				sbuf_printf(d->out, "<input type=\"hidden\""
+				    " name=\"csrf\" value=\"%s\">", d->csrf);
+			sbuf_printf(d->out, "<button type=\"submit\">%s</button>"
+			    "</form>", T("退出", "Log out"));
+		}
 	} else if (d->who) {
 		sbuf_printf(d->out, " · %s · <a", T("公开访问", "public view"));
 		href(d, "/login", NULL, NULL, NULL, NULL);
@@ -261,6 +272,24 @@ page_end(struct dash *d)
 	sbuf_printf(d->out, "</main>\n<footer>popstat · %s %s</footer>\n"
 	    "</body>\n</html>\n", T("服务器日期", "server date"),
 	    date_format(server_today(), today));
+}
+
+void
+dash_page_begin(struct dash *d, const char *title, const char *nav)
+{
+	page_begin(d, title, nav);
+}
+
+void
+dash_page_end(struct dash *d)
+{
+	page_end(d);
+}
+
+void
+dash_esc(struct dash *d, const char *s)
+{
+	esc(d, s);
 }
 
 void

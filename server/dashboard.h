@@ -24,6 +24,8 @@ struct dash {
 	const char *path;            /* of this request, for the language switch */
 	const struct evkeyvalq *q;   /* decoded query parameters */
 	sbuf *out;
+	const char *csrf;            /* the session's anti-forgery token */
+	int may_write;               /* the form pages are served here */
 };
 
 int dash_home(struct dash *d);
@@ -34,6 +36,12 @@ int dash_bulletin(struct dash *d);
 /* The login form; error NULL or a message (never the token). */
 void dash_login(struct dash *d, const char *next, const char *error);
 void dash_error(struct dash *d, int status, const char *message);
+
+/* The frame of every page, for the form pages (web.c). */
+void dash_page_begin(struct dash *d, const char *title, const char *nav);
+void dash_page_end(struct dash *d);
+/* Append s escaped for HTML text and attribute values. */
+void dash_esc(struct dash *d, const char *s);
 
 /* A query parameter, or NULL when absent or empty. */
 const char *dash_param(const struct dash *d, const char *name);

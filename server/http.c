@@ -6,6 +6,7 @@
  *   /api/ranking  /api/status  /api/verify-report  JSON, the bytes of
  *                                                  `popstat ... --json`
  *   /login  /logout                                the session cookie
+ *   /entry /amend /void /report /task /upload      forms that write (web.c)
  *   /healthz  /metrics                             operations
  *
  * Access.  Every page and API call needs a principal: a session cookie set
@@ -16,20 +17,32 @@
  *
  * Sessions.  The cookie holds a random 256-bit session id, never the token:
  * a token is a long-lived credential that also submits records over the
- * protocol, while a session is read-only, expires (12 h, or 2 h unused),
+ * protocol, while a session expires (12 h, or 2 h unused),
  * dies with logout or a restart, and is checked against the account on
  * every request (by the token's hash), so a rotated token or a disabled
  * account ends it at once.  The cookie is HttpOnly and SameSite=Strict, so
  * no other site can make a browser use it.
  *
- * Limits: headers 8 KiB, URI 2 KiB, body 4 KiB (only the login form has
- * one), --http-request-timeout for a whole request (headers and body, not
+ * Writes.  The form pages (web.c) need a login session: a bearer token or
+ * the public viewer gets 403.  Each session has its own random anti-forgery
+ * token, put in every form as a hidden field; a POST without it (compared
+ * in constant time) or with an Origin naming another host is refused
+ * before anything is read from it.  Over plain HTTP the form pages are
+ * served only when the dashboard listens on a loopback address (a proxy
+ * on the same machine may add TLS); otherwise popstatd must serve HTTPS
+ * itself (--http-tls-cert, --http-tls-key), and the cookie is then Secure.
+ *
+ * Limits: headers 8 KiB, URI 2 KiB, a body of --http-max-upload bytes
+ * (libevent refuses a larger Content-Length with 413 before reading it;
+ * the login form takes 4 KiB of it, other forms 64 KiB),
+ * --http-request-timeout for a whole request (headers and body, not
  * an inactivity timeout: a byte every few seconds does not keep one open),
  * at most --http-max-connections connections (lowered to what the
  * descriptor limit leaves after a reserve for the protocol and sqlite;
  * at the cap, and on EMFILE, the listener pauses and newcomers wait in
- * the backlog), GET and HEAD everywhere and POST only for
- * /login and /logout (others get 405), 32 query parameters of at most 256
+ * the backlog), GET and HEAD everywhere and POST only for /login,
+ * /logout and the form pages (others get 405), 32 query parameters of at
+ * most 256
  * bytes of UTF-8.  Failed logins and bad bearer tokens count against the
  * peer address like failed protocol logins (--auth-failures per minute).
  */
@@ -39,13 +52,16 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,13 +75,17 @@
 #include "date.h"
 #include "log.h"
 #include "metrics.h"
+#include "multipart.h"
 #include "popstatd.h"
 #include "report.h"
 #include "sbuf.h"
 #include "utf8.h"
+#include "web.h"
 
 #define MAX_HEADERS 8192
 #define MAX_BODY 4096
+#define MAX_FORM (64 * 1024)
+#define MAX_PARTS 16
 #define MAX_URI 2048
 #define MAX_PARAMS 32
 #define MAX_PARAM_BYTES 256
@@ -106,9 +126,12 @@ static long nhconns;
 static long fd_cap;           /* what RLIMIT_NOFILE leaves the dashboard */
 static int hpaused;           /* the listener is off: at the cap */
 static int herror_paused;     /* the listener is off: after EMFILE */
+static SSL_CTX *https_ctx;      /* set when the dashboard serves HTTPS */
+static int http_loopback;       /* bound to a loopback address */
 
 struct session {
 	char id[SID_HEX + 1];      /* "" when the slot is free */
+	char csrf[SID_HEX + 1];    /* the anti-forgery token of its forms */
 	uint8_t hash[HASH_LEN];    /* of the token that logged in */
 	time_t created, used;
 };
@@ -134,6 +157,7 @@ enum {
 	R_PUBLIC = 1 << 1,   /* aggregate: served to --http-public visitors */
 	R_API = 1 << 2,      /* JSON errors, 401 rather than the login form */
 	R_POST = 1 << 3,     /* POST allowed (a form) */
+	R_WRITE = 1 << 4,    /* a form page that writes (web.c) */
 };
 
 struct route {
@@ -166,11 +190,10 @@ reason_phrase(int code)
 	}
 }
 
-static void
-reply(struct hreq *x, int code, const char *ctype, const sbuf *body)
+void
+http_headers(struct evhttp_request *req, const char *ctype)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
-	struct evbuffer *buf = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 
 	if (ctype)
 		evhttp_add_header(h, "Content-Type", ctype);
@@ -182,6 +205,19 @@ reply(struct hreq *x, int code, const char *ctype, const sbuf *body)
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (https_ctx)
+		evhttp_add_header(h, "Strict-Transport-Security",
+		    "max-age=31536000");
+}
+
+static void
+reply(struct hreq *x, int code, const char *ctype, const sbuf *body)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
+	struct evbuffer *buf = evbuffer_new();
+
+	http_headers(x->req, ctype);
+	(void)h;
 	if (body && body->len)
 		evbuffer_add(buf, body->s, body->len);
 	evhttp_send_reply(x->req, code, reason_phrase(code), buf);
@@ -227,6 +263,10 @@ dash_init(struct hreq *x, struct dash *d, sbuf *out)
 	d->path = x->path;
 	d->q = &x->query;
 	d->out = out;
+	if (x->session >= 0) {
+		d->csrf = sessions[x->session].csrf;
+		d->may_write = https_ctx != NULL || http_loopback;
+	}
 }
 
 /* An error as a page, or as JSON on the API. */
@@ -274,21 +314,36 @@ session_live(const struct session *s, time_t now)
 	    now - s->used < SESSION_IDLE;
 }
 
+static void
+session_clear(struct session *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+static void
+random_hex(char *out, size_t hexlen)
+{
+	uint8_t raw[SID_HEX / 2];
+	size_t i;
+
+	if (hexlen > SID_HEX || RAND_bytes(raw, (int)(hexlen / 2)) != 1) {
+		log_error("no random bytes for a session");
+		abort();
+	}
+	for (i = 0; i < hexlen / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
 /* A new session for the token hash; returns its slot. */
 static int
 session_new(const uint8_t hash[HASH_LEN])
 {
-	uint8_t raw[SID_HEX / 2];
 	time_t now = time(NULL);
 	int i, slot = -1, oldest = 0;
 
-	if (RAND_bytes(raw, sizeof raw) != 1) {
-		log_error("no random bytes for a session id");
-		abort();
-	}
 	for (i = 0; i < SESSIONS_MAX; i++) {
 		if (!session_live(&sessions[i], now))
-			memset(&sessions[i], 0, sizeof sessions[i]);
+			session_clear(&sessions[i]);
 		if (sessions[i].id[0] == '\0' && slot < 0)
 			slot = i;
 		if (sessions[i].used < sessions[oldest].used)
@@ -296,8 +351,9 @@ session_new(const uint8_t hash[HASH_LEN])
 	}
 	if (slot < 0)
 		slot = oldest;   /* full: the longest unused one goes */
-	for (i = 0; i < SID_HEX / 2; i++)
-		snprintf(sessions[slot].id + 2 * i, 3, "%02x", raw[i]);
+	session_clear(&sessions[slot]);
+	random_hex(sessions[slot].id, SID_HEX);
+	random_hex(sessions[slot].csrf, SID_HEX);
 	memcpy(sessions[slot].hash, hash, HASH_LEN);
 	sessions[slot].created = sessions[slot].used = now;
 	sessions_gauge();
@@ -330,7 +386,7 @@ session_of(struct hreq *x)
 				if (sessions[i].id[0] && CRYPTO_memcmp(sessions[i].id,
 				    id, SID_HEX) == 0) {
 					if (!session_live(&sessions[i], now)) {
-						memset(&sessions[i], 0, sizeof sessions[i]);
+						session_clear(&sessions[i]);
 						sessions_gauge();
 						return -1;
 					}
@@ -347,7 +403,7 @@ static void
 session_drop(int i)
 {
 	if (i >= 0) {
-		memset(&sessions[i], 0, sizeof sessions[i]);
+		session_clear(&sessions[i]);
 		sessions_gauge();
 	}
 }
@@ -358,7 +414,7 @@ set_cookie(struct hreq *x, const char *id, long max_age)
 	char v[160];
 
 	xsnprintf(v, sizeof v, COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
-	    " Max-Age=%ld", id, max_age);
+	    " Max-Age=%ld%s", id, max_age, https_ctx ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(x->req),
 	    "Set-Cookie", v);
 }
@@ -632,6 +688,126 @@ r_logout(struct hreq *x)
 	redirect(x, 303, x->lang == LANG_EN ? "/login?lang=en" : "/login");
 }
 
+/* ---- the form pages that write --------------------------------------------- */
+
+/* The token a form carried, against the session's, in constant time. */
+static int
+csrf_ok(const char *got, size_t len, const char *want)
+{
+	return got != NULL && len == SID_HEX && want[0] != '\0' &&
+	    CRYPTO_memcmp(got, want, SID_HEX) == 0;
+}
+
+/*
+ * A form page: the session, transport, Origin and anti-forgery checks
+ * every write passes, then web.c.  A multipart body (the upload) is split
+ * here; its text fields join the form.
+ */
+static void
+r_web(struct hreq *x)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
+	struct mp_part parts[MAX_PARTS];
+	struct evkeyvalq form;
+	struct web_call c;
+	const char *ctype, *token = NULL;
+	char boundary[MULTIPART_BOUNDARY_MAX + 1], err[160], *body = NULL;
+	size_t n = evbuffer_get_length(in), tlen = 0;
+	int i, np = 0;
+
+	if (x->anonymous || x->session < 0) {
+		reply_error(x, 403, x->lang == LANG_EN ? "Entry pages need a login"
+		    " session: log in at /login (a bearer token cannot write"
+		    " here)." : "填报页面需要先登录（/login）；访问令牌头不能用于填报。");
+		return;
+	}
+	if (https_ctx == NULL && !http_loopback) {
+		reply_error(x, 403, x->lang == LANG_EN ? "Entry pages are refused"
+		    " over plain HTTP on a network address: popstatd must serve"
+		    " HTTPS (--http-tls-cert, --http-tls-key)." :
+		    "网络地址上的明文 HTTP 不提供填报页面：popstatd 需以 HTTPS 运行"
+		    "（--http-tls-cert、--http-tls-key）。");
+		return;
+	}
+	memset(&c, 0, sizeof c);
+	TAILQ_INIT(&form);
+	c.req = x->req;
+	c.path = x->path;
+	c.lang = x->lang;
+	c.who = x->who;
+	c.csrf = sessions[x->session].csrf;
+	c.q = &x->query;
+	c.form = &x->query;
+	if (evhttp_request_get_command(x->req) == EVHTTP_REQ_POST) {
+		if (cross_origin(x)) {
+			log_warn("http %s: form posted from another site refused",
+			    x->peer);
+			reply_error(x, 403, "form posted from another site");
+			return;
+		}
+		ctype = evhttp_find_header(evhttp_request_get_input_headers(
+		    x->req), "Content-Type");
+		if (ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0) {
+			if (multipart_boundary(ctype, boundary, err, sizeof err) < 0 ||
+			    (body = (char *)evbuffer_pullup(in, -1), (np =
+			    multipart_parse(body ? body : "", n, boundary, parts,
+			    MAX_PARTS, err, sizeof err)) < 0)) {
+				reply_error(x, 400, err);
+				return;
+			}
+			for (i = 0; i < np; i++) {
+				char v[MAX_PARAM_BYTES + 1];
+
+				if (parts[i].is_file || parts[i].len > MAX_PARAM_BYTES)
+					continue;
+				memcpy(v, parts[i].data, parts[i].len);
+				v[parts[i].len] = '\0';
+				if (strcmp(parts[i].name, "csrf") == 0) {
+					token = parts[i].data;
+					tlen = parts[i].len;
+				} else if (utf8_valid(v, parts[i].len))
+					evhttp_add_header(&form, parts[i].name, v);
+			}
+			c.parts = parts;
+			c.nparts = np;
+		} else {
+			if (n > MAX_FORM) {
+				reply_error(x, 413, "form too large");
+				return;
+			}
+			body = xmalloc(n + 1);
+			evbuffer_copyout(in, body, n);
+			body[n] = '\0';
+			if (evhttp_parse_query_str(body, &form) < 0 ||
+			    !utf8_valid(body, n)) {
+				free(body);
+				reply_error(x, 400, "malformed form");
+				return;
+			}
+			free(body);
+			token = evhttp_find_header(&form, "csrf");
+			tlen = token ? strlen(token) : 0;
+		}
+		if (!csrf_ok(token, tlen, c.csrf)) {
+			log_warn("http %s: form of %s without its anti-forgery"
+			    " token refused", x->peer, x->who.name);
+			reply_error(x, 403, x->lang == LANG_EN ? "The form's"
+			    " anti-forgery token is missing or wrong: open the page"
+			    " again and repeat." : "表单的防伪标记缺失或不符，请重新"
+			    "打开页面再提交。");
+			evhttp_clear_headers(&form);
+			return;
+		}
+		if (evhttp_find_header(&form, "lang") &&
+		    strcmp(evhttp_find_header(&form, "lang"), "en") == 0)
+			c.lang = LANG_EN;
+		c.form = &form;
+		c.post = 1;
+	}
+	web_serve(&c);
+	evhttp_clear_headers(&form);
+}
+
 /* ---- API ------------------------------------------------------------------ */
 
 static const char *
@@ -790,6 +966,13 @@ static const struct route routes[] = {
 	{ "/bulletin", R_PUBLIC, r_bulletin },
 	{ "/login", R_OPEN | R_POST, r_login },
 	{ "/logout", R_OPEN | R_POST, r_logout },
+	{ "/entry", R_WRITE | R_POST, r_web },
+	{ "/amend", R_WRITE | R_POST, r_web },
+	{ "/void", R_WRITE | R_POST, r_web },
+	{ "/report", R_WRITE | R_POST, r_web },
+	{ "/task", R_WRITE | R_POST, r_web },
+	{ "/upload", R_WRITE | R_POST, r_web },
+	{ "/upload/rejected", R_WRITE, r_web },
 	{ "/api/ranking", R_API | R_PUBLIC, r_api_ranking },
 	{ "/api/status", R_API | R_PUBLIC, r_api_status },
 	{ "/api/verify-report", R_API, r_api_verify },
@@ -866,7 +1049,7 @@ on_request(struct evhttp_request *req, void *arg)
 	    (cmd == EVHTTP_REQ_POST && (x.route->flags & R_POST)))) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
 		    x.route->flags & R_POST ? "GET, HEAD, POST" : "GET, HEAD");
-		reply_error(&x, 405, "method not allowed: this server is read-only");
+		reply_error(&x, 405, "method not allowed");
 		goto out;
 	}
 	if (!(x.route->flags & R_OPEN) && authenticate(&x) < 0)
@@ -1051,7 +1234,14 @@ new_bev(struct event_base *base, void *arg)
 
 	(void)arg;
 	c = xcalloc(1, sizeof *c);
-	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (https_ctx) {
+		/* HTTPS: the TLS handshake, then HTTP as before. */
+		SSL *ssl = SSL_new(https_ctx);
+
+		c->bev = ssl ? bufferevent_openssl_socket_new(base, -1, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE) : NULL;
+	} else
+		c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		free(c);
 		return NULL;
@@ -1127,6 +1317,29 @@ accept_error(struct evconnlistener *l, void *arg)
 
 /* ---- start and stop ------------------------------------------------------- */
 
+static int
+https_setup(void)
+{
+	https_ctx = SSL_CTX_new(TLS_server_method());
+	if (https_ctx == NULL ||
+	    SSL_CTX_set_min_proto_version(https_ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(https_ctx,
+	    srv.set.http_tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(https_ctx, srv.set.http_tls_key,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(https_ctx) != 1) {
+		char e[256];
+
+		ERR_error_string_n(ERR_get_error(), e, sizeof e);
+		log_error("dashboard TLS: cannot use %s / %s: %s",
+		    srv.set.http_tls_cert, srv.set.http_tls_key, e);
+		if (https_ctx)
+			SSL_CTX_free(https_ctx);
+		https_ctx = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 http_start(const char *addr)
 {
@@ -1154,6 +1367,12 @@ http_start(const char *addr)
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';
 	}
+	if (!srv.set.http_tls_cert != !srv.set.http_tls_key) {
+		log_error("--http-tls-cert and --http-tls-key go together");
+		return -1;
+	}
+	if (srv.set.http_tls_cert && https_setup() < 0)
+		return -1;
 	if (cap_setup() < 0)
 		return -1;
 	memset(&hints, 0, sizeof hints);
@@ -1167,7 +1386,9 @@ http_start(const char *addr)
 	}
 	http = evhttp_new(srv.base);
 	evhttp_set_max_headers_size(http, MAX_HEADERS);
-	evhttp_set_max_body_size(http, MAX_BODY);
+	/* libevent refuses a larger Content-Length (413) before reading. */
+	evhttp_set_max_body_size(http, srv.set.http_max_upload > MAX_FORM ?
+	    srv.set.http_max_upload : MAX_FORM);
 	evhttp_set_timeout(http, INACTIVITY_TIMEOUT);
 	/* Every method reaches on_request, which answers 405 itself. */
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
@@ -1198,11 +1419,14 @@ http_start(const char *addr)
 	    &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
 	    NI_NUMERICHOST | NI_NUMERICSERV);
-	if (strcmp(h, "127.0.0.1") != 0 && strcmp(h, "::1") != 0)
+	http_loopback = strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0;
+	if (!http_loopback && https_ctx == NULL)
 		log_warn("dashboard on %s without TLS: a token typed into the"
-		    " login form crosses the network in clear; put an HTTPS"
-		    " proxy in front of it", h);
-	log_info("dashboard listening on http://%s%s%s:%s/%s", strchr(h, ':') ?
+		    " login form crosses the network in clear, and the entry"
+		    " pages are refused; give --http-tls-cert and --http-tls-key"
+		    " (or put an HTTPS proxy on 127.0.0.1 in front of it)", h);
+	log_info("dashboard listening on %s://%s%s%s:%s/%s", https_ctx ?
+	    "https" : "http", strchr(h, ':') ?
 	    "[" : "", h, strchr(h, ':') ? "]" : "", p, srv.set.http_public ?
 	    " (aggregate pages public)" : "");
 	sessions_gauge();
@@ -1229,5 +1453,8 @@ http_stop(void)
 	if (adopt_ev)
 		event_free(adopt_ev);
 	hrearm_ev = adopt_ev = NULL;
+	if (https_ctx)
+		SSL_CTX_free(https_ctx);
+	https_ctx = NULL;
 	memset(sessions, 0, sizeof sessions);
 }
