@@ -4,11 +4,14 @@
 #   make test     unit tests (plain and ASan+UBSan) and end-to-end tests
 #   make demo     install missing packages (as root), build, run a demo county
 #   make deps     install the Debian packages (as root) or print the command
+#   make deb      build the Debian package popstat_VERSION_ARCH.deb (mk/deb.mk)
 #
 # SAN=1 builds everything with AddressSanitizer and UndefinedBehaviorSanitizer
 # into build-asan/ and bin-asan/.
 
 CC      ?= gcc
+# A -dev package added to DEB_PKGS goes in debian/control's Build-Depends
+# too (tests/e2e/test_deb.sh checks).
 PKGS     = libevent libevent_openssl libprotobuf-c sqlite3 openssl minizip \
            expat freexl xlsxwriter
 DEB_PKGS = build-essential pkg-config libevent-dev libprotobuf-c-dev \
@@ -32,6 +35,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= $(OPT) -g
+# CPPFLAGS too: dpkg-buildflags (make deb) puts -D_FORTIFY_SOURCE there.
+CFLAGS  += $(CPPFLAGS)
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(SANFLAGS) \
            -pthread -Icommon -I$(BUILD)/gen $(PKG_CFLAGS)
 LDFLAGS += $(SANFLAGS)
