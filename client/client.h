@@ -99,6 +99,8 @@ int cmd_report(int argc, char **argv);
 int cmd_dept(int argc, char **argv);
 int cmd_task(int argc, char **argv);
 int cmd_inspection(int argc, char **argv);
+int cmd_warning(int argc, char **argv);
+int cmd_quality(int argc, char **argv);
 int cmd_bulletin(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_ranking(int argc, char **argv);

@@ -42,6 +42,8 @@ static const struct command {
 	{ "lock", cmd_lock, "lock list [--unit CODE]          approved periods" },
 	{ "report", cmd_report, "report file|status ...           dekad reports (旬报)" },
 	{ "inspection", cmd_inspection, "inspection --period 2026-11D2     10-day inspection summary" },
+	{ "warning", cmd_warning, "warning --parent CODE [--year Y]  early warning: headroom and risk (预警)" },
+	{ "quality", cmd_quality, "quality --parent CODE --period P  data quality flags (数据质量)" },
 	{ "bulletin", cmd_bulletin, "bulletin [publish|show|diff] --period YYYY-MM   monthly bulletin" },
 	{ "dept", cmd_dept, "dept add|list ...                departments" },
 	{ "task", cmd_task, "task add|update|list|show ...    responsibility tasks" },

@@ -155,53 +155,76 @@ stats_wilson(int64_t m, int64_t n, double z, double *lo, double *hi)
 	return 0;
 }
 
+struct headroom_arg {
+	int64_t b;
+	double minus, p, target;
+};
+
 /* The judged year-end value of the rate with h more births meets T. */
 static int
-headroom_meets(int64_t b, int64_t h, double minus, double p, double target)
+headroom_meets(int64_t h, void *arg)
 {
-	double v = ((double)(b + h) - minus) / p * 1000;
+	const struct headroom_arg *a = arg;
+	double v = ((double)(a->b + h) - a->minus) / a->p * 1000;
 
-	return target_met(OP_LE, target, v);
+	return target_met(OP_LE, a->target, v);
+}
+
+/*
+ * The largest whole h >= -b with meets(h): from -b (which must meet)
+ * steps of 1, 2, 4, ... while they meet, then the gap between the last
+ * that met and the first that did not is halved down to 1.  Exact for
+ * any meets() that holds up to some h and fails after it.
+ */
+int
+stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg),
+    void *arg, int64_t *h)
+{
+	const int64_t cap = (int64_t)1 << 52;
+	int64_t lo = -b, step = 1, hi, mid;
+
+	if (!meets(lo, arg))
+		return 0;
+	for (;;) {
+		if (lo > cap - step) {
+			*h = lo;
+			return 1;
+		}
+		if (!meets(lo + step, arg))
+			break;
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step; /* fails */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (meets(mid, arg))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*h = lo;
+	return 1;
 }
 
 /*
  * The largest whole h >= -b with round2(((b + h) - minus) / p * 1000) <=
- * T.  The value grows with h (p > 0), so the answer is found from the
- * real solution h = T p / 1000 + minus - b and then moved by single steps
- * until the judged value (the same round2() that judges a status) says
- * h meets T and h + 1 does not.  h is kept below 2^53, where doubles stop
- * counting whole numbers.
+ * T: the value grows with h (p > 0), judged with the same round2() as a
+ * status (DESIGN.md section 6).
  */
 int
 stats_headroom(int64_t b, double minus, double p, double target, int64_t *h)
 {
-	const double cap = 9007199254740992.0; /* 2^53 */
-	double guess;
-	int64_t x;
-	int i;
+	struct headroom_arg a;
 
 	if (!(p > 0) || !isfinite(p) || !isfinite(minus) ||
 	    !isfinite(target) || b < 0)
 		return -1;
-	if (!headroom_meets(b, -b, minus, p, target))
-		return 0;
-	guess = floor(target * p / 1000 + minus) - (double)b;
-	if (!(guess > -(double)b))
-		guess = -(double)b;
-	if (guess > cap / 2)
-		guess = cap / 2;
-	x = (int64_t)guess;
-	/* A few steps at most: the guess is off by rounding only. */
-	for (i = 0; i < 64 && x > -b && !headroom_meets(b, x, minus, p, target);
-	    i++)
-		x--;
-	while (x > -b && !headroom_meets(b, x, minus, p, target))
-		x = -b + (x + b) / 2; /* far off: halve the distance */
-	for (i = 0; i < 1000000 && (double)x < cap / 2 &&
-	    headroom_meets(b, x + 1, minus, p, target); i++)
-		x++;
-	*h = x;
-	return 1;
+	a.b = b;
+	a.minus = minus;
+	a.p = p;
+	a.target = target;
+	return stats_headroom_search(b, headroom_meets, &a, h);
 }
 
 const char *

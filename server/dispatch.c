@@ -12,6 +12,7 @@
 #include "popstatd.h"
 #include "sbuf.h"
 #include "utf8.h"
+#include "warning.h"
 
 struct arena_block {
 	struct arena_block *next;
@@ -178,6 +179,8 @@ static const struct handler handlers[] = {
 	    h_inspection },
 	{ POPSTAT__REQUEST__BODY_TARGET_DELETE, "target delete", ROLE_ADMIN, 1,
 	    h_target_delete },
+	{ POPSTAT__REQUEST__BODY_WARNING, "warning", ROLE_ANY, 0, h_warning },
+	{ POPSTAT__REQUEST__BODY_QUALITY, "quality", ROLE_ANY, 0, h_quality },
 };
 
 /*

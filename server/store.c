@@ -151,7 +151,7 @@ enum stmt_id {
 	S_REPORT_GET, S_REPORT_PUT, S_REPORTS_RANGE, S_DEPT_INSERT, S_DEPTS_ALL,
 	S_TASK_INSERT, S_TASK_UPDATE, S_TASK_NOTE, S_TASKS_ALL, S_TASK_GET,
 	S_TASK_NOTES, S_BULLETIN_PUT, S_BULLETIN_TEXT_PUT, S_BULLETIN_GET,
-	S_BULLETIN_TEXT_GET,
+	S_BULLETIN_TEXT_GET, S_MOTHER_BIRTHS,
 	S_COUNT
 };
 
@@ -286,6 +286,9 @@ static const struct {
 	    " unit_id = ?1 AND mother_hash IS NOT NULL AND kind = 5 AND"
 	    " matched = 0 AND voided = 0 AND day BETWEEN ?2 AND ?3"
 	    " ORDER BY day, record_id" },
+	[S_MOTHER_BIRTHS] = { READER, "SELECT record_id, day, mother_hash FROM"
+	    " records WHERE unit_id = ?1 AND kind = 1 AND mother_hash IS NOT"
+	    " NULL AND voided = 0 AND day BETWEEN ?2 AND ?3" },
 };
 
 static sqlite3 *db_w, *db_r;
@@ -1477,6 +1480,26 @@ store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cb((const char *)sqlite3_column_text(s, 0),
 		    sqlite3_column_int(s, 1), arg);
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_mother_births(int64_t unit_id, int32_t start, int32_t end,
+    void (*cb)(const char *record_id, int32_t day,
+    const uint8_t hash[HASH_LEN], void *), void *arg)
+{
+	sqlite3_stmt *s = st(S_MOTHER_BIRTHS);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int(s, 2, start);
+	sqlite3_bind_int(s, 3, end);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(s, 2) == HASH_LEN)
+			cb((const char *)sqlite3_column_text(s, 0),
+			    sqlite3_column_int(s, 1),
+			    sqlite3_column_blob(s, 2), arg);
 	done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -188,6 +188,13 @@ int store_target_delete(const char *indicator, int64_t unit_id);
 /* Missed verification records of one unit in [start, end] (reader). */
 int store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
     void (*cb)(const char *record_id, int32_t day, void *), void *arg);
+/*
+ * Births of one unit in [start, end] that carry a mother hash, not voided
+ * (reader): the record-level look-up of possible double registration.
+ */
+int store_mother_births(int64_t unit_id, int32_t start, int32_t end,
+    void (*cb)(const char *record_id, int32_t day,
+    const uint8_t hash[HASH_LEN], void *), void *arg);
 
 /* Corrections (writer). */
 int store_record_update(const stored_record *r);

@@ -1,0 +1,282 @@
+/*
+ * cmd_warning.c - popstat warning and popstat quality (DESIGN.md section
+ * 15): who will miss the year's target and how many more births each
+ * township may have; which numbers deserve a second look.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "lang.h"
+#include "sbuf.h"
+#include "warnrep.h"
+
+#define T(zh, en) (lang == LANG_ZH ? (zh) : (en))
+
+static const char warning_usage[] =
+    "usage: popstat warning --parent CODE [--year Y] [--as-of DATE]"
+    " [--lang zh|en] [--json]\n"
+    "  Early warning (预警) for the units under CODE: for each per-mille"
+    " target with <=\n"
+    "  (birth rate, natural growth rate), the value projected to the year's"
+    " end,\n"
+    "  how many more births the unit may have this year and still meet it"
+    " (headroom),\n"
+    "  and the probability that it will not (risk); highest risk first.\n";
+
+static const char quality_usage[] =
+    "usage: popstat quality --parent CODE --period P [--as-of DATE]"
+    " [--lang zh|en] [--json]\n"
+    "  Data quality (数据质量) of the units under CODE: sex ratio at birth"
+    " outside\n"
+    "  103-107 beyond chance, possible under-reporting against the other"
+    " units' rate,\n"
+    "  the same mother registered in two units within 30 days, record"
+    " timeliness\n"
+    "  below 90%.  A flag is a reason to check, not a finding.\n";
+
+static int
+pick_lang(const char *cmd, const char *flag, int *lang)
+{
+	if ((*lang = lang_pick(flag, NULL)) < 0)
+		return usage_error(cmd, "--lang must be zh or en");
+	return 0;
+}
+
+/* The risk as a county head reads it: a percentage. */
+static void
+risk_text(char *buf, size_t n, const Popstat__WarningCell *c)
+{
+	if (c->has_risk)
+		snprintf(buf, n, "%.1f%%", c->risk * 100);
+	else
+		snprintf(buf, n, "-");
+}
+
+static void
+print_warning(const Popstat__WarningOk *w, int lang)
+{
+	size_t ncell = 0, ncols, i, k, m;
+	const char **cells;
+	char **owned, **hdr;
+	struct table *t;
+
+	for (i = 0; i < w->n_rows; i++)
+		if (w->rows[i]->n_indicators > ncell)
+			ncell = w->rows[i]->n_indicators;
+	printf(T("%s %s %u 年预警（截至 %s）：按超标风险从高到低\n\n",
+	    "%s %s early warning for %u (as of %s): highest risk first\n\n"),
+	    w->parent, w->parent_name, w->year, w->as_of);
+	ncols = 2 + 4 * ncell;
+	cells = xcalloc(ncols, sizeof *cells);
+	owned = xcalloc(ncols, sizeof *owned);
+	hdr = xcalloc(ncols, sizeof *hdr);
+	cells[0] = T("单位代码", "unit");
+	cells[1] = T("单位", "name");
+	for (k = 0; k < ncell; k++) {
+		const char *in = NULL;
+		sbuf s;
+
+		for (i = 0; i < w->n_rows && in == NULL; i++)
+			if (k < w->rows[i]->n_indicators)
+				in = w->rows[i]->indicators[k]->indicator;
+		in = warning_indicator_name(in ? in : "", lang);
+		sbuf_init(&s);
+		sbuf_printf(&s, T("%s预计(‰)", "%s projected (‰)"), in);
+		hdr[2 + 4 * k] = xstrdup(sbuf_str(&s));
+		sbuf_free(&s);
+		hdr[3 + 4 * k] = xstrdup(T("余量", "headroom"));
+		hdr[4 + 4 * k] = xstrdup(T("超标风险", "risk"));
+		hdr[5 + 4 * k] = xstrdup(T("预警", "level"));
+		for (m = 2; m < 6; m++)
+			cells[m + 4 * k] = hdr[m + 4 * k];
+	}
+	t = table_new((int)ncols, cells);
+	for (k = 0; k < ncell; k++) {
+		table_align_right(t, (int)(2 + 4 * k));
+		table_align_right(t, (int)(3 + 4 * k));
+		table_align_right(t, (int)(4 + 4 * k));
+	}
+	for (i = 0; i < w->n_rows; i++) {
+		const Popstat__WarningRow *r = w->rows[i];
+		char buf[96];
+
+		cells[0] = r->unit;
+		cells[1] = r->name;
+		for (k = 0; k < ncell; k++) {
+			const Popstat__WarningCell *c = k < r->n_indicators ?
+			    r->indicators[k] : NULL;
+
+			for (m = 2; m < 6; m++) {
+				free(owned[m + 4 * k]);
+				owned[m + 4 * k] = NULL;
+				cells[m + 4 * k] = "-";
+			}
+			if (c == NULL)
+				continue;
+			if (c->has_projected) {
+				snprintf(buf, sizeof buf, "%.2f", c->projected);
+				owned[2 + 4 * k] = xstrdup(buf);
+			}
+			warning_headroom_text(buf, sizeof buf, c, lang);
+			owned[3 + 4 * k] = xstrdup(buf);
+			risk_text(buf, sizeof buf, c);
+			owned[4 + 4 * k] = xstrdup(buf);
+			owned[5 + 4 * k] = xstrdup(warning_level_name(c->level,
+			    lang));
+			for (m = 2; m < 6; m++)
+				if (owned[m + 4 * k])
+					cells[m + 4 * k] = owned[m + 4 * k];
+		}
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	printf("\n%s\n", T("余量：今年还可出生多少人仍能达标（按年底判定，保留两位"
+	    "小数）；超标风险：按目前出生速度，全年出生超过余量的概率；预警：已超"
+	    "（余量为负）、高（≥50%）、关注（≥20%）、低。这是提醒，不是结论。",
+	    "headroom: births the unit may still have this year and meet the"
+	    " target (judged at\nyear end, 2 decimals); risk: the probability"
+	    " that, at the pace so far, the year's\nbirths exceed that; level:"
+	    " over (headroom below 0), high (>= 50%), watch (>= 20%),\nlow."
+	    " A warning is a reason to look, not a verdict."));
+	for (m = 0; m < ncols; m++) {
+		free(owned[m]);
+		free(hdr[m]);
+	}
+	free(owned);
+	free(hdr);
+	free(cells);
+}
+
+int
+cmd_warning(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__WarningQuery q = POPSTAT__WARNING_QUERY__INIT;
+	Popstat__Envelope *reply;
+	static const char *const names[] = { "--parent", "--year", "--as-of",
+	    "--lang" };
+	struct opts o;
+	int rc, lang;
+	char *end;
+	sbuf b;
+
+	if (wants_help(argc, argv)) {
+		fputs(warning_usage, stdout);
+		return 0;
+	}
+	if ((rc = parse_opts("warning", argc, argv, names, 4, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (o.v[0] == NULL)
+		return usage_error("warning", "needs --parent CODE");
+	if ((rc = pick_lang("warning", o.v[3], &lang)) != 0)
+		return rc;
+	q.parent = (char *)o.v[0];
+	if (o.v[1]) {
+		long y = strtol(o.v[1], &end, 10);
+
+		if (*o.v[1] == '\0' || *end != '\0' || y < 1900 || y > 9999)
+			return usage_error("warning", "--year %s: expected a year"
+			    " such as 2026", o.v[1]);
+		q.has_year = 1;
+		q.year = (uint32_t)y;
+	}
+	q.as_of = (char *)o.v[2];
+	rq.body_case = POPSTAT__REQUEST__BODY_WARNING;
+	rq.warning = &q;
+	if ((rc = client_simple(&rq, "warning", &reply)) != 0)
+		return rc;
+	if (opt.json) {
+		sbuf_init(&b);
+		report_warning_json(&b, reply->response->warning);
+		fputs(sbuf_str(&b), stdout);
+		sbuf_free(&b);
+	} else
+		print_warning(reply->response->warning, lang);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
+
+static void
+print_quality(const Popstat__QualityOk *qo, int lang)
+{
+	const char *cells[3];
+	struct table *t;
+	size_t i;
+
+	printf(T("%s %s 数据质量 %s .. %s\n\n", "%s %s data quality %s .. %s\n\n"),
+	    qo->parent, qo->parent_name, qo->period->start, qo->period->end);
+	if (qo->n_flags == 0) {
+		printf("%s\n", T("未发现需要复核的数字。",
+		    "No number needs a second look."));
+		return;
+	}
+	cells[0] = T("单位", "unit");
+	cells[1] = T("检查", "check");
+	cells[2] = T("情况", "detail");
+	t = table_new(3, cells);
+	for (i = 0; i < qo->n_flags; i++) {
+		const Popstat__QualityFlag *f = qo->flags[i];
+		char unit[160], detail[512];
+
+		snprintf(unit, sizeof unit, "%s %s", f->unit, f->name);
+		quality_flag_text(detail, sizeof detail, f, lang);
+		cells[0] = unit;
+		cells[1] = quality_check_name(f->check, lang);
+		cells[2] = detail;
+		table_add(t, cells);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	if (qo->ids_withheld)
+		printf("\n%s\n", T("记录编号仅向有权查看双方记录的用户显示。",
+		    "Record ids are shown only to users who may read both units'"
+		    " records."));
+	printf("\n%s\n", T("标记是复核的理由，不是结论。",
+	    "A flag is a reason to check, not a finding."));
+}
+
+int
+cmd_quality(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__QualityQuery q = POPSTAT__QUALITY_QUERY__INIT;
+	Popstat__Envelope *reply;
+	static const char *const names[] = { "--parent", "--period", "--as-of",
+	    "--lang" };
+	struct opts o;
+	int rc, lang;
+	sbuf b;
+
+	if (wants_help(argc, argv)) {
+		fputs(quality_usage, stdout);
+		return 0;
+	}
+	if ((rc = parse_opts("quality", argc, argv, names, 4, NULL, 0, &o,
+	    0)) != 0)
+		return rc;
+	if (o.v[0] == NULL || o.v[1] == NULL)
+		return usage_error("quality", "needs --parent CODE and --period P");
+	if ((rc = pick_lang("quality", o.v[3], &lang)) != 0)
+		return rc;
+	q.parent = (char *)o.v[0];
+	q.period = (char *)o.v[1];
+	q.as_of = (char *)o.v[2];
+	rq.body_case = POPSTAT__REQUEST__BODY_QUALITY;
+	rq.quality = &q;
+	if ((rc = client_simple(&rq, "quality", &reply)) != 0)
+		return rc;
+	if (opt.json) {
+		sbuf_init(&b);
+		report_quality_json(&b, reply->response->quality);
+		fputs(sbuf_str(&b), stdout);
+		sbuf_free(&b);
+	} else
+		print_quality(reply->response->quality, lang);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * warnrep.h - renderings of early warning and data quality replies
+ * (DESIGN.md section 15): the JSON of `popstat warning --json` and
+ * `popstat quality --json` (and the dashboard's API), and the words of
+ * levels and checks in Chinese and English.
+ */
+#ifndef POPSTAT_WARNREP_H
+#define POPSTAT_WARNREP_H
+
+#include "popstat.pb-c.h"
+#include "sbuf.h"
+
+void report_warning_json(sbuf *b, const Popstat__WarningOk *w);
+void report_quality_json(sbuf *b, const Popstat__QualityOk *q);
+
+/* over, high, watch, low in lang (lang.h); "-" for NULL. */
+const char *warning_level_name(const char *level, int lang);
+/* A check of section 15 in lang. */
+const char *quality_check_name(const char *check, int lang);
+/* The indicator's name in the terms of the bulletin, else name itself. */
+const char *warning_indicator_name(const char *name, int lang);
+/*
+ * The headroom as a county head says it: "还可出生 N 人" / "N more
+ * births", "已超 N 人" / "N over"; "-" when there is none.
+ */
+void warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
+    int lang);
+/* One line saying what a flag found, in lang, into buf. */
+void quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
+    int lang);
+
+#endif
