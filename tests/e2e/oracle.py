@@ -447,7 +447,10 @@ def mother_id(rng):
     s = "61%04d%04d%02d%02d%03d" % (rng.randrange(10000), rng.randrange(1960, 2006),
                                      rng.randrange(1, 13), rng.randrange(1, 29),
                                      rng.randrange(1000))
-    return s + rng.choice("0123456789X")
+    rng.choice("0123456789X")   # (kept: the same draws as before)
+    # §13: a resident ID's check character (ISO 7064 MOD 11-2) must be right.
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return s + "10X98765432"[sum(int(c) * k for c, k in zip(s, w)) % 11]
 
 
 def generate(seed):
