@@ -7,6 +7,7 @@
  */
 #include "bulletin.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,22 @@ bulletin_indicator_name(const char *name, int lang)
 	for (i = 0; i < sizeof ind_names / sizeof ind_names[0]; i++)
 		if (strcmp(ind_names[i].name, name) == 0)
 			return lang == LANG_ZH ? ind_names[i].zh : ind_names[i].en;
+	return name;
+}
+
+/* The English name in running text: "birth rate". */
+static const char *
+bulletin_indicator_lower(const char *name)
+{
+	static const char *const lower[] = { "birth rate", "death rate",
+		"natural growth rate", "birth statistics error rate",
+		"policy-compliant birth rate", "sex ratio at birth",
+		"multi-child rate" };
+	size_t i;
+
+	for (i = 0; i < sizeof ind_names / sizeof ind_names[0]; i++)
+		if (strcmp(ind_names[i].name, name) == 0)
+			return lower[i];
 	return name;
 }
 
@@ -444,6 +461,164 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	free(buf);
 }
 
+/* A signed change at 2 decimals ("+0.25", "-1.10", "0.00"), or "-". */
+static void
+change_text(char *buf, size_t n, int has, double c)
+{
+	if (!has)
+		xsnprintf(buf, n, "-");
+	else if (c > 0)
+		xsnprintf(buf, n, "+%.2f", c);
+	else if (c < 0)
+		xsnprintf(buf, n, "%.2f", c);
+	else
+		xsnprintf(buf, n, "0.00");
+}
+
+static void
+cumulative_text(char *buf, size_t n, const Popstat__IndicatorJudgement *j)
+{
+	if (!j->has_cumulative)
+		xsnprintf(buf, n, "-");
+	else
+		xsnprintf(buf, n, "%.2f", j->cumulative);
+}
+
+/*
+ * The opening paragraph: the parent's own value of each target indicator
+ * year to date and its 同比 (DESIGN.md section 14).  Bulletins published
+ * before the parent's values were kept have none: no paragraph.
+ */
+static void
+summary_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	sbuf p;
+	size_t k;
+
+	if (d->n_parent_indicators == 0)
+		return;
+	sbuf_init(&p);
+	sbuf_printf(&p, T("%s年初至今，", "%s, year to date: "),
+	    d->parent_name);
+	for (k = 0; k < d->n_parent_indicators; k++) {
+		const Popstat__IndicatorJudgement *j = d->parent_indicators[k];
+		const char *u = unit_suffix(j->unit);
+		const char *pts = strcmp(j->unit, "‰") == 0 ? "个千分点" :
+		    strcmp(j->unit, "%") == 0 ? "个百分点" : "";
+		char v[32], y[32], c[32];
+
+		if (k)
+			sbuf_puts(&p, T("；", "; "));
+		cumulative_text(v, sizeof v, j);
+		sbuf_printf(&p, T("%s%s%s", "%s %s%s"),
+		    lang == LANG_ZH ? bulletin_indicator_name(j->name, lang) :
+		    bulletin_indicator_lower(j->name), v, j->has_cumulative ?
+		    u : "");
+		if (!j->has_yoy_value) {
+			if (j->has_cumulative)
+				sbuf_puts(&p, T("（去年同期无数据）",
+				    " (no value for the same period last year)"));
+			continue;
+		}
+		xsnprintf(y, sizeof y, "%.2f", j->yoy_value);
+		xsnprintf(c, sizeof c, "%.2f", fabs(j->yoy_change));
+		if (lang == LANG_ZH) {
+			sbuf_printf(&p, "，去年同期%s%s，", y, u);
+			if (j->yoy_change > 0)
+				sbuf_printf(&p, "同比上升%s%s", c, pts);
+			else if (j->yoy_change < 0)
+				sbuf_printf(&p, "同比下降%s%s", c, pts);
+			else
+				sbuf_puts(&p, "同比持平");
+		} else {
+			change_text(c, sizeof c, 1, j->yoy_change);
+			sbuf_printf(&p, " (same period last year %s%s, %s)", y, u,
+			    c);
+		}
+	}
+	sbuf_puts(&p, T("。", "."));
+	emit_para(b, format, sbuf_str(&p));
+	sbuf_free(&p);
+}
+
+/* The judgement of indicator name in u, or NULL. */
+static const Popstat__IndicatorJudgement *
+find_judgement(Popstat__IndicatorJudgement *const *v, size_t n,
+    const char *name)
+{
+	size_t m;
+
+	for (m = 0; m < n; m++)
+		if (strcmp(v[m]->name, name) == 0)
+			return v[m];
+	return NULL;
+}
+
+/*
+ * 同比 of every unit (and the parent, first): each target indicator's
+ * cumulative value year to date and its change from the same period last
+ * year.
+ */
+static void
+yoy_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	const Popstat__IndicatorJudgement **cols;
+	size_t ncol_ind = indicator_columns(d, &cols), i, k;
+	int ncols = 1 + 2 * (int)ncol_ind, c;
+	const char **cells = xcalloc((size_t)ncols, sizeof *cells);
+	char (*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
+	struct table *t = table_new(ncols);
+
+	emit_para(b, format, T("与去年同期比较（同比）：",
+	    "Compared with the same period last year:"));
+	cells[0] = T("单位", "Unit");
+	for (k = 0; k < ncol_ind; k++) {
+		xsnprintf(buf[1 + 2 * k], sizeof buf[0], "%s(%s)",
+		    bulletin_indicator_name(cols[k]->name, lang), cols[k]->unit);
+		cells[1 + 2 * k] = buf[1 + 2 * k];
+		cells[2 + 2 * k] = T("同比", "Change");
+	}
+	table_row(t, cells);
+	for (c = 1; c < ncols; c++)
+		t->num[c] = 1;
+	for (i = 0; i <= d->n_units; i++) {
+		/* The parent first, when its values were kept. */
+		Popstat__IndicatorJudgement *const *v = i == 0 ?
+		    d->parent_indicators : d->units[i - 1]->indicators;
+		size_t nv = i == 0 ? d->n_parent_indicators :
+		    d->units[i - 1]->n_indicators;
+
+		if (i == 0 && nv == 0)
+			continue;
+		cells[0] = i == 0 ? d->parent_name : d->units[i - 1]->name;
+		for (k = 0; k < ncol_ind; k++) {
+			const Popstat__IndicatorJudgement *j =
+			    find_judgement(v, nv, cols[k]->name);
+
+			if (j == NULL) {
+				xsnprintf(buf[1 + 2 * k], sizeof buf[0], " ");
+				xsnprintf(buf[2 + 2 * k], sizeof buf[0], " ");
+			} else {
+				cumulative_text(buf[1 + 2 * k], sizeof buf[0], j);
+				change_text(buf[2 + 2 * k], sizeof buf[0],
+				    j->has_yoy_value, j->yoy_change);
+			}
+			cells[1 + 2 * k] = buf[1 + 2 * k];
+			cells[2 + 2 * k] = buf[2 + 2 * k];
+		}
+		table_row(t, cells);
+	}
+	emit_table(b, format, t);
+	emit_para(b, format, T("注：本表为年初至今累计值（不年化）；同比为本期值"
+	    "与去年同期值之差，“-”表示无可比数据。", "Note: cumulative values"
+	    " year to date (not annualized); the change is this value minus"
+	    " the value of the same period last year; - means no value to"
+	    " compare."));
+	free(cols);
+	free(cells);
+	free(buf);
+}
+
 static void
 commended_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
@@ -662,7 +837,10 @@ bulletin_render(const Popstat__BulletinData *d, int lang, int format,
 		    "</style>\n</head>\n<body>\n", d->month);
 	}
 	title_block(d, lang, format, b);
+	summary_block(d, lang, format, b);
 	ranking_block(d, lang, format, b);
+	if (d->n_units > 0)
+		yoy_block(d, lang, format, b);
 	commended_block(d, lang, format, b);
 	failing_block(d, lang, format, b);
 	reporting_block(d, lang, format, b);

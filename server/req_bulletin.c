@@ -46,6 +46,25 @@ parse_month(struct req *r, const char *spec, period *m)
 	return 0;
 }
 
+/* Each judgement's cumulative value and 同比 (DESIGN.md section 14). */
+static void
+judgements_yoy(const struct unit_eval *ev, const struct unit_yoy *y,
+    Popstat__IndicatorJudgement **v, size_t n)
+{
+	size_t k;
+	int i;
+
+	for (k = 0; k < n; k++) {
+		if ((i = engine_find(v[k]->name)) < 0 || i >= ev->nind)
+			continue;
+		v[k]->has_cumulative = ev->has_value[i] != 0;
+		v[k]->cumulative = ev->value[i];
+		v[k]->has_yoy_value = v[k]->has_yoy_change = y->has[i] != 0;
+		v[k]->yoy_value = y->value[i];
+		v[k]->yoy_change = y->change[i];
+	}
+}
+
 /*
  * Compute the bulletin data of month m for the children of unit u.
  * Ranking and status are year to date (1 January to the end of the month,
@@ -59,7 +78,8 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	struct unit *pu = unit_at(u);
 	int n = pu->nchildren, i, y, mo, dd;
 	int32_t today = server_today(), issued;
-	struct unit_eval *ev;
+	struct unit_eval *ev, *ly;
+	struct unit_yoy *yoy;
 	rank_item *items;
 	period ytd, ytd_rep;
 	char key[16];
@@ -84,10 +104,21 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	ytd_rep.end = m->end;
 
 	/* engine_eval() sets what it uses of each. */
-	ev = req_alloc_raw(r, (size_t)(n ? n : 1) * sizeof *ev);
+	ev = req_alloc_raw(r, (size_t)(n + 1) * sizeof *ev);
+	ly = req_alloc_raw(r, sizeof *ly);
+	yoy = req_alloc_raw(r, (size_t)(n + 1) * sizeof *yoy);
 	items = req_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
+	/* The parent itself, for the opening paragraph: ev[n]. */
+	if (engine_eval(u, &ytd, &ev[n]) < 0 ||
+	    engine_eval_yoy(&ev[n], ly, &yoy[n]) < 0)
+		return req_error(r, E(INTERNAL), "database error");
+	supervision_failing(r, &ev[n], &d->parent_indicators,
+	    &d->n_parent_indicators, 0);
+	judgements_yoy(&ev[n], &yoy[n], d->parent_indicators,
+	    d->n_parent_indicators);
 	for (i = 0; i < n; i++) {
-		if (engine_eval(pu->children[i], &ytd, &ev[i]) < 0)
+		if (engine_eval(pu->children[i], &ytd, &ev[i]) < 0 ||
+		    engine_eval_yoy(&ev[i], ly, &yoy[i]) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 		items[i].key = unit_at(pu->children[i])->code;
 		items[i].tag = i;
@@ -111,6 +142,8 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		bu->has_score = e->has_score != 0;
 		bu->score = round2(e->score);
 		supervision_failing(r, e, &bu->indicators, &bu->n_indicators, 0);
+		judgements_yoy(e, &yoy[items[i].tag], bu->indicators,
+		    bu->n_indicators);
 		if (supervision_reporting(r, c, m, issued, 0, &rm) < 0 ||
 		    supervision_reporting(r, c, &ytd_rep, issued, 0, &ry) < 0)
 			return req_error(r, E(INTERNAL), "database error");

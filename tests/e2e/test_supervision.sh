@@ -620,13 +620,21 @@ for h in 一、目标完成情况排名（年初至今） 二、通报表扬 三
 	expect_eq "$(grep -cx -- "$h" "$Z")" 1 "zh heading $h"
 done
 section "$Z" 一、 二、 > "$BUL/rank.zh"
+# The opening paragraph: the county's own value year to date and its 同比
+# (§14), as status --json of the county over the same days says.
+expect_rc 0 "b: county status YTD" "$PS" status --unit 610328 --period 2026-01-01..2026-11-30 --json
+want=$(json "'；'.join(n + ('%.2f%s' % (i['value'], u)) + ('，去年同期%.2f%s，' % (i['yoy']['value'], u) + ('同比上升%.2f' % i['yoy']['change'] if i['yoy']['change'] > 0 else '同比下降%.2f' % -i['yoy']['change'] if i['yoy']['change'] < 0 else '同比持平') if i['yoy'] else '（去年同期无数据）') for i in j['indicators'] for n, u in [({'birth_rate': '出生率', 'natural_growth_rate': '自然增长率', 'birth_error_rate': '出生统计误差率', 'policy_rate': '符合政策生育率'}.get(i['name']), i['unit'])] if n and i['value'] is not None)")
+got=$(grep '^陇县年初至今，' "$Z" | sed 's/个[千百]分点//g; s/^陇县年初至今，//; s/。$//')
+expect_eq "$got" "$want" "zh opening paragraph: the county's values and 同比 as status --json"
+expect_eq "$(printf '%s' "$want" | grep -c '^出生率[0-9.]*‰，去年同期0.00‰，同比上升.*符合政策生育率[0-9.]*%（去年同期无数据）$')" 1 "the paragraph compared: rates with and without a value last year"
+expect_eq "$(grep -c '^与去年同期比较（同比）：' "$Z")" 1 "zh 同比 table in section 一"
 expect_order "$BUL/rank.zh" "zh ranking in rank order" 城关镇 八渡镇 东风镇 河北乡
 expect_eq "$(grep '城关镇' "$BUL/rank.zh" | grep -c '^ *1 .*达标 .*100.00 .*5.46 .*1.09')" 1 "zh rank 1 row"
 expect_eq "$(grep '八渡镇' "$BUL/rank.zh" | grep -c '^ *2 .*一票否决 .*98.68 .*90.00 ✗')" 1 "zh rank 2 row marks policy_rate"
 expect_eq "$(grep '东风镇' "$BUL/rank.zh" | grep -c '^ *3 .*一票否决 .*75.00 .*50.00 ✗')" 1 "zh rank 3 row marks birth_error_rate"
 expect_eq "$(grep '河北乡' "$BUL/rank.zh" | grep -c '^ *4 .*一票否决 .*52.91 .*21.66 ✗ .*19.50 ✗')" 1 "zh rank 4 row"
 expect_eq "$(grep -o '✗' "$BUL/rank.zh" | wc -l)" 5 "zh: the four missed values marked, plus the note"
-expect_eq "$(grep -c '出生率(‰)' "$BUL/rank.zh")" 1 "zh indicator column heading"
+expect_eq "$(grep -c '出生率(‰)' "$BUL/rank.zh")" 2 "zh indicator column heading (ranking and 同比 tables)"
 expect_eq "$(grep -cx '城关镇等1个单位全面完成“三控制一达标”考核目标，予以通报表扬。' "$Z")" 1 "zh commended exactly 城关镇"
 expect_eq "$(grep -cx '东风镇：出生统计误差率50.00%（目标≤3%），实行一票否决，限期整改。' "$Z")" 1 "zh failing 东风镇"
 expect_eq "$(grep -cx '八渡镇：符合政策生育率90.00%（目标≥95%），实行一票否决，限期整改。' "$Z")" 1 "zh failing 八渡镇"
@@ -659,7 +667,7 @@ section "$E_" "1. Ranking" "2. Commended" > "$BUL/rank.en"
 expect_order "$BUL/rank.en" "en ranking in rank order" 城关镇 八渡镇 东风镇 河北乡
 expect_eq "$(grep '河北乡' "$BUL/rank.en" | grep -c '^ *4 .*veto .*52.91')" 1 "en rank 4 row"
 expect_eq "$(grep '城关镇' "$BUL/rank.en" | grep -c '^ *1 .*met .*100.00')" 1 "en rank 1 row"
-expect_eq "$(grep -c 'Birth rate(‰)' "$BUL/rank.en")" 1 "en indicator column heading"
+expect_eq "$(grep -c 'Birth rate(‰)' "$BUL/rank.en")" 2 "en indicator column heading (ranking and 同比 tables)"
 expect_eq "$(grep -cx '1 unit met every target and is commended: 城关镇.' "$E_")" 1 "en commended exactly 城关镇"
 expect_eq "$(grep -cx '东风镇: Birth statistics error rate 50.00% (target ≤ 3%); one-vote veto, to be corrected.' "$E_")" 1 "en failing 东风镇"
 expect_eq "$(grep -cx '八渡镇: Policy-compliant birth rate 90.00% (target ≥ 95%); one-vote veto, to be corrected.' "$E_")" 1 "en failing 八渡镇"
@@ -825,7 +833,7 @@ cap "$BUL/live3.en" "live en after the new target" "$PS" bulletin --period 2026-
 section "$BUL/live3.zh" 一、 二、 > "$BUL/rank3.zh"
 expect_order "$BUL/rank3.zh" "ranking with the non-veto target" 新集镇 八渡镇 城关镇 东风镇 河北乡
 expect_eq "$(grep '新集镇' "$BUL/rank3.zh" | grep -c '^ *1 .*未达标 .*90.00 .*30.00 ✗')" 1 "新集镇 rank 1, missed, multi-child marked"
-expect_eq "$(grep -c '多孩率(%)' "$BUL/rank3.zh")" 1 "multi-child column appears"
+expect_eq "$(grep -c '多孩率(%)' "$BUL/rank3.zh")" 2 "multi-child column appears (ranking and 同比 tables)"
 expect_eq "$(grep -cx '新集镇：多孩率30.00%（目标≤20%），限期整改。' "$BUL/live3.zh")" 1 "zh failing, non-veto wording"
 expect_eq "$(grep -cx '新集镇: Multi-child rate 30.00% (target ≤ 20%); to be corrected.' "$BUL/live3.en")" 1 "en failing, non-veto wording"
 expect_eq "$(grep -c '本期没有全面完成考核目标的单位。' "$BUL/live3.zh")" 1 "a missed unit is not commended"

@@ -485,7 +485,7 @@ test_html_standalone_and_escaped(void)
 		CHECK_CONTAINS(s, "<td class=\"n\">100.00</td>");
 		CHECK_INT(count(s, "<table>"), count(s, "</table>"));
 		CHECK_INT(count(s, "<tr>"), count(s, "</tr>"));
-		CHECK_INT(count(s, "<table>"), 4);
+		CHECK_INT(count(s, "<table>"), 5);
 		free(s);
 	}
 }
@@ -866,6 +866,81 @@ test_columns_follow_indicator_names(void)
 	free(s);
 }
 
+/* 同比 (DESIGN.md section 14): the opening paragraph and the table. */
+static void
+test_yoy(void)
+{
+	struct fx f;
+	Popstat__IndicatorJudgement pj[3], *pp[3];
+	char *zt, *et, *l;
+	long a, b;
+	int k;
+
+	fixture(&f);
+	/* No parent values (published before they existed): no paragraph. */
+	zt = render(&f.d, LANG_ZH, FMT_TXT);
+	CHECK(strstr(zt, "年初至今，") == NULL);
+	CHECK_CONTAINS(zt, "与去年同期比较（同比）：");
+	free(zt);
+	for (k = 0; k < 3; k++) {
+		pj[k] = *f.jp[0][k];
+		pp[k] = &pj[k];
+		pj[k].has_cumulative = 1;
+		pj[k].has_yoy_value = pj[k].has_yoy_change = 1;
+	}
+	pj[0].cumulative = 8.15;
+	pj[0].yoy_value = 7.9;
+	pj[0].yoy_change = 0.25;
+	pj[1].cumulative = 1.2;
+	pj[1].yoy_value = 1.5;
+	pj[1].yoy_change = -0.3;
+	pj[2].cumulative = 97.5;
+	pj[2].yoy_value = 97.5;
+	pj[2].yoy_change = 0;
+	f.d.parent_indicators = pp;
+	f.d.n_parent_indicators = 3;
+	/* 城关镇's birth rate: last year 5.00, cumulative 4.90, -0.10. */
+	f.j[0][0].has_cumulative = 1;
+	f.j[0][0].cumulative = 4.9;
+	f.j[0][0].has_yoy_value = f.j[0][0].has_yoy_change = 1;
+	f.j[0][0].yoy_value = 5;
+	f.j[0][0].yoy_change = -0.1;
+	zt = render(&f.d, LANG_ZH, FMT_TXT);
+	CHECK_CONTAINS(zt, "陇县年初至今，出生率8.15‰，去年同期7.90‰，同比上升"
+	    "0.25个千分点；自然增长率1.20‰，去年同期1.50‰，同比下降0.30个千分点；"
+	    "符合政策生育率97.50%，去年同期97.50%，同比持平。");
+	/* Before the ranking; the table after it, before section 二. */
+	a = pos(zt, "与去年同期比较（同比）：");
+	b = pos(zt, "二、通报表扬");
+	CHECK(pos(zt, "年初至今，") < pos(zt, "一、"));
+	CHECK(a > pos(zt, "一、") && b > a);
+	l = line_with(zt, a, "城关镇");
+	CHECK(l != NULL && strstr(l, "4.90") && strstr(l, "-0.10"));
+	CHECK(l != NULL && pos_from(zt, a, "城关镇") < b);
+	free(l);
+	/* The parent's row first, with its changes signed. */
+	l = line_with(zt, a, "陇县");
+	CHECK(l != NULL && strstr(l, "8.15") && strstr(l, "+0.25") &&
+	    strstr(l, "-0.30") && strstr(l, "0.00"));
+	CHECK(pos_from(zt, a, "陇县") < pos_from(zt, a, "城关镇"));
+	free(l);
+	/* No value last year: "-". */
+	l = line_with(zt, a, "八渡镇");
+	CHECK(l != NULL && strstr(l, "+") == NULL);
+	free(l);
+	free(zt);
+	et = render(&f.d, LANG_EN, FMT_TXT);
+	CHECK_CONTAINS(et, "陇县, year to date: birth rate 8.15‰ (same period"
+	    " last year 7.90‰, +0.25); natural growth rate 1.20‰ (same period"
+	    " last year 1.50‰, -0.30)");
+	free(et);
+	/* Last year without a value: said so. */
+	pj[1].has_yoy_value = pj[1].has_yoy_change = 0;
+	zt = render(&f.d, LANG_ZH, FMT_MD);
+	CHECK_CONTAINS(zt, "自然增长率1.20‰（去年同期无数据）；");
+	free(zt);
+}
+
 int
 main(void)
 {
@@ -883,5 +958,6 @@ main(void)
 	RUN(test_plural_and_lists);
 	RUN(test_month_and_dates);
 	RUN(test_columns_follow_indicator_names);
+	RUN(test_yoy);
 	return check_summary("test_bulletin");
 }
