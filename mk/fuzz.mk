@@ -44,7 +44,8 @@ FUZZ_SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS   = -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra $(FUZZ_SANFLAGS) \
                 -Icommon -I$(FUZZ_GEN) -Itests/fuzz \
                 $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
-FUZZ_COMMON   = frame csv utf8 period date expr record row sbuf idcard multipart
+FUZZ_COMMON   = frame csv utf8 period date expr record row sbuf idcard multipart \
+                wirescan
 FUZZ_OBJ      = $(FUZZ_COMMON:%=$(FUZZ_DIR)/obj/common/%.o) \
                 $(FUZZ_DIR)/obj/gen/popstat.pb-c.o
 ifeq ($(FUZZ_PROTOBUF_C),)

@@ -45,6 +45,7 @@
 #include "rcache.h"
 #include "sbuf.h"
 #include "units.h"
+#include "wirescan.h"
 #include "worker.h"
 
 enum conn_state { CONN_READING, CONN_WAITING, CONN_CLOSING };
@@ -721,12 +722,40 @@ conn_peer(const struct conn *c)
 	return c->peer;
 }
 
+/*
+ * A Submit's rows counted in the frame's bytes, before protobuf-c unpacks
+ * them all (a 4 MiB frame of empty rows would cost some 165 MB): over
+ * --max-rows, it is refused unread and the connection reads on.  Each
+ * row takes at least 2 bytes, so a smaller frame is not scanned.
+ * Malformed bytes are left to the unpacker.  Returns 1 when refused.
+ */
+static int
+too_many_rows(struct conn *c, const uint8_t *body, uint32_t len)
+{
+	static const uint32_t path[] = { 3, 7 };   /* request, submit */
+	uint64_t id = 0;
+	char msg[128];
+	long n;
+
+	if ((long)len < 2 * (srv.set.max_rows + 1))
+		return 0;
+	n = wirescan_count(body, len, path, 2, 2);
+	if (n <= srv.set.max_rows)
+		return 0;
+	wirescan_uint(body, len, 2, &id);
+	xsnprintf(msg, sizeof msg, "batch of %ld rows is over the limit of %ld"
+	    " rows (max_rows)", n, srv.set.max_rows);
+	log_warn("%s: refused unread: %s", c->peer, msg);
+	send_error(c, id, POPSTAT__ERROR_CODE__ERR_TOO_LARGE, msg, 0);
+	return 1;
+}
+
 static void
 conn_read_frames(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
 	Popstat__Envelope *env;
-	uint8_t hdr[FRAME_HEADER];
+	uint8_t hdr[FRAME_HEADER], *body;
 	uint32_t len;
 	long served = 0;
 	int rc;
@@ -758,8 +787,14 @@ conn_read_frames(struct conn *c)
 			return;
 		}
 		evbuffer_drain(in, FRAME_HEADER);
-		env = popstat__envelope__unpack(NULL, len,
-		    evbuffer_pullup(in, len));
+		body = evbuffer_pullup(in, len);
+		if (too_many_rows(c, body, len)) {
+			evbuffer_drain(in, len);
+			evtimer_del(c->frame_timer);
+			served++;
+			continue;
+		}
+		env = popstat__envelope__unpack(NULL, len, body);
 		evbuffer_drain(in, len);
 		evtimer_del(c->frame_timer);
 		served++;

@@ -36,6 +36,7 @@ struct settings {
 	const char *tls_key;   /* PEM private key */
 	int insecure_plaintext;/* allow plaintext on a non-loopback address */
 	long auth_failures;    /* failed logins per peer address per minute */
+	long max_period_days;  /* longest period a request may name */
 	long http_max_connections; /* dashboard connections held at once */
 	long http_request_timeout; /* seconds for a whole HTTP request */
 	const char *http_tls_cert; /* PEM chain: the dashboard serves HTTPS */
@@ -102,6 +103,14 @@ struct server {
 extern struct server srv;
 
 int32_t server_today(void);
+/*
+ * period_parse() (period.h), and refused when longer than
+ * --max-period-days: no request may make the server walk or answer for
+ * an unbounded range.  Returns 0 or -1 with err set.
+ */
+struct period;
+int server_period_parse(const char *spec, int32_t today, struct period *p,
+    char *err, size_t errlen);
 
 /* Handlers (one file per request family). */
 int h_hello(struct req *r);

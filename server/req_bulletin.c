@@ -34,7 +34,7 @@ parse_month(struct req *r, const char *spec, period *m)
 	char err[256];
 	int y, mo, d;
 
-	if (period_parse(spec, server_today(), m, err, sizeof err) < 0)
+	if (server_period_parse(spec, server_today(), m, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	date_to_ymd(m->start, &y, &mo, &d);
 	if (d != 1 || m->end != m->start + date_days_in_month(y, mo) - 1)

@@ -170,7 +170,7 @@ parse_unit_period(struct req *r, const char *code, const char *spec, int *u,
 
 	if ((*u = unit_find(code)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist", code);
-	if (period_parse(spec, server_today(), p, err, sizeof err) < 0)
+	if (server_period_parse(spec, server_today(), p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	return 0;
 }

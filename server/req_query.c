@@ -55,7 +55,7 @@ parse_period(struct req *r, const char *spec, const char *as_of, period *p)
 
 	if (as_of && *as_of && date_parse(as_of, &today, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s", as_of, err);
-	if (period_parse(spec, today, p, err, sizeof err) < 0)
+	if (server_period_parse(spec, today, p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	return 0;
 }

@@ -41,7 +41,7 @@ parse_as_of_period(struct req *r, const char *as_of_s, const char *spec,
 	if (as_of_s && *as_of_s && date_parse(as_of_s, as_of, err,
 	    sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
-	if (period_parse(spec, *as_of, p, err, sizeof err) < 0)
+	if (server_period_parse(spec, *as_of, p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	return 0;
 }
@@ -93,7 +93,7 @@ h_report_file(struct req *r)
 	if (!scope_may_write(r->who, u) || r->who->role == ROLE_INSPECTOR)
 		return req_error(r, E(FORBIDDEN), "unit %s is outside your scope",
 		    q->unit);
-	if (period_parse(q->period, today, &p, err, sizeof err) < 0)
+	if (server_period_parse(q->period, today, &p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	period_dekad_of(p.start, &dk);
 	if (dk.start != p.start || dk.end != p.end)
@@ -282,6 +282,9 @@ supervision_parent(struct req *r, const char *code)
 	return root;
 }
 
+/* An upper bound of one packed DekadState with its framing. */
+#define DEKAD_ROW_BYTES 64
+
 int
 h_report_status(struct req *r)
 {
@@ -290,12 +293,26 @@ h_report_status(struct req *r)
 	struct unit *pu;
 	int32_t as_of;
 	period p;
+	double rows;
 	int u, i;
 
 	if ((u = supervision_parent(r, q->parent)) < 0 ||
 	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
 		return -1;
 	pu = unit_at(u);
+	/*
+	 * The reply's size is known before it is built: a row per unit and
+	 * dekad.  One that could not be queued to the client (--max-output)
+	 * is refused now, not built and then dropped.
+	 */
+	rows = (double)(pu->nchildren ? pu->nchildren : 1) *
+	    (period_days(&p) / 10 + 2);
+	if (rows * DEKAD_ROW_BYTES > (double)srv.set.max_output)
+		return req_error(r, E(TOO_LARGE), "the reply would hold %.0f"
+		    " dekad rows (about %.0f KiB), over the %ld bytes of"
+		    " --max-output; ask for a shorter period or a smaller"
+		    " --parent", rows, rows * DEKAD_ROW_BYTES / 1024,
+		    srv.set.max_output);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__report_status_ok__init(ok);
 	ok->period = period_msg(r, &p);

@@ -59,6 +59,9 @@ static struct option options[] = {
 	    "SECONDS", "a connection silent this long is closed", 0 },
 	{ "max-rows", K_LONG, &srv.set.max_rows, 10000, 1, 1000000, NULL, "N",
 	    "rows in one submit batch", 0 },
+	{ "max-period-days", K_LONG, &srv.set.max_period_days, 7305, 1,
+	    3660000, NULL, "DAYS", "longest period a request may name (7305:"
+	    " 20 years)", 0 },
 	{ "requests-per-turn", K_LONG, &srv.set.requests_per_turn, 16, 1,
 	    100000, NULL, "N", "requests served per connection per loop turn"
 	    " (fairness)", 0 },
@@ -107,7 +110,7 @@ static struct option options[] = {
  */
 static const char *const reloadable[] = {
 	"log-level", "max-connections", "max-output",
-	"idle-timeout", "max-rows", "requests-per-turn", "timely-days",
+	"idle-timeout", "max-rows", "max-period-days", "requests-per-turn", "timely-days",
 	"report-due-days", "auth-failures", "http-max-connections",
 	"http-request-timeout", NULL
 };

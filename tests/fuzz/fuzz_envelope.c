@@ -16,6 +16,8 @@
  */
 #include "fuzz.h"
 
+#include "wirescan.h"
+
 #include "date.h"
 #include "expr.h"
 #include "period.h"
@@ -348,9 +350,11 @@ pack(const Popstat__Envelope *env, size_t *len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const uint32_t submit_path[] = { 3, 7 };
 	Popstat__Envelope *env, *again;
 	uint8_t *copy, *p1, *p2;
 	size_t n1, n2;
+	long rows;
 
 	if (today == 0)
 		today = date_from_ymd(2026, 11, 28);
@@ -359,10 +363,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(copy != NULL);
 	if (size > 0)
 		memcpy(copy, data, size);
+	rows = wirescan_count(copy, size, submit_path, 2, 2);
 	env = popstat__envelope__unpack(NULL, size, copy);
 	free(copy);
 	if (env == NULL)
 		return 0;
+	/* The server refuses from the scan what the unpacker would hold:
+	 * the scan never counts fewer rows (or gives up, -1). */
+	if (env->msg_case == POPSTAT__ENVELOPE__MSG_REQUEST &&
+	    env->request->body_case == POPSTAT__REQUEST__BODY_SUBMIT)
+		FUZZ_CHECK(rows < 0 || (size_t)rows >= env->request->submit->n_rows);
 
 	if (env->msg_case == POPSTAT__ENVELOPE__MSG_REQUEST) {
 		FUZZ_CHECK(env->request != NULL);
