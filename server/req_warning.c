@@ -182,8 +182,10 @@ warning_build(struct req *r, int u, int year, int32_t as_of,
 			const struct target *t = ev->target[k];
 			Popstat__WarningCell *cell;
 
+			/* Per-mille "<=" targets on rates that count births. */
 			if (t == NULL || t->op != OP_LE ||
-			    !engine_indicator(k)->permille)
+			    !engine_indicator(k)->permille ||
+			    !expr_uses(engine_indicator(k)->e, CTR_BIRTHS))
 				continue;
 			cell = warning_cell(r, ev, k, t, N, tdays);
 			row->indicators[row->n_indicators++] = cell;

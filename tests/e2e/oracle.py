@@ -38,6 +38,7 @@ import calendar
 import csv
 import datetime as dt
 import json
+import math
 import os
 import random
 import sys
@@ -99,6 +100,31 @@ def r2(v):
 
 
 # ---------------------------------------------------------------- periods (§4)
+def r4(v):
+    """4 decimals as C printf("%.4f") shows them, back as a number."""
+    return None if v is None else float("%.4f" % v) + 0.0
+
+
+def poisson_cdf(k, lam):
+    """P(X <= k), X Poisson(lam): the terms summed in log space."""
+    if k < 0:
+        return 0.0
+    if lam == 0:
+        return 1.0
+    return min(1.0, math.fsum(math.exp(i * math.log(lam) - lam - math.lgamma(i + 1))
+                              for i in range(k + 1)))
+
+
+def wilson(m, n, z):
+    """The Wilson score interval of m/n, in its closed form
+    (2np + z^2 -+ z sqrt(z^2 + 4np(1-p))) / 2(n + z^2)."""
+    p = m / n
+    root = z * math.sqrt(z * z + 4 * n * p * (1 - p))
+    lo = (2 * n * p + z * z - root) / (2 * (n + z * z))
+    hi = (2 * n * p + z * z + root) / (2 * (n + z * z))
+    return max(0.0, lo), min(1.0, hi)
+
+
 def parse_period(p, today=TODAY):
     if "@" in p:
         p, asof = p.split("@")
@@ -436,6 +462,130 @@ class Model:
                     rows=assessed + unassessed)
 
 
+    # ------------------------------------------------------------ §15
+    def warning(self, parent, year, asof):
+        """§15 early warning, written from the text: for each child and
+        each per-mille `<=` target of an indicator that counts births
+        (birth_rate, natural_growth_rate; death_rate's target in "alt" has
+        no births in it, so no headroom), over [Y-01-01, D]."""
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        N = (end - start).days + 1
+        D = min(asof, end)
+        t = (D - start).days + 1
+        rows = []
+        for ch in self.children[parent]:
+            cells = {}
+            c = self.counters(ch, start, D) if t > 0 else None
+            for name, kind, tgt in INDICATORS:
+                tgt = self.target(name, tgt, ch)
+                if tgt is None or tgt[0] != "<=" or name not in ("birth_rate", "natural_growth_rate"):
+                    continue
+                cells[name] = self.warning_cell(name, tgt[1], c, N, t)
+            rows.append(dict(unit=ch, name=self.units[ch]["name"], indicators=cells))
+
+        def worst(r):
+            risks = [x["risk"] for x in r["indicators"].values() if x["risk"] is not None]
+            heads = [x["headroom"] for x in r["indicators"].values() if x["headroom"] is not None]
+            return (0 if risks else 1, -max(risks) if risks else 0,
+                    0 if heads else 1, min(heads) if heads else 0, r["unit"])
+        rows.sort(key=worst)
+        return dict(parent=parent, year=year, as_of=D.isoformat(), rows=rows)
+
+    @staticmethod
+    def warning_cell(name, T, c, N, t):
+        none = dict(projected=None, headroom=None, risk=None, level=None)
+        if c is None or c["pop_avg"] is None:
+            return none
+        b, d, p = c["births"], c["deaths"], c["pop_avg"]
+        cell = dict(none)
+        if p != 0:
+            num = b if name == "birth_rate" else b - d
+            cell["projected"] = r2(num / p * 1000 * N / t)
+        if not p > 0:
+            return cell
+        dproj = d * N / t if name == "natural_growth_rate" else 0.0
+
+        def meets(h):                    # the judged year-end value, §6
+            return r2(((b + h) - dproj) / p * 1000) <= T
+        h = math.floor(T * p / 1000 + dproj) - b + 3
+        while h > -b and not meets(h):
+            h -= 1
+        while meets(h + 1):
+            h += 1
+        lam = b * (N - t) / t
+        if not meets(h):
+            # Spec silent: no h >= -b meets T (a target below what zero
+            # more births give): headroom null, certainly over.
+            cell.update(risk=1.0, level="over")
+            return cell
+        cdf = poisson_cdf(h, lam)
+        risk = r4(1.0 - cdf) if h >= 0 else 1.0
+        level = "over" if h < 0 else "high" if risk >= 0.5 else \
+            "watch" if risk >= 0.2 else "low"
+        cell.update(headroom=h, risk=risk, level=level)
+        return cell
+
+    def quality(self, parent, a, b):
+        """§15 data quality, written from the text."""
+        flags = []
+        kids = self.children[parent]
+        cs = {ch: self.counters(ch, a, b) for ch in kids}
+        pc = self.counters(parent, a, b)
+        for ch in kids:                   # sex ratio at birth
+            m, f = cs[ch]["births_male"], cs[ch]["births_female"]
+            if m + f == 0:
+                continue
+            lo, hi = wilson(m, m + f, 1.959964)
+            rlo = r2(100 * lo / (1 - lo)) if lo < 1 else None
+            rhi = r2(100 * hi / (1 - hi)) if hi < 1 else None
+            check = "sex_ratio_high" if rlo is None or rlo > 107 else \
+                "sex_ratio_low" if rhi is not None and rhi < 103 else None
+            if check:
+                flags.append(dict(unit=ch, check=check, detail=dict(
+                    boys=m, girls=f, ratio=r2(100 * m / f) if f else None,
+                    ratio_low=rlo, ratio_high=rhi)))
+        for ch in kids:                   # possible under-reporting
+            pa, ppa = cs[ch]["pop_avg"], pc["pop_avg"]
+            if pa is None or ppa is None or not pa > 0 or not ppa - pa > 0:
+                continue
+            rate = (pc["births"] - cs[ch]["births"]) / (ppa - pa) * 1000
+            e = rate * pa / 1000
+            pr = poisson_cdf(cs[ch]["births"], e)
+            if pr < 0.01:
+                flags.append(dict(unit=ch, check="under_reporting", detail=dict(
+                    births=cs[ch]["births"], expected=r2(e), probability=r4(pr))))
+        # possible double registration: one mother, two units, <= 30 days,
+        # one of the two in the period
+        sub = self.sub[parent]
+        bs = sorted((x for x in self.births if x["mother"] and x["unit"] in sub),
+                    key=lambda x: (x["mother"], x["date"], x["unit"], x["rid"]))
+        pairs = []
+        for i, x in enumerate(bs):
+            for y in bs[i + 1:]:
+                if y["mother"] != x["mother"] or (y["date"] - x["date"]).days > 30:
+                    break
+                if y["unit"] != x["unit"] and (a <= x["date"] <= b or a <= y["date"] <= b):
+                    pairs.append((x, y))
+        pairs.sort(key=lambda q: (q[0]["date"], q[0]["unit"], q[0]["rid"],
+                                  q[1]["date"], q[1]["unit"], q[1]["rid"]))
+        for x, y in pairs:
+            flags.append(dict(unit=x["unit"], check="double_registration", detail=dict(
+                units=[x["unit"], y["unit"]], dates=[x["date"].isoformat(), y["date"].isoformat()],
+                record_ids=[x["rid"], y["rid"]])))
+        for ch in kids:                   # late records (§9 timeliness)
+            sub_ch = self.sub[ch]
+            recs = [r["date"] for lst in (self.births, self.deaths, self.migs, self.pops, self.verifs)
+                    for r in lst if r["unit"] in sub_ch and a <= r["date"] <= b]
+            if not recs:
+                continue
+            timely = sum(1 for d in recs if (TODAY - d).days <= 30)
+            if timely / len(recs) < 0.9:
+                flags.append(dict(unit=ch, check="late_records", detail=dict(
+                    records=len(recs), timely=timely, timeliness=r2(100 * timely / len(recs)))))
+        return dict(parent=parent, period=dict(start=a.isoformat(), end=b.isoformat(),
+                                               days=(b - a).days + 1), flags=flags)
+
+
 # ---------------------------------------------------------------- generator
 def rand_date(rng, edge_share=0.25):
     if rng.random() < edge_share:
@@ -584,7 +734,7 @@ def generate_edge():
         for _ in range(missed):
             m.verifs.append(dict(unit=u, date=date, mother=mo()))
 
-    t = ["%s%03d" % (county, i) for i in range(1, 9)]
+    t = ["%s%03d" % (county, i) for i in range(1, 11)]
     for i, u in enumerate(t, 1):
         m.add_unit(u, "边%d镇" % i, county, "township")
     # E1: pop 199500 -> 200500, avg 200000: birth_rate 2301/200000*1000 =
@@ -637,6 +787,17 @@ def generate_edge():
     m.pops.append(dict(unit=t[7], date=d0, persons=1999))
     births(t[7], 23, 11, 23, 0)
     deaths(t[7], 23)
+    # §15: E9 700 boys, 500 girls (ratio interval above 107: high), E10 400
+    # boys, 500 girls (below 103: low).  One mother in E9 on 05-01 and in
+    # E10 on 05-31 (30 days: possible double registration) and another on
+    # 05-01 and 06-01 (31 days: not).
+    m.pops.append(dict(unit=t[8], date=d0, persons=100000))
+    births(t[8], 1200, 700, 1200, 0)
+    m.pops.append(dict(unit=t[9], date=d0, persons=80000))
+    births(t[9], 900, 400, 900, 0)
+    for u, date, mother in ((t[8], d1, "DUP1"), (t[9], dt.date(2026, 5, 31), "DUP1"),
+                            (t[8], d1, "DUP2"), (t[9], dt.date(2026, 6, 1), "DUP2")):
+        m.births.append(dict(unit=u, date=date, sex="F", order=1, policy=True, mother=mother))
     m.prepare()
     return m, county
 
@@ -671,7 +832,8 @@ def write_files(m, seed, outdir):
     for b in m.births:
         sex = b["sex"] if not zh() else {"M": "男", "F": "女"}[b["sex"]]
         pol = ("Y" if b["policy"] else "N") if not zh() else ("符合" if b["policy"] else "不符合")
-        rows.append(dict(record_id=rid(b["unit"], "b"), unit=b["unit"], date=b["date"],
+        b["rid"] = rid(b["unit"], "b")
+        rows.append(dict(record_id=b["rid"], unit=b["unit"], date=b["date"],
                          sex=sex, birth_order=b["order"], policy=pol, mother_id=b["mother"]))
     write_csv(os.path.join(outdir, "birth.csv"),
               ["record_id", "unit", "date", "sex", "birth_order", "policy", "mother_id"], rows, rng)
@@ -714,6 +876,14 @@ IND_PERIODS_COUNTY = ["2026", "2026H1", "2025-11D2", "2026-03-15",
 IND_PERIODS_TOWNSHIP = ["SY2026", "2025Q4", "2026-02D3"]
 IND_PERIODS_EDGE = ["2026", "2026-05", "2026-05-01", "2026-04D3", "2025-12"]
 CSV_PERIODS = ["2026", "2025-11D2"]
+# §15: warning YEAR@AS_OF (a day into the year, mid-year, the last day with
+# records, a past year asked after it ended and during it, before the
+# year), quality over a year, a half, a month and a dekad.
+WARN_QUERIES = ["2026@2026-01-01", "2026@2026-06-30", "2026@2026-11-27",
+                "2025@2026-03-01", "2025@2025-02-28", "2026@2025-12-31"]
+WARN_EDGE = ["2026@2026-05-31", "2026@2026-11-28"]
+QUALITY_PERIODS = ["2026", "2025H2", "2026-03", "2025-11D2"]
+QUALITY_EDGE = ["2026", "2026-05"]
 
 
 def ranked_indicators(profile, alt):
@@ -776,6 +946,11 @@ def gen(seed, outdir):
                             kind, u, p))
         for u, p in csv_pairs:
             add("csv", u, p)
+        for u in ru:
+            for p in (WARN_EDGE if seed == "edge" else WARN_QUERIES):
+                add("warning", u, p)
+            for p in (QUALITY_EDGE if seed == "edge" else QUALITY_PERIODS):
+                add("quality", u, p)
         for name in ranked_indicators(profile, alt):
             for u, p in ind_pairs:
                 add("ranking/" + name, u, p)
@@ -786,8 +961,14 @@ def gen(seed, outdir):
         m.overrides = overrides
         expected = {}
         for qid, kind, u, p in queries:
+            if kind == "warning":
+                y, d = p.split("@")
+                expected[qid] = m.warning(u, int(y), dt.date.fromisoformat(d))
+                continue
             a, b = parse_period(p)
-            if kind == "status":
+            if kind == "quality":
+                expected[qid] = m.quality(u, a, b)
+            elif kind == "status":
                 expected[qid] = m.status(u, a, b)
             elif kind == "ranking":
                 expected[qid] = m.ranking(u, a, b)
@@ -837,6 +1018,9 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
     """Append a FAIL line to out for each field of query qid that differs."""
     exp = E["expected"][qid]
     qdesc = "%s unit %s period %s" % (kind, unit, period)
+    if kind in ("warning", "quality"):
+        compare_s15(seed, qid, kind, qdesc, exp, outdir, profile, out, check)
+        return
     if kind.startswith("csv"):
         compare_csv(E, seed, qid, qdesc, outdir, profile, out, check)
         return
@@ -911,6 +1095,66 @@ def compare_one(E, seed, qid, kind, unit, period, outdir, profile, out, check):
         # rows come in the expected order (rank order, the unranked last)
         check(qdesc, "rows order", " ".join(r["unit"] for r in exp["rows"]),
               " ".join(str(r.get("unit")) for r in rows))
+
+
+def compare_s15(seed, qid, kind, qdesc, exp, outdir, profile, out, check):
+    """`warning --json` and `quality --json` (§15) field by field: every
+    row (unit, name, and per indicator projected, headroom, risk at 4
+    decimals, level) and the row order; every flag (unit, check, each
+    detail member) in order."""
+    try:
+        with open(os.path.join(outdir, "out-" + profile, qid + ".rc")) as f:
+            rc = f.read().strip()
+        with open(os.path.join(outdir, "out-" + profile, qid + ".json"), encoding="utf-8") as f:
+            got = json.loads(f.read()) if rc == "0" else None
+    except (OSError, ValueError) as e:
+        got, rc = None, "unparsable output (%s)" % e
+    if got is None:
+        out.append("FAIL seed %s %s: exit %s" % (seed, qdesc, rc))
+        return
+    r4s = lambda v: "null" if v is None else "%.4f" % v
+    check(qdesc, "parent", exp["parent"], got.get("parent"))
+    if kind == "warning":
+        check(qdesc, "year", exp["year"], got.get("year"))
+        check(qdesc, "as_of", exp["as_of"], got.get("as_of"))
+        rows = got.get("rows") or []
+        check(qdesc, "rows order", " ".join(r["unit"] for r in exp["rows"]),
+              " ".join(str(r.get("unit")) for r in rows))
+        byunit = {r.get("unit"): r for r in rows}
+        for er in exp["rows"]:
+            g = byunit.get(er["unit"])
+            if g is None:
+                continue
+            rdesc = "%s row %s" % (qdesc, er["unit"])
+            check(rdesc, "name", er["name"], g.get("name"))
+            gi = g.get("indicators") or {}
+            check(rdesc, "indicators", " ".join(sorted(er["indicators"])), " ".join(sorted(gi)))
+            for name, ec in er["indicators"].items():
+                gc = gi.get(name) or {}
+                check(rdesc, name + " keys", "headroom level projected risk", " ".join(sorted(gc)))
+                check(rdesc, name + ".projected", ec["projected"], gc.get("projected"))
+                check(rdesc, name + ".headroom", "null" if ec["headroom"] is None else str(ec["headroom"]),
+                      "null" if gc.get("headroom") is None else str(gc.get("headroom")))
+                check(rdesc, name + ".risk", r4s(ec["risk"]), r4s(gc.get("risk")))
+                check(rdesc, name + ".level", ec["level"], gc.get("level"))
+        return
+    gp = got.get("period") or {}
+    for k in ("start", "end", "days"):
+        check(qdesc, "period." + k, exp["period"][k], gp.get(k))
+    flags = got.get("flags") or []
+    check(qdesc, "flags", " ".join("%s:%s" % (f["unit"], f["check"]) for f in exp["flags"]),
+          " ".join("%s:%s" % (f.get("unit"), f.get("check")) for f in flags))
+    for i, (ef, gf) in enumerate(zip(exp["flags"], flags)):
+        fdesc = "%s flag %d (%s %s)" % (qdesc, i + 1, ef["unit"], ef["check"])
+        gd = gf.get("detail") or {}
+        check(fdesc, "detail keys", " ".join(sorted(ef["detail"])), " ".join(sorted(gd)))
+        for k, v in ef["detail"].items():
+            if k == "probability":
+                check(fdesc, k, r4s(v), r4s(gd.get(k)))
+            elif isinstance(v, list):
+                check(fdesc, k, " ".join(v), " ".join(gd.get(k) or []))
+            else:
+                check(fdesc, k, v, gd.get(k))
 
 
 def compare_csv(E, seed, qid, qdesc, outdir, profile, out, check):

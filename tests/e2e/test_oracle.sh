@@ -19,6 +19,10 @@
 # whose target changes), and `ranking [--indicator NAME] --csv` with the JSON
 # form of the same ranking.
 #
+# §15: `warning --json` (YEAR@AS_OF) and `quality --json` for the county and
+# every township with >= 2 villages are compared field by field too, with
+# the same formulas written independently in oracle.py.
+#
 # Every row is compared, rank and order included: §7 ranks in four tiers
 # (complete and not vetoed, incomplete, vetoed), and a unit with no assessed
 # target has no score and "rank": null, listed last (as is a unit with no
@@ -46,7 +50,15 @@ query() {
 		status) args=(status --unit "$unit" --json); ext=json ;;
 		ranking*) args=(ranking --parent "$unit" --json); ext=json ;;
 		csv*) args=(ranking --parent "$unit" --csv); ext=csv ;;
+		warning) args=(warning --parent "$unit" --json --year "${period%@*}"
+			--as-of "${period#*@}"); ext=json ;;
+		quality) args=(quality --parent "$unit" --json); ext=json ;;
 		esac
+		if [ "$kind" = warning ]; then
+			"$PS" "${args[@]}" > "$D/out-$prof/$qid.$ext" 2> "$D/out-$prof/$qid.err"
+			echo $? > "$D/out-$prof/$qid.rc"
+			continue
+		fi
 		# ranking/NAME, csv/NAME: --indicator NAME
 		case $kind in */*) args+=(--indicator "${kind#*/}") ;; esac
 		# PERIOD@DATE: PERIOD with --as-of DATE
