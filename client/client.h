@@ -114,6 +114,14 @@ int unit_export(int argc, char **argv);
 
 /* Tables that align CJK text (two columns per wide character). */
 struct table;
+/*
+ * s as it may be written to a terminal: invalid UTF-8, control
+ * characters (but tab) and bidirectional overrides escaped (utf8.h
+ * utf8_escape()), whatever the server let through.  Returns s itself when
+ * nothing needs escaping, else one of a few rotating buffers (valid until
+ * eight more calls).  Every cell of a table goes through it.
+ */
+const char *tx(const char *s);
 struct table *table_new(int ncols, const char *const *headers);
 /* right: nonzero for numeric columns. */
 void table_align_right(struct table *t, int col);

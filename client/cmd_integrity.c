@@ -123,14 +123,15 @@ cmd_audit(int argc, char **argv)
 		for (k = 0; k < a->n_entries; k++) {
 			Popstat__AuditEntry *e = a->entries[k];
 
-			printf("%s  %-10s %-16s %s %s\n", e->at, e->user, e->action,
-			    e->unit ? e->unit : "-", e->object ? e->object : "");
+			printf("%s  %-10s %-16s %s %s\n", e->at, tx(e->user),
+			    e->action, e->unit ? tx(e->unit) : "-", e->object ?
+			    tx(e->object) : "");
 			if (e->old)
-				printf("    old: %s\n", e->old);
+				printf("    old: %s\n", tx(e->old));
 			if (e->new_)
-				printf("    new: %s\n", e->new_);
+				printf("    new: %s\n", tx(e->new_));
 			if (e->reason)
-				printf("    why: %s\n", e->reason);
+				printf("    why: %s\n", tx(e->reason));
 		}
 	}
 	popstat__envelope__free_unpacked(reply, NULL);

@@ -73,7 +73,7 @@ cmd_status(int argc, char **argv)
 
 		fmt2(score, sizeof score, s->has_score, s->score);
 		printf("%s %s  %s .. %s (%u days)\nstatus: %s  score: %s\n\n",
-		    s->unit, s->name, s->period->start, s->period->end,
+		    tx(s->unit), tx(s->name), s->period->start, s->period->end,
 		    s->period->days, s->status, score);
 		table_align_right(t, 1);
 		table_align_right(t, 2);
@@ -175,8 +175,8 @@ cmd_ranking(int argc, char **argv)
 		char **owned = xcalloc(ncols, sizeof *owned);
 		struct table *t;
 
-		printf("%s %s  %s .. %s (%u days)%s%s\n\n", r->parent,
-		    r->parent_name, r->period->start, r->period->end,
+		printf("%s %s  %s .. %s (%u days)%s%s\n\n", tx(r->parent),
+		    tx(r->parent_name), r->period->start, r->period->end,
 		    r->period->days, r->indicator ? "  ranked by " : "",
 		    r->indicator ? r->indicator : "");
 		cells[0] = "rank";

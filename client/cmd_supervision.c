@@ -520,10 +520,11 @@ cmd_task(int argc, char **argv)
 					if (n->has_progress)
 						snprintf(prog, sizeof prog, " progress %u%%",
 						    n->progress);
-					printf("  %s %s:%s%s%s%s%s\n", n->at, n->user,
-					    n->status ? " status " : "",
-					    n->status ? n->status : "", prog,
-					    n->note ? " " : "", n->note ? n->note : "");
+					printf("  %s %s:%s%s%s%s%s\n", n->at,
+					    tx(n->user), n->status ? " status " : "",
+					    n->status ? tx(n->status) : "", prog,
+					    n->note ? " " : "", n->note ? tx(n->note) :
+					    "");
 				}
 		}
 		popstat__envelope__free_unpacked(reply, NULL);
@@ -632,7 +633,8 @@ cmd_inspection(int argc, char **argv)
 					continue;
 				any = 1;
 				printf("   %s %s: dekad %s %s%s%s%s\n",
-				    s->reporting[i]->unit, s->reporting[i]->name,
+				    tx(s->reporting[i]->unit),
+				    tx(s->reporting[i]->name),
 				    d->start, strcmp(d->state, "on_time") == 0 ?
 				    "filed" : d->state, d->filed ? " (filed " : "",
 				    d->filed ? d->filed : "", d->filed ? ")" : "");
@@ -653,8 +655,9 @@ cmd_inspection(int argc, char **argv)
 				sbuf_puts(&b, "; ");
 			judgement_text(&b, s->failing[i]->failing[k]);
 		}
-		printf("   %s %s (%s): %s\n", s->failing[i]->unit,
-		    s->failing[i]->name, s->failing[i]->status, sbuf_str(&b));
+		printf("   %s %s (%s): %s\n", tx(s->failing[i]->unit),
+		    tx(s->failing[i]->name), s->failing[i]->status,
+		    tx(sbuf_str(&b)));
 		sbuf_free(&b);
 	}
 	if (s->n_failing == 0)

@@ -265,7 +265,7 @@ client_error(const Popstat__Response *resp, const char *what)
 	if (resp->body_case != POPSTAT__RESPONSE__BODY_ERROR)
 		return 0;
 	e = resp->error;
-	fprintf(stderr, "popstat: %s: %s\n", what, e->message);
+	fprintf(stderr, "popstat: %s: %s\n", what, tx(e->message));
 	switch (e->code) {
 	case POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED:
 	case POPSTAT__ERROR_CODE__ERR_FORBIDDEN:

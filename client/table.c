@@ -16,6 +16,19 @@ struct table {
 	unsigned char *right;
 };
 
+const char *
+tx(const char *s)
+{
+	static char bufs[8][4096];
+	static int next;
+	char *b;
+
+	if (s == NULL || !utf8_needs_escape(s))
+		return s;
+	b = bufs[next++ % 8];
+	return utf8_escape(s, b, sizeof bufs[0]);
+}
+
 struct table *
 table_new(int ncols, const char *const *headers)
 {
@@ -46,7 +59,7 @@ table_add(struct table *t, const char *const *cells)
 	}
 	for (i = 0; i < t->ncols; i++)
 		t->cells[t->nrows * t->ncols + i] =
-		    xstrdup(cells[i] ? cells[i] : "");
+		    xstrdup(cells[i] ? tx(cells[i]) : "");
 	t->nrows++;
 }
 

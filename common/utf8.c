@@ -7,6 +7,7 @@
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -240,6 +241,102 @@ utf8_echo(const char *s, size_t max, char *buf, size_t cap)
 	if (i < len && o + 4 <= cap) {
 		memcpy(buf + o, "\xe2\x80\xa6", 3);
 		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The class of code point cp for free text (utf8_text_check). */
+static int
+text_class(uint32_t cp)
+{
+	if ((cp < 0x20 && cp != '\t') || cp == 0x7f ||
+	    (cp >= 0x80 && cp <= 0x9f))
+		return UTF8_TEXT_CONTROL;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return UTF8_TEXT_BIDI;
+	return UTF8_TEXT_OK;
+}
+
+int
+utf8_text_check(const char *s, size_t len, size_t *at, unsigned long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t c;
+	int k;
+
+	while (i < len) {
+		n = utf8_decode(p + i, len - i, &c);
+		if (n == 0) {
+			*at = i;
+			*cp = p[i];
+			return UTF8_TEXT_INVALID;
+		}
+		if ((k = text_class(c)) != UTF8_TEXT_OK) {
+			*at = i;
+			*cp = c;
+			return k;
+		}
+		i += n;
+	}
+	return UTF8_TEXT_OK;
+}
+
+const char *
+utf8_text_fault(int rc)
+{
+	switch (rc) {
+	case UTF8_TEXT_INVALID:
+		return "invalid UTF-8";
+	case UTF8_TEXT_CONTROL:
+		return "a control character";
+	case UTF8_TEXT_BIDI:
+		return "a bidirectional override";
+	default:
+		return "no fault";
+	}
+}
+
+int
+utf8_needs_escape(const char *s)
+{
+	size_t at;
+	unsigned long cp;
+
+	return utf8_text_check(s, strlen(s), &at, &cp) != UTF8_TEXT_OK;
+}
+
+char *
+utf8_escape(const char *s, char *buf, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0, n;
+	char esc[16];
+	uint32_t c;
+
+	if (cap == 0)
+		return buf;
+	while (i < len) {
+		n = utf8_decode(p + i, len - i, &c);
+		if (n == 0 || (c < 0x80 && text_class(c) != UTF8_TEXT_OK)) {
+			snprintf(esc, sizeof esc, "\\x%02X", p[i]);
+			n = n ? n : 1;
+		} else if (text_class(c) != UTF8_TEXT_OK)
+			snprintf(esc, sizeof esc, "\\u{%04X}", (unsigned)c);
+		else {
+			if (o + n >= cap)
+				break;
+			memcpy(buf + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (o + strlen(esc) >= cap)
+			break;
+		memcpy(buf + o, esc, strlen(esc));
+		o += strlen(esc);
+		i += n;
 	}
 	buf[o] = '\0';
 	return buf;

@@ -37,4 +37,31 @@ size_t utf8_fold(const char *s, char *out);
  */
 char *utf8_echo(const char *s, size_t max, char *buf, size_t cap);
 
+/*
+ * Free text as the server accepts it (names, reasons, notes, titles):
+ * well-formed UTF-8 without C0 controls (but tab), DEL, C1 controls
+ * (U+0080..U+009F) or bidirectional embeddings, overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069), which could rewrite a terminal or
+ * reorder what a reader sees.  Returns UTF8_TEXT_OK, or the first fault
+ * with its byte offset in *at and its code point in *cp (the byte, for
+ * invalid UTF-8).
+ */
+enum { UTF8_TEXT_OK, UTF8_TEXT_INVALID, UTF8_TEXT_CONTROL, UTF8_TEXT_BIDI };
+int utf8_text_check(const char *s, size_t len, size_t *at, unsigned long *cp);
+
+/* What a fault of utf8_text_check() is, for a message. */
+const char *utf8_text_fault(int rc);
+
+/*
+ * s for a terminal: what utf8_text_check() refuses is written as \xHH
+ * (a byte of invalid UTF-8 or a C0 control but tab, DEL) or \u{HHHH}
+ * (C1 controls, bidirectional controls); a backslash stays one
+ * backslash.  Writes at most cap - 1 bytes and a NUL into buf (cut on a
+ * character boundary); returns buf.
+ */
+char *utf8_escape(const char *s, char *buf, size_t cap);
+
+/* Nonzero when utf8_escape() would change s. */
+int utf8_needs_escape(const char *s);
+
 #endif

@@ -184,6 +184,70 @@ static const struct handler handlers[] = {
 };
 
 /*
+ * Every string of a request is free text a person may later read on a
+ * terminal or a page: each must pass utf8_text_check() (well-formed UTF-8,
+ * no controls but tab, no bidirectional overrides).  The rows of a Submit
+ * or Amend are left to the row checks, which refuse a bad cell row by
+ * row.  Messages are not recursive, so neither is this walk for long.
+ * Returns 0, or -1 with the error reply set, naming the field.
+ */
+static int
+text_ok(struct req *r, const ProtobufCMessage *m, const char *where)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	unsigned i;
+	size_t k, n, at;
+	unsigned long cp;
+	int rc;
+
+	if (d == &popstat__row__descriptor)
+		return 0;
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *base = (const char *)m + f->offset;
+		void *const *v;
+		char path[128], what[16];
+
+		if (f->type != PROTOBUF_C_TYPE_STRING &&
+		    f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)((const char *)m + f->quantifier_offset) !=
+		    f->id)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			n = *(const size_t *)((const char *)m + f->quantifier_offset);
+			v = *(void *const *const *)base;
+		} else {
+			n = 1;
+			v = (void *const *)base;
+		}
+		xsnprintf(path, sizeof path, "%s%s%s", where, *where ? "." : "",
+		    f->name);
+		for (k = 0; k < n; k++) {
+			if (v[k] == NULL)
+				continue;
+			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				if (text_ok(r, v[k], path) < 0)
+					return -1;
+				continue;
+			}
+			rc = utf8_text_check(v[k], strlen(v[k]), &at, &cp);
+			if (rc == UTF8_TEXT_OK)
+				continue;
+			xsnprintf(what, sizeof what, rc == UTF8_TEXT_INVALID ?
+			    "byte 0x%02lX" : "U+%04lX", cp);
+			return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+			    "%s: %s (%s) at byte %zu; text may not hold invalid"
+			    " UTF-8, control characters (but tab) or"
+			    " bidirectional overrides", path, utf8_text_fault(rc),
+			    what, at);
+		}
+	}
+	return 0;
+}
+
+/*
  * Run the handler for r.  A write handler runs inside the open transaction
  * (begun here when none is open) under a savepoint, so a failed request
  * leaves no trace while the others of the batch still commit.  *is_write
@@ -208,6 +272,8 @@ dispatch(struct req *r, int *is_write)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,
 		    "%s: not allowed for role %s", h->name,
 		    role_name(r->who->role));
+	if (text_ok(r, &r->rq->base, "") < 0)
+		return -1;
 	if (!h->write)
 		return h->fn(r);
 	if (store_txn_lost())
@@ -270,5 +336,7 @@ dispatch_read(struct req *r)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,
 		    "%s: not allowed for role %s", h->name,
 		    role_name(r->who->role));
+	if (text_ok(r, &r->rq->base, "") < 0)
+		return -1;
 	return h->fn(r);
 }

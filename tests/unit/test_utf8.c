@@ -158,6 +158,72 @@ test_scrub(void)
 	CHECK(utf8_valid(c, strlen(c)));
 }
 
+static int
+text_rc(const char *s, size_t *at, unsigned long *cp)
+{
+	return utf8_text_check(s, strlen(s), at, cp);
+}
+
+static void
+test_text_check(void)
+{
+	size_t at = 99;
+	unsigned long cp = 0;
+
+	CHECK_INT(text_rc("城关镇 tab\there, 100%", &at, &cp), UTF8_TEXT_OK);
+	CHECK_INT(text_rc("", &at, &cp), UTF8_TEXT_OK);
+	CHECK_INT(text_rc("ok\x1b]0;PWNED\x07", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT((long)at, 2);
+	CHECK_INT((long)cp, 0x1b);
+	CHECK_INT(text_rc("a\nb", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT(text_rc("a\rb", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT(text_rc("del\x7f", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT((long)at, 3);
+	/* C1: U+0085 (NEL), U+009B (CSI), U+009F; U+00A0 is fine */
+	CHECK_INT(text_rc("x\xc2\x85", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT((long)cp, 0x85);
+	CHECK_INT(text_rc("\xc2\x9b" "2J", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT(text_rc("\xc2\x9f", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT(text_rc("\xc2\xa0", &at, &cp), UTF8_TEXT_OK);
+	/* bidi: U+202A..U+202E, U+2066..U+2069; U+2029, U+202F, U+2065,
+	 * U+206A are not */
+	CHECK_INT(text_rc("abc\xe2\x80\xaa", &at, &cp), UTF8_TEXT_BIDI);
+	CHECK_INT((long)at, 3);
+	CHECK_INT((long)cp, 0x202a);
+	CHECK_INT(text_rc("\xe2\x80\xae", &at, &cp), UTF8_TEXT_BIDI);
+	CHECK_INT(text_rc("\xe2\x81\xa6", &at, &cp), UTF8_TEXT_BIDI);
+	CHECK_INT(text_rc("\xe2\x81\xa9", &at, &cp), UTF8_TEXT_BIDI);
+	CHECK_INT(text_rc("\xe2\x80\xa9\xe2\x80\xaf", &at, &cp), UTF8_TEXT_OK);
+	CHECK_INT(text_rc("\xe2\x81\xa5\xe2\x81\xaa", &at, &cp), UTF8_TEXT_OK);
+	/* invalid UTF-8: the first bad byte */
+	CHECK_INT(text_rc("ab\xff", &at, &cp), UTF8_TEXT_INVALID);
+	CHECK_INT((long)at, 2);
+	CHECK_INT((long)cp, 0xff);
+	CHECK_INT(text_rc("\xc0\xaf", &at, &cp), UTF8_TEXT_INVALID);
+	CHECK_INT(text_rc("\xed\xa0\x80", &at, &cp), UTF8_TEXT_INVALID);
+	CHECK_INT(text_rc("\xe4\xb8", &at, &cp), UTF8_TEXT_INVALID);
+	CHECK_STR(utf8_text_fault(UTF8_TEXT_BIDI), "a bidirectional override");
+}
+
+static void
+test_escape(void)
+{
+	char buf[64];
+
+	CHECK_STR(utf8_escape("城关 ok\tx", buf, sizeof buf), "城关 ok\tx");
+	CHECK_STR(utf8_escape("\x1b]0;PWNED\x07\x1b[2J", buf, sizeof buf),
+	    "\\x1B]0;PWNED\\x07\\x1B[2J");
+	CHECK_STR(utf8_escape("a\xff\xc2\x9bz", buf, sizeof buf),
+	    "a\\xFF\\u{009B}z");
+	CHECK_STR(utf8_escape("\xe2\x80\xae" "evil", buf, sizeof buf),
+	    "\\u{202E}evil");
+	CHECK_STR(utf8_escape("\x1b\x1b", buf, 6), "\\x1B");
+	CHECK_STR(utf8_escape("城关", buf, 5), "城");
+	CHECK_INT(utf8_needs_escape("城关\t"), 0);
+	CHECK_INT(utf8_needs_escape("a\x1b"), 1);
+	CHECK_INT(utf8_needs_escape("\xe2\x81\xa7"), 1);
+}
+
 int
 main(void)
 {
@@ -171,5 +237,7 @@ main(void)
 	RUN(test_width_combining);
 	RUN(test_width_invalid);
 	RUN(test_scrub);
+	RUN(test_text_check);
+	RUN(test_escape);
 	return (check_summary("test_utf8"));
 }
