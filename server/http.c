@@ -78,6 +78,7 @@
 #include "multipart.h"
 #include "popstatd.h"
 #include "report.h"
+#include "safepath.h"
 #include "sbuf.h"
 #include "utf8.h"
 #include "web.h"
@@ -582,14 +583,11 @@ r_bulletin(struct hreq *x)
 	serve_page(x, dash_bulletin);
 }
 
-/* A local path to go back to after login: "/..." but never "//host". */
+/* A local path to go back to after login (safepath.h), else "/". */
 static const char *
 safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strpbrk(next, "\r\n\\") != NULL || strlen(next) > MAX_URI)
-		return "/";
-	return next;
+	return safepath_ok(next, MAX_URI) ? next : "/";
 }
 
 static void
