@@ -6,6 +6,14 @@
  * unlinked as soon as freexl has opened it).  The chosen sheet is then
  * read a row at a time with freexl_get_cell_value.
  *
+ * freexl runs in a child process that sends the rows back through a pipe
+ * (the pipe's back-pressure keeps it a row or so ahead): fuzzing found
+ * that freexl 1.0.6 reads past a buffer in iconv on a crafted file
+ * (tests/fuzz/regress/xls/freexl-iconv-overread), and a library that
+ * misbehaves on a hostile file must not take the reader's process with
+ * it.  A child that dies or sends what it should not ends the reading
+ * with a fatal error; its CPU time is limited (XLS_CPU_SECONDS).
+ *
  * Memory: freexl loads the whole workbook (every cell of the sheets'
  * dimensions and the shared strings), not a row at a time.  Measured: an
  * .xls of 65,536 rows by 10 columns (9.8 MB, the most rows Excel's .xls
@@ -25,13 +33,29 @@
  * WPS "save as web page", many registry exports) is refused with the fix;
  * one that is really text (a tab-separated export) is read as text.
  */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <freexl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define XLS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XLS_SANITIZER 1
+#endif
+#endif
+#ifdef XLS_SANITIZER
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include "date.h"
 #include "sbuf.h"
@@ -40,6 +64,9 @@
 
 #define XLS_MAX_CELLS	(65536L * 64)	/* rows x columns of one sheet */
 #define XLS_SNIFF	4096
+#define XLS_CPU_SECONDS	120
+#define XLS_MAX_TEXT	(1 << 20)	/* bytes of one cell from the child */
+#define XLS_MAX_ROW	(64 << 20)	/* bytes of one row from the child */
 
 struct xls {
 	struct sheet s;
@@ -54,20 +81,20 @@ struct xls {
 	size_t *off;
 };
 
-static void
-xls_destroy(sheet *s)
-{
-	struct xls *x = (struct xls *)s;
-
-	if (x->h != NULL)
-		freexl_close(x->h);
-	free(x->cells);
-	free(x->types);
-	free(x->off);
-	sbuf_free(&x->text);
-	free(x->label);
-	free(x);
-}
+/* The reader as the caller sees it: the rows come from the child. */
+struct xlsp {
+	struct sheet s;
+	pid_t pid;
+	FILE *in;
+	char *label;
+	int done;
+	long lastrow;
+	char **cells;
+	unsigned char *types;
+	size_t ccap;
+	size_t *off;
+	sbuf text;
+};
 
 static int
 is_leap4(long y)
@@ -133,10 +160,10 @@ col_name(unsigned c, char *buf)
 		snprintf(buf, 4, "%c%c", 'A' + c / 26 - 1, 'A' + c % 26);
 }
 
+/* The child's next row; as sheet_next(). */
 static int
-xls_next(sheet *s, char *err, size_t errlen)
+xls_row(struct xls *x, char *err, size_t errlen)
 {
-	struct xls *x = (struct xls *)s;
 	char buf[SHEET_NUM_MAX], cn[4];
 	FreeXL_CellValue v;
 	const char *text;
@@ -429,6 +456,298 @@ pick_sheet(struct xls *x, unsigned int nsheets, const char *want, char *err,
 	return -1;
 }
 
+/*
+ * In the child: open file (the workbook, or its temporary copy) with
+ * freexl and choose the sheet.  Returns 0, or -1 with err set.
+ */
+static int
+xls_load(struct xls *x, const char *file, const char *path,
+    const void *data, size_t len, const struct sheet_opts *o, char *err,
+    size_t errlen)
+{
+	unsigned int nsheets = 0, info = 0;
+	const char *label = x->label;
+	long i;
+	int rc;
+
+	rc = freexl_open(file, &x->h);
+	if (file != path)
+		unlink(file);
+	if (rc != FREEXL_OK) {
+		if (encrypted_ooxml(path, data, len))
+			snprintf(err, errlen, "%s: the workbook is protected "
+			    "with a password; open it in Excel/WPS, remove the "
+			    "password and save it again as .xlsx", label);
+		else
+			snprintf(err, errlen, "%s: the file is not a readable "
+			    "xls workbook: %s; open it in Excel/WPS and save "
+			    "it again as .xlsx", label, freexl_reason(rc));
+		return -1;
+	}
+	if (freexl_get_info(x->h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+	    info == FREEXL_BIFF_OBFUSCATED) {
+		snprintf(err, errlen, "%s: the workbook is protected with a "
+		    "password; open it in Excel/WPS, remove the password and "
+		    "save it again as .xlsx", label);
+		return -1;
+	}
+	if (freexl_get_info(x->h, FREEXL_BIFF_DATEMODE, &info) == FREEXL_OK)
+		x->date1904 = info == FREEXL_BIFF_DATEMODE_1904;
+	if (freexl_get_info(x->h, FREEXL_BIFF_SHEET_COUNT, &nsheets) !=
+	    FREEXL_OK || nsheets == 0) {
+		snprintf(err, errlen, "%s: the file is not a readable xls "
+		    "workbook: it has no sheets; open it in Excel/WPS and save "
+		    "it again as .xlsx", label);
+		return -1;
+	}
+	if (nsheets > 65535)
+		nsheets = 65535;
+	i = pick_sheet(x, nsheets, o->sheet, err, errlen);
+	if (i < 0)
+		return -1;
+	if (freexl_select_active_worksheet(x->h, (unsigned short)i) !=
+	    FREEXL_OK || freexl_worksheet_dimensions(x->h, &x->nrows,
+	    &x->ncols) != FREEXL_OK) {
+		snprintf(err, errlen, "%s: the file is not a readable xls "
+		    "workbook: its sheet %ld cannot be read; open it in "
+		    "Excel/WPS and save it again as .xlsx", label, i + 1);
+		return -1;
+	}
+	if ((long)x->nrows * x->ncols > XLS_MAX_CELLS) {
+		snprintf(err, errlen, "%s: the sheet has %u rows and %u "
+		    "columns, more than a register holds; delete the unused "
+		    "rows and columns, or save it as .xlsx", label, x->nrows,
+		    x->ncols);
+		return -1;
+	}
+	x->cells = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->cells);
+	x->types = xcalloc(x->ncols ? x->ncols : 1, 1);
+	x->off = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->off);
+	return 0;
+}
+
+/*
+ * The messages from the child, each a byte then its fields (u32 in the
+ * machine's order, the pipe never leaves it):
+ *   'E' len text       the workbook is refused (the child ends)
+ *   'O'                it is open; rows follow
+ *   'R' row n {type len text}*n    a row of n cells
+ *   'X' row len text   a row that cannot be read
+ *   'Z'                the end
+ */
+static void
+put_u32(FILE *f, size_t v)
+{
+	uint32_t u = (uint32_t)v;
+
+	fwrite(&u, sizeof u, 1, f);
+}
+
+static void
+put_text(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	put_u32(f, n);
+	fwrite(s, 1, n, f);
+}
+
+static void __attribute__((noreturn))
+child(int fd, const char *file, const char *path, const void *data,
+    size_t len, const char *label, const struct sheet_opts *o)
+{
+	struct rlimit rl = { XLS_CPU_SECONDS, XLS_CPU_SECONDS };
+	char err[1024];
+	struct xls *x;
+	FILE *out;
+	size_t i;
+	int rc;
+
+#ifdef XLS_SANITIZER
+	/* A sanitizer report in here is the child's end, not the caller's
+	 * (libFuzzer's death callback would save the input as a crash of
+	 * the target). */
+	__sanitizer_set_death_callback(NULL);
+#endif
+	signal(SIGPIPE, SIG_DFL);
+	setrlimit(RLIMIT_CPU, &rl);
+	out = fdopen(fd, "w");
+	if (out == NULL)
+		_exit(1);
+	x = xcalloc(1, sizeof *x);
+	x->label = xstrdup(label);
+	sbuf_init(&x->text);
+	if (xls_load(x, file, path, data, len, o, err, sizeof err) < 0) {
+		putc('E', out);
+		put_text(out, err);
+		fflush(out);
+		_exit(0);
+	}
+	putc('O', out);
+	fflush(out);
+	while ((rc = xls_row(x, err, sizeof err)) != 0) {
+		if (rc < 0) {
+			putc('X', out);
+			put_u32(out, (size_t)x->s.row);
+			put_text(out, err);
+			continue;
+		}
+		putc('R', out);
+		put_u32(out, (size_t)x->s.row);
+		put_u32(out, x->s.ncells);
+		for (i = 0; i < x->s.ncells; i++) {
+			putc(x->types[i], out);
+			put_text(out, x->cells[i]);
+		}
+	}
+	putc('Z', out);
+	fflush(out);
+	_exit(ferror(out) ? 1 : 0);
+}
+
+static int
+get_u32(FILE *f, size_t *v)
+{
+	uint32_t u;
+
+	if (fread(&u, sizeof u, 1, f) != 1)
+		return -1;
+	*v = u;
+	return 0;
+}
+
+/* Read a text of at most max bytes into b (NUL-terminated). */
+static int
+get_text(FILE *f, sbuf *b, size_t max)
+{
+	char buf[4096];
+	size_t n, k;
+
+	if (get_u32(f, &n) < 0 || n > max)
+		return -1;
+	while (n > 0) {
+		k = n < sizeof buf ? n : sizeof buf;
+		if (fread(buf, 1, k, f) != k)
+			return -1;
+		sbuf_add(b, buf, k);
+		n -= k;
+	}
+	sbuf_putc(b, '\0');
+	return 0;
+}
+
+/* End the child: 0 if it ended well, -1 if it died or failed. */
+static int
+reap(struct xlsp *p, int kill_it)
+{
+	int st;
+
+	if (p->in != NULL) {
+		fclose(p->in);
+		p->in = NULL;
+	}
+	if (p->pid <= 0)
+		return 0;
+	if (kill_it)
+		kill(p->pid, SIGKILL);
+	while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	p->pid = 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int
+xlsp_fatal(struct xlsp *p, char *err, size_t errlen)
+{
+	reap(p, 1);
+	p->done = 1;
+	p->s.fatal = 1;
+	snprintf(err, errlen, "line %ld: the file is not a readable xls "
+	    "workbook: the xls library (freexl) failed on it; open it in "
+	    "Excel/WPS and save it again as .xlsx", p->lastrow + 1);
+	return -1;
+}
+
+static int
+xlsp_next(sheet *s, char *err, size_t errlen)
+{
+	struct xlsp *p = (struct xlsp *)s;
+	size_t row, n, i, cap;
+	int c, t;
+	sbuf msg;
+
+	if (p->done)
+		return 0;
+	switch (getc(p->in)) {
+	case 'Z':
+		p->done = 1;
+		if (reap(p, 0) < 0)
+			return xlsp_fatal(p, err, errlen);
+		return 0;
+	case 'X':
+		sbuf_init(&msg);
+		if (get_u32(p->in, &row) < 0 || get_text(p->in, &msg,
+		    1024) < 0) {
+			sbuf_free(&msg);
+			return xlsp_fatal(p, err, errlen);
+		}
+		snprintf(err, errlen, "%s", msg.s);
+		sbuf_free(&msg);
+		p->s.ncells = 0;
+		p->s.row = p->lastrow = (long)row;
+		return -1;
+	case 'R':
+		break;
+	default:
+		return xlsp_fatal(p, err, errlen);
+	}
+	if (get_u32(p->in, &row) < 0 || get_u32(p->in, &n) < 0 ||
+	    n > 65536 || row < 1)
+		return xlsp_fatal(p, err, errlen);
+	if (n > p->ccap) {
+		cap = p->ccap ? p->ccap : 16;
+		while (cap < n)
+			cap *= 2;
+		p->cells = xrealloc(p->cells, cap * sizeof *p->cells);
+		p->types = xrealloc(p->types, cap);
+		p->off = xrealloc(p->off, cap * sizeof *p->off);
+		p->ccap = cap;
+	}
+	p->text.len = 0;
+	for (i = 0; i < n; i++) {
+		c = getc(p->in);
+		t = c;
+		if (c == EOF || t < SHEET_EMPTY || t > SHEET_ERROR)
+			return xlsp_fatal(p, err, errlen);
+		p->types[i] = (unsigned char)t;
+		p->off[i] = p->text.len;
+		if (get_text(p->in, &p->text, XLS_MAX_TEXT) < 0 ||
+		    p->text.len > XLS_MAX_ROW)
+			return xlsp_fatal(p, err, errlen);
+	}
+	for (i = 0; i < n; i++)
+		p->cells[i] = p->text.s + p->off[i];
+	p->s.cells = p->cells;
+	p->s.types = p->types;
+	p->s.ncells = n;
+	p->s.row = p->lastrow = (long)row;
+	return 1;
+}
+
+static void
+xlsp_destroy(sheet *s)
+{
+	struct xlsp *p = (struct xlsp *)s;
+
+	reap(p, 1);
+	free(p->cells);
+	free(p->types);
+	free(p->off);
+	sbuf_free(&p->text);
+	free(p->label);
+	free(p);
+}
+
 sheet *
 sheet_open_xls(const char *path, const void *data, size_t len,
     const struct sheet_opts *o, char *err, size_t errlen)
@@ -436,11 +755,11 @@ sheet_open_xls(const char *path, const void *data, size_t len,
 	unsigned char h[XLS_SNIFF];
 	char tmp[512];
 	const char *label = path != NULL ? path : "upload";
-	unsigned int nsheets = 0, info = 0;
-	struct xls *x;
+	const char *file = path;
+	struct xlsp *p;
+	sbuf msg;
 	size_t n;
-	long i;
-	int rc;
+	int fds[2], c;
 
 	n = head(path, data, len, h);
 	switch (sniff(h, n)) {
@@ -466,77 +785,68 @@ sheet_open_xls(const char *path, const void *data, size_t len,
 		    "and save it again as .xlsx", label);
 		return NULL;
 	}
-	x = xcalloc(1, sizeof *x);
-	x->label = xstrdup(label);
-	sbuf_init(&x->text);
-	if (path != NULL) {
-		rc = freexl_open(path, &x->h);
-	} else {
+	if (path == NULL) {
 		if (spill(data, len, tmp, sizeof tmp) < 0) {
 			snprintf(err, errlen, "%s: cannot write a temporary "
 			    "file to read the workbook: %m", label);
-			goto fail;
+			return NULL;
 		}
-		rc = freexl_open(tmp, &x->h);
-		unlink(tmp);
+		file = tmp;
 	}
-	if (rc != FREEXL_OK) {
-		if (encrypted_ooxml(path, data, len))
-			snprintf(err, errlen, "%s: the workbook is protected "
-			    "with a password; open it in Excel/WPS, remove the "
-			    "password and save it again as .xlsx", label);
+	if (pipe(fds) < 0) {
+		snprintf(err, errlen, "%s: cannot read the workbook: pipe: %m",
+		    label);
+		if (file != path)
+			unlink(file);
+		return NULL;
+	}
+	fflush(NULL);	/* the child must not write what the parent holds */
+	p = xcalloc(1, sizeof *p);
+	p->label = xstrdup(label);
+	sbuf_init(&p->text);
+	p->pid = fork();
+	if (p->pid == 0) {
+		close(fds[0]);
+		child(fds[1], file, path, data, len, label, o);
+	}
+	close(fds[1]);
+	if (p->pid < 0) {
+		snprintf(err, errlen, "%s: cannot read the workbook: fork: %m",
+		    label);
+		close(fds[0]);
+		goto fail;
+	}
+	p->in = fdopen(fds[0], "r");
+	if (p->in == NULL) {
+		close(fds[0]);
+		snprintf(err, errlen, "%s: cannot read the workbook: %m",
+		    label);
+		goto fail;
+	}
+	c = getc(p->in);
+	if (c == 'E') {
+		sbuf_init(&msg);
+		if (get_text(p->in, &msg, 2048) == 0)
+			snprintf(err, errlen, "%s", msg.s);
 		else
-			snprintf(err, errlen, "%s: the file is not a readable "
-			    "xls workbook: %s; open it in Excel/WPS and save "
-			    "it again as .xlsx", label, freexl_reason(rc));
-		goto fail;
+			c = EOF;
+		sbuf_free(&msg);
 	}
-	if (freexl_get_info(x->h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
-	    info == FREEXL_BIFF_OBFUSCATED) {
-		snprintf(err, errlen, "%s: the workbook is protected with a "
-		    "password; open it in Excel/WPS, remove the password and "
-		    "save it again as .xlsx", label);
-		goto fail;
-	}
-	if (freexl_get_info(x->h, FREEXL_BIFF_DATEMODE, &info) == FREEXL_OK)
-		x->date1904 = info == FREEXL_BIFF_DATEMODE_1904;
-	if (freexl_get_info(x->h, FREEXL_BIFF_SHEET_COUNT, &nsheets) !=
-	    FREEXL_OK || nsheets == 0) {
+	if (c != 'O' && c != 'E')
 		snprintf(err, errlen, "%s: the file is not a readable xls "
-		    "workbook: it has no sheets; open it in Excel/WPS and save "
-		    "it again as .xlsx", label);
+		    "workbook: the xls library (freexl) failed on it; open it "
+		    "in Excel/WPS and save it again as .xlsx", label);
+	if (c != 'O')
 		goto fail;
-	}
-	if (nsheets > 65535)
-		nsheets = 65535;
-	i = pick_sheet(x, nsheets, o->sheet, err, errlen);
-	if (i < 0)
-		goto fail;
-	if (freexl_select_active_worksheet(x->h, (unsigned short)i) !=
-	    FREEXL_OK || freexl_worksheet_dimensions(x->h, &x->nrows,
-	    &x->ncols) != FREEXL_OK) {
-		snprintf(err, errlen, "%s: the file is not a readable xls "
-		    "workbook: its sheet %ld cannot be read; open it in "
-		    "Excel/WPS and save it again as .xlsx", label, i + 1);
-		goto fail;
-	}
-	if ((long)x->nrows * x->ncols > XLS_MAX_CELLS) {
-		snprintf(err, errlen, "%s: the sheet has %u rows and %u "
-		    "columns, more than a register holds; delete the unused "
-		    "rows and columns, or save it as .xlsx", label, x->nrows,
-		    x->ncols);
-		goto fail;
-	}
-	x->cells = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->cells);
-	x->types = xcalloc(x->ncols ? x->ncols : 1, 1);
-	x->off = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->off);
-	x->s.cells = x->cells;
-	x->s.types = x->types;
-	x->s.next = xls_next;
-	x->s.destroy = xls_destroy;
-	x->s.format = "xls";
-	return &x->s;
+	if (file != path)
+		unlink(file);	/* the child has it open, or is done */
+	p->s.next = xlsp_next;
+	p->s.destroy = xlsp_destroy;
+	p->s.format = "xls";
+	return &p->s;
 fail:
-	xls_destroy(&x->s);
+	if (file != path)
+		unlink(file);
+	xlsp_destroy(&p->s);
 	return NULL;
 }
