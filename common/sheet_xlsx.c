@@ -786,11 +786,11 @@ sst_end(void *ud, const XML_Char *name)
 			    XLSX_MAX_SST);
 			return;
 		}
-		n = unescape(x->sst + x->si_start, x->sst_len - x->si_start);
-		x->sst_len = x->si_start + n;
 		sst_add(x, "", 0);	/* room for the NUL */
 		if (x->perr[0] != '\0')
 			return;
+		n = unescape(x->sst + x->si_start, x->sst_len - x->si_start);
+		x->sst_len = x->si_start + n;
 		x->sst[x->sst_len++] = '\0';
 		if (x->nsst >= x->sst_offcap) {
 			x->sst_offcap = x->sst_offcap ? 2 * x->sst_offcap :
