@@ -650,8 +650,16 @@ reap(struct xlsp *p, int kill_it)
 		return 0;
 	if (kill_it)
 		kill(p->pid, SIGKILL);
-	while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
-		;
+	st = 0;
+	while (waitpid(p->pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			/* reaped elsewhere (SIGCHLD ignored, or a handler
+			 * that waits for any child): only the messages
+			 * tell */
+			st = 0;
+			break;
+		}
+	}
 	p->pid = 0;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
