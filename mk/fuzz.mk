@@ -31,7 +31,7 @@
 # -minimize_crash=1 -max_total_time=60 FILE; protobuf inputs often need
 # reducing by hand) and add it to tests/fuzz/regress/<target>/.
 
-FUZZ_TARGETS ?= frame envelope csv period expr multipart
+FUZZ_TARGETS ?= frame envelope csv period expr multipart xlsx xls
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_FLAGS   ?=
@@ -46,6 +46,10 @@ FUZZ_CFLAGS   = -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra $(FUZZ_SANFLAGS) \
                 $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
 FUZZ_COMMON   = frame csv utf8 period date expr record row sbuf idcard multipart \
                 wirescan
+# The workbook readers (fuzz_xlsx, fuzz_xls) and their libraries.
+FUZZ_COMMON  := $(sort $(FUZZ_COMMON) sheet sheet_num sheet_xlsx sheet_xls \
+                sheet_text)
+FUZZ_CFLAGS  += $(shell pkg-config --cflags minizip expat freexl 2>/dev/null)
 FUZZ_OBJ      = $(FUZZ_COMMON:%=$(FUZZ_DIR)/obj/common/%.o) \
                 $(FUZZ_DIR)/obj/gen/popstat.pb-c.o
 ifeq ($(FUZZ_PROTOBUF_C),)
@@ -56,6 +60,7 @@ FUZZ_PBC      = source
 FUZZ_OBJ     += $(FUZZ_DIR)/obj/protobuf-c.o
 FUZZ_LIBS     = -lm
 endif
+FUZZ_LIBS    += $(shell pkg-config --libs minizip expat freexl 2>/dev/null)
 # Relink when switching between the system and the source protobuf-c.
 FUZZ_PBC_STAMP = $(FUZZ_DIR)/obj/protobuf-c-$(FUZZ_PBC).stamp
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
