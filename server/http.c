@@ -204,7 +204,12 @@ http_headers(struct evhttp_request *req, const char *ctype)
 	    " frame-ancestors 'none'; base-uri 'none'");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
-	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	/*
+	 * Nothing to other sites; but same-origin, not no-referrer: under
+	 * no-referrer a browser sends "Origin: null" with its own form
+	 * posts, which cross_origin() must refuse.
+	 */
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (https_ctx)
 		evhttp_add_header(h, "Strict-Transport-Security",

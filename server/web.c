@@ -293,8 +293,16 @@ static void
 send_page(struct wreq *w, int code, sbuf *b)
 {
 	struct evbuffer *buf = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(w->req);
 
 	http_headers(w->req, "text/html; charset=utf-8");
+	/*
+	 * Kept in the browser's own cache (never a shared one), so that Back
+	 * shows the form as it was, with its key: sent again, it is the
+	 * duplicate of the first post, not a new record.
+	 */
+	evhttp_remove_header(h, "Cache-Control");
+	evhttp_add_header(h, "Cache-Control", "private, no-cache");
 	evbuffer_add(buf, b->s, b->len);
 	evhttp_send_reply(w->req, code, code == 200 ? "OK" : "Error", buf);
 	evbuffer_free(buf);
@@ -1858,10 +1866,11 @@ batch_done(void *arg, const char *err)
 	if (up->n > 0)
 		lu->last_line = up->rows[up->n - 1]->line;
 	up->batches++;
-	sbuf_printf(&b, "<li>%s %lu: %s %u · %s %lu · %s %lu</li>\n",
-	    T("第", "batch"), up->batches, T("存到第几行", "stored up to line"),
-	    lu->last_line, T("累计存入", "accepted so far"), lu->accepted,
-	    T("重复", "duplicate"), lu->duplicate);
+	sbuf_printf(&b, "<li>%s%lu%s: %s %u · %s %lu · %s %lu</li>\n",
+	    T("第 ", "batch "), up->batches, T(" 批", ""), T("已存到行",
+	    "stored up to line"), lu->last_line, T("累计存入",
+	    "accepted so far"), lu->accepted, T("重复", "duplicate"),
+	    lu->duplicate);
 	chunk(up, &b);
 	sbuf_free(&b);
 	batch_clear(up);
