@@ -11,8 +11,10 @@
  * that freexl 1.0.6 reads past a buffer in iconv on a crafted file
  * (tests/fuzz/regress/xls/freexl-iconv-overread), and a library that
  * misbehaves on a hostile file must not take the reader's process with
- * it.  A child that dies or sends what it should not ends the reading
- * with a fatal error; its CPU time is limited (XLS_CPU_SECONDS).
+ * it (popstatd reads uploaded registers with it too).  A child that dies
+ * or sends what it should not ends the reading with a fatal error; its
+ * CPU time is limited (XLS_CPU_SECONDS) and it keeps no descriptor but
+ * stdio and the pipe.
  *
  * Memory: freexl loads the whole workbook (every cell of the sheets'
  * dimensions and the shared strings), not a row at a time.  Measured: an
@@ -571,6 +573,19 @@ child(int fd, const char *file, const char *path, const void *data,
 #endif
 	signal(SIGPIPE, SIG_DFL);
 	setrlimit(RLIMIT_CPU, &rl);
+	/* Keep only stdio and the pipe: in popstatd the child must not
+	 * hold the listening sockets or the database open. */
+	if (fd != 3) {
+		if (dup2(fd, 3) < 0)
+			_exit(1);
+		fd = 3;
+	}
+	if (close_range(4, ~0U, 0) < 0) {
+		long fmax = sysconf(_SC_OPEN_MAX), i2;
+
+		for (i2 = 4; i2 < fmax && i2 < 65536; i2++)
+			close((int)i2);
+	}
 	out = fdopen(fd, "w");
 	if (out == NULL)
 		_exit(1);
