@@ -9,6 +9,7 @@
 #include "bulletin.h"
 #include "client.h"
 #include "sbuf.h"
+#include "warnrep.h"
 
 static int
 parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
@@ -546,6 +547,50 @@ judgement_text(sbuf *b, const Popstat__IndicatorJudgement *j)
 		    "", j->target);
 }
 
+/* 4. the units at risk of missing a target by the year's end (section 15). */
+static void
+inspection_warning(const Popstat__WarningOk *w)
+{
+	size_t i, k;
+	int any = 0;
+	char head[96];
+
+	printf("\n4. early warning for %u (as of %s): over, high or watch\n",
+	    w->year, w->as_of);
+	for (i = 0; i < w->n_rows; i++)
+		for (k = 0; k < w->rows[i]->n_indicators; k++) {
+			const Popstat__WarningCell *c = w->rows[i]->indicators[k];
+
+			if (c->level == NULL || strcmp(c->level, "low") == 0)
+				continue;
+			any = 1;
+			warning_headroom_text(head, sizeof head, c, 0);
+			printf("   %s %s: %s %s, projected %.2f, %s, risk %.1f%%\n",
+			    w->rows[i]->unit, w->rows[i]->name, c->indicator,
+			    c->level, c->projected, head, c->risk * 100);
+		}
+	if (!any)
+		printf("   none\n");
+}
+
+/* 5. the numbers that deserve a second look (section 15). */
+static void
+inspection_quality(const Popstat__QualityOk *q)
+{
+	char detail[512];
+	size_t i;
+
+	printf("\n5. data quality, year to date\n");
+	for (i = 0; i < q->n_flags; i++) {
+		quality_flag_text(detail, sizeof detail, q->flags[i], 0);
+		printf("   %s %s: %s: %s\n", q->flags[i]->unit,
+		    q->flags[i]->name, quality_check_name(q->flags[i]->check,
+		    0), detail);
+	}
+	if (q->n_flags == 0)
+		printf("   none\n");
+}
+
 int
 cmd_inspection(int argc, char **argv)
 {
@@ -612,7 +657,16 @@ cmd_inspection(int argc, char **argv)
 				sbuf_puts(&b, ", ");
 			task_json(&b, s->overdue[i]);
 		}
-		sbuf_puts(&b, "]}\n");
+		sbuf_puts(&b, "]");
+		if (s->warning) {
+			sbuf_puts(&b, ",\n \"warning\": ");
+			report_warning_json(&b, s->warning);
+		}
+		if (s->quality) {
+			sbuf_puts(&b, ",\n \"quality\": ");
+			report_quality_json(&b, s->quality);
+		}
+		sbuf_puts(&b, "}\n");
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
 		popstat__envelope__free_unpacked(reply, NULL);
@@ -667,6 +721,10 @@ cmd_inspection(int argc, char **argv)
 		tasks_table(s->overdue, s->n_overdue);
 	else
 		printf("   none\n");
+	if (s->warning)
+		inspection_warning(s->warning);
+	if (s->quality)
+		inspection_quality(s->quality);
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;
 }

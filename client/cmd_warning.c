@@ -82,7 +82,7 @@ print_warning(const Popstat__WarningOk *w, int lang)
 		for (i = 0; i < w->n_rows && in == NULL; i++)
 			if (k < w->rows[i]->n_indicators)
 				in = w->rows[i]->indicators[k]->indicator;
-		in = warning_indicator_name(in ? in : "", lang);
+		in = warning_indicator_name(in ? in : "", lang == LANG_ZH);
 		sbuf_init(&s);
 		sbuf_printf(&s, T("%s预计(‰)", "%s projected (‰)"), in);
 		hdr[2 + 4 * k] = xstrdup(sbuf_str(&s));
@@ -120,7 +120,7 @@ print_warning(const Popstat__WarningOk *w, int lang)
 				snprintf(buf, sizeof buf, "%.2f", c->projected);
 				owned[2 + 4 * k] = xstrdup(buf);
 			}
-			warning_headroom_text(buf, sizeof buf, c, lang);
+			warning_headroom_text(buf, sizeof buf, c, lang == LANG_ZH);
 			owned[3 + 4 * k] = xstrdup(buf);
 			risk_text(buf, sizeof buf, c);
 			owned[4 + 4 * k] = xstrdup(buf);
@@ -224,9 +224,9 @@ print_quality(const Popstat__QualityOk *qo, int lang)
 		char unit[160], detail[512];
 
 		snprintf(unit, sizeof unit, "%s %s", f->unit, f->name);
-		quality_flag_text(detail, sizeof detail, f, lang);
+		quality_flag_text(detail, sizeof detail, f, lang == LANG_ZH);
 		cells[0] = unit;
-		cells[1] = quality_check_name(f->check, lang);
+		cells[1] = quality_check_name(f->check, lang == LANG_ZH);
 		cells[2] = detail;
 		table_add(t, cells);
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "warnrep.h"
 
 #define T(zh, en) (lang == LANG_ZH ? (zh) : (en))
 
@@ -812,6 +813,117 @@ footer_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		emit_para(b, format, text);
 }
 
+/* ---- early warning and data quality (DESIGN.md section 15) ---------------- */
+
+static void
+warning_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	const Popstat__WarningOk *w = d->warning;
+	size_t ncell = 0, i, k;
+	int ncols, c;
+	const char **cells;
+	char (*buf)[96];
+	struct table *t;
+
+	emit_heading(b, format, T("六、预警：全年出生余量与超标风险",
+	    "6. Early warning: births still possible this year"));
+	for (i = 0; i < w->n_rows; i++)
+		if (w->rows[i]->n_indicators > ncell)
+			ncell = w->rows[i]->n_indicators;
+	ncols = 1 + 4 * (int)ncell;
+	cells = xcalloc((size_t)ncols, sizeof *cells);
+	buf = xcalloc((size_t)ncols, sizeof *buf);
+	cells[0] = T("单位", "Unit");
+	for (k = 0; k < ncell; k++) {
+		const char *in = "";
+
+		for (i = 0; i < w->n_rows; i++)
+			if (k < w->rows[i]->n_indicators)
+				in = w->rows[i]->indicators[k]->indicator;
+		in = warning_indicator_name(in, lang == LANG_ZH);
+		xsnprintf(buf[1 + 4 * k], sizeof buf[0], T("%s预计(‰)",
+		    "%s projected (‰)"), in);
+		xsnprintf(buf[2 + 4 * k], sizeof buf[0], T("%s余量",
+		    "%s headroom"), in);
+		xsnprintf(buf[3 + 4 * k], sizeof buf[0], T("超标风险", "Risk"));
+		xsnprintf(buf[4 + 4 * k], sizeof buf[0], T("预警", "Level"));
+		for (c = 1; c <= 4; c++)
+			cells[c + 4 * (int)k] = buf[c + 4 * k];
+	}
+	t = table_new(ncols);
+	table_row(t, cells);
+	for (k = 0; k < ncell; k++)
+		t->num[1 + 4 * k] = t->num[2 + 4 * k] = t->num[3 + 4 * k] = 1;
+	for (i = 0; i < w->n_rows; i++) {
+		const Popstat__WarningRow *r = w->rows[i];
+
+		cells[0] = r->name;
+		for (k = 0; k < ncell; k++) {
+			const Popstat__WarningCell *x = k < r->n_indicators ?
+			    r->indicators[k] : NULL;
+
+			for (c = 1; c <= 4; c++)
+				xsnprintf(buf[c + 4 * k], sizeof buf[0], "-");
+			if (x != NULL) {
+				if (x->has_projected)
+					xsnprintf(buf[1 + 4 * k], sizeof buf[0],
+					    "%.2f", x->projected);
+				warning_headroom_text(buf[2 + 4 * k],
+				    sizeof buf[0], x, lang == LANG_ZH);
+				if (x->has_risk)
+					xsnprintf(buf[3 + 4 * k], sizeof buf[0],
+					    "%.1f%%", x->risk * 100);
+				xsnprintf(buf[4 + 4 * k], sizeof buf[0], "%s",
+				    warning_level_name(x->level, lang == LANG_ZH));
+			}
+		}
+		table_row(t, cells);
+	}
+	emit_table(b, format, t);
+	emit_para(b, format, T("注：截至统计日，按目前出生速度推算全年；余量指今年"
+	    "还可出生多少人仍能达标，超标风险指全年出生超过余量的概率。这是提醒，"
+	    "不是结论。", "Note: projected from the pace so far; the headroom is"
+	    " how many more births the unit may have this year and still meet the"
+	    " target, the risk the probability that the year's births exceed it."
+	    " A warning is a reason to look, not a verdict."));
+	free(cells);
+	free(buf);
+}
+
+static void
+quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	const Popstat__QualityOk *q = d->quality;
+	struct table *t;
+	const char *cells[3];
+	char detail[512];
+	size_t i;
+
+	emit_heading(b, format, T("七、数据质量：需要复核的数字",
+	    "7. Data quality: numbers to check"));
+	if (q->n_flags == 0) {
+		emit_para(b, format, T("未发现需要复核的数字。",
+		    "No number needs a second look."));
+		return;
+	}
+	t = table_new(3);
+	cells[0] = T("单位", "Unit");
+	cells[1] = T("检查", "Check");
+	cells[2] = T("情况", "Detail");
+	table_row(t, cells);
+	for (i = 0; i < q->n_flags; i++) {
+		quality_flag_text(detail, sizeof detail, q->flags[i], lang == LANG_ZH);
+		cells[0] = q->flags[i]->name;
+		cells[1] = quality_check_name(q->flags[i]->check, lang == LANG_ZH);
+		cells[2] = detail;
+		table_row(t, cells);
+	}
+	emit_table(b, format, t);
+	emit_para(b, format, T("注：标记是复核的理由，不是结论；通报不列记录编号。",
+	    "Note: a flag is a reason to check, not a finding; the bulletin"
+	    " lists no record ids."));
+}
+
 /*
  * Render the whole bulletin.  HTML is one standalone page: inline style,
  * nothing loaded from outside, printable on A4.
@@ -845,6 +957,10 @@ bulletin_render(const Popstat__BulletinData *d, int lang, int format,
 	failing_block(d, lang, format, b);
 	reporting_block(d, lang, format, b);
 	tasks_block(d, lang, format, b);
+	if (d->warning)
+		warning_block(d, lang, format, b);
+	if (d->quality)
+		quality_block(d, lang, format, b);
 	footer_block(d, lang, format, b);
 	if (format == FMT_HTML)
 		sbuf_puts(b, "</body>\n</html>\n");

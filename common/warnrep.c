@@ -8,9 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lang.h"
-
-#define T(zh, en) (lang == LANG_ZH ? (zh) : (en))
+#define T(zh_, en_) (zh ? (zh_) : (en_))
 
 static void
 num2_or_null(sbuf *b, int has, double v)
@@ -160,7 +158,7 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 }
 
 const char *
-warning_level_name(const char *level, int lang)
+warning_level_name(const char *level, int zh)
 {
 	if (level == NULL)
 		return "-";
@@ -176,7 +174,7 @@ warning_level_name(const char *level, int lang)
 }
 
 const char *
-quality_check_name(const char *check, int lang)
+quality_check_name(const char *check, int zh)
 {
 	if (strcmp(check, "sex_ratio_high") == 0)
 		return T("出生性别比偏高", "sex ratio at birth high");
@@ -192,7 +190,7 @@ quality_check_name(const char *check, int lang)
 }
 
 const char *
-warning_indicator_name(const char *name, int lang)
+warning_indicator_name(const char *name, int zh)
 {
 	if (strcmp(name, "birth_rate") == 0)
 		return T("出生率", "birth rate");
@@ -203,7 +201,7 @@ warning_indicator_name(const char *name, int lang)
 
 void
 warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
-    int lang)
+    int zh)
 {
 	if (!c->has_headroom)
 		snprintf(buf, n, "%s", c->level && strcmp(c->level, "over") == 0 ?
@@ -218,7 +216,7 @@ warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
 
 void
 quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
-    int lang)
+    int zh)
 {
 	char lo[32] = "-", hi[32] = "-", ratio[32] = "-";
 

@@ -13,20 +13,24 @@
 void report_warning_json(sbuf *b, const Popstat__WarningOk *w);
 void report_quality_json(sbuf *b, const Popstat__QualityOk *q);
 
-/* over, high, watch, low in lang (lang.h); "-" for NULL. */
-const char *warning_level_name(const char *level, int lang);
-/* A check of section 15 in lang. */
-const char *quality_check_name(const char *check, int lang);
+/*
+ * Words in Chinese when zh is nonzero, else English.
+ *
+ * over, high, watch, low; "-" for NULL.
+ */
+const char *warning_level_name(const char *level, int zh);
+/* A check of section 15. */
+const char *quality_check_name(const char *check, int zh);
 /* The indicator's name in the terms of the bulletin, else name itself. */
-const char *warning_indicator_name(const char *name, int lang);
+const char *warning_indicator_name(const char *name, int zh);
 /*
  * The headroom as a county head says it: "还可出生 N 人" / "N more
  * births", "已超 N 人" / "N over"; "-" when there is none.
  */
 void warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
-    int lang);
-/* One line saying what a flag found, in lang, into buf. */
+    int zh);
+/* One line saying what a flag found, into buf. */
 void quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
-    int lang);
+    int zh);
 
 #endif

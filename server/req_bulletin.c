@@ -16,6 +16,7 @@
 #include "sbuf.h"
 #include "supervision.h"
 #include "units.h"
+#include "warning.h"
 
 #define E(x) POPSTAT__ERROR_CODE__ERR_##x
 
@@ -159,6 +160,13 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	}
 	if (supervision_tasks(r, issued, 1, NULL, &d->overdue, &d->n_overdue) < 0)
 		return req_error(r, E(INTERNAL), "database error");
+	/*
+	 * 预警 and 数据质量 (section 15), year to date like the ranking; a
+	 * bulletin is circulated, so no record ids.
+	 */
+	if (warning_build(r, u, y, ytd.end, &d->warning) < 0 ||
+	    quality_build(r, u, &ytd, 0, &d->quality) < 0)
+		return -1;
 	*out = d;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "sbuf.h"
 #include "supervision.h"
 #include "units.h"
+#include "warning.h"
 #include "utf8.h"
 
 #define E(x) POPSTAT__ERROR_CODE__ERR_##x
@@ -757,6 +758,10 @@ h_inspection(struct req *r)
 	if (supervision_tasks(r, as_of, 1, NULL, &ok->overdue,
 	    &ok->n_overdue) < 0)
 		return req_error(r, E(INTERNAL), "database error");
+	/* 预警 and 数据质量 (section 15), year to date like the failing. */
+	if (warning_build(r, u, y, ytd.end, &ok->warning) < 0 ||
+	    quality_build(r, u, &ytd, 1, &ok->quality) < 0)
+		return -1;
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_INSPECTION;
 	r->resp.inspection = ok;
 	return 0;

@@ -194,4 +194,39 @@ expect_eq "$(json 'j["flags"]')" "[]" "no data, no flags"
 expect_rc 1 "bad period" "$PS" quality --parent 610500 --period 2026-13
 expect_rc 2 "no period" "$PS" quality --parent 610500
 
+# ---------------------------------------------------------------- inspection, bulletin
+expect_rc 0 "inspection json" "$PS" inspection --period 2026-06D3 --parent 610400 --as-of 2026-06-30 --json
+expect_eq "$(json "j['warning']['as_of'], [r['indicators']['birth_rate']['headroom'] for r in j['warning']['rows']]")" \
+    "2026-06-30 [-5, 55, 95, None]" "inspection carries the warning, year to date"
+expect_eq "$(json "j['quality']['period']['start'], j['quality']['period']['end']")" "2026-01-01 2026-06-30" \
+    "inspection carries data quality, year to date"
+expect_rc 0 "inspection text" "$PS" inspection --period 2026-06D3 --parent 610400 --as-of 2026-06-30
+expect_out "4. early warning for 2026 (as of 2026-06-30)" "inspection text: warning section"
+expect_out "610400003 预3镇: birth_rate over" "inspection text names the township over"
+expect_out "5. data quality" "inspection text: quality section"
+expect_rc 0 "inspection with flags" "$PS" inspection --period 2026-11D3 --parent 610500 --json
+expect_eq "$(json "' '.join(f['check'] for f in j['quality']['flags'])" | wc -w)" 5 "inspection: the quality flags"
+expect_out '"q121"' "inspection (admin): record ids"
+
+expect_rc 0 "bulletin zh" "$PS" bulletin --period 2026-06 --parent 610400 --lang zh
+expect_out "六、预警" "bulletin: 预警 section"
+expect_out "还可出生 55 人" "bulletin: headroom in words"
+expect_out "七、数据质量" "bulletin: 数据质量 section"
+expect_rc 0 "bulletin en md" "$PS" bulletin --period 2026-06 --parent 610400 --lang en --format md
+expect_out "## 6. Early warning" "md: warning heading"
+expect_out "55 more births" "md: headroom"
+expect_rc 0 "quality bulletin" "$PS" bulletin --period 2026-11 --parent 610500 --lang zh
+expect_out "可能重复登记" "bulletin names the double registration"
+expect_no_out "q121" "bulletin lists no record ids"
+expect_out "出生性别比偏高" "bulletin: sex ratio flag"
+# A published bulletin keeps its warning frozen.
+expect_rc 0 "publish" "$PS" bulletin publish --period 2026-06 --parent 610400
+printf 'record_id,unit,date,sex,birth_order,policy,mother_id\n' > "$F/more.csv"
+for i in 1 2 3 4 5; do printf 'x%d,610400001,2026-05-01,M,1,Y,\n' "$i" >> "$F/more.csv"; done
+expect_rc 0 "five more births" "$PS" submit "$F/more.csv" --kind birth
+expect_rc 0 "published bulletin" "$PS" bulletin show --period 2026-06 --parent 610400 --lang zh
+expect_eq "$(printf '%s\n' "$OUT" | grep '预1镇' | grep -c '还可出生 55 人')" 1 "published: W1's headroom as it was"
+expect_rc 0 "live bulletin" "$PS" bulletin --period 2026-06 --parent 610400 --lang zh
+expect_eq "$(printf '%s\n' "$OUT" | grep '预1镇' | grep -c '还可出生 50 人')" 1 "live: W1 has five fewer"
+
 finish
