@@ -75,10 +75,60 @@ static const char unit_usage[] =
     "       popstat unit list [--root CODE] [--json | --csv]\n"
     "       popstat unit import FILE.csv\n"
     "       popstat unit export [--root CODE]\n"
+    "       popstat unit rename CODE NAME\n"
+    "       popstat unit retire CODE --from DATE\n"
+    "       popstat unit delete CODE\n"
     "  CODE is 1-20 characters of 0-9 A-Z a-z _ - (e.g. 610328101);\n"
     "  LEVEL is free text: city, county, township, village.\n"
     "  import and export use the CSV header code,name,parent,level\n"
-    "  (see 'popstat unit import --help').\n";
+    "  (see 'popstat unit import --help').\n"
+    "  Changes to the tree are audited.  retire: from DATE the unit is no\n"
+    "  longer ranked, reported or due for dekad reports (tables of earlier\n"
+    "  periods still list it); its records stay and count in its parent's\n"
+    "  totals.  delete: only a unit that never held a record or account.\n";
+
+/* popstat unit rename|retire|delete: one UnitChange request. */
+static int
+unit_change(int argc, char **argv)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__UnitChange uc = POPSTAT__UNIT_CHANGE__INIT;
+	Popstat__Envelope *reply;
+	const char *pos[2] = { NULL, NULL };
+	char what[32];
+	int i, npos = 0, rc, want;
+
+	xsnprintf(what, sizeof what, "unit %s", argv[0]);
+	uc.op = argv[0];
+	want = strcmp(argv[0], "rename") == 0 ? 2 : 1;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc &&
+		    strcmp(argv[0], "retire") == 0)
+			uc.from = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error(what, "unknown option %s", argv[i]);
+		else if (npos < want)
+			pos[npos++] = argv[i];
+		else
+			return usage_error(what, "unexpected '%s'", argv[i]);
+	}
+	if (npos != want)
+		return usage_error(what, want == 2 ? "needs CODE and NAME" :
+		    "needs CODE");
+	if (strcmp(argv[0], "retire") == 0 && uc.from == NULL)
+		return usage_error(what, "needs --from DATE, the first day the"
+		    " unit no longer exists");
+	uc.code = (char *)pos[0];
+	uc.name = (char *)pos[1];
+	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_CHANGE;
+	rq.unit_change = &uc;
+	if ((rc = client_simple(&rq, what, &reply)) != 0)
+		return rc;
+	if (!opt.quiet && reply->response->ack && reply->response->ack->message)
+		printf("%s\n", reply->response->ack->message);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
 
 static int
 unit_add(int argc, char **argv)
@@ -124,7 +174,8 @@ unit_list(int argc, char **argv)
 	Popstat__UnitList ul = POPSTAT__UNIT_LIST__INIT;
 	Popstat__Envelope *reply;
 	Popstat__UnitListOk *ok;
-	static const char *const hdr[] = { "code", "name", "parent", "level" };
+	static const char *const hdr[] = { "code", "name", "parent", "level",
+	    "retired from" };
 	size_t k;
 	int i, rc;
 
@@ -158,6 +209,11 @@ unit_list(int argc, char **argv)
 				sbuf_puts(&b, "null");
 			sbuf_puts(&b, ", \"level\": ");
 			sbuf_json_str(&b, u->level ? u->level : "");
+			sbuf_puts(&b, ", \"retired_from\": ");
+			if (u->retired_from)
+				sbuf_json_str(&b, u->retired_from);
+			else
+				sbuf_puts(&b, "null");
 			sbuf_puts(&b, "}");
 		}
 		sbuf_puts(&b, "]\n");
@@ -181,12 +237,18 @@ unit_list(int argc, char **argv)
 			sbuf_free(&b);
 		}
 	} else {
-		struct table *t = table_new(4, hdr);
+		struct table *t;
+		int nc = 4;
 
+		/* A fifth column only when some unit is retired. */
+		for (k = 0; k < ok->n_units; k++)
+			if (ok->units[k]->retired_from)
+				nc = 5;
+		t = table_new(nc, hdr);
 		for (k = 0; k < ok->n_units; k++) {
 			Popstat__Unit *u = ok->units[k];
-			const char *row[4] = { u->code, u->name, u->parent,
-			    u->level };
+			const char *row[5] = { u->code, u->name, u->parent,
+			    u->level, u->retired_from ? u->retired_from : "" };
 
 			table_add(t, row);
 		}
@@ -212,6 +274,9 @@ cmd_unit(int argc, char **argv)
 		return unit_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return unit_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rename") == 0 || strcmp(argv[1], "retire") == 0 ||
+	    strcmp(argv[1], "delete") == 0)
+		return unit_change(argc - 1, argv + 1);
 	return usage_error("unit", "unknown subcommand '%s'", argv[1]);
 }
 

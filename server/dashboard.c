@@ -398,7 +398,7 @@ default_unit(const struct dash *d)
 	if (d->who->role == ROLE_CLERK && d->who->unit >= 0)
 		return d->who->unit;
 	for (i = 0; i < units_count(); i++)
-		if (unit_at(i)->parent < 0)
+		if (unit_at(i)->parent < 0 && !unit_at(i)->deleted)
 			return i;
 	return -1;
 }

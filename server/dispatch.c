@@ -132,6 +132,8 @@ static const struct handler handlers[] = {
 	{ POPSTAT__REQUEST__BODY_PING, "ping", ROLE_ANY, 0, h_ping },
 	{ POPSTAT__REQUEST__BODY_UNIT_ADD, "unit add", ROLE_ADMIN, 1, h_unit_add },
 	{ POPSTAT__REQUEST__BODY_UNIT_LIST, "unit list", ROLE_ANY, 0, h_unit_list },
+	{ POPSTAT__REQUEST__BODY_UNIT_CHANGE, "unit change", ROLE_ADMIN, 1,
+	    h_unit_change },
 	{ POPSTAT__REQUEST__BODY_USER_ADD, "user add", ROLE_ADMIN, 1, h_user_add },
 	{ POPSTAT__REQUEST__BODY_USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list },
 	{ POPSTAT__REQUEST__BODY_USER_SET, "user set", ROLE_ADMIN, 1, h_user_set },

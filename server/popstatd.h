@@ -117,6 +117,7 @@ int h_hello(struct req *r);
 int h_ping(struct req *r);
 int h_unit_add(struct req *r);
 int h_unit_list(struct req *r);
+int h_unit_change(struct req *r);
 int h_user_add(struct req *r);
 int h_user_list(struct req *r);
 int h_user_set(struct req *r);

@@ -115,6 +115,131 @@ h_unit_add(struct req *r)
 	return 0;
 }
 
+/*
+ * Unit changes (issue 22), each audited.  rename: the name only (history
+ * is kept by code).  retire --from D: not listed, reported or due from D;
+ * its records stay and count in its ancestors' totals; records dated from
+ * D on are refused (they belong to the unit that took it over).  delete:
+ * only a unit that never held anything (store_unit_holds).
+ */
+static int
+unit_rename(struct req *r, int u, const char *name)
+{
+	struct unit *un = unit_at(u);
+	char *old;
+
+	if (name == NULL || !text_ok(name, NAME_MAX_BYTES))
+		return req_error(r, E(BAD_REQUEST), "name: must be 1-%d bytes"
+		    " of UTF-8 text without control characters",
+		    NAME_MAX_BYTES);
+	if (strcmp(un->name, name) == 0) {
+		req_ack(r, req_printf(r, "unit %s is already named %s",
+		    un->code, name));
+		return 0;
+	}
+	old = req_strdup(r, un->name);
+	if (store_unit_set_name(un->id, name) < 0 ||
+	    store_audit(r->who->name, "unit.rename", un->code, un->code, old,
+	    name, NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	units_rename(u, name);
+	log_info("%s renamed unit %s: %s -> %s", r->who->name, un->code, old,
+	    name);
+	req_ack(r, req_printf(r, "unit %s renamed %s (was %s)", un->code,
+	    name, old));
+	return 0;
+}
+
+static int
+unit_retire(struct req *r, int u, const char *from)
+{
+	struct unit *un = unit_at(u);
+	char why[96], day[11], was[11];
+	int32_t d;
+	int i;
+
+	if (from == NULL || *from == '\0')
+		return req_error(r, E(BAD_REQUEST), "retire needs --from DATE,"
+		    " the first day the unit no longer exists");
+	if (date_parse(from, &d, why, sizeof why) < 0)
+		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
+	for (i = 0; i < un->nchildren; i++)
+		if (unit_active(un->children[i], d))
+			return req_error(r, E(CONFLICT), "unit %s has child %s"
+			    " active on %s: retire or move its children first",
+			    un->code, unit_at(un->children[i])->code,
+			    date_format(d, day));
+	if (un->retired_from == d) {
+		req_ack(r, req_printf(r, "unit %s is already retired from %s",
+		    un->code, date_format(d, day)));
+		return 0;
+	}
+	if (un->retired_from)
+		date_format(un->retired_from, was);
+	if (store_unit_set_retired(un->id, d) < 0 ||
+	    store_audit(r->who->name, "unit.retire", un->code, un->code,
+	    un->retired_from ? req_printf(r, "retired_from=%s", was) : NULL,
+	    req_printf(r, "retired_from=%s", date_format(d, day)), NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	units_retire(u, d);
+	log_info("%s retired unit %s from %s", r->who->name, un->code, day);
+	req_ack(r, req_printf(r, "unit %s retired from %s: no longer ranked,"
+	    " reported or due from that day; its records stay and count for"
+	    " %s", un->code, day, un->parent >= 0 ?
+	    unit_at(un->parent)->code : "its ancestors"));
+	return 0;
+}
+
+static int
+unit_delete(struct req *r, int u)
+{
+	struct unit *un = unit_at(u);
+	const char *what = NULL;
+	char *desc;
+	int rc;
+
+	if ((rc = store_unit_holds(un->id, un->code, &what)) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	if (rc > 0)
+		return req_error(r, E(CONFLICT), "unit %s holds %s: only a unit"
+		    " that never held a record or an account can be deleted;"
+		    " retire it instead (popstat unit retire %s --from DATE)",
+		    un->code, what, un->code);
+	desc = req_printf(r, "name=%s parent=%s level=%s", un->name,
+	    un->parent >= 0 ? unit_at(un->parent)->code : "", un->level);
+	if (store_unit_delete(un->id) < 0 ||
+	    store_audit(r->who->name, "unit.delete", un->code, un->code, desc,
+	    NULL, NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	units_delete(u);
+	log_info("%s deleted unit %s", r->who->name, un->code);
+	req_ack(r, req_printf(r, "unit %s deleted", un->code));
+	return 0;
+}
+
+int
+h_unit_change(struct req *r)
+{
+	const Popstat__UnitChange *q = r->rq->unit_change;
+	int u;
+
+	if ((u = unit_find(q->code)) < 0)
+		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
+		    q->code);
+	if (strcmp(q->op, "rename") == 0)
+		return unit_rename(r, u, q->name);
+	if (strcmp(q->op, "retire") == 0)
+		return unit_retire(r, u, q->from);
+	if (strcmp(q->op, "delete") == 0)
+		return unit_delete(r, u);
+	return req_error(r, E(BAD_REQUEST), "unit %.20s: unknown change; one of"
+	    " rename, retire, delete", q->op);
+}
+
 int
 h_unit_list(struct req *r)
 {
@@ -134,7 +259,8 @@ h_unit_list(struct req *r)
 	for (i = 0; i < units_count(); i++) {
 		int j;
 
-		if (root >= 0 ? i != root : unit_at(i)->parent >= 0)
+		if (root >= 0 ? i != root : unit_at(i)->parent >= 0 ||
+		    unit_at(i)->deleted)
 			continue;
 		n = unit_subtree(i, &sub, &cap);
 		for (j = 0; j < n; j++) {
@@ -147,6 +273,12 @@ h_unit_list(struct req *r)
 			m->level = u->level;
 			if (u->parent >= 0)
 				m->parent = unit_at(u->parent)->code;
+			if (u->retired_from) {
+				char day[11];
+
+				m->retired_from = req_strdup(r,
+				    date_format(u->retired_from, day));
+			}
 			ok->units[k++] = m;
 		}
 	}

@@ -77,7 +77,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 {
 	Popstat__BulletinData *d = req_alloc(r, sizeof *d);
 	struct unit *pu = unit_at(u);
-	int n = pu->nchildren, i, y, mo, dd;
+	int n, i, y, mo, dd, *kids;
 	int32_t today = server_today(), issued;
 	struct unit_eval *ev, *ly;
 	struct unit_yoy *yoy;
@@ -103,6 +103,10 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	d->timely_days = (uint32_t)srv.set.timely_days;
 	ytd_rep.start = ytd.start;
 	ytd_rep.end = m->end;
+	/* The townships as the tree was at the month's end (a published
+	 * bulletin is stored and never recomputed). */
+	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	n = unit_children_at(u, m->end, kids);
 
 	/* engine_eval() sets what it uses of each. */
 	ev = req_alloc_raw(r, (size_t)(n + 1) * sizeof *ev);
@@ -118,10 +122,10 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	judgements_yoy(&ev[n], &yoy[n], d->parent_indicators,
 	    d->n_parent_indicators);
 	for (i = 0; i < n; i++) {
-		if (engine_eval(pu->children[i], &ytd, &ev[i]) < 0 ||
+		if (engine_eval(kids[i], &ytd, &ev[i]) < 0 ||
 		    engine_eval_yoy(&ev[i], ly, &yoy[i]) < 0)
 			return req_error(r, E(INTERNAL), "database error");
-		items[i].key = unit_at(pu->children[i])->code;
+		items[i].key = unit_at(kids[i])->code;
 		items[i].tag = i;
 		items[i].status = ev[i].status;
 		items[i].has_score = ev[i].has_score;

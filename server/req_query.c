@@ -197,7 +197,7 @@ h_ranking(struct req *r)
 	period p;
 	int u, n, i, k, ind = -1, nind = engine_count(), ny = 0;
 	size_t m = (size_t)(nind ? nind : 1);
-	int *has, yind[ENGINE_MAX_INDICATORS];
+	int *has, *kids, yind[ENGINE_MAX_INDICATORS];
 	double *val, *yval, *ychg;
 	uint64_t *ynone;
 
@@ -209,7 +209,9 @@ h_ranking(struct req *r)
 		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
 		    q->indicator);
 	parent = unit_at(u);
-	n = parent->nchildren;
+	/* The children as the tree was on the period's last day. */
+	kids = req_alloc(r, (size_t)(parent->nchildren + 1) * sizeof *kids);
+	n = unit_children_at(u, p.end, kids);
 	/* engine_eval() sets what it uses of it. */
 	ev = req_alloc_raw(r, sizeof *ev);
 	ly = req_alloc_raw(r, sizeof *ly);
@@ -230,12 +232,12 @@ h_ranking(struct req *r)
 	if (ind >= 0)
 		vals = req_alloc(r, (size_t)(n ? n : 1) * sizeof *vals);
 	for (i = 0; i < n; i++) {
-		if (eval_or_error(r, parent->children[i], &p, ev) < 0)
+		if (eval_or_error(r, kids[i], &p, ev) < 0)
 			return -1;
 		if (ny > 0 && engine_eval_yoy(ev, ly, yoy) < 0)
 			return req_error(r, E(INTERNAL), "database error while"
 			    " computing %s last year",
-			    unit_at(parent->children[i])->code);
+			    unit_at(kids[i])->code);
 		for (k = 0; k < ny; k++) {
 			yval[(size_t)i * (size_t)ny + (size_t)k] =
 			    yoy->value[yind[k]];
@@ -251,7 +253,7 @@ h_ranking(struct req *r)
 			has[(size_t)i * m + (size_t)k] = ev->has_value[k] != 0;
 			val[(size_t)i * m + (size_t)k] = ev->te[k].judged;
 		}
-		items[i].key = unit_at(parent->children[i])->code;
+		items[i].key = unit_at(kids[i])->code;
 		items[i].tag = i;
 		items[i].status = ev->status;
 		items[i].has_score = ev->has_score;
@@ -293,7 +295,7 @@ h_ranking(struct req *r)
 	for (i = 0; i < n; i++) {
 		int t = ind >= 0 ? vals[i].tag : items[i].tag;
 		const struct ranked *e = &rk[t];
-		const struct unit *c = unit_at(parent->children[t]);
+		const struct unit *c = unit_at(kids[t]);
 		Popstat__RankRow *row = req_alloc(r, sizeof *row);
 
 		popstat__rank_row__init(row);

@@ -377,6 +377,15 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		    unit_at(r->who->unit)->code : "none");
 		return 0;
 	}
+	if (!unit_active(unit, s.rec.day)) {
+		char day[11];
+
+		*column = "date";
+		xsnprintf(reason, rlen, "unit %s is retired from %s: records"
+		    " from that day on belong to the unit that took it over",
+		    s.rec.unit, date_format(unit_at(unit)->retired_from, day));
+		return 0;
+	}
 	s.unit_id = unit_at(unit)->id;
 	if (s.rec.has_mother) {
 		mother_hash(s.rec.mother_id, s.mother_hash);

@@ -101,6 +101,11 @@ h_report_file(struct req *r)
 		return req_error(r, E(BAD_REQUEST), "period '%.40s' is not a"
 		    " dekad; a report covers one dekad, e.g. 2026-11D2",
 		    q->period);
+	if (!unit_active(u, p.end))
+		return req_error(r, E(BAD_REQUEST), "unit %s is retired from"
+		    " %s: it files no report for dekad %s..%s", q->unit,
+		    fmt_day(r, unit_at(u)->retired_from), fmt_day(r, p.start),
+		    fmt_day(r, p.end));
 	if (p.end >= today)
 		return req_error(r, E(BAD_REQUEST), "dekad %s..%s has not ended;"
 		    " it can be filed from %s", fmt_day(r, p.start),
@@ -219,6 +224,9 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 		for (i = 0; i < x.n; i++)
 			if (x.v[i].start == dk.start)
 				rep = &x.v[i];
+		/* A retired unit is not due from its retirement on. */
+		if (rep == NULL && !unit_active(u, dk.end))
+			continue;
 		s = req_alloc(r, sizeof *s);
 		popstat__dekad_state__init(s);
 		s->start = (char *)fmt_day(r, dk.start);
@@ -273,7 +281,7 @@ supervision_parent(struct req *r, const char *code)
 	if (r->who->role == ROLE_CLERK && r->who->unit >= 0)
 		return r->who->unit;
 	for (i = 0; i < units_count(); i++)
-		if (unit_at(i)->parent < 0) {
+		if (unit_at(i)->parent < 0 && !unit_at(i)->deleted) {
 			root = i;
 			nroots++;
 		}
@@ -295,7 +303,7 @@ h_report_status(struct req *r)
 	int32_t as_of;
 	period p;
 	double rows;
-	int u, i;
+	int u, i, nk, *kids;
 
 	if ((u = supervision_parent(r, q->parent)) < 0 ||
 	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
@@ -320,15 +328,18 @@ h_report_status(struct req *r)
 	ok->as_of = (char *)fmt_day(r, as_of);
 	ok->timely_days = (uint32_t)srv.set.timely_days;
 	ok->due_days = (uint32_t)srv.set.report_due_days;
-	/* The units that report: the children, or the unit itself. */
+	/* The units that report: the children, or the unit itself; those
+	 * retired before the period began are no longer due. */
 	ok->units = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *ok->units);
+	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	nk = unit_children_at(u, p.start, kids);
 	if (pu->nchildren == 0) {
 		if (supervision_reporting(r, u, &p, as_of, 1, &ok->units[0]) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 		ok->n_units = 1;
 	}
-	for (i = 0; i < pu->nchildren; i++)
-		if (supervision_reporting(r, pu->children[i], &p, as_of, 1,
+	for (i = 0; i < nk; i++)
+		if (supervision_reporting(r, kids[i], &p, as_of, 1,
 		    &ok->units[ok->n_units++]) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_REPORT_STATUS;
@@ -715,7 +726,7 @@ h_inspection(struct req *r)
 	struct unit_eval ev;
 	period p, ytd;
 	int32_t as_of;
-	int u, i, y, m, d;
+	int u, i, y, m, d, nk, *kids;
 
 	if ((u = supervision_parent(r, q->parent)) < 0 ||
 	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
@@ -737,8 +748,10 @@ h_inspection(struct req *r)
 	ytd.end = p.end < as_of ? p.end : as_of;
 	if (ytd.end < ytd.start)
 		ytd.end = ytd.start;
-	for (i = 0; i < pu->nchildren; i++) {
-		int c = pu->children[i];
+	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	nk = unit_children_at(u, p.start, kids);
+	for (i = 0; i < nk; i++) {
+		int c = kids[i];
 		Popstat__FailingUnit *f;
 
 		if (supervision_reporting(r, c, &p, as_of, 1,

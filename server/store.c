@@ -133,6 +133,10 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	" published_by TEXT NOT NULL, data BLOB NOT NULL);"
 	"CREATE TABLE bulletin_texts(key TEXT NOT NULL, variant TEXT NOT NULL,"
 	" text TEXT NOT NULL, PRIMARY KEY(key, variant));",
+	/* 3 -> 4: retired units (issue 22): the first day a unit is no
+	 * longer ranked, reported or due; 0 while it is active. */
+	"ALTER TABLE units ADD COLUMN retired_from INTEGER NOT NULL"
+	" DEFAULT 0;",
 };
 
 enum stmt_id {
@@ -173,7 +177,7 @@ static const struct {
 	[S_UNIT_INSERT] = { 0, "INSERT INTO units(code, name, parent_id, level,"
 	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
 	[S_UNITS_ALL] = { 0, "SELECT id, coalesce(parent_id, 0), code, name,"
-	    " level FROM units ORDER BY id" },
+	    " level, retired_from FROM units ORDER BY id" },
 	[S_USER_INSERT] = { 0, "INSERT INTO users(name, role, unit_id,"
 	    " token_hash, created_at, dept_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
 	[S_USER_BY_TOKEN] = { 0, "SELECT id, name, role, coalesce(unit_id, 0),"
@@ -1021,10 +1025,106 @@ store_units_load(store_unit_cb cb, void *arg)
 		u.code = (const char *)sqlite3_column_text(s, 2);
 		u.name = (const char *)sqlite3_column_text(s, 3);
 		u.level = (const char *)sqlite3_column_text(s, 4);
+		u.retired_from = (int32_t)sqlite3_column_int64(s, 5);
 		cb(&u, arg);
 	}
 	done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Unit changes (issue 22) are rare: their statements are prepared when
+ * used.  One statement with up to two integer parameters (?1 the unit id)
+ * and one text (?3); returns 0 or -1.
+ */
+static int
+unit_exec(const char *sql, int64_t id, int64_t b, const char *text)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db_w, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_error("sqlite: %s", sqlite3_errmsg(db_w));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, b);
+	if (text)
+		sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		log_error("sqlite: %s", sqlite3_errmsg(db_w));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_unit_set_name(int64_t id, const char *name)
+{
+	return unit_exec("UPDATE units SET name = ?3 WHERE id = ?1", id, 0,
+	    name);
+}
+
+int
+store_unit_set_retired(int64_t id, int32_t from)
+{
+	return unit_exec("UPDATE units SET retired_from = ?2 WHERE id = ?1",
+	    id, from, NULL);
+}
+
+int
+store_unit_delete(int64_t id)
+{
+	return unit_exec("DELETE FROM units WHERE id = ?1", id, 0, NULL);
+}
+
+/*
+ * What a unit holds that forbids deleting it: the name of the first kind
+ * found ("records", "accounts", ...) in *what, 1; 0 when nothing; -1 on a
+ * database error.
+ */
+int
+store_unit_holds(int64_t id, const char *code, const char **what)
+{
+	static const struct {
+		const char *what, *sql;
+	} checks[] = {
+		{ "records", "SELECT 1 FROM records WHERE unit_id = ?1" },
+		{ "accounts", "SELECT 1 FROM users WHERE unit_id = ?1" },
+		{ "child units", "SELECT 1 FROM units WHERE parent_id = ?1" },
+		{ "dekad reports", "SELECT 1 FROM reports WHERE unit_id = ?1" },
+		{ "approval locks", "SELECT 1 FROM locks WHERE unit_id = ?1" },
+		{ "targets of its own",
+		    "SELECT 1 FROM targets WHERE unit_id = ?1" },
+		{ "tasks", "SELECT 1 FROM tasks WHERE owner_kind = 'unit'"
+		    " AND owner = ?3" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		sqlite3_stmt *s;
+		int rc;
+
+		if (sqlite3_prepare_v2(db_w, checks[i].sql, -1, &s, NULL) !=
+		    SQLITE_OK) {
+			log_error("sqlite: %s", sqlite3_errmsg(db_w));
+			return -1;
+		}
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_bind_parameter_count(s) >= 3)
+			sqlite3_bind_text(s, 3, code, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc == SQLITE_ROW) {
+			*what = checks[i].what;
+			return 1;
+		}
+		if (rc != SQLITE_DONE) {
+			log_error("sqlite: %s", sqlite3_errmsg(db_w));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int

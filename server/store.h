@@ -14,7 +14,7 @@
 
 #include "record.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define SECRET_LEN 32
 #define HASH_LEN 32
 
@@ -59,6 +59,7 @@ typedef struct store_unit {
 	int64_t id;
 	int64_t parent_id;   /* 0 for a root */
 	const char *code, *name, *level;
+	int32_t retired_from; /* first day retired; 0 while active */
 } store_unit;
 
 typedef struct store_user {
@@ -113,6 +114,12 @@ int store_unit_insert(const char *code, const char *name, int64_t parent_id,
     const char *level, int64_t *id);
 typedef void (*store_unit_cb)(const store_unit *u, void *arg);
 int store_units_load(store_unit_cb cb, void *arg);
+/* Unit changes (issue 22); each returns 0 or -1. */
+int store_unit_set_name(int64_t id, const char *name);
+int store_unit_set_retired(int64_t id, int32_t from);
+int store_unit_delete(int64_t id);
+/* 1 with *what naming what the unit holds, 0 nothing, -1 error. */
+int store_unit_holds(int64_t id, const char *code, const char **what);
 
 /* Users. */
 int store_user_insert(const char *name, const char *role, int64_t unit_id,

@@ -47,7 +47,8 @@ hash_grow(void)
 	hash_cap = hash_cap ? hash_cap * 2 : 1024;
 	hash = xcalloc(hash_cap, sizeof *hash);
 	for (i = 0; i < nunits; i++)
-		hash_insert(i);
+		if (!units[i].deleted)
+			hash_insert(i);
 }
 
 int
@@ -142,10 +143,68 @@ units_add(int64_t id, const char *code, const char *name, int parent,
 static void
 load_one(const store_unit *su, void *arg)
 {
-	(void)arg;
 	/* Ordered by id, and a parent is always created before its child. */
-	units_add(su->id, su->code, su->name, unit_by_id(su->parent_id),
-	    su->level);
+	int idx = units_add(su->id, su->code, su->name,
+	    unit_by_id(su->parent_id), su->level);
+
+	(void)arg;
+	/* After the call: units_add() may move the array. */
+	units[idx].retired_from = su->retired_from;
+}
+
+int
+unit_active(int i, int32_t day)
+{
+	return !units[i].deleted && (units[i].retired_from == 0 ||
+	    day < units[i].retired_from);
+}
+
+int
+unit_children_at(int p, int32_t day, int *out)
+{
+	int i, n = 0;
+
+	for (i = 0; i < units[p].nchildren; i++)
+		if (unit_active(units[p].children[i], day))
+			out[n++] = units[p].children[i];
+	return n;
+}
+
+void
+units_rename(int i, const char *name)
+{
+	free(units[i].name);
+	units[i].name = xstrdup(name);
+}
+
+void
+units_retire(int i, int32_t from)
+{
+	units[i].retired_from = from;
+}
+
+/* Out of the code index, the id map and its parent's children. */
+void
+units_delete(int i)
+{
+	struct unit *u = &units[i];
+	int k, j;
+
+	u->deleted = 1;
+	if (u->parent >= 0) {
+		struct unit *p = &units[u->parent];
+
+		for (k = j = 0; k < p->nchildren; k++)
+			if (p->children[k] != i)
+				p->children[j++] = p->children[k];
+		p->nchildren = j;
+	}
+	if (u->id > 0 && u->id < cap_by_id)
+		by_id[u->id] = 0;
+	memset(hash, 0, hash_cap * sizeof *hash);
+	for (k = 0; k < nunits; k++)
+		if (!units[k].deleted)
+			hash_insert(k);
 }
 
 int

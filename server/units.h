@@ -2,8 +2,15 @@
  * units.h - the administrative unit tree, held in memory.
  *
  * Loaded from the store at start-up and kept in step with it: every unit
- * added is added here after it is stored.  Units are never deleted, so an
- * index stays valid for the life of the process.
+ * added, renamed, retired or deleted is changed here after it is stored.
+ * A deleted unit keeps its slot (marked deleted, out of the code index
+ * and of its parent's children), so an index stays valid for the life of
+ * the process; loops over all indexes skip deleted ones.
+ *
+ * A retired unit (retired_from, a day) is no longer listed from that day:
+ * the tables of a period (rankings, bulletins, dekad reports due) list the
+ * children active on the period's last day (unit_children_at).  Its
+ * records stay and still count in its ancestors' totals.
  */
 #ifndef POPSTAT_UNITS_H
 #define POPSTAT_UNITS_H
@@ -18,6 +25,8 @@ struct unit {
 	int *children;   /* indexes, in code order */
 	int nchildren, capchildren;
 	int depth;
+	int32_t retired_from; /* first day no longer listed; 0: active */
+	int deleted;
 };
 
 int units_load(void);
@@ -29,6 +38,18 @@ int unit_by_id(int64_t id);              /* index or -1 */
 /* Add a stored unit; returns its index. */
 int units_add(int64_t id, const char *code, const char *name, int parent,
     const char *level);
+/* Whether unit i is active (listed) on day. */
+int unit_active(int i, int32_t day);
+/*
+ * The children of p listed for a period ending on day (those active on
+ * it), in code order, into out (room for unit_at(p)->nchildren); returns
+ * the count.
+ */
+int unit_children_at(int p, int32_t day, int *out);
+/* Changes made in memory after the store made them. */
+void units_rename(int i, const char *name);
+void units_retire(int i, int32_t from);
+void units_delete(int i);
 /* Nonzero if unit i is a or lies under a. */
 int unit_within(int i, int a);
 /* Indexes of i's subtree (i first) into a growable array; returns count. */

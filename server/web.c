@@ -532,6 +532,8 @@ unit_select(struct wreq *w, sbuf *b, const char *name, const char *chosen)
 	for (i = 0; i < n; i++) {
 		const struct unit *u = unit_at(ix[i]);
 
+		if (u->deleted)
+			continue;
 		put(b, "<option value=\"");
 		esc(b, u->code);
 		sbuf_printf(b, "\"%s>", chosen && strcmp(chosen, u->code) == 0 ?
