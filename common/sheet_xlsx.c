@@ -36,7 +36,7 @@
 #define XLSX_CHUNK		65536
 #define XLSX_MAX_SHEETS		4096
 #define XLSX_MAX_NAME		1024		/* a sheet name, an r:id, a path */
-#define XLSX_MAX_TEXT		(32767 * 4)	/* Excel: 32,767 characters */
+#define XLSX_MAX_TEXT		(32767 * 4)	/* bytes; and 32,767 characters */
 #define XLSX_MAX_SST		(1u << 23)	/* distinct texts */
 #define XLSX_MAX_SST_BYTES	(256u << 20)
 #define XLSX_MAX_XF		65536
@@ -101,7 +101,7 @@ struct xlsx {
 	uint32_t *sst_off;
 	size_t nsst, sst_offcap;
 	int in_si, in_t, rph;
-	size_t si_start;
+	size_t si_start, si_chars;
 
 	/* the worksheet */
 	XML_Parser p;
@@ -112,7 +112,7 @@ struct xlsx {
 	long style;
 	int has_v, vlong;
 	char *val;
-	size_t vlen, vcap;
+	size_t vlen, vcap, vchars;
 	char *ar;		/* the row's text */
 	size_t alen, acap;
 	size_t *coff;		/* offset of each cell's text in ar */
@@ -658,6 +658,17 @@ styles_done(struct xlsx *x)
 
 /* sharedStrings.xml */
 
+/* The characters (not bytes) in UTF-8 s[0..n). */
+static size_t
+nchars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
 /*
  * Decode OOXML's _xHHHH_ escapes (a UTF-16 unit each) in s[0..n) in
  * place; a NUL or a lone surrogate is dropped.  Returns the new length.
@@ -724,7 +735,9 @@ sst_add(struct xlsx *x, const char *s, size_t n)
 {
 	size_t cap;
 
-	if (x->sst_len - x->si_start + n > XLSX_MAX_TEXT) {
+	x->si_chars += nchars(s, n);
+	if (x->sst_len - x->si_start + n > XLSX_MAX_TEXT ||
+	    x->si_chars > 32767) {
 		part_fail(x, "shared text %zu is longer than 32,767 "
 		    "characters", x->nsst + 1);
 		return;
@@ -759,6 +772,7 @@ sst_start(void *ud, const XML_Char *name, const XML_Char **a)
 		x->in_si = 1;
 		x->rph = 0;
 		x->si_start = x->sst_len;
+		x->si_chars = 0;
 	} else if (x->in_si && strcmp(l, "rPh") == 0)
 		x->rph++;
 	else if (x->in_si && x->rph == 0 && strcmp(l, "t") == 0)
@@ -926,7 +940,8 @@ val_add(struct xlsx *x, const char *s, size_t n)
 
 	if (x->vlong)
 		return;
-	if (x->vlen + n > XLSX_MAX_TEXT) {
+	x->vchars += nchars(s, n);
+	if (x->vlen + n > XLSX_MAX_TEXT || x->vchars > 32767) {
 		x->vlong = 1;
 		return;
 	}
@@ -1082,7 +1097,7 @@ ws_start(void *ud, const XML_Char *name, const XML_Char **a)
 	} else if (strcmp(l, "c") == 0 && x->in_row) {
 		x->in_c = 1;
 		x->has_v = 0;
-		x->vlen = 0;
+		x->vlen = x->vchars = 0;
 		x->vlong = 0;
 		x->col = x->col_next;
 		v = attr(a, "r", 0);
@@ -1127,7 +1142,7 @@ ws_start(void *ud, const XML_Char *name, const XML_Char **a)
 		x->in_v = 1;
 		x->has_v = 1;
 		if (x->ct != CT_INLINE)
-			x->vlen = 0;
+			x->vlen = x->vchars = 0;
 	} else if (strcmp(l, "is") == 0) {
 		x->in_is = 1;
 		x->rph = 0;

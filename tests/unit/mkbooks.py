@@ -157,6 +157,25 @@ def hand_books():
         ("xl/strings.xml", HAND_SST),
         ("xl/st.xml", HAND_ST),
         ("xl/worksheets/hand.xml", HAND_WS)])
+    # the bounds: a column beyond XFD, a cell that is no cell, a text
+    # beyond Excel's 32,767 characters, a row beyond 1,048,576
+    limits = HAND_WS[:HAND_WS.index("<sheetData>")] + (
+        '<sheetData><row r="1"><c r="XFD1"><v>1</v></c></row>'
+        '<row r="2"><c r="XFE2"><v>1</v></c></row>'
+        '<row r="3"><c r="A0"><v>1</v></c></row>'
+        '<row r="4"><c r="A4" t="inlineStr"><is><t>' + "中" * 40000 +
+        '</t></is></c></row>'
+        '<row r="1048577"><c><v>1</v></c></row>'
+        '<row r="5"><c r="B5" t="b"><v>2</v></c><c r="C5" t="e"/>'
+        '<c r="D5"><v>1e999</v></c></row>'
+        '<row r="6"><c r="A6" s="1"><v>-1</v></c><c r="B6" s="999">'
+        '<v>7</v></c><c r="AA6" t="inlineStr"><is><t>aa</t></is></c>'
+        '</row></sheetData></worksheet>')
+    write_zip(os.path.join(out, "limits.xlsx"), [
+        ("xl/workbook.xml", HAND_WB),
+        ("xl/_rels/workbook.xml.rels", HAND_RELS),
+        ("xl/st.xml", HAND_ST),
+        ("xl/worksheets/hand.xml", limits)])
     # a zip that is no workbook, and damaged ones
     write_zip(os.path.join(out, "notbook.xlsx"), [("readme.txt", "hi")])
     write_zip(os.path.join(out, "badxml.xlsx"), [

@@ -245,6 +245,45 @@ test_hand(void)
 	free(t);
 }
 
+/* limits.xlsx: the bounds a hostile file meets, each a row error. */
+static void
+test_limits(void)
+{
+	char *t = book_read(book("limits.xlsx"), NULL, 1), err[256];
+	const char *l;
+	sheet *s;
+
+	/* XFD1 is the last column there is */
+	s = sheet_open(book("limits.xlsx"), NULL, err, sizeof err);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK_INT(sheet_next(s, err, sizeof err), 1);
+		CHECK_INT(sheet_ncells(s), 16384);
+		CHECK_INT(sheet_cell_type(s, 16383), SHEET_NUMBER);
+		CHECK_STR(sheet_cell(s, 16383), "1");
+		CHECK_INT(sheet_cell_type(s, 16382), SHEET_EMPTY);
+		sheet_free(s);
+	}
+	CHECK_STR(book_line(t, 1), "ERR: line 2: 'XFE2' is not a cell "
+	    "(A1 to XFD1048576)");
+	CHECK_STR(book_line(t, 2), "ERR: line 3: 'A0' is not a cell "
+	    "(A1 to XFD1048576)");
+	CHECK_STR(book_line(t, 3), "ERR: line 4: cell A4: its text is longer "
+	    "than 32,767 characters");
+	CHECK_STR(book_line(t, 4), "ERR: line 5: its row number '1048577' "
+	    "is not a number from 1 to 1048576");
+	CHECK_STR(book_line(t, 5), "ERR: line 5: cell B5: '2' is not TRUE or "
+	    "FALSE");
+	/* a negative serial in a date style stays a number; a style beyond
+	 * cellXfs is no date; AA is column 27 */
+	l = book_line(t, 6);
+	CHECK_INT(strncmp(l, "6: 2:-1 2:7 0: ", 15), 0);
+	CHECK_INT(strlen(l), strlen("6: 2:-1 2:7") + 24 * 3 + 5);
+	CHECK_CONTAINS(l, " 0: 1:aa");
+	CHECK_STR(book_line(t, 7), "END fatal=0");
+	free(t);
+}
+
 static void
 test_damaged(void)
 {
@@ -386,6 +425,7 @@ main(void)
 		RUN(test_sheets);
 		RUN(test_1904);
 		RUN(test_hand);
+		RUN(test_limits);
 		RUN(test_damaged);
 		RUN(test_big);
 	}
