@@ -25,6 +25,8 @@
 #include "store.h"
 #include "svg.h"
 #include "units.h"
+#include "warning.h"
+#include "warnrep.h"
 
 #define T(zh, en) (d->lang == LANG_EN ? (en) : (zh))
 #define E(x) POPSTAT__ERROR_CODE__ERR_##x
@@ -88,7 +90,10 @@ static const char css[] =
     "#d0d4da;font-family:serif;max-width:190mm;line-height:1.5}"
     "article.bulletin h1{text-align:center}"
     "article.bulletin .sign{text-align:right;margin-top:2em}"
-    "footer{color:#777;font-size:.8em;text-align:center;padding:1em}";
+    "footer{color:#777;font-size:.8em;text-align:center;padding:1em}"
+    ".warnstrip{background:#fff;border:1px solid #d0d4da;padding:.5em;"
+    "margin:.5em 0 1em}.warnstrip svg{width:100%;max-width:960px}"
+    ".warnstrip ul{margin:.3em 0;padding-left:1.2em;font-size:.9em}";
 
 static void
 put(struct dash *d, const char *s)
@@ -530,6 +535,9 @@ crumbs(struct dash *d, int u, const char *per)
 	put(d, "</p>\n");
 }
 
+static void ranking_warning(struct dash *d, const char *parent,
+    const char *end);
+
 /* ---- ranking -------------------------------------------------------------- */
 
 struct column {
@@ -736,6 +744,7 @@ dash_ranking(struct dash *d)
 		    "Score (out of 100)"), bars, (int)ok->n_rows, 100);
 		put(d, "</div>\n");
 		free(bars);
+		ranking_warning(d, ok->parent, ok->period->end);
 	}
 	sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
 	    T("‰ 指标按年化值考核；数值保留两位小数后判定。排名：先列各项均已考核且未被否决的单位，"
@@ -748,6 +757,143 @@ dash_ranking(struct dash *d)
 	free(ev);
 	req_free(&r);
 	return 200;
+}
+
+/* ---- early warning strip (DESIGN.md section 15) -------------------------- */
+
+static const char *
+level_color(const char *level)
+{
+	if (level == NULL)
+		return "#9e9e9e";
+	if (strcmp(level, "over") == 0)
+		return "#7f0000";
+	if (strcmp(level, "high") == 0)
+		return "#d32f2f";
+	if (strcmp(level, "watch") == 0)
+		return "#f9a825";
+	return "#2e7d32";
+}
+
+/* The worst cell of a row: the highest risk. */
+static const Popstat__WarningCell *
+worst_cell(const Popstat__WarningRow *row)
+{
+	const Popstat__WarningCell *w = NULL;
+	size_t k;
+
+	for (k = 0; k < row->n_indicators; k++) {
+		const Popstat__WarningCell *c = row->indicators[k];
+
+		if (w == NULL || (c->has_risk && (!w->has_risk ||
+		    c->risk > w->risk)))
+			w = c;
+	}
+	return w;
+}
+
+/*
+ * A strip of one coloured cell per unit (over, high, watch, low, grey
+ * when not computable) in SVG, and under it each unit's headroom in
+ * words: what a county head reads at a glance.
+ */
+static void
+warning_strip(struct dash *d, Popstat__WarningRow *const *rows, size_t n,
+    unsigned year, const char *as_of)
+{
+	const int cw = 120, ch = 44;
+	char buf[96];
+	size_t i, k;
+
+	if (n == 0)
+		return;
+	sbuf_printf(d->out, "<h2>%s</h2>\n<div class=\"warnstrip\""
+	    " id=\"warning-strip\">\n", T("预警", "Early warning"));
+	sbuf_printf(d->out, "<svg class=\"warning\" xmlns=\"http://www.w3.org/"
+	    "2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", cw *
+	    (int)n, ch);
+	sbuf_printf(d->out, T("%u 年预警（截至 %s）", "Early warning %u (as of"
+	    " %s)"), year, as_of);
+	put(d, "</title>");
+	for (i = 0; i < n; i++) {
+		const Popstat__WarningCell *c = worst_cell(rows[i]);
+		const char *lvl = c ? c->level : NULL;
+
+		sbuf_printf(d->out, "<g class=\"wcell\" data-unit=\"%s\""
+		    " data-level=\"%s\"><rect x=\"%d\" y=\"0\" width=\"%d\""
+		    " height=\"%d\" fill=\"%s\" stroke=\"#fff\"><title>",
+		    rows[i]->unit, lvl ? lvl : "none", (int)i * cw, cw, ch,
+		    level_color(lvl));
+		esc(d, rows[i]->name);
+		if (c) {
+			warning_headroom_text(buf, sizeof buf, c, d->lang !=
+			    LANG_EN);
+			put(d, ": ");
+			esc(d, buf);
+			if (c->has_risk)
+				sbuf_printf(d->out, T("，超标风险 %.1f%%",
+				    ", risk %.1f%%"), c->risk * 100);
+		}
+		sbuf_printf(d->out, "</title></rect><text x=\"%d\" y=\"18\""
+		    " font-size=\"13\" fill=\"#fff\" text-anchor=\"middle\">",
+		    (int)i * cw + cw / 2);
+		esc(d, rows[i]->name);
+		sbuf_printf(d->out, "</text><text x=\"%d\" y=\"36\""
+		    " font-size=\"11\" fill=\"#fff\" text-anchor=\"middle\">%s"
+		    "</text></g>", (int)i * cw + cw / 2, warning_level_name(lvl,
+		    d->lang != LANG_EN));
+	}
+	put(d, "</svg>\n<ul>");
+	for (i = 0; i < n; i++) {
+		sbuf_printf(d->out, "<li data-unit=\"%s\"><b>", rows[i]->unit);
+		esc(d, rows[i]->name);
+		put(d, "</b>");
+		for (k = 0; k < rows[i]->n_indicators; k++) {
+			const Popstat__WarningCell *c = rows[i]->indicators[k];
+
+			warning_headroom_text(buf, sizeof buf, c, d->lang !=
+			    LANG_EN);
+			sbuf_printf(d->out, " · %s ", warning_indicator_name(
+			    c->indicator, d->lang != LANG_EN));
+			if (c->has_projected)
+				sbuf_printf(d->out, T("预计 %.2f‰，", "projected"
+				    " %.2f‰, "), c->projected);
+			esc(d, buf);
+			if (c->has_risk)
+				sbuf_printf(d->out, T("，超标风险 %.1f%%（%s）",
+				    ", risk %.1f%% (%s)"), c->risk * 100,
+				    warning_level_name(c->level, d->lang !=
+				    LANG_EN));
+		}
+		put(d, "</li>");
+	}
+	sbuf_printf(d->out, "</ul>\n<p class=\"note\">%s</p></div>\n",
+	    T("余量：今年还可出生多少人仍能达标；超标风险：按目前出生速度，全年"
+	    "出生超过余量的概率。这是提醒，不是结论。", "Headroom: births the"
+	    " unit may still have this year and meet the target; risk: the"
+	    " probability that, at the pace so far, the year's births exceed"
+	    " it. A warning is a reason to look, not a verdict."));
+}
+
+/* The warning of the units under parent, as of the period's end. */
+static void
+ranking_warning(struct dash *d, const char *parent, const char *end)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__WarningQuery q = POPSTAT__WARNING_QUERY__INIT;
+	struct req r;
+	char today[11];
+
+	date_format(server_today(), today);
+	q.parent = (char *)parent;
+	if (strcmp(end, today) < 0)
+		q.as_of = (char *)end;
+	rq.body_case = POPSTAT__REQUEST__BODY_WARNING;
+	rq.warning = &q;
+	if (dash_call(d->who, &rq, &r) == 0)
+		warning_strip(d, r.resp.warning->rows, r.resp.warning->n_rows,
+		    r.resp.warning->year, r.resp.warning->as_of);
+	req_free(&r);
 }
 
 /* ---- one unit ------------------------------------------------------------- */
@@ -1030,6 +1176,17 @@ dash_unit(struct dash *d)
 	period_form(d, "/unit", "unit", s->unit, per);
 	legend(d);
 	indicator_table(d, s);
+	{
+		Popstat__WarningRow *wr;
+		int32_t asof = p.end < server_today() ? p.end : server_today();
+		int wy, wm, wd;
+		char b[11];
+
+		date_to_ymd(asof, &wy, &wm, &wd);
+		if (warning_one(&r, u, wy, asof, &wr) == 0 && wr->n_indicators)
+			warning_strip(d, &wr, 1, (unsigned)wy,
+			    date_format(asof, b));
+	}
 	trend_charts(d, u, &p);
 	sbuf_printf(d->out, "<h2>%s</h2>\n", T("基础计数", "Counters"));
 	counter_table(d, s);

@@ -4,7 +4,7 @@
  *
  *   /  /ranking  /unit  /bulletins  /bulletin    HTML pages (dashboard.c)
  *   /api/ranking  /api/status  /api/verify-report  JSON, the bytes of
- *                                                  `popstat ... --json`
+ *   /api/warning  /api/quality                     `popstat ... --json`
  *   /login  /logout                                the session cookie
  *   /entry /amend /void /report /task /upload      forms that write (web.c)
  *   /healthz  /metrics                             operations
@@ -78,6 +78,7 @@
 #include "multipart.h"
 #include "popstatd.h"
 #include "report.h"
+#include "warnrep.h"
 #include "safepath.h"
 #include "sbuf.h"
 #include "utf8.h"
@@ -939,6 +940,68 @@ r_api_verify(struct hreq *x)
 	api_call(x, &rq, json_verify);
 }
 
+static void
+json_warning(sbuf *b, const Popstat__Response *resp)
+{
+	report_warning_json(b, resp->warning);
+}
+
+static void
+json_quality(sbuf *b, const Popstat__Response *resp)
+{
+	report_quality_json(b, resp->quality);
+}
+
+/* /api/warning?parent=CODE[&year=Y][&as_of=D]: `popstat warning --json`. */
+static void
+r_api_warning(struct hreq *x)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__WarningQuery q = POPSTAT__WARNING_QUERY__INIT;
+	const char *y = param(x, "year");
+	char *end;
+	long v;
+
+	if ((q.parent = (char *)param(x, "parent")) == NULL) {
+		reply_json_error(x, 400, "parent=CODE is required");
+		return;
+	}
+	if (y) {
+		v = strtol(y, &end, 10);
+		if (*y == '\0' || *end != '\0' || v < 1900 || v > 9999) {
+			reply_json_error(x, 400, "year: expected a year such as"
+			    " 2026");
+			return;
+		}
+		q.has_year = 1;
+		q.year = (uint32_t)v;
+	}
+	q.as_of = (char *)param(x, "as_of");
+	rq.body_case = POPSTAT__REQUEST__BODY_WARNING;
+	rq.warning = &q;
+	api_call(x, &rq, json_warning);
+}
+
+/*
+ * /api/quality?parent=CODE[&period=P][&as_of=D]: `popstat quality
+ * --json`; record ids only for those with record-level access (never
+ * for an anonymous visitor).
+ */
+static void
+r_api_quality(struct hreq *x)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__QualityQuery q = POPSTAT__QUALITY_QUERY__INIT;
+	char buf[16];
+
+	if (query_params(x, "parent", &q.parent, &q.period, &q.as_of, buf,
+	    sizeof buf) < 0)
+		return;
+	rq.body_case = POPSTAT__REQUEST__BODY_QUALITY;
+	rq.quality = &q;
+	api_call(x, &rq, json_quality);
+}
+
 /* ---- operations ----------------------------------------------------------- */
 
 static void
@@ -979,6 +1042,8 @@ static const struct route routes[] = {
 	{ "/api/ranking", R_API | R_PUBLIC, r_api_ranking },
 	{ "/api/status", R_API | R_PUBLIC, r_api_status },
 	{ "/api/verify-report", R_API, r_api_verify },
+	{ "/api/warning", R_API | R_PUBLIC, r_api_warning },
+	{ "/api/quality", R_API | R_PUBLIC, r_api_quality },
 	{ "/healthz", R_OPEN, r_healthz },
 	{ "/metrics", R_API, r_metrics },
 };

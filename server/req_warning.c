@@ -137,6 +137,80 @@ warning_cell(struct req *r, const struct unit_eval *ev, int i,
 	return c;
 }
 
+/* The period of the warning for year: [Y-01-01, min(as_of, Y-12-31)]. */
+static void
+warning_period(int year, int32_t as_of, period *p, int *N, int *tdays)
+{
+	int32_t end = date_from_ymd(year, 12, 31);
+
+	p->start = date_from_ymd(year, 1, 1);
+	*N = end - p->start + 1;
+	p->end = as_of < end ? as_of : end;
+	*tdays = p->end - p->start + 1;
+}
+
+/* One unit's row; w gets its worst risk and headroom for the order. */
+static int
+warning_row(struct req *r, int c, const period *pp, int N, int tdays,
+    struct unit_eval *ev, struct wrow *w)
+{
+	Popstat__WarningRow *row = req_alloc(r, sizeof *row);
+	period p = *pp;
+	int k;
+
+	if (tdays <= 0)
+		p.end = p.start; /* nothing counted: every value is null */
+	if (engine_eval(c, &p, ev) < 0)
+		return req_error(r, E(INTERNAL), "database error while"
+		    " computing %s", unit_at(c)->code);
+	popstat__warning_row__init(row);
+	row->unit = unit_at(c)->code;
+	row->name = unit_at(c)->name;
+	row->indicators = req_alloc(r, (size_t)(ev->nind + 1) *
+	    sizeof *row->indicators);
+	memset(w, 0, sizeof *w);
+	w->row = row;
+	w->code = row->unit;
+	for (k = 0; k < ev->nind; k++) {
+		const struct target *t = ev->target[k];
+		Popstat__WarningCell *cell;
+
+		/* Per-mille "<=" targets on rates that count births. */
+		if (t == NULL || t->op != OP_LE ||
+		    !engine_indicator(k)->permille ||
+		    !expr_uses(engine_indicator(k)->e, CTR_BIRTHS))
+			continue;
+		cell = warning_cell(r, ev, k, t, N, tdays);
+		row->indicators[row->n_indicators++] = cell;
+		if (cell->has_risk && (!w->has_risk || cell->risk > w->risk)) {
+			w->has_risk = 1;
+			w->risk = cell->risk;
+		}
+		if (cell->has_headroom && (!w->has_headroom ||
+		    cell->headroom < w->headroom)) {
+			w->has_headroom = 1;
+			w->headroom = cell->headroom;
+		}
+	}
+	return 0;
+}
+
+int
+warning_one(struct req *r, int u, int year, int32_t as_of,
+    Popstat__WarningRow **out)
+{
+	struct unit_eval *ev = req_alloc_raw(r, sizeof *ev);
+	struct wrow w;
+	period p;
+	int N, tdays;
+
+	warning_period(year, as_of, &p, &N, &tdays);
+	if (warning_row(r, u, &p, N, tdays, ev, &w) < 0)
+		return -1;
+	*out = w.row;
+	return 0;
+}
+
 int
 warning_build(struct req *r, int u, int year, int32_t as_of,
     Popstat__WarningOk **out)
@@ -146,61 +220,20 @@ warning_build(struct req *r, int u, int year, int32_t as_of,
 	struct unit_eval *ev;
 	struct wrow *w;
 	period p;
-	int n = pu->nchildren, i, k, N, tdays;
-	int32_t end;
+	int n = pu->nchildren, i, N, tdays;
 
 	popstat__warning_ok__init(ok);
 	ok->parent = pu->code;
 	ok->parent_name = pu->name;
 	ok->year = (uint32_t)year;
-	p.start = date_from_ymd(year, 1, 1);
-	end = date_from_ymd(year, 12, 31);
-	N = end - p.start + 1;
-	p.end = as_of < end ? as_of : end;
-	tdays = p.end - p.start + 1;
+	warning_period(year, as_of, &p, &N, &tdays);
 	ok->as_of = (char *)day_text(r, p.end);
-	if (tdays <= 0)
-		p.end = p.start; /* nothing counted: every value is null */
 	ev = req_alloc_raw(r, sizeof *ev);
 	w = req_alloc(r, (size_t)(n ? n : 1) * sizeof *w);
 	ok->rows = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->rows);
-	for (i = 0; i < n; i++) {
-		int c = pu->children[i];
-		Popstat__WarningRow *row = req_alloc(r, sizeof *row);
-
-		if (engine_eval(c, &p, ev) < 0)
-			return req_error(r, E(INTERNAL), "database error while"
-			    " computing %s", unit_at(c)->code);
-		popstat__warning_row__init(row);
-		row->unit = unit_at(c)->code;
-		row->name = unit_at(c)->name;
-		row->indicators = req_alloc(r, (size_t)(ev->nind + 1) *
-		    sizeof *row->indicators);
-		w[i].row = row;
-		w[i].code = row->unit;
-		for (k = 0; k < ev->nind; k++) {
-			const struct target *t = ev->target[k];
-			Popstat__WarningCell *cell;
-
-			/* Per-mille "<=" targets on rates that count births. */
-			if (t == NULL || t->op != OP_LE ||
-			    !engine_indicator(k)->permille ||
-			    !expr_uses(engine_indicator(k)->e, CTR_BIRTHS))
-				continue;
-			cell = warning_cell(r, ev, k, t, N, tdays);
-			row->indicators[row->n_indicators++] = cell;
-			if (cell->has_risk && (!w[i].has_risk ||
-			    cell->risk > w[i].risk)) {
-				w[i].has_risk = 1;
-				w[i].risk = cell->risk;
-			}
-			if (cell->has_headroom && (!w[i].has_headroom ||
-			    cell->headroom < w[i].headroom)) {
-				w[i].has_headroom = 1;
-				w[i].headroom = cell->headroom;
-			}
-		}
-	}
+	for (i = 0; i < n; i++)
+		if (warning_row(r, pu->children[i], &p, N, tdays, ev, &w[i]) < 0)
+			return -1;
 	qsort(w, (size_t)n, sizeof *w, wrow_cmp);
 	for (i = 0; i < n; i++)
 		ok->rows[i] = w[i].row;

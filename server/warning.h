@@ -19,6 +19,10 @@
 int warning_build(struct req *r, int u, int year, int32_t as_of,
     Popstat__WarningOk **out);
 
+/* The warning row of unit u itself (the dashboard's unit page). */
+int warning_one(struct req *r, int u, int year, int32_t as_of,
+    Popstat__WarningRow **out);
+
 /*
  * The data-quality flags of the children of unit u over p.  Record ids of
  * possible double registrations are listed only when ids is nonzero and

@@ -73,6 +73,12 @@ if [ "$n" -ge 13 ]; then ok_; else fail_ "ranking: $n SVG elements, expected a c
 n=$(grep -oE '(src|href|action)="(https?:)?//' "$WORK/dom.html" | wc -l)
 expect_eq "$n" 0 "nothing loaded from outside"
 
+# The warning strip (§15): one SVG cell per township, headroom in words.
+dom_has 'id="warning-strip"' "warning strip on the ranking page"
+expect_eq "$(dom_count 'class="wcell"')" 12 "one warning cell per township"
+dom_has "还可出生" "headroom in words"
+dom_has "不是结论" "a warning is not a verdict"
+
 # ---------------------------------------------------------------- one township
 browser --dump-dom "$H/unit?unit=610328104&period=2025" > "$WORK/dom.html"
 dom_has 'id="indicators"' "indicator table"
@@ -82,6 +88,22 @@ dom_has 'class="target"' "target line"
 n=$(dom_count "<circle")
 if [ "$n" -ge 48 ]; then ok_; else fail_ "trend charts: $n points"; fi
 dom_has "天成镇" "township name"
+dom_has 'id="warning-strip"' "warning strip on the township page"
+expect_eq "$(dom_count 'class="wcell"')" 1 "the township's own warning cell"
+
+# The JSON API of §15, as an anonymous visitor of --http-public.
+if command -v curl >/dev/null; then
+	OUT=$(curl -s "$H/api/warning?parent=610328&year=2025")
+	expect_eq "$(json 'j["year"], j["as_of"], len(j["rows"])')" "2025 2025-12-31 12" "/api/warning"
+	expect_eq "$(json 'sorted(next(iter(j["rows"][0]["indicators"].values())))')" \
+	    "['headroom', 'level', 'projected', 'risk']" "/api/warning cells"
+	OUT=$(curl -s "$H/api/quality?parent=610328&period=2025")
+	expect_eq "$(json 'j["period"]["start"]')" 2025-01-01 "/api/quality"
+	expect_eq "$(json '[f["detail"]["record_ids"] for f in j["flags"] if f["check"] == "double_registration" and f["detail"]["record_ids"]]')" \
+	    "[]" "/api/quality: no record id on a public page"
+	OUT=$(curl -s "$H/api/warning")
+	expect_out "parent=CODE is required" "/api/warning without parent"
+fi
 
 browser --dump-dom "$H/ranking?parent=610328&period=2025&lang=en" > "$WORK/dom.html"
 dom_has '<html lang="en">' "English page"
