@@ -220,7 +220,7 @@ warning_build(struct req *r, int u, int year, int32_t as_of,
 	struct unit_eval *ev;
 	struct wrow *w;
 	period p;
-	int n = pu->nchildren, i, N, tdays;
+	int n, i, N, tdays, *kids;
 
 	popstat__warning_ok__init(ok);
 	ok->parent = pu->code;
@@ -228,11 +228,14 @@ warning_build(struct req *r, int u, int year, int32_t as_of,
 	ok->year = (uint32_t)year;
 	warning_period(year, as_of, &p, &N, &tdays);
 	ok->as_of = (char *)day_text(r, p.end);
+	/* The children as the tree was on the last day counted (issue 22). */
+	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	n = unit_children_at(u, p.end, kids);
 	ev = req_alloc_raw(r, sizeof *ev);
 	w = req_alloc(r, (size_t)(n ? n : 1) * sizeof *w);
 	ok->rows = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->rows);
 	for (i = 0; i < n; i++)
-		if (warning_row(r, pu->children[i], &p, N, tdays, ev, &w[i]) < 0)
+		if (warning_row(r, kids[i], &p, N, tdays, ev, &w[i]) < 0)
 			return -1;
 	qsort(w, (size_t)n, sizeof *w, wrow_cmp);
 	for (i = 0; i < n; i++)
@@ -470,11 +473,14 @@ quality_build(struct req *r, int u, const period *p, int ids,
 	struct unit *pu = unit_at(u);
 	struct unit_eval *ev, *pev;
 	struct flags f;
-	int n = pu->nchildren, i, withheld = 0;
+	int n, i, withheld = 0, *kids;
 	int64_t *boys, *girls, *births, *recs, *timely;
 	double *pavg;
 	unsigned char *pknown;
 
+	/* The children as the tree was on the period's last day. */
+	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	n = unit_children_at(u, p->end, kids);
 	popstat__quality_ok__init(ok);
 	ok->parent = pu->code;
 	ok->parent_name = pu->name;
@@ -493,7 +499,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 	if (engine_eval(u, p, pev) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	for (i = 0; i < n; i++) {
-		if (engine_eval(pu->children[i], p, ev) < 0)
+		if (engine_eval(kids[i], p, ev) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 		boys[i] = ev->total.v[CTR_BIRTHS_MALE];
 		girls[i] = ev->total.v[CTR_BIRTHS_FEMALE];
@@ -523,7 +529,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 			check = "sex_ratio_low";
 		if (check == NULL)
 			continue;
-		q = flag_new(&f, pu->children[i], check);
+		q = flag_new(&f, kids[i], check);
 		q->has_boys = q->has_girls = 1;
 		q->boys = (uint32_t)boys[i];
 		q->girls = (uint32_t)girls[i];
@@ -556,7 +562,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		pr = stats_poisson_cdf(births[i], e);
 		if (!(pr < 0.01))
 			continue;
-		q = flag_new(&f, pu->children[i], "under_reporting");
+		q = flag_new(&f, kids[i], "under_reporting");
 		q->has_births = 1;
 		q->births = (uint32_t)births[i];
 		q->has_expected = 1;
@@ -572,7 +578,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 
 		if (recs[i] <= 0 || (double)timely[i] / (double)recs[i] >= 0.9)
 			continue;
-		q = flag_new(&f, pu->children[i], "late_records");
+		q = flag_new(&f, kids[i], "late_records");
 		q->has_records = q->has_timely = q->has_timeliness = 1;
 		q->records = (uint32_t)recs[i];
 		q->timely = (uint32_t)timely[i];
