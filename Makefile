@@ -61,7 +61,9 @@ CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 # never forces a rebuild.
 all: check-deps $(BIN)/popstatd $(BIN)/popstat
 
-$(GEN_C) $(GEN_H): proto/popstat.proto | check-deps
+# One protoc-c run makes both (a grouped target): two parallel runs
+# would truncate the file the other compiles.
+$(GEN_C) $(GEN_H) &: proto/popstat.proto | check-deps
 	@mkdir -p $(BUILD)/gen
 	protoc-c --proto_path=proto --c_out=$(BUILD)/gen proto/popstat.proto
 
