@@ -59,6 +59,9 @@ struct memsrc {
 struct wsheet {
 	char *name;
 	char *rid;
+	char *target;		/* from the rels */
+	int hidden;		/* state="hidden" or "veryHidden" */
+	int other;		/* a chart, dialog or macro sheet */
 };
 
 struct numfmt {
@@ -84,8 +87,8 @@ struct xlsx {
 	/* workbook.xml and its rels */
 	struct wsheet *sheets;
 	size_t nsheets;
-	const char *want_rid;
-	char *target, *sst_target, *styles_target;
+	size_t nrels;
+	char *sst_target, *styles_target;
 
 	/* styles.xml */
 	struct numfmt *fmts;
@@ -478,6 +481,11 @@ wb_start(void *ud, const XML_Char *name, const XML_Char **a)
 		w = &x->sheets[x->nsheets++];
 		w->name = dup_bounded(attr(a, "name", 0));
 		w->rid = dup_bounded(attr(a, "id", 1));
+		w->target = NULL;
+		v = attr(a, "state", 0);
+		w->hidden = v != NULL && (strcmp(v, "hidden") == 0 ||
+		    strcmp(v, "veryHidden") == 0);
+		w->other = 0;
 		if (w->name == NULL)
 			w->name = xstrdup("");
 	}
@@ -513,19 +521,33 @@ rels_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct xlsx *x = ud;
 	const char *id, *type, *target, *mode;
+	struct wsheet *w;
+	size_t i;
 
 	seen(x);
 	if (x->perr[0] != '\0' || strcmp(lname(name), "Relationship") != 0)
 		return;
+	if (++x->nrels > 2 * XLSX_MAX_SHEETS + 64) {
+		part_fail(x, "it has more than %d relationships",
+		    2 * XLSX_MAX_SHEETS + 64);
+		return;
+	}
 	id = attr(a, "Id", 0);
 	type = attr(a, "Type", 0);
 	target = attr(a, "Target", 0);
 	mode = attr(a, "TargetMode", 0);
 	if (target == NULL || (mode != NULL && strcmp(mode, "External") == 0))
 		return;
-	if (id != NULL && x->want_rid != NULL &&
-	    strcmp(id, x->want_rid) == 0 && x->target == NULL)
-		x->target = dup_bounded(target);
+	for (i = 0; id != NULL && i < x->nsheets; i++) {
+		w = &x->sheets[i];
+		if (w->rid == NULL || w->target != NULL ||
+		    strcmp(w->rid, id) != 0)
+			continue;
+		w->target = dup_bounded(target);
+		w->other = type != NULL && (ends_with(type, "/chartsheet") ||
+		    ends_with(type, "/dialogsheet") ||
+		    ends_with(type, "/xlMacrosheet"));
+	}
 	if (type != NULL && ends_with(type, "/sharedStrings") &&
 	    x->sst_target == NULL)
 		x->sst_target = dup_bounded(target);
@@ -1308,9 +1330,9 @@ xlsx_destroy(sheet *s)
 	for (i = 0; i < x->nsheets; i++) {
 		free(x->sheets[i].name);
 		free(x->sheets[i].rid);
+		free(x->sheets[i].target);
 	}
 	free(x->sheets);
-	free(x->target);
 	free(x->sst_target);
 	free(x->styles_target);
 	free(x->fmts);
@@ -1329,8 +1351,10 @@ xlsx_destroy(sheet *s)
 
 /*
  * The sheet that o->sheet names: a name (exactly, else ignoring ASCII
- * case), else a 1-based number.  Returns its index, or -1 with err
- * listing the sheets.
+ * case), else a 1-based number (hidden sheets counted, as Excel counts
+ * them).  Without a name, the first worksheet that is not hidden (not a
+ * chart sheet, nor a hidden sheet of settings).  Returns its index, or
+ * -1 with err listing the sheets.
  */
 static long
 pick_sheet(struct xlsx *x, const char *want, char *err, size_t errlen)
@@ -1340,8 +1364,13 @@ pick_sheet(struct xlsx *x, const char *want, char *err, size_t errlen)
 	char *end;
 	long n;
 
-	if (want == NULL)
+	if (want == NULL) {
+		for (i = 0; i < x->nsheets; i++)
+			if (!x->sheets[i].hidden && !x->sheets[i].other &&
+			    x->sheets[i].target != NULL)
+				return (long)i;
 		return 0;
+	}
 	for (i = 0; i < x->nsheets; i++)
 		if (strcmp(x->sheets[i].name, want) == 0)
 			return (long)i;
@@ -1428,18 +1457,14 @@ sheet_open_xlsx(const char *path, const void *data, size_t len,
 		damaged(x, err, errlen, "it has no sheets");
 		goto fail;
 	}
-	i = pick_sheet(x, o->sheet, err, errlen);
-	if (i < 0)
-		goto fail;
-	x->want_rid = x->sheets[i].rid;
-	if (x->want_rid == NULL)
-		return no_part(x, i, err, errlen);
 	if (parse_part(x, "xl/_rels/workbook.xml.rels", 1, rels_start,
 	    no_end, no_chars, err, errlen) < 0)
 		goto fail;
-	x->want_rid = NULL;
-	if (x->target == NULL || resolve(x->target, x->wsname,
-	    sizeof x->wsname) < 0)
+	i = pick_sheet(x, o->sheet, err, errlen);
+	if (i < 0)
+		goto fail;
+	if (x->sheets[i].target == NULL || resolve(x->sheets[i].target,
+	    x->wsname, sizeof x->wsname) < 0)
 		return no_part(x, i, err, errlen);
 	if (x->styles_target == NULL || resolve(x->styles_target, stname,
 	    sizeof stname) < 0)

@@ -48,6 +48,15 @@ def xlsx_books():
     ws3["B2"] = "only"
     wb.save(os.path.join(out, "basic.xlsx"))
 
+    # a chart sheet and a hidden sheet of settings before the register
+    wb = openpyxl.Workbook()
+    wb.active.title = "设置"
+    wb.active["A1"] = "secret"
+    wb.active.sheet_state = "hidden"
+    wb.create_chartsheet("图表", 0)
+    wb.create_sheet("登记")["A1"] = "编号"
+    wb.save(os.path.join(out, "hidden.xlsx"))
+
     wb = openpyxl.Workbook()
     wb.epoch = CALENDAR_MAC_1904
     ws = wb.active

@@ -196,6 +196,19 @@ test_sheets(void)
 	t = book_read(book("basic.xlsx"), "0", 0);
 	CHECK_CONTAINS(t, "has no sheet '0'");
 	free(t);
+	/* the default is the first worksheet that is not hidden */
+	t = book_read(book("hidden.xlsx"), NULL, 0);
+	CHECK_STR(t, "1: 1:编号\nEND fatal=0\n");
+	free(t);
+	t = book_read(book("hidden.xlsx"), "1", 0);	/* the chart sheet */
+	CHECK_STR(t, "END fatal=0\n");
+	free(t);
+	t = book_read(book("hidden.xlsx"), "2", 0);
+	CHECK_STR(t, "1: 1:secret\nEND fatal=0\n");
+	free(t);
+	t = book_read(book("hidden.xlsx"), "设置", 1);
+	CHECK_STR(t, "1: 1:secret\nEND fatal=0\n");
+	free(t);
 	t = book_read(book("hand.xlsx"), "NoPart", 0);
 	CHECK_CONTAINS(t, "its sheet 'NoPart' has no worksheet part");
 	free(t);
