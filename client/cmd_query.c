@@ -10,6 +10,7 @@
 #include "client.h"
 #include "report.h"
 #include "sbuf.h"
+#include "warnrep.h"
 
 static void
 fmt2(char *buf, size_t n, int has, double v)
@@ -69,7 +70,7 @@ cmd_status(int argc, char **argv)
 		static const char *const hdr[] = { "indicator", "value",
 			"annualized", "unit", "target", "judged", "result" };
 		struct table *t = table_new(7, hdr);
-		char v[32], a[32], j[32], tg[64], score[32];
+		char v[32], a[32], j[32], tg[64], score[32], why[2][96];
 
 		fmt2(score, sizeof score, s->has_score, s->score);
 		printf("%s %s  %s .. %s (%u days)\nstatus: %s  score: %s\n\n",
@@ -98,6 +99,11 @@ cmd_status(int argc, char **argv)
 			row[4] = tg;
 			row[5] = in->target ? j : "";
 			row[6] = in->result ? in->result : "";
+			if (in->na_reason) {
+				snprintf(why[k % 2], sizeof why[0], "%s (%s)",
+				    row[6], na_reason_text(in->na_reason, 0));
+				row[6] = why[k % 2];
+			}
 			table_add(t, row);
 		}
 		table_print(t, stdout);
@@ -114,6 +120,13 @@ cmd_status(int argc, char **argv)
 				printf(" %s=%.1f", c->name, c->value);
 		}
 		printf("\n");
+		if (s->n_unknown_population) {
+			printf("no population: ");
+			for (k = 0; k < s->n_unknown_population; k++)
+				printf("%s%s", k ? ", " : "",
+				    tx(s->unknown_population[k]));
+			printf(" (units below without a population record)\n");
+		}
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;

@@ -813,6 +813,44 @@ footer_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		emit_para(b, format, text);
 }
 
+/* Why units are not assessed (DESIGN.md section 7): after the ranking. */
+static void
+na_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	sbuf t;
+	size_t i, k;
+	int n = 0;
+
+	sbuf_init(&t);
+	sbuf_puts(&t, T("未考核原因：", "Not assessed, because of: "));
+	for (i = 0; i < d->n_units; i++) {
+		const Popstat__BulletinUnit *u = d->units[i];
+
+		if (u->n_na_reasons == 0)
+			continue;
+		sbuf_puts(&t, n++ ? T("；", "; ") : "");
+		sbuf_puts(&t, u->name);
+		sbuf_puts(&t, T("：", ": "));
+		for (k = 0; k < u->n_na_reasons; k++) {
+			if (k)
+				sbuf_puts(&t, T("、", ", "));
+			sbuf_puts(&t, na_reason_text(u->na_reasons[k],
+			    lang == LANG_ZH));
+		}
+		for (k = 0; k < u->n_unknown_population; k++) {
+			sbuf_puts(&t, k ? T("、", ", ") : T("（下级无人口记录：",
+			    " (units below without one: "));
+			sbuf_puts(&t, u->unknown_population[k]);
+		}
+		if (u->n_unknown_population)
+			sbuf_puts(&t, T("）", ")"));
+	}
+	sbuf_puts(&t, T("。", "."));
+	if (n)
+		emit_para(b, format, sbuf_str(&t));
+	sbuf_free(&t);
+}
+
 /* ---- early warning and data quality (DESIGN.md section 15) ---------------- */
 
 static void
@@ -951,6 +989,7 @@ bulletin_render(const Popstat__BulletinData *d, int lang, int format,
 	title_block(d, lang, format, b);
 	summary_block(d, lang, format, b);
 	ranking_block(d, lang, format, b);
+	na_block(d, lang, format, b);
 	if (d->n_units > 0)
 		yoy_block(d, lang, format, b);
 	commended_block(d, lang, format, b);

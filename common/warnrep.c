@@ -256,3 +256,18 @@ quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
 	} else
 		snprintf(buf, n, "-");
 }
+
+const char *
+na_reason_text(const char *code, int zh)
+{
+	if (code == NULL)
+		return "";
+	if (strcmp(code, "no_population") == 0)
+		return T("无人口记录", "no population record");
+	if (strcmp(code, "no_verification") == 0)
+		return T("无核查记录（未核查）", "no verification (never"
+		    " inspected)");
+	if (strcmp(code, "no_births") == 0)
+		return T("无出生记录", "no births");
+	return T("分母为零", "a zero denominator");
+}

@@ -33,4 +33,10 @@ void warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
 void quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
     int zh);
 
+/*
+ * Why a target is not assessed, from a reason code of the engine
+ * (no_population, no_verification, no_births, zero_denominator).
+ */
+const char *na_reason_text(const char *code, int zh);
+
 #endif

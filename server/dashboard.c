@@ -986,11 +986,30 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 				esc(d, T("一票否决", "veto"));
 			else
 				esc(d, status_name(d, in->result));
+			if (in->na_reason) {
+				put(d, " <small class=\"why\">（");
+				esc(d, na_reason_text(in->na_reason,
+				    d->lang != LANG_EN));
+				put(d, "）</small>");
+			}
 			put(d, "</td>");
 		}
 		put(d, "</tr>\n");
 	}
 	put(d, "</tbody></table>\n");
+	if (s->n_unknown_population) {
+		size_t k;
+
+		sbuf_printf(d->out, "<p class=\"note\" id=\"no-population\">%s",
+		    T("无人口记录的下级单位：", "Units below without a population"
+		    " record: "));
+		for (k = 0; k < s->n_unknown_population; k++) {
+			if (k)
+				put(d, T("、", ", "));
+			esc(d, s->unknown_population[k]);
+		}
+		put(d, "</p>\n");
+	}
 }
 
 static void

@@ -312,3 +312,43 @@ engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
 		out->has[i] = 0;
 	return 0;
 }
+
+const char *
+engine_na_reason(const struct unit_eval *ev, int i)
+{
+	const expr *e;
+
+	if (i < 0 || i >= ev->nind || ev->has_value[i])
+		return NULL;
+	e = inds[i].e;
+	if ((expr_uses(e, VAR_POP_AVG) && !ev->known[VAR_POP_AVG]) ||
+	    (expr_uses(e, VAR_POP_START) && !ev->known[VAR_POP_START]) ||
+	    (expr_uses(e, VAR_POP_END) && !ev->known[VAR_POP_END]))
+		return "no_population";
+	if ((expr_uses(e, CTR_VERIFIED) || expr_uses(e, CTR_VERIFIED_MISSED)) &&
+	    ev->vars[CTR_VERIFIED] == 0)
+		return "no_verification";
+	if (expr_uses(e, CTR_BIRTHS) && ev->vars[CTR_BIRTHS] == 0)
+		return "no_births";
+	return "zero_denominator";
+}
+
+int
+engine_unknown_children(int u, const period *p, int *v, int cap)
+{
+	const struct unit *un = unit_at(u);
+	int64_t x;
+	int i, n = 0;
+
+	for (i = 0; i < un->nchildren; i++) {
+		int c = un->children[i];
+
+		if (engine_population(c, p->start - 1, &x) == 1 &&
+		    engine_population(c, p->end, &x) == 1)
+			continue;
+		if (n < cap)
+			v[n] = c;
+		n++;
+	}
+	return n;
+}

@@ -94,6 +94,19 @@ struct unit_yoy {
 int engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *scratch,
     struct unit_yoy *out);
 
+/*
+ * Why indicator i of ev has no value (DESIGN.md section 6: not
+ * assessed): "no_population" (its expression needs a population that is
+ * unknown), "no_verification" (no verification record: never inspected),
+ * "no_births", or "zero_denominator"; NULL when it has a value.
+ */
+const char *engine_na_reason(const struct unit_eval *ev, int i);
+/*
+ * The children of u (direct, in tree order) whose population is unknown
+ * at the start or end of p, into v (at most cap); returns how many.
+ */
+int engine_unknown_children(int u, const period *p, int *v, int cap);
+
 /* Population of unit u at the end of day d: 1 known, 0 unknown, -1 error. */
 int engine_population(int u, int32_t d, int64_t *out);
 

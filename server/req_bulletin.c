@@ -67,6 +67,41 @@ judgements_yoy(const struct unit_eval *ev, const struct unit_yoy *y,
 }
 
 /*
+ * Why a unit's targets are not assessed (DESIGN.md section 7: outputs say
+ * why): the reason codes, once each, and the children without a known
+ * population.
+ */
+static void
+bulletin_na(struct req *r, const struct unit_eval *e, Popstat__BulletinUnit *bu)
+{
+	int k, j, nc = unit_at(e->unit)->nchildren, *v;
+
+	bu->na_reasons = req_alloc(r, (size_t)(e->nind + 1) *
+	    sizeof *bu->na_reasons);
+	for (k = 0; k < e->nind; k++) {
+		const char *why;
+
+		if (e->target[k] == NULL ||
+		    (why = engine_na_reason(e, k)) == NULL)
+			continue;
+		for (j = 0; j < (int)bu->n_na_reasons; j++)
+			if (strcmp(bu->na_reasons[j], why) == 0)
+				break;
+		if (j == (int)bu->n_na_reasons)
+			bu->na_reasons[bu->n_na_reasons++] = (char *)why;
+	}
+	if (e->known[VAR_POP_AVG] || nc == 0)
+		return;
+	v = req_alloc(r, (size_t)nc * sizeof *v);
+	nc = engine_unknown_children(e->unit, &e->p, v, nc);
+	bu->unknown_population = req_alloc(r, (size_t)(nc + 1) *
+	    sizeof *bu->unknown_population);
+	for (k = 0; k < nc; k++)
+		bu->unknown_population[k] = unit_at(v[k])->name;
+	bu->n_unknown_population = (size_t)nc;
+}
+
+/*
  * Compute the bulletin data of month m for the children of unit u.
  * Ranking and status are year to date (1 January to the end of the month,
  * or today); reporting is counted as of the day after the month's last
@@ -147,6 +182,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		bu->has_score = e->has_score != 0;
 		bu->score = round2(e->score);
 		supervision_failing(r, e, &bu->indicators, &bu->n_indicators, 0);
+		bulletin_na(r, e, bu);
 		judgements_yoy(e, &yoy[items[i].tag], bu->indicators,
 		    bu->n_indicators);
 		if (supervision_reporting(r, c, m, issued, 0, &rm) < 0 ||

@@ -159,11 +159,25 @@ h_status(struct req *r)
 		if (ev->target[i]) {
 			m->target = target_msg(r, ev->target[i]);
 			m->result = (char *)target_result_str(ev->te[i].result);
+			m->na_reason = (char *)engine_na_reason(ev, i);
 		}
 		m->has_yoy_value = m->has_yoy_change = yoy->has[i] != 0;
 		m->yoy_value = yoy->value[i];
 		m->yoy_change = yoy->change[i];
 		ok->indicators[i] = m;
+	}
+	/* A parent without a population: which children lack one. */
+	if (!ev->known[VAR_POP_AVG] && unit_at(u)->nchildren > 0) {
+		int nc = unit_at(u)->nchildren, *v, k;
+
+		v = req_alloc(r, (size_t)nc * sizeof *v);
+		k = engine_unknown_children(u, &p, v, nc);
+		ok->unknown_population = req_alloc(r, (size_t)(k + 1) *
+		    sizeof *ok->unknown_population);
+		for (i = 0; i < k; i++)
+			ok->unknown_population[i] = req_printf(r, "%s %s",
+			    unit_at(v[i])->code, unit_at(v[i])->name);
+		ok->n_unknown_population = (size_t)k;
 	}
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_STATUS;
 	r->resp.status = ok;

@@ -619,6 +619,18 @@ expect_rc 0 "four-tier ranking csv" "$PS" ranking --parent 610320 --period 2026 
 expect_eq "$(printf '%s\n' "$OUT" | sed -n 5p | cut -d, -f1,2)" ",610320004" "csv: no rank is an empty cell"
 expect_rc 0 "four-tier ranking table" "$PS" ranking --parent 610320 --period 2026
 expect_eq "$(printf '%s\n' "$OUT" | grep 610320004 | awk '{print $1}')" "-" "table: no rank is -"
+# Outputs say why a target is not assessed.
+expect_rc 0 "status table, no data" "$PS" status --unit 610320004 --period 2026
+expect_out "not_assessed (no population record)" "no population record"
+expect_rc 0 "status table, never inspected" "$PS" status --unit 610320002 --period 2026
+expect_out "not_assessed (no verification (never inspected))" "no verification"
+expect_rc 0 "status table, parent" "$PS" status --unit 610320 --period 2026
+expect_out "no population: 610320004 层4镇" "a parent names the children without a population"
+expect_rc 0 "bulletin says why" "$PS" bulletin --period 2026-10 --parent 610320 --lang en
+expect_out "层2镇: no verification (never inspected)" "bulletin: never inspected"
+expect_out "层4镇: no population record" "bulletin: no population"
+expect_rc 0 "bulletin says why, zh" "$PS" bulletin --period 2026-10 --parent 610320 --lang zh
+expect_out "层4镇：无人口记录" "zh bulletin: no population"
 expect_rc 0 "per-indicator ranking, no value unranked" "$PS" ranking --parent 610320 --period 2026 --indicator birth_error_rate --json
 expect_eq "$(json "' '.join('%s:%s' % (r['rank'], r['unit']) for r in j['rows'])")" \
     "1:610320001 1:610320003 None:610320002 None:610320004" "no value there: listed last, unranked"

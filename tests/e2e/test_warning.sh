@@ -229,4 +229,25 @@ expect_eq "$(printf '%s\n' "$OUT" | grep '预1镇' | grep -c '还可出生 55 �
 expect_rc 0 "live bulletin" "$PS" bulletin --period 2026-06 --parent 610400 --lang zh
 expect_eq "$(printf '%s\n' "$OUT" | grep '预1镇' | grep -c '还可出生 50 人')" 1 "live: W1 has five fewer"
 
+# ---------------------------------------------------------------- dashboard
+need_curl
+stop_server
+HPORT=$(free_port)
+start_server --http 127.0.0.1:"$HPORT" --http-public
+for _ in $(seq 1 100); do
+	(exec 3<>/dev/tcp/127.0.0.1/"$HPORT") 2>/dev/null && break
+	sleep 0.05
+done
+OUT=$(curl -s "http://127.0.0.1:$HPORT/unit?unit=610400&period=2026H1")
+expect_out 'id="no-population"' "dashboard: a parent names the children without a population"
+expect_out "预4镇" "dashboard: the township without one"
+OUT=$(curl -s "http://127.0.0.1:$HPORT/unit?unit=610400004&period=2026H1")
+expect_out "无人口记录" "dashboard: why not assessed"
+OUT=$(curl -s "http://127.0.0.1:$HPORT/ranking?parent=610400&period=2026H1")
+expect_out 'id="warning-strip"' "dashboard: warning strip"
+expect_out 'data-unit="610400003" data-level="over"' "strip: the township over"
+OUT=$(curl -s "http://127.0.0.1:$HPORT/api/quality?parent=610500&period=2026-11")
+expect_out '"double_registration"' "public API: the flag"
+expect_no_out '"q121"' "public API: no record id"
+
 finish
