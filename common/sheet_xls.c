@@ -63,6 +63,7 @@
 #include "sbuf.h"
 #include "sheet_impl.h"
 #include "sheet_num.h"
+#include "utf8.h"
 
 #define XLS_MAX_CELLS	(65536L * 64)	/* rows x columns of one sheet */
 #define XLS_SNIFF	4096
@@ -153,13 +154,18 @@ xls_date(struct xls *x, const FreeXL_CellValue *v, char *buf)
 	return sheet_num_serial_date((double)serial, x->date1904, buf);
 }
 
+/* Column c (0-based) as Excel names it, into buf (at least 4 bytes). */
 static void
 col_name(unsigned c, char *buf)
 {
-	if (c < 26)
-		snprintf(buf, 4, "%c", 'A' + c);
-	else
-		snprintf(buf, 4, "%c%c", 'A' + c / 26 - 1, 'A' + c % 26);
+	char l[3];
+	int n = 0, i;
+
+	for (c++; c > 0 && n < 3; c = (c - 1) / 26)
+		l[n++] = (char)('A' + (c - 1) % 26);
+	for (i = 0; i < n; i++)
+		buf[i] = l[n - 1 - i];
+	buf[n] = '\0';
 }
 
 /* The child's next row; as sheet_next(). */
@@ -745,7 +751,10 @@ xlsp_next(sheet *s, char *err, size_t errlen)
 		p->types[i] = (unsigned char)t;
 		p->off[i] = p->text.len;
 		if (get_text(p->in, &p->text, XLS_MAX_TEXT) < 0 ||
-		    p->text.len > XLS_MAX_ROW)
+		    p->text.len > XLS_MAX_ROW ||
+		    !utf8_valid(p->text.s + p->off[i], p->text.len - 1 -
+		    p->off[i]) || ((t == SHEET_EMPTY) != (p->text.len - 1 ==
+		    p->off[i])))
 			return xlsp_fatal(p, err, errlen);
 	}
 	for (i = 0; i < n; i++)
