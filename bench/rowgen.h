@@ -86,6 +86,28 @@ rowgen_unit_code(unsigned idx, char *buf, size_t n)
 	snprintf(buf, n, ROWGEN_COUNTY "%04u", idx);
 }
 
+/*
+ * An 18-character resident ID (GB 11643, DESIGN.md section 13) from x:
+ * region 6103xx, a birth date in 1970-1999 (day 1-28), a sequence number
+ * and the right ISO 7064 MOD 11-2 check character, so the server accepts
+ * it as a real ID.
+ */
+static inline void
+rowgen_mother_id(char out[24], uint64_t x)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5,
+	    8, 4, 2 };
+	int i, sum = 0;
+
+	snprintf(out, 24, "6103%02u%04u%02u%02u%03u", (unsigned)(x % 100),
+	    1970 + (unsigned)(x / 100 % 30), 1 + (unsigned)(x / 3000 % 12),
+	    1 + (unsigned)(x / 36000 % 28), (unsigned)(x / 1008000 % 1000));
+	for (i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
 static inline void
 rowgen_birth(uint64_t stream, uint64_t i, unsigned nunits, struct genrow *r)
 {
@@ -129,9 +151,7 @@ rowgen_birth(uint64_t stream, uint64_t i, unsigned nunits, struct genrow *r)
 	x /= 100;
 	r->policy[0] = r->compliant ? 'Y' : 'N';
 	r->policy[1] = '\0';
-	snprintf(r->mother_id, sizeof r->mother_id, "6103%014llu",
-	    (unsigned long long)(rowgen_mix(h3 ^ 0xd6e8feb86659fd93ULL) %
-	    100000000000000ULL));
+	rowgen_mother_id(r->mother_id, rowgen_mix(h3 ^ 0xd6e8feb86659fd93ULL));
 }
 
 #endif
