@@ -13,7 +13,7 @@
  *       R birth records (rows I.. of stream S) in Submit batches of B rows
  *       from N connections with up to D requests in flight on each;
  *       records/s and acknowledgement latency
- *   loadgen query   --server H:P --token T --kind ping|status|ranking
+ *   loadgen query   --server H:P --token T --kind ping|status|ranking|warning
  *                   [--count K] [--warmup W] [--conns N] [--ping-every B]
  *       request latency (status: the county over a year, that is the sum of
  *       its townships; ranking: the county's townships over a year); with
@@ -242,6 +242,27 @@ req_ranking(uint64_t id, size_t *len)
 	q.as_of = as_of(d);
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
+	return pack_request(id, &rq, len);
+}
+
+/*
+ * The early warning of the county's townships (DESIGN.md section 15) for
+ * the year of --period, as of its end (a warning is never kept in the
+ * reply cache: every one is computed).
+ */
+static uint8_t *
+req_warning(uint64_t id, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__WarningQuery q = POPSTAT__WARNING_QUERY__INIT;
+	char d[11];
+
+	q.parent = (char *)O.county;
+	q.has_year = 1;
+	q.year = (uint32_t)atoi(O.period);
+	q.as_of = date_format(date_from_ymd((int)q.year, 12, 31), d);
+	rq.body_case = POPSTAT__REQUEST__BODY_WARNING;
+	rq.warning = &q;
 	return pack_request(id, &rq, len);
 }
 
@@ -653,6 +674,8 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 			q_sent++;
 		if (p->ping || strcmp(O.kind, "ping") == 0)
 			*frame = req_ping(id, len);
+		else if (strcmp(O.kind, "warning") == 0)
+			*frame = req_warning(id, len);
 		else if (strcmp(O.kind, "status") == 0)
 			*frame = req_status(id, len);
 		else
@@ -705,6 +728,8 @@ consume(struct lconn *c, const Popstat__Response *r, const struct pending *p,
 		Popstat__Response__BodyCase want =
 		    strcmp(O.kind, "ping") == 0 ? POPSTAT__RESPONSE__BODY_PONG :
 		    strcmp(O.kind, "status") == 0 ? POPSTAT__RESPONSE__BODY_STATUS :
+		    strcmp(O.kind, "warning") == 0 ?
+		    POPSTAT__RESPONSE__BODY_WARNING :
 		    POPSTAT__RESPONSE__BODY_RANKING;
 
 		if (r->body_case != want)
@@ -712,6 +737,9 @@ consume(struct lconn *c, const Popstat__Response *r, const struct pending *p,
 		else if (want == POPSTAT__RESPONSE__BODY_RANKING &&
 		    r->ranking->n_rows != (size_t)O.units)
 			note_error("ranking does not list every township");
+		else if (want == POPSTAT__RESPONSE__BODY_WARNING &&
+		    r->warning->n_rows != (size_t)O.units)
+			note_error("warning does not list every township");
 	}
 }
 
@@ -1253,7 +1281,7 @@ usage(void)
 	    "  --start I        first row index of the stream (0)\n"
 	    "  --stream S       row stream (1)\n"
 	    "  --no-mother      births without mother_id\n"
-	    "  --kind K         query: ping, status or ranking\n"
+	    "  --kind K         query: ping, status, ranking or warning\n"
 	    "  --period P       query period (" ROWGEN_QUERY_PERIOD ")\n"
 	    "  --fresh          query: every request new to the reply cache\n"
 	    "  --fresh-from N   query: --fresh, from the N-th new request on (0)\n"
@@ -1385,8 +1413,8 @@ main(int argc, char **argv)
 		if (O.conns < 0)
 			O.conns = 1;
 		if (strcmp(O.kind, "ping") && strcmp(O.kind, "status") &&
-		    strcmp(O.kind, "ranking"))
-			die("--kind must be ping, status or ranking");
+		    strcmp(O.kind, "ranking") && strcmp(O.kind, "warning"))
+			die("--kind must be ping, status, ranking or warning");
 	} else if (strcmp(O.mode, "idle") == 0) {
 		if (O.conns < 0)
 			O.conns = 10000;

@@ -239,6 +239,19 @@ for lab, k, pv in ((M, "ranking_mid", pm), (S, "ranking_big", pb)):
     targets.append(("  ranking at %s computed afresh, for reference" % lab,
                     "%.1fx (%s / %s)" % (y, ms(fv), ms(rp)) if y else "n/a", "-", "info"))
     info_ratio("  the same against the separate ping phase", rv, pv)
+# §15: a warning of every township costs about what a computed ranking
+# costs (one evaluation per township each, plus a headroom search and a
+# Poisson tail per target); same run, phases back to back.
+for lab, k in ((M, "mid"), (S, "big")):
+    w = R.get("warning_" + k, {})
+    rows.append(("early warning of %d townships (headroom and risk), %s records" % (UNITS, lab),
+                 "p50 %s" % ms(w.get("p50_ms")),
+                 "p99 %s, %s measured; reply %s bytes" % (
+                     ms(w.get("p99_ms")), w.get("n"), "{:,}".format(w.get("reply_bytes") or 0))))
+    x = ratio(w.get("p50_ms"), g("ranking_%s_fresh" % k, "p50_ms"))
+    targets.append(("warning at %s about a computed ranking (<= 2x, same run)" % lab,
+                    "%.2fx (%s / %s)" % (x, ms(w.get("p50_ms")), ms(g("ranking_%s_fresh" % k, "p50_ms")))
+                    if x else "n/a", "<= 2x", verdict(None if x is None else x <= 2)))
 # Growth side by side (run.sh): rounds of computed rankings on the two
 # states in turn; each round's ratio of p50s, the median of the rounds judged.
 rounds = []

@@ -181,6 +181,9 @@ queries() {
 	query "ranking_$1" ranking 400 "$2" --ping-every 100
 	query "status_$1_fresh" status 400 "$2" --fresh
 	query "ranking_$1_fresh" ranking 400 "$2" --fresh
+	# §15's warning of every township (never kept: always computed),
+	# right after the computed rankings it is compared with.
+	query "warning_$1" warning 400 "$2"
 }
 
 # ---- machine -----------------------------------------------------------------

@@ -171,31 +171,54 @@ headroom_meets(int64_t h, void *arg)
 }
 
 /*
- * The largest whole h >= -b with meets(h): from -b (which must meet)
- * steps of 1, 2, 4, ... while they meet, then the gap between the last
- * that met and the first that did not is halved down to 1.  Exact for
- * any meets() that holds up to some h and fails after it.
+ * The largest whole h >= -b with meets(h), starting from guess: gallop
+ * (steps 1, 2, 4, ...) up from the guess while it meets, or down while it
+ * does not, then halve the gap between the last h that met and the first
+ * that did not down to 1.  Exact for any meets() that holds up to some h
+ * and fails after it; a good guess makes it three calls.
  */
 int
 stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg),
-    void *arg, int64_t *h)
+    void *arg, int64_t guess, int64_t *h)
 {
 	const int64_t cap = (int64_t)1 << 52;
-	int64_t lo = -b, step = 1, hi, mid;
+	int64_t lo, hi, mid, step = 1;
 
-	if (!meets(lo, arg))
+	if (!meets(-b, arg))
 		return 0;
-	for (;;) {
-		if (lo > cap - step) {
-			*h = lo;
-			return 1;
+	if (guess < -b)
+		guess = -b;
+	if (guess > cap)
+		guess = cap;
+	if (meets(guess, arg)) {
+		lo = guess;
+		for (;;) {
+			if (lo > cap - step) {
+				*h = lo;
+				return 1;
+			}
+			if (!meets(lo + step, arg))
+				break;
+			lo += step;
+			step *= 2;
 		}
-		if (!meets(lo + step, arg))
-			break;
-		lo += step;
-		step *= 2;
+		hi = lo + step;
+	} else {
+		hi = guess;
+		for (;;) {
+			if (hi - step <= -b) {
+				lo = -b;
+				break;
+			}
+			if (meets(hi - step, arg)) {
+				lo = hi - step;
+				break;
+			}
+			hi -= step;
+			step *= 2;
+		}
 	}
-	hi = lo + step; /* fails */
+	/* lo meets, hi does not. */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
 		if (meets(mid, arg))
@@ -216,6 +239,7 @@ int
 stats_headroom(int64_t b, double minus, double p, double target, int64_t *h)
 {
 	struct headroom_arg a;
+	double g;
 
 	if (!(p > 0) || !isfinite(p) || !isfinite(minus) ||
 	    !isfinite(target) || b < 0)
@@ -224,7 +248,12 @@ stats_headroom(int64_t b, double minus, double p, double target, int64_t *h)
 	a.minus = minus;
 	a.p = p;
 	a.target = target;
-	return stats_headroom_search(b, headroom_meets, &a, h);
+	g = floor(target * p / 1000 + minus) - (double)b;
+	if (!(g > -(double)b))
+		g = -(double)b;
+	if (g > 4e15)
+		g = 4e15;
+	return stats_headroom_search(b, headroom_meets, &a, (int64_t)g, h);
 }
 
 const char *

@@ -47,12 +47,12 @@ int stats_headroom(int64_t b, double minus, double p, double target,
 
 /*
  * The same for any value that does not fall as h grows: the largest
- * whole h >= -b with meets(h, arg) (found by doubling, then halving).
- * Returns 1 with *h set, 0 when meets(-b) already fails.  h stays below
- * 2^52.
+ * whole h >= -b with meets(h, arg), searched from guess (galloping, then
+ * halving: exact whatever the guess, fast when it is close).  Returns 1
+ * with *h set, 0 when meets(-b) already fails.  h stays below 2^52.
  */
 int stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg),
-    void *arg, int64_t *h);
+    void *arg, int64_t guess, int64_t *h);
 
 /*
  * The level of a warning: "over" when headroom < 0, else "high" when

@@ -54,6 +54,29 @@ yearend_meets(int64_t h, void *arg)
 	return target_met(OP_LE, y->target, v);
 }
 
+/*
+ * Where the search starts: the rate is linear in the births for every
+ * default indicator, so two values (at b and b + 1000 births) give the
+ * births that reach T exactly; the search is exact whatever this says.
+ */
+static int64_t
+yearend_guess(struct yearend *y)
+{
+	double v0, v1, x;
+
+	y->vars[CTR_BIRTHS] = (double)y->b;
+	if (expr_eval(y->in->e, y->vars, y->known, &v0) != 0)
+		return 0;
+	y->vars[CTR_BIRTHS] = (double)y->b + 1000;
+	if (expr_eval(y->in->e, y->vars, y->known, &v1) != 0 ||
+	    !isfinite(v0) || !isfinite(v1) || !(v1 > v0))
+		return 0;
+	x = floor((y->target - v0) * 1000 / (v1 - v0));
+	if (!(x > -1e15 && x < 1e15))
+		return 0;
+	return (int64_t)x;
+}
+
 /* Worst first: the highest risk of the row, then the lowest headroom. */
 struct wrow {
 	Popstat__WarningRow *row;
@@ -121,7 +144,8 @@ warning_cell(struct req *r, const struct unit_eval *ev, int i,
 	if (!(ev->vars[VAR_POP_AVG] > 0))
 		return c;
 	lambda = (double)b * (N - tdays) / tdays;
-	rc = stats_headroom_search(b, yearend_meets, &y, &h);
+	rc = stats_headroom_search(b, yearend_meets, &y, yearend_guess(&y),
+	    &h);
 	if (rc == 1) {
 		c->has_headroom = 1;
 		c->headroom = h;

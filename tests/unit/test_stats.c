@@ -172,6 +172,47 @@ test_headroom(void)
 	}
 }
 
+static int64_t search_limit;
+static int search_calls;
+
+static int
+below_limit(int64_t h, void *arg)
+{
+	(void)arg;
+	search_calls++;
+	return h <= search_limit;
+}
+
+/* The search is exact whatever the guess; a close guess costs little. */
+static void
+test_headroom_search(void)
+{
+	static const int64_t guesses[] = { -1000000, -50, -7, 0, 41, 42, 43,
+	    1000, 123456789 };
+	static const int64_t limits[] = { -7, -6, 0, 42, 99999 };
+	int64_t h;
+	size_t i, k;
+
+	for (k = 0; k < sizeof limits / sizeof limits[0]; k++)
+		for (i = 0; i < sizeof guesses / sizeof guesses[0]; i++) {
+			search_limit = limits[k];
+			CHECK_INT(stats_headroom_search(7, below_limit, NULL,
+			    guesses[i], &h), 1);
+			CHECK_INT(h, limits[k]);
+		}
+	search_limit = -8;
+	CHECK_INT(stats_headroom_search(7, below_limit, NULL, 3, &h), 0);
+	search_limit = 42;
+	search_calls = 0;
+	CHECK_INT(stats_headroom_search(7, below_limit, NULL, 42, &h), 1);
+	CHECK_INT(h, 42);
+	CHECK(search_calls <= 3);
+	/* No limit at all: stops at 2^52. */
+	search_limit = INT64_MAX;
+	CHECK_INT(stats_headroom_search(0, below_limit, NULL, 0, &h), 1);
+	CHECK(h >= ((int64_t)1 << 52) - 1);
+}
+
 static void
 test_level_round4(void)
 {
@@ -197,6 +238,7 @@ main(void)
 	RUN(test_gamma);
 	RUN(test_wilson);
 	RUN(test_headroom);
+	RUN(test_headroom_search);
 	RUN(test_level_round4);
 	return check_summary("test_stats");
 }
