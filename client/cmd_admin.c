@@ -78,6 +78,8 @@ static const char unit_usage[] =
     "       popstat unit rename CODE NAME\n"
     "       popstat unit retire CODE --from DATE\n"
     "       popstat unit delete CODE\n"
+    "       popstat unit move CODE --parent P [--from DATE]\n"
+    "       popstat unit merge OLD --into NEW --from DATE\n"
     "  CODE is 1-20 characters of 0-9 A-Z a-z _ - (e.g. 610328101);\n"
     "  LEVEL is free text: city, county, township, village.\n"
     "  import and export use the CSV header code,name,parent,level\n"
@@ -85,9 +87,12 @@ static const char unit_usage[] =
     "  Changes to the tree are audited.  retire: from DATE the unit is no\n"
     "  longer ranked, reported or due for dekad reports (tables of earlier\n"
     "  periods still list it); its records stay and count in its parent's\n"
-    "  totals.  delete: only a unit that never held a record or account.\n";
+    "  totals.  delete: only a unit that never held a record or account.\n"
+    "  move: from DATE (default today) the unit and its subtree count under\n"
+    "  P.  merge: OLD's records from DATE on count for NEW (before it\n"
+    "  nothing changes) and OLD is retired from DATE.\n";
 
-/* popstat unit rename|retire|delete: one UnitChange request. */
+/* popstat unit rename|retire|delete|move|merge: one UnitChange. */
 static int
 unit_change(int argc, char **argv)
 {
@@ -103,8 +108,15 @@ unit_change(int argc, char **argv)
 	want = strcmp(argv[0], "rename") == 0 ? 2 : 1;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc &&
-		    strcmp(argv[0], "retire") == 0)
+		    strcmp(argv[0], "rename") != 0 &&
+		    strcmp(argv[0], "delete") != 0)
 			uc.from = argv[++i];
+		else if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc &&
+		    strcmp(argv[0], "move") == 0)
+			uc.parent = argv[++i];
+		else if (strcmp(argv[i], "--into") == 0 && i + 1 < argc &&
+		    strcmp(argv[0], "merge") == 0)
+			uc.into = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			return usage_error(what, "unknown option %s", argv[i]);
 		else if (npos < want)
@@ -118,6 +130,11 @@ unit_change(int argc, char **argv)
 	if (strcmp(argv[0], "retire") == 0 && uc.from == NULL)
 		return usage_error(what, "needs --from DATE, the first day the"
 		    " unit no longer exists");
+	if (strcmp(argv[0], "move") == 0 && uc.parent == NULL)
+		return usage_error(what, "needs --parent CODE");
+	if (strcmp(argv[0], "merge") == 0 && (uc.into == NULL ||
+	    uc.from == NULL))
+		return usage_error(what, "needs --into CODE and --from DATE");
 	uc.code = (char *)pos[0];
 	uc.name = (char *)pos[1];
 	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_CHANGE;
@@ -275,7 +292,8 @@ cmd_unit(int argc, char **argv)
 	if (strcmp(argv[1], "list") == 0)
 		return unit_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rename") == 0 || strcmp(argv[1], "retire") == 0 ||
-	    strcmp(argv[1], "delete") == 0)
+	    strcmp(argv[1], "delete") == 0 || strcmp(argv[1], "move") == 0 ||
+	    strcmp(argv[1], "merge") == 0)
 		return unit_change(argc - 1, argv + 1);
 	return usage_error("unit", "unknown subcommand '%s'", argv[1]);
 }

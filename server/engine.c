@@ -164,7 +164,7 @@ engine_load(void)
 
 /* Add the counters of u's subtree over [start, end] to out (tally.h). */
 static void
-subtree_counters(int u, int32_t start, int32_t end, int64_t out[TALLY_K])
+tree_counters(int u, int32_t start, int32_t end, int64_t out[TALLY_K])
 {
 	const struct unit *un = unit_at(u);
 	int64_t c[TALLY_K];
@@ -174,7 +174,55 @@ subtree_counters(int u, int32_t start, int32_t end, int64_t out[TALLY_K])
 	for (k = 0; k < TALLY_K; k++)
 		out[k] += c[k];
 	for (i = 0; i < un->nchildren; i++)
-		subtree_counters(un->children[i], start, end, out);
+		tree_counters(un->children[i], start, end, out);
+}
+
+/*
+ * The same over [start, end] with the tree of day `at` (the tree does not
+ * change within the span): the units that were ever u's children and are
+ * its children on `at`.  A merged unit is its new parent's child: its
+ * records from the merge on count there.
+ */
+static void
+tree_counters_at(int u, int32_t at, int32_t start, int32_t end,
+    int64_t out[TALLY_K])
+{
+	const struct unit *un = unit_at(u);
+	int64_t c[TALLY_K];
+	int i, k;
+
+	tally_sum((int)un->id, start, end, c);
+	for (k = 0; k < TALLY_K; k++)
+		out[k] += c[k];
+	for (i = 0; i < un->never; i++)
+		if (unit_parent_at(un->ever[i], at) == u)
+			tree_counters_at(un->ever[i], at, start, end, out);
+}
+
+/*
+ * u's subtree over [start, end], the tree of each day (issue 22): the span
+ * is cut at every day a unit moved, and each piece summed with its tree.
+ */
+static void
+subtree_counters(int u, int32_t start, int32_t end, int64_t out[TALLY_K])
+{
+	const struct unit_move *mv;
+	int32_t s, e;
+	int n, k;
+
+	mv = units_moves(&n);
+	if (n == 0) {
+		tree_counters(u, start, end, out);
+		return;
+	}
+	for (s = start; s <= end; s = e + 1) {
+		/* The piece ends the day before the next move after s. */
+		e = end;
+		for (k = 0; k < n; k++)
+			if (mv[k].day > s && mv[k].day - 1 < e)
+				e = mv[k].day - 1;
+		tree_counters_at(u, s, s, e, out);
+	}
 }
 
 /* births - deaths + in - out over u's subtree and [start, end]. */
@@ -190,37 +238,89 @@ subtree_net(int u, int32_t start, int32_t end)
 }
 
 /*
+ * The people units brought into u's subtree (minus those they took out)
+ * by moving on days lo..hi (issue 22): a unit that moves in on day D
+ * brings its population at the end of D - 1, as the tree was then.  Sets
+ * *out; returns 1, 0 when a moved unit's population is unknown, -1 on
+ * error.
+ */
+static int
+transfers(int u, int32_t lo, int32_t hi, int64_t *out)
+{
+	const struct unit_move *mv;
+	int64_t x;
+	int n, k, in, was, rc;
+
+	*out = 0;
+	mv = units_moves(&n);
+	for (k = 0; k < n; k++) {
+		if (mv[k].day < lo || mv[k].day > hi || mv[k].unit == u)
+			continue;
+		was = mv[k].from >= 0 &&
+		    unit_within_at(mv[k].from, u, mv[k].day - 1);
+		in = unit_within_at(mv[k].to, u, mv[k].day);
+		if (in == was)
+			continue;
+		if ((rc = engine_population(mv[k].unit, mv[k].day - 1, &x)) <= 0)
+			return rc;
+		*out += in ? x : -x;
+	}
+	return 1;
+}
+
+/*
  * P(d) per DESIGN.md section 5: from the unit's own latest snapshot on or
  * before d rolled forward, else its earliest later one rolled back; a unit
- * without snapshots of its own is the sum of its children (unknown if any
- * child is unknown, or if it has none).
+ * without snapshots of its own is the sum of its children on day d
+ * (unknown if any child is unknown, or if it has none).  With moves, the
+ * roll counts the people moved in and out (transfers()).
  */
 int
 engine_population(int u, int32_t d, int64_t *out)
 {
 	struct unit *un = unit_at(u);
 	int32_t s;
-	int64_t persons, sum = 0, x;
-	int rc, i;
+	int64_t persons, sum = 0, x, t = 0;
+	int rc, i, n = 0, nmv;
 
+	units_moves(&nmv);
 	if (tally_has_pop((int)un->id)) {
 		if (tally_pop_near((int)un->id, d, 1, &s, &persons)) {
-			*out = persons + subtree_net(u, s + 1, d);
+			if (nmv && (rc = transfers(u, s + 1, d, &t)) <= 0)
+				return rc;
+			*out = persons + subtree_net(u, s + 1, d) + t;
 			return 1;
 		}
 		if (!tally_pop_near((int)un->id, d, 0, &s, &persons))
 			return -1;
-		*out = persons - subtree_net(u, d + 1, s);
+		if (nmv && (rc = transfers(u, d + 1, s, &t)) <= 0)
+			return rc;
+		*out = persons - subtree_net(u, d + 1, s) - t;
 		return 1;
 	}
-	if (un->nchildren == 0)
-		return 0;
-	for (i = 0; i < un->nchildren; i++) {
-		rc = engine_population(un->children[i], d, &x);
+	if (nmv == 0) {
+		if (un->nchildren == 0)
+			return 0;
+		for (i = 0; i < un->nchildren; i++) {
+			rc = engine_population(un->children[i], d, &x);
+			if (rc <= 0)
+				return rc;
+			sum += x;
+		}
+		*out = sum;
+		return 1;
+	}
+	for (i = 0; i < un->never; i++) {
+		if (unit_parent_at(un->ever[i], d) != u)
+			continue;
+		n++;
+		rc = engine_population(un->ever[i], d, &x);
 		if (rc <= 0)
 			return rc;
 		sum += x;
 	}
+	if (n == 0)
+		return 0;
 	*out = sum;
 	return 1;
 }

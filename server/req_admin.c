@@ -157,19 +157,18 @@ unit_retire(struct req *r, int u, const char *from)
 	struct unit *un = unit_at(u);
 	char why[96], day[11], was[11];
 	int32_t d;
-	int i;
+	int *kids;
 
 	if (from == NULL || *from == '\0')
 		return req_error(r, E(BAD_REQUEST), "retire needs --from DATE,"
 		    " the first day the unit no longer exists");
 	if (date_parse(from, &d, why, sizeof why) < 0)
 		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
-	for (i = 0; i < un->nchildren; i++)
-		if (unit_active(un->children[i], d))
-			return req_error(r, E(CONFLICT), "unit %s has child %s"
-			    " active on %s: retire or move its children first",
-			    un->code, unit_at(un->children[i])->code,
-			    date_format(d, day));
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
+	if (unit_children_at(u, d, kids) > 0)
+		return req_error(r, E(CONFLICT), "unit %s has child %s"
+		    " active on %s: retire or move its children first",
+		    un->code, unit_at(kids[0])->code, date_format(d, day));
 	if (un->retired_from == d) {
 		req_ack(r, req_printf(r, "unit %s is already retired from %s",
 		    un->code, date_format(d, day)));
@@ -200,7 +199,9 @@ unit_delete(struct req *r, int u)
 	char *desc;
 	int rc;
 
-	if ((rc = store_unit_holds(un->id, un->code, &what)) < 0)
+	if (un->never > 0)
+		rc = 1, what = "child units";
+	else if ((rc = store_unit_holds(un->id, un->code, &what)) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	if (rc > 0)
@@ -221,6 +222,100 @@ unit_delete(struct req *r, int u)
 	return 0;
 }
 
+/* The day of unit u's latest move, or 0. */
+static int32_t
+last_move(int u)
+{
+	const struct unit_move *mv;
+	int32_t d = 0;
+	int n, k;
+
+	mv = units_moves(&n);
+	for (k = 0; k < n; k++)
+		if (mv[k].unit == u && mv[k].day > d)
+			d = mv[k].day;
+	return d;
+}
+
+/*
+ * unit move CODE --parent P [--from D] and unit merge OLD --into NEW
+ * --from D: from D on the unit is a child of the other (a merged one is
+ * also retired, and its records from D count for NEW).  Counters and
+ * populations follow the tree of each day (engine.c); tables of a period
+ * list the tree of its last day.
+ */
+static int
+unit_move(struct req *r, int u, const char *to_code, const char *from,
+    int merge)
+{
+	struct unit *un = unit_at(u);
+	const char *op = merge ? "merge" : "move";
+	char why[96], day[11];
+	int32_t d = server_today(), lm;
+	int to, *kids;
+
+	if (to_code == NULL || *to_code == '\0')
+		return req_error(r, E(BAD_REQUEST), merge ? "merge needs"
+		    " --into CODE" : "move needs --parent CODE");
+	if ((to = unit_find(to_code)) < 0)
+		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
+		    to_code);
+	if (merge && (from == NULL || *from == '\0'))
+		return req_error(r, E(BAD_REQUEST), "merge needs --from DATE,"
+		    " the first day the records of %s count for %s", un->code,
+		    unit_at(to)->code);
+	if (from && *from && date_parse(from, &d, why, sizeof why) < 0)
+		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
+	date_format(d, day);
+	if (to == u || unit_within(to, u) || unit_within_at(to, u, d))
+		return req_error(r, E(BAD_REQUEST), "unit %s cannot %s under"
+		    " %s: %s lies in its own subtree", un->code, op,
+		    unit_at(to)->code, unit_at(to)->code);
+	if (!unit_active(u, d))
+		return req_error(r, E(CONFLICT), "unit %s is retired from %s",
+		    un->code, date_format(un->retired_from, why));
+	if (!unit_active(to, d))
+		return req_error(r, E(CONFLICT), "unit %s is retired on %s",
+		    unit_at(to)->code, day);
+	if ((lm = last_move(u)) != 0 && d <= lm)
+		return req_error(r, E(CONFLICT), "unit %s last moved on %s: a"
+		    " later change must be dated after it", un->code,
+		    date_format(lm, why));
+	if (!merge && unit_parent_at(u, d) == to) {
+		req_ack(r, req_printf(r, "unit %s is already under %s on %s",
+		    un->code, unit_at(to)->code, day));
+		return 0;
+	}
+	if (merge) {
+		kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
+		if (unit_children_at(u, d, kids) > 0)
+			return req_error(r, E(CONFLICT), "unit %s has child %s"
+			    " active on %s: move or merge its children first",
+			    un->code, unit_at(kids[0])->code, day);
+	}
+	if (store_unit_move_insert(un->id, d, un->parent >= 0 ?
+	    unit_at(un->parent)->id : 0, unit_at(to)->id, merge) < 0 ||
+	    (merge && store_unit_set_retired(un->id, d) < 0) ||
+	    store_audit(r->who->name, merge ? "unit.merge" : "unit.move",
+	    un->code, un->code, req_printf(r, "parent=%s", un->parent >= 0 ?
+	    unit_at(un->parent)->code : ""), req_printf(r, "%s=%s from=%s",
+	    merge ? "into" : "parent", unit_at(to)->code, day), NULL) < 0)
+		return req_error(r, E(INTERNAL), "database error: %s",
+		    store_errmsg());
+	units_move(u, to, d, merge);
+	log_info("%s: unit %s %s %s from %s", r->who->name, un->code,
+	    merge ? "merged into" : "moved under", unit_at(to)->code, day);
+	if (merge)
+		req_ack(r, req_printf(r, "unit %s merged into %s from %s: its"
+		    " records from that day count for %s; before it nothing"
+		    " changes", un->code, unit_at(to)->code, day,
+		    unit_at(to)->code));
+	else
+		req_ack(r, req_printf(r, "unit %s moved under %s from %s",
+		    un->code, unit_at(to)->code, day));
+	return 0;
+}
+
 int
 h_unit_change(struct req *r)
 {
@@ -236,8 +331,12 @@ h_unit_change(struct req *r)
 		return unit_retire(r, u, q->from);
 	if (strcmp(q->op, "delete") == 0)
 		return unit_delete(r, u);
+	if (strcmp(q->op, "move") == 0)
+		return unit_move(r, u, q->parent, q->from, 0);
+	if (strcmp(q->op, "merge") == 0)
+		return unit_move(r, u, q->into, q->from, 1);
 	return req_error(r, E(BAD_REQUEST), "unit %.20s: unknown change; one of"
-	    " rename, retire, delete", q->op);
+	    " rename, retire, delete, move, merge", q->op);
 }
 
 int

@@ -140,7 +140,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	ytd_rep.end = m->end;
 	/* The townships as the tree was at the month's end (a published
 	 * bulletin is stored and never recomputed). */
-	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	n = unit_children_at(u, m->end, kids);
 
 	/* engine_eval() sets what it uses of each. */

@@ -224,7 +224,7 @@ h_ranking(struct req *r)
 		    q->indicator);
 	parent = unit_at(u);
 	/* The children as the tree was on the period's last day. */
-	kids = req_alloc(r, (size_t)(parent->nchildren + 1) * sizeof *kids);
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	n = unit_children_at(u, p.end, kids);
 	/* engine_eval() sets what it uses of it. */
 	ev = req_alloc_raw(r, sizeof *ev);

@@ -377,7 +377,9 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		    unit_at(r->who->unit)->code : "none");
 		return 0;
 	}
-	if (!unit_active(unit, s.rec.day)) {
+	/* A merged unit's records still go in: they count for the unit it
+	 * was merged into. */
+	if (!unit_active(unit, s.rec.day) && !unit_at(unit)->merged) {
 		char day[11];
 
 		*column = "date";

@@ -330,8 +330,9 @@ h_report_status(struct req *r)
 	ok->due_days = (uint32_t)srv.set.report_due_days;
 	/* The units that report: the children, or the unit itself; those
 	 * retired before the period began are no longer due. */
-	ok->units = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *ok->units);
-	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	ok->units = req_alloc(r, (size_t)unit_children_cap(u) *
+	    sizeof *ok->units);
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	nk = unit_children_at(u, p.start, kids);
 	if (pu->nchildren == 0) {
 		if (supervision_reporting(r, u, &p, as_of, 1, &ok->units[0]) < 0)
@@ -738,9 +739,9 @@ h_inspection(struct req *r)
 	ok->as_of = (char *)fmt_day(r, as_of);
 	ok->parent = pu->code;
 	ok->parent_name = pu->name;
-	ok->reporting = req_alloc(r, (size_t)(pu->nchildren + 1) *
+	ok->reporting = req_alloc(r, (size_t)unit_children_cap(u) *
 	    sizeof *ok->reporting);
-	ok->failing = req_alloc(r, (size_t)(pu->nchildren + 1) *
+	ok->failing = req_alloc(r, (size_t)unit_children_cap(u) *
 	    sizeof *ok->failing);
 	/* Year to date: 1 January of the period's year up to its end. */
 	date_to_ymd(p.end, &y, &m, &d);
@@ -748,7 +749,7 @@ h_inspection(struct req *r)
 	ytd.end = p.end < as_of ? p.end : as_of;
 	if (ytd.end < ytd.start)
 		ytd.end = ytd.start;
-	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	nk = unit_children_at(u, p.start, kids);
 	for (i = 0; i < nk; i++) {
 		int c = kids[i];

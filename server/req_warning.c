@@ -253,7 +253,7 @@ warning_build(struct req *r, int u, int year, int32_t as_of,
 	warning_period(year, as_of, &p, &N, &tdays);
 	ok->as_of = (char *)day_text(r, p.end);
 	/* The children as the tree was on the last day counted (issue 22). */
-	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	n = unit_children_at(u, p.end, kids);
 	ev = req_alloc_raw(r, sizeof *ev);
 	w = req_alloc(r, (size_t)(n ? n : 1) * sizeof *w);
@@ -503,7 +503,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 	unsigned char *pknown;
 
 	/* The children as the tree was on the period's last day. */
-	kids = req_alloc(r, (size_t)(pu->nchildren + 1) * sizeof *kids);
+	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	n = unit_children_at(u, p->end, kids);
 	popstat__quality_ok__init(ok);
 	ok->parent = pu->code;

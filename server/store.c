@@ -137,6 +137,13 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * longer ranked, reported or due; 0 while it is active. */
 	"ALTER TABLE units ADD COLUMN retired_from INTEGER NOT NULL"
 	" DEFAULT 0;",
+	/* 4 -> 5: moves and merges of units (issue 22); units.parent_id
+	 * stays the first parent, the moves in order make the later ones. */
+	"CREATE TABLE unit_moves(id INTEGER PRIMARY KEY,"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" day INTEGER NOT NULL, from_id INTEGER REFERENCES units(id),"
+	" to_id INTEGER NOT NULL REFERENCES units(id),"
+	" merged INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);",
 };
 
 enum stmt_id {
@@ -1078,6 +1085,55 @@ store_unit_delete(int64_t id)
 	return unit_exec("DELETE FROM units WHERE id = ?1", id, 0, NULL);
 }
 
+int
+store_unit_move_insert(int64_t unit_id, int32_t day, int64_t from_id,
+    int64_t to_id, int merged)
+{
+	sqlite3_stmt *s;
+	char now[32];
+	int rc;
+
+	if (sqlite3_prepare_v2(db_w, "INSERT INTO unit_moves(unit_id, day,"
+	    " from_id, to_id, merged, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1,
+	    &s, NULL) != SQLITE_OK) {
+		log_error("sqlite: %s", sqlite3_errmsg(db_w));
+		return -1;
+	}
+	now_iso(now, sizeof now);
+	sqlite3_bind_int64(s, 1, unit_id);
+	sqlite3_bind_int64(s, 2, day);
+	if (from_id)
+		sqlite3_bind_int64(s, 3, from_id);
+	sqlite3_bind_int64(s, 4, to_id);
+	sqlite3_bind_int(s, 5, merged);
+	sqlite3_bind_text(s, 6, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		log_error("sqlite: %s", sqlite3_errmsg(db_w));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day,
+    int64_t to_id, int merged, void *arg), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db_w, "SELECT unit_id, day, to_id, merged FROM"
+	    " unit_moves ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		log_error("sqlite: %s", sqlite3_errmsg(db_w));
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(sqlite3_column_int64(s, 0),
+		    (int32_t)sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2), sqlite3_column_int(s, 3), arg);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /*
  * What a unit holds that forbids deleting it: the name of the first kind
  * found ("records", "accounts", ...) in *what, 1; 0 when nothing; -1 on a
@@ -1092,6 +1148,8 @@ store_unit_holds(int64_t id, const char *code, const char **what)
 		{ "records", "SELECT 1 FROM records WHERE unit_id = ?1" },
 		{ "accounts", "SELECT 1 FROM users WHERE unit_id = ?1" },
 		{ "child units", "SELECT 1 FROM units WHERE parent_id = ?1" },
+		{ "moves", "SELECT 1 FROM unit_moves WHERE unit_id = ?1"
+		    " OR from_id = ?1 OR to_id = ?1" },
 		{ "dekad reports", "SELECT 1 FROM reports WHERE unit_id = ?1" },
 		{ "approval locks", "SELECT 1 FROM locks WHERE unit_id = ?1" },
 		{ "targets of its own",

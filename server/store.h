@@ -14,7 +14,7 @@
 
 #include "record.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define SECRET_LEN 32
 #define HASH_LEN 32
 
@@ -118,6 +118,12 @@ int store_units_load(store_unit_cb cb, void *arg);
 int store_unit_set_name(int64_t id, const char *name);
 int store_unit_set_retired(int64_t id, int32_t from);
 int store_unit_delete(int64_t id);
+/* A move (or merge) of a unit under to_id from day on: 0 or -1. */
+int store_unit_move_insert(int64_t unit_id, int32_t day, int64_t from_id,
+    int64_t to_id, int merged);
+/* Every move, in the order made. */
+int store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day,
+    int64_t to_id, int merged, void *arg), void *arg);
 /* 1 with *what naming what the unit holds, 0 nothing, -1 error. */
 int store_unit_holds(int64_t id, const char *code, const char **what);
 

@@ -12,6 +12,8 @@
 
 static struct unit *units;
 static int nunits, capunits;
+static struct unit_move *moves;
+static int nmoves, capmoves;
 static int *by_id;        /* id -> index + 1; ids are small and dense */
 static int64_t cap_by_id;
 static int *hash;         /* open addressing over code: index + 1 */
@@ -83,10 +85,31 @@ unit_at(int i)
 	return i >= 0 && i < nunits ? &units[i] : NULL;
 }
 
+/* The same, in the list of every unit that was ever a child. */
+static void
+add_ever(struct unit *p, int c)
+{
+	int i;
+
+	for (i = 0; i < p->never; i++)
+		if (p->ever[i] == c)
+			return;
+	if (p->never == p->capever) {
+		p->capever = p->capever ? p->capever * 2 : 4;
+		p->ever = xrealloc(p->ever, (size_t)p->capever * sizeof *p->ever);
+	}
+	for (i = p->never; i > 0 &&
+	    strcmp(units[p->ever[i - 1]].code, units[c].code) > 0; i--)
+		p->ever[i] = p->ever[i - 1];
+	p->ever[i] = c;
+	p->never++;
+}
+
 /* Keep children sorted by code so listings and rankings are stable. */
 static void
 add_child(struct unit *p, int c)
 {
+	add_ever(p, c);
 	int i;
 
 	if (p->nchildren == p->capchildren) {
@@ -160,14 +183,108 @@ unit_active(int i, int32_t day)
 }
 
 int
+unit_children_cap(int p)
+{
+	return units[p].never + 1;
+}
+
+int
+unit_parent_at(int i, int32_t d)
+{
+	int k, par = units[i].parent;
+
+	if (nmoves == 0)
+		return par;
+	/* The parent before the first move of i still in the future of d. */
+	for (k = nmoves - 1; k >= 0; k--)
+		if (moves[k].unit == i) {
+			if (moves[k].day <= d)
+				return par;
+			par = moves[k].from;
+		}
+	return par;
+}
+
+int
+unit_within_at(int i, int a, int32_t d)
+{
+	int n = 0;
+
+	for (; i >= 0 && n <= nunits; i = unit_parent_at(i, d), n++)
+		if (i == a)
+			return 1;
+	return 0;
+}
+
+const struct unit_move *
+units_moves(int *n)
+{
+	*n = nmoves;
+	return moves;
+}
+
+int
 unit_children_at(int p, int32_t day, int *out)
 {
 	int i, n = 0;
 
-	for (i = 0; i < units[p].nchildren; i++)
-		if (unit_active(units[p].children[i], day))
-			out[n++] = units[p].children[i];
+	if (nmoves == 0) {
+		for (i = 0; i < units[p].nchildren; i++)
+			if (unit_active(units[p].children[i], day))
+				out[n++] = units[p].children[i];
+		return n;
+	}
+	for (i = 0; i < units[p].never; i++) {
+		int c = units[p].ever[i];
+
+		if (unit_active(c, day) && unit_parent_at(c, day) == p)
+			out[n++] = c;
+	}
 	return n;
+}
+
+static void
+set_depth(int i)
+{
+	int k;
+
+	units[i].depth = units[i].parent >= 0 ?
+	    units[units[i].parent].depth + 1 : 0;
+	for (k = 0; k < units[i].nchildren; k++)
+		set_depth(units[i].children[k]);
+}
+
+int
+units_move(int i, int to, int32_t day, int merged)
+{
+	struct unit *u = &units[i];
+	int k, j;
+
+	if (nmoves == capmoves) {
+		capmoves = capmoves ? capmoves * 2 : 16;
+		moves = xrealloc(moves, (size_t)capmoves * sizeof *moves);
+	}
+	moves[nmoves].unit = i;
+	moves[nmoves].from = u->parent;
+	moves[nmoves].to = to;
+	moves[nmoves].day = day;
+	nmoves++;
+	if (u->parent >= 0) {
+		struct unit *p = &units[u->parent];
+
+		for (k = j = 0; k < p->nchildren; k++)
+			if (p->children[k] != i)
+				p->children[j++] = p->children[k];
+		p->nchildren = j;
+	}
+	u->parent = to;
+	add_child(&units[to], i);
+	set_depth(i);
+	if (merged) {
+		u->merged = 1;
+		u->retired_from = day;
+	}
+	return 0;
 }
 
 void
@@ -207,11 +324,24 @@ units_delete(int i)
 			hash_insert(k);
 }
 
+static void
+load_move(int64_t unit_id, int32_t day, int64_t to_id, int merged, void *arg)
+{
+	int i = unit_by_id(unit_id), to = unit_by_id(to_id);
+
+	(void)arg;
+	if (i >= 0 && to >= 0)
+		units_move(i, to, day, merged);
+}
+
+/* units.parent_id is the first parent; the moves, in order, make the rest. */
 int
 units_load(void)
 {
 	units_free();
-	return store_units_load(load_one, NULL);
+	if (store_units_load(load_one, NULL) < 0)
+		return -1;
+	return store_unit_moves_load(load_move, NULL);
 }
 
 void
@@ -224,7 +354,11 @@ units_free(void)
 		free(units[i].name);
 		free(units[i].level);
 		free(units[i].children);
+		free(units[i].ever);
 	}
+	free(moves);
+	moves = NULL;
+	nmoves = capmoves = 0;
 	free(units);
 	free(by_id);
 	free(hash);

@@ -27,6 +27,21 @@ struct unit {
 	int depth;
 	int32_t retired_from; /* first day no longer listed; 0: active */
 	int deleted;
+	int merged;      /* retired by a merge: its records count for the
+	                  * unit it was merged into (its parent from then) */
+	int *ever;       /* every unit that was ever a child, in code order */
+	int never, capever;
+};
+
+/*
+ * A change of parent from `day` on (unit move, or unit merge: the old
+ * unit becomes a child of the one it is merged into, and is retired, so
+ * its records from that day count for it).  Kept in the order made; a
+ * unit's own moves have increasing days.
+ */
+struct unit_move {
+	int unit, from, to;  /* indexes; from is -1 for a root */
+	int32_t day;
 };
 
 int units_load(void);
@@ -46,6 +61,16 @@ int unit_active(int i, int32_t day);
  * the count.
  */
 int unit_children_at(int p, int32_t day, int *out);
+/* Room unit_children_at() needs for p's children (any day). */
+int unit_children_cap(int p);
+/* The parent of unit i on day d (-1 for a root), moves applied. */
+int unit_parent_at(int i, int32_t d);
+/* Whether i is a or lies under a on day d. */
+int unit_within_at(int i, int a, int32_t d);
+/* The moves made, in order (NULL, 0 without any). */
+const struct unit_move *units_moves(int *n);
+/* Move unit i under `to` from day on (merged: a merge).  Returns 0. */
+int units_move(int i, int to, int32_t day, int merged);
 /* Changes made in memory after the store made them. */
 void units_rename(int i, const char *name);
 void units_retire(int i, int32_t from);

@@ -209,6 +209,49 @@ class Model:
         self.pops = []         # dict(unit, date, persons)
         self.verifs = []       # dict(unit, date, mother)
         self.overrides = []    # (indicator, op, T, veto, w, unit or None)
+        # Unit changes (issue 22): (unit, day, old parent, new parent,
+        # merged) in the order made; a merged unit is retired from its day.
+        self.moves = []
+        self.retired = {}      # code -> first day no longer listed
+
+    def move(self, u, parent, day, merged=False):
+        self.moves.append((u, day, self.parent_at(u, day), parent, merged))
+        if merged:
+            self.retired[u] = day
+        self.pcache = {}
+        self.chcache = {}
+
+    def parent_at(self, u, d):
+        """The parent of u at the end of day d: the latest move of u dated
+        on or before d, else the parent it was added with."""
+        p = self.units[u]["parent"]
+        for v, day, _, to, _ in self.moves:
+            if v == u and day <= d:
+                p = to
+        return p
+
+    def under(self, u, a, d):
+        """u is a or lies under a, in the tree of day d."""
+        key = (u, a, d)
+        if key not in self.chcache:
+            x, hit = u, False
+            while x is not None:
+                if x == a:
+                    hit = True
+                    break
+                x = self.parent_at(x, d)
+            self.chcache[key] = hit
+        return self.chcache[key]
+
+    def kids_at(self, u, d):
+        """Children of u in the tree of day d (merged ones included: their
+        records and people count there)."""
+        return [c for c in self.units if self.parent_at(c, d) == u]
+
+    def listed(self, parent, d):
+        """The children a table of a period ending on d lists: active then."""
+        return sorted(c for c in self.kids_at(parent, d)
+                      if c not in self.retired or d < self.retired[c])
 
     def target(self, name, default, unit):
         """The target of an indicator for a unit: a unit's own override,
@@ -253,6 +296,8 @@ class Model:
         for r in self.migs:
             net_by_unit.setdefault(r["unit"], []).append(
                 (r["date"], r["persons"] if r["dir"] == "in" else -r["persons"]))
+        self.net_by_unit = net_by_unit
+        self.chcache = {}
         self.net = {}
         for u in self.units:
             evs = []
@@ -262,8 +307,30 @@ class Model:
         self.pcache = {}
 
     def net_change(self, u, lo, hi):
-        """births - deaths + in - out over days lo..hi (inclusive)."""
-        return sum(n for d, n in self.net[u] if lo <= d <= hi)
+        """births - deaths + in - out over days lo..hi (inclusive).  With
+        unit moves: the events of every unit under u on the event's day,
+        and the people a unit brings when it joins u's subtree on day D
+        (its population at the end of D - 1), minus those one takes away
+        when it leaves; None when such a population is unknown."""
+        if not self.moves:
+            return sum(n for d, n in self.net[u] if lo <= d <= hi)
+        tot = 0
+        for v, evs in self.net_by_unit.items():
+            for d, n in evs:
+                if lo <= d <= hi and self.under(v, u, d):
+                    tot += n
+        for v, day, frm, to, _ in self.moves:
+            if v == u or not lo <= day <= hi:
+                continue
+            before = frm is not None and self.under(frm, u, day - ONE)
+            after = self.under(to, u, day)
+            if before == after:
+                continue
+            pv = self.P(v, day - ONE)
+            if pv is None:
+                return None
+            tot += pv if after else -pv
+        return tot
 
     def P(self, u, d):
         """§5: population at the end of day d, None when unknown."""
@@ -275,13 +342,15 @@ class Model:
             before = [s for s in recs if s <= d]
             if before:
                 s = max(before)
-                val = recs[s] + self.net_change(u, s + ONE, d)
+                n = self.net_change(u, s + ONE, d)
+                val = None if n is None else recs[s] + n
             else:
                 s = min(recs)
-                val = recs[s] - self.net_change(u, d + ONE, s)
-        elif self.children[u]:
+                n = self.net_change(u, d + ONE, s)
+                val = None if n is None else recs[s] - n
+        elif (self.kids_at(u, d) if self.moves else self.children[u]):
             val = 0
-            for c in self.children[u]:
+            for c in (self.kids_at(u, d) if self.moves else self.children[u]):
                 pc = self.P(c, d)
                 if pc is None:
                     val = None
@@ -304,6 +373,8 @@ class Model:
     def counters(self, u, a, b):
         sub = self.sub[u]
         inside = lambda r: r["unit"] in sub and a <= r["date"] <= b
+        if self.moves:                 # the tree of each record's day
+            inside = lambda r: a <= r["date"] <= b and self.under(r["unit"], u, r["date"])
         bs = [r for r in self.births if inside(r)]
         vs = [r for r in self.verifs if inside(r)]
         c = dict(
@@ -404,7 +475,7 @@ class Model:
         last.  Equal (tier, score at 2 decimals) share a rank; within a
         tie, and among the unranked, by unit code."""
         rows = []
-        for ch in self.children[parent]:
+        for ch in (self.listed(parent, b) if self.moves else self.children[parent]):
             st = self.status(ch, a, b)
             # 同比 in ranking rows: the indicators with a general target
             # (our reading of §14's "the four target indicators").
@@ -982,6 +1053,46 @@ def gen(seed, outdir):
             json.dump(dict(seed=seed, profile=profile, counts=counts,
                            queries={q[0]: list(q[1:]) for q in queries},
                            expected=expected), f, default=jdate, ensure_ascii=False)
+    if seed != "edge":
+        gen_moved(m, county, periods, counts, outdir, seed)
+
+
+# Issue 22: after "alt", a village moves to another township from
+# MOVE_DAY and another merges into a village of a third one from
+# MERGE_DAY; "moved" asks status and ranking of the units whose tree
+# changed, over every period (before, across and after the changes).
+MOVE_DAY = dt.date(2026, 3, 1)
+MERGE_DAY = dt.date(2026, 5, 1)
+
+
+def gen_moved(m, county, periods, counts, outdir, seed):
+    townships = m.children[county]
+    tw3 = [t for t in townships if len(m.children[t]) == 3][0]
+    towv = [t for t in townships if t in m.own_pops and len(m.children[t]) == 2][0]
+    mover, old = m.children[tw3][0], m.children[tw3][1]
+    new = m.children[towv][0]
+    m.move(mover, towv, MOVE_DAY)
+    m.move(old, new, MERGE_DAY, merged=True)
+    with open(os.path.join(outdir, "moves.txt"), "w") as f:
+        f.write("move %s %s %s\n" % (mover, towv, MOVE_DAY.isoformat()))
+        f.write("merge %s %s %s\n" % (old, new, MERGE_DAY.isoformat()))
+    queries = []
+    for p in periods:
+        for u in (county, tw3, towv, mover, old, new):
+            queries.append(("s%d" % len(queries), "status", u, p))
+        for u in (county, tw3, towv):
+            queries.append(("r%d" % len(queries), "ranking", u, p))
+    with open(os.path.join(outdir, "queries-moved.tsv"), "w") as f:
+        for q in queries:
+            f.write("\t".join(q) + "\n")
+    expected = {}
+    for qid, kind, u, p in queries:
+        a, b = parse_period(p)
+        expected[qid] = m.status(u, a, b) if kind == "status" else m.ranking(u, a, b)
+    with open(os.path.join(outdir, "expected-moved.json"), "w", encoding="utf-8") as f:
+        json.dump(dict(seed=seed, profile="moved", counts=counts,
+                       queries={q[0]: list(q[1:]) for q in queries},
+                       expected=expected), f, default=jdate, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- comparison

@@ -91,7 +91,7 @@ comp() {
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _popstat; echo "${COMPREPLY[*]}"' \
 		_ "$ROOT/etc/popstat.bash-completion" "$@"
 }
-expect_eq "$(comp popstat unit "")" "add list import export rename retire delete" "completion: unit subcommands"
+expect_eq "$(comp popstat unit "")" "add list import export rename retire delete move merge" "completion: unit subcommands"
 expect_eq "$(comp popstat export --format "")" "csv json adx" "completion: export formats"
 case " $(comp popstat "") " in *" export "*) ok_ ;; *) fail_ "completion lacks export" ;; esac
 case " $(comp popstat ranking --) " in *" --indicator "*) ok_ ;; *) fail_ "completion: ranking options" ;; esac

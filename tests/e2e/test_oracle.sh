@@ -23,6 +23,9 @@
 # every township with >= 2 villages are compared field by field too, with
 # the same formulas written independently in oracle.py.
 #
+# "moved" (issue 22): after a unit move and a merge, status and ranking of
+# the units whose tree changed, for every period.
+#
 # Every row is compared, rank and order included: §7 ranks in four tiers
 # (complete and not vetoed, incomplete, vetoed), and a unit with no assessed
 # target has no score and "rank": null, listed last (as is a unit with no
@@ -118,6 +121,24 @@ for seed in $SEEDS; do
 		expect_rc 0 "seed $seed target set $ind ${args[*]}" "$PS" target set "$ind" "$op" "$val" "$veto" "${args[@]}"
 	done < "$D/targets-alt.txt"
 	query "$D" alt
+done
+
+# ---------------------------------------------------------------- moved units
+# Issue 22: a village moves to another township and another merges into a
+# village of a third one (moves.txt); status and ranking of the changed
+# units over every period, before, across and after the changes: counters
+# and populations follow the tree of each day, a ranking lists the tree of
+# the period's last day.
+for seed in $SEEDS; do
+	D=$WORK/seed$seed
+	[ -f "$D/moves.txt" ] || continue
+	while read -r op code to day; do
+		case $op in
+		move) expect_rc 0 "seed $seed unit move $code" "$PS" unit move "$code" --parent "$to" --from "$day" ;;
+		merge) expect_rc 0 "seed $seed unit merge $code" "$PS" unit merge "$code" --into "$to" --from "$day" ;;
+		esac
+	done < "$D/moves.txt"
+	query "$D" moved
 done
 
 finish

@@ -133,9 +133,69 @@ expect_out "天成乡" "June's bulletin lists the unit"
 expect_rc 0 "bulletin 2026-10" "$PS" bulletin --period 2026-10 --lang en
 expect_no_out "天成乡" "October's does not"
 
-# 4. Restart: everything was stored.
+# 4. move and merge (the numbers across periods: test_oracle.sh "moved").
+"$PS" -q unit add 610328106 合并乡 --parent 610328 --level township
+"$PS" -q unit add 610328106001 甲村 --parent 610328106 --level village
+"$PS" -q unit add 610328102001 乙村 --parent 610328102 --level village
+cat > "$WORK/mv.csv" <<'EOC'
+record_id,unit,date,sex,birth_order,policy,mother_id
+V1,610328106001,2026-02-10,M,1,Y,M101
+V2,610328106001,2026-04-10,F,1,Y,M102
+EOC
+expect_rc 0 "births of the village to move" "$PS" submit "$WORK/mv.csv"
+expect_rc 1 "a cycle is refused" "$PS" unit move 610328 --parent 610328106001
+expect_err "lies in its own subtree" "the cycle is named"
+expect_rc 2 "move needs --parent" "$PS" unit move 610328106001
+expect_rc 0 "move the village" "$PS" unit move 610328106001 --parent 610328102 --from 2026-03-01
+expect_out "moved under 610328102 from 2026-03-01" "move acknowledged"
+expect_rc 1 "a move dated before the last one" "$PS" unit move 610328106001 --parent 610328106 --from 2026-02-01
+expect_err "last moved on 2026-03-01" "back-dating before the last move is refused"
+expect_rc 0 "township 106 over 2026-02" "$PS" --json status --unit 610328106 --period 2026-02
+expect_eq "$(json 'j["counters"]["births"]')" 1 "before the move, the village counts for its old township"
+expect_rc 0 "township 106 over 2026" "$PS" --json status --unit 610328106 --period 2026
+expect_eq "$(json 'j["counters"]["births"]')" 1 "after the move, not"
+expect_rc 0 "township 102 over 2026" "$PS" --json status --unit 610328102 --period 2026
+expect_eq "$(json 'j["counters"]["births"]')" 2 "its own birth and the one after the move"
+expect_rc 0 "ranking under 102, 2026" "$PS" --json ranking --parent 610328102 --period 2026
+expect_eq "$(json 'sorted(x["unit"] for x in j["rows"])')" "['610328102001', '610328106001']" "the moved village is ranked in its new township"
+expect_rc 0 "ranking under 102, 2026-02" "$PS" --json ranking --parent 610328102 --period 2026-02
+expect_eq "$(json '[x["unit"] for x in j["rows"]]')" "['610328102001']" "not in a period before the move"
+expect_rc 1 "merge a unit with a child" "$PS" unit merge 610328102 --into 610328101 --from 2026-06-01
+expect_err "has child" "children first"
+expect_rc 2 "merge needs --from" "$PS" unit merge 610328106001 --into 610328102001
+expect_rc 0 "merge the village" "$PS" unit merge 610328106001 --into 610328102001 --from 2026-04-01
+expect_out "merged into 610328102001 from 2026-04-01" "merge acknowledged"
+expect_rc 0 "village 102001 over 2026" "$PS" --json status --unit 610328102001 --period 2026
+expect_eq "$(json 'j["counters"]["births"]')" 1 "the merged unit's birth from the merge on counts for the new one"
+expect_rc 0 "merged village over 2026-02" "$PS" --json status --unit 610328106001 --period 2026-02
+expect_eq "$(json 'j["counters"]["births"]')" 1 "before the merge its history is unchanged"
+cat > "$WORK/mg.csv" <<'EOC'
+record_id,unit,date,sex,birth_order,policy,mother_id
+V3,610328106001,2026-05-10,M,1,Y,M103
+EOC
+expect_rc 0 "a record of the merged unit after the merge" "$PS" submit "$WORK/mg.csv"
+expect_rc 0 "village 102001 over 2026 again" "$PS" --json status --unit 610328102001 --period 2026
+expect_eq "$(json 'j["counters"]["births"]')" 2 "it counts for the unit it was merged into"
+expect_rc 0 "ranking under 102 after the merge" "$PS" --json ranking --parent 610328102 --period 2026
+expect_eq "$(json '[x["unit"] for x in j["rows"]]')" "['610328102001']" "the merged unit is not ranked"
+expect_rc 0 "audit" "$PS" --json audit
+expect_out "unit.move" "move audited"
+expect_out "unit.merge" "merge audited"
+expect_rc 1 "a unit with moves cannot be deleted" "$PS" unit delete 610328106
+expect_rc 0 "county 2026 before restart" "$PS" --json status --unit 610328 --period 2026
+BEFORE=$OUT
+expect_rc 0 "ranking 102 2026-02 before restart" "$PS" --json ranking --parent 610328102 --period 2026-03
+RBEFORE=$OUT
+
+# 5. Restart: everything was stored.
 stop_server
 start_server
+expect_rc 0 "county 2026 after restart" "$PS" --json status --unit 610328 --period 2026
+expect_eq "$OUT" "$BEFORE" "the county's status is the same after a restart"
+expect_rc 0 "ranking after restart" "$PS" --json ranking --parent 610328102 --period 2026-03
+expect_eq "$OUT" "$RBEFORE" "the ranking across the changes too"
+expect_rc 0 "village 102001 after restart" "$PS" --json status --unit 610328102001 --period 2026
+expect_eq "$(json 'j["counters"]["births"]')" 2 "the merge is kept"
 expect_rc 0 "list after restart" "$PS" --json unit list
 expect_eq "$(json '[u["retired_from"] for u in j if u["code"]=="610328104"][0]')" 2026-07-01 "retirement kept"
 expect_eq "$(json '[u["name"] for u in j if u["code"]=="610328101"][0]')" 城关镇 "rename kept"
@@ -144,7 +204,7 @@ expect_rc 0 "ranking of 2026 after restart" "$PS" --json ranking --parent 610328
 expect_eq "$(json 'len([x for x in j["rows"] if x["unit"]=="610328104"])')" 0 "still not ranked"
 stop_server
 
-# 5. Databases of older schema versions are migrated when opened.
+# 6. Databases of older schema versions are migrated when opened.
 for fx in "$ROOT"/tests/fixtures/schema*.db; do
 	old=$(sqlite3 "$fx" 'PRAGMA user_version')
 	cp "$fx" "$WORK/old.db"
