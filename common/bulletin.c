@@ -813,6 +813,43 @@ footer_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		emit_para(b, format, text);
 }
 
+/*
+ * The opening's projection (DESIGN.md sections 14, 15): the parent's own
+ * rates projected to the year's end, its headroom and risk.
+ */
+static void
+projection_para(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	const Popstat__WarningRow *w = d->parent_warning;
+	char head[96];
+	sbuf p;
+	size_t k;
+	int n = 0;
+
+	sbuf_init(&p);
+	sbuf_puts(&p, T("按目前出生速度推算，", "At the pace so far, "));
+	for (k = 0; k < w->n_indicators; k++) {
+		const Popstat__WarningCell *c = w->indicators[k];
+
+		if (!c->has_projected)
+			continue;
+		if (n++)
+			sbuf_puts(&p, T("；", "; "));
+		warning_headroom_text(head, sizeof head, c, lang == LANG_ZH);
+		sbuf_printf(&p, T("全年%s预计%.2f‰（目标≤%.15g‰），%s",
+		    "the year's %s is projected at %.2f‰ (target ≤ %.15g‰), %s"),
+		    warning_indicator_name(c->indicator, lang == LANG_ZH),
+		    c->projected, c->target, head);
+		if (c->has_risk)
+			sbuf_printf(&p, T("，超标风险%.1f%%", ", risk %.1f%%"),
+			    c->risk * 100);
+	}
+	sbuf_puts(&p, T("。", "."));
+	if (n)
+		emit_para(b, format, sbuf_str(&p));
+	sbuf_free(&p);
+}
+
 /* Why units are not assessed (DESIGN.md section 7): after the ranking. */
 static void
 na_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
@@ -988,6 +1025,8 @@ bulletin_render(const Popstat__BulletinData *d, int lang, int format,
 	}
 	title_block(d, lang, format, b);
 	summary_block(d, lang, format, b);
+	if (d->parent_warning)
+		projection_para(d, lang, format, b);
 	ranking_block(d, lang, format, b);
 	na_block(d, lang, format, b);
 	if (d->n_units > 0)

@@ -125,15 +125,17 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 		sbuf_json_str(b, f->check);
 		sbuf_puts(b, ", \"detail\": {");
 		if (strncmp(f->check, "sex_ratio", 9) == 0) {
-			sbuf_printf(b, "\"boys\": %u, \"girls\": %u, \"ratio\": ",
+			sbuf_printf(b, "\"boys\": %u, \"girls\": %u,",
 			    f->boys, f->girls);
+			sbuf_puts(b, " \"ratio\": ");
 			num2_or_null(b, f->has_ratio, f->ratio);
 			sbuf_puts(b, ", \"ratio_low\": ");
 			num2_or_null(b, f->has_ratio_low, f->ratio_low);
 			sbuf_puts(b, ", \"ratio_high\": ");
 			num2_or_null(b, f->has_ratio_high, f->ratio_high);
 		} else if (strcmp(f->check, "under_reporting") == 0) {
-			sbuf_printf(b, "\"births\": %u, \"expected\": ", f->births);
+			sbuf_printf(b, "\"births\": %u,", f->births);
+			sbuf_puts(b, " \"expected\": ");
 			num2_or_null(b, f->has_expected, f->expected);
 			sbuf_puts(b, ", \"probability\": ");
 			if (f->has_probability)
@@ -204,8 +206,8 @@ warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
     int zh)
 {
 	if (!c->has_headroom)
-		snprintf(buf, n, "%s", c->level && strcmp(c->level, "over") == 0 ?
-		    T("已超", "over") : "-");
+		snprintf(buf, n, "%s", c->level &&
+		    strcmp(c->level, "over") == 0 ? T("已超", "over") : "-");
 	else if (c->headroom >= 0)
 		snprintf(buf, n, T("还可出生 %" PRId64 " 人", "%" PRId64
 		    " more births"), c->headroom);

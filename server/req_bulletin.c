@@ -205,6 +205,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 	 * bulletin is circulated, so no record ids.
 	 */
 	if (warning_build(r, u, y, ytd.end, &d->warning) < 0 ||
+	    warning_one(r, u, y, ytd.end, &d->parent_warning) < 0 ||
 	    quality_build(r, u, &ytd, 0, &d->quality) < 0)
 		return -1;
 	*out = d;

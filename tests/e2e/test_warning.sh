@@ -212,6 +212,9 @@ expect_rc 0 "bulletin zh" "$PS" bulletin --period 2026-06 --parent 610400 --lang
 expect_out "六、预警" "bulletin: 预警 section"
 expect_out "还可出生 55 人" "bulletin: headroom in words"
 expect_out "七、数据质量" "bulletin: 数据质量 section"
+# The opening states the county's projection: 610400 has no population
+# (预4镇 has none), so nothing; 610500 (2026-11, year to date) has one.
+expect_no_out "按目前出生速度推算，全年" "no projection without a population"
 expect_rc 0 "bulletin en md" "$PS" bulletin --period 2026-06 --parent 610400 --lang en --format md
 expect_out "## 6. Early warning" "md: warning heading"
 expect_out "55 more births" "md: headroom"
@@ -219,6 +222,7 @@ expect_rc 0 "quality bulletin" "$PS" bulletin --period 2026-11 --parent 610500 -
 expect_out "可能重复登记" "bulletin names the double registration"
 expect_no_out "q121" "bulletin lists no record ids"
 expect_out "出生性别比偏高" "bulletin: sex ratio flag"
+expect_out "按目前出生速度推算，全年出生率预计" "bulletin opening: the county's projection"
 # A published bulletin keeps its warning frozen.
 expect_rc 0 "publish" "$PS" bulletin publish --period 2026-06 --parent 610400
 printf 'record_id,unit,date,sex,birth_order,policy,mother_id\n' > "$F/more.csv"
