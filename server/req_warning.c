@@ -436,7 +436,8 @@ double_registrations(struct req *r, int u, const period *p, int ids,
 		}
 	}
 	free(sub);
-	qsort(x.v, x.n, sizeof *x.v, mbirth_cmp);
+	if (x.n > 0)
+		qsort(x.v, x.n, sizeof *x.v, mbirth_cmp);
 	for (a = 0; a < x.n; a = e) {
 		for (e = a + 1; e < x.n && memcmp(x.v[e].hash, x.v[a].hash,
 		    HASH_LEN) == 0; e++)
@@ -461,7 +462,8 @@ double_registrations(struct req *r, int u, const period *p, int ids,
 				pairs[npairs++].b = m2;
 			}
 	}
-	qsort(pairs, npairs, sizeof *pairs, mpair_cmp);
+	if (npairs > 0)   /* qsort(NULL, 0, ...) is undefined */
+		qsort(pairs, npairs, sizeof *pairs, mpair_cmp);
 	for (a = 0; a < npairs; a++) {
 		const struct mbirth *m1 = pairs[a].a, *m2 = pairs[a].b;
 		Popstat__QualityFlag *q = flag_new(f, m1->unit,
