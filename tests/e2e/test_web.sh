@@ -10,7 +10,7 @@
 need_curl
 
 HPORT=$(free_port)
-start_server --http 127.0.0.1:"$HPORT" --http-max-upload 200000
+start_server --http 127.0.0.1:"$HPORT" --http-max-upload 2000000
 H=http://127.0.0.1:$HPORT
 for _ in $(seq 1 100); do
 	(exec 3<>/dev/tcp/127.0.0.1/"$HPORT") 2>/dev/null && break
@@ -111,7 +111,7 @@ expect_eq "$CODE" 423 "locked period"
 page_has "locked period" "lock refusal says why"
 expect_eq "$(births 610328101)" 0 "nothing stored in the locked period"
 # Oversize: refused from its Content-Length, before the body is read.
-head -c 300000 /dev/zero | tr '\0' 'a' > "$WORK/big.csv"
+head -c 3000000 /dev/zero | tr '\0' 'a' > "$WORK/big.csv"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -b "$WORK/clerk1.jar" \
     -F "csrf=$CSRF" -F "key=$KEY" -F "file=@$WORK/big.csv" "$H/upload")
 expect_eq "$CODE" 413 "oversize upload"
@@ -249,6 +249,65 @@ CODE=$(curl -s -o /dev/null -w '%{http_code}' -b "$WORK/clerk1.jar" \
     -F "key=$KEY" -F "file=@$WORK/reg.xlsx" "$H/upload")
 expect_eq "$CODE" 403 "an upload without the anti-forgery token"
 
+# 50,000 rows: stored in 50 batches.
+python3 - "$WORK/50k.xlsx" <<'EOF'
+import sys, openpyxl
+wb = openpyxl.Workbook(write_only=True); ws = wb.create_sheet()
+ws.append(["record_id", "unit", "date", "sex", "birth_order", "policy", "mother_id"])
+for i in range(50000):
+    ws.append(["big%d" % i, "610328101001", "2026-11-03", "F", 1, "Y", None])
+wb.save(sys.argv[1])
+EOF
+form clerk1 /upload
+curl -s -b "$WORK/clerk1.jar" -o "$WORK/page.html" \
+    -F "csrf=$CSRF" -F "key=$KEY" -F "file=@$WORK/50k.xlsx" "$H/upload"
+page_has "accepted 50000, duplicate 0, rejected 0" "a 50,000-row upload"
+expect_eq "$(grep -c '<li>' "$WORK/page.html")" 50 "in 50 batches"
+expect_eq "$(births 610328101001)" 50000 "50,000 births in the village"
+# The same file, the connection dropped once the first batch is shown: what
+# was stored stays, /upload says how far it got, and uploading it again
+# completes it (the rows already there are duplicates).
+form clerk1 /upload
+SID=$(awk '$6 == "popstat_session" { print $7 }' "$WORK/clerk1.jar")
+python3 - "$HPORT" "$SID" "$CSRF" "$KEY" "$WORK/50k.xlsx" <<'EOF'
+import socket, sys
+port, sid, csrf, key, path = sys.argv[1:6]
+data = open(path, "rb").read()
+b = b"----popstat-test-boundary"
+body = (b"--" + b + b'\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrf.encode() +
+        b"\r\n--" + b + b'\r\nContent-Disposition: form-data; name="key"\r\n\r\n' + key.encode() +
+        b"\r\n--" + b + b'\r\nContent-Disposition: form-data; name="file"; filename="50k.xlsx"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--" + b + b"--\r\n")
+s = socket.create_connection(("127.0.0.1", int(port)))
+s.sendall(b"POST /upload HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nCookie: popstat_session=%s\r\n"
+          b"Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n"
+          % (port.encode(), sid.encode(), b, len(body)) + body)
+got = b""
+while b"</li>" not in got:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    got += chunk
+s.close()
+EOF
+for _ in $(seq 1 200); do
+	curl -s -b "$WORK/clerk1.jar" "$H/upload" > "$WORK/page.html"
+	grep -q 'id="up-state">正在处理' "$WORK/page.html" || break
+	sleep 0.05
+done
+dup=$(sed -n 's/.*id="up-counts">.*重复 \([0-9]*\) .*/\1/p' "$WORK/page.html")
+expect_eq "$(births 610328101001)" 50000 "the dropped upload added nothing twice"
+if grep -q 'id="up-state">中途停止' "$WORK/page.html"; then
+	page_has 'id="up-cut"' "the cut-off upload says how far it got"
+	echo "test_web: the dropped upload stopped after $dup duplicates"
+else
+	expect_eq "$dup" 50000 "the upload that outran the drop saw 50,000 duplicates"
+fi
+form clerk1 /upload
+curl -s -b "$WORK/clerk1.jar" -o "$WORK/page.html" \
+    -F "csrf=$CSRF" -F "key=$KEY" -F "file=@$WORK/50k.xlsx" "$H/upload"
+page_has "accepted 0, duplicate 50000, rejected 0" "uploading it again is safe"
+
 stop_server
 
 # ---------------------------------------------------------------- transport
@@ -290,7 +349,7 @@ KEY=$(sed -n 's/.*name="key" value="\([0-9a-f]*\)".*/\1/p' "$WORK/form.html" | h
 CODE=$(curl -s --cacert "$WORK/h-cert.pem" -b "$WORK/tls.jar" -o "$WORK/page.html" \
     -w '%{http_code}' --data "csrf=$CSRF&key=$KEY&$BIRTH&date=2026-11-25" "$H/entry")
 expect_eq "$CODE" 200 "a birth stored over HTTPS"
-expect_eq "$(births 610328101)" 41 "the HTTPS birth counted"
+expect_eq "$(births 610328101)" 50041 "the HTTPS birth counted (the village's 50,000 included)"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HPORT/")
 if [ "$CODE" != 200 ]; then ok_; else fail_ "plain HTTP on the HTTPS port"; fi
 finish
