@@ -1248,6 +1248,17 @@ dash_bulletins(struct dash *d)
 		    T("还没有任何单位。", "No units yet."));
 		return 404;
 	}
+	/*
+	 * A clerk's circulation: the bulletins that cover its unit (of the
+	 * unit or a unit above it) and those of units below it; another
+	 * county's list of months and publication dates is not its to read.
+	 */
+	if (d->who->role == ROLE_CLERK && (d->who->unit < 0 ||
+	    (!unit_within(d->who->unit, u) && !unit_within(u, d->who->unit)))) {
+		dash_error(d, 403, T("这个单位的通报不在您的传阅范围内。",
+		    "The bulletins of this unit are not circulated to you."));
+		return 403;
+	}
 	code = unit_at(u)->code;
 	page_begin(d, T("月通报", "Monthly bulletins"), "bulletins");
 	put(d, "<h1>");

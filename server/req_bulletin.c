@@ -198,7 +198,8 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		bu->records_timely = ry->records_timely;
 		d->units[d->n_units++] = bu;
 	}
-	if (supervision_tasks(r, issued, 1, NULL, &d->overdue, &d->n_overdue) < 0)
+	if (supervision_tasks(r, issued, 1, NULL, u, &d->overdue,
+	    &d->n_overdue) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	/*
 	 * 预警 and 数据质量 (section 15), year to date like the ranking; a

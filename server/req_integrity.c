@@ -267,6 +267,21 @@ h_lock_list(struct req *r)
 	if (q->unit && *q->unit && (u = unit_find(q->unit)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    q->unit);
+	/*
+	 * A clerk sees the locks that concern its subtree: on its unit,
+	 * above it or below it (DESIGN.md section 10), and asks about no
+	 * unit outside it.
+	 */
+	if (r->who->role == ROLE_CLERK) {
+		if (r->who->unit < 0)
+			return req_error(r, E(FORBIDDEN), "a clerk without a unit"
+			    " reads no locks");
+		if (u >= 0 && !unit_within(u, r->who->unit))
+			return req_error(r, E(FORBIDDEN), "unit %s is outside your"
+			    " scope", q->unit);
+		if (u < 0)
+			u = r->who->unit;
+	}
 	popstat__lock_list_ok__init(ok);
 	ok->locks = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->locks);
 	for (i = 0; i < n; i++) {

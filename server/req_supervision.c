@@ -418,6 +418,8 @@ struct task_ctx {
 	int32_t as_of;
 	int overdue_only;
 	const char *owner;
+	int scope;          /* unit index: only tasks of its subtree; -1 all */
+	int with_depts;     /* with scope: the departments' tasks too */
 	Popstat__Task **v;
 	size_t n, cap;
 };
@@ -464,6 +466,14 @@ task_one(const store_task *t, void *arg)
 		return;
 	if (x->owner && strcmp(x->owner, t->owner) != 0)
 		return;
+	if (x->scope >= 0) {
+		if (strcmp(t->owner_kind, "department") == 0) {
+			if (!x->with_depts)
+				return;
+		} else if ((i = unit_find(t->owner)) < 0 ||
+		    !unit_within(i, x->scope))
+			return;
+	}
 	if (x->n == x->cap) {
 		Popstat__Task **nv;
 
@@ -496,11 +506,14 @@ task_one(const store_task *t, void *arg)
 
 /*
  * Tasks as of a day, optionally only the overdue ones or one owner's.
- * Fills *v and *n from the request's arena.  Returns 0 or -1.
+ * With scope >= 0 (a unit index) only the tasks of units in its subtree,
+ * and the departments' tasks when scope is a top-level unit (departments
+ * are the county's; they hang under no unit).  Fills *v and *n from the
+ * request's arena.  Returns 0 or -1.
  */
 int
 supervision_tasks(struct req *r, int32_t as_of, int overdue_only,
-    const char *owner, Popstat__Task ***v, size_t *n)
+    const char *owner, int scope, Popstat__Task ***v, size_t *n)
 {
 	struct task_ctx x;
 
@@ -509,6 +522,8 @@ supervision_tasks(struct req *r, int32_t as_of, int overdue_only,
 	x.as_of = as_of;
 	x.overdue_only = overdue_only;
 	x.owner = owner;
+	x.scope = scope;
+	x.with_depts = scope >= 0 && unit_at(scope)->parent < 0;
 	if (store_tasks(task_one, &x) < 0)
 		return -1;
 	*v = x.v;
@@ -649,13 +664,27 @@ h_task_list(struct req *r)
 	int32_t as_of = server_today();
 	char err[96];
 	size_t i;
+	int scope = -1;
 
 	if (q->as_of && *q->as_of && date_parse(q->as_of, &as_of, err,
 	    sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
 	popstat__task_list_ok__init(ok);
+	/* A clerk reads the tasks of its subtree (DESIGN.md section 10). */
+	if (r->who->role == ROLE_CLERK) {
+		int o;
+
+		if (r->who->unit < 0)
+			return req_error(r, E(FORBIDDEN), "a clerk without a unit"
+			    " reads no tasks");
+		scope = r->who->unit;
+		if (q->owner && *q->owner && ((o = unit_find(q->owner)) < 0 ||
+		    !unit_within(o, scope)))
+			return req_error(r, E(FORBIDDEN), "--owner %.40s is outside"
+			    " your scope", q->owner);
+	}
 	if (supervision_tasks(r, as_of, q->has_overdue && q->overdue,
-	    q->owner && *q->owner ? q->owner : NULL, &ok->tasks,
+	    q->owner && *q->owner ? q->owner : NULL, scope, &ok->tasks,
 	    &ok->n_tasks) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	if (q->has_id) {
@@ -769,7 +798,7 @@ h_inspection(struct req *r)
 		supervision_failing(r, &ev, &f->failing, &f->n_failing, 1);
 		ok->failing[ok->n_failing++] = f;
 	}
-	if (supervision_tasks(r, as_of, 1, NULL, &ok->overdue,
+	if (supervision_tasks(r, as_of, 1, NULL, u, &ok->overdue,
 	    &ok->n_overdue) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	/* 预警 and 数据质量 (section 15), year to date like the failing. */
