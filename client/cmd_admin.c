@@ -75,7 +75,7 @@ static const char unit_usage[] =
     "       popstat unit list [--root CODE] [--json | --csv]\n"
     "       popstat unit import FILE.csv\n"
     "       popstat unit export [--root CODE]\n"
-    "       popstat unit rename CODE NAME\n"
+    "       popstat unit rename CODE NAME [--from DATE]\n"
     "       popstat unit retire CODE --from DATE\n"
     "       popstat unit delete CODE\n"
     "       popstat unit move CODE --parent P [--from DATE]\n"
@@ -84,7 +84,9 @@ static const char unit_usage[] =
     "  LEVEL is free text: city, county, township, village.\n"
     "  import and export use the CSV header code,name,parent,level\n"
     "  (see 'popstat unit import --help').\n"
-    "  Changes to the tree are audited.  retire: from DATE the unit is no\n"
+    "  Changes to the tree are audited.  rename --from DATE: tables of\n"
+    "  earlier days keep the old name (without it: a correction, everywhere).\n"
+    "  retire: from DATE the unit is no\n"
     "  longer ranked, reported or due for dekad reports (tables of earlier\n"
     "  periods still list it); its records stay and count in its parent's\n"
     "  totals.  delete: only a unit that never held a record or account.\n"
@@ -108,7 +110,6 @@ unit_change(int argc, char **argv)
 	want = strcmp(argv[0], "rename") == 0 ? 2 : 1;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc &&
-		    strcmp(argv[0], "rename") != 0 &&
 		    strcmp(argv[0], "delete") != 0)
 			uc.from = argv[++i];
 		else if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc &&

@@ -123,9 +123,11 @@ h_unit_add(struct req *r)
  * only a unit that never held anything (store_unit_holds).
  */
 static int
-unit_rename(struct req *r, int u, const char *name)
+unit_rename(struct req *r, int u, const char *name, const char *from)
 {
 	struct unit *un = unit_at(u);
+	char why[96], day[11];
+	int32_t d = 0;
 	char *old;
 
 	if (name == NULL || !text_ok(name, NAME_MAX_BYTES))
@@ -137,17 +139,30 @@ unit_rename(struct req *r, int u, const char *name)
 		    un->code, name));
 		return 0;
 	}
+	if (from && *from && date_parse(from, &d, why, sizeof why) < 0)
+		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
+	if (d && un->nnames > 0 && d <= un->names[un->nnames - 1].until)
+		return req_error(r, E(CONFLICT), "unit %s was renamed from %s: a"
+		    " later rename must be dated after it", un->code,
+		    date_format(un->names[un->nnames - 1].until, why));
 	old = req_strdup(r, un->name);
+	/* With --from the old name stays on the days before; without, the
+	 * name is corrected everywhere (a typo). */
 	if (store_unit_set_name(un->id, name) < 0 ||
+	    (d && store_unit_name_insert(un->id, d, old) < 0) ||
 	    store_audit(r->who->name, "unit.rename", un->code, un->code, old,
-	    name, NULL) < 0)
+	    d ? req_printf(r, "%s from=%s", name, date_format(d, day)) : name,
+	    NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
+	if (d)
+		units_name_until(u, d, old);
 	units_rename(u, name);
 	log_info("%s renamed unit %s: %s -> %s", r->who->name, un->code, old,
 	    name);
-	req_ack(r, req_printf(r, "unit %s renamed %s (was %s)", un->code,
-	    name, old));
+	req_ack(r, req_printf(r, "unit %s renamed %s (was %s)%s", un->code,
+	    name, old, d ? req_printf(r, " from %s; tables of earlier days"
+	    " keep the old name", day) : ""));
 	return 0;
 }
 
@@ -326,7 +341,7 @@ h_unit_change(struct req *r)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    q->code);
 	if (strcmp(q->op, "rename") == 0)
-		return unit_rename(r, u, q->name);
+		return unit_rename(r, u, q->name, q->from);
 	if (strcmp(q->op, "retire") == 0)
 		return unit_retire(r, u, q->from);
 	if (strcmp(q->op, "delete") == 0)

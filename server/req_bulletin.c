@@ -177,7 +177,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		popstat__bulletin_unit__init(bu);
 		bu->rank = (uint32_t)items[i].rank;
 		bu->unit = unit_at(c)->code;
-		bu->name = unit_at(c)->name;
+		bu->name = (char *)unit_name_at(c, m->end);
 		bu->status = (char *)unit_status_str(e->status);
 		bu->has_score = e->has_score != 0;
 		bu->score = round2(e->score);

@@ -123,7 +123,7 @@ h_status(struct req *r)
 	ok = req_alloc(r, sizeof *ok);
 	popstat__status_ok__init(ok);
 	ok->unit = unit_at(u)->code;
-	ok->name = unit_at(u)->name;
+	ok->name = (char *)unit_name_at(u, p.end);
 	ok->period = period_msg(r, &p);
 	ok->status = (char *)unit_status_str(ev->status);
 	ok->has_score = ev->has_score != 0;
@@ -315,7 +315,7 @@ h_ranking(struct req *r)
 		popstat__rank_row__init(row);
 		row->rank = (uint32_t)(ind >= 0 ? vals[i].rank : items[i].rank);
 		row->unit = c->code;
-		row->name = c->name;
+		row->name = (char *)unit_name_at(kids[t], p.end);
 		row->status = (char *)unit_status_str(e->status);
 		row->has_score = e->has_score != 0;
 		row->score = round2(e->score);

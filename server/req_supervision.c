@@ -202,7 +202,7 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 
 	popstat__unit_reporting__init(m);
 	m->unit = unit_at(u)->code;
-	m->name = unit_at(u)->name;
+	m->name = (char *)unit_name_at(u, p->end);
 	if (store_reports_range(unit_at(u)->id, p->start, p->end, rep_one, &x) < 0)
 		return -1;
 	for (d = p->start; d <= p->end; d = dk.end + 1) {

@@ -144,6 +144,11 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	" day INTEGER NOT NULL, from_id INTEGER REFERENCES units(id),"
 	" to_id INTEGER NOT NULL REFERENCES units(id),"
 	" merged INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);",
+	/* 5 -> 6: earlier names (unit rename --from): a unit was called
+	 * name on the days before until. */
+	"CREATE TABLE unit_names(unit_id INTEGER NOT NULL REFERENCES"
+	" units(id), until INTEGER NOT NULL, name TEXT NOT NULL,"
+	" PRIMARY KEY(unit_id, until));",
 };
 
 enum stmt_id {
@@ -1115,6 +1120,33 @@ store_unit_move_insert(int64_t unit_id, int32_t day, int64_t from_id,
 }
 
 int
+store_unit_name_insert(int64_t unit_id, int32_t until, const char *name)
+{
+	return unit_exec("INSERT INTO unit_names(unit_id, until, name)"
+	    " VALUES (?1, ?2, ?3)", unit_id, until, name);
+}
+
+int
+store_unit_names_load(void (*cb)(int64_t unit_id, int32_t until,
+    const char *name, void *arg), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db_w, "SELECT unit_id, until, name FROM"
+	    " unit_names ORDER BY unit_id, until", -1, &s, NULL) != SQLITE_OK) {
+		log_error("sqlite: %s", sqlite3_errmsg(db_w));
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(sqlite3_column_int64(s, 0),
+		    (int32_t)sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), arg);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day,
     int64_t to_id, int merged, void *arg), void *arg)
 {
@@ -1150,6 +1182,8 @@ store_unit_holds(int64_t id, const char *code, const char **what)
 		{ "child units", "SELECT 1 FROM units WHERE parent_id = ?1" },
 		{ "moves", "SELECT 1 FROM unit_moves WHERE unit_id = ?1"
 		    " OR from_id = ?1 OR to_id = ?1" },
+		{ "earlier names", "SELECT 1 FROM unit_names WHERE"
+		    " unit_id = ?1" },
 		{ "dekad reports", "SELECT 1 FROM reports WHERE unit_id = ?1" },
 		{ "approval locks", "SELECT 1 FROM locks WHERE unit_id = ?1" },
 		{ "targets of its own",

@@ -14,7 +14,7 @@
 
 #include "record.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 #define SECRET_LEN 32
 #define HASH_LEN 32
 
@@ -121,6 +121,10 @@ int store_unit_delete(int64_t id);
 /* A move (or merge) of a unit under to_id from day on: 0 or -1. */
 int store_unit_move_insert(int64_t unit_id, int32_t day, int64_t from_id,
     int64_t to_id, int merged);
+/* An earlier name of a unit, its name on the days before until. */
+int store_unit_name_insert(int64_t unit_id, int32_t until, const char *name);
+int store_unit_names_load(void (*cb)(int64_t unit_id, int32_t until,
+    const char *name, void *arg), void *arg);
 /* Every move, in the order made. */
 int store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day,
     int64_t to_id, int merged, void *arg), void *arg);

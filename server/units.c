@@ -182,6 +182,29 @@ unit_active(int i, int32_t day)
 	    day < units[i].retired_from);
 }
 
+const char *
+unit_name_at(int i, int32_t d)
+{
+	int k;
+
+	for (k = 0; k < units[i].nnames; k++)
+		if (d < units[i].names[k].until)
+			return units[i].names[k].name;
+	return units[i].name;
+}
+
+void
+units_name_until(int i, int32_t until, const char *old)
+{
+	struct unit *u = &units[i];
+
+	u->names = xrealloc(u->names, (size_t)(u->nnames + 1) *
+	    sizeof *u->names);
+	u->names[u->nnames].until = until;
+	u->names[u->nnames].name = xstrdup(old);
+	u->nnames++;
+}
+
 int
 unit_children_cap(int p)
 {
@@ -334,12 +357,23 @@ load_move(int64_t unit_id, int32_t day, int64_t to_id, int merged, void *arg)
 		units_move(i, to, day, merged);
 }
 
+static void
+load_name(int64_t unit_id, int32_t until, const char *name, void *arg)
+{
+	int i = unit_by_id(unit_id);
+
+	(void)arg;
+	if (i >= 0)
+		units_name_until(i, until, name);
+}
+
 /* units.parent_id is the first parent; the moves, in order, make the rest. */
 int
 units_load(void)
 {
 	units_free();
-	if (store_units_load(load_one, NULL) < 0)
+	if (store_units_load(load_one, NULL) < 0 ||
+	    store_unit_names_load(load_name, NULL) < 0)
 		return -1;
 	return store_unit_moves_load(load_move, NULL);
 }
@@ -347,7 +381,7 @@ units_load(void)
 void
 units_free(void)
 {
-	int i;
+	int i, k;
 
 	for (i = 0; i < nunits; i++) {
 		free(units[i].code);
@@ -355,6 +389,9 @@ units_free(void)
 		free(units[i].level);
 		free(units[i].children);
 		free(units[i].ever);
+		for (k = 0; k < units[i].nnames; k++)
+			free(units[i].names[k].name);
+		free(units[i].names);
 	}
 	free(moves);
 	moves = NULL;

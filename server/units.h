@@ -31,6 +31,14 @@ struct unit {
 	                  * unit it was merged into (its parent from then) */
 	int *ever;       /* every unit that was ever a child, in code order */
 	int never, capever;
+	struct unit_name *names; /* earlier names, by increasing `until` */
+	int nnames;
+};
+
+/* A name the unit had on the days before `until`. */
+struct unit_name {
+	int32_t until;
+	char *name;
 };
 
 /*
@@ -71,6 +79,10 @@ int unit_within_at(int i, int a, int32_t d);
 const struct unit_move *units_moves(int *n);
 /* Move unit i under `to` from day on (merged: a merge).  Returns 0. */
 int units_move(int i, int to, int32_t day, int merged);
+/* The unit's name on day d (renames dated with --from keep the old). */
+const char *unit_name_at(int i, int32_t d);
+/* The old name stays the unit's name on the days before `until`. */
+void units_name_until(int i, int32_t until, const char *old);
 /* Changes made in memory after the store made them. */
 void units_rename(int i, const char *name);
 void units_retire(int i, int32_t from);

@@ -47,6 +47,18 @@ expect_rc 1 "rename an unknown unit" "$PS" unit rename 999 某
 expect_err "unit 999 does not exist" "unknown unit named"
 expect_rc 3 "a clerk cannot rename" "$PS" --token "$CLERK" unit rename 610328102 东风
 expect_rc 2 "rename without NAME" "$PS" unit rename 610328101
+# A rename from a date (a township renamed by the map): earlier tables
+# keep the old name.
+expect_rc 0 "rename from a date" "$PS" unit rename 610328102 东风新镇 --from 2026-07-01
+expect_out "from 2026-07-01" "the date is acknowledged"
+expect_rc 0 "ranking before the date" "$PS" --json ranking --parent 610328 --period 2026-06
+expect_eq "$(json '[x["name"] for x in j["rows"] if x["unit"]=="610328102"][0]')" 东风镇 "the old name before the date"
+expect_rc 0 "ranking after the date" "$PS" --json ranking --parent 610328 --period 2026
+expect_eq "$(json '[x["name"] for x in j["rows"] if x["unit"]=="610328102"][0]')" 东风新镇 "the new name from it"
+expect_rc 0 "status before the date" "$PS" --json status --unit 610328102 --period 2026-03
+expect_eq "$(json 'j["name"]')" 东风镇 "status of an earlier period: the old name"
+expect_rc 1 "a rename dated before the last" "$PS" unit rename 610328102 某镇 --from 2026-05-01
+expect_err "later rename must be dated after it" "renames keep their order"
 
 # 2. delete
 expect_rc 1 "delete a unit with records" "$PS" unit delete 610328101
@@ -143,6 +155,9 @@ V1,610328106001,2026-02-10,M,1,Y,M101
 V2,610328106001,2026-04-10,F,1,Y,M102
 EOC
 expect_rc 0 "births of the village to move" "$PS" submit "$WORK/mv.csv"
+expect_rc 0 "publish the 2026-03 bulletin" "$PS" bulletin publish --period 2026-03 --parent 610328
+expect_rc 0 "show it" "$PS" bulletin show --period 2026-03 --parent 610328 --lang en
+PUBLISHED=$OUT
 expect_rc 1 "a cycle is refused" "$PS" unit move 610328 --parent 610328106001
 expect_err "lies in its own subtree" "the cycle is named"
 expect_rc 2 "move needs --parent" "$PS" unit move 610328106001
@@ -182,6 +197,8 @@ expect_rc 0 "audit" "$PS" --json audit
 expect_out "unit.move" "move audited"
 expect_out "unit.merge" "merge audited"
 expect_rc 1 "a unit with moves cannot be deleted" "$PS" unit delete 610328106
+expect_rc 0 "the published bulletin after the changes" "$PS" bulletin show --period 2026-03 --parent 610328 --lang en
+expect_eq "$OUT" "$PUBLISHED" "a published bulletin never changes"
 expect_rc 0 "county 2026 before restart" "$PS" --json status --unit 610328 --period 2026
 BEFORE=$OUT
 expect_rc 0 "ranking 102 2026-02 before restart" "$PS" --json ranking --parent 610328102 --period 2026-03
@@ -200,6 +217,8 @@ expect_rc 0 "list after restart" "$PS" --json unit list
 expect_eq "$(json '[u["retired_from"] for u in j if u["code"]=="610328104"][0]')" 2026-07-01 "retirement kept"
 expect_eq "$(json '[u["name"] for u in j if u["code"]=="610328101"][0]')" 城关镇 "rename kept"
 expect_eq "$(json 'len([u for u in j if u["code"]=="610328103"])')" 0 "delete kept"
+expect_rc 0 "status before the rename date, after restart" "$PS" --json status --unit 610328102 --period 2026-03
+expect_eq "$(json 'j["name"]')" 东风镇 "the earlier name is kept"
 expect_rc 0 "ranking of 2026 after restart" "$PS" --json ranking --parent 610328 --period 2026
 expect_eq "$(json 'len([x for x in j["rows"] if x["unit"]=="610328104"])')" 0 "still not ranked"
 stop_server
