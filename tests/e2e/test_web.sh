@@ -78,7 +78,9 @@ case $hdr in *script-src*unsafe*) fail_ "CSP allows inline script" ;; *) ok_ ;; 
 # ---------------------------------------------------------------- refusals
 post nobody /entry "csrf=$CSRF&key=$KEY&$BIRTH&date=2026-11-20"
 expect_eq "$CODE" 302 "no session: sent to the login form"
-post clerk1 /entry "csrf=${CSRF%?}0&key=$KEY&$BIRTH&date=2026-11-20"
+# The session's token with its last digit changed.
+case $CSRF in *0) BAD=${CSRF%?}1 ;; *) BAD=${CSRF%?}0 ;; esac
+post clerk1 /entry "csrf=$BAD&key=$KEY&$BIRTH&date=2026-11-20"
 expect_eq "$CODE" 403 "wrong anti-forgery token"
 post clerk1 /entry "key=$KEY&$BIRTH&date=2026-11-20"
 expect_eq "$CODE" 403 "no anti-forgery token"
@@ -190,6 +192,17 @@ expect_eq "$CODE" 409 "a re-posted void form is answered with its first result"
 n=$("$PS" audit --unit 610328101 | grep -c "$RID")
 if [ "$n" -ge 2 ]; then ok_; else fail_ "amend and void are in the audit log ($n)"; fi
 
+# The other kinds' forms store through the same path.
+for kd in "death&sex=F&age=80" "migration&direction=in&persons=3" \
+    "population&persons=20000"; do
+	form clerk1 "/entry?kind=${kd%%&*}"
+	post clerk1 /entry "csrf=$CSRF&key=$KEY&kind=$kd&unit=610328101&date=2026-11-23"
+	expect_eq "$CODE" 200 "a ${kd%%&*} record from its form"
+	page_has 'class="ok stored"' "${kd%%&*} stored"
+done
+run "$PS" status --unit 610328101 --period 2026 --json
+case $OUT in *'"deaths": 1'*) ok_ ;; *) fail_ "the death counted: $OUT" ;; esac
+case $OUT in *'"mig_in": 3'*) ok_ ;; *) fail_ "the migration counted" ;; esac
 # Dekad report: the counts the server holds, filed once.
 curl -s -b "$WORK/clerk1.jar" "$H/report?unit=610328101&period=2026-11D2" > "$WORK/form.html"
 if grep -q 'id="held-births">1<' "$WORK/form.html"; then ok_; else
