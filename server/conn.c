@@ -146,6 +146,7 @@ static struct {
 	pthread_cond_t cv;
 	uint64_t want, done;   /* last commit asked for / covered by a sync */
 	uint64_t failed_upto;  /* commits up to here saw a failed sync */
+	int failed_errno;      /* of the first failed sync */
 	double took[16];       /* durations of syncs not yet reported */
 	int ntook;
 	int running, stop;
@@ -331,19 +332,84 @@ sync_main(void *arg)
 		target = sy.want;
 		pthread_mutex_unlock(&sy.mu);
 		t0 = metrics_clock();
+		errno = 0;
 		rc = store_wal_sync();
 		t0 = metrics_clock() - t0;
 		pthread_mutex_lock(&sy.mu);
 		sy.done = target;
 		if (sy.ntook < (int)(sizeof sy.took / sizeof sy.took[0]))
 			sy.took[sy.ntook++] = t0;   /* the loop reports them */
-		if (rc < 0)
+		if (rc < 0) {
+			if (sy.failed_upto == 0)
+				sy.failed_errno = errno;
 			sy.failed_upto = target;
+		}
 		pthread_mutex_unlock(&sy.mu);
 		if (write(sy.pipe[1], "s", 1) < 0 && errno != EAGAIN)
 			break;
 	}
 	return NULL;
+}
+
+static int
+errno_of_sync(void)
+{
+	int e;
+
+	pthread_mutex_lock(&sy.mu);
+	e = sy.failed_errno;
+	pthread_mutex_unlock(&sy.mu);
+	return e;
+}
+
+#define SYNC_FAILED_REPLY "the server could not make this durable (disk sync" \
+	" failed) and is stopping; send it again once it is back (records" \
+	" already stored are recognised as duplicates)"
+
+static void
+stop_loop(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	event_base_loopexit(srv.base, NULL);
+}
+
+/*
+ * A WAL sync failed.  The page cache may hold what never reaches the disk
+ * and a later sync may report success all the same (the fsyncgate
+ * lesson), so nothing more is acknowledged: every pending request is
+ * answered with an error, the open transaction is not committed, and the
+ * server stops and exits non-zero (main.c) for its supervisor to restart
+ * it; sqlite's recovery then replays the WAL from the disk.
+ */
+static void
+sync_fatal(int err)
+{
+	struct syncbatch *b;
+	struct timeval soon = { 0, 300000 };
+
+	if (srv.fatal)
+		return;
+	srv.fatal = 1;
+	srv.shutting_down = 1;
+	log_error("FATAL: the WAL could not be synced (fdatasync: %s):"
+	    " acknowledging nothing more and stopping; restart popstatd so"
+	    " that recovery replays the WAL", err ? strerror(err) : "error");
+	if (listener)
+		evconnlistener_disable(listener);
+	while ((b = sq_head) != NULL) {
+		sq_head = b->next;
+		release(b->list, SYNC_FAILED_REPLY);
+		free(b);
+	}
+	sq_tail = NULL;
+	if (store_in_txn())
+		store_rollback();
+	release(waiting, SYNC_FAILED_REPLY);
+	waiting = NULL;
+	/* The error replies leave first, then the loop ends. */
+	event_base_once(srv.base, -1, EV_TIMEOUT, stop_loop, NULL, &soon);
 }
 
 /* The sync thread is done up to some commit: release those batches. */
@@ -370,19 +436,14 @@ sync_done(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < ntook; i++)
 		metrics_wal_sync(took[i]);
 	while ((b = sq_head) != NULL && b->seq <= done) {
+		if (b->seq <= bad) {
+			sync_fatal(errno_of_sync());
+			return;
+		}
 		sq_head = b->next;
 		if (sq_head == NULL)
 			sq_tail = NULL;
-		if (b->seq <= bad)
-			log_error("the WAL could not be synced: commit %llu may"
-			    " not survive a power loss", (unsigned long long)b->seq);
-		release(b->list, b->seq <= bad ? "the server could not make"
-		    " this durable (disk sync failed); send it again (records"
-		    " already stored are recognised as duplicates)" : NULL);
-		release_waiters(b->waiters, b->seq <= bad ? "the server could"
-		    " not make this durable (disk sync failed); send it again"
-		    " (records already stored are recognised as duplicates)" :
-		    NULL);
+		release(b->list, NULL);
 		free(b);
 	}
 }
@@ -465,6 +526,14 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	if (srv.fatal) {   /* nothing is committed after a failed sync */
+		if (in_txn)
+			store_rollback();
+		list = waiting;
+		waiting = NULL;
+		release(list, SYNC_FAILED_REPLY);
+		return;
+	}
 	failed = in_txn && store_commit() < 0;
 	took = metrics_clock() - t0;
 	if (in_txn)

@@ -259,7 +259,7 @@ main(int argc, char **argv)
 	event_base_free(srv.base);
 	/* The test suite has every server compare its in-memory counters
 	 * with the database before it stops. */
-	if (getenv("POPSTATD_VERIFY_TALLY") != NULL) {
+	if (getenv("POPSTATD_VERIFY_TALLY") != NULL && !srv.fatal) {
 		rc = store_tally_verify();
 		if (rc != 0)
 			log_error("tally verification: %d difference%s from the"
@@ -273,6 +273,11 @@ main(int argc, char **argv)
 	depts_free();
 	units_free();
 	store_close();
+	if (srv.fatal) {
+		log_error("popstatd stopped after a failed sync of the WAL (exit"
+		    " status 1); the next start recovers from the WAL on disk");
+		return 1;
+	}
 	log_info("popstatd stopped; database closed cleanly");
 	return 0;
 }

@@ -98,6 +98,7 @@ struct server {
 	struct settings set;
 	struct event_base *base;
 	int shutting_down;
+	int fatal;             /* a WAL sync failed: stop, exit non-zero */
 	int32_t today_fixed;   /* 0 = use the clock */
 };
 extern struct server srv;
