@@ -731,14 +731,21 @@ serve(struct conn *c, Popstat__Envelope *env)
 			c->authed = 0;
 			c->state = CONN_CLOSING;
 		} else {
-			/* A failed Hello logs the connection out. */
+			/* A failed Hello logs the connection out and ends it:
+			 * an unauthenticated peer holds no slot. */
 			c->authed = h_hello(&r) == 0;
-			if (!c->authed)
+			if (!c->authed) {
 				auth_failed(c->addr);
+				metrics_conn_dropped("unauthenticated");
+				c->state = CONN_CLOSING;
+			}
 		}
 	} else if (!c->authed) {
 		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
-		    "not authenticated: send Hello with a token first");
+		    "not authenticated: send Hello with a token first; closing"
+		    " the connection");
+		metrics_conn_dropped("unauthenticated");
+		c->state = CONN_CLOSING;
 	} else if ((cached = cacheable(env->request)) != NULL) {
 		buf = serve_cached(c, &r, cached, &len);
 		req_free(&r);

@@ -6,10 +6,13 @@
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "depts.h"
@@ -47,6 +50,43 @@ server_period_parse(const char *spec, int32_t today, struct period *p,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * One popstatd per database: an exclusive lock on DB.lock, held for the
+ * life of the process (the kernel drops it when the process ends, however
+ * it ends).  A second server on the same file would keep its own
+ * counters in memory and serve diverging numbers.  Returns the lock's
+ * descriptor, or -1 after logging why.
+ */
+static int
+lock_database(const char *db)
+{
+	char path[4096], pid[32];
+	ssize_t n;
+	int fd;
+
+	xsnprintf(path, sizeof path, "%s.lock", db);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		log_error("cannot open the lock file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		log_error("another popstatd (pid %s) is serving %s: it holds %s;"
+		    " refusing to start a second server on the same database",
+		    pid[0] ? pid : "?", db, path);
+		close(fd);
+		return -1;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		log_warn("cannot write the pid into %s: %s", path,
+		    strerror(errno));
+	return fd;
 }
 
 static int
@@ -195,6 +235,13 @@ main(int argc, char **argv)
 	if (settings_config_path())
 		log_info("configuration read from %s", settings_config_path());
 	signal(SIGPIPE, SIG_IGN);
+	if (access(srv.set.db, F_OK) != 0) {
+		log_error("database %s does not exist: run `popstatd init --db %s`"
+		    " first", srv.set.db, srv.set.db);
+		return 1;
+	}
+	if (lock_database(srv.set.db) < 0)
+		return 1;
 	if (store_open(srv.set.db, (int)srv.set.durability, err, sizeof err) < 0) {
 		log_error("cannot open database: %s", err);
 		return 1;

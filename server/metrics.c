@@ -151,7 +151,7 @@ seed(void)
 	static const char *const reasons[] = { "idle_timeout",
 		"write_timeout", "output_overflow",
 		"frame_too_large", "empty_frame", "unparsable", "version",
-		"auth_throttled", "frame_timeout" };
+		"auth_throttled", "frame_timeout", "unauthenticated" };
 	static const char *const kinds[] = { "birth", "death", "migration",
 		"population", "verification" };
 	size_t i;

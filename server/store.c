@@ -380,6 +380,22 @@ exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
+/* Nonzero when the database has a table of that name. */
+static int
+has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE"
+	    " type = 'table' AND name = ?", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
 static int
 user_version(sqlite3 *db)
 {
@@ -764,6 +780,24 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 
 	if (open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err, errlen) < 0)
 		return -1;
+	/* A file that is not sqlite's, or sqlite's but not popstat's. */
+	if (exec(db_w, "SELECT count(*) FROM sqlite_master", err, errlen) < 0) {
+		xsnprintf(err, errlen, "%s is not an sqlite database (%s): give"
+		    " the popstat database, or make one with `popstatd init"
+		    " --db FILE`", path, sqlite3_errmsg(db_w));
+		goto fail;
+	}
+	if (user_version(db_w) != 0 && !has_table(db_w, "meta")) {
+		xsnprintf(err, errlen, "%s is an sqlite database but not a popstat"
+		    " one (it has no meta table): give the popstat database, or"
+		    " make one with `popstatd init --db FILE`", path);
+		goto fail;
+	}
+	if (user_version(db_w) == 0) {
+		xsnprintf(err, errlen, "%s is not a popstat database (run"
+		    " 'popstatd init --db %s' first)", path, path);
+		goto fail;
+	}
 	if (exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
 	    exec(db_w, "PRAGMA foreign_keys=ON", err, errlen) < 0 ||
 	    /* A batch touches a township's pages of the records, their
@@ -780,11 +814,6 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 	if (rewind_pages < CKPT_PAGES)
 		rewind_pages = CKPT_PAGES;
 	xsnprintf(wal_path, sizeof wal_path, "%s-wal", path);
-	if (user_version(db_w) == 0) {
-		xsnprintf(err, errlen, "%s is not a popstat database (run"
-		    " 'popstatd init --db %s' first)", path, path);
-		goto fail;
-	}
 	if (migrate(db_w, err, errlen) < 0 || load_secret(err, errlen) < 0)
 		goto fail;
 	if (open_conn(path, SQLITE_OPEN_READONLY, &db_r, err, errlen) < 0)

@@ -124,25 +124,25 @@ expect_msg "unknown request type" "unknown request type: message"
 expect_eq "$(val after)" pong "unknown request type: connection stays open, Ping works"
 wire unknown-type 0
 expect_eq "$(val code)" $E_UNAUTHENTICATED "unknown request type before Hello: ERR_UNAUTHENTICATED"
-expect_eq "$(val after)" error:$E_UNAUTHENTICATED "unknown request type before Hello: stays open"
+expect_eq "$(val after)" eof "unknown request type before Hello: the connection is closed (it holds no slot)"
 serving "unknown request type"
 
 # ------------------------------------------------------- request before Hello
 wire before-hello
 expect_eq "$(val code)" $E_UNAUTHENTICATED "Ping before Hello: ERR_UNAUTHENTICATED"
 expect_eq "$(val id)" 3 "Ping before Hello: request id echoed"
-expect_eq "$(val then_hello)" hello "Ping before Hello: a Hello afterwards is accepted"
-expect_eq "$(val after)" pong "Ping before Hello: connection stays open, then Ping works"
+expect_eq "$(val then_hello)" eof "Ping before Hello: answered, then the connection is closed"
+expect_eq "$(val after)" eof "Ping before Hello: nothing more is read from it"
 serving "request before Hello"
 
 # ------------------------------------------------------- bad token
 wire bad-token
 expect_eq "$(val code)" $E_UNAUTHENTICATED "bad token: ERR_UNAUTHENTICATED"
 expect_msg "invalid token" "bad token: message"
-expect_eq "$(val after)" error:$E_UNAUTHENTICATED "bad token: still unauthenticated afterwards"
+expect_eq "$(val after)" eof "bad token: the connection is closed"
 wire huge-token 100000
 expect_eq "$(val code)" $E_UNAUTHENTICATED "100 KB token: ERR_UNAUTHENTICATED"
-expect_eq "$(val after)" error:$E_UNAUTHENTICATED "100 KB token: connection stays open"
+expect_eq "$(val after)" eof "100 KB token: the connection is closed"
 serving "bad token"
 
 # ------------------------------------------------------- invalid UTF-8
@@ -158,7 +158,7 @@ expect_rc 0 "unit list after invalid UTF-8" "$PS" unit list
 expect_no_out "U8BAD" "invalid UTF-8 unit not stored"
 wire bad-utf8 hello-token
 expect_eq "$(val code)" $E_UNAUTHENTICATED "invalid UTF-8 token: ERR_UNAUTHENTICATED"
-expect_eq "$(val after)" error:$E_UNAUTHENTICATED "invalid UTF-8 token: connection stays open"
+expect_eq "$(val after)" eof "invalid UTF-8 token: the connection is closed"
 wire bad-utf8 row-unit
 expect_eq "$(val reply)" submit "invalid UTF-8 in a row: SubmitOk"
 expect_eq "$(val rejected)" 1 "invalid UTF-8 in a row: row rejected"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# What popstatd says when it cannot serve a database: one that does not
+# exist, a file that is not sqlite's, an sqlite file that is not
+# popstat's; and a second popstatd on a database already served is
+# refused (an exclusive lock on DB.lock), so no two servers keep diverging
+# counters.
+. "$(dirname "$0")/lib.sh" "${1:-bin}"
+psd() {   # psd DB: a server start that must fail at once; stderr in ERR
+	ERR=$("$PSD" --db "$1" --listen 127.0.0.1:0 --config /dev/null 2>&1); RC=$?
+}
+psd "$WORK/nope.db"
+expect_eq "$RC" 1 "a missing database: exit 1"
+expect_err "does not exist: run \`popstatd init --db $WORK/nope.db\` first" "it says to run init"
+expect_eq "$([ -e "$WORK/nope.db" ] && echo created || echo absent)" absent "and creates no file"
+echo "just text" > "$WORK/text.db"
+psd "$WORK/text.db"
+expect_eq "$RC" 1 "a text file: exit 1"
+expect_err "text.db is not an sqlite database" "it says what the file is not"
+sqlite3 "$WORK/other.db" "create table t(x); pragma user_version = 7;"
+psd "$WORK/other.db"
+expect_eq "$RC" 1 "another application's sqlite file: exit 1"
+expect_err "other.db is an sqlite database but not a popstat one" "it says whose it is not"
+expect_eq "$(sqlite3 "$WORK/other.db" 'pragma journal_mode')" delete "the foreign file is left as it was"
+sqlite3 "$WORK/plain.db" "create table t(x);"
+psd "$WORK/plain.db"
+expect_err "plain.db is not a popstat database" "an sqlite file without a version"
+expect_eq "$(sqlite3 "$WORK/plain.db" 'pragma journal_mode')" delete "left as it was too"
+
+start_server
+FIRST=$SERVER_PID
+psd "$DB"
+expect_eq "$RC" 1 "a second popstatd on the same database: exit 1"
+expect_err "another popstatd (pid $FIRST) is serving" "it names the first one"
+expect_rc 0 "the first still serves" "$PS" unit add U1 one
+stop_server
+start_server
+expect_rc 0 "after the first stopped, a new one starts" "$PS" unit list
+expect_out U1 "and serves the data"
+finish
