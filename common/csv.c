@@ -53,6 +53,7 @@ struct csv_reader {
 	size_t		 off[CSV_MAX_FIELDS];
 	size_t		 len[CSV_MAX_FIELDS];
 
+	int		 delim;		/* ',' or '\t' */
 	int		 failed;	/* current record has an error */
 	char		*err;
 	size_t		 errlen;
@@ -266,7 +267,8 @@ csv_record(csv_reader *r)
 				break;
 			}
 			c = csv_peek(r);
-			if (c != ',' && c != '\r' && c != '\n' && c != CSV_EOF)
+			if (c != r->delim && c != '\r' && c != '\n' &&
+			    c != CSV_EOF)
 				csv_fail(r, 0, "text after closing quote in "
 				    "field %zu", i + 1);
 		}
@@ -276,7 +278,8 @@ csv_record(csv_reader *r)
 		 */
 		for (;;) {
 			c = csv_peek(r);
-			if (c == ',' || c == '\r' || c == '\n' || c == CSV_EOF)
+			if (c == r->delim || c == '\r' || c == '\n' ||
+			    c == CSV_EOF)
 				break;
 			r->inpos++;
 			csv_put(r, i, c);
@@ -285,7 +288,7 @@ csv_record(csv_reader *r)
 		if (i < CSV_MAX_FIELDS)
 			i++;
 
-		if ((c = csv_get(r)) != ',') {
+		if ((c = csv_get(r)) != r->delim) {
 			if (c != CSV_EOF)
 				csv_newline(r, c);
 			break;
@@ -331,7 +334,15 @@ csv_new(csv_read_fn fn, void *ctx)
 	r->fn = fn;
 	r->ctx = ctx;
 	r->line = 1;
+	r->delim = ',';
 	return (r);
+}
+
+/* Fields separated by d (',' or '\t') instead of commas. */
+void
+csv_set_delim(csv_reader *r, char d)
+{
+	r->delim = (unsigned char)d;
 }
 
 /*

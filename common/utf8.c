@@ -341,3 +341,22 @@ utf8_escape(const char *s, char *buf, size_t cap)
 	buf[o] = '\0';
 	return buf;
 }
+
+size_t
+utf8_valid_prefix(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			break;
+		i += n;
+	}
+	return i;
+}

@@ -9,6 +9,13 @@
 /* Nonzero if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t len);
 
+/*
+ * Length of the longest prefix of s[0..len) made of whole well-formed
+ * sequences: len when s is valid; less when it holds an invalid byte or
+ * ends inside a character.
+ */
+size_t utf8_valid_prefix(const char *s, size_t len);
+
 /* Replace each byte of s that is not valid UTF-8 by '?'; returns s. */
 char *utf8_scrub(char *s);
 

@@ -31,7 +31,7 @@
 # -minimize_crash=1 -max_total_time=60 FILE; protobuf inputs often need
 # reducing by hand) and add it to tests/fuzz/regress/<target>/.
 
-FUZZ_TARGETS ?= frame envelope csv period expr multipart xlsx xls
+FUZZ_TARGETS ?= frame envelope csv period expr multipart xlsx xls sheet_text
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_FLAGS   ?=

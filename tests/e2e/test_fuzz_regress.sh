@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${1:-bin}
-TARGETS="frame envelope csv period expr xlsx xls"
+TARGETS="frame envelope csv period expr xlsx xls sheet_text"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pass=0
@@ -39,7 +39,7 @@ for t in $TARGETS; do
 		continue
 	fi
 	out=$("$runner" "$dir" 2>&1)
-	line=$(printf '%s\n' "$out" | grep -E '^fuzz_regress_[a-z]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	line=$(printf '%s\n' "$out" | grep -E '^fuzz_regress_[a-z_]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 	if [ -z "$line" ]; then
 		printf '%s\n' "$out" | tail -n 20 >&2
 		echo "FAIL: $t: the runner printed no result line" >&2
