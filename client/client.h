@@ -86,6 +86,8 @@ int usage_error(const char *cmd, const char *fmt, ...)
 int cmd_unit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_amend(int argc, char **argv);
 int cmd_sync(int argc, char **argv);

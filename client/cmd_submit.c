@@ -23,31 +23,38 @@
 
 #include "client.h"
 #include "csv.h"
+#include "date.h"
+#include "header.h"
+#include "idcard.h"
 #include "outbox.h"
 #include "record.h"
 #include "row.h"
 #include "sbuf.h"
+#include "sheet.h"
 
 #define BATCH_ROWS 1000
 
 static const char submit_usage[] =
-    "usage: popstat submit FILE.csv [--kind birth|death|migration|population|"
-    "verification]\n"
-    "  Send the records of one CSV file (- for standard input).  The header"
-    " row names\n"
-    "  the columns, in any order; without --kind the kind is recognised from"
-    " them:\n"
+    "usage: popstat submit FILE [--kind birth|death|migration|population|"
+    "verification] [options]\n"
+    "  Send the records of one register: .csv or .txt (tabs or commas; UTF-8,\n"
+    "  GB18030/GBK or UTF-16), .xlsx or .xls (- for standard input).  The\n"
+    "  header row names the columns, in any order, in English or Chinese\n"
+    "  (编号, 单位, 出生日期, ...); without --kind the kind is recognised\n"
+    "  from them:\n"
     "    birth         record_id,unit,date,sex,birth_order,policy,mother_id\n"
     "    death         record_id,unit,date,sex,age\n"
     "    migration     record_id,unit,date,direction,persons\n"
     "    population    record_id,unit,date,persons\n"
     "    verification  record_id,unit,date,mother_id\n"
-    "  Re-sending a file is safe: rows already stored count as duplicates.\n";
+    "  Re-sending a file is safe: rows already stored count as duplicates.\n"
+    "  'popstat check FILE' finds the problems without sending anything.\n";
 
-/* A rejection found by the client (CSV syntax, field count, header). */
+/* A rejection found by the client (file syntax, field count, a rule). */
 struct local_rej {
 	unsigned line;
-	char *text;
+	char *column;
+	char *reason;
 };
 
 struct batch {
@@ -61,30 +68,11 @@ struct totals {
 	unsigned long accepted, duplicate, rejected, queued;
 };
 
-/* The input, read through a counter so progress can be measured. */
-struct counted_input {
-	FILE *f;
-	unsigned long long bytes;
-};
-
-static long
-counted_read(void *ctx, char *buf, size_t cap)
-{
-	struct counted_input *in = ctx;
-	size_t n = fread(buf, 1, cap, in->f);
-
-	if (n == 0 && ferror(in->f))
-		return -1;
-	in->bytes += n;
-	return (long)n;
-}
-
 /* The progress line: at most one per process, drawn on stderr. */
 static struct progress {
 	int enabled;             /* stderr is a terminal and not --quiet */
 	int shown;               /* the line is on the screen now */
-	unsigned long long size; /* file size in bytes; 0: unknown (a pipe) */
-	const struct counted_input *in;
+	unsigned long long size; /* always 0: progress counts rows */
 	double start, last;      /* monotonic seconds */
 	unsigned long rows;      /* rows sent (or queued) so far */
 } pg;
@@ -99,17 +87,12 @@ now_seconds(void)
 }
 
 static void
-progress_start(FILE *f, const struct counted_input *in)
+progress_start(void)
 {
-	struct stat st;
-
 	memset(&pg, 0, sizeof pg);
 	pg.enabled = !opt.quiet && isatty(STDERR_FILENO);
 	if (!pg.enabled)
 		return;
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
-		pg.size = (unsigned long long)st.st_size;
-	pg.in = in;
 	pg.start = now_seconds();
 }
 
@@ -160,7 +143,7 @@ progress_update(unsigned long rows)
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
 		cols = ws.ws_col;
 	if (pg.size > 0) {
-		frac = (double)pg.in->bytes / (double)pg.size;
+		frac = 0;
 		if (frac > 1)
 			frac = 1;
 		if (frac > 0)
@@ -202,19 +185,105 @@ struct sender {
 	struct outbox *ob;
 };
 
-static void
-local_reject(struct batch *b, unsigned line, const char *fmt, const char *a,
-    const char *c)
-{
-	char text[512];
+/*
+ * The rejection lines of one run, in file order: "line L: column: reason".
+ * After SUMMARY_AFTER lines of one reason (its general form, without the
+ * value it quotes) the rest are counted and summarised at the end: "...
+ * and 19,980 more rows: date: expected YYYY-MM-DD".
+ */
+#define SUMMARY_AFTER 20
+#define SUMMARY_KEYS 64
 
+static struct reporter {
+	struct {
+		char *key;
+		unsigned long shown, more;
+	} k[SUMMARY_KEYS];
+	size_t nk;
+	unsigned long rows;     /* rejected rows (a row may have several lines) */
+	long lastline;
+} rep;
+
+static void
+rep_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < rep.nk; i++)
+		free(rep.k[i].key);
+	memset(&rep, 0, sizeof rep);
+	rep.lastline = -1;
+}
+
+static void
+rep_line(long line, const char *column, const char *reason)
+{
+	char key[512], g[400];
+	size_t i;
+
+	if (line != rep.lastline)
+		rep.rows++;
+	rep.lastline = line;
+	xsnprintf(key, sizeof key, "%s: %s", column, record_reason_key(reason,
+	    g, sizeof g));
+	for (i = 0; i < rep.nk; i++)
+		if (strcmp(rep.k[i].key, key) == 0)
+			break;
+	if (i == rep.nk && rep.nk < SUMMARY_KEYS) {
+		rep.k[i].key = xstrdup(key);
+		rep.nk++;
+	}
+	if (i < rep.nk && rep.k[i].shown >= SUMMARY_AFTER) {
+		rep.k[i].more++;
+		return;
+	}
+	if (i < rep.nk)
+		rep.k[i].shown++;
+	printf("line %ld: %s: %s\n", line, column, reason);
+}
+
+/* 19980 as "19,980". */
+static void
+thousands(unsigned long v, char *buf, size_t cap)
+{
+	char d[32];
+	size_t n, i, o = 0;
+
+	snprintf(d, sizeof d, "%lu", v);
+	n = strlen(d);
+	for (i = 0; i < n && o + 2 < cap; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+}
+
+static void
+rep_finish(void)
+{
+	char n[32];
+	size_t i;
+
+	for (i = 0; i < rep.nk; i++)
+		if (rep.k[i].more > 0) {
+			thousands(rep.k[i].more, n, sizeof n);
+			printf("... and %s more row%s: %s\n", n,
+			    rep.k[i].more == 1 ? "" : "s", rep.k[i].key);
+		}
+}
+
+static void
+local_reject(struct batch *b, unsigned line, const char *column,
+    const char *reason)
+{
 	if (b->nrej == b->caprej) {
 		b->caprej = b->caprej ? b->caprej * 2 : 16;
 		b->rej = xrealloc(b->rej, b->caprej * sizeof *b->rej);
 	}
-	xsnprintf(text, sizeof text, fmt, a, c);
 	b->rej[b->nrej].line = line;
-	b->rej[b->nrej].text = xstrdup(text);
+	b->rej[b->nrej].column = xstrdup(column);
+	b->rej[b->nrej].reason = xstrdup(reason);
 	b->nrej++;
 }
 
@@ -234,8 +303,10 @@ batch_clear(struct batch *b)
 			free(*f[c]);
 		free(r);
 	}
-	for (i = 0; i < b->nrej; i++)
-		free(b->rej[i].text);
+	for (i = 0; i < b->nrej; i++) {
+		free(b->rej[i].column);
+		free(b->rej[i].reason);
+	}
 	b->n = 0;
 	b->nrej = 0;
 }
@@ -316,125 +387,376 @@ send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 		progress_hide();
 	while (i < b->nrej || j < nsrv) {
 		if (j >= nsrv || (i < b->nrej && b->rej[i].line <= ok->rejected[j]->line)) {
-			printf("line %u: %s\n", b->rej[i].line, b->rej[i].text);
+			rep_line(b->rej[i].line, b->rej[i].column,
+			    b->rej[i].reason);
 			i++;
 		} else {
-			printf("line %u: %s: %s\n", ok->rejected[j]->line,
-			    ok->rejected[j]->column, ok->rejected[j]->reason);
+			rep_line(ok->rejected[j]->line, ok->rejected[j]->column,
+			    ok->rejected[j]->reason);
 			j++;
 		}
-		t->rejected++;
 	}
+	t->rejected = rep.rows;
 	if (reply)
 		popstat__envelope__free_unpacked(reply, NULL);
 	batch_clear(b);
 	return 0;
 }
 
-/* Map header names to columns; check them against the kind. */
+/*
+ * A register being read: the sheet, its header mapped to columns, and
+ * the rules that need no server applied to each row.
+ */
+struct reg {
+	sheet *s;
+	int kind;
+	int *map;
+	size_t ncols;
+	int text;               /* a text file: fields must match the header */
+	unsigned long blank;    /* rows of empty cells, skipped */
+	char *buf;              /* standard input, read whole */
+	int32_t today;
+	long header_line;
+};
+
+/* Options of submit, amend and check that say how to read the file. */
+struct read_opts {
+	struct sheet_opts so;
+	struct header_opts ho;
+	int kind;
+};
+
+static const char read_usage[] =
+    "  --sheet NAME|N       the worksheet of a workbook (default the first)\n"
+    "  --encoding ENC       a text file's encoding: utf-8, gb18030 or utf-16\n"
+    "                       (default: detected)\n"
+    "  --map 'HEADER=column' read the column headed HEADER as column\n"
+    "  --ignore HEADER      drop the column headed HEADER (e.g. 姓名)\n"
+    "  --ignore-unknown     drop every column that is not a record column\n";
+
+/*
+ * Parse one of the reading options at argv[*i]; returns 1 if it was one,
+ * 0 if not, or an exit status (after the usage message) when it is bad.
+ */
 static int
-read_header(csv_reader *r, int *kind, int *map, size_t *ncols, char *err,
-    size_t errlen)
+read_opt(const char *cmd, int argc, char **argv, int *i, struct read_opts *ro)
 {
-	unsigned seen = 0;
+	char err[256];
+	const char *a = argv[*i];
+
+	if (strcmp(a, "--kind") == 0 && *i + 1 < argc) {
+		if ((ro->kind = kind_parse(argv[++*i])) == KIND_NONE)
+			return -usage_error(cmd, "--kind %s: must be birth,"
+			    " death, migration, population or verification",
+			    argv[*i]);
+	} else if (strcmp(a, "--sheet") == 0 && *i + 1 < argc)
+		ro->so.sheet = argv[++*i];
+	else if (strcmp(a, "--encoding") == 0 && *i + 1 < argc)
+		ro->so.encoding = argv[++*i];
+	else if (strcmp(a, "--map") == 0 && *i + 1 < argc) {
+		if (header_add_map(&ro->ho, argv[++*i], err, sizeof err) < 0)
+			return -usage_error(cmd, "%s", err);
+	} else if (strcmp(a, "--ignore") == 0 && *i + 1 < argc) {
+		if (ro->ho.nignore == HEADER_MAX_RULES)
+			return -usage_error(cmd, "--ignore: at most %d",
+			    HEADER_MAX_RULES);
+		ro->ho.ignore[ro->ho.nignore++] = argv[++*i];
+	} else if (strcmp(a, "--ignore-unknown") == 0)
+		ro->ho.ignore_unknown = 1;
+	else
+		return 0;
+	return 1;
+}
+
+static int
+row_is_blank(const sheet *s)
+{
 	size_t i;
-	int req, c, k;
+	const char *c;
 
-	if (csv_next(r, err, errlen) <= 0) {
-		if (err[0] == '\0')
-			xsnprintf(err, errlen, "line 1: header: the file is empty");
-		return -1;
-	}
-	*ncols = csv_nfields(r);
-	for (i = 0; i < *ncols; i++) {
-		char name[64];
-		const char *f = csv_field(r, i);
-		size_t n = strlen(f);
+	for (i = 0; i < sheet_ncells(s); i++)
+		for (c = sheet_cell(s, i); *c; c++)
+			if (*c != ' ' && *c != '\t')
+				return 0;
+	return 1;
+}
 
-		while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
-			n--;
-		while (n && (*f == ' ' || *f == '\t'))
-			f++, n--;
-		xsnprintf(name, sizeof name, "%.*s", (int)n, f);
-		c = col_parse(name);
-		if (c < 0) {
-			xsnprintf(err, errlen, "line %ld: %s: unknown column"
-			    " (expected record_id, unit, date, sex, birth_order,"
-			    " policy, mother_id, age, direction, persons)",
-			    csv_line(r), name[0] ? name : "(empty)");
-			return -1;
+/*
+ * Open the file and read its header.  Returns 0; or prints why and
+ * returns EXIT_USAGE (the file cannot be read at all) or EXIT_REJECTED
+ * (its header is wrong; *rows is then the number of data rows).
+ */
+static int
+reg_open(const char *cmd, const char *path, struct read_opts *ro,
+    struct reg *g, unsigned long *rows)
+{
+	char err[1024], herr[900];
+	const char **cells;
+	size_t i, len = 0, cap = 0;
+	struct stat st;
+	int rc;
+
+	memset(g, 0, sizeof *g);
+	g->kind = ro->kind;
+	*rows = 0;
+	/* Standard input, a pipe: read whole (the readers read twice). */
+	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+		size_t n;
+
+		if (in == NULL) {
+			fprintf(stderr, "popstat %s: %s: %s\n", cmd, path,
+			    strerror(errno));
+			return EXIT_USAGE;
 		}
-		if (seen & (1u << c)) {
-			xsnprintf(err, errlen, "line %ld: %s: column named twice",
-			    csv_line(r), name);
-			return -1;
+		do {
+			if (len + 65536 > cap) {
+				cap = cap ? cap * 2 : 1 << 20;
+				g->buf = xrealloc(g->buf, cap);
+			}
+			n = fread(g->buf + len, 1, cap - len, in);
+			len += n;
+		} while (n > 0);
+		if (in != stdin)
+			fclose(in);
+		g->s = sheet_open_mem(g->buf ? g->buf : "", len, path,
+		    &ro->so, err, sizeof err);
+	} else
+		g->s = sheet_open(path, &ro->so, err, sizeof err);
+	if (g->s == NULL) {
+		free(g->buf);
+		g->buf = NULL;
+		if (strstr(err, ": cannot open") != NULL) {
+			fprintf(stderr, "popstat %s: %s\n", cmd, err);
+			return EXIT_USAGE;
 		}
-		seen |= 1u << c;
-		map[i] = c;
+		/* A file that cannot be read as a register: all refused. */
+		printf("%s\n", err);
+		return EXIT_REJECTED;
 	}
-	if (*kind == KIND_NONE) {
-		*kind = kind_guess(seen);
-		if (*kind == KIND_NONE) {
-			xsnprintf(err, errlen, "line %ld: header: cannot tell the"
-			    " record kind from these columns; use --kind",
-			    csv_line(r));
-			return -1;
+	g->text = strncmp(sheet_format(g->s), "CSV", 3) == 0 ||
+	    strncmp(sheet_format(g->s), "tab", 3) == 0;
+	/* The header: the first row with a value in it. */
+	for (;;) {
+		err[0] = '\0';
+		rc = sheet_next(g->s, err, sizeof err);
+		if (rc == 0) {
+			printf("line 1: header: the file is empty\n");
+			return EXIT_REJECTED;
 		}
+		if (rc < 0) {
+			printf("%s\n", err);
+			if (sheet_fatal(g->s))
+				return EXIT_REJECTED;
+			goto count;
+		}
+		if (!row_is_blank(g->s))
+			break;
 	}
-	for (c = 0; c < COL_COUNT; c++) {
-		if ((seen & (1u << c)) && !kind_has_col(*kind, c, NULL)) {
-			xsnprintf(err, errlen, "line %ld: %s: not a column of %s"
-			    " records", csv_line(r), col_name(c), kind_name(*kind));
-			return -1;
-		}
-		if (kind_has_col(*kind, c, &req) && req && !(seen & (1u << c))) {
-			xsnprintf(err, errlen, "line %ld: %s: required column"
-			    " missing for %s records", csv_line(r), col_name(c),
-			    kind_name(*kind));
-			return -1;
-		}
+	g->header_line = sheet_row(g->s);
+	g->ncols = sheet_ncells(g->s);
+	/* Trailing empty header cells of a workbook row are not columns. */
+	while (!g->text && g->ncols > 0 &&
+	    sheet_cell(g->s, g->ncols - 1)[0] == '\0')
+		g->ncols--;
+	cells = xcalloc(g->ncols ? g->ncols : 1, sizeof *cells);
+	g->map = xcalloc(g->ncols ? g->ncols : 1, sizeof *g->map);
+	for (i = 0; i < g->ncols; i++)
+		cells[i] = sheet_cell(g->s, i);
+	rc = header_map(cells, g->ncols, &ro->ho, &g->kind, g->map, herr,
+	    sizeof herr);
+	free(cells);
+	if (rc == 0)
+		return 0;
+	printf("line %ld: %s\n", g->header_line, herr);
+count:
+	/* Nothing of the file is used; every data row counts rejected. */
+	while ((rc = sheet_next(g->s, err, sizeof err)) != 0) {
+		if (rc < 0 && sheet_fatal(g->s))
+			break;
+		if (rc < 0 || !row_is_blank(g->s))
+			(*rows)++;
 	}
-	(void)k;
-	return 0;
+	return EXIT_REJECTED;
+}
+
+static void
+reg_close(struct reg *g)
+{
+	sheet_free(g->s);
+	free(g->map);
+	free(g->buf);
+	memset(g, 0, sizeof *g);
+}
+
+/* A column's letter as Excel shows it (0 -> A, 26 -> AA). */
+static void
+col_letter(size_t i, char *buf)
+{
+	char t[8];
+	size_t n = 0, k;
+
+	i++;
+	while (i > 0 && n < sizeof t) {
+		t[n++] = (char)('A' + (i - 1) % 26);
+		i = (i - 1) / 26;
+	}
+	for (k = 0; k < n; k++)
+		buf[k] = t[n - 1 - k];
+	buf[n] = '\0';
+}
+
+/*
+ * The next data row.  Returns 1 with fields[] (the cells of each column,
+ * NULL when the file has none) and *line set; 2 when the row breaks a rule
+ * that needs no server (its reasons in iss); 0 at the end; -1 when the
+ * file cannot be read further (the reason in iss->v[0]).
+ */
+static int
+reg_next(struct reg *g, const char *fields[COL_COUNT], long *line,
+    struct record_issues *iss)
+{
+	char err[512], letter[8];
+	struct record_issues more;
+	record rec;
+	size_t i, n;
+	int rc, damaged = 0, k;
+
+	for (;;) {
+		iss->n = 0;
+		rc = sheet_next(g->s, err, sizeof err);
+		*line = sheet_row(g->s);
+		if (rc == 0)
+			return 0;
+		if (rc < 0) {
+			/* "line N: reason" from the reader. */
+			const char *why = strncmp(err, "line ", 5) == 0 ?
+			    strchr(err, ':') : NULL;
+
+			iss->n = 1;
+			iss->v[0].column = g->text ? "csv" : "file";
+			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
+			    "%s", why ? why + 2 : err);
+			return sheet_fatal(g->s) ? -1 : 2;
+		}
+		if (!row_is_blank(g->s))
+			break;
+		g->blank++;
+	}
+	n = sheet_ncells(g->s);
+	for (i = g->ncols; i < n; i++)
+		if (sheet_cell(g->s, i)[0] != '\0')
+			break;
+	if (i < n) {
+		iss->n = 1;
+		iss->v[0].column = "row";
+		if (g->text)
+			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
+			    "has %zu fields, the header has %zu", n, g->ncols);
+		else {
+			col_letter(i, letter);
+			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
+			    "column %s has a value but no header", letter);
+		}
+		return 2;
+	}
+	if (g->text && n < g->ncols) {
+		iss->n = 1;
+		iss->v[0].column = "row";
+		xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
+		    "has %zu fields, the header has %zu", n, g->ncols);
+		return 2;
+	}
+	for (k = 0; k < COL_COUNT; k++)
+		fields[k] = NULL;
+	for (i = 0; i < g->ncols; i++) {
+		int c = g->map[i];
+
+		if (c == HEADER_EMPTY && sheet_cell(g->s, i)[0] != '\0') {
+			iss->n = 1;
+			iss->v[0].column = "row";
+			col_letter(i, letter);
+			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
+			    "field %zu (column %s) has a value but its header is"
+			    " empty; name the column or remove the value", i + 1,
+			    letter);
+			return 2;
+		}
+		if (c < 0)
+			continue;
+		fields[c] = sheet_cell(g->s, i);
+		if (c == COL_MOTHER_ID && sheet_cell_type(g->s, i) ==
+		    SHEET_NUMBER && idcard_number_damaged(fields[c]))
+			damaged = 1;
+	}
+	record_check(g->kind, fields, g->today, &rec, &more);
+	memset(&rec, 0, sizeof rec);
+	if (damaged) {
+		iss->v[iss->n].column = col_name(COL_MOTHER_ID);
+		xsnprintf(iss->v[iss->n].reason, sizeof iss->v[0].reason, "%s",
+		    IDCARD_DAMAGED);
+		iss->n++;
+	}
+	for (k = 0; k < more.n && iss->n < RECORD_ISSUES_MAX; k++) {
+		if (damaged && strcmp(more.v[k].column, "mother_id") == 0)
+			continue;
+		iss->v[iss->n++] = more.v[k];
+	}
+	if (iss->n > 0) {
+		/* In column order, as record_check() gives them. */
+		return 2;
+	}
+	return 1;
 }
 
 static const char amend_usage[] =
-    "usage: popstat amend FILE.csv --reason TEXT [--kind KIND]\n"
+    "usage: popstat amend FILE --reason TEXT [--kind KIND] [options]\n"
     "  Replace the content of stored records: each row names an existing\n"
-    "  record_id (in its unit) and gives its new content, in the same CSV\n"
+    "  record_id (in its unit) and gives its new content, in the same\n"
     "  format as submit.  Counters follow; the old and new content and the\n"
     "  reason are kept in the audit log.  Rows identical to what is stored\n"
     "  are reported as unchanged.  Locked (approved) periods are refused.\n";
+
+static void
+print_skipped(const struct reg *g)
+{
+	if (g->blank > 0)
+		printf("skipped %lu empty row%s\n", g->blank, g->blank == 1 ?
+		    "" : "s");
+}
 
 static int
 run_file(int argc, char **argv, int amend)
 {
 	const char *path = NULL, *cmd = amend ? "amend" : "submit";
-	int kind = KIND_NONE, map[CSV_MAX_FIELDS], i, rc = 0;
-	size_t ncols = 0, k;
-	char err[512];
+	const char *fields[COL_COUNT];
+	struct record_issues iss;
+	struct read_opts ro;
 	struct sender sd;
 	struct batch b;
 	struct totals t = { 0, 0, 0, 0 };
-	struct counted_input in;
-	csv_reader *r;
-	FILE *f;
+	struct reg g;
+	unsigned long rows;
+	int i, rc = 0, k, got;
+	long line;
 
 	memset(&sd, 0, sizeof sd);
+	memset(&ro, 0, sizeof ro);
 	sd.amend = amend;
 	if (wants_help(argc, argv)) {
 		fputs(amend ? amend_usage : submit_usage, stdout);
+		fputs(read_usage, stdout);
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
 		if (amend && strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
 			sd.reason = argv[++i];
-		else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc) {
-			if ((kind = kind_parse(argv[++i])) == KIND_NONE)
-				return usage_error(cmd, "--kind %s: must be"
-				    " birth, death, migration, population or"
-				    " verification", argv[i]);
-		} else if (argv[i][0] == '-' && argv[i][1] == '-')
+		else if ((rc = read_opt(cmd, argc, argv, &i, &ro)) < 0)
+			return -rc;
+		else if (rc == 1)
+			continue;
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			return usage_error(cmd, "unknown option %s", argv[i]);
 		else if (path == NULL)
 			path = argv[i];
@@ -442,94 +764,69 @@ run_file(int argc, char **argv, int amend)
 			return usage_error(cmd, "one file at a time ('%s')",
 			    argv[i]);
 	}
+	rc = 0;
 	if (path == NULL)
-		return usage_error(cmd, "needs FILE.csv");
+		return usage_error(cmd, "needs FILE (.csv, .txt, .xlsx or .xls)");
 	if (amend && (sd.reason == NULL || strlen(sd.reason) < 2))
 		return usage_error(cmd, "--reason TEXT is required");
 	sd.file = path;
-	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "popstat %s: %s: %s\n", cmd, path, strerror(errno));
-		return EXIT_USAGE;
+	rep_reset();
+	if ((rc = reg_open(cmd, path, &ro, &g, &rows)) != 0) {
+		if (rc == EXIT_REJECTED)
+			printf("accepted 0, duplicate 0, rejected %lu\n", rows);
+		reg_close(&g);
+		return rc;
 	}
-	in.f = f;
-	in.bytes = 0;
-	r = csv_new(counted_read, &in);
-	err[0] = '\0';
-	if (read_header(r, &kind, map, &ncols, err, sizeof err) < 0) {
-		unsigned long rows = 0;
-
-		/* Nothing of the file is sent; every data row counts rejected. */
-		printf("%s\n", err);
-		while (csv_next(r, err, sizeof err) != 0)
-			rows++;
-		printf("accepted 0, duplicate 0, rejected %lu\n", rows);
-		csv_free(r);
-		if (f != stdin)
-			fclose(f);
-		return EXIT_REJECTED;
-	}
+	/* Dates after today are the server's to judge (its today). */
+	g.today = date_from_ymd(DATE_MAX_YEAR, 12, 31);
 	rc = client_open(&sd.c);
 	if (rc != 0 && (amend || !client_net_error)) {
-		csv_free(r);
-		if (f != stdin)
-			fclose(f);
+		reg_close(&g);
 		return rc;
 	}
 	sd.online = rc == 0;
 	rc = 0;
-	progress_start(f, &in);
+	progress_start();
 	memset(&b, 0, sizeof b);
 	b.rows = xcalloc(BATCH_ROWS, sizeof *b.rows);
 	for (;;) {
-		int got = csv_next(r, err, sizeof err);
-		unsigned line = (unsigned)csv_line(r);
-
+		got = reg_next(&g, fields, &line, &iss);
 		if (got == 0)
 			break;
-		if (got < 0) {
-			/* "line N: reason" from the reader. */
-			const char *why = strchr(err, ':');
-
-			local_reject(&b, line, "csv:%s%s", why ? why + 1 : err, "");
-			if (csv_nfields(r) == 0 && strstr(err, "unterminated"))
+		if (got < 0 || got == 2) {
+			for (k = 0; k < iss.n; k++)
+				local_reject(&b, (unsigned)line, iss.v[k].column,
+				    iss.v[k].reason);
+			if (got < 0)
 				break;
-		} else if (csv_nfields(r) != ncols) {
-			char n1[16], n2[16];
-
-			snprintf(n1, sizeof n1, "%zu", csv_nfields(r));
-			snprintf(n2, sizeof n2, "%zu", ncols);
-			local_reject(&b, line, "row: has %s fields, the header"
-			    " has %s", n1, n2);
 		} else {
 			Popstat__Row *row = xmalloc(sizeof *row);
 
 			popstat__row__init(row);
-			row->line = line;
-			for (k = 0; k < ncols; k++)
-				*row_slot(row, map[k]) = xstrdup(csv_field(r, k));
+			row->line = (unsigned)line;
+			for (k = 0; k < COL_COUNT; k++)
+				if (fields[k] != NULL)
+					*row_slot(row, k) = xstrdup(fields[k]);
 			b.rows[b.n++] = row;
 		}
 		if (b.n == BATCH_ROWS) {
 			unsigned long sent = (unsigned long)b.n;
 
-			if ((rc = send_batch(&sd, kind, &b, &t)) != 0)
+			if ((rc = send_batch(&sd, g.kind, &b, &t)) != 0)
 				break;
 			progress_update(pg.rows + sent);
 		}
 	}
 	if (rc == 0)
-		rc = send_batch(&sd, kind, &b, &t);
+		rc = send_batch(&sd, g.kind, &b, &t);
 	progress_hide();
 	batch_clear(&b);
 	free(b.rows);
 	free(b.rej);
 	client_close(&sd.c);
 	outbox_close(sd.ob);
-	csv_free(r);
-	if (f != stdin)
-		fclose(f);
 	if (rc != 0) {
+		reg_close(&g);
 		fprintf(stderr, "popstat %s: stopped; rows before this point"
 		    " were stored (%lu %s, %lu %s); run it again: stored rows"
 		    " count as %s\n", cmd, t.accepted, amend ? "changed" :
@@ -537,6 +834,9 @@ run_file(int argc, char **argv, int amend)
 		    amend ? "unchanged" : "duplicates");
 		return rc;
 	}
+	rep_finish();
+	print_skipped(&g);
+	reg_close(&g);
 	if (amend)
 		printf("changed %lu, unchanged %lu, rejected %lu\n", t.accepted,
 		    t.duplicate, t.rejected);
@@ -550,6 +850,72 @@ run_file(int argc, char **argv, int amend)
 		return EXIT_NOCONN;
 	}
 	return t.rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+static const char check_usage[] =
+    "usage: popstat check FILE [--kind KIND] [options]\n"
+    "  Check a register before sending it, without a server: the file can\n"
+    "  be read, its headers name the columns of one kind, and every row\n"
+    "  keeps the rules that need no server (dates, codes, values, ID\n"
+    "  numbers).  Prints a line per problem, 'line L: column: reason', then\n"
+    "  'ok N, rejected N'.  Exit 0 when every row is fine, else 1.\n";
+
+int
+cmd_check(int argc, char **argv)
+{
+	const char *path = NULL, *fields[COL_COUNT];
+	struct record_issues iss;
+	struct read_opts ro;
+	struct reg g;
+	unsigned long rows, okrows = 0;
+	int i, rc, k, got;
+	long line;
+
+	memset(&ro, 0, sizeof ro);
+	if (wants_help(argc, argv)) {
+		fputs(check_usage, stdout);
+		fputs(read_usage, stdout);
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if ((rc = read_opt("check", argc, argv, &i, &ro)) < 0)
+			return -rc;
+		else if (rc == 1)
+			continue;
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error("check", "unknown option %s", argv[i]);
+		else if (path == NULL)
+			path = argv[i];
+		else
+			return usage_error("check", "one file at a time ('%s')",
+			    argv[i]);
+	}
+	if (path == NULL)
+		return usage_error("check", "needs FILE (.csv, .txt, .xlsx or"
+		    " .xls)");
+	rep_reset();
+	if ((rc = reg_open("check", path, &ro, &g, &rows)) != 0) {
+		if (rc == EXIT_REJECTED)
+			printf("ok 0, rejected %lu\n", rows);
+		reg_close(&g);
+		return rc;
+	}
+	g.today = date_today();
+	while ((got = reg_next(&g, fields, &line, &iss)) != 0) {
+		if (got == 1) {
+			okrows++;
+			continue;
+		}
+		for (k = 0; k < iss.n; k++)
+			rep_line(line, iss.v[k].column, iss.v[k].reason);
+		if (got < 0)
+			break;
+	}
+	rep_finish();
+	print_skipped(&g);
+	reg_close(&g);
+	printf("ok %lu, rejected %lu\n", okrows, rep.rows);
+	return rep.rows ? EXIT_REJECTED : EXIT_OK;
 }
 
 int

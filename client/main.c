@@ -25,6 +25,8 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "submit", cmd_submit, "submit FILE.csv [--kind KIND]   send records" },
+	{ "check", cmd_check, "check FILE [--kind KIND]         find a register's problems, no server" },
+	{ "template", cmd_template, "template KIND [--lang zh|en] [--format csv|xlsx]   an empty register" },
 	{ "amend", cmd_amend, "amend FILE.csv --reason TEXT     correct stored records" },
 	{ "void", cmd_void, "void RECORD_ID --unit CODE --reason TEXT" },
 	{ "sync", cmd_sync, "sync [--retries N]               send what the outbox holds" },
