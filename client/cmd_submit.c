@@ -943,7 +943,7 @@ cmd_sync(int argc, char **argv)
 	struct outbox *ob;
 	struct client c;
 	unsigned long acc = 0, dup = 0, rej = 0;
-	long retries = 5, attempt, pending;
+	long retries = 5, attempt, pending, others;
 	unsigned delay = 1;
 	int i, rc = 0;
 
@@ -965,7 +965,12 @@ cmd_sync(int argc, char **argv)
 		return EXIT_USAGE;
 	pending = outbox_pending(ob, opt.server);
 	if (pending == 0) {
+		others = outbox_pending_others(ob, opt.server);
 		printf("outbox empty: nothing to send to %s\n", opt.server);
+		if (others > 0)
+			fprintf(stderr, "popstat sync: %ld rows queued by another"
+			    " account stay in the outbox; they are sent when"
+			    " that account runs popstat\n", others);
 		outbox_close(ob);
 		return 0;
 	}
@@ -984,10 +989,15 @@ cmd_sync(int argc, char **argv)
 		    rej);
 	}
 	pending = outbox_pending(ob, opt.server);
+	others = outbox_pending_others(ob, opt.server);
 	outbox_close(ob);
 	if (pending > 0)
 		fprintf(stderr, "popstat sync: %ld rows still in the outbox\n",
 		    pending);
+	if (others > 0)
+		fprintf(stderr, "popstat sync: %ld rows queued by another account"
+		    " stay in the outbox; they are sent when that account runs"
+		    " popstat\n", others);
 	if (rc != 0)
 		return rc;
 	return rej ? EXIT_REJECTED : EXIT_OK;

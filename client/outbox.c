@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <openssl/sha.h>
+
 #include "client.h"
 #include "sbuf.h"
 
@@ -21,6 +23,25 @@ struct outbox {
 };
 
 static char path_buf[1024];
+
+/*
+ * The account a row belongs to: the SHA-256 of the token that queued it
+ * (the token itself is never written to the outbox).  Rows are sent only
+ * with that token.
+ */
+static const char *
+owner(void)
+{
+	static char hex[2 * SHA256_DIGEST_LENGTH + 1];
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	const char *t = opt.token ? opt.token : "";
+	int i;
+
+	SHA256((const unsigned char *)t, strlen(t), d);
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return hex;
+}
 
 /* Create each missing directory of path's parent. */
 static void
@@ -83,6 +104,9 @@ outbox_open(void)
 		free(o);
 		return NULL;
 	}
+	/* Outboxes made before rows had an owner: their rows have none. */
+	sqlite3_exec(o->db, "ALTER TABLE pending ADD COLUMN owner TEXT", NULL,
+	    NULL, NULL);
 	return o;
 }
 
@@ -125,8 +149,8 @@ outbox_put(struct outbox *o, const char *server, int kind, const char *file,
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S", &tm);
 	popstat__row__pack(row, buf);
 	if (sqlite3_prepare_v2(o->db, "INSERT INTO pending(server, kind, file,"
-	    " line, row, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &s,
-	    NULL) != SQLITE_OK) {
+	    " line, row, queued_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    -1, &s, NULL) != SQLITE_OK) {
 		free(buf);
 		return -1;
 	}
@@ -136,6 +160,7 @@ outbox_put(struct outbox *o, const char *server, int kind, const char *file,
 	sqlite3_bind_int(s, 4, (int)row->line);
 	sqlite3_bind_blob(s, 5, buf, (int)n, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, owner(), -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	free(buf);
@@ -149,10 +174,30 @@ outbox_pending(struct outbox *o, const char *server)
 	long n = -1;
 
 	if (sqlite3_prepare_v2(o->db, "SELECT count(*) FROM pending WHERE"
-	    " ?1 IS NULL OR server = ?1", -1, &s, NULL) != SQLITE_OK)
+	    " (?1 IS NULL OR server = ?1) AND (owner IS NULL OR owner = ?2)",
+	    -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	if (server)
 		sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, owner(), -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+long
+outbox_pending_others(struct outbox *o, const char *server)
+{
+	sqlite3_stmt *s;
+	long n = -1;
+
+	if (sqlite3_prepare_v2(o->db, "SELECT count(*) FROM pending WHERE"
+	    " server = ?1 AND owner IS NOT NULL AND owner <> ?2", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, owner(), -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -168,8 +213,10 @@ outbox_list(struct outbox *o)
 		"population", "verification" };
 
 	if (sqlite3_prepare_v2(o->db, "SELECT server, kind, file, line, row,"
-	    " queued_at FROM pending ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+	    " queued_at, owner IS NOT NULL AND owner <> ?1 FROM pending ORDER"
+	    " BY id", -1, &s, NULL) != SQLITE_OK)
 		return -1;
+	sqlite3_bind_text(s, 1, owner(), -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		Popstat__Row *row = popstat__row__unpack(NULL,
 		    (size_t)sqlite3_column_bytes(s, 4), sqlite3_column_blob(s, 4));
@@ -178,11 +225,12 @@ outbox_list(struct outbox *o)
 		if (n == 0)
 			printf("%-19s  %-12s  %-21s  %-22s  %s\n", "queued",
 			    "kind", "server", "record", "from");
-		printf("%-19s  %-12s  %-21s  %-22s  %s line %d\n",
+		printf("%-19s  %-12s  %-21s  %-22s  %s line %d%s\n",
 		    sqlite3_column_text(s, 5), k >= 1 && k <= 5 ? kinds[k] : "?",
 		    sqlite3_column_text(s, 0),
 		    row && row->record_id ? row->record_id : "?",
-		    sqlite3_column_text(s, 2), sqlite3_column_int(s, 3));
+		    sqlite3_column_text(s, 2), sqlite3_column_int(s, 3),
+		    sqlite3_column_int(s, 6) ? " (another account's)" : "");
 		if (row)
 			popstat__row__free_unpacked(row, NULL);
 		n++;
@@ -194,6 +242,7 @@ outbox_list(struct outbox *o)
 struct pend {
 	int64_t id;
 	int kind;
+	int keep;       /* rejected for scope: stays for an account that may */
 	char *file;
 	Popstat__Row *row;
 };
@@ -231,7 +280,8 @@ drop_row(struct outbox *o, int64_t id)
  * Returns how many (0: none left for this server).
  */
 static size_t
-load_batch(struct outbox *o, const char *server, struct pend *p)
+load_batch(struct outbox *o, const char *server, int64_t after,
+    struct pend *p)
 {
 	sqlite3_stmt *s;
 	size_t n;
@@ -243,10 +293,13 @@ restart:
 	kind = -1;
 	bad = 0;
 	if (sqlite3_prepare_v2(o->db, "SELECT id, kind, file, row FROM pending"
-	    " WHERE server = ?1 ORDER BY id LIMIT ?2", -1, &s, NULL) != SQLITE_OK)
+	    " WHERE server = ?1 AND (owner IS NULL OR owner = ?3) AND id > ?4"
+	    " ORDER BY id LIMIT ?2", -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, FLUSH_BATCH);
+	sqlite3_bind_text(s, 3, owner(), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, after);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int k = sqlite3_column_int(s, 1);
 		Popstat__Row *row;
@@ -289,6 +342,8 @@ delete_ids(struct outbox *o, const struct pend *p, size_t n)
 		return -1;
 	sqlite3_exec(o->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (i = 0; i < n; i++) {
+		if (p[i].keep)
+			continue;
 		sqlite3_bind_int64(s, 1, p[i].id);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			rc = -1;
@@ -306,9 +361,10 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 {
 	struct pend *p = xcalloc(FLUSH_BATCH, sizeof *p);
 	size_t n, i, j;
+	int64_t after = 0;
 	int rc = 0;
 
-	while ((n = load_batch(o, opt.server, p)) > 0) {
+	while ((n = load_batch(o, opt.server, after, p)) > 0) {
 		Popstat__Request rq = POPSTAT__REQUEST__INIT;
 		Popstat__Submit s = POPSTAT__SUBMIT__INIT;
 		Popstat__Row **rows = xcalloc(n, sizeof *rows);
@@ -340,7 +396,10 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 			free(lines);
 			break;
 		}
+		after = p[n - 1].id;
 		if ((rc = client_error(reply->response, "sync")) != 0) {
+			fprintf(stderr, "popstat: the %zu rows of this batch are"
+			    " kept in the outbox\n", n);
 			popstat__envelope__free_unpacked(reply, NULL);
 			pend_free(p, n);
 			free(lines);
@@ -353,10 +412,18 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 		for (j = 0; j < ok->n_rejected; j++) {
 			uint32_t k = ok->rejected[j]->line;
 
-			if (k >= 1 && k <= n)
-				fprintf(out, "%s line %u: %s: %s\n", p[k - 1].file,
-				    lines[k - 1], ok->rejected[j]->column,
-				    ok->rejected[j]->reason);
+			int scope = strstr(ok->rejected[j]->reason,
+			    "outside your scope") != NULL;
+
+			if (k >= 1 && k <= n) {
+				fprintf(out, "%s line %u: %s: %s%s\n",
+				    p[k - 1].file, lines[k - 1],
+				    ok->rejected[j]->column,
+				    ok->rejected[j]->reason, scope ? " (kept in"
+				    " the outbox: send it with an account that"
+				    " may write this unit)" : "");
+				p[k - 1].keep = scope;
+			}
 			(*rejected)++;
 		}
 		free(lines);

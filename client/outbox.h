@@ -27,15 +27,23 @@ int outbox_commit(struct outbox *o);
 /* Keep one row of kind for server, from file. */
 int outbox_put(struct outbox *o, const char *server, int kind,
     const char *file, const Popstat__Row *row);
-/* Rows pending for server (all servers when server is NULL). */
+/*
+ * Rows pending for server (all servers when server is NULL) that belong
+ * to the current token: a row belongs to the account (token) that queued
+ * it and is sent only with that token.
+ */
 long outbox_pending(struct outbox *o, const char *server);
+/* Rows pending for server that other accounts queued. */
+long outbox_pending_others(struct outbox *o, const char *server);
 /* Print the pending rows; returns how many. */
 long outbox_list(struct outbox *o);
 /*
  * Send every row pending for the connected server, oldest first, in
  * batches of one kind; print rejections to out as "FILE line L: column:
- * reason".  Adds to *accepted, *duplicate, *rejected.  Returns 0 when the
- * outbox for this server is empty afterwards, or an exit status.
+ * reason".  Only the rows of the current token are sent.  A row rejected
+ * for scope, and a batch refused as a whole (not authorised), stay in the
+ * outbox, and the message says so.  Adds to *accepted, *duplicate,
+ * *rejected.  Returns 0, or an exit status.
  */
 int outbox_flush(struct outbox *o, struct client *c, FILE *out,
     unsigned long *accepted, unsigned long *duplicate, unsigned long *rejected);

@@ -648,8 +648,11 @@ expect_rc 3 "queue ob10" "$PS" submit "$F/ob10.csv"
 restart_server
 expect_rc 0 "viewer ping with a pending outbox" "$PS" --token "$VIEWER" ping
 expect_eq "$(pending)" 1 "viewer's refused flush keeps the row"
-expect_rc 3 "viewer sync" "$PS" --token "$VIEWER" sync --retries 0
-expect_eq "$(pending)" 1 "viewer's refused sync keeps the row"
+# The rows are the admin's (the token that queued them): the viewer's
+# sync does not send them, and says whose they are.
+expect_rc 0 "viewer sync" "$PS" --token "$VIEWER" sync --retries 0
+expect_err "1 rows queued by another account stay in the outbox" "viewer sync names the owner"
+expect_eq "$(pending)" 1 "viewer's sync keeps the row"
 expect_rc 0 "admin sync" "$PS" sync --retries 0
 expect_last "accepted 1, duplicate 0, rejected 0" "row delivered by the admin"
 check_invariants "after outbox"

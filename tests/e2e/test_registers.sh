@@ -2,7 +2,8 @@
 # Township registers as they really arrive (DESIGN section 13): GB18030
 # with CRLF, UTF-16 "Unicode text" with tabs, Chinese headers, Excel's
 # dates and ID damage, blank rows, 15- and 18-character IDs of one mother,
-# popstat check and popstat template, the summary of repeated reasons.
+# popstat check and popstat template, the summary of repeated reasons,
+# and the outbox keeping rows for the account that queued them.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 start_server
 
@@ -42,6 +43,42 @@ expect_rc 0 "clerk of 101" "$PS" user add clerk101 --role clerk --unit 610328101
 CLERK1=$OUT
 expect_rc 0 "clerk of 102" "$PS" user add clerk102 --role clerk --unit 610328102
 CLERK2=$OUT
+
+# ------------------------------------------------ the outbox keeps its owner
+# Clerk 101 queues rows while the server is down; clerk 102 is the next
+# to run a command.  Her token may not write 610328101: the rows must stay
+# (and be sent later by clerk 101), not be sent with her token, rejected
+# for scope and deleted.
+BIRTH_HDR=record_id,unit,date,sex,birth_order,policy,mother_id
+printf '%s\nob1,610328101,2026-06-10,M,1,Y,\nob2,610328101,2026-06-10,F,2,Y,\n' \
+    "$BIRTH_HDR" > "$F/ob.csv"
+stop_server
+POPSTAT_TOKEN=$CLERK1 expect_rc 3 "clerk 101 submits offline" "$PS" submit "$F/ob.csv"
+expect_err "2 rows kept in the outbox" "rows queued"
+restart_server
+POPSTAT_TOKEN=$CLERK2 expect_rc 0 "clerk 102 runs a command" "$PS" ping
+POPSTAT_TOKEN=$CLERK2 expect_rc 0 "clerk 102 syncs" "$PS" sync --retries 0
+expect_eq "$(nrec 610328101)" 0 "nothing of clerk 101 sent with clerk 102's token"
+run "$PS" outbox
+expect_out "2 rows pending" "clerk 101's rows still in the outbox"
+POPSTAT_TOKEN=$CLERK1 expect_rc 0 "clerk 101 syncs" "$PS" sync --retries 0
+expect_last "accepted 2, duplicate 0, rejected 0" "clerk 101's rows stored"
+expect_eq "$(nrec 610328101)" 2 "both rows stored in 610328101"
+run "$PS" outbox
+expect_out "0 rows pending" "outbox empty"
+# Rows queued by an account whose scope no longer covers them (rejected
+# for scope) are kept, and the message says so.
+printf '%s\nob3,610328102,2026-06-10,M,1,Y,\n' "$BIRTH_HDR" > "$F/ob3.csv"
+stop_server
+POPSTAT_TOKEN=$CLERK1 expect_rc 3 "clerk 101 queues a row of 102" "$PS" submit "$F/ob3.csv"
+restart_server
+POPSTAT_TOKEN=$CLERK1 expect_rc 1 "sync: rejected for scope" "$PS" sync --retries 0
+expect_out "outside your scope" "the scope reason shown"
+expect_out "kept in the outbox" "says the row is kept"
+run "$PS" outbox
+expect_out "1 rows pending" "the row out of scope is kept"
+expect_eq "$(nrec 610328102)" 0 "and not stored"
+
 
 # ------------------------------------------------ GB18030 with CRLF, Chinese headers
 # As Excel saves "CSV" on Chinese Windows: GBK bytes, CRLF, Chinese
