@@ -68,6 +68,9 @@ struct totals {
 	unsigned long accepted, duplicate, rejected, queued;
 };
 
+/* The register being sent, whose share read the progress line shows. */
+static const sheet *pg_sheet;
+
 /* The progress line: at most one per process, drawn on stderr. */
 static struct progress {
 	int enabled;             /* stderr is a terminal and not --quiet */
@@ -142,8 +145,8 @@ progress_update(unsigned long rows)
 	rate = elapsed > 0 ? (double)rows / elapsed : 0;
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
 		cols = ws.ws_col;
-	if (pg.size > 0) {
-		frac = 0;
+	frac = pg_sheet != NULL ? sheet_progress(pg_sheet) : -1;
+	if (frac >= 0) {
 		if (frac > 1)
 			frac = 1;
 		if (frac > 0)
@@ -157,7 +160,7 @@ progress_update(unsigned long rows)
 	width = cols - 1 - (int)strlen(tail) - 4;
 	if (width > (int)sizeof bar - 1)
 		width = (int)sizeof bar - 1;
-	if (pg.size > 0 && width >= 10) {
+	if (frac >= 0 && width >= 10) {
 		fill = (int)(frac * width);
 		for (k = 0; k < width; k++)
 			bar[k] = k < fill ? '#' : '.';
@@ -787,6 +790,7 @@ run_file(int argc, char **argv, int amend)
 	sd.online = rc == 0;
 	rc = 0;
 	progress_start();
+	pg_sheet = g.s;
 	memset(&b, 0, sizeof b);
 	b.rows = xcalloc(BATCH_ROWS, sizeof *b.rows);
 	for (;;) {

@@ -121,6 +121,12 @@ sheet_format(const sheet *s)
 	return s->format;
 }
 
+double
+sheet_progress(const sheet *s)
+{
+	return s->progress != NULL ? s->progress(s) : -1;
+}
+
 void
 sheet_free(sheet *s)
 {

@@ -79,6 +79,9 @@ long sheet_row(const sheet *s);
 /* What was read, for messages: "CSV (UTF-8)", "CSV (GB18030)", "xlsx",
  * "xls". */
 const char *sheet_format(const sheet *s);
+/* The share of the input read so far, 0 to 1, or -1 when the reader
+ * cannot tell (for a progress line). */
+double sheet_progress(const sheet *s);
 void sheet_free(sheet *s);
 
 #endif

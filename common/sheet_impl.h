@@ -12,6 +12,7 @@
 struct sheet {
 	int (*next)(sheet *s, char *err, size_t errlen);
 	void (*destroy)(sheet *s);
+	double (*progress)(const sheet *s); /* NULL: unknown */
 	size_t ncells;
 	char **cells;
 	unsigned char *types;

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +84,22 @@ src_read(struct source *s, unsigned char *buf, size_t cap)
 	memcpy(buf, s->data + s->pos, n);
 	s->pos += n;
 	return (long)n;
+}
+
+/* The share of the source read: a file by its offset and size. */
+static double
+text_progress(const sheet *s)
+{
+	const struct text_sheet *t = (const struct text_sheet *)s;
+	struct stat st;
+	long off;
+
+	if (t->src.f == NULL)
+		return t->src.len > 0 ? (double)t->src.pos / t->src.len : -1;
+	if (fstat(fileno(t->src.f), &st) < 0 || st.st_size <= 0 ||
+	    (off = ftell(t->src.f)) < 0)
+		return -1;
+	return off >= st.st_size ? 1 : (double)off / (double)st.st_size;
 }
 
 static int
@@ -389,6 +406,7 @@ sheet_open_text(const char *path, const void *data, size_t len,
 	t->name = path ? path : "upload";
 	t->base.next = text_next;
 	t->base.destroy = text_destroy;
+	t->base.progress = text_progress;
 	t->base.cells = t->cells;
 	t->base.types = t->types;
 	t->raw = malloc(RAW_CHUNK);

@@ -407,7 +407,7 @@ expect_rc 0 "export json" "$PS" export --parent 610328 --period 2026 --format js
 expect_eq "$(json 'len(j["units"])')" 3 "json: parent and children"
 expect_eq "$(json 'j["units"][0]["unit"] + " " + j["parent"] + " " + j["period"]["start"]')" "610328 610328 2026-01-01" "json: parent first"
 expect_eq "$(json 'j["units"][1]["counters"]["births"]')" 3 "json: counters"
-expect_eq "$(json 'sorted(j["units"][1]["indicators"][0].keys()) == sorted(["name","value","annualized","unit","target","judged","result"])')" True \
+expect_eq "$(json 'sorted(j["units"][1]["indicators"][0].keys()) == sorted(["name","value","annualized","unit","target","judged","result","yoy"])')" True \
 	"json: indicator objects as status --json"
 expect_rc 0 "export --json global flag" "$PS" export --parent 610328 --period 2026 --json
 expect_eq "$(json 'len(j["units"])')" 3 "--json selects json"
