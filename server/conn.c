@@ -401,6 +401,7 @@ sync_fatal(int err)
 	while ((b = sq_head) != NULL) {
 		sq_head = b->next;
 		release(b->list, SYNC_FAILED_REPLY);
+		release_waiters(b->waiters, SYNC_FAILED_REPLY);
 		free(b);
 	}
 	sq_tail = NULL;
@@ -444,6 +445,7 @@ sync_done(evutil_socket_t fd, short what, void *arg)
 		if (sq_head == NULL)
 			sq_tail = NULL;
 		release(b->list, NULL);
+		release_waiters(b->waiters, NULL);
 		free(b);
 	}
 }
@@ -532,6 +534,9 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		list = waiting;
 		waiting = NULL;
 		release(list, SYNC_FAILED_REPLY);
+		w = waiters;
+		waiters = NULL;
+		release_waiters(w, SYNC_FAILED_REPLY);
 		return;
 	}
 	failed = in_txn && store_commit() < 0;
