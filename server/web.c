@@ -2041,24 +2041,6 @@ send_file(struct wreq *w, const char *ctype, const char *name,
 }
 
 static void
-csv_cell(sbuf *b, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		put(b, s);
-		return;
-	}
-	sbuf_putc(b, '"');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			sbuf_putc(b, '"');
-		sbuf_putc(b, *p);
-	}
-	sbuf_putc(b, '"');
-}
-
-static void
 reason_text(char *buf, size_t n, const struct rejrow *j)
 {
 	xsnprintf(buf, n, "line %u: %s: %s", j->line, j->column, j->reason);
@@ -2136,18 +2118,18 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 		sbuf_init(&b);
 		put(&b, "\xef\xbb\xbf");   /* a BOM, so Excel reads UTF-8 */
 		for (c = 0; c < lu->nheader; c++) {
-			csv_cell(&b, lu->header[c]);
+			sbuf_csv_field(&b, lu->header[c]);
 			put(&b, ",");
 		}
 		put(&b, REASON_COLUMN "\r\n");
 		for (i = 0; i < lu->nrej; i++) {
 			for (c = 0; c < lu->nheader; c++) {
-				csv_cell(&b, c < lu->rej[i].ncells ?
+				sbuf_csv_field(&b, c < lu->rej[i].ncells ?
 				    lu->rej[i].cells[c] : "");
 				put(&b, ",");
 			}
 			reason_text(why, sizeof why, &lu->rej[i]);
-			csv_cell(&b, why);
+			sbuf_csv_field(&b, why);
 			put(&b, "\r\n");
 		}
 		send_file(w, "text/csv; charset=utf-8", "rejected.csv", b.s,
