@@ -15,8 +15,8 @@ report_json_g(sbuf *b, double v)
 		sbuf_printf(b, "%.15g", v);
 }
 
-static void
-num2_or_null(sbuf *b, int has, double v)
+void
+report_num2_or_null(sbuf *b, int has, double v)
 {
 	if (has)
 		sbuf_json_num2(b, v);
@@ -24,8 +24,8 @@ num2_or_null(sbuf *b, int has, double v)
 		sbuf_puts(b, "null");
 }
 
-static void
-period_json(sbuf *b, const Popstat__Period *p)
+void
+report_period_json(sbuf *b, const Popstat__Period *p)
 {
 	sbuf_puts(b, "{\"start\": ");
 	sbuf_json_str(b, p->start);
@@ -59,11 +59,11 @@ report_status_json(sbuf *b, const Popstat__StatusOk *s)
 	sbuf_puts(b, ", \"name\": ");
 	sbuf_json_str(b, s->name);
 	sbuf_puts(b, ",\n \"period\": ");
-	period_json(b, s->period);
+	report_period_json(b, s->period);
 	sbuf_puts(b, ",\n \"status\": ");
 	sbuf_json_str(b, s->status);
 	sbuf_puts(b, ", \"score\": ");
-	num2_or_null(b, s->has_score, s->score);
+	report_num2_or_null(b, s->has_score, s->score);
 	sbuf_puts(b, ",\n \"counters\": {");
 	for (i = 0; i < s->n_counters; i++) {
 		const Popstat__CounterValue *c = s->counters[i];
@@ -86,9 +86,9 @@ report_status_json(sbuf *b, const Popstat__StatusOk *s)
 		sbuf_puts(b, i ? ",\n   {\"name\": " : "\n   {\"name\": ");
 		sbuf_json_str(b, in->name);
 		sbuf_puts(b, ", \"value\": ");
-		num2_or_null(b, in->has_value, in->value);
+		report_num2_or_null(b, in->has_value, in->value);
 		sbuf_puts(b, ", \"annualized\": ");
-		num2_or_null(b, in->has_annualized, in->annualized);
+		report_num2_or_null(b, in->has_annualized, in->annualized);
 		sbuf_puts(b, ", \"unit\": ");
 		sbuf_json_str(b, in->unit);
 		sbuf_puts(b, ",\n    \"target\": ");
@@ -104,7 +104,7 @@ report_status_json(sbuf *b, const Popstat__StatusOk *s)
 		} else
 			sbuf_puts(b, "null");
 		sbuf_puts(b, ",\n    \"judged\": ");
-		num2_or_null(b, in->has_judged, in->judged);
+		report_num2_or_null(b, in->has_judged, in->judged);
 		sbuf_puts(b, ", \"result\": ");
 		if (in->result)
 			sbuf_json_str(b, in->result);
@@ -126,7 +126,7 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 	sbuf_puts(b, "{\"parent\": ");
 	sbuf_json_str(b, r->parent);
 	sbuf_puts(b, ", \"period\": ");
-	period_json(b, r->period);
+	report_period_json(b, r->period);
 	if (r->indicator) {
 		sbuf_puts(b, ", \"indicator\": ");
 		sbuf_json_str(b, r->indicator);
@@ -148,7 +148,7 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 		sbuf_puts(b, ", \"status\": ");
 		sbuf_json_str(b, row->status);
 		sbuf_puts(b, ", \"score\": ");
-		num2_or_null(b, row->has_score, row->score);
+		report_num2_or_null(b, row->has_score, row->score);
 		sbuf_puts(b, ",\n    \"indicators\": {");
 		for (k = 0; k < rank_row_count(row) &&
 		    k < r->n_indicator_names; k++) {
@@ -159,7 +159,7 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 				sbuf_puts(b, ", ");
 			sbuf_json_str(b, r->indicator_names[k]);
 			sbuf_puts(b, ": ");
-			num2_or_null(b, has, v);
+			report_num2_or_null(b, has, v);
 		}
 		sbuf_puts(b, "},\n    \"yoy\": {");
 		for (k = 0; k < r->n_yoy_names; k++) {

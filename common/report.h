@@ -9,6 +9,9 @@
 #include "popstat.pb-c.h"
 #include "sbuf.h"
 
+/* A number to 2 decimals, or null; a period as {"start", "end", "days"}. */
+void report_num2_or_null(sbuf *b, int has, double v);
+void report_period_json(sbuf *b, const Popstat__Period *p);
 void report_status_json(sbuf *b, const Popstat__StatusOk *s);
 void report_ranking_json(sbuf *b, const Popstat__RankingOk *r);
 void report_ranking_csv(sbuf *b, const Popstat__RankingOk *r);

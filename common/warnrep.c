@@ -2,6 +2,7 @@
  * warnrep.c - JSON and words for early warning and data quality
  * (DESIGN.md section 15).
  */
+#include "report.h"
 #include "warnrep.h"
 
 #include <inttypes.h>
@@ -9,15 +10,6 @@
 #include <string.h>
 
 #define T(zh_, en_) (zh ? (zh_) : (en_))
-
-static void
-num2_or_null(sbuf *b, int has, double v)
-{
-	if (has)
-		sbuf_json_num2(b, v);
-	else
-		sbuf_puts(b, "null");
-}
 
 static void
 str_or_null(sbuf *b, const char *s)
@@ -58,7 +50,7 @@ report_warning_json(sbuf *b, const Popstat__WarningOk *w)
 				sbuf_puts(b, ", ");
 			sbuf_json_str(b, c->indicator);
 			sbuf_puts(b, ": {\"projected\": ");
-			num2_or_null(b, c->has_projected, c->projected);
+			report_num2_or_null(b, c->has_projected, c->projected);
 			sbuf_puts(b, ", \"headroom\": ");
 			if (c->has_headroom)
 				sbuf_printf(b, "%" PRId64, c->headroom);
@@ -111,11 +103,9 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 
 	sbuf_puts(b, "{\"parent\": ");
 	sbuf_json_str(b, q->parent);
-	sbuf_puts(b, ", \"period\": {\"start\": ");
-	sbuf_json_str(b, q->period->start);
-	sbuf_puts(b, ", \"end\": ");
-	sbuf_json_str(b, q->period->end);
-	sbuf_printf(b, ", \"days\": %u},\n \"flags\": [", q->period->days);
+	sbuf_puts(b, ", \"period\": ");
+	report_period_json(b, q->period);
+	sbuf_puts(b, ",\n \"flags\": [");
 	for (i = 0; i < q->n_flags; i++) {
 		const Popstat__QualityFlag *f = q->flags[i];
 
@@ -128,15 +118,15 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 			sbuf_printf(b, "\"boys\": %u, \"girls\": %u,",
 			    f->boys, f->girls);
 			sbuf_puts(b, " \"ratio\": ");
-			num2_or_null(b, f->has_ratio, f->ratio);
+			report_num2_or_null(b, f->has_ratio, f->ratio);
 			sbuf_puts(b, ", \"ratio_low\": ");
-			num2_or_null(b, f->has_ratio_low, f->ratio_low);
+			report_num2_or_null(b, f->has_ratio_low, f->ratio_low);
 			sbuf_puts(b, ", \"ratio_high\": ");
-			num2_or_null(b, f->has_ratio_high, f->ratio_high);
+			report_num2_or_null(b, f->has_ratio_high, f->ratio_high);
 		} else if (strcmp(f->check, "under_reporting") == 0) {
 			sbuf_printf(b, "\"births\": %u,", f->births);
 			sbuf_puts(b, " \"expected\": ");
-			num2_or_null(b, f->has_expected, f->expected);
+			report_num2_or_null(b, f->has_expected, f->expected);
 			sbuf_puts(b, ", \"probability\": ");
 			if (f->has_probability)
 				sbuf_printf(b, "%.4f", f->probability);
@@ -152,7 +142,7 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 		} else if (strcmp(f->check, "late_records") == 0) {
 			sbuf_printf(b, "\"records\": %u, \"timely\": %u,"
 			    " \"timeliness\": ", f->records, f->timely);
-			num2_or_null(b, f->has_timeliness, f->timeliness);
+			report_num2_or_null(b, f->has_timeliness, f->timeliness);
 		}
 		sbuf_puts(b, "}}");
 	}
