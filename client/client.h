@@ -25,6 +25,15 @@ struct options {
 	const char *pin;       /* or against this SHA-256 fingerprint */
 	int tls;               /* TLS with the system's CA store */
 	int json, csv, quiet;
+	/* Output (DESIGN.md section 14). */
+	int lang;              /* LANG_EN or LANG_ZH (lang.h), as picked */
+	const char *lang_flag; /* --lang, or NULL */
+	const char *lang_config; /* lang = in the config, or NULL */
+	int wide;              /* --wide: every column */
+	int xlsx;              /* --format xlsx */
+	const char *output;    /* --output FILE */
+	int bom;               /* --bom: CSV for Excel */
+	const char *encoding;  /* --encoding utf-8|gb18030, or NULL */
 };
 extern struct options opt;
 

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulletin.h"
 #include "client.h"
+#include "grid.h"
+#include "lang.h"
 #include "report.h"
 #include "sbuf.h"
 #include "warnrep.h"
@@ -19,6 +22,280 @@ fmt2(char *buf, size_t n, int has, double v)
 		snprintf(buf, n, "%.2f", v);
 	else
 		snprintf(buf, n, "-");
+}
+
+#define T(zh, en) (opt.lang == LANG_ZH ? (zh) : (en))
+
+/* A counter's label in the reader's language. */
+static const char *
+counter_label(const char *name)
+{
+	static const struct {
+		const char *name, *zh;
+	} l[] = {
+		{ "births", "出生" }, { "births_male", "男婴" },
+		{ "births_female", "女婴" }, { "births_policy", "政策内出生" },
+		{ "births_order3", "三孩及以上" }, { "deaths", "死亡" },
+		{ "mig_in", "迁入" }, { "mig_out", "迁出" },
+		{ "verified", "核查" }, { "verified_missed", "核查漏报" },
+		{ "pop_start", "期初人口" }, { "pop_end", "期末人口" },
+		{ "pop_avg", "平均人口" }, { "days", "天数" },
+		{ "year_days", "全年天数" },
+	};
+	size_t i;
+
+	if (opt.lang != LANG_ZH)
+		return name;
+	for (i = 0; i < sizeof l / sizeof l[0]; i++)
+		if (strcmp(l[i].name, name) == 0)
+			return l[i].zh;
+	return name;
+}
+
+/* An indicator's column header: the bulletin's term in Chinese. */
+static const char *
+indicator_label(const char *name)
+{
+	return opt.lang == LANG_ZH ? bulletin_indicator_name(name, LANG_ZH) :
+	    name;
+}
+
+/* A status or result in the reader's language (met, 达标, ...). */
+static const char *
+status_label(const char *s)
+{
+	return opt.lang == LANG_ZH ? bulletin_status_name(s, LANG_ZH) : s;
+}
+
+/* Write grids to --output as a workbook, or print the first. */
+static int
+emit_grids(struct grid **g, int n)
+{
+	int i, rc = 0;
+
+	if (opt.xlsx) {
+		rc = grid_xlsx(g, n, opt.output);
+		if (rc == 0 && !opt.quiet)
+			fprintf(stderr, "popstat: wrote %s\n", opt.output);
+	} else
+		for (i = 0; i < n; i++)
+			grid_print(g[i], stdout);
+	for (i = 0; i < n; i++)
+		grid_free(g[i]);
+	return rc;
+}
+
+static int
+status_table(const Popstat__StatusOk *s)
+{
+	struct grid *g = grid_new(T("考核情况", "status"));
+	char score[32];
+	size_t k;
+
+	fmt2(score, sizeof score, s->has_score, s->score);
+	if (!opt.xlsx) {
+		if (opt.lang == LANG_ZH)
+			printf("%s %s  %s 至 %s（%u天）\n考核结果：%s  得分：%s\n\n",
+			    tx(s->unit), tx(s->name), s->period->start, s->period->end,
+			    s->period->days, status_label(s->status), score);
+		else
+			printf("%s %s  %s .. %s (%u days)\nstatus: %s  score: %s\n\n",
+			    tx(s->unit), tx(s->name), s->period->start, s->period->end,
+			    s->period->days, s->status, score);
+	}
+	grid_col(g, T("指标", "indicator"), 0);
+	grid_col(g, T("本期值", "value"), 1);
+	grid_col(g, T("年化值", "annualized"), 1);
+	grid_col(g, T("单位", "unit"), 0);
+	grid_col(g, T("目标", "target"), 0);
+	grid_col(g, T("考核值", "judged"), 1);
+	grid_col(g, T("结果", "result"), 0);
+	grid_col(g, T("去年同期", "last year"), 1);
+	grid_col(g, T("同比", "yoy"), 1);
+	for (k = 0; k < s->n_indicators; k++) {
+		Popstat__IndicatorResult *in = s->indicators[k];
+		int missed = in->result && strcmp(in->result, "missed") == 0;
+		int yoy = in->has_yoy_value && in->has_yoy_change;
+		char tg[64];
+
+		if (in->target)
+			snprintf(tg, sizeof tg, "%s %.15g%s", in->target->op,
+			    in->target->value, in->target->veto ?
+			    T(" 一票否决", " veto") : "");
+		else
+			snprintf(tg, sizeof tg, "-");
+		grid_text(g, indicator_label(in->name));
+		grid_num(g, in->has_value, in->value, 0);
+		if (in->has_annualized)
+			grid_num(g, 1, in->annualized, 0);
+		else
+			grid_text(g, "");
+		grid_text(g, bulletin_unit_name(in->unit, opt.lang));
+		grid_text(g, tg);
+		if (in->target)
+			grid_num(g, in->has_judged, in->judged, missed);
+		else
+			grid_text(g, "");
+		if (in->result && in->na_reason) {
+			char why[128];
+
+			snprintf(why, sizeof why, "%s (%s)",
+			    status_label(in->result), na_reason_text(in->na_reason,
+			    opt.lang == LANG_ZH));
+			grid_text(g, why);
+		} else
+			grid_text_mark(g, in->result ? status_label(in->result) :
+			    "", missed);
+		grid_num(g, yoy, in->yoy_value, 0);
+		grid_change(g, yoy, in->yoy_change);
+		grid_end_row(g);
+	}
+	if (opt.xlsx) {
+		struct grid *c = grid_new(T("计数", "counters"));
+
+		grid_col(c, T("计数", "counter"), 0);
+		grid_col(c, T("数值", "value"), 1);
+		for (k = 0; k < s->n_counters; k++) {
+			grid_text(c, counter_label(s->counters[k]->name));
+			if (!s->counters[k]->has_value)
+				grid_num(c, 0, 0, 0);
+			else if (s->counters[k]->integer)
+				grid_int(c, (long long)s->counters[k]->value);
+			else
+				grid_num(c, 1, s->counters[k]->value, 0);
+			grid_end_row(c);
+		}
+		{
+			struct grid *two[2] = { g, c };
+
+			return emit_grids(two, 2);
+		}
+	}
+	emit_grids(&g, 1);
+	printf(T("\n计数：", "\ncounters:"));
+	for (k = 0; k < s->n_counters; k++) {
+		Popstat__CounterValue *c = s->counters[k];
+
+		if (!c->has_value)
+			printf(" %s=%s", counter_label(c->name), T("未知",
+			    "unknown"));
+		else if (c->integer)
+			printf(" %s=%.0f", counter_label(c->name), c->value);
+		else
+			printf(" %s=%.1f", counter_label(c->name), c->value);
+	}
+	printf("\n");
+	if (s->n_unknown_population) {
+		printf(T("无人口数：", "no population: "));
+		for (k = 0; k < s->n_unknown_population; k++)
+			printf("%s%s", k ? T("、", ", ") : "",
+			    tx(s->unknown_population[k]));
+		printf(T("（下级单位无人口记录）\n",
+		    " (units below without a population record)\n"));
+	}
+	return 0;
+}
+
+/* Index of name in r's yoy_names, or -1. */
+static int
+yoy_index(const Popstat__RankingOk *r, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < r->n_yoy_names; k++)
+		if (strcmp(r->yoy_names[k], name) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* The short English header of a target indicator in the compact table. */
+static const char *
+short_label(const char *name)
+{
+	static const char *const m[][2] = {
+		{ "birth_rate", "birth ‰" }, { "natural_growth_rate", "growth ‰" },
+		{ "birth_error_rate", "error %" }, { "policy_rate", "policy %" },
+	};
+	size_t i;
+
+	if (opt.lang == LANG_ZH)
+		return bulletin_indicator_name(name, LANG_ZH);
+	for (i = 0; i < sizeof m / sizeof m[0]; i++)
+		if (strcmp(m[i][0], name) == 0)
+			return m[i][1];
+	return name;
+}
+
+/*
+ * The ranking as a table: by default compact (rank, name, status, score,
+ * and each target indicator with its 同比: fits 120 columns); --wide and
+ * workbooks: the unit code and every indicator too.
+ */
+static int
+ranking_table(const Popstat__RankingOk *r)
+{
+	struct grid *g = grid_new(T("排名", "ranking"));
+	int wide = opt.wide || opt.xlsx;
+	size_t i, k;
+
+	if (!opt.xlsx) {
+		if (opt.lang == LANG_ZH)
+			printf("%s %s  %s 至 %s（%u天）%s%s\n\n", tx(r->parent),
+			    tx(r->parent_name), r->period->start, r->period->end,
+			    r->period->days, r->indicator ? "  按" : "",
+			    r->indicator ? indicator_label(r->indicator) : "");
+		else
+			printf("%s %s  %s .. %s (%u days)%s%s\n\n", tx(r->parent),
+			    tx(r->parent_name), r->period->start, r->period->end,
+			    r->period->days, r->indicator ? "  ranked by " : "",
+			    r->indicator ? r->indicator : "");
+	}
+	grid_col(g, T("名次", "rank"), 1);
+	if (wide)
+		grid_col(g, T("代码", "unit"), 0);
+	grid_col(g, T("单位", "name"), 0);
+	grid_col(g, T("考核结果", "status"), 0);
+	grid_col(g, T("得分", "score"), 1);
+	for (k = 0; k < r->n_indicator_names; k++) {
+		int y = yoy_index(r, r->indicator_names[k]);
+
+		if (!wide && y < 0)
+			continue;
+		grid_col(g, wide ? indicator_label(r->indicator_names[k]) :
+		    short_label(r->indicator_names[k]), 1);
+		if (y >= 0)
+			grid_col(g, T("同比", "yoy"), 1);
+	}
+	for (i = 0; i < r->n_rows; i++) {
+		const Popstat__RankRow *row = r->rows[i];
+		int bad = strcmp(row->status, "veto") == 0 ||
+		    strcmp(row->status, "missed") == 0;
+
+		if (row->rank)
+			grid_int(g, row->rank);
+		else
+			grid_text(g, "-");
+		if (wide)
+			grid_text(g, opt.xlsx ? row->unit : tx(row->unit));
+		grid_text(g, opt.xlsx ? row->name : tx(row->name));
+		grid_text_mark(g, status_label(row->status), bad);
+		grid_num(g, row->has_score, row->score, 0);
+		for (k = 0; k < r->n_indicator_names; k++) {
+			int y = yoy_index(r, r->indicator_names[k]), has, hy;
+			double v, yv, yc;
+
+			if (!wide && y < 0)
+				continue;
+			has = rank_row_value(row, k, &v);
+			grid_num(g, has, v, k < 64 && (row->missed >> k & 1));
+			if (y >= 0) {
+				hy = rank_row_yoy(row, (size_t)y, &yv, &yc);
+				grid_change(g, hy, yc);
+			}
+		}
+		grid_end_row(g);
+	}
+	return emit_grids(&g, 1);
 }
 
 /* The options of status and verify-report. */
@@ -40,7 +317,6 @@ cmd_status(int argc, char **argv)
 	Popstat__StatusOk *s;
 	struct opts o;
 	int rc;
-	size_t k;
 
 	if (wants_help(argc, argv)) {
 		fputs(status_usage, stdout);
@@ -66,67 +342,9 @@ cmd_status(int argc, char **argv)
 		report_status_json(&b, s);
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
-	} else {
-		static const char *const hdr[] = { "indicator", "value",
-			"annualized", "unit", "target", "judged", "result" };
-		struct table *t = table_new(7, hdr);
-		char v[32], a[32], j[32], tg[64], score[32], why[2][96];
-
-		fmt2(score, sizeof score, s->has_score, s->score);
-		printf("%s %s  %s .. %s (%u days)\nstatus: %s  score: %s\n\n",
-		    tx(s->unit), tx(s->name), s->period->start, s->period->end,
-		    s->period->days, s->status, score);
-		table_align_right(t, 1);
-		table_align_right(t, 2);
-		table_align_right(t, 5);
-		for (k = 0; k < s->n_indicators; k++) {
-			Popstat__IndicatorResult *in = s->indicators[k];
-			const char *row[7];
-
-			fmt2(v, sizeof v, in->has_value, in->value);
-			fmt2(a, sizeof a, in->has_annualized, in->annualized);
-			fmt2(j, sizeof j, in->has_judged && in->target, in->judged);
-			if (in->target)
-				snprintf(tg, sizeof tg, "%s %.15g%s", in->target->op,
-				    in->target->value, in->target->veto ?
-				    " veto" : "");
-			else
-				snprintf(tg, sizeof tg, "-");
-			row[0] = in->name;
-			row[1] = v;
-			row[2] = in->has_annualized ? a : "";
-			row[3] = in->unit;
-			row[4] = tg;
-			row[5] = in->target ? j : "";
-			row[6] = in->result ? in->result : "";
-			if (in->na_reason) {
-				snprintf(why[k % 2], sizeof why[0], "%s (%s)",
-				    row[6], na_reason_text(in->na_reason, 0));
-				row[6] = why[k % 2];
-			}
-			table_add(t, row);
-		}
-		table_print(t, stdout);
-		table_free(t);
-		printf("\ncounters:");
-		for (k = 0; k < s->n_counters; k++) {
-			Popstat__CounterValue *c = s->counters[k];
-
-			if (!c->has_value)
-				printf(" %s=unknown", c->name);
-			else if (c->integer)
-				printf(" %s=%.0f", c->name, c->value);
-			else
-				printf(" %s=%.1f", c->name, c->value);
-		}
-		printf("\n");
-		if (s->n_unknown_population) {
-			printf("no population: ");
-			for (k = 0; k < s->n_unknown_population; k++)
-				printf("%s%s", k ? ", " : "",
-				    tx(s->unknown_population[k]));
-			printf(" (units below without a population record)\n");
-		}
+	} else if (status_table(s) < 0) {
+		popstat__envelope__free_unpacked(reply, NULL);
+		return EXIT_USAGE;
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;
@@ -152,7 +370,6 @@ cmd_ranking(int argc, char **argv)
 	    "--indicator" };
 	struct opts o;
 	int rc;
-	size_t k, m;
 	sbuf b;
 
 	if (wants_help(argc, argv)) {
@@ -182,63 +399,9 @@ cmd_ranking(int argc, char **argv)
 		report_ranking_csv(&b, r);
 	fputs(sbuf_str(&b), stdout);
 	sbuf_free(&b);
-	if (!opt.json && !opt.csv) {
-		size_t ncols = 5 + (r->n_rows ? r->n_indicator_names : 0);
-		const char **cells = xcalloc(ncols, sizeof *cells);
-		char **owned = xcalloc(ncols, sizeof *owned);
-		struct table *t;
-
-		printf("%s %s  %s .. %s (%u days)%s%s\n\n", tx(r->parent),
-		    tx(r->parent_name), r->period->start, r->period->end,
-		    r->period->days, r->indicator ? "  ranked by " : "",
-		    r->indicator ? r->indicator : "");
-		cells[0] = "rank";
-		cells[1] = "unit";
-		cells[2] = "name";
-		cells[3] = "status";
-		cells[4] = "score";
-		for (k = 5; k < ncols; k++)
-			cells[k] = r->indicator_names[k - 5];
-		t = table_new((int)ncols, cells);
-		table_align_right(t, 0);
-		for (k = 4; k < ncols; k++)
-			table_align_right(t, (int)k);
-		for (k = 0; k < r->n_rows; k++) {
-			Popstat__RankRow *row = r->rows[k];
-			char buf[32];
-
-			for (m = 0; m < ncols; m++) {
-				free(owned[m]);
-				owned[m] = NULL;
-			}
-			if (row->rank)
-				snprintf(buf, sizeof buf, "%u", row->rank);
-			else
-				snprintf(buf, sizeof buf, "-");
-			owned[0] = xstrdup(buf);
-			cells[0] = owned[0];
-			cells[1] = row->unit;
-			cells[2] = row->name;
-			cells[3] = row->status;
-			fmt2(buf, sizeof buf, row->has_score, row->score);
-			owned[4] = xstrdup(buf);
-			cells[4] = owned[4];
-			for (m = 5; m < ncols; m++) {
-				double v;
-				int has = rank_row_value(row, m - 5, &v);
-
-				fmt2(buf, sizeof buf, has, v);
-				owned[m] = xstrdup(buf);
-				cells[m] = owned[m];
-			}
-			table_add(t, cells);
-		}
-		table_print(t, stdout);
-		table_free(t);
-		for (m = 0; m < ncols; m++)
-			free(owned[m]);
-		free(owned);
-		free(cells);
+	if (!opt.json && !opt.csv && ranking_table(r) < 0) {
+		popstat__envelope__free_unpacked(reply, NULL);
+		return EXIT_USAGE;
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;

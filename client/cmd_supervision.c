@@ -777,6 +777,17 @@ cmd_bulletin(int argc, char **argv)
 		return rc;
 	if (!o.v[0])
 		return usage_error(cmd, "needs --period YYYY-MM");
+	/*
+	 * --lang (a global option, so o.v[2] stays NULL), else "lang =" in
+	 * the config; else Chinese, the language of a county bulletin
+	 * (DESIGN.md section 9), whatever the locale.
+	 */
+	if (o.v[2] == NULL)
+		o.v[2] = opt.lang_flag ? opt.lang_flag : opt.lang_config;
+	if (o.v[2] && strncmp(o.v[2], "zh", 2) == 0)
+		o.v[2] = "zh";
+	else if (o.v[2] && strncmp(o.v[2], "en", 2) == 0)
+		o.v[2] = "en";
 	if (bulletin_lang_parse(o.v[2]) < 0)
 		return usage_error(cmd, "--lang must be zh or en");
 	if (bulletin_format_parse(o.v[3]) < 0)
@@ -809,7 +820,7 @@ cmd_bulletin(int argc, char **argv)
 	if (strcmp(sub, "publish") == 0) {
 		Popstat__BulletinPublish p = POPSTAT__BULLETIN_PUBLISH__INIT;
 
-		if (o.v[2] || o.v[3])
+		if (opt.lang_flag || o.v[3])
 			return usage_error(cmd, "publish freezes every language and"
 			    " format; --lang and --format belong to show");
 		p.period = (char *)o.v[0];

@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client.h"
+#include "lang.h"
 #include "sbuf.h"
 
 struct options opt;
@@ -67,6 +69,10 @@ usage(FILE *f)
 	    " SHA256\n"
 	    "pins its certificate's fingerprint, --tls uses the system CA"
 	    " store.\n"
+	    "Output: --lang zh|en (else lang = in the config, else the locale),"
+	    " --wide\n"
+	    "(every column), --json, --csv, --format xlsx --output FILE; CSV for"
+	    " Excel:\n--bom, --encoding gb18030.\n"
 	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_CA, POPSTAT_PIN,"
 	    " POPSTAT_CONFIG.\n"
 	    "Exit status: 0 success; 1 the server rejected some or all of the"
@@ -88,6 +94,7 @@ usage_error(const char *cmd, const char *fmt, ...)
 
 static char *cfg_server, *cfg_token, *cfg_ca, *cfg_pin;
 static char cfg_format[8]; /* table, json or csv; "" when not set */
+static char cfg_lang[16];  /* zh or en; "" when not set */
 
 /* Read the config file; a missing file is fine, a bad line is an error. */
 static int
@@ -142,6 +149,15 @@ read_config(void)
 		} else if (strcmp(k, "token") == 0) {
 			free(cfg_token);
 			cfg_token = xstrdup(v);
+		} else if (strcmp(k, "lang") == 0) {
+			/* The language when --lang is not given (DESIGN 14). */
+			if (lang_parse(v) < 0) {
+				fprintf(stderr, "popstat: %s line %d: lang '%s': must"
+				    " be zh or en\n", path, n, v);
+				fclose(f);
+				return -1;
+			}
+			xsnprintf(cfg_lang, sizeof cfg_lang, "%s", v);
 		} else if (strcmp(k, "format") == 0) {
 			/* The output when neither --json nor --csv is given. */
 			if (strcmp(v, "table") != 0 && strcmp(v, "json") != 0 &&
@@ -197,7 +213,41 @@ main(int argc, char **argv)
 				server = argv[++i];
 			else
 				token = argv[++i];
-		} else if (strcmp(argv[i], "--json") == 0)
+		} else if ((strcmp(argv[i], "--lang") == 0 ||
+		    strcmp(argv[i], "--output") == 0 ||
+		    strcmp(argv[i], "--encoding") == 0) && i + 1 >= argc) {
+			fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
+			free(args);
+			return EXIT_USAGE;
+		} else if (strcmp(argv[i], "--lang") == 0) {
+			opt.lang_flag = argv[++i];
+			if (lang_parse(opt.lang_flag) < 0) {
+				fprintf(stderr, "popstat: --lang %s: must be zh or"
+				    " en\n", opt.lang_flag);
+				free(args);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--output") == 0)
+			opt.output = argv[++i];
+		else if (strcmp(argv[i], "--encoding") == 0) {
+			opt.encoding = argv[++i];
+			if (strcasecmp(opt.encoding, "gb18030") != 0 &&
+			    strcasecmp(opt.encoding, "utf-8") != 0) {
+				fprintf(stderr, "popstat: --encoding %s: must be"
+				    " utf-8 or gb18030\n", opt.encoding);
+				free(args);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+		    strcmp(argv[i + 1], "xlsx") == 0) {
+			/* An Excel workbook: any command with a table (cmd_*). */
+			opt.xlsx = 1;
+			i++;
+		} else if (strcmp(argv[i], "--wide") == 0)
+			opt.wide = 1;
+		else if (strcmp(argv[i], "--bom") == 0)
+			opt.bom = 1;
+		else if (strcmp(argv[i], "--json") == 0)
 			opt.json = 1;
 		else if (strcmp(argv[i], "--csv") == 0)
 			opt.csv = 1;
@@ -232,7 +282,22 @@ main(int argc, char **argv)
 		free(args);
 		return EXIT_USAGE;
 	}
-	if (!opt.json && !opt.csv) {
+	/* --lang, else "lang =" in the config, else the locale, else en. */
+	opt.lang_config = cfg_lang[0] ? cfg_lang : NULL;
+	opt.lang = lang_pick(opt.lang_flag, opt.lang_config);
+	if (opt.xlsx && opt.output == NULL) {
+		fprintf(stderr, "popstat: --format xlsx needs --output FILE.xlsx"
+		    " (a workbook is not written to a terminal)\n");
+		free(args);
+		return EXIT_USAGE;
+	}
+	if (opt.xlsx && (opt.json || opt.csv)) {
+		fprintf(stderr, "popstat: --format xlsx, --json or --csv: one of"
+		    " them\n");
+		free(args);
+		return EXIT_USAGE;
+	}
+	if (!opt.json && !opt.csv && !opt.xlsx) {
 		opt.json = strcmp(cfg_format, "json") == 0;
 		opt.csv = strcmp(cfg_format, "csv") == 0;
 	}

@@ -62,6 +62,14 @@ bulletin_indicator_name(const char *name, int lang)
 	return name;
 }
 
+const char *
+bulletin_unit_name(const char *unit, int lang)
+{
+	if (lang == LANG_ZH && strcmp(unit, "per 100 girls") == 0)
+		return "女婴=100";
+	return unit;
+}
+
 /* The English name in running text: "birth rate". */
 static const char *
 bulletin_indicator_lower(const char *name)
@@ -88,7 +96,8 @@ bulletin_status_name(const char *status, int lang)
 	if (strcmp(status, "veto") == 0)
 		return T("一票否决", "veto");
 	if (strcmp(status, "incomplete") == 0)
-		return T("数据不全", "incomplete");
+		/* DESIGN.md section 14 names four terms for the statuses. */
+		return T("未考核", "incomplete");
 	if (strcmp(status, "not_assessed") == 0)
 		return T("未考核", "not assessed");
 	return status;

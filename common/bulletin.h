@@ -7,10 +7,11 @@
 #ifndef POPSTAT_BULLETIN_H
 #define POPSTAT_BULLETIN_H
 
+#include "lang.h"
 #include "popstat.pb-c.h"
 #include "sbuf.h"
 
-enum bulletin_lang { LANG_ZH = 0, LANG_EN };
+/* Languages are those of lang.h (LANG_ZH, LANG_EN). */
 enum bulletin_format { FMT_TXT = 0, FMT_MD, FMT_HTML };
 
 int bulletin_lang_parse(const char *s);     /* -1 if unknown; NULL: zh */
@@ -21,5 +22,8 @@ void bulletin_render(const Popstat__BulletinData *d, int lang, int format,
 /* Display name of an indicator / a status in a language. */
 const char *bulletin_indicator_name(const char *name, int lang);
 const char *bulletin_status_name(const char *status, int lang);
+/* An indicator's unit as a reader of lang writes it ("per 100 girls" is
+ * 女婴=100 in Chinese: boys per 100 girls). */
+const char *bulletin_unit_name(const char *unit, int lang);
 
 #endif

@@ -269,7 +269,8 @@ bulletin_key(struct req *r, int u, const period *m)
 	return req_printf(r, "%s:%s", unit_at(u)->code, b);
 }
 
-static const char *const langs[] = { "zh", "en" };
+/* Indexed by lang.h's values. */
+static const char *const langs[] = { [LANG_ZH] = "zh", [LANG_EN] = "en" };
 static const char *const fmts[] = { "txt", "md", "html" };
 
 int

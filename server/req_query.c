@@ -195,6 +195,7 @@ struct ranked {
 	unit_status status;
 	int has_score;
 	double score;
+	uint64_t missed;   /* bit k: indicator k missed its target */
 };
 
 int
@@ -263,7 +264,10 @@ h_ranking(struct req *r)
 		rk[i].status = ev->status;
 		rk[i].has_score = ev->has_score;
 		rk[i].score = ev->score;
+		rk[i].missed = 0;
 		for (k = 0; k < nind; k++) {
+			if (ev->te[k].result == RESULT_MISSED && k < 64)
+				rk[i].missed |= (uint64_t)1 << k;
 			has[(size_t)i * m + (size_t)k] = ev->has_value[k] != 0;
 			val[(size_t)i * m + (size_t)k] = ev->te[k].judged;
 		}
@@ -327,6 +331,8 @@ h_ranking(struct req *r)
 		row->yoy_changes = ychg + (size_t)t * (size_t)ny;
 		row->has_yoy_none = ny > 0;
 		row->yoy_none = ynone[t];
+		row->has_missed = 1;
+		row->missed = e->missed;
 		ok->rows[i] = row;
 	}
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_RANKING;

@@ -617,7 +617,7 @@ expect_eq "$(json "' '.join('%s:%s:%s:%s' % (r['rank'], r['unit'], r['status'], 
 expect_eq "$(printf '%s' "$OUT" | grep -c '"rank": null')" 1 "no rank is JSON null"
 expect_rc 0 "four-tier ranking csv" "$PS" ranking --parent 610320 --period 2026 --csv
 expect_eq "$(printf '%s\n' "$OUT" | sed -n 5p | cut -d, -f1,2)" ",610320004" "csv: no rank is an empty cell"
-expect_rc 0 "four-tier ranking table" "$PS" ranking --parent 610320 --period 2026
+expect_rc 0 "four-tier ranking table" "$PS" ranking --parent 610320 --period 2026 --wide
 expect_eq "$(printf '%s\n' "$OUT" | grep 610320004 | awk '{print $1}')" "-" "table: no rank is -"
 # Outputs say why a target is not assessed.
 expect_rc 0 "status table, no data" "$PS" status --unit 610320004 --period 2026
