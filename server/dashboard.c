@@ -545,6 +545,25 @@ struct column {
 	const struct target *t;      /* the default target (for the header) */
 };
 
+/* The 同比 of indicator name in a ranking row: a signed change, or -. */
+static void
+yoy_cell(struct dash *d, const Popstat__RankingOk *ok,
+    const Popstat__RankRow *row, const char *name)
+{
+	double v, c;
+	size_t k;
+
+	for (k = 0; k < ok->n_yoy_names; k++)
+		if (strcmp(ok->yoy_names[k], name) == 0 &&
+		    rank_row_yoy(row, k, &v, &c)) {
+			sbuf_printf(d->out, "<td class=\"n yoy\" title=\"%s %.2f\">"
+			    "%s%.2f</td>", T("去年同期", "same period last year"),
+			    v, c > 0 ? "+" : "", c == 0 ? 0.0 : c);
+			return;
+		}
+	put(d, "<td class=\"n yoy na\">-</td>");
+}
+
 int
 dash_ranking(struct dash *d)
 {
@@ -632,10 +651,13 @@ dash_ranking(struct dash *d)
 		put(d, "<br><small>");
 		esc(d, op_text(target_op_str(cols[i].t->op)));
 		sbuf_printf(d->out, " %.15g", cols[i].t->value);
-		esc(d, in->unit);
+		esc(d, bulletin_unit_name(in->unit, d->lang));
 		if (cols[i].t->veto)
 			sbuf_printf(d->out, " · %s", T("否决", "veto"));
 		put(d, "</small></th>");
+		sbuf_printf(d->out, "<th class=\"yoy\" title=\"%s\">%s</th>",
+		    T("本期值与去年同期之差", "this value minus the same period"
+		    " last year's"), T("同比", "YoY"));
 	}
 	if (strips)
 		sbuf_printf(d->out, "<th title=\"%s\">%s</th>",
@@ -694,6 +716,7 @@ dash_ranking(struct dash *d)
 				    t->veto ? T("否决指标未达标", "veto target missed") :
 				    T("未达标", "missed"), v->value);
 			}
+			yoy_cell(d, ok, row, in->name);
 		}
 		if (strips) {
 			int marks[MAX_MONTHS];
@@ -946,10 +969,12 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 	size_t i;
 
 	sbuf_printf(d->out, "<table id=\"indicators\">\n<thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th><th>%s</th></tr>"
 	    "</thead>\n<tbody>\n", T("指标", "Indicator"), T("数值", "Value"),
 	    T("年化", "Annualised"), T("目标", "Target"),
-	    T("考核值", "Judged"), T("结果", "Result"));
+	    T("考核值", "Judged"), T("结果", "Result"),
+	    T("去年同期", "Same period last year"), T("同比", "YoY"));
 	for (i = 0; i < s->n_indicators; i++) {
 		const Popstat__IndicatorResult *in = s->indicators[i];
 		const char *cls = "";
@@ -963,7 +988,7 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 		put(d, "<tr><td>");
 		esc(d, bulletin_indicator_name(in->name, d->lang));
 		put(d, " <small>");
-		esc(d, in->unit);
+		esc(d, bulletin_unit_name(in->unit, d->lang));
 		put(d, "</small></td>");
 		num_cell(d, in->has_value, in->value, "");
 		num_cell(d, in->has_annualized, in->annualized, "");
@@ -971,7 +996,7 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 		if (in->target) {
 			esc(d, op_text(in->target->op));
 			sbuf_printf(d->out, " %.15g", in->target->value);
-			esc(d, in->unit);
+			esc(d, bulletin_unit_name(in->unit, d->lang));
 			if (in->target->veto)
 				sbuf_printf(d->out, " · %s", T("否决", "veto"));
 		} else
@@ -994,6 +1019,14 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 			}
 			put(d, "</td>");
 		}
+		num_cell(d, in->has_yoy_value && in->has_yoy_change,
+		    in->yoy_value, "");
+		if (in->has_yoy_value && in->has_yoy_change)
+			sbuf_printf(d->out, "<td class=\"n yoy\">%s%.2f</td>",
+			    in->yoy_change > 0 ? "+" : "", in->yoy_change == 0 ?
+			    0.0 : in->yoy_change);
+		else
+			put(d, "<td class=\"n yoy na\">-</td>");
 		put(d, "</tr>\n");
 	}
 	put(d, "</tbody></table>\n");
@@ -1075,7 +1108,8 @@ trend_charts(struct dash *d, int u, const period *p)
 				mark[i] = t->veto ? SVG_VETO : SVG_MISSED;
 		}
 		xsnprintf(title, sizeof title, "%s（%s%s）",
-		    bulletin_indicator_name(in->name, d->lang), in->unit,
+		    bulletin_indicator_name(in->name, d->lang),
+		    bulletin_unit_name(in->unit, d->lang),
 		    in->permille ? T("，年化", ", annualised") : "");
 		if (t)
 			xsnprintf(tl, sizeof tl, "%s %s %.15g%s", T("目标", "target"),

@@ -125,4 +125,33 @@ expect_rc 0 "status en" "$PS" status --unit 360732102 --period $P --lang en
 got=$(printf '%s\n' "$OUT" | awk 'NR > 4 && NF >= 5 && $1 != "counters:" {print $1, $(NF-1), $NF}')
 expect_eq "$got" "$want" "en status last-year and 同比 columns = status --json yoy"
 
+# ---------------------------------------------------------------- dashboard
+need_curl
+page() { curl -s -H "Authorization: Bearer $ADMIN" "$H$1"; }
+page "/unit?unit=360732102&period=$P" > "$WORK/unit.zh.html"
+expect_eq "$(grep -c 'per 100 girls' "$WORK/unit.zh.html")" 0 "zh unit page: no 'per 100 girls'"
+expect_eq "$(grep -c '女婴=100' "$WORK/unit.zh.html" | awk '{print ($1 > 0)}')" 1 "zh unit page: sex ratio unit in Chinese"
+page "/unit?unit=360732102&period=$P&lang=en" > "$WORK/unit.en.html"
+expect_eq "$(grep -c 'per 100 girls' "$WORK/unit.en.html" | awk '{print ($1 > 0)}')" 1 "en unit page: per 100 girls"
+OUT=$("$PS" status --unit 360732102 --period $P --json)
+want=$(json "' '.join(('%+.2f' % i['yoy']['change']).replace('+0.00', '0.00').replace('-0.00', '0.00') if i['yoy'] else '-' for i in j['indicators'])")
+got=$(python3 - "$WORK/unit.zh.html" <<'PY'
+import re, sys
+t = open(sys.argv[1], encoding="utf-8").read().split('<table id="indicators"', 1)[1].split("</table>", 1)[0]
+print(" ".join(re.findall(r'<td class="n yoy[^"]*">([^<]*)</td>', t)))
+PY
+)
+expect_eq "$got" "$want" "unit page 同比 cells = status --json yoy"
+page "/ranking?parent=360732&period=$P" > "$WORK/rank.html"
+OUT=$RJ
+want=$(json "' '.join(('%+.2f' % r['yoy'][n]['change']).replace('+0.00', '0.00').replace('-0.00', '0.00') if r['yoy'][n] else '-' for r in j['rows'] for n in ('birth_rate', 'natural_growth_rate', 'birth_error_rate', 'policy_rate'))")
+got=$(python3 - "$WORK/rank.html" <<'PY'
+import re, sys
+t = open(sys.argv[1], encoding="utf-8").read().split('<table id="ranking"', 1)[1].split("</table>", 1)[0]
+print(" ".join(re.findall(r'<td class="n yoy[^"]*"[^>]*>([^<]*)</td>', t)))
+PY
+)
+expect_eq "$got" "$want" "ranking page 同比 cells = ranking --json yoy, row by row"
+expect_eq "$(grep -o '<th class="yoy"[^>]*>同比</th>' "$WORK/rank.html" | wc -l)" 4 "ranking page: a 同比 column per target"
+
 finish
