@@ -746,6 +746,7 @@ run_file(int argc, char **argv, int amend)
 
 	memset(&sd, 0, sizeof sd);
 	memset(&ro, 0, sizeof ro);
+	ro.so.encoding = opt.encoding; /* main takes --encoding as global */
 	sd.amend = amend;
 	if (wants_help(argc, argv)) {
 		fputs(amend ? amend_usage : submit_usage, stdout);
@@ -876,6 +877,7 @@ cmd_check(int argc, char **argv)
 	long line;
 
 	memset(&ro, 0, sizeof ro);
+	ro.so.encoding = opt.encoding; /* main takes --encoding as global */
 	if (wants_help(argc, argv)) {
 		fputs(check_usage, stdout);
 		fputs(read_usage, stdout);

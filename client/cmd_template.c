@@ -182,7 +182,14 @@ cmd_template(int argc, char **argv)
 	if (k == NULL || (kind = kind_parse(k)) == KIND_NONE)
 		return usage_error("template", "needs KIND: birth, death,"
 		    " migration, population or verification");
-	if ((zh = lang_pick(lang, NULL)) < 0)
+	/* main takes --lang, --output and --format xlsx as global options. */
+	if (lang == NULL)
+		lang = opt.lang_flag;
+	if (out == NULL)
+		out = opt.output;
+	if (opt.xlsx)
+		format = "xlsx";
+	if ((zh = lang_pick(lang, opt.lang_config)) < 0)
 		return usage_error("template", "--lang must be zh or en");
 	zh = zh == LANG_ZH;
 	if (strcmp(format, "csv") == 0) {

@@ -40,7 +40,9 @@ static const char quality_usage[] =
 static int
 pick_lang(const char *cmd, const char *flag, int *lang)
 {
-	if ((*lang = lang_pick(flag, NULL)) < 0)
+	/* main takes a global --lang; "lang =" in the config comes next. */
+	if ((*lang = lang_pick(flag ? flag : opt.lang_flag,
+	    opt.lang_config)) < 0)
 		return usage_error(cmd, "--lang must be zh or en");
 	return 0;
 }

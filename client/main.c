@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "client.h"
 #include "lang.h"
@@ -229,16 +228,10 @@ main(int argc, char **argv)
 			}
 		} else if (strcmp(argv[i], "--output") == 0)
 			opt.output = argv[++i];
-		else if (strcmp(argv[i], "--encoding") == 0) {
+		else if (strcmp(argv[i], "--encoding") == 0)
+			/* Checked by its user: CSV output or a register read. */
 			opt.encoding = argv[++i];
-			if (strcasecmp(opt.encoding, "gb18030") != 0 &&
-			    strcasecmp(opt.encoding, "utf-8") != 0) {
-				fprintf(stderr, "popstat: --encoding %s: must be"
-				    " utf-8 or gb18030\n", opt.encoding);
-				free(args);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
 		    strcmp(argv[i + 1], "xlsx") == 0) {
 			/* An Excel workbook: any command with a table (cmd_*). */
 			opt.xlsx = 1;
@@ -285,7 +278,8 @@ main(int argc, char **argv)
 	/* --lang, else "lang =" in the config, else the locale, else en. */
 	opt.lang_config = cfg_lang[0] ? cfg_lang : NULL;
 	opt.lang = lang_pick(opt.lang_flag, opt.lang_config);
-	if (opt.xlsx && opt.output == NULL) {
+	/* template may write a workbook to a redirected standard output. */
+	if (opt.xlsx && opt.output == NULL && strcmp(args[0], "template") != 0) {
 		fprintf(stderr, "popstat: --format xlsx needs --output FILE.xlsx"
 		    " (a workbook is not written to a terminal)\n");
 		free(args);
