@@ -1,22 +1,14 @@
 /*
- * store.c - the only file that talks to sqlite.
- *
- * Durability: by default (full) an acknowledged record survives a power
- * loss.  The writer commits with synchronous=NORMAL (the WAL frames are
- * written, not synced) and the server syncs the WAL file itself,
- * store_wal_sync(), in a thread, before it acknowledges anything of that
- * commit: the guarantee of synchronous=FULL, with the next batch served
- * while the disk syncs (server/conn.c).  durability=normal never syncs on
- * commit: it survives a crash of the server process but may lose the last
- * commits on power loss.
+ * store.c - the store's connections, transactions and queries.  With
+ * store_schema.c (the migrations and the statement table) and store_wal.c
+ * (the checkpointer thread and the WAL sync that makes a commit durable),
+ * the only code that talks to sqlite.
  */
 #include "store.h"
+#include "store_impl.h"
 #include "store_sql.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/rand.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +19,6 @@
 #include "log.h"
 #include "sbuf.h"
 #include "tally.h"
-#include "worker.h"
 
 const char *const counter_names[CTR_DAILY_COUNT] = {
 	"births", "births_male", "births_female", "births_policy",
@@ -35,288 +26,10 @@ const char *const counter_names[CTR_DAILY_COUNT] = {
 	"verified_missed", "records", "timely"
 };
 
-/*
- * Schema migrations: migrations[i] takes user_version i to i + 1.  A new
- * database runs them all; an old one runs the missing ones in one
- * transaction.  Never edit a step that has shipped: append a new one.
- */
-static const char *const migrations[SCHEMA_VERSION] = {
-	/* 0 -> 1: the first schema. */
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
-	"CREATE TABLE units(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
-	" name TEXT NOT NULL, parent_id INTEGER REFERENCES units(id),"
-	" level TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);"
-	"CREATE INDEX units_parent ON units(parent_id);"
-	"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-	" role TEXT NOT NULL, unit_id INTEGER REFERENCES units(id),"
-	" token_hash BLOB NOT NULL UNIQUE, disabled INTEGER NOT NULL DEFAULT 0,"
-	" created_at TEXT NOT NULL);"
-	/* Keyed by (unit, record_id): a unit's rows stay together. */
-	"CREATE TABLE records(unit_id INTEGER NOT NULL, record_id TEXT NOT NULL,"
-	" kind INTEGER NOT NULL, day INTEGER NOT NULL,"
-	" sex INTEGER NOT NULL DEFAULT 0, birth_order INTEGER NOT NULL DEFAULT 0,"
-	" policy INTEGER NOT NULL DEFAULT 0, mother_hash BLOB,"
-	" age INTEGER NOT NULL DEFAULT 0, direction INTEGER NOT NULL DEFAULT 0,"
-	" persons INTEGER NOT NULL DEFAULT 0, matched INTEGER NOT NULL DEFAULT 0,"
-	" voided INTEGER NOT NULL DEFAULT 0, received_day INTEGER NOT NULL,"
-	" user_id INTEGER, PRIMARY KEY(unit_id, record_id)) WITHOUT ROWID;"
-	"CREATE INDEX records_mother ON records(unit_id, mother_hash, day)"
-	" WHERE mother_hash IS NOT NULL;"
-	"CREATE INDEX records_pop ON records(unit_id, day) WHERE kind = 4;"
-	"CREATE TABLE daily(unit_id INTEGER NOT NULL, day INTEGER NOT NULL,"
-	" births INTEGER NOT NULL DEFAULT 0, births_male INTEGER NOT NULL DEFAULT 0,"
-	" births_female INTEGER NOT NULL DEFAULT 0,"
-	" births_policy INTEGER NOT NULL DEFAULT 0,"
-	" births_order3 INTEGER NOT NULL DEFAULT 0,"
-	" deaths INTEGER NOT NULL DEFAULT 0, mig_in INTEGER NOT NULL DEFAULT 0,"
-	" mig_out INTEGER NOT NULL DEFAULT 0, verified INTEGER NOT NULL DEFAULT 0,"
-	" verified_missed INTEGER NOT NULL DEFAULT 0,"
-	" PRIMARY KEY(unit_id, day)) WITHOUT ROWID;"
-	"CREATE TABLE indicators(name TEXT PRIMARY KEY, expr TEXT NOT NULL,"
-	" unit TEXT NOT NULL, pos INTEGER NOT NULL);"
-	"CREATE TABLE targets(indicator TEXT NOT NULL, unit_id INTEGER NOT NULL,"
-	" op TEXT NOT NULL, value REAL NOT NULL, veto INTEGER NOT NULL,"
-	" weight REAL NOT NULL, PRIMARY KEY(indicator, unit_id));"
-	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
-	" user TEXT NOT NULL, action TEXT NOT NULL, unit TEXT, object TEXT,"
-	" old TEXT, new TEXT, reason TEXT);"
-	"INSERT INTO indicators VALUES"
-	" ('birth_rate', 'births / pop_avg * 1000', '‰', 1),"
-	" ('death_rate', 'deaths / pop_avg * 1000', '‰', 2),"
-	" ('natural_growth_rate', '(births - deaths) / pop_avg * 1000', '‰', 3),"
-	" ('birth_error_rate', 'verified_missed / verified * 100', '%', 4),"
-	" ('policy_rate', 'births_policy / births * 100', '%', 5),"
-	" ('sex_ratio', 'births_male / births_female * 100', 'per 100 girls', 6),"
-	" ('multi_child_rate', 'births_order3 / births * 100', '%', 7);"
-	"INSERT INTO targets VALUES"
-	" ('birth_rate', 0, '<=', 11.5, 1, 25),"
-	" ('natural_growth_rate', 0, '<=', 5.5, 1, 25),"
-	" ('birth_error_rate', 0, '<=', 3, 1, 25),"
-	" ('policy_rate', 0, '>=', 95, 1, 25);",
-	/* 1 -> 2: approval locks. */
-	"CREATE TABLE locks(id INTEGER PRIMARY KEY,"
-	" unit_id INTEGER NOT NULL REFERENCES units(id),"
-	" start INTEGER NOT NULL, end INTEGER NOT NULL,"
-	" approved_by TEXT NOT NULL, approved_at TEXT NOT NULL);",
-	/* 2 -> 3: supervision (reports, departments, tasks, bulletins) and
-	 * record timeliness counters, backfilled with the default 30 days. */
-	"ALTER TABLE records ADD COLUMN timely INTEGER NOT NULL DEFAULT 1;"
-	"UPDATE records SET timely = (received_day - day <= 30);"
-	"ALTER TABLE daily ADD COLUMN records INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE daily ADD COLUMN timely INTEGER NOT NULL DEFAULT 0;"
-	"INSERT INTO daily(unit_id, day, records, timely)"
-	" SELECT unit_id, day, count(*), total(timely) FROM records"
-	" WHERE voided = 0 GROUP BY unit_id, day"
-	" ON CONFLICT(unit_id, day) DO UPDATE SET records = excluded.records,"
-	" timely = excluded.timely;"
-	"ALTER TABLE users ADD COLUMN dept_id INTEGER;"
-	"CREATE TABLE departments(id INTEGER PRIMARY KEY,"
-	" code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, created_at TEXT NOT NULL);"
-	"CREATE TABLE reports(unit_id INTEGER NOT NULL REFERENCES units(id),"
-	" start INTEGER NOT NULL, end INTEGER NOT NULL, due INTEGER NOT NULL,"
-	" filed INTEGER NOT NULL, filed_by TEXT NOT NULL, note TEXT,"
-	" c_births INTEGER NOT NULL, c_deaths INTEGER NOT NULL,"
-	" c_mig_in INTEGER NOT NULL, c_mig_out INTEGER NOT NULL,"
-	" h_births INTEGER NOT NULL, h_deaths INTEGER NOT NULL,"
-	" h_mig_in INTEGER NOT NULL, h_mig_out INTEGER NOT NULL,"
-	" refiled INTEGER NOT NULL DEFAULT 0,"
-	" PRIMARY KEY(unit_id, start)) WITHOUT ROWID;"
-	"CREATE TABLE tasks(id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
-	" owner_kind TEXT NOT NULL, owner TEXT NOT NULL, person TEXT,"
-	" due INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'open',"
-	" progress INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
-	" created_by TEXT NOT NULL);"
-	"CREATE TABLE task_notes(id INTEGER PRIMARY KEY,"
-	" task_id INTEGER NOT NULL REFERENCES tasks(id), at TEXT NOT NULL,"
-	" user TEXT NOT NULL, progress INTEGER, status TEXT, note TEXT);"
-	"CREATE TABLE bulletins(key TEXT PRIMARY KEY, published_at TEXT NOT NULL,"
-	" published_by TEXT NOT NULL, data BLOB NOT NULL);"
-	"CREATE TABLE bulletin_texts(key TEXT NOT NULL, variant TEXT NOT NULL,"
-	" text TEXT NOT NULL, PRIMARY KEY(key, variant));",
-	/* 3 -> 4: retired units (issue 22): the first day a unit is no
-	 * longer ranked, reported or due; 0 while it is active. */
-	"ALTER TABLE units ADD COLUMN retired_from INTEGER NOT NULL"
-	" DEFAULT 0;",
-	/* 4 -> 5: moves and merges of units (issue 22); units.parent_id
-	 * stays the first parent, the moves in order make the later ones. */
-	"CREATE TABLE unit_moves(id INTEGER PRIMARY KEY,"
-	" unit_id INTEGER NOT NULL REFERENCES units(id),"
-	" day INTEGER NOT NULL, from_id INTEGER REFERENCES units(id),"
-	" to_id INTEGER NOT NULL REFERENCES units(id),"
-	" merged INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);",
-	/* 5 -> 6: earlier names (unit rename --from): a unit was called
-	 * name on the days before until. */
-	"CREATE TABLE unit_names(unit_id INTEGER NOT NULL REFERENCES"
-	" units(id), until INTEGER NOT NULL, name TEXT NOT NULL,"
-	" PRIMARY KEY(unit_id, until));",
-};
-
-enum stmt_id {
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
-	S_ROW_SAVEPOINT, S_ROW_RELEASE, S_ROW_ROLLBACK_TO,
-	S_UNIT_INSERT, S_UNITS_ALL,
-	S_USER_INSERT, S_USER_BY_TOKEN, S_USER_EXISTS, S_USERS_ALL,
-	S_USER_BY_NAME, S_USER_DISABLE, S_USER_TOKEN,
-	S_RECORD_GET, S_RECORD_INSERT, S_POP_ON,
-	S_DAILY_ADD, S_BIRTH_MATCH, S_VERIF_FIND, S_VERIF_MARK,
-	S_AUDIT,
-	S_DAILY_ALL, S_POPS_ALL,
-	S_IND_ALL, S_TGT_ALL, S_IND_PUT, S_TGT_PUT, S_TGT_DEL, S_MISSED,
-	S_RECORD_UPDATE, S_RECORD_VOID, S_VERIF_MATCHED, S_VERIF_UNMARK,
-	S_AUDIT_QUERY, S_LOCKS_ALL, S_LOCK_INSERT, S_LOCK_DELETE,
-	S_REPORT_GET, S_REPORT_PUT, S_REPORTS_RANGE, S_DEPT_INSERT, S_DEPTS_ALL,
-	S_TASK_INSERT, S_TASK_UPDATE, S_TASK_NOTE, S_TASKS_ALL, S_TASK_GET,
-	S_TASK_NOTES, S_BULLETIN_PUT, S_BULLETIN_TEXT_PUT, S_BULLETIN_GET,
-	S_BULLETIN_TEXT_GET, S_MOTHER_BIRTHS,
-	S_COUNT
-};
-
-/* Which connection each statement is prepared on. */
-#define READER 1
-static const struct {
-	int conn;
-	const char *sql;
-} stmt_sql[S_COUNT] = {
-	[S_BEGIN] = { 0, "BEGIN IMMEDIATE" },
-	[S_COMMIT] = { 0, "COMMIT" },
-	[S_ROLLBACK] = { 0, "ROLLBACK" },
-	[S_SAVEPOINT] = { 0, "SAVEPOINT req" },
-	[S_RELEASE] = { 0, "RELEASE req" },
-	[S_ROLLBACK_TO] = { 0, "ROLLBACK TO req" },
-	[S_ROW_SAVEPOINT] = { 0, "SAVEPOINT row" },
-	[S_ROW_RELEASE] = { 0, "RELEASE row" },
-	[S_ROW_ROLLBACK_TO] = { 0, "ROLLBACK TO row" },
-	[S_UNIT_INSERT] = { 0, "INSERT INTO units(code, name, parent_id, level,"
-	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
-	[S_UNITS_ALL] = { 0, "SELECT id, coalesce(parent_id, 0), code, name,"
-	    " level, retired_from FROM units ORDER BY id" },
-	[S_USER_INSERT] = { 0, "INSERT INTO users(name, role, unit_id,"
-	    " token_hash, created_at, dept_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
-	[S_USER_BY_TOKEN] = { 0, "SELECT id, name, role, coalesce(unit_id, 0),"
-	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
-	    " WHERE token_hash = ?1" },
-	[S_USER_EXISTS] = { 0, "SELECT 1 FROM users WHERE name = ?1" },
-	[S_USER_BY_NAME] = { 0, "SELECT id, name, role, coalesce(unit_id, 0),"
-	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
-	    " WHERE name = ?1" },
-	[S_USER_DISABLE] = { 0, "UPDATE users SET disabled = ?2 WHERE id = ?1" },
-	[S_USER_TOKEN] = { 0, "UPDATE users SET token_hash = ?2 WHERE id = ?1" },
-	[S_USERS_ALL] = { READER, "SELECT id, name, role, coalesce(unit_id, 0),"
-	    " disabled, created_at, coalesce(dept_id, 0) FROM users"
-	    " ORDER BY name" },
-	[S_RECORD_GET] = { 0, "SELECT kind, day, sex, birth_order, policy,"
-	    " mother_hash, age, direction, persons, matched, voided, received_day,"
-	    " timely FROM records WHERE unit_id = ?1 AND record_id = ?2" },
-	[S_RECORD_INSERT] = { 0, SQL_RECORD_INSERT },
-	[S_POP_ON] = { 0, "SELECT persons, record_id FROM records"
-	    " INDEXED BY records_pop WHERE"
-	    " unit_id = ?1 AND day = ?2 AND kind = 4 AND voided = 0 AND"
-	    " record_id <> ?3 LIMIT 1" },
-	[S_DAILY_ADD] = { 0, SQL_DAILY_ADD },
-	[S_BIRTH_MATCH] = { 0, "SELECT 1 FROM records WHERE unit_id = ?1 AND"
-	    " mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND kind = 1 AND"
-	    " voided = 0 LIMIT 1" },
-	[S_VERIF_FIND] = { 0, "SELECT record_id, day FROM records WHERE"
-	    " unit_id = ?1 AND mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND"
-	    " kind = 5 AND matched = 0 AND voided = 0" },
-	[S_VERIF_MARK] = { 0, "UPDATE records SET matched = 1 WHERE"
-	    " unit_id = ?1 AND record_id = ?2" },
-	[S_AUDIT] = { 0, SQL_AUDIT },
-	/* Start-up: the in-memory tally is loaded from these (on the
-	 * reader, so the writer's page cache starts empty). */
-	[S_DAILY_ALL] = { READER, "SELECT unit_id, day, births, births_male,"
-	    " births_female, births_policy, births_order3, deaths, mig_in,"
-	    " mig_out, verified, verified_missed, records, timely FROM daily" },
-	[S_POPS_ALL] = { READER, "SELECT unit_id, day, persons FROM records"
-	    " WHERE kind = 4 AND voided = 0" },
-	[S_IND_ALL] = { 0, "SELECT name, expr, unit, pos FROM indicators"
-	    " ORDER BY pos, name" },
-	[S_TGT_ALL] = { 0, "SELECT indicator, unit_id, op, value, veto, weight"
-	    " FROM targets ORDER BY indicator, unit_id" },
-	[S_IND_PUT] = { 0, "INSERT INTO indicators(name, expr, unit, pos) VALUES"
-	    " (?1, ?2, ?3, (SELECT coalesce(max(pos), 0) + 1 FROM indicators))"
-	    " ON CONFLICT(name) DO UPDATE SET expr = ?2, unit = ?3" },
-	[S_TGT_PUT] = { 0, "INSERT INTO targets(indicator, unit_id, op, value,"
-	    " veto, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(indicator,"
-	    " unit_id) DO UPDATE SET op = ?3, value = ?4, veto = ?5, weight = ?6" },
-	[S_TGT_DEL] = { 0, "DELETE FROM targets WHERE indicator = ?1 AND"
-	    " unit_id = ?2" },
-	[S_RECORD_UPDATE] = { 0, "UPDATE records SET kind = ?3, day = ?4,"
-	    " sex = ?5, birth_order = ?6, policy = ?7, mother_hash = ?8, age = ?9,"
-	    " direction = ?10, persons = ?11, matched = ?12, timely = ?13"
-	    " WHERE unit_id = ?1 AND record_id = ?2" },
-	[S_RECORD_VOID] = { 0, "UPDATE records SET voided = 1 WHERE"
-	    " unit_id = ?1 AND record_id = ?2" },
-	[S_VERIF_MATCHED] = { 0, "SELECT record_id, day FROM records WHERE"
-	    " unit_id = ?1 AND mother_hash = ?2 AND day BETWEEN ?3 AND ?4 AND"
-	    " kind = 5 AND matched = 1 AND voided = 0" },
-	[S_VERIF_UNMARK] = { 0, "UPDATE records SET matched = 0 WHERE"
-	    " unit_id = ?1 AND record_id = ?2" },
-	[S_AUDIT_QUERY] = { READER, "SELECT id, at, user, action, unit, object,"
-	    " old, new, reason FROM audit WHERE at >= ?1 ORDER BY id DESC" },
-	[S_LOCKS_ALL] = { 0, "SELECT id, unit_id, start, end, approved_by,"
-	    " approved_at FROM locks ORDER BY id" },
-	[S_LOCK_INSERT] = { 0, "INSERT INTO locks(unit_id, start, end,"
-	    " approved_by, approved_at) VALUES (?1, ?2, ?3, ?4, ?5)" },
-	[S_LOCK_DELETE] = { 0, "DELETE FROM locks WHERE id = ?1" },
-	[S_REPORT_GET] = { 0, "SELECT start, end, due, filed, filed_by, note,"
-	    " c_births, c_deaths, c_mig_in, c_mig_out, h_births, h_deaths,"
-	    " h_mig_in, h_mig_out, refiled FROM reports WHERE unit_id = ?1 AND"
-	    " start = ?2" },
-	[S_REPORT_PUT] = { 0, "INSERT OR REPLACE INTO reports(unit_id, start,"
-	    " end, due, filed, filed_by, note, c_births, c_deaths, c_mig_in,"
-	    " c_mig_out, h_births, h_deaths, h_mig_in, h_mig_out, refiled) VALUES"
-	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	    " ?16)" },
-	[S_REPORTS_RANGE] = { READER, "SELECT start, end, due, filed, filed_by,"
-	    " note, c_births, c_deaths, c_mig_in, c_mig_out, h_births, h_deaths,"
-	    " h_mig_in, h_mig_out, refiled FROM reports WHERE unit_id = ?1 AND"
-	    " start BETWEEN ?2 AND ?3 ORDER BY start" },
-	[S_DEPT_INSERT] = { 0, "INSERT INTO departments(code, name, created_at)"
-	    " VALUES (?1, ?2, ?3)" },
-	/* By id: indexes then match the order depts_add() gave them. */
-	[S_DEPTS_ALL] = { 0, "SELECT id, code, name FROM departments"
-	    " ORDER BY id" },
-	[S_TASK_INSERT] = { 0, "INSERT INTO tasks(title, owner_kind, owner,"
-	    " person, due, status, progress, created_at, created_by) VALUES"
-	    " (?1, ?2, ?3, ?4, ?5, 'open', 0, ?6, ?7)" },
-	[S_TASK_UPDATE] = { 0, "UPDATE tasks SET status = ?2, progress = ?3"
-	    " WHERE id = ?1" },
-	[S_TASK_NOTE] = { 0, "INSERT INTO task_notes(task_id, at, user,"
-	    " progress, status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
-	[S_TASKS_ALL] = { READER, "SELECT id, title, owner_kind, owner, person,"
-	    " due, status, progress FROM tasks ORDER BY id" },
-	[S_TASK_GET] = { 0, "SELECT id, title, owner_kind, owner, person, due,"
-	    " status, progress FROM tasks WHERE id = ?1" },
-	[S_TASK_NOTES] = { READER, "SELECT at, user, progress, status, note"
-	    " FROM task_notes WHERE task_id = ?1 ORDER BY id" },
-	[S_BULLETIN_PUT] = { 0, "INSERT INTO bulletins(key, published_at,"
-	    " published_by, data) VALUES (?1, ?2, ?3, ?4)" },
-	[S_BULLETIN_TEXT_PUT] = { 0, "INSERT INTO bulletin_texts(key, variant,"
-	    " text) VALUES (?1, ?2, ?3)" },
-	[S_BULLETIN_GET] = { 0, "SELECT published_at, data FROM bulletins"
-	    " WHERE key = ?1" },
-	[S_BULLETIN_TEXT_GET] = { 0, "SELECT text FROM bulletin_texts WHERE"
-	    " key = ?1 AND variant = ?2" },
-	[S_MISSED] = { READER, "SELECT record_id, day FROM records WHERE"
-	    " unit_id = ?1 AND mother_hash IS NOT NULL AND kind = 5 AND"
-	    " matched = 0 AND voided = 0 AND day BETWEEN ?2 AND ?3"
-	    " ORDER BY day, record_id" },
-	[S_MOTHER_BIRTHS] = { READER, "SELECT record_id, day, mother_hash FROM"
-	    " records WHERE unit_id = ?1 AND kind = 1 AND mother_hash IS NOT"
-	    " NULL AND voided = 0 AND day BETWEEN ?2 AND ?3" },
-};
-
 static sqlite3 *db_w, *db_r;
 static sqlite3_stmt *stmts[S_COUNT];
 static uint8_t secret[SECRET_LEN];
 static int in_txn;
-/* durability=full: every commit is synced (store_wal_sync) before its
- * replies go out. */
-static int sync_on_commit;
-static char wal_path[4096];
-static int wal_fd = -1;
-static int sync_fails;   /* POPSTATD_TEST_SYNC_FAIL: the tests' disk error */
 
 /* The tally's marks at the open savepoints "req" and "row". */
 static size_t req_mark, row_mark;
@@ -367,8 +80,8 @@ now_iso(char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-static int
-exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+int
+store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 
@@ -380,73 +93,9 @@ exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/* Nonzero when the database has a table of that name. */
-static int
-has_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE"
-	    " type = 'table' AND name = ?", -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
-}
-
-static int
-user_version(sqlite3 *db)
-{
-	sqlite3_stmt *s;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
-/* Bring the schema up to SCHEMA_VERSION in one transaction. */
-static int
-migrate(sqlite3 *db, char *err, size_t errlen)
-{
-	char sql[64];
-	int v = user_version(db);
-
-	if (v < 0) {
-		xsnprintf(err, errlen, "cannot read schema version: %s",
-		    sqlite3_errmsg(db));
-		return -1;
-	}
-	if (v > SCHEMA_VERSION) {
-		xsnprintf(err, errlen, "database schema version %d is newer than"
-		    " this popstatd (%d)", v, SCHEMA_VERSION);
-		return -1;
-	}
-	if (v == SCHEMA_VERSION)
-		return 0;
-	if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
-		return -1;
-	for (; v < SCHEMA_VERSION; v++) {
-		if (exec(db, migrations[v], err, errlen) < 0)
-			goto fail;
-		log_info("schema migrated to version %d", v + 1);
-	}
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
-	if (exec(db, sql, err, errlen) < 0 || exec(db, "COMMIT", err, errlen) < 0)
-		goto fail;
-	return 0;
-fail:
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
-static int
-open_conn(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
+int
+store_open_conn(const char *path, int flags, sqlite3 **db, char *err,
+    size_t errlen)
 {
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
 		xsnprintf(err, errlen, "%s: %s", path,
@@ -476,11 +125,11 @@ store_create(const char *path, char *err, size_t errlen)
 		    path);
 		return -1;
 	}
-	if (open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db,
-	    err, errlen) < 0)
+	if (store_open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    &db, err, errlen) < 0)
 		return -1;
-	if (exec(db, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
-	    migrate(db, err, errlen) < 0)
+	if (store_exec(db, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
+	    store_schema_migrate(db, err, errlen) < 0)
 		goto fail;
 	if (RAND_bytes(secret, sizeof secret) != 1) {
 		xsnprintf(err, errlen, "no random bytes for the secret");
@@ -524,342 +173,59 @@ load_secret(char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
-/*
- * WAL checkpoints, mostly in a thread of their own.  sqlite would copy the
- * WAL back into the database inside the COMMIT that crosses 1000 pages: a
- * stall of milliseconds for every request of that batch.  Instead, after
- * a commit that leaves CKPT_PAGES or more in the WAL, the event loop wakes
- * this thread, which checkpoints PASSIVE on its own connection (never
- * blocking the writer, with the same synchronous setting) while the loop
- * goes on.
- *
- * A background pass alone seldom lets the WAL start again from its
- * beginning under a steady load: sqlite rewinds it only when a write
- * transaction begins with every frame copied, and the writer nearly always
- * adds frames while the pass runs.  The WAL file then grows by every
- * commit, and fdatasync() of a growing file costs a journal commit of the
- * file system as well (twice the sync time of a rewrite on this ext4).
- * So once the passes have copied CKPT_REWIND - CKPT_TAIL pages, the loop
- * copies the tail, what was committed during the last pass, itself
- * between two batches (store_wal_tend): the next write transaction then
- * rewinds the WAL, which stays below about CKPT_REWIND pages plus one
- * pass's worth of commits and is rewritten in place.  The tail costs the
- * loop a few milliseconds (sqlite syncs the WAL before the copy and the
- * database after it, and the rewound WAL's header; the thread syncs the
- * database after the pass before a tail, so that little is left for the
- * loop), so it is made rare.  16 clients sending one record each, 200k
- * records stored, durability=normal: rewinding at 1000 pages put the p99
- * acknowledgement at 8-10 ms (3 runs), against 2.7-6.8 ms without
- * rewinding (9 runs).
- * Rewinding at 8192 pages, as now, the p99 is within the noise of not
- * rewinding (3 runs each, alternated: normal 4.6-5.6 ms against 3.7-6.1,
- * full 5.6-9.5 against 6.9-8.8), with up to 20% less server CPU per
- * record; the point is the bounded WAL (a durability=normal server's WAL
- * reached 137 MB in tests/e2e/test_wal.sh without).  Should the WAL still
- * grow past CKPT_FORCE pages (a checkpoint that cannot keep up), the
- * writer restarts it itself, as sqlite would.
- */
-#define CKPT_PAGES 1000
-#define CKPT_REWIND 8192
-#define CKPT_TAIL 256
-#define CKPT_FORCE 50000
-#define CKPT_SETTLE_MS 50   /* after a busy pass: the loop's turn first */
-
-static struct {
-	sqlite3 *db;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int running, kicked, stopping;
-	int db_fd;         /* the database file, synced before a tail */
-	/* Under mu: */
-	int busy;          /* woken and not done with its pass */
-	int pending;       /* the loop found it busy: commits since the pass */
-	int fresh;         /* a pass has ended since the loop last looked */
-	int backfilled;    /* frames that pass copied */
-	unsigned gen;      /* WAL rewinds seen by the loop */
-} ckpt = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
-    .db_fd = -1 };
-
-/* Loop thread: frames in the WAL after the last commit (the WAL hook). */
-static int wal_frames;
-/* CKPT_REWIND, or POPSTATD_TEST_WAL_REWIND: the tests rewind sooner. */
-static int rewind_pages = CKPT_REWIND;
-
-static void *
-ckpt_main(void *arg)
-{
-	int stop = 0, rc, nlog, ndone;
-	unsigned gen;
-
-	(void)arg;
-	while (!stop) {
-		pthread_mutex_lock(&ckpt.mu);
-		while (!ckpt.kicked && !ckpt.stopping) {
-			struct timespec t;
-
-			if (!ckpt.pending) {
-				pthread_cond_wait(&ckpt.cv, &ckpt.mu);
-				continue;
-			}
-			/* Commits came during the last pass.  If the load
-			 * goes on, the loop wakes this thread (or copies the
-			 * tail) after its next commit; if it has stopped, a
-			 * last pass copies them, as nothing else would. */
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_nsec += CKPT_SETTLE_MS * 1000000L;
-			if (t.tv_nsec >= 1000000000L) {
-				t.tv_sec++;
-				t.tv_nsec -= 1000000000L;
-			}
-			if (pthread_cond_timedwait(&ckpt.cv, &ckpt.mu, &t) ==
-			    ETIMEDOUT && !ckpt.kicked && !ckpt.stopping &&
-			    ckpt.pending)
-				ckpt.busy = ckpt.kicked = 1;
-		}
-		ckpt.kicked = ckpt.pending = 0;
-		stop = ckpt.stopping;
-		gen = ckpt.gen;
-		pthread_mutex_unlock(&ckpt.mu);
-		if (stop)
-			break;
-		rc = sqlite3_wal_checkpoint_v2(ckpt.db, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone);
-		if (rc != SQLITE_OK && sqlite3_errcode(ckpt.db) != SQLITE_BUSY)
-			log_warn("checkpoint: %s", sqlite3_errmsg(ckpt.db));
-		/* sqlite syncs the database only after a pass that reached
-		 * the WAL's end, which under load is rare: without this the
-		 * loop's tail copy (next, as the WAL is long enough to
-		 * rewind) would sync every page copied since the last. */
-		if (rc == SQLITE_OK && ndone >= rewind_pages - CKPT_TAIL &&
-		    fdatasync(ckpt.db_fd) != 0)
-			log_warn("checkpoint: syncing the database: %s",
-			    strerror(errno));
-		pthread_mutex_lock(&ckpt.mu);
-		ckpt.busy = 0;
-		if (rc == SQLITE_OK && gen == ckpt.gen) {
-			ckpt.fresh = 1;
-			ckpt.backfilled = ndone;
-		}
-		pthread_mutex_unlock(&ckpt.mu);
-	}
-	return NULL;
-}
-
-/* After every commit of the writer: nframes pages in the WAL. */
-static int
-ckpt_hook(void *arg, sqlite3 *db, const char *name, int nframes)
-{
-	(void)arg;
-	if (nframes < wal_frames) {
-		/* The WAL was rewound: a pass's count is of the old one. */
-		pthread_mutex_lock(&ckpt.mu);
-		ckpt.gen++;
-		ckpt.fresh = 0;
-		pthread_mutex_unlock(&ckpt.mu);
-	}
-	wal_frames = nframes;
-	if (nframes >= CKPT_FORCE) {
-		log_warn("the WAL holds %d pages: checkpointing in the writer",
-		    nframes);
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
-		    NULL, NULL);
-	}
-	return SQLITE_OK;
-}
-
-/*
- * The event loop, between batches (no transaction open, the last commit
- * handed to the sync thread): keep the WAL short.  Either wake the
- * checkpointer for a pass, or, when the WAL is long enough to rewind and
- * the last pass left a short tail, copy the tail here so that the next
- * write rewinds the WAL.
- */
-void
-store_wal_tend(void)
-{
-	int tail, nlog, ndone;
-
-	if (!ckpt.running || in_txn || wal_frames < CKPT_PAGES)
-		return;
-	pthread_mutex_lock(&ckpt.mu);
-	if (ckpt.busy) {
-		ckpt.pending = 1;
-		pthread_mutex_unlock(&ckpt.mu);
-		return;
-	}
-	ckpt.pending = 0;
-	/*
-	 * The tail: what was committed while the thread's last pass ran.
-	 * It is copied here once the thread has copied nearly rewind_pages
-	 * pages, whatever its length, so that the WAL is bounded even when
-	 * passes are slow next to the commits (durability=normal: a pass
-	 * syncs all the WAL written since the last).  Each tail needs a pass
-	 * of its own first: should the WAL not rewind (a reader in the way),
-	 * the next commit wakes the thread again rather than the loop
-	 * syncing after every batch.
-	 */
-	tail = ckpt.fresh && ckpt.backfilled >= rewind_pages - CKPT_TAIL &&
-	    wal_frames > ckpt.backfilled;
-	ckpt.fresh = 0;
-	if (!tail) {
-		ckpt.busy = ckpt.kicked = 1;
-		pthread_cond_signal(&ckpt.cv);
-	}
-	pthread_mutex_unlock(&ckpt.mu);
-	/* synchronous=NORMAL checkpoints as FULL does: the WAL synced
-	 * before the copy, the database after it. */
-	if (tail && sqlite3_wal_checkpoint_v2(db_w, NULL,
-	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK &&
-	    sqlite3_errcode(db_w) != SQLITE_BUSY)
-		log_warn("checkpoint: %s", sqlite3_errmsg(db_w));
-}
-
-static int
-ckpt_start(const char *path, int durability, char *err, size_t errlen)
-{
-	if (open_conn(path, SQLITE_OPEN_READWRITE, &ckpt.db, err, errlen) < 0 ||
-	    exec(ckpt.db, durability == DURABILITY_FULL ?
-	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
-	    err, errlen) < 0)
-		return -1;
-	ckpt.kicked = ckpt.stopping = ckpt.busy = ckpt.fresh = 0;
-	ckpt.pending = ckpt.backfilled = 0;
-	wal_frames = 0;
-	ckpt.db_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ckpt.db_fd < 0) {
-		xsnprintf(err, errlen, "cannot open %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (pthread_create(&ckpt.thread, NULL, ckpt_main, NULL) != 0) {
-		xsnprintf(err, errlen, "cannot start the checkpoint thread");
-		return -1;
-	}
-	ckpt.running = 1;
-	/* Replaces sqlite's own automatic checkpoint. */
-	sqlite3_wal_hook(db_w, ckpt_hook, NULL);
-	return 0;
-}
-
-static void
-ckpt_stop(void)
-{
-	if (ckpt.running) {
-		worker_stop(ckpt.thread, &ckpt.mu, &ckpt.cv, &ckpt.stopping);
-		ckpt.running = 0;
-	}
-	sqlite3_close(ckpt.db);
-	ckpt.db = NULL;
-	if (ckpt.db_fd >= 0)
-		close(ckpt.db_fd);
-	ckpt.db_fd = -1;
-}
-
-/* durability=full: the WAL file's descriptor the sync thread syncs. */
-static int
-store_wal_open(void)
-{
-	if (wal_fd < 0)
-		wal_fd = open(wal_path, O_RDWR | O_CLOEXEC);
-	if (wal_fd < 0)
-		log_error("cannot open %s: %s", wal_path, strerror(errno));
-	return wal_fd < 0 ? -1 : 0;
-}
-
 int
 store_open(const char *path, int durability, char *err, size_t errlen)
 {
-	int i;
-
 	/* Each connection is used by one thread (the checkpointer has its
 	 * own): no per-connection mutexes, no memory statistics (both are
 	 * refused, harmlessly, once sqlite is initialised). */
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
-	if (open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err, errlen) < 0)
+	if (store_open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err,
+	    errlen) < 0)
 		return -1;
 	/* A file that is not sqlite's, or sqlite's but not popstat's. */
-	if (exec(db_w, "SELECT count(*) FROM sqlite_master", err, errlen) < 0) {
+	if (store_exec(db_w, "SELECT count(*) FROM sqlite_master", err,
+	    errlen) < 0) {
 		xsnprintf(err, errlen, "%s is not an sqlite database (%s): give"
 		    " the popstat database, or make one with `popstatd init"
 		    " --db FILE`", path, sqlite3_errmsg(db_w));
 		goto fail;
 	}
-	if (user_version(db_w) != 0 && !has_table(db_w, "meta")) {
+	if (store_schema_version(db_w) != 0 &&
+	    !store_schema_has_table(db_w, "meta")) {
 		xsnprintf(err, errlen, "%s is an sqlite database but not a popstat"
 		    " one (it has no meta table): give the popstat database, or"
 		    " make one with `popstatd init --db FILE`", path);
 		goto fail;
 	}
-	if (user_version(db_w) == 0) {
+	if (store_schema_version(db_w) == 0) {
 		xsnprintf(err, errlen, "%s is not a popstat database (run"
 		    " 'popstatd init --db %s' first)", path, path);
 		goto fail;
 	}
-	if (exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
-	    exec(db_w, "PRAGMA foreign_keys=ON", err, errlen) < 0 ||
+	if (store_exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
+	    store_exec(db_w, "PRAGMA foreign_keys=ON", err, errlen) < 0 ||
 	    /* A batch touches a township's pages of the records, their
 	     * mother index and the daily table: a 32 MiB cache keeps the
 	     * B-tree interiors and recent townships (sqlite's default is
 	     * 2 MiB); it fills as writes come, not at start-up. */
-	    exec(db_w, "PRAGMA cache_size=-32768", err, errlen) < 0 ||
-	    exec(db_w, "PRAGMA synchronous=NORMAL", err, errlen) < 0)
+	    store_exec(db_w, "PRAGMA cache_size=-32768", err, errlen) < 0 ||
+	    store_exec(db_w, "PRAGMA synchronous=NORMAL", err, errlen) < 0)
 		goto fail;
-	sync_on_commit = durability == DURABILITY_FULL;
-	sync_fails = getenv("POPSTATD_TEST_SYNC_FAIL") != NULL;
-	rewind_pages = getenv("POPSTATD_TEST_WAL_REWIND") ?
-	    atoi(getenv("POPSTATD_TEST_WAL_REWIND")) : CKPT_REWIND;
-	if (rewind_pages < CKPT_PAGES)
-		rewind_pages = CKPT_PAGES;
-	xsnprintf(wal_path, sizeof wal_path, "%s-wal", path);
-	if (migrate(db_w, err, errlen) < 0 || load_secret(err, errlen) < 0)
+	if (store_schema_migrate(db_w, err, errlen) < 0 ||
+	    load_secret(err, errlen) < 0)
 		goto fail;
-	if (open_conn(path, SQLITE_OPEN_READONLY, &db_r, err, errlen) < 0)
+	if (store_open_conn(path, SQLITE_OPEN_READONLY, &db_r, err, errlen) < 0)
 		goto fail;
-	for (i = 0; i < S_COUNT; i++) {
-		sqlite3 *db = stmt_sql[i].conn == READER ? db_r : db_w;
-
-		if (sqlite3_prepare_v3(db, stmt_sql[i].sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &stmts[i], NULL) != SQLITE_OK) {
-			xsnprintf(err, errlen, "prepare %d: %s", i,
-			    sqlite3_errmsg(db));
-			goto fail;
-		}
-	}
-	if (ckpt_start(path, durability, err, errlen) < 0)
+	if (store_schema_prepare(db_w, db_r, stmts, err, errlen) < 0 ||
+	    store_wal_start(db_w, path, durability, err, errlen) < 0)
 		goto fail;
-	/* sqlite has created the WAL file by now (WAL mode, a transaction run). */
-	if (sync_on_commit && store_wal_open() < 0) {
-		xsnprintf(err, errlen, "cannot open %s for syncing", wal_path);
-		goto fail;
-	}
 	return 0;
 fail:
 	store_close();
 	return -1;
-}
-
-int
-store_sync_on_commit(void)
-{
-	return sync_on_commit;
-}
-
-/*
- * Make every commit so far durable: fdatasync() of the WAL file, which
- * holds them (sqlite writes a commit's frames before COMMIT returns, and
- * never truncates the file while a connection is open).  Called from the
- * server's sync thread: it touches nothing but the descriptor, opened by
- * the main thread (store_wal_open) before the thread is started.
- */
-int
-store_wal_sync(void)
-{
-	if (sync_fails)
-		return -1;
-	return wal_fd >= 0 && fdatasync(wal_fd) == 0 ? 0 : -1;
 }
 
 void
@@ -867,8 +233,7 @@ store_close(void)
 {
 	int i;
 
-	ckpt_stop();
-
+	store_wal_stop();
 	for (i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(stmts[i]);
 		stmts[i] = NULL;
@@ -878,9 +243,6 @@ store_close(void)
 	sqlite3_close(db_r);
 	sqlite3_close(db_w);
 	db_r = db_w = NULL;
-	if (wal_fd >= 0)
-		close(wal_fd);
-	wal_fd = -1;
 	tally_reset();
 }
 
@@ -1910,15 +1272,16 @@ store_backup(const char *src, const char *dst, char *err, size_t errlen)
 		    " it", dst);
 		return -1;
 	}
-	if (open_conn(src, SQLITE_OPEN_READONLY, &from, err, errlen) < 0)
+	if (store_open_conn(src, SQLITE_OPEN_READONLY, &from, err,
+	    errlen) < 0)
 		return -1;
-	if (user_version(from) <= 0) {
+	if (store_schema_version(from) <= 0) {
 		xsnprintf(err, errlen, "%s is not a popstat database", src);
 		sqlite3_close(from);
 		return -1;
 	}
-	if (open_conn(dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &to, err,
-	    errlen) < 0) {
+	if (store_open_conn(dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    &to, err, errlen) < 0) {
 		sqlite3_close(from);
 		return -1;
 	}
