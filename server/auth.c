@@ -5,6 +5,7 @@
  * token has the entropy of a key, so a fast hash is enough: there is no
  * dictionary to try.
  */
+#include <arpa/inet.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -116,35 +117,102 @@ auth_login_hash(const uint8_t h[HASH_LEN], struct principal *p, char *err,
 }
 
 /*
- * Failed logins per peer address, counted in fixed one-minute windows.  A
- * small table: when full, the entry with the oldest window is reused (an
- * attacker spreading over many addresses gets no more than a fresh count).
+ * Failed logins, counted in fixed one-minute windows per peer address, per
+ * network (the /24 of an IPv4 address, the /64 of an IPv6 one: the next
+ * address of the same network gets no fresh count) and over all peers
+ * (--auth-failures-global).  A small table: a new entry takes a free or
+ * expired slot, else the oldest one not throttled; a throttled entry is
+ * never evicted, so an attacker spreading over many addresses cannot wash
+ * out a throttle, and when every slot is throttled an address that has no
+ * entry is refused until one expires.
  */
 #define AUTH_TABLE 1024
 #define AUTH_WINDOW 60
+#define AUTH_KEY 64
 
-static struct {
-	char addr[64];
+static struct auth_entry {
+	char key[AUTH_KEY];       /* "a ADDR" or "n NET/BITS"; "" when free */
 	time_t window;
 	long failures;
-} auth_tab[AUTH_TABLE];
+} auth_tab[AUTH_TABLE], auth_all;
 
 static int
-auth_slot(const char *addr, int create)
+auth_live(const struct auth_entry *e, time_t now)
 {
-	int i, oldest = 0;
+	return e->key[0] != '\0' && now - e->window < AUTH_WINDOW;
+}
 
+static int
+auth_full(const struct auth_entry *e, time_t now, long limit)
+{
+	return auth_live(e, now) && e->failures >= limit;
+}
+
+/* The keys of an address and of its network. */
+static void
+auth_keys(const char *addr, char *akey, char *nkey)
+{
+	unsigned char b[16];
+	char net[INET6_ADDRSTRLEN];
+	const char *a = addr;
+
+	if (strncmp(a, "::ffff:", 7) == 0 && strchr(a + 7, '.'))
+		a += 7;               /* an IPv4-mapped address is IPv4 */
+	xsnprintf(akey, AUTH_KEY, "a %s", a);
+	if (inet_pton(AF_INET, a, b) == 1) {
+		b[3] = 0;
+		inet_ntop(AF_INET, b, net, sizeof net);
+		xsnprintf(nkey, AUTH_KEY, "n %s/24", net);
+	} else if (inet_pton(AF_INET6, a, b) == 1) {
+		memset(b + 8, 0, 8);
+		inet_ntop(AF_INET6, b, net, sizeof net);
+		xsnprintf(nkey, AUTH_KEY, "n %s/64", net);
+	} else
+		xsnprintf(nkey, AUTH_KEY, "n %s", a);
+}
+
+static struct auth_entry *
+auth_find(const char *key)
+{
+	int i;
+
+	for (i = 0; i < AUTH_TABLE; i++)
+		if (strcmp(auth_tab[i].key, key) == 0)
+			return &auth_tab[i];
+	return NULL;
+}
+
+/* The entry of key, made if need be; NULL when every slot is throttled. */
+static struct auth_entry *
+auth_make(const char *key, time_t now)
+{
+	struct auth_entry *e = auth_find(key), *victim = NULL;
+	int i;
+
+	if (e)
+		return e;
 	for (i = 0; i < AUTH_TABLE; i++) {
-		if (strcmp(auth_tab[i].addr, addr) == 0)
-			return i;
-		if (auth_tab[i].window < auth_tab[oldest].window)
-			oldest = i;
+		e = &auth_tab[i];
+		if (!auth_live(e, now)) {
+			victim = e;
+			break;
+		}
+		if (e->failures < srv.set.auth_failures &&
+		    (victim == NULL || e->window < victim->window))
+			victim = e;
 	}
-	if (!create)
-		return -1;
-	memset(&auth_tab[oldest], 0, sizeof auth_tab[oldest]);
-	xsnprintf(auth_tab[oldest].addr, sizeof auth_tab[oldest].addr, "%s", addr);
-	return oldest;
+	if (victim == NULL)
+		return NULL;
+	memset(victim, 0, sizeof *victim);
+	xsnprintf(victim->key, sizeof victim->key, "%s", key);
+	victim->window = now;
+	return victim;
+}
+
+static int
+auth_wait(const struct auth_entry *e, time_t now)
+{
+	return (int)(AUTH_WINDOW - (now - e->window));
 }
 
 /*
@@ -153,25 +221,57 @@ auth_slot(const char *addr, int create)
 int
 auth_throttled(const char *addr)
 {
-	time_t now = time(NULL);
-	int i = auth_slot(addr, 0);
+	char akey[AUTH_KEY], nkey[AUTH_KEY];
+	struct auth_entry *a, *n;
+	time_t now = time(NULL), soonest = 0;
+	int i, wait = 0;
 
-	if (i < 0 || now - auth_tab[i].window >= AUTH_WINDOW)
-		return 0;
-	if (auth_tab[i].failures < srv.set.auth_failures)
-		return 0;
-	return (int)(AUTH_WINDOW - (now - auth_tab[i].window));
+	if (auth_full(&auth_all, now, srv.set.auth_failures_global))
+		wait = auth_wait(&auth_all, now);
+	auth_keys(addr, akey, nkey);
+	a = auth_find(akey);
+	n = auth_find(nkey);
+	if (a && auth_full(a, now, srv.set.auth_failures) &&
+	    auth_wait(a, now) > wait)
+		wait = auth_wait(a, now);
+	if (n && auth_full(n, now, srv.set.auth_failures) &&
+	    auth_wait(n, now) > wait)
+		wait = auth_wait(n, now);
+	if (wait > 0 || (a && n))
+		return wait;
+	/* No entry to count a failure in: refused while every slot is
+	 * throttled, until the first of them expires. */
+	for (i = 0; i < AUTH_TABLE; i++) {
+		if (!auth_full(&auth_tab[i], now, srv.set.auth_failures))
+			return 0;
+		if (soonest == 0 || auth_tab[i].window < soonest)
+			soonest = auth_tab[i].window;
+	}
+	return (int)(AUTH_WINDOW - (now - soonest));
+}
+
+static void
+auth_count(struct auth_entry *e, time_t now)
+{
+	if (e == NULL)
+		return;
+	if (now - e->window >= AUTH_WINDOW) {
+		e->window = now;
+		e->failures = 0;
+	}
+	e->failures++;
 }
 
 void
 auth_failed(const char *addr)
 {
+	char akey[AUTH_KEY], nkey[AUTH_KEY];
 	time_t now = time(NULL);
-	int i = auth_slot(addr, 1);
 
-	if (now - auth_tab[i].window >= AUTH_WINDOW) {
-		auth_tab[i].window = now;
-		auth_tab[i].failures = 0;
-	}
-	auth_tab[i].failures++;
+	auth_keys(addr, akey, nkey);
+	if (auth_all.key[0] == '\0')
+		xsnprintf(auth_all.key, sizeof auth_all.key, "all");
+	auth_count(&auth_all, now);
+	auth_count(auth_make(akey, now), now);
+	auth_count(auth_make(nkey, now), now);
 }

@@ -101,6 +101,7 @@
 #define LOG_EVERY 10       /* seconds between two lines of one warning */
 
 #define SESSIONS_MAX 1024
+#define SESSIONS_PER_ACCOUNT 16
 #define SESSION_TTL (12 * 3600)
 #define SESSION_IDLE (2 * 3600)
 #define COOKIE "popstat_session"
@@ -341,23 +342,39 @@ random_hex(char *out, size_t hexlen)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
 
-/* A new session for the token hash; returns its slot. */
+/*
+ * A new session for the token hash; returns its slot, or -1 when every
+ * slot holds a live session of another account.  An account has at most
+ * SESSIONS_PER_ACCOUNT: past that its own least recently used one goes,
+ * never another account's (1,030 logins of one clerk once evicted the
+ * admin's session).
+ */
 static int
 session_new(const uint8_t hash[HASH_LEN])
 {
 	time_t now = time(NULL);
-	int i, slot = -1, oldest = 0;
+	int i, slot = -1, mine = 0, oldest = -1;
 
 	for (i = 0; i < SESSIONS_MAX; i++) {
-		if (!session_live(&sessions[i], now))
+		if (sessions[i].id[0] && !session_live(&sessions[i], now))
 			session_clear(&sessions[i]);
-		if (sessions[i].id[0] == '\0' && slot < 0)
-			slot = i;
-		if (sessions[i].used < sessions[oldest].used)
+		if (sessions[i].id[0] == '\0') {
+			if (slot < 0)
+				slot = i;
+			continue;
+		}
+		if (memcmp(sessions[i].hash, hash, HASH_LEN) != 0)
+			continue;
+		mine++;
+		if (oldest < 0 || sessions[i].used < sessions[oldest].used)
 			oldest = i;
 	}
-	if (slot < 0)
-		slot = oldest;   /* full: the longest unused one goes */
+	if (mine >= SESSIONS_PER_ACCOUNT)
+		slot = oldest;
+	if (slot < 0) {
+		sessions_gauge();
+		return -1;
+	}
 	session_clear(&sessions[slot]);
 	random_hex(sessions[slot].id, SID_HEX);
 	random_hex(sessions[slot].csrf, SID_HEX);
@@ -674,20 +691,70 @@ r_login(struct hreq *x)
 		    strncmp(err, "invalid", 7) == 0 ? "令牌无效。" : err);
 	} else {
 		token_hash(token, hash);
-		s = session_new(hash);
-		set_cookie(x, sessions[s].id, SESSION_TTL);
-		log_info("http %s: %s logged in to the dashboard", x->peer, p.name);
-		redirect(x, 303, safe_next(next));
+		if ((s = session_new(hash)) < 0) {
+			log_warn("http %s: login of %s refused: all %d sessions"
+			    " are in use", x->peer, p.name, SESSIONS_MAX);
+			login_page(x, 503, next, x->lang == LANG_EN ?
+			    "Too many dashboard sessions are open: try again"
+			    " later." : "仪表盘会话已满，请稍后再试。");
+		} else {
+			set_cookie(x, sessions[s].id, SESSION_TTL);
+			log_info("http %s: %s logged in to the dashboard",
+			    x->peer, p.name);
+			redirect(x, 303, safe_next(next));
+		}
 	}
 	evhttp_clear_headers(&form);
 }
 
+static int csrf_ok(const char *got, size_t len, const char *want);
+
+/*
+ * Logging out takes a POST carrying the session's anti-forgery token (the
+ * header's button): a GET, a link or an image on another page, must not
+ * end a session, so it only goes back to the home page and its button.
+ */
 static void
 r_logout(struct hreq *x)
 {
+	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
+	struct evkeyvalq form;
+	char body[MAX_BODY + 1];
+	const char *csrf;
+	size_t n;
 	int s = session_of(x);
 
-	session_drop(s);
+	if (evhttp_request_get_command(x->req) != EVHTTP_REQ_POST) {
+		redirect(x, 303, x->lang == LANG_EN ? "/?lang=en" : "/");
+		return;
+	}
+	if (s >= 0) {
+		n = evbuffer_get_length(in);
+		if (n > MAX_BODY) {
+			reply_error(x, 413, "form too large");
+			return;
+		}
+		evbuffer_copyout(in, body, n);
+		body[n] = '\0';
+		TAILQ_INIT(&form);
+		if (evhttp_parse_query_str(body, &form) < 0) {
+			reply_error(x, 400, "malformed form");
+			return;
+		}
+		csrf = evhttp_find_header(&form, "csrf");
+		if (cross_origin(x) || !csrf_ok(csrf, csrf ? strlen(csrf) : 0,
+		    sessions[s].csrf)) {
+			evhttp_clear_headers(&form);
+			log_warn("http %s: logout without the session's"
+			    " anti-forgery token refused", x->peer);
+			reply_error(x, 403, x->lang == LANG_EN ? "Log out with the"
+			    " button of a dashboard page." :
+			    "请用仪表盘页面上的“退出”按钮退出。");
+			return;
+		}
+		evhttp_clear_headers(&form);
+		session_drop(s);
+	}
 	set_cookie(x, "", 0);
 	redirect(x, 303, x->lang == LANG_EN ? "/login?lang=en" : "/login");
 }
@@ -1066,6 +1133,54 @@ params_ok(struct hreq *x)
 	return 1;
 }
 
+/* a and b name the same IP address (however each is written). */
+static int
+same_address(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+
+	if (inet_pton(AF_INET, a, x) == 1)
+		return inet_pton(AF_INET, b, y) == 1 && memcmp(x, y, 4) == 0;
+	if (inet_pton(AF_INET6, a, x) == 1)
+		return inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, 16) == 0;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Behind the reverse proxy named by --http-trusted-proxy, the peer is
+ * the client the proxy says it forwards: the last address of
+ * X-Forwarded-For, which that proxy appended.  From any other peer the
+ * header is ignored, as it is when no proxy is configured: anybody can
+ * send one, and believing it would let a client choose the address its
+ * failed logins are counted against.
+ */
+static void
+forwarded_peer(struct hreq *x)
+{
+	const char *xff, *last;
+	char a[INET6_ADDRSTRLEN + 1];
+	unsigned char b[16];
+	size_t n;
+
+	if (srv.set.http_trusted_proxy == NULL ||
+	    !same_address(x->peer, srv.set.http_trusted_proxy))
+		return;
+	xff = evhttp_find_header(evhttp_request_get_input_headers(x->req),
+	    "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof a)
+		return;
+	memcpy(a, last, n);
+	a[n] = '\0';
+	if (inet_pton(AF_INET, a, b) == 1 || inet_pton(AF_INET6, a, b) == 1)
+		xsnprintf(x->peer, sizeof x->peer, "%s", a);
+}
+
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
@@ -1087,6 +1202,7 @@ on_request(struct evhttp_request *req, void *arg)
 	if (evcon)
 		evhttp_connection_get_peer(evcon, &addr, &port);
 	xsnprintf(x.peer, sizeof x.peer, "%s", addr ? addr : "?");
+	forwarded_peer(&x);
 	x.path = uri ? evhttp_uri_get_path(uri) : NULL;
 	if (x.path == NULL || *x.path == '\0')
 		x.path = "/";

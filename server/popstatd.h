@@ -35,13 +35,15 @@ struct settings {
 	const char *tls_cert;  /* PEM certificate chain; TLS when set */
 	const char *tls_key;   /* PEM private key */
 	int insecure_plaintext;/* allow plaintext on a non-loopback address */
-	long auth_failures;    /* failed logins per peer address per minute */
+	long auth_failures;    /* failed logins per address, network, minute */
 	long max_period_days;  /* longest period a request may name */
 	long http_max_connections; /* dashboard connections held at once */
 	long http_request_timeout; /* seconds for a whole HTTP request */
 	const char *http_tls_cert; /* PEM chain: the dashboard serves HTTPS */
 	const char *http_tls_key;
 	long http_max_upload;  /* bytes of one register upload */
+	long auth_failures_global; /* failed logins per minute, all peers */
+	const char *http_trusted_proxy; /* its X-Forwarded-For is believed */
 };
 
 /* Roles, as bits so handlers can list who may call them. */

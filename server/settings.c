@@ -96,8 +96,15 @@ static struct option options[] = {
 	{ "insecure-plaintext", K_FLAG, &srv.set.insecure_plaintext, 0, 0, 0,
 	    NULL, NULL, "allow plaintext on a non-loopback address", 0 },
 	{ "auth-failures", K_LONG, &srv.set.auth_failures, 10, 1, 100000, NULL,
-	    "N", "failed logins allowed per peer address per minute; more are"
-	    " delayed and refused", 0 },
+	    "N", "failed logins allowed per minute from one peer address, and"
+	    " from one network (its /24, or /64 for IPv6); more are refused",
+	    0 },
+	{ "auth-failures-global", K_LONG, &srv.set.auth_failures_global, 1000,
+	    1, 10000000, NULL, "N", "failed logins allowed per minute from all"
+	    " peers together; more are refused", 0 },
+	{ "http-trusted-proxy", K_STRING, &srv.set.http_trusted_proxy, 0, 0, 0,
+	    NULL, "ADDRESS", "the reverse proxy in front of the dashboard: only"
+	    " from this peer address is X-Forwarded-For believed", 0 },
 	{ "today", K_DATE, &srv.today_fixed, 0, 0, 0, NULL, "YYYY-MM-DD",
 	    "pretend today is this date (testing only)", 0 },
 };
@@ -111,7 +118,8 @@ static struct option options[] = {
 static const char *const reloadable[] = {
 	"log-level", "max-connections", "max-output",
 	"idle-timeout", "max-rows", "max-period-days", "requests-per-turn", "timely-days",
-	"report-due-days", "auth-failures", "http-max-connections",
+	"report-due-days", "auth-failures", "auth-failures-global",
+	"http-max-connections",
 	"http-request-timeout", NULL
 };
 

@@ -163,6 +163,50 @@ def case_drip(hport, pport, token, every="0.3", limit="12"):
     print("closed=%d took=%d sent=%d" % (closed, round(took), i))
 
 
+def post_login(hport, token, src="127.0.0.1", conn=None):
+    """POST /login with token from source address src: (status, cookie)."""
+    import http.client
+    c = conn or http.client.HTTPConnection("127.0.0.1", hport, timeout=10,
+                                           source_address=(src, 0))
+    c.request("POST", "/login", body="token=" + token + "&next=/",
+              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = c.getresponse()
+    r.read()
+    cookie = ""
+    for k, v in r.getheaders():
+        if k.lower() == "set-cookie" and v.startswith("popstat_session="):
+            cookie = v.split(";")[0]
+    if conn is None:
+        c.close()
+    return r.status, cookie
+
+
+def case_spread(hport, pport, token, n="1030", first="1"):
+    """n failed logins, each from an address of its own /24 (127.A.B.1
+    from A = first): how many got which status."""
+    codes = {}
+    for i in range(int(n)):
+        src = "127.%d.%d.1" % (int(first) + i // 250, i % 250)
+        st, _ = post_login(hport, "pst_wrong", src)
+        codes[st] = codes.get(st, 0) + 1
+    print(" ".join("s%d=%d" % kv for kv in sorted(codes.items())))
+
+
+def case_logins(hport, pport, token, n="1030"):
+    """n successful logins with token on one connection: the count of
+    303s, then the first and the last session cookie."""
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", hport, timeout=10)
+    ok = 0
+    cookies = []
+    for _ in range(int(n)):
+        st, cookie = post_login(hport, token, conn=c)
+        ok += st == 303
+        cookies.append(cookie)
+    c.close()
+    print("ok=%d first=%s last=%s" % (ok, cookies[0], cookies[-1]))
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 if __name__ == "__main__":
