@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "client.h"
+#include "csvout.h"
+#include "grid.h"
 #include "sbuf.h"
 
 /*
@@ -203,6 +205,8 @@ unit_list(int argc, char **argv)
 		else
 			return usage_error("unit list", "unexpected '%s'", argv[i]);
 	}
+	if ((rc = out_check("unit list", opt.csv && !opt.json)) != 0)
+		return rc;
 	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_LIST;
 	rq.unit_list = &ul;
 	if ((rc = client_simple(&rq, "unit list", &reply)) != 0)
@@ -238,22 +242,25 @@ unit_list(int argc, char **argv)
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
 	} else if (opt.csv) {
-		printf("code,name,parent,level\n");
+		sbuf b;
+
+		/* As unit export writes it: text cells guarded (csvout.h). */
+		sbuf_init(&b);
+		sbuf_puts(&b, "code,name,parent,level\n");
 		for (k = 0; k < ok->n_units; k++) {
-			sbuf b;
 			Popstat__Unit *u = ok->units[k];
 
-			sbuf_init(&b);
-			sbuf_csv_field(&b, u->code);
+			csv_put_text(&b, u->code);
 			sbuf_putc(&b, ',');
-			sbuf_csv_field(&b, u->name);
+			csv_put_text(&b, u->name);
 			sbuf_putc(&b, ',');
-			sbuf_csv_field(&b, u->parent ? u->parent : "");
+			csv_put_text(&b, u->parent ? u->parent : "");
 			sbuf_putc(&b, ',');
-			sbuf_csv_field(&b, u->level ? u->level : "");
-			printf("%s\n", sbuf_str(&b));
-			sbuf_free(&b);
+			csv_put_text(&b, u->level ? u->level : "");
+			sbuf_putc(&b, '\n');
 		}
+		rc = out_csv("unit list", &b);
+		sbuf_free(&b);
 	} else {
 		struct table *t;
 		int nc = 4;
@@ -274,7 +281,7 @@ unit_list(int argc, char **argv)
 		table_free(t);
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
+	return rc;
 }
 
 int

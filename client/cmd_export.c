@@ -37,11 +37,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "bulletin.h"
 #include "client.h"
+#include "csvout.h"
 #include "date.h"
+#include "grid.h"
+#include "lang.h"
 #include "record.h"
 #include "report.h"
 #include "sbuf.h"
+#include "sheets.h"
 
 enum format { F_CSV, F_JSON, F_ADX };
 
@@ -501,11 +506,11 @@ render_csv(struct export *x, sbuf *b)
 	sbuf_puts(b, "unit,name,parent,start,end,status");
 	for (i = 0; i < ni; i++) {
 		sbuf_putc(b, ',');
-		sbuf_csv_field(b, items[i].name);
+		csv_put_text(b, items[i].name);
 		/* Each indicator's result follows its judged value. */
 		if ((k = judged_index(s0, i)) != (size_t)-1) {
 			sbuf_putc(b, ',');
-			sbuf_csv_field(b, s0->indicators[k]->name);
+			csv_put_text(b, s0->indicators[k]->name);
 			sbuf_puts(b, ".result");
 		}
 	}
@@ -515,11 +520,12 @@ render_csv(struct export *x, sbuf *b)
 		const Popstat__StatusOk *s = x->status[u]->response->status;
 
 		ni = status_items(s, &items);
-		sbuf_csv_field(b, s->unit);
+		/* Text through csv_put_text: see issue 21 item 8. */
+		csv_put_text(b, s->unit);
 		sbuf_putc(b, ',');
-		sbuf_csv_field(b, s->name);
+		csv_put_text(b, s->name);
 		sbuf_putc(b, ',');
-		sbuf_csv_field(b, x->units[u]->parent ? x->units[u]->parent : "");
+		csv_put_text(b, x->units[u]->parent ? x->units[u]->parent : "");
 		sbuf_printf(b, ",%s,%s,", s->period->start, s->period->end);
 		sbuf_csv_field(b, s->status);
 		for (i = 0; i < ni; i++) {
@@ -535,6 +541,100 @@ render_csv(struct export *x, sbuf *b)
 		sbuf_putc(b, '\n');
 		free(items);
 	}
+}
+
+/* An item's column header in the reader's language (see status_items). */
+static void
+item_header(char *buf, size_t n, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	char base[96];
+
+	if (opt.lang != LANG_ZH) {
+		xsnprintf(buf, n, "%s", name);
+		return;
+	}
+	xsnprintf(base, sizeof base, "%.*s", dot ? (int)(dot - name) :
+	    (int)strlen(name), name);
+	if (strcmp(base, "score") == 0)
+		xsnprintf(buf, n, "得分");
+	else if (dot == NULL && strcmp(bulletin_indicator_name(base, LANG_ZH),
+	    base) == 0)
+		xsnprintf(buf, n, "%s", counter_name(base, LANG_ZH));
+	else
+		xsnprintf(buf, n, "%s%s", bulletin_indicator_name(base, LANG_ZH),
+		    dot == NULL ? "" : strcmp(dot, ".annualized") == 0 ?
+		    "（年化）" : strcmp(dot, ".judged") == 0 ? "（考核值）" :
+		    strcmp(dot, ".result") == 0 ? "（结果）" : dot);
+}
+
+/*
+ * The CSV's table as a workbook sheet (--format xlsx): the same columns,
+ * headers in the reader's language, numbers as numbers, a missed judged
+ * value and a vetoed status marked.
+ */
+static int
+render_xlsx(struct export *x)
+{
+	const Popstat__StatusOk *s0 = x->status[0]->response->status;
+	struct grid *g = grid_new(opt.lang == LANG_ZH ? "导出" : "export");
+	struct item *items;
+	size_t ni = status_items(s0, &items), u, i, k;
+	char h[160];
+
+	grid_col(g, opt.lang == LANG_ZH ? "单位代码" : "unit", 0);
+	grid_col(g, opt.lang == LANG_ZH ? "单位" : "name", 0);
+	grid_col(g, opt.lang == LANG_ZH ? "上级单位" : "parent", 0);
+	grid_col(g, opt.lang == LANG_ZH ? "起始日期" : "start", 0);
+	grid_col(g, opt.lang == LANG_ZH ? "截止日期" : "end", 0);
+	grid_col(g, opt.lang == LANG_ZH ? "考核结果" : "status", 0);
+	for (i = 0; i < ni; i++) {
+		item_header(h, sizeof h, items[i].name);
+		grid_col(g, h, 1);
+		if ((k = judged_index(s0, i)) != (size_t)-1) {
+			char r[128];
+
+			xsnprintf(r, sizeof r, "%s.result", s0->indicators[k]->name);
+			item_header(h, sizeof h, r);
+			grid_col(g, h, 0);
+		}
+	}
+	free(items);
+	for (u = 0; u < x->n; u++) {
+		const Popstat__StatusOk *s = x->status[u]->response->status;
+		int veto = strcmp(s->status, "veto") == 0;
+
+		ni = status_items(s, &items);
+		grid_text(g, s->unit);
+		grid_text(g, s->name);
+		grid_text(g, x->units[u]->parent ? x->units[u]->parent : "");
+		grid_text(g, s->period->start);
+		grid_text(g, s->period->end);
+		grid_text_mark(g, opt.lang == LANG_ZH ?
+		    bulletin_status_name(s->status, LANG_ZH) : s->status, veto);
+		for (i = 0; i < ni; i++) {
+			const char *res = NULL;
+			int missed;
+
+			if ((k = judged_index(s, i)) != (size_t)-1)
+				res = s->indicators[k]->result;
+			missed = res && strcmp(res, "missed") == 0;
+			if (items[i].has && items[i].integer)
+				grid_int(g, (long long)items[i].value);
+			else
+				grid_num(g, items[i].has, items[i].value, missed);
+			if (missed)
+				grid_note(g, opt.lang == LANG_ZH ? "未达标" :
+				    "target missed");
+			if (k != (size_t)-1)
+				grid_text_mark(g, res ? (opt.lang == LANG_ZH ?
+				    bulletin_status_name(res, LANG_ZH) : res) : "",
+				    missed);
+		}
+		grid_end_row(g);
+		free(items);
+	}
+	return out_grids(&g, 1);
 }
 
 static void
@@ -672,7 +772,11 @@ cmd_export(int argc, char **argv)
 	}
 	if (x.parent == NULL || x.period == NULL)
 		return usage_error("export", "needs --parent CODE and --period P");
-	if (fmt == NULL)
+	if (fmt != NULL && opt.xlsx)
+		return usage_error("export", "one --format: xlsx or %s", fmt);
+	if (fmt == NULL && opt.xlsx)
+		x.format = F_CSV; /* the CSV's columns, as a workbook */
+	else if (fmt == NULL)
 		x.format = opt.json ? F_JSON : F_CSV;
 	else if (strcmp(fmt, "csv") == 0)
 		x.format = F_CSV;
@@ -681,7 +785,8 @@ cmd_export(int argc, char **argv)
 	else if (strcmp(fmt, "adx") == 0)
 		x.format = F_ADX;
 	else
-		return usage_error("export", "--format must be csv, json or adx");
+		return usage_error("export", "--format must be csv, json, adx or"
+		    " xlsx (with --output FILE)");
 	if (unmapped && strcmp(unmapped, "skip") == 0)
 		x.skip_unmapped = 1;
 	else if (unmapped && strcmp(unmapped, "error") != 0)
@@ -692,6 +797,8 @@ cmd_export(int argc, char **argv)
 	if (x.format != F_ADX && (mapping || unmapped))
 		return usage_error("export", "--mapping and --unmapped belong to"
 		    " --format adx");
+	if ((rc = out_check("export", x.format == F_CSV && !opt.xlsx)) != 0)
+		return rc;
 	if (mapping && mapping_read(&x.map, mapping) < 0)
 		return EXIT_USAGE;
 	rc = fetch(&x, &list);
@@ -703,7 +810,11 @@ cmd_export(int argc, char **argv)
 			render_json(&x, &b);
 		else
 			render_csv(&x, &b);
-		if (rc == 0)
+		if (rc == 0 && opt.xlsx)
+			rc = render_xlsx(&x);
+		else if (rc == 0 && x.format == F_CSV)
+			rc = out_csv("export", &b);
+		else if (rc == 0)
 			fputs(sbuf_str(&b), stdout);
 	}
 	sbuf_free(&b);

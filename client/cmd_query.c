@@ -9,10 +9,12 @@
 
 #include "bulletin.h"
 #include "client.h"
+#include "csvout.h"
 #include "grid.h"
 #include "lang.h"
 #include "report.h"
 #include "sbuf.h"
+#include "sheets.h"
 #include "warnrep.h"
 
 static void
@@ -30,26 +32,7 @@ fmt2(char *buf, size_t n, int has, double v)
 static const char *
 counter_label(const char *name)
 {
-	static const struct {
-		const char *name, *zh;
-	} l[] = {
-		{ "births", "出生" }, { "births_male", "男婴" },
-		{ "births_female", "女婴" }, { "births_policy", "政策内出生" },
-		{ "births_order3", "三孩及以上" }, { "deaths", "死亡" },
-		{ "mig_in", "迁入" }, { "mig_out", "迁出" },
-		{ "verified", "核查" }, { "verified_missed", "核查漏报" },
-		{ "pop_start", "期初人口" }, { "pop_end", "期末人口" },
-		{ "pop_avg", "平均人口" }, { "days", "天数" },
-		{ "year_days", "全年天数" },
-	};
-	size_t i;
-
-	if (opt.lang != LANG_ZH)
-		return name;
-	for (i = 0; i < sizeof l / sizeof l[0]; i++)
-		if (strcmp(l[i].name, name) == 0)
-			return l[i].zh;
-	return name;
+	return counter_name(name, opt.lang);
 }
 
 /* An indicator's column header: the bulletin's term in Chinese. */
@@ -65,24 +48,6 @@ static const char *
 status_label(const char *s)
 {
 	return opt.lang == LANG_ZH ? bulletin_status_name(s, LANG_ZH) : s;
-}
-
-/* Write grids to --output as a workbook, or print the first. */
-static int
-emit_grids(struct grid **g, int n)
-{
-	int i, rc = 0;
-
-	if (opt.xlsx) {
-		rc = grid_xlsx(g, n, opt.output);
-		if (rc == 0 && !opt.quiet)
-			fprintf(stderr, "popstat: wrote %s\n", opt.output);
-	} else
-		for (i = 0; i < n; i++)
-			grid_print(g[i], stdout);
-	for (i = 0; i < n; i++)
-		grid_free(g[i]);
-	return rc;
 }
 
 static int
@@ -132,9 +97,16 @@ status_table(const Popstat__StatusOk *s)
 			grid_text(g, "");
 		grid_text(g, bulletin_unit_name(in->unit, opt.lang));
 		grid_text(g, tg);
-		if (in->target)
+		if (in->target) {
 			grid_num(g, in->has_judged, in->judged, missed);
-		else
+			if (missed) {
+				char note[96];
+
+				snprintf(note, sizeof note, T("未达标：目标 %s",
+				    "missed: target %s"), tg);
+				grid_note(g, note);
+			}
+		} else
 			grid_text(g, "");
 		if (in->result && in->na_reason) {
 			char why[128];
@@ -168,10 +140,10 @@ status_table(const Popstat__StatusOk *s)
 		{
 			struct grid *two[2] = { g, c };
 
-			return emit_grids(two, 2);
+			return out_grids(two, 2);
 		}
 	}
-	emit_grids(&g, 1);
+	out_grids(&g, 1);
 	printf(T("\n计数：", "\ncounters:"));
 	for (k = 0; k < s->n_counters; k++) {
 		Popstat__CounterValue *c = s->counters[k];
@@ -279,6 +251,9 @@ ranking_table(const Popstat__RankingOk *r)
 			grid_text(g, opt.xlsx ? row->unit : tx(row->unit));
 		grid_text(g, opt.xlsx ? row->name : tx(row->name));
 		grid_text_mark(g, status_label(row->status), bad);
+		if (strcmp(row->status, "veto") == 0)
+			grid_note(g, T("一票否决：否决指标未达标，排在最后",
+			    "veto: a veto target missed, ranked last"));
 		grid_num(g, row->has_score, row->score, 0);
 		for (k = 0; k < r->n_indicator_names; k++) {
 			int y = yoy_index(r, r->indicator_names[k]), has, hy;
@@ -288,6 +263,8 @@ ranking_table(const Popstat__RankingOk *r)
 				continue;
 			has = rank_row_value(row, k, &v);
 			grid_num(g, has, v, k < 64 && (row->missed >> k & 1));
+			if (k < 64 && (row->missed >> k & 1))
+				grid_note(g, T("未达标", "target missed"));
 			if (y >= 0) {
 				hy = rank_row_yoy(row, (size_t)y, &yv, &yc);
 				grid_change(g, hy, yc);
@@ -295,14 +272,67 @@ ranking_table(const Popstat__RankingOk *r)
 		}
 		grid_end_row(g);
 	}
-	return emit_grids(&g, 1);
+	return out_grids(&g, 1);
+}
+
+/*
+ * status --csv: one row per indicator, English keys (DESIGN.md section
+ * 14), the unit's code and name on every row so rows can be pasted
+ * together; text through csv_put_text (issue 21 item 8).
+ */
+static void
+status_csv(sbuf *b, const Popstat__StatusOk *s)
+{
+	size_t k;
+
+	sbuf_puts(b, "unit,name,start,end,status,score,indicator,value,"
+	    "annualized,indicator_unit,op,target,veto,weight,judged,result,"
+	    "yoy_value,yoy_change\n");
+	for (k = 0; k < s->n_indicators; k++) {
+		const Popstat__IndicatorResult *in = s->indicators[k];
+		int yoy = in->has_yoy_value && in->has_yoy_change;
+
+		csv_put_text(b, s->unit);
+		sbuf_putc(b, ',');
+		csv_put_text(b, s->name);
+		sbuf_printf(b, ",%s,%s,%s,", s->period->start, s->period->end,
+		    s->status);
+		if (s->has_score)
+			sbuf_printf(b, "%.2f", s->score);
+		sbuf_putc(b, ',');
+		csv_put_text(b, in->name);
+		sbuf_putc(b, ',');
+		if (in->has_value)
+			sbuf_printf(b, "%.2f", in->value);
+		sbuf_putc(b, ',');
+		if (in->has_annualized)
+			sbuf_printf(b, "%.2f", in->annualized);
+		sbuf_putc(b, ',');
+		csv_put_text(b, in->unit);
+		if (in->target)
+			sbuf_printf(b, ",%s,%.15g,%s,%.15g,", in->target->op,
+			    in->target->value, in->target->veto ? "true" : "false",
+			    in->target->weight);
+		else
+			sbuf_puts(b, ",,,,,");
+		if (in->target && in->has_judged)
+			sbuf_printf(b, "%.2f", in->judged);
+		sbuf_printf(b, ",%s,", in->result ? in->result : "");
+		if (yoy)
+			sbuf_printf(b, "%.2f,%.2f", in->yoy_value,
+			    fabs(in->yoy_change) < 0.005 ? 0.0 : in->yoy_change);
+		else
+			sbuf_putc(b, ',');
+		sbuf_putc(b, '\n');
+	}
 }
 
 /* The options of status and verify-report. */
 static const char *const unit_period[] = { "--unit", "--period", "--as-of" };
 
 static const char status_usage[] =
-    "usage: popstat status --unit CODE --period P [--as-of DATE] [--json]\n"
+    "usage: popstat status --unit CODE --period P [--as-of DATE]\n"
+    "                      [--json | --csv | --format xlsx --output FILE]\n"
     "  Counters, indicators and target status of one unit over a period.\n"
     "  Periods: 2026, SY2026, 2026H1, 2026Q3, 2026-11, 2026-11D2,"
     " 2026-11-05,\n"
@@ -327,6 +357,10 @@ cmd_status(int argc, char **argv)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
 		return usage_error("status", "needs --unit CODE and --period P");
+	if (opt.json && opt.csv)
+		return usage_error("status", "--json or --csv, not both");
+	if ((rc = out_check("status", opt.csv)) != 0)
+		return rc;
 	q.unit = (char *)o.v[0];
 	q.period = (char *)o.v[1];
 	q.as_of = (char *)o.v[2];
@@ -342,18 +376,23 @@ cmd_status(int argc, char **argv)
 		report_status_json(&b, s);
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
-	} else if (status_table(s) < 0) {
-		popstat__envelope__free_unpacked(reply, NULL);
-		return EXIT_USAGE;
-	}
+	} else if (opt.csv) {
+		sbuf b;
+
+		sbuf_init(&b);
+		status_csv(&b, s);
+		rc = out_csv("status", &b);
+		sbuf_free(&b);
+	} else
+		rc = status_table(s);
 	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
+	return rc;
 }
 
 static const char ranking_usage[] =
     "usage: popstat ranking --parent CODE --period P [--indicator NAME]"
     " [--as-of DATE]\n"
-    "                       [--json | --csv]\n"
+    "                       [--json | --csv | --format xlsx --output FILE]\n"
     "  Rank the units directly under CODE: vetoed units below all others,"
     " then by\n"
     "  score; with --indicator, by that indicator in its target's"
@@ -387,6 +426,8 @@ cmd_ranking(int argc, char **argv)
 	q.indicator = (char *)o.v[3];
 	if (opt.json && opt.csv)
 		return usage_error("ranking", "--json or --csv, not both");
+	if ((rc = out_check("ranking", opt.csv)) != 0)
+		return rc;
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
 	if ((rc = client_simple(&rq, "ranking", &reply)) != 0)
@@ -395,16 +436,16 @@ cmd_ranking(int argc, char **argv)
 	sbuf_init(&b);
 	if (opt.json)
 		report_ranking_json(&b, r);
-	else if (opt.csv)
+	else if (opt.csv) {
 		report_ranking_csv(&b, r);
-	fputs(sbuf_str(&b), stdout);
+		rc = out_csv("ranking", &b);
+	} else
+		rc = ranking_table(r);
+	if (opt.json)
+		fputs(sbuf_str(&b), stdout);
 	sbuf_free(&b);
-	if (!opt.json && !opt.csv && ranking_table(r) < 0) {
-		popstat__envelope__free_unpacked(reply, NULL);
-		return EXIT_USAGE;
-	}
 	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
+	return rc;
 }
 
 static const char verify_usage[] =

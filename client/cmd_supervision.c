@@ -8,7 +8,9 @@
 
 #include "bulletin.h"
 #include "client.h"
+#include "grid.h"
 #include "sbuf.h"
+#include "sheets.h"
 #include "warnrep.h"
 
 static int
@@ -42,7 +44,8 @@ static const char report_usage[] =
     " [--deaths N]\n"
     "                           [--mig-in N] [--mig-out N] [--note TEXT]\n"
     "       popstat report status [--parent CODE] --period P [--as-of DATE]"
-    " [--json]\n"
+    "\n                           [--json | --csv | --format xlsx --output"
+    " FILE]\n"
     "  'file' closes a dekad (旬报) for a township, confirming its counts"
     " (those\n"
     "  not given: the counts the server holds).  A township with nothing to\n"
@@ -209,6 +212,10 @@ report_status(int argc, char **argv)
 		return rc;
 	if (!o.v[1])
 		return usage_error("report status", "needs --period P");
+	if (opt.json && opt.csv)
+		return usage_error("report status", "--json or --csv, not both");
+	if ((rc = out_check("report status", opt.csv && !opt.json)) != 0)
+		return rc;
 	q.parent = (char *)o.v[0];
 	q.period = (char *)o.v[1];
 	q.as_of = (char *)o.v[2];
@@ -233,14 +240,23 @@ report_status(int argc, char **argv)
 		sbuf_puts(&b, "}\n");
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
-	} else {
+	} else if (opt.csv) {
+		sbuf b;
+
+		sbuf_init(&b);
+		reporting_csv(&b, s);
+		rc = out_csv("report status", &b);
+		sbuf_free(&b);
+	} else if (opt.xlsx)
+		rc = reporting_xlsx(s);
+	else {
 		printf("dekad reports %s .. %s as of %s (due %u days after each"
 		    " dekad; records timely within %u days)\n\n", s->period->start,
 		    s->period->end, s->as_of, s->due_days, s->timely_days);
 		reporting_table(s->units, s->n_units, s->timely_days);
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
+	return rc;
 }
 
 int
@@ -734,6 +750,8 @@ cmd_inspection(int argc, char **argv)
 static const char bulletin_usage[] =
     "usage: popstat bulletin --period YYYY-MM [--parent CODE] [--lang zh|en]"
     " [--format txt|md|html]\n"
+    "       popstat bulletin --period YYYY-MM [--parent CODE] --format xlsx"
+    " --output FILE\n"
     "       popstat bulletin publish --period YYYY-MM [--parent CODE]\n"
     "       popstat bulletin show --period YYYY-MM [--parent CODE] [--lang zh|en]"
     " [--format ...]\n"
@@ -791,7 +809,13 @@ cmd_bulletin(int argc, char **argv)
 	if (bulletin_lang_parse(o.v[2]) < 0)
 		return usage_error(cmd, "--lang must be zh or en");
 	if (bulletin_format_parse(o.v[3]) < 0)
-		return usage_error(cmd, "--format must be txt, md or html");
+		return usage_error(cmd, "--format must be txt, md, html or xlsx"
+		    " (with --output FILE)");
+	if (opt.xlsx && sub && strcmp(sub, "show") != 0)
+		return usage_error(cmd, "--format xlsx belongs to the bulletin"
+		    " and to show");
+	if ((rc = out_check(cmd, 0)) != 0)
+		return rc;
 	if (sub == NULL || strcmp(sub, "show") == 0) {
 		Popstat__Bulletin b = POPSTAT__BULLETIN__INIT;
 		Popstat__BulletinShow s = POPSTAT__BULLETIN_SHOW__INIT;
@@ -813,9 +837,14 @@ cmd_bulletin(int argc, char **argv)
 		}
 		if ((rc = client_simple(&rq, cmd, &reply)) != 0)
 			return rc;
-		fputs(reply->response->bulletin->text, stdout);
+		/* A workbook from the bulletin's data, one sheet a table. */
+		if (opt.xlsx)
+			rc = bulletin_xlsx(reply->response->bulletin->data,
+			    bulletin_lang_parse(o.v[2]));
+		else
+			fputs(reply->response->bulletin->text, stdout);
 		popstat__envelope__free_unpacked(reply, NULL);
-		return 0;
+		return rc;
 	}
 	if (strcmp(sub, "publish") == 0) {
 		Popstat__BulletinPublish p = POPSTAT__BULLETIN_PUBLISH__INIT;

@@ -19,6 +19,8 @@
 
 #include "client.h"
 #include "csv.h"
+#include "csvout.h"
+#include "grid.h"
 #include "record.h"
 #include "sbuf.h"
 
@@ -230,8 +232,9 @@ read_rows(csv_reader *r, struct rowset *rs, char *err, size_t errlen)
 			    csv_nfields(r), ncols);
 			continue;
 		}
+		/* Without the quote unit export puts before "=..." (csvout.h). */
 		for (k = 0; k < ncols; k++)
-			f[map[k]] = trimmed(csv_field(r, k));
+			f[map[k]] = trimmed(csv_unprotect(csv_field(r, k)));
 		u->code = f[C_CODE];
 		u->name = f[C_NAME];
 		u->parent = f[C_PARENT] ? f[C_PARENT] : xstrdup("");
@@ -604,7 +607,9 @@ static const char export_usage[] =
     "usage: popstat unit export [--root CODE]\n"
     "  Write the units (those under CODE, and CODE itself) as CSV on\n"
     "  standard output: code,name,parent,level, each parent before its\n"
-    "  children; the format 'popstat unit import' reads.\n";
+    "  children; the format 'popstat unit import' reads.  --output FILE,\n"
+    "  --bom and --encoding gb18030 as for every CSV; a name that a\n"
+    "  spreadsheet would take for a formula (=, +, -, @) gets a leading '.\n";
 
 int
 unit_export(int argc, char **argv)
@@ -628,6 +633,8 @@ unit_export(int argc, char **argv)
 			return usage_error("unit export", "unexpected '%s'",
 			    argv[i]);
 	}
+	if ((rc = out_check("unit export", 1)) != 0)
+		return rc;
 	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_LIST;
 	rq.unit_list = &ul;
 	if ((rc = client_simple(&rq, "unit export", &reply)) != 0)
@@ -639,17 +646,18 @@ unit_export(int argc, char **argv)
 	for (k = 0; k < ok->n_units; k++) {
 		Popstat__Unit *u = ok->units[k];
 
-		sbuf_csv_field(&b, u->code);
+		/* Names that look like formulas stay text (csvout.h). */
+		csv_put_text(&b, u->code);
 		sbuf_putc(&b, ',');
-		sbuf_csv_field(&b, u->name);
+		csv_put_text(&b, u->name);
 		sbuf_putc(&b, ',');
-		sbuf_csv_field(&b, u->parent ? u->parent : "");
+		csv_put_text(&b, u->parent ? u->parent : "");
 		sbuf_putc(&b, ',');
-		sbuf_csv_field(&b, u->level ? u->level : "");
+		csv_put_text(&b, u->level ? u->level : "");
 		sbuf_putc(&b, '\n');
 	}
-	fputs(sbuf_str(&b), stdout);
+	rc = out_csv("unit export", &b);
 	sbuf_free(&b);
 	popstat__envelope__free_unpacked(reply, NULL);
-	return 0;
+	return rc;
 }

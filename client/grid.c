@@ -19,6 +19,7 @@ struct cell {
 	int kind, mark, sign;
 	double v;
 	char *text;        /* as printed */
+	char *note;        /* a comment in a workbook, or NULL */
 };
 
 struct grid {
@@ -48,8 +49,10 @@ grid_free(struct grid *g)
 		return;
 	for (i = 0; i < g->ncols; i++)
 		free(g->header[i]);
-	for (i = 0; i < g->nrows * g->ncols + g->cur; i++)
+	for (i = 0; i < g->nrows * g->ncols + g->cur; i++) {
 		free(g->cells[i].text);
+		free(g->cells[i].note);
+	}
 	free(g->header);
 	free(g->numeric);
 	free(g->cells);
@@ -150,6 +153,18 @@ grid_int(struct grid *g, long long v)
 	c->v = (double)v;
 	snprintf(b, sizeof b, "%lld", v);
 	c->text = xstrdup(b);
+}
+
+void
+grid_note(struct grid *g, const char *note)
+{
+	struct cell *c;
+
+	if (g->cur == 0 || note == NULL || note[0] == '\0')
+		return;
+	c = &g->cells[g->nrows * g->ncols + g->cur - 1];
+	free(c->note);
+	c->note = xstrdup(note);
 }
 
 void
@@ -296,8 +311,12 @@ grid_xlsx(struct grid *const *g, int n, const char *path)
 					worksheet_write_blank(ws, row, (lxw_col_t)c,
 					    x->mark ? redtext : NULL);
 				else
+					/* Text as text, never a formula. */
 					worksheet_write_string(ws, row, (lxw_col_t)c,
 					    x->text, x->mark ? redtext : NULL);
+				if (x->note)
+					worksheet_write_comment(ws, row,
+					    (lxw_col_t)c, x->note);
 			}
 	}
 	if ((err = workbook_close(wb)) != LXW_NO_ERROR) {

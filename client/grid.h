@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include "sbuf.h"
+
 struct grid;
 
 /* A grid named name (the sheet's name in a workbook). */
@@ -25,6 +27,8 @@ void grid_num(struct grid *g, int has, double v, int mark);
 void grid_change(struct grid *g, int has, double v);
 void grid_int(struct grid *g, long long v);
 void grid_end_row(struct grid *g);
+/* A note on the last cell added (a comment in a workbook: why marked). */
+void grid_note(struct grid *g, const char *note);
 /* Text marked too (a status such as 一票否决). */
 void grid_text_mark(struct grid *g, const char *s, int mark);
 
@@ -36,5 +40,24 @@ void grid_print(const struct grid *g, FILE *f);
 int grid_xlsx(struct grid *const *g, int n, const char *path);
 /* The number of data rows (the header not counted). */
 int grid_rows(const struct grid *g);
+
+/*
+ * The output options of a command (main.c parses them for all): csv is
+ * nonzero when the command writes CSV this time.  --bom and --encoding
+ * belong to CSV, --output to CSV and --format xlsx.  Returns 0, or an
+ * exit status after a usage message.
+ */
+int out_check(const char *cmd, int csv);
+/*
+ * Write the UTF-8 CSV text in b to --output (else standard output), as
+ * --encoding and --bom say.  Returns 0, or an exit status after saying
+ * why.
+ */
+int out_csv(const char *cmd, const sbuf *b);
+/*
+ * With --format xlsx, write grids g[0..n) to --output as a workbook (one
+ * sheet each); else print them.  Frees them.  Returns 0 or an exit status.
+ */
+int out_grids(struct grid **g, int n);
 
 #endif

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "csvout.h"
+
 void
 report_json_g(sbuf *b, double v)
 {
@@ -180,8 +182,9 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 static void
 csv_num2(sbuf *b, int has, double v)
 {
+	/* -0.004 is 0.00, never "-0.00" (a change that rounds to none). */
 	if (has)
-		sbuf_printf(b, "%.2f", v);
+		sbuf_printf(b, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
 }
 
 void
@@ -189,12 +192,23 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 {
 	size_t i, k;
 
+	/*
+	 * Text cells go through csv_put_text: a unit named "=HYPERLINK(..)"
+	 * stays text in a spreadsheet (issue 21 item 8).  The 同比 columns
+	 * (DESIGN.md section 14) come last, so scripts reading the columns
+	 * before them by position keep working.
+	 */
 	sbuf_puts(b, "rank,unit,name,status,score");
-	if (r->n_rows > 0)
+	if (r->n_rows > 0) {
 		for (k = 0; k < r->n_indicator_names; k++) {
 			sbuf_putc(b, ',');
-			sbuf_csv_field(b, r->indicator_names[k]);
+			csv_put_text(b, r->indicator_names[k]);
 		}
+		for (k = 0; k < r->n_yoy_names; k++) {
+			sbuf_printf(b, ",%s_yoy_value,%s_yoy_change",
+			    r->yoy_names[k], r->yoy_names[k]);
+		}
+	}
 	sbuf_puts(b, "\n");
 	for (i = 0; i < r->n_rows; i++) {
 		const Popstat__RankRow *row = r->rows[i];
@@ -202,9 +216,9 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 		if (row->rank)
 			sbuf_printf(b, "%u", row->rank);
 		sbuf_putc(b, ',');
-		sbuf_csv_field(b, row->unit);
+		csv_put_text(b, row->unit);
 		sbuf_putc(b, ',');
-		sbuf_csv_field(b, row->name);
+		csv_put_text(b, row->name);
 		sbuf_printf(b, ",%s,", row->status);
 		csv_num2(b, row->has_score, row->score);
 		for (k = 0; k < r->n_indicator_names; k++) {
@@ -213,6 +227,15 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 
 			sbuf_putc(b, ',');
 			csv_num2(b, has, v);
+		}
+		for (k = 0; k < r->n_yoy_names; k++) {
+			double v, c;
+			int has = rank_row_yoy(row, k, &v, &c);
+
+			sbuf_putc(b, ',');
+			csv_num2(b, has, v);
+			sbuf_putc(b, ',');
+			csv_num2(b, has, c);
 		}
 		sbuf_puts(b, "\n");
 	}

@@ -147,9 +147,22 @@ test_render(void)
 	sbuf_free(&s);
 	sbuf_init(&s);
 	report_ranking_csv(&s, &r);
+	/* 同比 last, after the columns scripts already read. */
 	CHECK_STR(sbuf_str(&s), "rank,unit,name,status,score,birth_rate,"
-	    "policy_rate\n1,610328101,城关镇,met,100.00,10.94,100.00\n"
-	    "2,610328102,东风镇,veto,50.00,11.51,\n");
+	    "policy_rate,birth_rate_yoy_value,birth_rate_yoy_change\n"
+	    "1,610328101,城关镇,met,100.00,10.94,100.00,9.84,1.10\n"
+	    "2,610328102,东风镇,veto,50.00,11.51,,,\n");
+	sbuf_free(&s);
+	/* A name a spreadsheet would run as a formula stays text. */
+	b.name = "=HYPERLINK(\"http://x\",\"y\")";
+	a.name = "-2+3";
+	yc = -1.1;
+	sbuf_init(&s);
+	report_ranking_csv(&s, &r);
+	CHECK_CONTAINS(sbuf_str(&s), "\n1,610328101,'-2+3,met,100.00,10.94,"
+	    "100.00,9.84,-1.10\n");
+	CHECK_CONTAINS(sbuf_str(&s), "\n2,610328102,\"'=HYPERLINK(\"\"http://x"
+	    "\"\",\"\"y\"\")\",veto,");
 	sbuf_free(&s);
 }
 
