@@ -10,10 +10,8 @@
  *             read, until the group commit has made it durable;
  *   CLOSING   a reply that ends the connection is being flushed.
  *
- * Group commit: writes from every connection served in one loop turn share
- * one transaction, committed by the flush event, which runs at the lowest
- * priority (after all I/O of the turn) and then releases every held reply.
- * Nothing is acknowledged before its transaction is committed.
+ * A write's reply is held by the group commit (commit.h) and sent by
+ * committed() once the commit is durable: nothing is acknowledged before.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,26 +25,20 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <pthread.h>
-#include <fcntl.h>
-#include <unistd.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "depts.h"
-#include "engine.h"
-#include "locks.h"
+#include "commit.h"
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
 #include "popstatd.h"
 #include "rcache.h"
 #include "sbuf.h"
-#include "units.h"
 #include "wirescan.h"
-#include "worker.h"
 
 enum conn_state { CONN_READING, CONN_WAITING, CONN_CLOSING };
 
@@ -61,7 +53,7 @@ struct conn {
 	uint64_t held_id;
 	struct event *more;     /* re-runs the reader after a fair share */
 	struct conn *prev, *next;
-	struct conn *next_waiting;
+	struct commit_hold hold; /* while WAITING: the held reply's commit */
 	int eof;                /* the peer closed its side: finish, then close */
 	int abandon;            /* drop without flushing (it does not read) */
 	int tls;                /* the bufferevent speaks TLS */
@@ -71,8 +63,6 @@ struct conn {
 
 static struct evconnlistener *listener;
 static struct conn *conns;
-static struct conn *waiting;
-static struct event *flush_ev;
 static struct event *drain_ev;
 static int nconns;
 static struct timeval shutdown_started;
@@ -80,98 +70,23 @@ static struct event *rearm_ev;  /* re-enables accepting after EMFILE */
 static SSL_CTX *tls_ctx;        /* set when serving TLS */
 static int accepting_paused;    /* listener disabled at max_connections */
 
+/* A sync failed and the server stops: accept no one more. */
+static void
+stop_accepting(void)
+{
+	if (listener)
+		evconnlistener_disable(listener);
+}
+
 /* Seconds a closing connection may take to read its last replies. */
 #define CLOSE_LINGER 10
 
 static void conn_read_frames(struct conn *c);
 
-/*
- * A write served for the HTTP layer (the dashboard's forms): its reply is
- * held like a connection's, until the commit (and, with durability=full,
- * the sync) that makes it durable; then done() runs with NULL or an error.
- */
-struct waiter {
-	void (*done)(void *arg, const char *err);
-	void *arg;
-	struct waiter *next;
-};
-static struct waiter *waiters;
-static int nwaiters;
-
-static void
-release_waiters(struct waiter *w, const char *err)
-{
-	struct waiter *next;
-
-	for (; w; w = next) {
-		next = w->next;
-		nwaiters--;
-		w->done(w->arg, err);
-		free(w);
-	}
-}
-
-void
-conn_after_commit(void (*done)(void *arg, const char *err), void *arg)
-{
-	struct waiter *w = xcalloc(1, sizeof *w);
-
-	w->done = done;
-	w->arg = arg;
-	w->next = waiters;
-	waiters = w;
-	nwaiters++;
-	event_active(flush_ev, 0, 0);
-}
-
-/*
- * durability=full: the replies of a commit wait for the sync of the WAL
- * (store.h).  Each commit's waiting list becomes a batch with a number;
- * the sync thread syncs, then says through a pipe up to which number it
- * is done, and the main loop releases those batches in order.  Meanwhile
- * the loop serves and commits the next batch: one sync covers every
- * commit made before it began.
- */
-struct syncbatch {
-	uint64_t seq;
-	struct conn *list;
-	struct waiter *waiters;   /* the HTTP layer's, released alike */
-	struct syncbatch *next;
-};
-static struct syncbatch *sq_head, *sq_tail;
-static uint64_t sq_seq;
-static struct {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t want, done;   /* last commit asked for / covered by a sync */
-	uint64_t failed_upto;  /* commits up to here saw a failed sync */
-	int failed_errno;      /* of the first failed sync */
-	double took[16];       /* durations of syncs not yet reported */
-	int ntook;
-	int running, stop;
-	int pipe[2];
-	struct event *ev;
-} sy = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
-	.pipe = { -1, -1 } };
-
 static void
 conn_free(struct conn *c)
 {
-	struct conn **pp;
-	struct syncbatch *b;
-
-	for (pp = &waiting; *pp; pp = &(*pp)->next_waiting)
-		if (*pp == c) {
-			*pp = c->next_waiting;
-			break;
-		}
-	for (b = sq_head; b; b = b->next)
-		for (pp = &b->list; *pp; pp = &(*pp)->next_waiting)
-			if (*pp == c) {
-				*pp = c->next_waiting;
-				break;
-			}
+	commit_forget(&c->hold);   /* a pending write still commits */
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -288,294 +203,6 @@ send_error(struct conn *c, uint64_t id, Popstat__ErrorCode code,
 		c->state = CONN_CLOSING;
 }
 
-/* Send the held replies of a list (or err instead) and read on. */
-static int
-release(struct conn *list, const char *err)
-{
-	struct conn *c;
-	int n = 0;
-
-	while ((c = list) != NULL) {
-		list = c->next_waiting;
-		c->next_waiting = NULL;
-		n++;
-		if (err)
-			send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
-			    err, 0);
-		else if (conn_send(c, c->held, c->held_len) < 0)
-			c->state = CONN_CLOSING;
-		free(c->held);
-		c->held = NULL;
-		if (c->state == CONN_WAITING)
-			c->state = CONN_READING;
-		conn_read_frames(c);
-	}
-	return n;
-}
-
-static void *
-sync_main(void *arg)
-{
-	uint64_t target;
-	double t0;
-	int rc;
-
-	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&sy.mu);
-		while (sy.want == sy.done && !sy.stop)
-			pthread_cond_wait(&sy.cv, &sy.mu);
-		if (sy.want == sy.done) {
-			pthread_mutex_unlock(&sy.mu);
-			break;
-		}
-		target = sy.want;
-		pthread_mutex_unlock(&sy.mu);
-		t0 = metrics_clock();
-		errno = 0;
-		rc = store_wal_sync();
-		t0 = metrics_clock() - t0;
-		pthread_mutex_lock(&sy.mu);
-		sy.done = target;
-		if (sy.ntook < (int)(sizeof sy.took / sizeof sy.took[0]))
-			sy.took[sy.ntook++] = t0;   /* the loop reports them */
-		if (rc < 0) {
-			if (sy.failed_upto == 0)
-				sy.failed_errno = errno;
-			sy.failed_upto = target;
-		}
-		pthread_mutex_unlock(&sy.mu);
-		if (write(sy.pipe[1], "s", 1) < 0 && errno != EAGAIN)
-			break;
-	}
-	return NULL;
-}
-
-static int
-errno_of_sync(void)
-{
-	int e;
-
-	pthread_mutex_lock(&sy.mu);
-	e = sy.failed_errno;
-	pthread_mutex_unlock(&sy.mu);
-	return e;
-}
-
-#define SYNC_FAILED_REPLY "the server could not make this durable (disk sync" \
-	" failed) and is stopping; send it again once it is back (records" \
-	" already stored are recognised as duplicates)"
-
-static void
-stop_loop(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	event_base_loopexit(srv.base, NULL);
-}
-
-/*
- * A WAL sync failed.  The page cache may hold what never reaches the disk
- * and a later sync may report success all the same (the fsyncgate
- * lesson), so nothing more is acknowledged: every pending request is
- * answered with an error, the open transaction is not committed, and the
- * server stops and exits non-zero (main.c) for its supervisor to restart
- * it; sqlite's recovery then replays the WAL from the disk.
- */
-static void
-sync_fatal(int err)
-{
-	struct syncbatch *b;
-	struct timeval soon = { 0, 300000 };
-
-	if (srv.fatal)
-		return;
-	srv.fatal = 1;
-	srv.shutting_down = 1;
-	log_error("FATAL: the WAL could not be synced (fdatasync: %s):"
-	    " acknowledging nothing more and stopping; restart popstatd so"
-	    " that recovery replays the WAL", err ? strerror(err) : "error");
-	if (listener)
-		evconnlistener_disable(listener);
-	while ((b = sq_head) != NULL) {
-		sq_head = b->next;
-		release(b->list, SYNC_FAILED_REPLY);
-		release_waiters(b->waiters, SYNC_FAILED_REPLY);
-		free(b);
-	}
-	sq_tail = NULL;
-	if (store_in_txn())
-		store_rollback();
-	release(waiting, SYNC_FAILED_REPLY);
-	waiting = NULL;
-	/* The error replies leave first, then the loop ends. */
-	event_base_once(srv.base, -1, EV_TIMEOUT, stop_loop, NULL, &soon);
-}
-
-/* The sync thread is done up to some commit: release those batches. */
-static void
-sync_done(evutil_socket_t fd, short what, void *arg)
-{
-	char buf[64];
-	uint64_t done, bad;
-	struct syncbatch *b;
-	double took[sizeof sy.took / sizeof sy.took[0]];
-	int i, ntook;
-
-	(void)what;
-	(void)arg;
-	while (read(fd, buf, sizeof buf) > 0)
-		;
-	pthread_mutex_lock(&sy.mu);
-	done = sy.done;
-	bad = sy.failed_upto;
-	ntook = sy.ntook;
-	memcpy(took, sy.took, (size_t)ntook * sizeof took[0]);
-	sy.ntook = 0;
-	pthread_mutex_unlock(&sy.mu);
-	for (i = 0; i < ntook; i++)
-		metrics_wal_sync(took[i]);
-	while ((b = sq_head) != NULL && b->seq <= done) {
-		if (b->seq <= bad) {
-			sync_fatal(errno_of_sync());
-			return;
-		}
-		sq_head = b->next;
-		if (sq_head == NULL)
-			sq_tail = NULL;
-		release(b->list, NULL);
-		release_waiters(b->waiters, NULL);
-		free(b);
-	}
-}
-
-/* Hold a committed list until the WAL is synced. */
-static void
-sync_enqueue(struct conn *list, struct waiter *w)
-{
-	struct syncbatch *b = xcalloc(1, sizeof *b);
-
-	b->seq = ++sq_seq;
-	b->list = list;
-	b->waiters = w;
-	if (sq_tail)
-		sq_tail->next = b;
-	else
-		sq_head = b;
-	sq_tail = b;
-	pthread_mutex_lock(&sy.mu);
-	sy.want = b->seq;
-	pthread_cond_signal(&sy.cv);
-	pthread_mutex_unlock(&sy.mu);
-}
-
-static int
-sync_start(void)
-{
-	if (!store_sync_on_commit())
-		return 0;
-	if (pipe2(sy.pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
-		log_error("pipe: %s", strerror(errno));
-		return -1;
-	}
-	sy.ev = event_new(srv.base, sy.pipe[0], EV_READ | EV_PERSIST,
-	    sync_done, NULL);
-	event_add(sy.ev, NULL);
-	if (pthread_create(&sy.thread, NULL, sync_main, NULL) != 0) {
-		log_error("cannot start the sync thread");
-		return -1;
-	}
-	sy.running = 1;
-	return 0;
-}
-
-/* After the loop: the thread syncs what is left, then stops. */
-static void
-sync_stop(void)
-{
-	struct syncbatch *b;
-
-	if (sy.running) {
-		worker_stop(sy.thread, &sy.mu, &sy.cv, &sy.stop);
-		sy.running = 0;
-	}
-	while ((b = sq_head) != NULL) {
-		sq_head = b->next;
-		release_waiters(b->waiters, "the server stopped before this"
-		    " was made durable; send it again");
-		free(b);
-	}
-	sq_tail = NULL;
-	if (sy.ev)
-		event_free(sy.ev);
-	sy.ev = NULL;
-	if (sy.pipe[0] >= 0) {
-		close(sy.pipe[0]);
-		close(sy.pipe[1]);
-	}
-	sy.pipe[0] = sy.pipe[1] = -1;
-}
-
-static void
-flush_commit(evutil_socket_t fd, short what, void *arg)
-{
-	struct conn *list;
-	struct waiter *w, *v;
-	int failed, in_txn = store_in_txn(), released = 0;
-	double t0 = metrics_clock(), took;
-
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (srv.fatal) {   /* nothing is committed after a failed sync */
-		if (in_txn)
-			store_rollback();
-		list = waiting;
-		waiting = NULL;
-		release(list, SYNC_FAILED_REPLY);
-		w = waiters;
-		waiters = NULL;
-		release_waiters(w, SYNC_FAILED_REPLY);
-		return;
-	}
-	failed = in_txn && store_commit() < 0;
-	took = metrics_clock() - t0;
-	if (in_txn)
-		rcache_clear();   /* kept replies were of the data before */
-	if (failed) {
-		log_error("commit failed: %s; every write of this batch was"
-		    " rolled back", store_errmsg());
-		units_load(); /* the tree may hold units that were rolled back */
-		engine_load();
-		locks_load();
-		depts_load();
-	}
-	list = waiting;
-	waiting = NULL;
-	w = waiters;
-	waiters = NULL;
-	for (v = w; v; v = v->next)
-		released++;
-	if (in_txn && !failed && (list || w) && sy.running) {
-		struct conn *c;
-
-		for (c = list; c; c = c->next_waiting)
-			released++;
-		sync_enqueue(list, w);   /* replies go when the WAL is synced */
-	} else {
-		released += release(list, failed ? "the server could not"
-		    " commit; nothing of this request was stored, send it"
-		    " again" : NULL);
-		release_waiters(w, failed ? "the server could not commit;"
-		    " nothing of this request was stored, send it again" : NULL);
-	}
-	if (in_txn) {
-		metrics_commit(released, took, failed);
-		store_wal_tend();
-	}
-}
-
 /* Reads whose packed reply is kept until the data changes (rcache.h). */
 static const char *
 cacheable(const Popstat__Request *rq)
@@ -683,6 +310,28 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 	return NULL;   /* sent */
 }
 
+/*
+ * The commit holding c's write is durable (err NULL) or failed: send the
+ * held reply (or err instead) and read on.
+ */
+static void
+committed(struct commit_hold *h, const char *err)
+{
+	struct conn *c = (struct conn *)((char *)h -
+	    offsetof(struct conn, hold));
+
+	if (err)
+		send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+		    err, 0);
+	else if (conn_send(c, c->held, c->held_len) < 0)
+		c->state = CONN_CLOSING;
+	free(c->held);
+	c->held = NULL;
+	if (c->state == CONN_WAITING)
+		c->state = CONN_READING;
+	conn_read_frames(c);
+}
+
 /* Serve one decoded envelope. */
 static void
 serve(struct conn *c, Popstat__Envelope *env)
@@ -767,9 +416,7 @@ serve(struct conn *c, Popstat__Envelope *env)
 		c->held_len = len;
 		c->held_id = r.id;
 		c->state = CONN_WAITING;
-		c->next_waiting = waiting;
-		waiting = c;
-		event_active(flush_ev, 0, 0);
+		commit_hold(&c->hold, committed);
 		return;
 	}
 send:
@@ -1189,9 +836,7 @@ conn_listen(const char *addr)
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
 	    NI_NUMERICHOST | NI_NUMERICSERV);
 	log_info("listening on %s port %s", h, p);
-	flush_ev = event_new(srv.base, -1, 0, flush_commit, NULL);
-	event_priority_set(flush_ev, 2); /* after all I/O of the turn */
-	return sync_start();
+	return commit_start(stop_accepting);
 }
 
 static void
@@ -1208,7 +853,7 @@ drain_check(evutil_socket_t fd, short what, void *arg)
 		if (c->state == CONN_WAITING ||
 		    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
 			busy = 1;
-	if (nwaiters > 0)
+	if (commit_pending() > 0)
 		busy = 1;
 	evutil_gettimeofday(&now, NULL);
 	evutil_timersub(&now, &shutdown_started, &d);
@@ -1234,8 +879,7 @@ conn_shutdown(void)
 	srv.shutting_down = 1;
 	if (listener)
 		evconnlistener_disable(listener);
-	if (flush_ev && store_in_txn())
-		event_active(flush_ev, 0, 0);
+	commit_kick();
 	evutil_gettimeofday(&shutdown_started, NULL);
 	drain_ev = event_new(srv.base, -1, EV_PERSIST, drain_check, NULL);
 	event_add(drain_ev, &tick);
@@ -1246,11 +890,9 @@ conn_free_all(void)
 {
 	while (conns)
 		conn_free(conns);
-	sync_stop();
+	commit_stop();
 	if (listener)
 		evconnlistener_free(listener);
-	if (flush_ev)
-		event_free(flush_ev);
 	if (drain_ev)
 		event_free(drain_ev);
 	if (rearm_ev)
@@ -1259,5 +901,5 @@ conn_free_all(void)
 		SSL_CTX_free(tls_ctx);
 	tls_ctx = NULL;
 	listener = NULL;
-	flush_ev = drain_ev = rearm_ev = NULL;
+	drain_ev = rearm_ev = NULL;
 }

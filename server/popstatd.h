@@ -183,11 +183,5 @@ void conn_set_principal(struct conn *c, const struct principal *p);
 const char *conn_peer(const struct conn *c);
 /* Log out every live session of a user (token rotated or disabled). */
 void conn_logout_user(int64_t user_id);
-/*
- * After a write dispatched outside a connection (the HTTP forms): call
- * done(arg, NULL) once the group commit holding it is durable, or
- * done(arg, message) when it was not stored.
- */
-void conn_after_commit(void (*done)(void *arg, const char *err), void *arg);
 
 #endif

@@ -8,7 +8,7 @@
  * written, not synced) and the server syncs the WAL file itself,
  * store_wal_sync(), in a thread, before it acknowledges anything of that
  * commit: the guarantee of synchronous=FULL, with the next batch served
- * while the disk syncs (server/conn.c).  durability=normal never syncs on
+ * while the disk syncs (server/commit.c).  durability=normal never syncs on
  * commit: it survives a crash of the server process but may lose the last
  * commits on power loss.
  */

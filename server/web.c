@@ -13,7 +13,7 @@
  * Every write is the protocol's request (Submit, Amend, Void, ReportFile,
  * TaskUpdate) run through dispatch() as the session's principal: the same
  * role table, scope, locks, validation (record_validate) and audit, inside
- * the same group commit.  The page is sent from conn_after_commit() once
+ * the same group commit.  The page is sent from commit_after() once
  * the commit is durable, so "stored" on the page means stored.
  *
  * Idempotency.  Every form carries a server-made key (128 random bits).
@@ -43,6 +43,7 @@
 #include <xlsxwriter.h>
 
 #include "bulletin.h"
+#include "commit.h"
 #include "dashboard.h"
 #include "date.h"
 #include "depts.h"
@@ -444,7 +445,7 @@ run(struct wreq *w, void (*done)(struct wreq *, const char *err))
 	} else
 		dispatch(&w->r, &is_write);
 	if (is_write) {
-		conn_after_commit(after_commit, w);
+		commit_after(after_commit, w);
 		return;
 	}
 	after_commit(w, NULL);
@@ -1932,7 +1933,7 @@ upload_step(evutil_socket_t fd, short what, void *arg)
 	else
 		dispatch(&up->r, &is_write);
 	if (is_write)
-		conn_after_commit(batch_done, up);
+		commit_after(batch_done, up);
 	else
 		batch_done(up, NULL);
 }
