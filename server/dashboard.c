@@ -408,6 +408,22 @@ default_unit(const struct dash *d)
 	return -1;
 }
 
+/*
+ * The unit whose ranking and bulletins a visitor sees first: a clerk of a
+ * unit with nothing below it (a township) sees its parent's, circulated
+ * to it (DESIGN.md section 10); everyone else as default_unit().
+ */
+static int
+default_parent(const struct dash *d)
+{
+	int u = default_unit(d);
+
+	if (d->who->role == ROLE_CLERK && u >= 0 &&
+	    unit_at(u)->nchildren == 0 && unit_at(u)->parent >= 0)
+		return unit_at(u)->parent;
+	return u;
+}
+
 static const char *
 default_period(char *buf, size_t cap)
 {
@@ -524,11 +540,17 @@ crumbs(struct dash *d, int u, const char *per)
 		chain[n++] = i;
 	put(d, "<p class=\"crumbs\">");
 	for (i = n - 1; i >= 0; i--) {
-		put(d, "<a");
-		href(d, "/ranking", "parent", unit_at(chain[i])->code, "period", per);
-		put(d, ">");
-		esc(d, unit_at(chain[i])->name);
-		put(d, "</a>");
+		/* A link only where the reader may follow it. */
+		if (!scope_may_read(d->who, chain[i], SCOPE_RANKING)) {
+			esc(d, unit_at(chain[i])->name);
+		} else {
+			put(d, "<a");
+			href(d, "/ranking", "parent", unit_at(chain[i])->code,
+			    "period", per);
+			put(d, ">");
+			esc(d, unit_at(chain[i])->name);
+			put(d, "</a>");
+		}
 		if (i > 0)
 			put(d, " › ");
 	}
@@ -583,7 +605,7 @@ dash_ranking(struct dash *d)
 	if (per == NULL)
 		per = default_period(ytd, sizeof ytd);
 	if (code == NULL) {
-		if ((u = default_unit(d)) < 0) {
+		if ((u = default_parent(d)) < 0) {
 			page_begin(d, T("排名", "Ranking"), "ranking");
 			sbuf_printf(d->out, "<p>%s</p>\n", T("还没有任何单位。",
 			    "No units yet."));
@@ -675,12 +697,18 @@ dash_ranking(struct dash *d)
 			sbuf_printf(d->out, "%u", row->rank);
 		else
 			put(d, "-");
-		put(d, "</td><td><a");
-		href(d, "/unit", "unit", row->unit, "period", per);
-		put(d, ">");
-		esc(d, row->name);
-		put(d, "</a>");
-		if (c >= 0 && unit_at(c)->nchildren > 0) {
+		put(d, "</td><td>");
+		if (scope_may_read(d->who, c, SCOPE_STATUS)) {
+			put(d, "<a");
+			href(d, "/unit", "unit", row->unit, "period", per);
+			put(d, ">");
+			esc(d, row->name);
+			put(d, "</a>");
+		} else
+			esc(d, row->name);
+		/* A sibling's own ranking is not circulated to a clerk. */
+		if (c >= 0 && unit_at(c)->nchildren > 0 &&
+		    scope_may_read(d->who, c, SCOPE_RANKING)) {
 			put(d, " <a class=\"sub\"");
 			href(d, "/ranking", "parent", row->unit, "period", per);
 			sbuf_printf(d->out, ">%s</a>", T("下级›", "below›"));
@@ -1137,7 +1165,8 @@ missed_births(struct dash *d, const char *code, const char *per)
 	struct req r;
 	size_t i;
 
-	if (d->anonymous)
+	if (d->anonymous ||
+	    !scope_may_read(d->who, unit_find(code), SCOPE_RECORD))
 		return;
 	q.unit = (char *)code;
 	q.period = (char *)per;
@@ -1220,7 +1249,8 @@ dash_unit(struct dash *d)
 	if (s->has_score)
 		sbuf_printf(d->out, "<p>%s <b>%.2f</b></p>\n",
 		    T("综合得分", "Score"), s->score);
-	if (unit_at(u)->nchildren > 0) {
+	if (unit_at(u)->nchildren > 0 &&
+	    scope_may_read(d->who, u, SCOPE_RANKING)) {
 		put(d, "<p><a");
 		href(d, "/ranking", "parent", s->unit, "period", per);
 		sbuf_printf(d->out, ">%s ›</a></p>\n",
@@ -1276,7 +1306,7 @@ dash_bulletins(struct dash *d)
 	char key[64], month[16], at[32];
 	int u, y, m, day, i, rc;
 
-	u = code ? unit_find(code) : default_unit(d);
+	u = code ? unit_find(code) : default_parent(d);
 	if (u < 0) {
 		dash_error(d, 404, code ? T("没有这个单位。", "No such unit.") :
 		    T("还没有任何单位。", "No units yet."));
@@ -1287,8 +1317,7 @@ dash_bulletins(struct dash *d)
 	 * unit or a unit above it) and those of units below it; another
 	 * county's list of months and publication dates is not its to read.
 	 */
-	if (d->who->role == ROLE_CLERK && (d->who->unit < 0 ||
-	    (!unit_within(d->who->unit, u) && !unit_within(u, d->who->unit)))) {
+	if (!scope_may_read(d->who, u, SCOPE_RANKING)) {
 		dash_error(d, 403, T("这个单位的通报不在您的传阅范围内。",
 		    "The bulletins of this unit are not circulated to you."));
 		return 403;
@@ -1348,6 +1377,8 @@ dash_bulletin(struct dash *d)
 		date_to_ymd(server_today(), &y, &m, &day);
 		per = xsnprintf(month, sizeof month, "%04d-%02d", y, m);
 	}
+	if (code == NULL && default_parent(d) >= 0)
+		code = unit_at(default_parent(d))->code;
 	show.period = (char *)per;
 	show.parent = (char *)code;
 	show.lang = d->lang == LANG_EN ? "en" : "zh";

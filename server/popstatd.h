@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "popstat.pb-c.h"
+#include "scope.h"
 #include "store.h"
 
 struct event_base;
@@ -154,6 +155,17 @@ int h_inspection(struct req *r);
 /* req_query.c: the reply form of a period. */
 struct period;
 Popstat__Period *period_msg(struct req *r, const struct period *p);
+
+/*
+ * scope.c: what who may read of a unit (common/scope.h has the rule).
+ * scope_refuse() sets the FORBIDDEN reply saying why and returns -1;
+ * scope_unit() resolves a code the caller may read at level, or sets the
+ * error (no such unit, or outside the scope) and returns -1.
+ */
+int scope_may_read(const struct principal *who, int unit,
+    enum scope_level level);
+int scope_refuse(struct req *r, int unit, enum scope_level level);
+int scope_unit(struct req *r, const char *code, enum scope_level level);
 
 /* req_submit.c: shared by corrections. */
 int scope_may_write(const struct principal *who, int unit);

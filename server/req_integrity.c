@@ -142,9 +142,10 @@ h_audit(struct req *r)
 	x.r = r;
 	x.unit = -1;
 	x.clerk_unit = r->who->role == ROLE_CLERK ? r->who->unit : -1;
-	if (q->unit && *q->unit && (x.unit = unit_find(q->unit)) < 0)
-		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
-		    q->unit);
+	/* The audit log is record-level: a clerk asks of its subtree. */
+	if (q->unit && *q->unit &&
+	    (x.unit = scope_unit(r, q->unit, SCOPE_RECORD)) < 0)
+		return -1;
 	if (q->since && *q->since && date_parse(q->since, &d, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--since %.20s: %s", q->since,
 		    err);
@@ -276,9 +277,8 @@ h_lock_list(struct req *r)
 		if (r->who->unit < 0)
 			return req_error(r, E(FORBIDDEN), "a clerk without a unit"
 			    " reads no locks");
-		if (u >= 0 && !unit_within(u, r->who->unit))
-			return req_error(r, E(FORBIDDEN), "unit %s is outside your"
-			    " scope", q->unit);
+		if (u >= 0 && !scope_may_read(r->who, u, SCOPE_BELOW))
+			return scope_refuse(r, u, SCOPE_BELOW);
 		if (u < 0)
 			u = r->who->unit;
 	}

@@ -16,36 +16,6 @@
 
 #define E(x) POPSTAT__ERROR_CODE__ERR_##x
 
-/* A clerk reads its own subtree; every other role reads everything. */
-static int
-may_read(const struct principal *who, int unit)
-{
-	if (who->role != ROLE_CLERK)
-		return 1;
-	return who->unit >= 0 && unit_within(unit, who->unit);
-}
-
-/*
- * Resolve a unit code the caller may read; on failure sets the error reply
- * and returns -1.
- */
-static int
-readable_unit(struct req *r, const char *code)
-{
-	int u = unit_find(code);
-
-	if (u < 0) {
-		req_error(r, E(NOT_FOUND), "unit %.40s does not exist", code);
-		return -1;
-	}
-	if (!may_read(r->who, u)) {
-		req_error(r, E(FORBIDDEN), "unit %s is outside your scope (%s)",
-		    code, unit_at(r->who->unit)->code);
-		return -1;
-	}
-	return u;
-}
-
 /* Parse a period with an optional --as-of date for YTD. */
 static int
 parse_period(struct req *r, const char *spec, const char *as_of, period *p)
@@ -109,7 +79,8 @@ h_status(struct req *r)
 	period p;
 	int u, i;
 
-	if ((u = readable_unit(r, q->unit)) < 0 ||
+	/* A unit's own figures: a row of the rankings circulated. */
+	if ((u = scope_unit(r, q->unit, SCOPE_STATUS)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
 		return -1;
 	ev = req_alloc(r, sizeof *ev);
@@ -216,7 +187,7 @@ h_ranking(struct req *r)
 	double *val, *yval, *ychg;
 	uint64_t *ynone;
 
-	if ((u = readable_unit(r, q->parent)) < 0 ||
+	if ((u = scope_unit(r, q->parent, SCOPE_RANKING)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
 		return -1;
 	if (q->indicator && *q->indicator &&
@@ -382,7 +353,8 @@ h_verify_report(struct req *r)
 	int *sub = NULL, cap = 0, n, i, u;
 	period p;
 
-	if ((u = readable_unit(r, q->unit)) < 0 ||
+	/* Record ids of the subtree: record-level. */
+	if ((u = scope_unit(r, q->unit, SCOPE_RECORD)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
 		return -1;
 	memset(&x, 0, sizeof x);

@@ -261,25 +261,18 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 	return 0;
 }
 
-/* The unit a supervision request is about: --parent, else the one root. */
+/* The unit a supervision request is about (supervision.h). */
 int
-supervision_parent(struct req *r, const char *code)
+supervision_parent_at(struct req *r, const char *code,
+    enum scope_level level)
 {
-	int i, root = -1, nroots = 0, u;
+	int i, root = -1, nroots = 0;
 
-	if (code && *code) {
-		if ((u = unit_find(code)) < 0)
-			return req_error(r, E(NOT_FOUND), "unit %.40s does not"
-			    " exist", code);
-		/* A clerk reads its own subtree only, as status does. */
-		if (r->who->role == ROLE_CLERK && (r->who->unit < 0 ||
-		    !unit_within(u, r->who->unit)))
-			return req_error(r, E(FORBIDDEN), "unit %s is outside"
-			    " your scope", code);
-		return u;
-	}
-	if (r->who->role == ROLE_CLERK && r->who->unit >= 0)
-		return r->who->unit;
+	if (code && *code)
+		return scope_unit(r, code, level);
+	if (r->who->role == ROLE_CLERK)
+		return r->who->unit >= 0 ? r->who->unit :
+		    scope_refuse(r, -1, level);
 	for (i = 0; i < units_count(); i++)
 		if (unit_at(i)->parent < 0 && !unit_at(i)->deleted) {
 			root = i;
@@ -289,6 +282,12 @@ supervision_parent(struct req *r, const char *code)
 		return req_error(r, E(BAD_REQUEST), nroots ? "several top-level"
 		    " units: say which with --parent CODE" : "no units yet");
 	return root;
+}
+
+int
+supervision_parent(struct req *r, const char *code)
+{
+	return supervision_parent_at(r, code, SCOPE_RANKING);
 }
 
 /* An upper bound of one packed DekadState with its framing. */
@@ -679,7 +678,7 @@ h_task_list(struct req *r)
 			    " reads no tasks");
 		scope = r->who->unit;
 		if (q->owner && *q->owner && ((o = unit_find(q->owner)) < 0 ||
-		    !unit_within(o, scope)))
+		    !scope_may_read(r->who, o, SCOPE_BELOW)))
 			return req_error(r, E(FORBIDDEN), "--owner %.40s is outside"
 			    " your scope", q->owner);
 	}
@@ -758,7 +757,8 @@ h_inspection(struct req *r)
 	int32_t as_of;
 	int u, i, y, m, d, nk, *kids;
 
-	if ((u = supervision_parent(r, q->parent)) < 0 ||
+	/* The county office's working summary: not circulated. */
+	if ((u = supervision_parent_at(r, q->parent, SCOPE_BELOW)) < 0 ||
 	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
 		return -1;
 	pu = unit_at(u);

@@ -350,10 +350,7 @@ mbirth_cmp(const void *va, const void *vb)
 static int
 record_access(const struct principal *who, int u)
 {
-	if (who->role == ROLE_ADMIN || who->role == ROLE_INSPECTOR)
-		return 1;
-	return who->role == ROLE_CLERK && who->unit >= 0 &&
-	    unit_within(u, who->unit);
+	return scope_may_read(who, u, SCOPE_RECORD);
 }
 
 struct flags {

@@ -1207,6 +1207,20 @@ report_form(struct wreq *w, sbuf *b)
 	    T("查看", "Show"));
 	if (unit == NULL)
 		return;
+	/*
+	 * A sibling's counts are circulated (held_counts() may read them),
+	 * but a clerk files only for its own subtree: no form for another.
+	 */
+	if (unit_find(unit) >= 0 && !scope_may_write(&w->who,
+	    unit_find(unit))) {
+		put(b, "<p class=\"err\">");
+		esc(b, unit);
+		put(b, T(" 不在您的填报范围内：只能为本单位及下级单位上报旬报。",
+		    " is outside your scope: a clerk files dekad reports only"
+		    " for its own unit and the units below it."));
+		put(b, "</p>\n");
+		return;
+	}
 	if (held_counts(w, unit, period, c, err, sizeof err) < 0) {
 		put(b, "<p class=\"err\">");
 		esc(b, err);

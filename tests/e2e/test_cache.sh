@@ -83,12 +83,16 @@ expect_eq "$(br_result)" missed "judged against the new target at once"
 run "$PS" ranking --parent 610328 --period 2026 --json
 expect_eq "$([ "$OUT" != "$R3" ] && echo changed)" changed "the ranking's scores follow the target"
 
-# Who asks is part of the key: the admin's kept status of 102 is not the
-# clerk's answer (102 is outside the clerk's scope).
+# Who asks is part of the key: the admin's kept ranking of 102's units is
+# not the clerk's answer (the clerk of 101 reads its sibling 102's status,
+# circulated, but not 102's own ranking).
 run "$PS" status --unit 610328102 --period 2026 --json
 expect_eq "$(births)" 80 "admin reads 102"
-expect_rc 3 "the clerk may not read 102" env POPSTAT_TOKEN="$CLERK" "$PS" status --unit 610328102 --period 2026
+expect_rc 0 "the admin ranks 102's units (kept)" "$PS" ranking --parent 610328102 --period 2026 --json
+expect_rc 3 "the clerk may not rank 102's units" env POPSTAT_TOKEN="$CLERK" "$PS" ranking --parent 610328102 --period 2026
 expect_err "outside your scope" "the refusal names the scope"
+run env POPSTAT_TOKEN="$CLERK" "$PS" status --unit 610328102 --period 2026 --json
+expect_eq "$(births)" 80 "the clerk reads its sibling's status, as the admin does"
 run env POPSTAT_TOKEN="$CLERK" "$PS" status --unit 610328101 --period 2026 --json
 expect_eq "$(births)" 110 "the clerk reads its own township"
 

@@ -581,8 +581,13 @@ expect_rc 0 "add viewer" "$PS" user add viewerA --role viewer
 VIEWER=$OUT
 expect_rc 0 "clerk reads own township" "$PS" --token "$CLERK" status --unit 610301001 --period 2026 --json
 expect_eq "$(json 'j["status"]')" met "clerk sees the same status"
-expect_rc 3 "clerk cannot read another township" "$PS" --token "$CLERK" status --unit 610301002 --period 2026
-expect_rc 3 "clerk cannot read the county" "$PS" --token "$CLERK" status --unit 610301 --period 2026
+# A sibling's and the county's status are circulated (DESIGN.md section
+# 10); record-level data is not.
+expect_rc 0 "clerk reads its sibling's status" "$PS" --token "$CLERK" status --unit 610301002 --period 2026 --json
+expect_eq "$(json 'j["status"]')" veto "clerk sees T2 veto, as the viewer does"
+expect_rc 0 "clerk reads the county's status" "$PS" --token "$CLERK" status --unit 610301 --period 2026
+expect_rc 3 "clerk cannot read another township's verification list" "$PS" --token "$CLERK" verify-report --unit 610301002 --period 2026
+expect_err "record-level data" "the refusal says why"
 expect_rc 0 "clerk reads a village below" "$PS" --token "$CLERKU" status --unit 610303001002 --period 2026
 expect_rc 3 "clerk cannot read a village elsewhere" "$PS" --token "$CLERKU" status --unit 610303002001 --period 2026
 expect_rc 0 "viewer reads township A" "$PS" --token "$VIEWER" status --unit 610301001 --period 2026

@@ -494,8 +494,8 @@ OUT=$("$PS" --token "$CLERK" audit --json --limit 100000 2>/dev/null); RC=$?
 expect_eq "$RC" 0 "clerk may read the audit"
 expect_eq "$(json 'len(j) > 0 and all(e["unit"] and e["unit"].startswith("610328101") for e in j)')" True "clerk sees only 101"
 expect_eq "$(json 'any(e["action"] == "record.void" and e["object"] == "cv1" for e in j)')" True "clerk sees its village's void"
-OUT=$("$PS" --token "$CLERK" audit --json --unit 610328102 2>/dev/null)
-expect_eq "$(json 'len(j)')" 0 "clerk asking for 102 sees nothing"
+expect_rc 3 "clerk asking for 102 is refused" "$PS" --token "$CLERK" audit --json --unit 610328102
+expect_err "outside your scope (610328101): record-level data" "the refusal says why"
 expect_rc 3 "viewer refused" "$PS" --token "$VIEWER" audit
 expect_rc 3 "inspector refused" "$PS" --token "$INSPECTOR" audit --json
 # The log only grows: earlier entries stay exactly as they were.

@@ -49,10 +49,12 @@ expect_eq "$(json "j['counters']['verified_missed']")" 0 "status: the verificati
 expect_eq "$(sql "select voided from records where record_id = 'b1'")" 0 "the birth stays"
 expect_eq "$(sql "select sum(verified_missed) from daily")" 0 "the verification stays matched"
 
-# 3. A clerk's supervision views stay in its subtree.
+# 3. A clerk's supervision views stay in its subtree, but for what is
+# circulated to it (DESIGN.md section 10): its county's bulletin.
 expect_rc 3 "clerk: report status of another township" "$PS" --token "$CLERK" report status --parent 610328102 --period 2026-10
 expect_rc 3 "clerk: inspection of the county" "$PS" --token "$CLERK" inspection --parent 610328 --period 2026-10D1
-expect_rc 3 "clerk: bulletin of the county" "$PS" --token "$CLERK" bulletin --parent 610328 --period 2026-10
+expect_err "tasks, locks and inspection summaries only of 610328101" "the refusal says why"
+expect_rc 0 "clerk: bulletin of the county (circulated)" "$PS" --token "$CLERK" bulletin --parent 610328 --period 2026-10
 expect_rc 0 "clerk: its own township" "$PS" --token "$CLERK" report status --parent 610328101 --period 2026-10
 
 # 4. durability=full: a reply waits for the sync of the WAL.  When the sync

@@ -181,7 +181,12 @@ expect_rc 0 "inspector quality" "$PS" --token "$INSP" quality --parent 610500 --
 expect_out '"q121"' "inspector sees record ids"
 expect_rc 0 "county clerk quality" "$PS" --token "$CCLERK" quality --parent 610500 --period 2026-11 --json
 expect_out '"q121"' "county clerk (both units in scope) sees record ids"
-expect_rc 3 "township clerk cannot read the county's quality" "$PS" --token "$TCLERK" quality --parent 610500 --period 2026-11 --json
+# The county's quality is circulated to its townships, record ids only
+# where the clerk may read both units' records.
+expect_rc 0 "township clerk reads the county's quality" "$PS" --token "$TCLERK" quality --parent 610500 --period 2026-11 --json
+expect_no_out '"q121"' "township clerk: no record ids of another township"
+expect_rc 3 "township clerk cannot read another county's quality" "$PS" --token "$TCLERK" quality --parent 610400 --period 2026-11 --json
+expect_err "outside your scope" "the refusal says why"
 expect_rc 0 "viewer quality table" "$PS" --token "$VIEWER" quality --parent 610500 --period 2026-11 --lang zh
 expect_out "可能重复登记" "zh check name"
 expect_no_out "q121" "viewer table: no record id"
