@@ -254,6 +254,12 @@ run "$PS" status --unit $B --period 2026 --json
 expect_eq "$(cat "$WORK/clerk-status.json")" "$OUT" "B's status: the clerk's API equals the admin's --json"
 # The form pages need a login session.
 curl -s -c "$WORK/a.jar" -o /dev/null --data-urlencode "token=$CLERK" "$H/login"
+hreq "/ranking" -b "$WORK/a.jar"
+expect_eq "$CODE" 200 "logged in: the 排名 link opens the county's ranking"
+body_has "兴国县 · 下属单位排名" "the county's, for the session as for the bearer"
+hreq "/ranking?parent=$D&period=2026&lang=en" -b "$WORK/a.jar"
+expect_eq "$CODE" 403 "logged in: county D's ranking refused"
+body_has "outside your scope ($A): you read the rankings, bulletins and reporting" "the page says why"
 hreq "/report?unit=$B&period=2026-11D1&lang=en" -b "$WORK/a.jar"
 expect_eq "$CODE" 200 "the report form page for B"
 body_has "is outside your scope" "the form page says why"
