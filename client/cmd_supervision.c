@@ -9,6 +9,7 @@
 #include "bulletin.h"
 #include "client.h"
 #include "grid.h"
+#include "lang.h"
 #include "sbuf.h"
 #include "sheets.h"
 #include "warnrep.h"
@@ -154,9 +155,12 @@ reporting_json(sbuf *b, Popstat__UnitReporting *const *u, size_t n)
 static void
 reporting_table(Popstat__UnitReporting *const *u, size_t n, unsigned days)
 {
-	static const char *hdr[] = { "unit", "name", "due", "filed", "on time",
+	static const char *en[] = { "unit", "name", "due", "filed", "on time",
 		"reporting", "timeliness", "records", "timely", "missing / late" };
-	struct table *t = table_new(10, hdr);
+	static const char *zh[] = { "单位代码", "单位", "应报", "已报", "按时",
+		"报送率", "及时率", "记录数", "及时录入", "缺报 / 迟报" };
+	int z = opt.lang == LANG_ZH;
+	struct table *t = table_new(10, z ? zh : en);
 	char b[7][32];
 	size_t i, k;
 	int c;
@@ -174,8 +178,9 @@ reporting_table(Popstat__UnitReporting *const *u, size_t n, unsigned days)
 
 			if (strcmp(d->state, "missing") == 0 ||
 			    strcmp(d->state, "late") == 0)
-				sbuf_printf(&miss, "%s%s %s", miss.len ? ", " : "",
-				    d->start, d->state);
+				sbuf_printf(&miss, "%s%s %s", miss.len ? (z ? "，" :
+				    ", ") : "", d->start, !z ? d->state :
+				    strcmp(d->state, "late") == 0 ? "迟报" : "缺报");
 		}
 		snprintf(b[0], 32, "%u", u[i]->due);
 		snprintf(b[1], 32, "%u", u[i]->filed);
@@ -250,9 +255,15 @@ report_status(int argc, char **argv)
 	} else if (opt.xlsx)
 		rc = reporting_xlsx(s);
 	else {
-		printf("dekad reports %s .. %s as of %s (due %u days after each"
-		    " dekad; records timely within %u days)\n\n", s->period->start,
-		    s->period->end, s->as_of, s->due_days, s->timely_days);
+		if (opt.lang == LANG_ZH)
+			printf("旬报报送 %s 至 %s，截至 %s（每旬结束后 %u 日内报送；"
+			    "记录 %u 日内录入为及时）\n\n", s->period->start,
+			    s->period->end, s->as_of, s->due_days, s->timely_days);
+		else
+			printf("dekad reports %s .. %s as of %s (due %u days after"
+			    " each dekad; records timely within %u days)\n\n",
+			    s->period->start, s->period->end, s->as_of, s->due_days,
+			    s->timely_days);
 		reporting_table(s->units, s->n_units, s->timely_days);
 	}
 	popstat__envelope__free_unpacked(reply, NULL);

@@ -322,6 +322,12 @@ printf '%s' "$OUT" > "$WORK/report.json"
 expect_rc 0 "report status xlsx" "$PS" report status --parent 360732 --period 2026-10 --lang zh --format xlsx --output "$WORK/report.xlsx"
 MIN=40 check report "$WORK/report.xlsx" "$WORK/report.json"
 
+# The report status table in Chinese too (the workbook's terms).
+expect_rc 0 "report status zh" "$PS" report status --parent 360732 --period 2026-10 --lang zh
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 3p | awk '{print $1, $2, $6, $7}')" "单位代码 单位 报送率 及时率" "report status zh header"
+expect_eq "$(printf '%s\n' "$OUT" | grep '^360732102' | grep -c '2026-10-11 缺报')" 1 "report status zh: 缺报 named"
+expect_rc 0 "report status en" "$PS" report status --parent 360732 --period 2026-10 --lang en
+expect_eq "$(printf '%s\n' "$OUT" | grep '^360732102' | grep -c '2026-10-11 missing')" 1 "report status en: missing named"
 expect_rc 0 "export --format json" "$PS" export --parent 360732 --period $P --format json
 printf '%s' "$OUT" > "$WORK/export.json"
 expect_rc 0 "export xlsx" "$PS" export --parent 360732 --period $P --lang zh --format xlsx --output "$WORK/export.xlsx"
