@@ -14,6 +14,10 @@
 #include "sheets.h"
 #include "warnrep.h"
 
+/* The reader's language (--lang, DESIGN.md section 14). */
+#define ZH (opt.lang == LANG_ZH)
+#define T(zh, en) (ZH ? (zh) : (en))
+
 static int
 parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
 {
@@ -403,9 +407,11 @@ task_json(sbuf *b, const Popstat__Task *t)
 static void
 tasks_table(Popstat__Task *const *v, size_t n)
 {
-	static const char *const hdr[] = { "id", "title", "owner", "person",
+	static const char *const en[] = { "id", "title", "owner", "person",
 		"due", "status", "progress", "" };
-	struct table *t = table_new(8, hdr);
+	static const char *const zh[] = { "编号", "任务", "责任单位", "责任人",
+		"截止日期", "状态", "进度", "" };
+	struct table *t = table_new(8, ZH ? zh : en);
 	size_t k;
 
 	table_align_right(t, 0);
@@ -423,9 +429,11 @@ tasks_table(Popstat__Task *const *v, size_t n)
 		row[2] = owner;
 		row[3] = v[k]->person ? v[k]->person : "";
 		row[4] = v[k]->due;
-		row[5] = v[k]->status;
+		row[5] = !ZH ? v[k]->status : strcmp(v[k]->status, "open") == 0 ?
+		    "未开始" : strcmp(v[k]->status, "doing") == 0 ? "进行中" :
+		    strcmp(v[k]->status, "done") == 0 ? "已完成" : v[k]->status;
 		row[6] = prog;
-		row[7] = v[k]->overdue ? "OVERDUE" : "";
+		row[7] = v[k]->overdue ? T("逾期", "OVERDUE") : "";
 		table_add(t, row);
 	}
 	table_print(t, stdout);
@@ -566,12 +574,16 @@ cmd_task(int argc, char **argv)
 static void
 judgement_text(sbuf *b, const Popstat__IndicatorJudgement *j)
 {
+	const char *name = ZH ? bulletin_indicator_name(j->name, LANG_ZH) :
+	    j->name;
+
 	if (j->has_value)
-		sbuf_printf(b, "%s %.2f%s (target %s %.15g)", j->name, j->value,
-		    j->unit, j->op ? j->op : "", j->target);
+		sbuf_printf(b, T("%s %.2f%s（目标 %s %.15g）", "%s %.2f%s (target"
+		    " %s %.15g)"), name, j->value, j->unit, j->op ? j->op : "",
+		    j->target);
 	else
-		sbuf_printf(b, "%s - (target %s %.15g)", j->name, j->op ? j->op :
-		    "", j->target);
+		sbuf_printf(b, T("%s -（目标 %s %.15g）", "%s - (target %s %.15g)"),
+		    name, j->op ? j->op : "", j->target);
 }
 
 /* 4. the units at risk of missing a target by the year's end (section 15). */
@@ -582,7 +594,8 @@ inspection_warning(const Popstat__WarningOk *w)
 	int any = 0;
 	char head[96];
 
-	printf("\n4. early warning for %u (as of %s): over, high or watch\n",
+	printf(T("\n四、%u年预警（截至 %s）：已超、高、关注\n",
+	    "\n4. early warning for %u (as of %s): over, high or watch\n"),
 	    w->year, w->as_of);
 	for (i = 0; i < w->n_rows; i++)
 		for (k = 0; k < w->rows[i]->n_indicators; k++) {
@@ -591,13 +604,21 @@ inspection_warning(const Popstat__WarningOk *w)
 			if (c->level == NULL || strcmp(c->level, "low") == 0)
 				continue;
 			any = 1;
-			warning_headroom_text(head, sizeof head, c, 0);
-			printf("   %s %s: %s %s, projected %.2f, %s, risk %.1f%%\n",
-			    w->rows[i]->unit, w->rows[i]->name, c->indicator,
-			    c->level, c->projected, head, c->risk * 100);
+			warning_headroom_text(head, sizeof head, c, ZH);
+			if (ZH)
+				printf("   %s %s：%s %s，预计 %.2f，%s，超标风险"
+				    " %.1f%%\n", tx(w->rows[i]->unit),
+				    tx(w->rows[i]->name), warning_indicator_name(
+				    c->indicator, 1), warning_level_name(c->level, 1),
+				    c->projected, head, c->risk * 100);
+			else
+				printf("   %s %s: %s %s, projected %.2f, %s, risk"
+				    " %.1f%%\n", tx(w->rows[i]->unit),
+				    tx(w->rows[i]->name), c->indicator, c->level,
+				    c->projected, head, c->risk * 100);
 		}
 	if (!any)
-		printf("   none\n");
+		printf(T("   无\n", "   none\n"));
 }
 
 /* 5. the numbers that deserve a second look (section 15). */
@@ -607,15 +628,16 @@ inspection_quality(const Popstat__QualityOk *q)
 	char detail[512];
 	size_t i;
 
-	printf("\n5. data quality, year to date\n");
+	printf(T("\n五、数据质量（年初至今）\n",
+	    "\n5. data quality, year to date\n"));
 	for (i = 0; i < q->n_flags; i++) {
-		quality_flag_text(detail, sizeof detail, q->flags[i], 0);
-		printf("   %s %s: %s: %s\n", q->flags[i]->unit,
-		    q->flags[i]->name, quality_check_name(q->flags[i]->check,
-		    0), detail);
+		quality_flag_text(detail, sizeof detail, q->flags[i], ZH);
+		printf(T("   %s %s：%s：%s\n", "   %s %s: %s: %s\n"),
+		    tx(q->flags[i]->unit), tx(q->flags[i]->name),
+		    quality_check_name(q->flags[i]->check, ZH), tx(detail));
 	}
 	if (q->n_flags == 0)
-		printf("   none\n");
+		printf(T("   无\n", "   none\n"));
 }
 
 int
@@ -699,9 +721,10 @@ cmd_inspection(int argc, char **argv)
 		popstat__envelope__free_unpacked(reply, NULL);
 		return 0;
 	}
-	printf("inspection of %s %s, %s .. %s, as of %s\n\n", s->parent,
-	    s->parent_name, s->period->start, s->period->end, s->as_of);
-	printf("1. dekad reports\n");
+	printf(T("%s %s 旬检查，%s 至 %s，截至 %s\n\n", "inspection of %s %s,"
+	    " %s .. %s, as of %s\n\n"), tx(s->parent), tx(s->parent_name),
+	    s->period->start, s->period->end, s->as_of);
+	printf(T("一、旬报报送\n", "1. dekad reports\n"));
 	{
 		int any = 0;
 
@@ -713,20 +736,33 @@ cmd_inspection(int argc, char **argv)
 				    "late") && !d->differs)
 					continue;
 				any = 1;
-				printf("   %s %s: dekad %s %s%s%s%s\n",
-				    tx(s->reporting[i]->unit),
-				    tx(s->reporting[i]->name),
-				    d->start, strcmp(d->state, "on_time") == 0 ?
-				    "filed" : d->state, d->filed ? " (filed " : "",
-				    d->filed ? d->filed : "", d->filed ? ")" : "");
+				if (ZH)
+					printf("   %s %s：%s 旬 %s%s%s%s\n",
+					    tx(s->reporting[i]->unit),
+					    tx(s->reporting[i]->name), d->start,
+					    strcmp(d->state, "missing") == 0 ? "缺报" :
+					    strcmp(d->state, "late") == 0 ? "迟报" :
+					    "已报", d->filed ? "（" : "", d->filed ?
+					    d->filed : "", d->filed ? " 报送）" : "");
+				else
+					printf("   %s %s: dekad %s %s%s%s%s\n",
+					    tx(s->reporting[i]->unit),
+					    tx(s->reporting[i]->name),
+					    d->start, strcmp(d->state, "on_time") == 0 ?
+					    "filed" : d->state, d->filed ? " (filed " :
+					    "", d->filed ? d->filed : "", d->filed ?
+					    ")" : "");
 				if (d->differs)
-					printf("      confirmed counts differ from the"
-					    " records\n");
+					printf(T("      确认数与记录数不一致\n",
+					    "      confirmed counts differ from the"
+					    " records\n"));
 			}
 		if (!any)
-			printf("   every report due was filed on time\n");
+			printf(T("   应报旬报均已按时报送\n",
+			    "   every report due was filed on time\n"));
 	}
-	printf("\n2. units failing targets, year to date\n");
+	printf(T("\n二、未完成目标的单位（年初至今）\n",
+	    "\n2. units failing targets, year to date\n"));
 	for (i = 0; i < s->n_failing; i++) {
 		sbuf b;
 
@@ -736,18 +772,19 @@ cmd_inspection(int argc, char **argv)
 				sbuf_puts(&b, "; ");
 			judgement_text(&b, s->failing[i]->failing[k]);
 		}
-		printf("   %s %s (%s): %s\n", tx(s->failing[i]->unit),
-		    tx(s->failing[i]->name), s->failing[i]->status,
-		    tx(sbuf_str(&b)));
+		printf(T("   %s %s（%s）：%s\n", "   %s %s (%s): %s\n"),
+		    tx(s->failing[i]->unit), tx(s->failing[i]->name), ZH ?
+		    bulletin_status_name(s->failing[i]->status, LANG_ZH) :
+		    s->failing[i]->status, tx(sbuf_str(&b)));
 		sbuf_free(&b);
 	}
 	if (s->n_failing == 0)
-		printf("   none\n");
-	printf("\n3. overdue tasks\n");
+		printf(T("   无\n", "   none\n"));
+	printf(T("\n三、逾期任务\n", "\n3. overdue tasks\n"));
 	if (s->n_overdue)
 		tasks_table(s->overdue, s->n_overdue);
 	else
-		printf("   none\n");
+		printf(T("   无\n", "   none\n"));
 	if (s->warning)
 		inspection_warning(s->warning);
 	if (s->quality)

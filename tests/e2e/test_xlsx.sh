@@ -328,6 +328,14 @@ expect_eq "$(printf '%s\n' "$OUT" | sed -n 3p | awk '{print $1, $2, $6, $7}')" "
 expect_eq "$(printf '%s\n' "$OUT" | grep '^360732102' | grep -c '2026-10-11 缺报')" 1 "report status zh: 缺报 named"
 expect_rc 0 "report status en" "$PS" report status --parent 360732 --period 2026-10 --lang en
 expect_eq "$(printf '%s\n' "$OUT" | grep '^360732102' | grep -c '2026-10-11 missing')" 1 "report status en: missing named"
+# The inspection summary in Chinese: headings, statuses, task table.
+expect_rc 0 "inspection zh" "$PS" inspection --period 2026-10D2 --parent 360732 --lang zh
+for w in "360732 兴国县 旬检查" "一、旬报报送" "缺报" "二、未完成目标的单位" "崇贤乡（一票否决）：" "符合政策生育率" "三、逾期任务" "补录出生信息" "逾期"; do
+	expect_out "$w" "inspection zh has $w"
+done
+expect_no_out "none" "inspection zh: no English"
+expect_rc 0 "inspection en" "$PS" inspection --period 2026-10D2 --parent 360732 --lang en
+expect_out "崇贤乡 (veto): birth_rate 18.51‰ (target <= 11.5)" "inspection en unchanged"
 expect_rc 0 "export --format json" "$PS" export --parent 360732 --period $P --format json
 printf '%s' "$OUT" > "$WORK/export.json"
 expect_rc 0 "export xlsx" "$PS" export --parent 360732 --period $P --lang zh --format xlsx --output "$WORK/export.xlsx"
