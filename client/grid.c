@@ -264,8 +264,9 @@ grid_xlsx(struct grid *const *g, int n, const char *path)
 	format_set_align(hdr, LXW_ALIGN_CENTER);
 	num = workbook_add_format(wb);
 	format_set_num_format(num, "0.00");
+	/* 同比 too: two decimals, the sign of a negative change only. */
 	chg = workbook_add_format(wb);
-	format_set_num_format(chg, "+0.00;-0.00;0.00");
+	format_set_num_format(chg, "0.00");
 	red = workbook_add_format(wb);
 	format_set_num_format(red, "0.00");
 	format_set_bg_color(red, 0xFFC7CE);

@@ -278,6 +278,13 @@ main(int argc, char **argv)
 	/* --lang, else "lang =" in the config, else the locale, else en. */
 	opt.lang_config = cfg_lang[0] ? cfg_lang : NULL;
 	opt.lang = lang_pick(opt.lang_flag, opt.lang_config);
+	/*
+	 * A workbook is for the county office: Chinese headers (DESIGN.md
+	 * section 14) unless --lang or the config say otherwise, as the
+	 * bulletin is Chinese whatever the locale.
+	 */
+	if (opt.xlsx && opt.lang_flag == NULL && opt.lang_config == NULL)
+		opt.lang = LANG_ZH;
 	/* template may write a workbook to a redirected standard output. */
 	if (opt.xlsx && opt.output == NULL && strcmp(args[0], "template") != 0) {
 		fprintf(stderr, "popstat: --format xlsx needs --output FILE.xlsx"
