@@ -192,9 +192,15 @@ rows.append(("floor without the sync: the same server, nothing synced (not durab
              "p50 %s, p99 %s" % (ms(fn.get("p50_ms")), ms(fn.get("p99_ms"))),
              "%s submits, %s acks/s" % (fn.get("n"),
                                         "{:,.0f}".format(fn.get("records_per_s", 0)))))
-ra = ratio(a.get("p99_ms"), pm)
-targets.append(("ack p99 (16 clients, 1 record) < 20x ping p50", "%.1fx (%s / %s)" % (
-    ra, ms(a.get("p99_ms")), ms(pm)) if ra else "n/a", "< 20x", verdict(None if ra is None else ra < 20)))
+# Issue 24: the ack against its floor (bench/ackfloor.c with its sync),
+# measured in the same run; the ratio to a ping is shown for reference.
+for pct, lim in (("p99", 1.25), ("p50", 1.5)):
+    k = pct + "_ms"
+    ra = ratio(a.get(k), ff.get(k))
+    targets.append(("ack %s (16 clients, 1 record) <= %gx the durable floor's" % (pct, lim),
+                    "%.2fx (%s / %s)" % (ra, ms(a.get(k)), ms(ff.get(k))) if ra else "n/a",
+                    "<= %gx" % lim, verdict(None if ra is None else ra <= lim)))
+info_ratio("  (ack p99 against the single-connection ping p50)", a.get("p99_ms"), pm)
 info_ratio("  (Pings from the same 16 closed-loop clients: p99, no work at all)",
            p16.get("p99_ms"), pm)
 info_ratio("  (the disk's fdatasync p99 alone, for reference)", fp.get("p99_ms"), pm)
@@ -236,8 +242,9 @@ for lab, k, pv in ((M, "ranking_mid", pm), (S, "ranking_big", pb)):
                     "%.1fx (%s / %s)" % (x, ms(rv), ms(rp)) if x else "n/a", "<= 3x",
                     verdict(None if x is None else x <= 3)))
     y = ratio(fv, rp)
-    targets.append(("  ranking at %s computed afresh, for reference" % lab,
-                    "%.1fx (%s / %s)" % (y, ms(fv), ms(rp)) if y else "n/a", "-", "info"))
+    targets.append(("ranking at %s computed (cold cache) <= 10x ping alongside" % lab,
+                    "%.1fx (%s / %s)" % (y, ms(fv), ms(rp)) if y else "n/a", "<= 10x",
+                    verdict(None if y is None else y <= 10)))
     info_ratio("  the same against the separate ping phase", rv, pv)
 # §15: a warning of every township costs about what a computed ranking
 # costs (one evaluation per township each, plus a headroom search and a

@@ -56,3 +56,10 @@ bench: check-deps
 bench-profile: check-deps
 	@$(MAKE) --no-print-directory all bench-tools
 	BIN=$(BIN) BENCH_BIN=$(BENCH_BIN) bench/profile.sh
+
+# make bench-ack: the acknowledgement tail against bench/ackfloor, in
+# alternating rounds (bench/ack.sh; ACK_ROUNDS, ACK_SUBMITS, ACK_RECORDS).
+.PHONY: bench-ack
+bench-ack: check-deps
+	@$(MAKE) --no-print-directory all bench-tools
+	BIN=$(BIN) BENCH_BIN=$(BENCH_BIN) bench/ack.sh

@@ -1,6 +1,6 @@
 /*
  * worker.h - stopping a worker thread that sleeps on a condition variable
- * (the WAL sync thread in commit.c, the checkpointer in store.c).
+ * (the checkpointer in store_wal.c).
  */
 #ifndef POPSTAT_WORKER_H
 #define POPSTAT_WORKER_H
