@@ -17,7 +17,8 @@ PKGS     = libevent libevent_openssl libprotobuf-c sqlite3 openssl minizip \
 DEB_PKGS = build-essential pkg-config libevent-dev libprotobuf-c-dev \
            protobuf-c-compiler libsqlite3-dev libssl-dev sqlite3 python3 \
            groff-base libminizip-dev libexpat1-dev libfreexl-dev \
-           libxlsxwriter-dev fiu-utils python3-openpyxl
+           libxlsxwriter-dev fiu-utils python3-openpyxl \
+           poppler-utils fonts-noto-cjk
 
 ifeq ($(SAN),1)
 BUILD   ?= build-asan

@@ -798,11 +798,15 @@ cmd_inspection(int argc, char **argv)
 static const char bulletin_usage[] =
     "usage: popstat bulletin --period YYYY-MM [--parent CODE] [--lang zh|en]"
     " [--format txt|md|html]\n"
+    "           [--office NAME] [--doc-no NUMBER]\n"
     "       popstat bulletin --period YYYY-MM [--parent CODE] --format xlsx"
     " --output FILE\n"
-    "       popstat bulletin publish --period YYYY-MM [--parent CODE]\n"
+    "       popstat bulletin publish --period YYYY-MM [--parent CODE]"
+    " [--office NAME]\n"
+    "           [--doc-no NUMBER] [--correction]\n"
     "       popstat bulletin show --period YYYY-MM [--parent CODE] [--lang zh|en]"
     " [--format ...]\n"
+    "           [--correction N]\n"
     "       popstat bulletin diff --period YYYY-MM [--parent CODE]\n"
     "  The monthly bulletin (月通报): year-to-date ranking and status per"
     " indicator,\n"
@@ -811,19 +815,28 @@ static const char bulletin_usage[] =
     "  Chinese by default.  'publish' freezes it with its data; 'show'"
     " returns the\n"
     "  published text unchanged; 'diff' lists what later corrections would"
-    " change.\n";
+    " change.\n"
+    "  --office, --doc-no: the issuing office (else the server's"
+    " bulletin-office)\n"
+    "  and document number at the head of the printed page (GB/T 9704),"
+    " frozen\n"
+    "  when published.  'publish --correction' re-issues a published bulletin"
+    " as\n"
+    "  a numbered correction (更正) from today's data; the original stays.\n";
 
 int
 cmd_bulletin(int argc, char **argv)
 {
 	static const char *const names[] = { "--period", "--parent", "--lang",
-		"--format" };
+		"--format", "--office", "--doc-no", "--correction" };
+	static const char *const flags[] = { "--correction" };
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__Envelope *reply;
 	const char *sub = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
 	const char *cmd = "bulletin";
 	struct opts o;
-	int rc;
+	unsigned long corr = 0;
+	int rc, publish;
 
 	if (wants_help(argc, argv)) {
 		fputs(bulletin_usage, stdout);
@@ -839,10 +852,27 @@ cmd_bulletin(int argc, char **argv)
 			return usage_error("bulletin", "unknown subcommand '%s'",
 			    sub);
 	}
-	if ((rc = parse_opts(cmd, argc, argv, names, 4, NULL, 0, &o, 0)) != 0)
+	/* --correction: a flag of publish, the number of one to show. */
+	publish = sub && strcmp(sub, "publish") == 0;
+	if ((rc = parse_opts(cmd, argc, argv, names, publish ? 6 : 7, flags,
+	    publish ? 1 : 0, &o, 0)) != 0)
 		return rc;
 	if (!o.v[0])
 		return usage_error(cmd, "needs --period YYYY-MM");
+	if (sub && !publish && (o.v[4] || o.v[5]))
+		return usage_error(cmd, "a published bulletin keeps the office and"
+		    " number it was published with; --office and --doc-no belong"
+		    " to publish (or to a draft)");
+	if (o.v[6]) {
+		char *end;
+
+		corr = strtoul(o.v[6], &end, 10);
+		if (sub == NULL || strcmp(sub, "show") != 0 || *end ||
+		    corr < 1 || corr > 100000 || o.v[6][0] == '-')
+			return usage_error(cmd, "--correction N (1, 2, ...) names a"
+			    " correction to show; 'bulletin publish --correction'"
+			    " issues one");
+	}
 	/*
 	 * --lang (a global option, so o.v[2] stays NULL), else "lang =" in
 	 * the config; else Chinese, the language of a county bulletin
@@ -873,6 +903,8 @@ cmd_bulletin(int argc, char **argv)
 			b.parent = (char *)o.v[1];
 			b.lang = (char *)o.v[2];
 			b.format = (char *)o.v[3];
+			b.office = (char *)o.v[4];
+			b.doc_no = (char *)o.v[5];
 			rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN;
 			rq.bulletin = &b;
 		} else {
@@ -880,6 +912,8 @@ cmd_bulletin(int argc, char **argv)
 			s.parent = (char *)o.v[1];
 			s.lang = (char *)o.v[2];
 			s.format = (char *)o.v[3];
+			s.has_correction = corr > 0;
+			s.correction = (uint32_t)corr;
 			rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_SHOW;
 			rq.bulletin_show = &s;
 		}
@@ -902,6 +936,9 @@ cmd_bulletin(int argc, char **argv)
 			    " format; --lang and --format belong to show");
 		p.period = (char *)o.v[0];
 		p.parent = (char *)o.v[1];
+		p.office = (char *)o.v[4];
+		p.doc_no = (char *)o.v[5];
+		p.has_correction = p.correction = o.set[6] != 0;
 		rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_PUBLISH;
 		rq.bulletin_publish = &p;
 		return client_ack(&rq, cmd);

@@ -109,6 +109,7 @@ struct table {
 	int ncols, nrows;
 	char **cells;          /* header row first */
 	unsigned char *num;    /* right-align */
+	unsigned char *wrap;   /* free text: may wrap in print */
 };
 
 static struct table *
@@ -118,6 +119,7 @@ table_new(int ncols)
 
 	t->ncols = ncols;
 	t->num = xcalloc((size_t)ncols, 1);
+	t->wrap = xcalloc((size_t)ncols, 1);
 	return t;
 }
 
@@ -142,6 +144,7 @@ table_free(struct table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	free(t->num);
+	free(t->wrap);
 	free(t);
 }
 
@@ -157,6 +160,25 @@ html_escape(sbuf *b, const char *s)
 		default: sbuf_putc(b, *s);
 		}
 	}
+}
+
+/* A header cell: escaped, with a break allowed before "(" of its unit. */
+static void
+html_header(sbuf *b, const char *s)
+{
+	const char *p = strchr(s, '(');
+	char *head;
+
+	if (p == NULL || p == s || p[-1] == ' ') {
+		html_escape(b, s);
+		return;
+	}
+	head = xstrdup(s);
+	head[p - s] = '\0';
+	html_escape(b, head);
+	sbuf_puts(b, "<wbr>");
+	html_escape(b, p);
+	free(head);
 }
 
 static void
@@ -175,20 +197,30 @@ emit_table(sbuf *b, int format, struct table *t)
 	int r, c, k;
 
 	if (format == FMT_HTML) {
-		sbuf_puts(b, "<table>\n");
+		/*
+		 * The header row in <thead>, repeated on each printed page; a
+		 * header may break only before its unit, "出生率 / (‰)", never
+		 * inside a term (the style keeps words whole).
+		 */
+		sbuf_puts(b, "<table>\n<thead>\n");
 		for (r = 0; r < t->nrows; r++) {
 			sbuf_puts(b, "<tr>");
 			for (c = 0; c < t->ncols; c++) {
 				const char *tag = r == 0 ? "th" : "td";
 
 				sbuf_printf(b, "<%s%s>", tag, r && t->num[c] ?
-				    " class=\"n\"" : "");
-				html_escape(b, t->cells[r * t->ncols + c]);
+				    " class=\"n\"" : r && t->wrap[c] ?
+				    " class=\"w\"" : "");
+				if (r == 0)
+					html_header(b, t->cells[c]);
+				else
+					html_escape(b, t->cells[r * t->ncols + c]);
 				sbuf_printf(b, "</%s>", tag);
 			}
-			sbuf_puts(b, "</tr>\n");
+			sbuf_puts(b, r == 0 ? "</tr>\n</thead>\n<tbody>\n" :
+			    "</tr>\n");
 		}
-		sbuf_puts(b, "</table>\n");
+		sbuf_puts(b, "</tbody>\n</table>\n");
 	} else if (format == FMT_MD) {
 		for (r = 0; r < t->nrows; r++) {
 			sbuf_puts(b, "|");
@@ -257,12 +289,44 @@ emit_heading(sbuf *b, int format, const char *text)
 	}
 }
 
+/*
+ * The bulletin's terms, kept whole when running text wraps in print (a
+ * reader should never meet 一票否/决); longer terms first.
+ */
+static const char *const terms[] = {
+	"出生统计误差率", "符合政策生育率", "出生人口性别比", "自然增长率",
+	"一票否决", "数据不全", "未达标", "未考核", "出生率", "死亡率", "多孩率",
+};
+
+/* Paragraph text: escaped, each term in a span that does not wrap. */
+static void
+html_text(sbuf *b, const char *s)
+{
+	size_t k, n;
+	char one[2] = { 0, 0 };
+
+	while (*s) {
+		for (k = 0; k < sizeof terms / sizeof terms[0]; k++)
+			if (strncmp(s, terms[k], n = strlen(terms[k])) == 0)
+				break;
+		if (k < sizeof terms / sizeof terms[0]) {
+			sbuf_puts(b, "<span class=\"t\">");
+			sbuf_add(b, terms[k], n);
+			sbuf_puts(b, "</span>");
+			s += n;
+			continue;
+		}
+		one[0] = *s++;
+		html_escape(b, one);
+	}
+}
+
 static void
 emit_para(sbuf *b, int format, const char *text)
 {
 	if (format == FMT_HTML) {
 		sbuf_puts(b, "<p>");
-		html_escape(b, text);
+		html_text(b, text);
 		sbuf_puts(b, "</p>\n");
 	} else if (format == FMT_MD) {
 		md_escape(b, text);
@@ -318,10 +382,89 @@ pct(char *buf, size_t n, unsigned a, unsigned b)
 		xsnprintf(buf, n, "%.1f%%", 100.0 * a / b);
 }
 
+/* Chinese numerals of a date: "2026-12-03" -> 二〇二六年十二月三日. */
+void
+bulletin_date_cn(const char *ymd, char *buf, size_t n)
+{
+	static const char *const dig[] = { "〇", "一", "二", "三", "四", "五",
+		"六", "七", "八", "九" };
+	sbuf b;
+	int y = 0, m = 0, d = 0, k, v[2];
+
+	if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1 ||
+	    m < 1 || m > 12 || d < 1 || d > 31) {
+		xsnprintf(buf, n, "%s", ymd);
+		return;
+	}
+	sbuf_init(&b);
+	sbuf_puts(&b, dig[y / 1000 % 10]);
+	sbuf_puts(&b, dig[y / 100 % 10]);
+	sbuf_puts(&b, dig[y / 10 % 10]);
+	sbuf_puts(&b, dig[y % 10]);
+	sbuf_puts(&b, "年");
+	v[0] = m;
+	v[1] = d;
+	for (k = 0; k < 2; k++) {
+		if (v[k] >= 20)
+			sbuf_puts(&b, dig[v[k] / 10]);
+		if (v[k] >= 10)
+			sbuf_puts(&b, "十");
+		if (v[k] % 10 || v[k] < 10)
+			sbuf_puts(&b, dig[v[k] % 10]);
+		sbuf_puts(&b, k == 0 ? "月" : "日");
+	}
+	xsnprintf(buf, n, "%s", sbuf_str(&b));
+	sbuf_free(&b);
+}
+
+/* The issuing office (发文机关): as given, else the county's leading group. */
+static void
+office_text(char *buf, size_t n, const Popstat__BulletinData *d, int lang)
+{
+	if (d->office && *d->office)
+		xsnprintf(buf, n, "%s", d->office);
+	else if (lang == LANG_ZH)
+		xsnprintf(buf, n, "%s人口和计划生育领导小组办公室",
+		    d->parent_name);
+	else
+		xsnprintf(buf, n, "Office of the population and family"
+		    " planning leading group, %s", d->parent_name);
+}
+
+/* A correction (更正) says which bulletin it corrects, right after the title. */
+static void
+correction_para(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
+{
+	char when[64], day[11];
+	sbuf p;
+	int has_no = d->corrects_doc_no && *d->corrects_doc_no;
+
+	xsnprintf(day, sizeof day, "%s", d->corrects_published_at ?
+	    d->corrects_published_at : "");
+	date_words(when, sizeof when, day, lang);
+	sbuf_init(&p);
+	if (lang == LANG_ZH)
+		sbuf_printf(&p, "本通报是对%s通报（%s发布）的更正。原通报保留备查，"
+		    "内容以本通报为准。", has_no ? d->corrects_doc_no : "原",
+		    when);
+	else
+		sbuf_printf(&p, "This bulletin corrects %s%s (published %s). The"
+		    " original stays on record; this version prevails.",
+		    has_no ? "bulletin " : "the original bulletin",
+		    has_no ? d->corrects_doc_no : "", when);
+	if (format == FMT_HTML) {
+		sbuf_puts(b, "<p class=\"corr\">");
+		html_escape(b, sbuf_str(&p));
+		sbuf_puts(b, "</p>\n");
+	} else
+		emit_para(b, format, sbuf_str(&p));
+	sbuf_free(&p);
+}
+
 static void
 title_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
-	char title[512], sub[256], ytd0[64], ytd1[64];
+	char title[512], sub[256], ytd0[64], ytd1[64], office[512], corr[64];
 	int y = 0, m = 0;
 	static const char *const months[] = { "January", "February", "March",
 		"April", "May", "June", "July", "August", "September",
@@ -330,14 +473,22 @@ title_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	sscanf(d->month, "%d-%d", &y, &m);
 	if (m < 1 || m > 12)
 		m = 1;
+	corr[0] = '\0';
+	if (d->correction == 1)
+		xsnprintf(corr, sizeof corr, "%s", T("（更正）", " (correction)"));
+	else if (d->correction > 1)
+		xsnprintf(corr, sizeof corr, T("（第%u次更正）", " (correction %u)"),
+		    d->correction);
 	if (lang == LANG_ZH)
 		xsnprintf(title, sizeof title, "%s人口和计划生育工作月通报"
-		    "（%d年%d月）", d->parent_name, y, m);
+		    "（%d年%d月）%s", d->parent_name, y, m, corr);
 	else
 		xsnprintf(title, sizeof title, "%s: monthly bulletin on population"
-		    " and family planning, %s %d", d->parent_name, months[m - 1], y);
+		    " and family planning, %s %d%s", d->parent_name, months[m - 1],
+		    y, corr);
 	date_words(ytd0, sizeof ytd0, d->ytd_start, lang);
 	date_words(ytd1, sizeof ytd1, d->ytd_end, lang);
+	office_text(office, sizeof office, d, lang);
 	if (lang == LANG_ZH)
 		xsnprintf(sub, sizeof sub, "根据“三控制一达标”考核目标，现将"
 		    "%s至%s各单位目标完成情况通报如下。", ytd0, ytd1);
@@ -346,25 +497,45 @@ title_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		    " acceptance targets (three controls, one standard), %s to %s."
 		    " Missing any veto target is a one-vote veto.", ytd0, ytd1);
 	if (format == FMT_HTML) {
-		sbuf_puts(b, "<h1>");
+		/*
+		 * GB/T 9704: the issuing office in red, the document number
+		 * centred under it, a red line across the text block, then
+		 * the title.
+		 */
+		sbuf_puts(b, "<header class=\"gw\">\n<div class=\"office\">");
+		html_escape(b, office);
+		sbuf_puts(b, "</div>\n");
+		if (d->doc_no && *d->doc_no) {
+			sbuf_puts(b, "<div class=\"docno\">");
+			html_escape(b, d->doc_no);
+			sbuf_puts(b, "</div>\n");
+		}
+		sbuf_puts(b, "<div class=\"red\"></div>\n</header>\n<h1>");
 		html_escape(b, title);
 		sbuf_puts(b, "</h1>\n");
-		emit_para(b, format, sub);
-	} else if (format == FMT_MD) {
-		sbuf_puts(b, "# ");
-		md_escape(b, title);
-		sbuf_puts(b, "\n\n");
-		emit_para(b, format, sub);
 	} else {
-		int w = utf8_width(title), k;
+		/* Plain formats name office and number only when given. */
+		if (d->office && *d->office)
+			emit_para(b, format, d->office);
+		if (d->doc_no && *d->doc_no)
+			emit_para(b, format, d->doc_no);
+		if (format == FMT_MD) {
+			sbuf_puts(b, "# ");
+			md_escape(b, title);
+			sbuf_puts(b, "\n\n");
+		} else {
+			int w = utf8_width(title), k;
 
-		sbuf_puts(b, title);
-		sbuf_putc(b, '\n');
-		for (k = 0; k < w; k++)
-			sbuf_putc(b, '=');
-		sbuf_puts(b, "\n\n");
-		emit_para(b, format, sub);
+			sbuf_puts(b, title);
+			sbuf_putc(b, '\n');
+			for (k = 0; k < w; k++)
+				sbuf_putc(b, '=');
+			sbuf_puts(b, "\n\n");
+		}
 	}
+	if (d->correction)
+		correction_para(d, lang, format, b);
+	emit_para(b, format, sub);
 }
 
 /*
@@ -778,6 +949,7 @@ tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		cells[4] = T("进度", "Progress");
 		table_row(t, cells);
 		t->num[4] = 1;
+		t->wrap[1] = 1;
 		for (i = 0; i < d->n_overdue; i++) {
 			Popstat__Task *k = d->overdue[i];
 
@@ -805,21 +977,26 @@ tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 static void
 footer_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
-	char date[64], text[512];
+	char date[64], text[768], office[512];
 
 	date_words(date, sizeof date, d->issued, lang);
-	if (lang == LANG_ZH)
-		xsnprintf(text, sizeof text, "%s人口和计划生育领导小组办公室　%s",
-		    d->parent_name, date);
-	else
-		xsnprintf(text, sizeof text, "Office of the population and family"
-		    " planning leading group, %s, %s", d->parent_name, date);
+	office_text(office, sizeof office, d, lang);
 	if (format == FMT_HTML) {
-		sbuf_puts(b, "<p class=\"sign\">");
-		html_escape(b, text);
-		sbuf_puts(b, "</p>\n");
-	} else
-		emit_para(b, format, text);
+		/* The signature over the date, in Chinese numerals. */
+		if (lang == LANG_ZH)
+			bulletin_date_cn(d->issued, date, sizeof date);
+		sbuf_puts(b, "<div class=\"sign\">\n<p>");
+		html_escape(b, office);
+		sbuf_puts(b, "</p>\n<p>");
+		html_escape(b, date);
+		sbuf_puts(b, "</p>\n</div>\n");
+		return;
+	}
+	if (lang == LANG_ZH)
+		xsnprintf(text, sizeof text, "%s　%s", office, date);
+	else
+		xsnprintf(text, sizeof text, "%s, %s", office, date);
+	emit_para(b, format, text);
 }
 
 /*
@@ -995,6 +1172,7 @@ quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	cells[1] = T("检查", "Check");
 	cells[2] = T("情况", "Detail");
 	table_row(t, cells);
+	t->wrap[2] = 1;
 	for (i = 0; i < q->n_flags; i++) {
 		quality_flag_text(detail, sizeof detail, q->flags[i], lang == LANG_ZH);
 		cells[0] = q->flags[i]->name;
@@ -1009,6 +1187,56 @@ quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 }
 
 /*
+ * The printed page, GB/T 9704 (党政机关公文格式): A4, text block 156 x
+ * 225 mm (margins top 37, bottom 35, left 28, right 26 mm); the office
+ * in red, a red line; body in 仿宋 三号 (16 pt), 22 lines a page; the
+ * page number "— 1 —" in 四号 under the text block, right on odd pages
+ * and left on even ones.  Table headers repeat on each page and keep
+ * their words whole; a row is never split; names never wrap.
+ */
+static const char print_css[] =
+    "@page { size: A4; margin: 37mm 26mm 35mm 28mm;\n"
+    "  @bottom-right { content: \"— \" counter(page) \" —\";"
+    " font: 14pt \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif;"
+    " vertical-align: top; padding: 7mm 1em 0 0; }\n}\n"
+    "@page :left {\n  @bottom-right { content: none; }\n"
+    "  @bottom-left { content: \"— \" counter(page) \" —\";"
+    " font: 14pt \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif;"
+    " vertical-align: top; padding: 7mm 0 0 1em; }\n}\n"
+    "body { font-family: \"FangSong\", \"FangSong_GB2312\", \"STFangsong\","
+    " \"Noto Serif CJK SC\", serif; font-size: 16pt; line-height: 28pt;"
+    " max-width: 156mm; margin: 2em auto; color: #000; }\n"
+    "@media print { body { max-width: none; margin: 0; } }\n"
+    ".gw .office { color: #e60000; text-align: center; font-family:"
+    " \"FZXiaoBiaoSong-B05S\", \"SimSun\", \"Noto Serif CJK SC\", serif;"
+    " font-weight: bold; font-size: 26pt; line-height: 1.3;"
+    " letter-spacing: 0.05em; }\n"
+    ".gw .docno { text-align: center; margin-top: 28pt; }\n"
+    ".gw .red { border-top: 1.5pt solid #e60000; margin: 4mm 0 0; }\n"
+    "h1 { text-align: center; font-family: \"FZXiaoBiaoSong-B05S\","
+    " \"SimSun\", \"Noto Serif CJK SC\", serif; font-size: 22pt;"
+    " line-height: 1.4; margin: 28pt 0 28pt; word-break: keep-all; }\n"
+    "h2 { font-family: \"SimHei\", \"Noto Sans CJK SC\", sans-serif;"
+    " font-size: 16pt; font-weight: normal; margin: 0; text-indent: 2em;"
+    " break-after: avoid; }\n"
+    "p { margin: 0; text-indent: 2em; }\n"
+    "p.corr { font-family: \"KaiTi\", \"Noto Serif CJK SC\", serif; }\n"
+    "table { border-collapse: collapse; margin: 6pt 0 10pt; width: 100%;"
+    " font: 10pt/1.35 \"SimSun\", \"Noto Serif CJK SC\", serif; }\n"
+    "thead { display: table-header-group; }\n"
+    "tr { break-inside: avoid; page-break-inside: avoid; }\n"
+    "th, td { border: 0.5pt solid #000; padding: 1pt 3pt; }\n"
+    "th { font-weight: bold; text-align: center; word-break: keep-all;"
+    " overflow-wrap: normal; hyphens: none; }\n"
+    "td { white-space: nowrap; }\n"
+    "td.n { text-align: right; }\n"
+    "td.w { white-space: normal; word-break: normal; }\n"
+    ".sign { width: max-content; margin: 28pt 4em 0 auto;"
+    " text-align: center; break-inside: avoid; }\n"
+    ".sign p { text-indent: 0; }\n"
+    "span.t { white-space: nowrap; }\n";
+
+/*
  * Render the whole bulletin.  HTML is one standalone page: inline style,
  * nothing loaded from outside, printable on A4.
  */
@@ -1021,16 +1249,8 @@ bulletin_render(const Popstat__BulletinData *d, int lang, int format,
 		    "<meta charset=\"utf-8\">\n<title>", lang == LANG_ZH ?
 		    "zh-CN" : "en");
 		html_escape(b, d->parent_name);
-		sbuf_printf(b, " %s</title>\n<style>\n"
-		    "@page { size: A4; margin: 18mm; }\n"
-		    "body { font-family: serif; max-width: 190mm; margin: auto;"
-		    " line-height: 1.5; }\n"
-		    "h1 { text-align: center; font-size: 1.5em; }\n"
-		    "table { border-collapse: collapse; margin: 0.5em 0 1em; }\n"
-		    "th, td { border: 1px solid #444; padding: 2px 6px; }\n"
-		    "td.n { text-align: right; }\n"
-		    ".sign { text-align: right; margin-top: 2em; }\n"
-		    "</style>\n</head>\n<body>\n", d->month);
+		sbuf_printf(b, " %s</title>\n<style>\n%s</style>\n</head>\n"
+		    "<body>\n", d->month, print_css);
 	}
 	title_block(d, lang, format, b);
 	summary_block(d, lang, format, b);

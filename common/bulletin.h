@@ -19,6 +19,9 @@ int bulletin_format_parse(const char *s);   /* -1 if unknown; NULL: txt */
 void bulletin_render(const Popstat__BulletinData *d, int lang, int format,
     sbuf *out);
 
+/* A date "YYYY-MM-DD" in Chinese numerals (二〇二六年十二月三日). */
+void bulletin_date_cn(const char *ymd, char *buf, size_t n);
+
 /* Display name of an indicator / a status in a language. */
 const char *bulletin_indicator_name(const char *name, int lang);
 const char *bulletin_status_name(const char *status, int lang);

@@ -90,6 +90,9 @@ static const char css[] =
     "#d0d4da;font-family:serif;max-width:190mm;line-height:1.5}"
     "article.bulletin h1{text-align:center}"
     "article.bulletin .sign{text-align:right;margin-top:2em}"
+    "article.bulletin .office{color:#c00;text-align:center;font-size:1.8em;"
+    "font-weight:bold}article.bulletin .docno{text-align:center}"
+    "article.bulletin .red{border-top:2px solid #c00;margin:.5em 0}"
     "footer{color:#777;font-size:.8em;text-align:center;padding:1em}"
     ".warnstrip{background:#fff;border:1px solid #d0d4da;padding:.5em;"
     "margin:.5em 0 1em}.warnstrip svg{width:100%;max-width:960px}"
@@ -1299,6 +1302,48 @@ got_at(const char *at, const void *data, size_t len, void *arg)
 	xsnprintf(arg, 32, "%s", at);
 }
 
+/* A link to a bulletin: correction n (0: the original), printable. */
+static void
+bulletin_href(struct dash *d, const char *code, const char *month,
+    unsigned n, int print)
+{
+	put(d, " href=\"/bulletin?parent=");
+	url_enc(d->out, code);
+	put(d, "&amp;period=");
+	url_enc(d->out, month);
+	if (n)
+		sbuf_printf(d->out, "&amp;correction=%u", n);
+	if (print)
+		put(d, "&amp;print=1");
+	if (d->lang == LANG_EN)
+		put(d, "&amp;lang=en");
+	put(d, "\"");
+}
+
+/* The rows of a month's corrections (更正), each beside the original. */
+static void
+correction_rows(struct dash *d, const char *code, const char *month)
+{
+	char key[80], at[32];
+	unsigned n;
+
+	for (n = 1; n < 1000; n++) {
+		xsnprintf(key, sizeof key, "%s:%s#%u", code, month, n);
+		at[0] = '\0';
+		if (store_bulletin_get(key, got_at, at) != 1)
+			break;
+		sbuf_printf(d->out, "<tr><td>%s</td><td>", month);
+		sbuf_printf(d->out, T("第%u次更正 已发布 ", "correction %u,"
+		    " published "), n);
+		esc(d, at);
+		put(d, "</td><td><a");
+		bulletin_href(d, code, month, n, 0);
+		sbuf_printf(d->out, ">%s</a> <a", T("阅读", "read"));
+		bulletin_href(d, code, month, n, 1);
+		sbuf_printf(d->out, ">%s</a></td></tr>\n", T("打印", "print"));
+	}
+}
+
 int
 dash_bulletins(struct dash *d)
 {
@@ -1349,7 +1394,11 @@ dash_bulletins(struct dash *d)
 			put(d, T("未发布（草稿）", "not published (draft)"));
 		put(d, "</td><td><a");
 		href(d, "/bulletin", "parent", code, "period", month);
-		sbuf_printf(d->out, ">%s</a></td></tr>\n", T("阅读", "read"));
+		sbuf_printf(d->out, ">%s</a> <a", T("阅读", "read"));
+		bulletin_href(d, code, month, 0, 1);
+		sbuf_printf(d->out, ">%s</a></td></tr>\n", T("打印", "print"));
+		if (rc == 1)
+			correction_rows(d, code, month);
 		if (--m == 0) {
 			m = 12;
 			y--;
@@ -1368,10 +1417,12 @@ dash_bulletin(struct dash *d)
 	Popstat__Bulletin comp = POPSTAT__BULLETIN__INIT;
 	const Popstat__BulletinOk *b;
 	const char *per = dash_param(d, "period"), *code = dash_param(d, "parent");
+	const char *cs = dash_param(d, "correction");
 	const char *body, *end;
-	char month[16], title[128];
+	char month[16], title[128], *e;
 	struct req r;
 	int rc, y, m, day, draft = 0;
+	unsigned long corr = 0;
 
 	if (per == NULL) {
 		date_to_ymd(server_today(), &y, &m, &day);
@@ -1383,10 +1434,20 @@ dash_bulletin(struct dash *d)
 	show.parent = (char *)code;
 	show.lang = d->lang == LANG_EN ? "en" : "zh";
 	show.format = "html";
+	if (cs) {
+		corr = strtoul(cs, &e, 10);
+		if (*e || corr < 1 || corr > 100000 || *cs == '-') {
+			dash_error(d, 400, T("correction 应为更正的序号：1、2……",
+			    "correction is the number of a correction: 1, 2, ..."));
+			return 400;
+		}
+		show.has_correction = 1;
+		show.correction = (uint32_t)corr;
+	}
 	rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_SHOW;
 	rq.bulletin_show = &show;
 	rc = dash_call(d->who, &rq, &r);
-	if (rc == 404) {
+	if (rc == 404 && corr == 0) {
 		/* Not published (or no such unit: the draft says which). */
 		req_free(&r);
 		comp.period = (char *)per;
@@ -1404,6 +1465,12 @@ dash_bulletin(struct dash *d)
 		return rc;
 	}
 	b = r.resp.bulletin;
+	if (dash_param(d, "print")) {
+		/* The standalone page, to print as it is (GB/T 9704). */
+		put(d, b->text);
+		req_free(&r);
+		return 200;
+	}
 	xsnprintf(title, sizeof title, "%s %s", T("月通报", "Bulletin"), per);
 	page_begin(d, title, "bulletins");
 	if (draft)
@@ -1416,6 +1483,10 @@ dash_bulletin(struct dash *d)
 		esc(d, b->published_at);
 		put(d, "</p>\n");
 	}
+	put(d, "<p class=\"note\"><a");
+	bulletin_href(d, b->data->parent, b->data->month, (unsigned)corr, 1);
+	sbuf_printf(d->out, ">%s</a></p>\n", T("打印版（A4，公文格式）",
+	    "Printable page (A4, official document layout)"));
 	/* The renderer makes a whole page: keep what is inside <body>. */
 	body = strstr(b->text, "<body>");
 	end = body ? strstr(body, "</body>") : NULL;

@@ -45,6 +45,7 @@ struct settings {
 	long http_max_upload;  /* bytes of one register upload */
 	long auth_failures_global; /* failed logins per minute, all peers */
 	const char *http_trusted_proxy; /* its X-Forwarded-For is believed */
+	const char *bulletin_office; /* issuing office of bulletins, or NULL */
 };
 
 /* Roles, as bits so handlers can list who may call them. */

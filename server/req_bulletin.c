@@ -16,6 +16,7 @@
 #include "sbuf.h"
 #include "supervision.h"
 #include "units.h"
+#include "utf8.h"
 #include "warning.h"
 
 #define E(x) POPSTAT__ERROR_CODE__ERR_##x
@@ -224,6 +225,32 @@ lang_format(struct req *r, const char *l, const char *f, int *lang, int *fmt)
 	return 0;
 }
 
+/*
+ * The document's head (GB/T 9704): the issuing office and the document
+ * number, each one line of at most 64 characters.
+ */
+static int
+document(struct req *r, const char *office, const char *doc_no)
+{
+	if (office && (*office == '\0' || utf8_width(office) > 128 ||
+	    strchr(office, '\t')))
+		return req_error(r, E(BAD_REQUEST), "--office: one line of 1-64"
+		    " characters, the issuing office, e.g. 某某县卫生健康局");
+	if (doc_no && (*doc_no == '\0' || utf8_width(doc_no) > 128 ||
+	    strchr(doc_no, '\t')))
+		return req_error(r, E(BAD_REQUEST), "--doc-no: one line of 1-64"
+		    " characters, the document number, e.g. 某人口〔2026〕12号");
+	return 0;
+}
+
+/* Office: as asked, else the server's bulletin-office, else the default. */
+static void
+set_document(Popstat__BulletinData *d, const char *office, const char *doc_no)
+{
+	d->office = (char *)(office ? office : srv.set.bulletin_office);
+	d->doc_no = (char *)doc_no;
+}
+
 static char *
 render(struct req *r, const Popstat__BulletinData *d, int lang, int fmt)
 {
@@ -247,9 +274,11 @@ h_bulletin(struct req *r)
 	int u, lang, fmt;
 
 	if (lang_format(r, q->lang, q->format, &lang, &fmt) < 0 ||
+	    document(r, q->office, q->doc_no) < 0 ||
 	    (u = supervision_parent(r, q->parent)) < 0 ||
 	    parse_month(r, q->period, &m) < 0 || bulletin_data(r, u, &m, &d) < 0)
 		return -1;
+	set_document(d, q->office, q->doc_no);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__bulletin_ok__init(ok);
 	ok->data = d;
@@ -259,13 +288,19 @@ h_bulletin(struct req *r)
 	return 0;
 }
 
+/*
+ * The key of a published bulletin: "CODE:YYYY-MM" for the original,
+ * "CODE:YYYY-MM#N" for its Nth correction (更正).
+ */
 static char *
-bulletin_key(struct req *r, int u, const period *m)
+bulletin_key(struct req *r, int u, const period *m, unsigned version)
 {
 	char b[11];
 
 	date_format(m->start, b);
 	b[7] = '\0';
+	if (version)
+		return req_printf(r, "%s:%s#%u", unit_at(u)->code, b, version);
 	return req_printf(r, "%s:%s", unit_at(u)->code, b);
 }
 
@@ -273,31 +308,15 @@ bulletin_key(struct req *r, int u, const period *m)
 static const char *const langs[] = { [LANG_ZH] = "zh", [LANG_EN] = "en" };
 static const char *const fmts[] = { "txt", "md", "html" };
 
-int
-h_bulletin_publish(struct req *r)
+/* Store d under key with its six texts, audited as what. */
+static int
+publish_as(struct req *r, int u, const char *key, Popstat__BulletinData *d,
+    const char *what, const char *detail)
 {
-	const Popstat__BulletinPublish *q = r->rq->bulletin_publish;
-	Popstat__BulletinData *d;
 	uint8_t *buf;
 	size_t len;
-	period m;
-	char *key;
-	int u, l, f, rc;
+	int l, f;
 
-	if ((u = supervision_parent(r, q->parent)) < 0 ||
-	    parse_month(r, q->period, &m) < 0)
-		return -1;
-	if (m.end >= server_today())
-		return req_error(r, E(BAD_REQUEST), "month %.20s has not ended;"
-		    " publish it once it is over", q->period);
-	key = bulletin_key(r, u, &m);
-	rc = store_bulletin_get(key, NULL, NULL);
-	if (rc != 0)
-		return rc < 0 ? req_error(r, E(INTERNAL), "database error") :
-		    req_error(r, E(CONFLICT), "the bulletin for %s is already"
-		    " published; it never changes (see 'bulletin diff')", key);
-	if (bulletin_data(r, u, &m, &d) < 0)
-		return -1;
 	len = popstat__bulletin_data__get_packed_size(d);
 	buf = req_alloc(r, len ? len : 1);
 	popstat__bulletin_data__pack(d, buf);
@@ -310,9 +329,117 @@ h_bulletin_publish(struct req *r)
 			    langs[l], fmts[f]), render(r, d, l, f)) < 0)
 				return req_error(r, E(INTERNAL), "database error:"
 				    " %s", store_errmsg());
-	if (store_audit(r->who->name, "bulletin.publish", unit_at(u)->code, key,
-	    NULL, "published", NULL) < 0)
+	if (store_audit(r->who->name, what, unit_at(u)->code, key, NULL,
+	    detail, NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error");
+	return 0;
+}
+
+struct original {
+	struct req *r;
+	char *at, *doc_no, *office;
+	int bad;
+};
+
+static void
+got_original(const char *at, const void *data, size_t len, void *arg)
+{
+	struct original *o = arg;
+	Popstat__BulletinData *d = popstat__bulletin_data__unpack(NULL, len,
+	    data);
+
+	o->at = req_strdup(o->r, at);
+	if (d == NULL) {
+		o->bad = 1;
+		return;
+	}
+	o->doc_no = d->doc_no ? req_strdup(o->r, d->doc_no) : NULL;
+	o->office = d->office ? req_strdup(o->r, d->office) : NULL;
+	popstat__bulletin_data__free_unpacked(d, NULL);
+}
+
+/*
+ * A correction (更正) of a published bulletin: the data as they are now,
+ * as version N (1, 2, ...) beside the original, which stays as it was.
+ * It names the original's number and date; its office is the original's
+ * unless --office names another.
+ */
+static int
+publish_correction(struct req *r, const Popstat__BulletinPublish *q, int u,
+    const period *m)
+{
+	Popstat__BulletinData *d;
+	struct original o;
+	char *key = bulletin_key(r, u, m, 0), *ckey;
+	unsigned n;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.r = r;
+	rc = store_bulletin_get(key, got_original, &o);
+	if (rc < 0 || o.bad)
+		return req_error(r, E(INTERNAL), "database error");
+	if (rc == 0)
+		return req_error(r, E(NOT_FOUND), "no bulletin published for %s:"
+		    " only a published bulletin is corrected; publish it"
+		    " without --correction", key);
+	for (n = 1;; n++) {
+		ckey = bulletin_key(r, u, m, n);
+		if ((rc = store_bulletin_get(ckey, NULL, NULL)) < 0)
+			return req_error(r, E(INTERNAL), "database error");
+		if (rc == 0)
+			break;
+	}
+	if (bulletin_data(r, u, m, &d) < 0)
+		return -1;
+	set_document(d, q->office ? q->office : o.office, q->doc_no);
+	/* Dated the day it is issued. */
+	d->issued = (char *)fmt_day(r, server_today());
+	d->has_correction = 1;
+	d->correction = n;
+	d->corrects_doc_no = o.doc_no;
+	d->corrects_published_at = o.at;
+	if (publish_as(r, u, ckey, d, "bulletin.correct", req_printf(r,
+	    "correction %u of %s%s%s", n, key, o.doc_no ? " " : "",
+	    o.doc_no ? o.doc_no : "")) < 0)
+		return -1;
+	log_info("%s published correction %u of bulletin %s", r->who->name, n,
+	    key);
+	req_ack(r, req_printf(r, "bulletin %s correction %u published (%s);"
+	    " the original stays as published", key, n, ckey));
+	return 0;
+}
+
+int
+h_bulletin_publish(struct req *r)
+{
+	const Popstat__BulletinPublish *q = r->rq->bulletin_publish;
+	Popstat__BulletinData *d;
+	period m;
+	char *key;
+	int u, rc;
+
+	if (document(r, q->office, q->doc_no) < 0 ||
+	    (u = supervision_parent(r, q->parent)) < 0 ||
+	    parse_month(r, q->period, &m) < 0)
+		return -1;
+	if (m.end >= server_today())
+		return req_error(r, E(BAD_REQUEST), "month %.20s has not ended;"
+		    " publish it once it is over", q->period);
+	if (q->has_correction && q->correction)
+		return publish_correction(r, q, u, &m);
+	key = bulletin_key(r, u, &m, 0);
+	rc = store_bulletin_get(key, NULL, NULL);
+	if (rc != 0)
+		return rc < 0 ? req_error(r, E(INTERNAL), "database error") :
+		    req_error(r, E(CONFLICT), "the bulletin for %s is already"
+		    " published; it never changes (see 'bulletin diff'; 'bulletin"
+		    " publish --correction' issues a correction)", key);
+	if (bulletin_data(r, u, &m, &d) < 0)
+		return -1;
+	set_document(d, q->office, q->doc_no);
+	if (publish_as(r, u, key, d, "bulletin.publish", "published") < 0)
+		return -1;
 	log_info("%s published bulletin %s", r->who->name, key);
 	req_ack(r, req_printf(r, "bulletin %s published", key));
 	return 0;
@@ -345,7 +472,7 @@ got_text(const char *text, void *arg)
 /* The published bulletin of u and m, or -1 with the error set. */
 static int
 load_published(struct req *r, const char *parent, const char *period_spec,
-    struct stored *x, const char *variant)
+    struct stored *x, const char *variant, unsigned version)
 {
 	period m;
 	char *key;
@@ -356,12 +483,15 @@ load_published(struct req *r, const char *parent, const char *period_spec,
 	if ((u = supervision_parent(r, parent)) < 0 ||
 	    parse_month(r, period_spec, &m) < 0)
 		return -1;
-	key = bulletin_key(r, u, &m);
+	key = bulletin_key(r, u, &m, version);
 	rc = store_bulletin_get(key, got_bulletin, x);
 	if (rc < 0 || (rc == 1 && x->data == NULL))
 		return req_error(r, E(INTERNAL), "database error");
 	if (rc == 0)
-		return req_error(r, E(NOT_FOUND), "no bulletin published for %s",
+		return version ? req_error(r, E(NOT_FOUND), "no correction %u"
+		    " of the bulletin %s ('bulletin publish --correction' issues"
+		    " one)", version, bulletin_key(r, u, &m, 0)) :
+		    req_error(r, E(NOT_FOUND), "no bulletin published for %s",
 		    key);
 	if (variant && store_bulletin_text_get(key, variant, got_text, x) != 1)
 		return req_error(r, E(INTERNAL), "published text %s missing",
@@ -380,7 +510,7 @@ h_bulletin_show(struct req *r)
 	if (lang_format(r, q->lang, q->format, &lang, &fmt) < 0)
 		return -1;
 	rc = load_published(r, q->parent, q->period, &x,
-	    req_printf(r, "%s.%s", langs[lang], fmts[fmt]));
+	    req_printf(r, "%s.%s", langs[lang], fmts[fmt]), q->correction);
 	if (rc < 0) {
 		if (x.data)
 			popstat__bulletin_data__free_unpacked(x.data, NULL);
@@ -434,7 +564,7 @@ h_bulletin_diff(struct req *r)
 	size_t cap = 0, i, j, k;
 	int u;
 
-	if ((u = load_published(r, q->parent, q->period, &x, NULL)) < 0) {
+	if ((u = load_published(r, q->parent, q->period, &x, NULL, 0)) < 0) {
 		if (x.data)
 			popstat__bulletin_data__free_unpacked(x.data, NULL);
 		return -1;

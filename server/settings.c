@@ -105,6 +105,9 @@ static struct option options[] = {
 	{ "http-trusted-proxy", K_STRING, &srv.set.http_trusted_proxy, 0, 0, 0,
 	    NULL, "ADDRESS", "the reverse proxy in front of the dashboard: only"
 	    " from this peer address is X-Forwarded-For believed", 0 },
+	{ "bulletin-office", K_STRING, &srv.set.bulletin_office, 0, 0, 0, NULL,
+	    "NAME", "issuing office (发文机关) printed at the head of a bulletin"
+	    " and in its signature, unless 'bulletin --office' names one", 0 },
 	{ "today", K_DATE, &srv.today_fixed, 0, 0, 0, NULL, "YYYY-MM-DD",
 	    "pretend today is this date (testing only)", 0 },
 };
@@ -120,7 +123,7 @@ static const char *const reloadable[] = {
 	"idle-timeout", "max-rows", "max-period-days", "requests-per-turn", "timely-days",
 	"report-due-days", "auth-failures", "auth-failures-global",
 	"http-max-connections",
-	"http-request-timeout", NULL
+	"http-request-timeout", "bulletin-office", NULL
 };
 
 static int
@@ -398,6 +401,10 @@ load_config(int reload)
 		*eq = '\0';
 		k = trim(k);
 		v = trim(eq + 1);
+		/* bulletin_office is bulletin-office (DESIGN.md section 14). */
+		for (eq = k; *eq; eq++)
+			if (*eq == '_')
+				*eq = '-';
 		if ((o = find(k)) == NULL || strcmp(k, "config") == 0) {
 			fprintf(stderr, "popstatd: %s line %d: unknown setting '%s'\n",
 			    path, n, k);

@@ -703,7 +703,7 @@ for lang in zh en; do
 	expect_eq "$(head -n 1 "$H")" "<!DOCTYPE html>" "$lang html doctype"
 	expect_eq "$(grep -ciE 'http://|https://|src=|<link|<script|@import|url\(' "$H")" 0 "$lang html loads nothing from outside"
 	expect_eq "$(grep -c '<meta charset="utf-8">' "$H")" 1 "$lang html charset"
-	expect_eq "$(grep -c '@page' "$H")" 1 "$lang html print rule"
+	expect_eq "$(grep -c '@page { size: A4' "$H")" 1 "$lang html print rule"
 	expect_eq "$(tail -n 1 "$H")" "</html>" "$lang html complete"
 	expect_eq "$(grep -c '<h2>' "$H")" 7 "$lang html seven sections"
 	expect_order "$H" "$lang html rank order" '<td>城关镇</td>' '<td>八渡镇</td>' '<td>东风镇</td>' '<td>河北乡</td>'

@@ -324,12 +324,18 @@ test_every_variant(void)
 			if (lang == LANG_ZH) {
 				CHECK_CONTAINS(s, "陇县人口和计划生育工作月通报（2026年11月）");
 				CHECK_CONTAINS(s, "2026年1月1日至2026年11月30日");
-				CHECK_CONTAINS(s, "陇县人口和计划生育领导小组办公室　2026年12月4日");
+				CHECK_CONTAINS(s, fmt == FMT_HTML ?
+				    "<p>陇县人口和计划生育领导小组办公室</p>\n"
+				    "<p>二〇二六年十二月四日</p>" :
+				    "陇县人口和计划生育领导小组办公室　2026年12月4日");
 			} else {
 				CHECK_CONTAINS(s, "陇县: monthly bulletin on population and"
 				    " family planning, November 2026");
 				CHECK_CONTAINS(s, "1 January 2026 to 30 November 2026");
-				CHECK_CONTAINS(s, "Office of the population and family"
+				CHECK_CONTAINS(s, fmt == FMT_HTML ?
+				    "<p>Office of the population and family planning"
+				    " leading group, 陇县</p>\n<p>4 December 2026</p>" :
+				    "Office of the population and family"
 				    " planning leading group, 陇县, 4 December 2026");
 			}
 			/* Rank order inside the ranking section. */
@@ -482,7 +488,7 @@ test_html_standalone_and_escaped(void)
 		CHECK(strstr(s, "陇<县>") == NULL);
 		CHECK_CONTAINS(s, "<td>A&lt;&amp;&gt;B|x</td>");
 		CHECK_CONTAINS(s, "<h1>陇&lt;县&gt;&amp;");
-		CHECK_CONTAINS(s, "<p class=\"sign\">");
+		CHECK_CONTAINS(s, "<div class=\"sign\">");
 		/* Header cells are th, numbers are right-aligned td. */
 		CHECK_CONTAINS(s, lang == LANG_ZH ? "<th>名次</th>" : "<th>Rank</th>");
 		CHECK_CONTAINS(s, "<td class=\"n\">100.00</td>");
@@ -676,7 +682,7 @@ test_tasks_split(void)
 	zt = render(&f.d, LANG_EN, FMT_HTML);
 	CHECK(strstr(zt, "By department") == NULL);
 	CHECK_CONTAINS(zt, "<p>By township</p>");
-	CHECK_CONTAINS(zt, "<td>八渡镇</td><td>补录出生信息</td><td>-</td><td>2026-12-01</td><td class=\"n\">40%</td>");
+	CHECK_CONTAINS(zt, "<td>八渡镇</td><td class=\"w\">补录出生信息</td><td>-</td><td>2026-12-01</td><td class=\"n\">40%</td>");
 	free(zt);
 }
 
@@ -702,7 +708,7 @@ test_nothing_to_say(void)
 	CHECK(strstr(et, "By township") == NULL);
 	CHECK_CONTAINS(eh, "<p>No task is overdue.</p>");
 	/* Empty ranking: a header-only table with the four fixed columns. */
-	CHECK_CONTAINS(eh, "<tr><th>Rank</th><th>Unit</th><th>Status</th><th>Score</th></tr>\n</table>");
+	CHECK_CONTAINS(eh, "<tr><th>Rank</th><th>Unit</th><th>Status</th><th>Score</th></tr>\n</thead>\n<tbody>\n</tbody>\n</table>");
 	free(zt);
 	free(et);
 	free(eh);
@@ -944,6 +950,121 @@ test_yoy(void)
 	free(zt);
 }
 
+/* Dates in Chinese numerals, as a signed document carries them. */
+static void
+test_date_cn(void)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+		{ "2026-12-03", "二〇二六年十二月三日" },
+		{ "2026-01-10", "二〇二六年一月十日" },
+		{ "2030-11-20", "二〇三〇年十一月二十日" },
+		{ "2027-02-28", "二〇二七年二月二十八日" },
+		{ "2026-10-31", "二〇二六年十月三十一日" },
+		{ "2026-12-04T09:30:00", "二〇二六年十二月四日" },
+		{ "bad", "bad" },
+		{ "2026-13-01", "2026-13-01" },
+	};
+	char buf[96];
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		bulletin_date_cn(v[i].in, buf, sizeof buf);
+		CHECK_STR(buf, v[i].out);
+	}
+}
+
+/*
+ * GB/T 9704 in the HTML: A4 with its margins, the red office, the
+ * document number, the red line before the title, page numbers; headers
+ * in <thead> that break only before a unit; office and number also in
+ * the plain formats when given, never when not.
+ */
+static void
+test_official_document(void)
+{
+	struct fx f;
+	char *h, *e, *t, *m;
+
+	fixture(&f);
+	t = render(&f.d, LANG_ZH, FMT_TXT);
+	CHECK(strncmp(t, "陇县人口和计划生育工作月通报", strlen("陇县人口和计划"
+	    "生育工作月通报")) == 0);
+	CHECK(strstr(t, "〔") == NULL);
+	free(t);
+	h = render(&f.d, LANG_ZH, FMT_HTML);
+	CHECK_CONTAINS(h, "@page { size: A4; margin: 37mm 26mm 35mm 28mm;");
+	CHECK_CONTAINS(h, "counter(page)");
+	CHECK_CONTAINS(h, "<div class=\"office\">陇县人口和计划生育领导小组办公室</div>");
+	CHECK(strstr(h, "class=\"docno\"") == NULL);
+	CHECK_CONTAINS(h, "<div class=\"red\"></div>\n</header>\n<h1>");
+	CHECK_CONTAINS(h, "<table>\n<thead>\n<tr><th>名次</th>");
+	CHECK_CONTAINS(h, "<th>出生率<wbr>(‰)</th>");
+	CHECK_CONTAINS(h, "thead { display: table-header-group; }");
+	CHECK_CONTAINS(h, "tr { break-inside: avoid;");
+	CHECK_INT(count(h, "<thead>"), count(h, "<table>"));
+	CHECK_INT(count(h, "<tbody>"), count(h, "</tbody>"));
+	free(h);
+
+	f.d.office = "陇县卫生健康局";
+	f.d.doc_no = "陇卫〔2026〕12号";
+	h = render(&f.d, LANG_ZH, FMT_HTML);
+	e = render(&f.d, LANG_EN, FMT_HTML);
+	t = render(&f.d, LANG_ZH, FMT_TXT);
+	m = render(&f.d, LANG_ZH, FMT_MD);
+	CHECK_CONTAINS(h, "<div class=\"office\">陇县卫生健康局</div>\n"
+	    "<div class=\"docno\">陇卫〔2026〕12号</div>\n<div class=\"red\">");
+	CHECK_CONTAINS(h, "<p>陇县卫生健康局</p>\n<p>二〇二六年十二月四日</p>");
+	CHECK(strstr(h, "领导小组办公室") == NULL);
+	CHECK_CONTAINS(e, "<div class=\"office\">陇县卫生健康局</div>");
+	CHECK_CONTAINS(e, "<p>陇县卫生健康局</p>\n<p>4 December 2026</p>");
+	CHECK(strncmp(t, "陇县卫生健康局\n\n陇卫〔2026〕12号\n\n陇县人口",
+	    strlen("陇县卫生健康局\n\n陇卫〔2026〕12号\n\n陇县人口")) == 0);
+	CHECK_CONTAINS(t, "陇县卫生健康局　2026年12月4日\n\n");
+	CHECK_CONTAINS(m, "陇卫〔2026〕12号\n\n# 陇县人口");
+	CHECK(strstr(h, "更正") == NULL);
+	free(h);
+	free(e);
+	free(t);
+	free(m);
+}
+
+/* A correction (更正): its title says so and it names the original. */
+static void
+test_correction(void)
+{
+	struct fx f;
+	char *h, *e, *t;
+
+	fixture(&f);
+	f.d.doc_no = "陇人口〔2026〕13号";
+	f.d.correction = 1;
+	f.d.corrects_doc_no = "陇人口〔2026〕12号";
+	f.d.corrects_published_at = "2026-12-04T10:00:00";
+	h = render(&f.d, LANG_ZH, FMT_HTML);
+	e = render(&f.d, LANG_EN, FMT_TXT);
+	t = render(&f.d, LANG_ZH, FMT_TXT);
+	CHECK_CONTAINS(h, "<h1>陇县人口和计划生育工作月通报（2026年11月）（更正）</h1>");
+	CHECK_CONTAINS(h, "<p class=\"corr\">本通报是对陇人口〔2026〕12号通报"
+	    "（2026年12月4日发布）的更正。原通报保留备查，内容以本通报为准。</p>");
+	CHECK_CONTAINS(e, "November 2026 (correction)\n");
+	CHECK_CONTAINS(e, "This bulletin corrects bulletin 陇人口〔2026〕12号"
+	    " (published 4 December 2026).");
+	/* The correction note comes between the title and the opening. */
+	CHECK(pos(t, "（更正）") < pos(t, "本通报是对") &&
+	    pos(t, "本通报是对") < pos(t, "根据“三控制一达标”"));
+	free(h);
+	free(e);
+	free(t);
+	f.d.correction = 2;
+	f.d.corrects_doc_no = NULL;
+	t = render(&f.d, LANG_ZH, FMT_TXT);
+	CHECK_CONTAINS(t, "（2026年11月）（第2次更正）\n");
+	CHECK_CONTAINS(t, "本通报是对原通报（2026年12月4日发布）的更正。");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -962,5 +1083,8 @@ main(void)
 	RUN(test_month_and_dates);
 	RUN(test_columns_follow_indicator_names);
 	RUN(test_yoy);
+	RUN(test_date_cn);
+	RUN(test_official_document);
+	RUN(test_correction);
 	return check_summary("test_bulletin");
 }
