@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "lang.h"
 #include "csvout.h"
 #include "grid.h"
 #include "sbuf.h"
@@ -194,8 +195,11 @@ unit_list(int argc, char **argv)
 	Popstat__UnitList ul = POPSTAT__UNIT_LIST__INIT;
 	Popstat__Envelope *reply;
 	Popstat__UnitListOk *ok;
-	static const char *const hdr[] = { "code", "name", "parent", "level",
+	static const char *const en[] = { "code", "name", "parent", "level",
 	    "retired from" };
+	static const char *const zh[] = { "代码", "名称", "上级", "级别",
+	    "撤销日期" };
+	const char *const *hdr = opt.lang == LANG_ZH ? zh : en;
 	size_t k;
 	int i, rc;
 
@@ -360,8 +364,11 @@ user_list(int argc, char **argv)
 	Popstat__UserList ul = POPSTAT__USER_LIST__INIT;
 	Popstat__Envelope *reply;
 	Popstat__UserListOk *ok;
-	static const char *const hdr[] = { "name", "role", "unit", "state",
+	static const char *const en[] = { "name", "role", "unit", "state",
 		"created" };
+	static const char *const zh[] = { "用户名", "角色", "单位", "状态",
+		"创建时间" };
+	const char *const *hdr = opt.lang == LANG_ZH ? zh : en;
 	struct table *t;
 	size_t k;
 	int rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "lang.h"
 #include "sbuf.h"
 
 /* The named options' values (NULL when absent) and the positional one. */
@@ -197,8 +198,11 @@ int
 cmd_lock(int argc, char **argv)
 {
 	static const char *const names[] = { "--unit" };
-	static const char *const hdr[] = { "unit", "start", "end", "approved by",
+	static const char *const en[] = { "unit", "start", "end", "approved by",
 		"at" };
+	static const char *const zh[] = { "单位", "起始日期", "截止日期",
+		"审核人", "审核时间" };
+	const char *const *hdr = opt.lang == LANG_ZH ? zh : en;
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__LockList q = POPSTAT__LOCK_LIST__INIT;
 	Popstat__Envelope *reply;

@@ -491,9 +491,11 @@ cmd_verify_report(int argc, char **argv)
 		fputs(sbuf_str(&b), stdout);
 		sbuf_free(&b);
 	} else {
-		static const char *const hdr[] = { "record_id", "unit", "name",
+		static const char *const en[] = { "record_id", "unit", "name",
 			"date" };
-		struct table *t = table_new(4, hdr);
+		static const char *const zh[] = { "核查记录编号", "单位代码",
+			"单位", "核查日期" };
+		struct table *t = table_new(4, opt.lang == LANG_ZH ? zh : en);
 
 		for (k = 0; k < v->n_missed; k++) {
 			const char *row[4] = { v->missed[k]->record_id,
@@ -540,8 +542,11 @@ indicator_list(void)
 	Popstat__IndicatorList q = POPSTAT__INDICATOR_LIST__INIT;
 	Popstat__Envelope *reply;
 	Popstat__IndicatorListOk *l;
-	static const char *const hdr[] = { "name", "expression", "unit",
+	static const char *const en[] = { "name", "expression", "unit",
 		"target", "veto", "weight", "for" };
+	static const char *const zh[] = { "指标", "计算式", "单位", "目标",
+		"一票否决", "权重", "适用单位" };
+	const char *const *hdr = opt.lang == LANG_ZH ? zh : en;
 	struct table *t;
 	size_t k, m;
 	int rc;

@@ -318,7 +318,9 @@ cmd_dept(int argc, char **argv)
 	if (strcmp(argv[1], "list") == 0) {
 		Popstat__DeptList l = POPSTAT__DEPT_LIST__INIT;
 		Popstat__Envelope *reply;
-		static const char *const hdr[] = { "code", "name" };
+		static const char *const en[] = { "code", "name" };
+		static const char *const zh[] = { "代码", "部门" };
+		const char *const *hdr = ZH ? zh : en;
 		struct table *t;
 		size_t k;
 		int rc;

@@ -340,6 +340,15 @@ done
 expect_no_out "none" "inspection zh: no English"
 expect_rc 0 "inspection en" "$PS" inspection --period 2026-10D2 --parent 360732 --lang en
 expect_out "崇贤乡 (veto): birth_rate 18.51‰ (target <= 11.5)" "inspection en unchanged"
+# The other tables' headers in Chinese.
+expect_rc 0 "unit list zh" "$PS" unit list --root 360732 --lang zh
+expect_eq "$(printf '%s\n' "$OUT" | head -n 1 | awk '{print $1, $2, $3, $4}')" "代码 名称 上级 级别" "unit list zh header"
+expect_rc 0 "indicator list zh" "$PS" indicator list --lang zh
+expect_eq "$(printf '%s\n' "$OUT" | head -n 1 | awk '{print $1, $2}')" "指标 计算式" "indicator list zh header"
+expect_rc 0 "verify-report zh" "$PS" verify-report --unit 360732102 --period $P --lang zh
+expect_out "核查记录编号" "verify-report zh header"
+expect_rc 0 "verify-report en" "$PS" verify-report --unit 360732102 --period $P --lang en
+expect_out "record_id" "verify-report en header"
 expect_rc 0 "export --format json" "$PS" export --parent 360732 --period $P --format json
 printf '%s' "$OUT" > "$WORK/export.json"
 expect_rc 0 "export xlsx" "$PS" export --parent 360732 --period $P --lang zh --format xlsx --output "$WORK/export.xlsx"
