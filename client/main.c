@@ -1,18 +1,20 @@
 /*
  * main.c - popstat, the command-line client.
  *
- *   popstat [--server HOST:PORT] [--token TOKEN] COMMAND ...
+ *   popstat [--server HOST:PORT] [--token TOKEN | --token-file FILE] COMMAND
  *
  * The server and token come from the flags, else POPSTAT_SERVER and
- * POPSTAT_TOKEN, else the config file ($POPSTAT_CONFIG, or
+ * POPSTAT_TOKEN (or POPSTAT_TOKEN_FILE), else the config file ($POPSTAT_CONFIG, or
  * $XDG_CONFIG_HOME/popstat/config, or ~/.config/popstat/config: lines of
  * "key = value", '#' comments), else the server defaults to 127.0.0.1:7070.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client.h"
 #include "lang.h"
@@ -59,8 +61,8 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: popstat [--server HOST:PORT] [--token TOKEN] COMMAND"
-	    " ...\n\ncommands:\n");
+	fprintf(f, "usage: popstat [--server HOST:PORT] [--token TOKEN |"
+	    " --token-file FILE]\n               COMMAND ...\n\ncommands:\n");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %s\n", commands[i].summary);
 	fprintf(f, "\nRun 'popstat COMMAND --help' for a command's options.\n"
@@ -72,8 +74,8 @@ usage(FILE *f)
 	    " --wide\n"
 	    "(every column), --json, --csv, --format xlsx --output FILE; CSV for"
 	    " Excel:\n--bom, --encoding gb18030.\n"
-	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_CA, POPSTAT_PIN,"
-	    " POPSTAT_CONFIG.\n"
+	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_TOKEN_FILE,"
+	    " POPSTAT_CA,\nPOPSTAT_PIN, POPSTAT_CONFIG.\n"
 	    "Exit status: 0 success; 1 the server rejected some or all of the"
 	    " request;\n2 usage error; 3 cannot connect or not authorised.\n");
 }
@@ -178,11 +180,52 @@ read_config(void)
 	return 0;
 }
 
+/*
+ * The token from a file (--token-file, POPSTAT_TOKEN_FILE), so it need be
+ * neither on a command line (every user sees those in ps) nor in the
+ * environment: its first line, blanks around it dropped.
+ */
+static int
+read_token_file(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "popstat: --token-file %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0)
+		fprintf(stderr, "popstat: warning: the token file %s can be read"
+		    " by other users (mode %03o): chmod 600 it\n", path,
+		    (unsigned)(st.st_mode & 0777));
+	if (fgets(buf, (int)cap, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	n = strspn(buf, " \t");
+	memmove(buf, buf + n, strlen(buf + n) + 1);
+	if (buf[0] == '\0') {
+		fprintf(stderr, "popstat: --token-file %s: the file is empty;"
+		    " it should hold the token (pst_...) on its first line\n",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	char **args = xcalloc((size_t)argc + 1, sizeof *args);
 	const char *server = NULL, *token = NULL, *ca = NULL, *pin = NULL;
+	const char *token_file = NULL;
+	static char file_token[256];
 	int i, n = 0, rc;
 	size_t k;
 
@@ -202,7 +245,15 @@ main(int argc, char **argv)
 				pin = argv[++i];
 		} else if (strcmp(argv[i], "--tls") == 0)
 			opt.tls = 1;
-		else if (strcmp(argv[i], "--server") == 0 || strcmp(argv[i], "--token") == 0) {
+		else if (strcmp(argv[i], "--token-file") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "popstat: --token-file needs a"
+				    " value\n");
+				free(args);
+				return EXIT_USAGE;
+			}
+			token_file = argv[++i];
+		} else if (strcmp(argv[i], "--server") == 0 || strcmp(argv[i], "--token") == 0) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
 				free(args);
@@ -311,9 +362,22 @@ main(int argc, char **argv)
 	opt.pin = pin ? pin : getenv("POPSTAT_PIN");
 	if (opt.pin == NULL || *opt.pin == '\0')
 		opt.pin = cfg_pin;
-	opt.token = token ? token : getenv("POPSTAT_TOKEN");
-	if (opt.token == NULL || *opt.token == '\0')
-		opt.token = cfg_token;
+	if (token == NULL && token_file == NULL &&
+	    (token = getenv("POPSTAT_TOKEN")) != NULL && *token == '\0')
+		token = NULL;
+	if (token == NULL && token_file == NULL &&
+	    (token_file = getenv("POPSTAT_TOKEN_FILE")) != NULL &&
+	    *token_file == '\0')
+		token_file = NULL;
+	if (token == NULL && token_file != NULL) {
+		if (read_token_file(token_file, file_token,
+		    sizeof file_token) < 0) {
+			free(args);
+			return EXIT_USAGE;
+		}
+		token = file_token;
+	}
+	opt.token = token ? token : cfg_token;
 	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		if (strcmp(args[0], commands[k].name) == 0) {
 			rc = commands[k].fn(n, args);

@@ -4,12 +4,14 @@
 #include "outbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/sha.h>
 
@@ -59,6 +61,39 @@ make_parents(const char *path)
 	}
 }
 
+/*
+ * The outbox holds mother_ids until the server has answered for them: the
+ * file is 0600 whatever the umask (sqlite gives its WAL the same mode), and
+ * the default directory, popstat's own, 0700.
+ */
+static int
+private_file(const char *path)
+{
+	char dir[1024], *slash;
+	struct stat st;
+	int fd;
+
+	if (getenv("POPSTAT_OUTBOX") == NULL || !*getenv("POPSTAT_OUTBOX")) {
+		xsnprintf(dir, sizeof dir, "%s", path);
+		if ((slash = strrchr(dir, '/')) != NULL) {
+			*slash = '\0';
+			if (stat(dir, &st) == 0 && (st.st_mode & 077) != 0)
+				chmod(dir, 0700);
+		}
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "popstat: outbox %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 &&
+	    fchmod(fd, 0600) < 0)
+		fprintf(stderr, "popstat: outbox %s: cannot make it private:"
+		    " %s\n", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 const char *
 outbox_path(void)
 {
@@ -84,6 +119,10 @@ outbox_open(void)
 	char *msg = NULL;
 
 	make_parents(path);
+	if (private_file(path) < 0) {
+		free(o);
+		return NULL;
+	}
 	if (sqlite3_open(path, &o->db) != SQLITE_OK) {
 		fprintf(stderr, "popstat: outbox %s: %s\n", path,
 		    sqlite3_errmsg(o->db));
@@ -92,7 +131,9 @@ outbox_open(void)
 		return NULL;
 	}
 	sqlite3_busy_timeout(o->db, 10000);
-	if (sqlite3_exec(o->db, "PRAGMA journal_mode=WAL;"
+	/* A sent row's mother_id is zeroed on disk, not only unlinked. */
+	if (sqlite3_exec(o->db, "PRAGMA secure_delete=ON;"
+	    "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;"
 	    "CREATE TABLE IF NOT EXISTS pending(id INTEGER PRIMARY KEY,"
 	    " server TEXT NOT NULL, kind INTEGER NOT NULL, file TEXT NOT NULL,"

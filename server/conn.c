@@ -478,6 +478,23 @@ too_many_rows(struct conn *c, const uint8_t *body, uint32_t len)
 	return 1;
 }
 
+/* Zero the mother_ids of a Submit before its memory is freed. */
+static void
+wipe_mother_ids(Popstat__Envelope *env)
+{
+	Popstat__Submit *s;
+	size_t i;
+
+	if (env->request == NULL ||
+	    env->request->body_case != POPSTAT__REQUEST__BODY_SUBMIT)
+		return;
+	s = env->request->submit;
+	for (i = 0; s && i < s->n_rows; i++)
+		if (s->rows[i]->mother_id)
+			explicit_bzero(s->rows[i]->mother_id,
+			    strlen(s->rows[i]->mother_id));
+}
+
 static void
 conn_read_frames(struct conn *c)
 {
@@ -523,6 +540,8 @@ conn_read_frames(struct conn *c)
 			continue;
 		}
 		env = popstat__envelope__unpack(NULL, len, body);
+		/* The frame may carry mother_ids: not left in freed memory. */
+		explicit_bzero(body, len);
 		evbuffer_drain(in, len);
 		evtimer_del(c->frame_timer);
 		served++;
@@ -534,6 +553,7 @@ conn_read_frames(struct conn *c)
 			break;
 		}
 		serve(c, env);
+		wipe_mother_ids(env);
 		popstat__envelope__free_unpacked(env, NULL);
 	}
 	/* A frame begun must be complete within idle_timeout: no slow drip. */

@@ -1,7 +1,7 @@
 /*
  * main.c - popstatd: "init" creates a database; otherwise serve it.
  *
- *   popstatd init --db FILE
+ *   popstatd init --db FILE [--key-file FILE]
  *   popstatd --db FILE --listen HOST:PORT [--setting value ...]
  */
 #include <errno.h>
@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -89,10 +91,35 @@ lock_database(const char *db)
 	return fd;
 }
 
+static struct rlimit core_limit;   /* as the process was started */
+
+static void
+no_core_dumps(void)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_CORE, &core_limit);
+	rl.rlim_cur = 0;
+	rl.rlim_max = core_limit.rlim_max;
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || setrlimit(RLIMIT_CORE, &rl) < 0)
+		log_warn("cannot disable core dumps: %s", strerror(errno));
+}
+
+static void
+allow_core_dumps(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 1) < 0 ||
+	    setrlimit(RLIMIT_CORE, &core_limit) < 0)
+		log_warn("--allow-core-dumps: %s", strerror(errno));
+	else
+		log_warn("--allow-core-dumps: a core file would hold the HMAC"
+		    " key and the mother_ids of requests in flight");
+}
+
 static int
 cmd_init(int argc, char **argv)
 {
-	const char *db = NULL;
+	const char *db = NULL, *key = NULL;
 	char err[512], token[64];
 	uint8_t hash[HASH_LEN];
 	int64_t id;
@@ -101,6 +128,8 @@ cmd_init(int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
+		else if (strcmp(argv[i], "--key-file") == 0 && i + 1 < argc)
+			key = argv[++i];
 		else {
 			settings_usage(stderr);
 			return 2;
@@ -111,6 +140,7 @@ cmd_init(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(LOG_WARN); /* stdout is the token, stderr stays quiet */
+	store_set_key_file(db, key);
 	if (store_create(db, err, sizeof err) < 0 ||
 	    store_open(db, DURABILITY_FULL, err, sizeof err) < 0) {
 		fprintf(stderr, "popstatd init: %s\n", err);
@@ -129,6 +159,7 @@ cmd_init(int argc, char **argv)
 	}
 	store_close();
 	printf("%s\n", token);
+	explicit_bzero(token, sizeof token);
 	return 0;
 }
 
@@ -215,6 +246,10 @@ main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/* The process holds the HMAC key and, while it serves them, the
+	 * mother_id of requests: no core file, no ptrace by the same user
+	 * (--allow-core-dumps, for debugging, turns this back on). */
+	no_core_dumps();
 	settings_defaults();
 	if (argc >= 2 && strcmp(argv[1], "init") == 0)
 		return cmd_init(argc, argv);
@@ -232,6 +267,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((int)srv.set.log_level);
+	if (srv.set.allow_core_dumps)
+		allow_core_dumps();
 	if (settings_config_path())
 		log_info("configuration read from %s", settings_config_path());
 	signal(SIGPIPE, SIG_IGN);
@@ -242,6 +279,7 @@ main(int argc, char **argv)
 	}
 	if (lock_database(srv.set.db) < 0)
 		return 1;
+	store_set_key_file(srv.set.db, srv.set.key_file);
 	if (store_open(srv.set.db, (int)srv.set.durability, err, sizeof err) < 0) {
 		log_error("cannot open database: %s", err);
 		return 1;

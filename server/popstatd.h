@@ -46,6 +46,8 @@ struct settings {
 	long auth_failures_global; /* failed logins per minute, all peers */
 	const char *http_trusted_proxy; /* its X-Forwarded-For is believed */
 	const char *bulletin_office; /* issuing office of bulletins, or NULL */
+	const char *key_file;  /* the HMAC key of mother_id; NULL: DB.key */
+	int allow_core_dumps;  /* debugging: leave the process dumpable */
 };
 
 /* Roles, as bits so handlers can list who may call them. */

@@ -394,7 +394,7 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		s.has_hash = 1;
 	}
 	/* Nothing personal outlives this function. */
-	memset(s.rec.mother_id, 0, sizeof s.rec.mother_id);
+	explicit_bzero(s.rec.mother_id, sizeof s.rec.mother_id);
 
 	rc = store_record_get(s.unit_id, s.rec.record_id, &old);
 	if (rc < 0)

@@ -37,6 +37,12 @@ static char config_read[1024];
 static struct option options[] = {
 	{ "db", K_STRING, &srv.set.db, 0, 0, 0, NULL, "FILE",
 	    "the sqlite database (required)", 0 },
+	{ "key-file", K_STRING, &srv.set.key_file, 0, 0, 0, NULL, "FILE",
+	    "the HMAC key of mother_id, made by init (default DB.key); back it"
+	    " up apart from the database", 0 },
+	{ "allow-core-dumps", K_FLAG, &srv.set.allow_core_dumps, 0, 0, 0, NULL,
+	    NULL, "let the process dump core (debugging; a core holds the key"
+	    " and mother_ids)", 0 },
 	{ "listen", K_STRING, &srv.set.listen, 0, 0, 0, NULL, "HOST:PORT",
 	    "address for the popstat protocol (required)", 0 },
 	{ "config", K_STRING, &config_path_opt, 0, 0, 0, NULL, "FILE",
@@ -255,7 +261,7 @@ settings_usage(FILE *f)
 	char left[64];
 
 	fprintf(f,
-	    "usage: popstatd init --db FILE\n"
+	    "usage: popstatd init --db FILE [--key-file FILE]\n"
 	    "       popstatd --db FILE --listen HOST:PORT [options]\n"
 	    "       popstatd backup --db FILE --to FILE\n"
 	    "\n"

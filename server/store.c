@@ -110,24 +110,28 @@ store_open_conn(const char *path, int flags, sqlite3 **db, char *err,
 }
 
 /*
- * Create the database file, its schema and its secret.  Refuses an existing
- * file so that init can never clobber a county's data.
+ * Create the database file (0600), its schema and its key file (see
+ * store_files.c).  Refuses an existing database or key file so that init
+ * can never clobber a county's data.
  */
 int
 store_create(const char *path, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *s;
-	int rc;
+	int keyed = 0;
 
-	if (access(path, F_OK) == 0) {
-		xsnprintf(err, errlen, "%s already exists; refusing to overwrite it",
-		    path);
+	if (store_key_file()[0] == '\0')
+		store_set_key_file(path, NULL);
+	if (access(store_key_file(), F_OK) == 0) {
+		xsnprintf(err, errlen, "the key file %s already exists; refusing"
+		    " to overwrite it (a key belongs to one database)",
+		    store_key_file());
 		return -1;
 	}
-	if (store_open_conn(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	    &db, err, errlen) < 0)
+	if (store_file_create(path, err, errlen) < 0)
 		return -1;
+	if (store_open_conn(path, SQLITE_OPEN_READWRITE, &db, err, errlen) < 0)
+		goto fail;
 	if (store_exec(db, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
 	    store_schema_migrate(db, err, errlen) < 0)
 		goto fail;
@@ -135,42 +139,27 @@ store_create(const char *path, char *err, size_t errlen)
 		xsnprintf(err, errlen, "no random bytes for the secret");
 		goto fail;
 	}
-	sqlite3_prepare_v2(db, "INSERT INTO meta VALUES ('secret', ?1)", -1, &s,
-	    NULL);
-	sqlite3_bind_blob(s, 1, secret, sizeof secret, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		xsnprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	if (store_key_create(secret, err, errlen) < 0)
+		goto fail;
+	keyed = 1;
+	if (sqlite3_close(db) != SQLITE_OK) {
+		xsnprintf(err, errlen, "cannot close %s", path);
+		db = NULL;
 		goto fail;
 	}
-	sqlite3_close(db);
 	return 0;
 fail:
 	sqlite3_close(db);
 	unlink(path);
+	if (keyed)
+		unlink(store_key_file());
 	return -1;
 }
 
 static int
 load_secret(char *err, size_t errlen)
 {
-	sqlite3_stmt *s;
-	int ok = 0;
-
-	if (sqlite3_prepare_v2(db_w, "SELECT value FROM meta WHERE key='secret'",
-	    -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_bytes(s, 0) == SECRET_LEN) {
-		memcpy(secret, sqlite3_column_blob(s, 0), SECRET_LEN);
-		ok = 1;
-	}
-	sqlite3_finalize(s);
-	if (!ok)
-		xsnprintf(err, errlen, "database has no secret: not a popstat"
-		    " database?");
-	return ok ? 0 : -1;
+	return store_key_load(db_w, secret, err, errlen);
 }
 
 int
@@ -182,6 +171,9 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
+	if (store_key_file()[0] == '\0')
+		store_set_key_file(path, NULL);
+	store_files_tighten(path);
 	if (store_open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err,
 	    errlen) < 0)
 		return -1;
@@ -1252,69 +1244,6 @@ store_lock_delete(int64_t id)
 
 	sqlite3_bind_int64(s, 1, id);
 	return run(s);
-}
-
-/*
- * A consistent copy with sqlite's online backup API: it copies pages while
- * the server keeps running, restarting if a writer changes the source, and
- * checks the copy before reporting success.
- */
-int
-store_backup(const char *src, const char *dst, char *err, size_t errlen)
-{
-	sqlite3 *from = NULL, *to = NULL;
-	sqlite3_backup *b;
-	sqlite3_stmt *s;
-	int rc, ok = 0;
-
-	if (access(dst, F_OK) == 0) {
-		xsnprintf(err, errlen, "%s already exists; refusing to overwrite"
-		    " it", dst);
-		return -1;
-	}
-	if (store_open_conn(src, SQLITE_OPEN_READONLY, &from, err,
-	    errlen) < 0)
-		return -1;
-	if (store_schema_version(from) <= 0) {
-		xsnprintf(err, errlen, "%s is not a popstat database", src);
-		sqlite3_close(from);
-		return -1;
-	}
-	if (store_open_conn(dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	    &to, err, errlen) < 0) {
-		sqlite3_close(from);
-		return -1;
-	}
-	b = sqlite3_backup_init(to, "main", from, "main");
-	if (b == NULL) {
-		xsnprintf(err, errlen, "backup: %s", sqlite3_errmsg(to));
-		goto out;
-	}
-	do {
-		rc = sqlite3_backup_step(b, 256);
-		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			sqlite3_sleep(20);
-	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		xsnprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
-		goto out;
-	}
-	if (sqlite3_prepare_v2(to, "PRAGMA integrity_check", -1, &s, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW &&
-		    strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0)
-			ok = 1;
-		sqlite3_finalize(s);
-	}
-	if (!ok)
-		xsnprintf(err, errlen, "backup copy failed its integrity check");
-out:
-	sqlite3_close(to);
-	sqlite3_close(from);
-	if (!ok)
-		unlink(dst);
-	return ok ? 0 : -1;
 }
 
 static void

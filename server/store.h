@@ -73,6 +73,10 @@ typedef struct store_user {
 } store_user;
 
 /* Create a new database at path (which must not exist). */
+/* The key file (store_files.c): key_file, or DB.key when NULL; set before
+ * store_create() or store_open(). */
+void store_set_key_file(const char *db, const char *key_file);
+const char *store_key_file(void);
 int store_create(const char *path, char *err, size_t errlen);
 /* Open an existing database, migrating its schema if older. */
 int store_open(const char *path, int durability, char *err, size_t errlen);

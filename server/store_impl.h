@@ -41,6 +41,14 @@ int store_schema_migrate(sqlite3 *db, char *err, size_t errlen);
 int store_schema_prepare(sqlite3 *db_w, sqlite3 *db_r, sqlite3_stmt **stmts,
     char *err, size_t errlen);
 
+/* store_files.c: modes, the key file. */
+int store_file_create(const char *path, char *err, size_t errlen);
+void store_files_tighten(const char *db);
+int store_key_create(const uint8_t key[SECRET_LEN], char *err,
+    size_t errlen);
+int store_key_load(sqlite3 *db, uint8_t key[SECRET_LEN], char *err,
+    size_t errlen);
+
 /* store_wal.c: the checkpointer thread and the WAL sync, started on the
  * writer db_w once the schema is prepared. */
 int store_wal_start(sqlite3 *db_w, const char *path, int durability,

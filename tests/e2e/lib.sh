@@ -15,7 +15,7 @@ FAIL=0
 SERVER_PID=
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-unset POPSTAT_SERVER POPSTAT_TOKEN POPSTAT_CA POPSTAT_PIN
+unset POPSTAT_SERVER POPSTAT_TOKEN POPSTAT_TOKEN_FILE POPSTAT_CA POPSTAT_PIN
 export POPSTAT_CONFIG=$WORK/no-config
 export POPSTAT_OUTBOX=$WORK/outbox.db
 # Debian's python3, which make deps installs, ahead of any other on PATH:

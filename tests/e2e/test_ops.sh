@@ -187,7 +187,7 @@ stop_server
 start_server --config "$ROOT/etc/popstatd.conf.example"
 expect_rc 0 "server runs with the example config" "$PS" ping
 stop_server
-grep -vE '^#(tls-|http|today|insecure)' "$ROOT/etc/popstatd.conf.example" |
+grep -vE '^#(tls-|http|today|insecure|key-file)' "$ROOT/etc/popstatd.conf.example" |
 	sed -E 's/^#([a-z-]+ = )/\1/' > "$WORK/all.conf"
 expect_eq "$(grep -cE '^(durability|max-frame|idle-timeout|auth-failures) = ' "$WORK/all.conf")" 4 \
 	"uncommented example has the settings"
