@@ -28,6 +28,7 @@
 #include "idcard.h"
 #include "outbox.h"
 #include "record.h"
+#include "regfile.h"
 #include "row.h"
 #include "sbuf.h"
 #include "sheet.h"
@@ -406,20 +407,11 @@ send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 	return 0;
 }
 
-/*
- * A register being read: the sheet, its header mapped to columns, and
- * the rules that need no server applied to each row.
- */
+/* A register being read: the sheet and the rows as records. */
 struct reg {
 	sheet *s;
-	int kind;
-	int *map;
-	size_t ncols;
-	int text;               /* a text file: fields must match the header */
-	unsigned long blank;    /* rows of empty cells, skipped */
+	struct regfile rf;
 	char *buf;              /* standard input, read whole */
-	int32_t today;
-	long header_line;
 };
 
 /* Options of submit, amend and check that say how to read the file. */
@@ -471,19 +463,6 @@ read_opt(const char *cmd, int argc, char **argv, int *i, struct read_opts *ro)
 	return 1;
 }
 
-static int
-row_is_blank(const sheet *s)
-{
-	size_t i;
-	const char *c;
-
-	for (i = 0; i < sheet_ncells(s); i++)
-		for (c = sheet_cell(s, i); *c; c++)
-			if (*c != ' ' && *c != '\t')
-				return 0;
-	return 1;
-}
-
 /*
  * Open the file and read its header.  Returns 0; or prints why and
  * returns EXIT_USAGE (the file cannot be read at all) or EXIT_REJECTED
@@ -493,14 +472,11 @@ static int
 reg_open(const char *cmd, const char *path, struct read_opts *ro,
     struct reg *g, unsigned long *rows)
 {
-	char err[1024], herr[900];
-	const char **cells;
-	size_t i, len = 0, cap = 0;
+	char err[1024];
+	size_t len = 0, cap = 0;
 	struct stat st;
-	int rc;
 
 	memset(g, 0, sizeof *g);
-	g->kind = ro->kind;
 	*rows = 0;
 	/* Standard input, a pipe: read whole (the readers read twice). */
 	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 ||
@@ -538,179 +514,22 @@ reg_open(const char *cmd, const char *path, struct read_opts *ro,
 		printf("%s\n", err);
 		return EXIT_REJECTED;
 	}
-	g->text = strncmp(sheet_format(g->s), "CSV", 3) == 0 ||
-	    strncmp(sheet_format(g->s), "tab", 3) == 0;
-	/* The header: the first row with a value in it. */
-	for (;;) {
-		err[0] = '\0';
-		rc = sheet_next(g->s, err, sizeof err);
-		if (rc == 0) {
-			printf("line 1: header: the file is empty\n");
-			return EXIT_REJECTED;
-		}
-		if (rc < 0) {
-			printf("%s\n", err);
-			if (sheet_fatal(g->s))
-				return EXIT_REJECTED;
-			goto count;
-		}
-		if (!row_is_blank(g->s))
-			break;
-	}
-	g->header_line = sheet_row(g->s);
-	g->ncols = sheet_ncells(g->s);
-	/* Trailing empty header cells of a workbook row are not columns. */
-	while (!g->text && g->ncols > 0 &&
-	    sheet_cell(g->s, g->ncols - 1)[0] == '\0')
-		g->ncols--;
-	cells = xcalloc(g->ncols ? g->ncols : 1, sizeof *cells);
-	g->map = xcalloc(g->ncols ? g->ncols : 1, sizeof *g->map);
-	for (i = 0; i < g->ncols; i++)
-		cells[i] = sheet_cell(g->s, i);
-	rc = header_map(cells, g->ncols, &ro->ho, &g->kind, g->map, herr,
-	    sizeof herr);
-	free(cells);
-	if (rc == 0)
+	if (regfile_open(&g->rf, g->s, &ro->ho, ro->kind, err, sizeof err) ==
+	    0)
 		return 0;
-	printf("line %ld: %s\n", g->header_line, herr);
-count:
 	/* Nothing of the file is used; every data row counts rejected. */
-	while ((rc = sheet_next(g->s, err, sizeof err)) != 0) {
-		if (rc < 0 && sheet_fatal(g->s))
-			break;
-		if (rc < 0 || !row_is_blank(g->s))
-			(*rows)++;
-	}
+	printf("%s\n", err);
+	*rows = regfile_count_rest(&g->rf);
 	return EXIT_REJECTED;
 }
 
 static void
 reg_close(struct reg *g)
 {
+	regfile_close(&g->rf);
 	sheet_free(g->s);
-	free(g->map);
 	free(g->buf);
 	memset(g, 0, sizeof *g);
-}
-
-/* A column's letter as Excel shows it (0 -> A, 26 -> AA). */
-static void
-col_letter(size_t i, char *buf)
-{
-	char t[8];
-	size_t n = 0, k;
-
-	i++;
-	while (i > 0 && n < sizeof t) {
-		t[n++] = (char)('A' + (i - 1) % 26);
-		i = (i - 1) / 26;
-	}
-	for (k = 0; k < n; k++)
-		buf[k] = t[n - 1 - k];
-	buf[n] = '\0';
-}
-
-/*
- * The next data row.  Returns 1 with fields[] (the cells of each column,
- * NULL when the file has none) and *line set; 2 when the row breaks a rule
- * that needs no server (its reasons in iss); 0 at the end; -1 when the
- * file cannot be read further (the reason in iss->v[0]).
- */
-static int
-reg_next(struct reg *g, const char *fields[COL_COUNT], long *line,
-    struct record_issues *iss)
-{
-	char err[512], letter[8];
-	struct record_issues more;
-	record rec;
-	size_t i, n;
-	int rc, damaged = 0, k;
-
-	for (;;) {
-		iss->n = 0;
-		rc = sheet_next(g->s, err, sizeof err);
-		*line = sheet_row(g->s);
-		if (rc == 0)
-			return 0;
-		if (rc < 0) {
-			/* "line N: reason" from the reader. */
-			const char *why = strncmp(err, "line ", 5) == 0 ?
-			    strchr(err, ':') : NULL;
-
-			iss->n = 1;
-			iss->v[0].column = g->text ? "csv" : "file";
-			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
-			    "%s", why ? why + 2 : err);
-			return sheet_fatal(g->s) ? -1 : 2;
-		}
-		if (!row_is_blank(g->s))
-			break;
-		g->blank++;
-	}
-	n = sheet_ncells(g->s);
-	for (i = g->ncols; i < n; i++)
-		if (sheet_cell(g->s, i)[0] != '\0')
-			break;
-	if (i < n) {
-		iss->n = 1;
-		iss->v[0].column = "row";
-		if (g->text)
-			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
-			    "has %zu fields, the header has %zu", n, g->ncols);
-		else {
-			col_letter(i, letter);
-			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
-			    "column %s has a value but no header", letter);
-		}
-		return 2;
-	}
-	if (g->text && n < g->ncols) {
-		iss->n = 1;
-		iss->v[0].column = "row";
-		xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
-		    "has %zu fields, the header has %zu", n, g->ncols);
-		return 2;
-	}
-	for (k = 0; k < COL_COUNT; k++)
-		fields[k] = NULL;
-	for (i = 0; i < g->ncols; i++) {
-		int c = g->map[i];
-
-		if (c == HEADER_EMPTY && sheet_cell(g->s, i)[0] != '\0') {
-			iss->n = 1;
-			iss->v[0].column = "row";
-			col_letter(i, letter);
-			xsnprintf(iss->v[0].reason, sizeof iss->v[0].reason,
-			    "field %zu (column %s) has a value but its header is"
-			    " empty; name the column or remove the value", i + 1,
-			    letter);
-			return 2;
-		}
-		if (c < 0)
-			continue;
-		fields[c] = sheet_cell(g->s, i);
-		if (c == COL_MOTHER_ID && sheet_cell_type(g->s, i) ==
-		    SHEET_NUMBER && idcard_number_damaged(fields[c]))
-			damaged = 1;
-	}
-	record_check(g->kind, fields, g->today, &rec, &more);
-	memset(&rec, 0, sizeof rec);
-	if (damaged) {
-		iss->v[iss->n].column = col_name(COL_MOTHER_ID);
-		xsnprintf(iss->v[iss->n].reason, sizeof iss->v[0].reason, "%s",
-		    IDCARD_DAMAGED);
-		iss->n++;
-	}
-	for (k = 0; k < more.n && iss->n < RECORD_ISSUES_MAX; k++) {
-		if (damaged && strcmp(more.v[k].column, "mother_id") == 0)
-			continue;
-		iss->v[iss->n++] = more.v[k];
-	}
-	if (iss->n > 0) {
-		/* In column order, as record_check() gives them. */
-		return 2;
-	}
-	return 1;
 }
 
 static const char amend_usage[] =
@@ -724,9 +543,9 @@ static const char amend_usage[] =
 static void
 print_skipped(const struct reg *g)
 {
-	if (g->blank > 0)
-		printf("skipped %lu empty row%s\n", g->blank, g->blank == 1 ?
-		    "" : "s");
+	if (g->rf.blank > 0)
+		printf("skipped %lu empty row%s\n", g->rf.blank,
+		    g->rf.blank == 1 ? "" : "s");
 }
 
 static int
@@ -782,7 +601,6 @@ run_file(int argc, char **argv, int amend)
 		return rc;
 	}
 	/* Dates after today are the server's to judge (its today). */
-	g.today = date_from_ymd(DATE_MAX_YEAR, 12, 31);
 	rc = client_open(&sd.c);
 	if (rc != 0 && (amend || !client_net_error)) {
 		reg_close(&g);
@@ -795,7 +613,7 @@ run_file(int argc, char **argv, int amend)
 	memset(&b, 0, sizeof b);
 	b.rows = xcalloc(BATCH_ROWS, sizeof *b.rows);
 	for (;;) {
-		got = reg_next(&g, fields, &line, &iss);
+		got = regfile_next(&g.rf, fields, &line, &iss);
 		if (got == 0)
 			break;
 		if (got < 0 || got == 2) {
@@ -817,13 +635,13 @@ run_file(int argc, char **argv, int amend)
 		if (b.n == BATCH_ROWS) {
 			unsigned long sent = (unsigned long)b.n;
 
-			if ((rc = send_batch(&sd, g.kind, &b, &t)) != 0)
+			if ((rc = send_batch(&sd, g.rf.kind, &b, &t)) != 0)
 				break;
 			progress_update(pg.rows + sent);
 		}
 	}
 	if (rc == 0)
-		rc = send_batch(&sd, g.kind, &b, &t);
+		rc = send_batch(&sd, g.rf.kind, &b, &t);
 	progress_hide();
 	batch_clear(&b);
 	free(b.rows);
@@ -906,8 +724,8 @@ cmd_check(int argc, char **argv)
 		reg_close(&g);
 		return rc;
 	}
-	g.today = date_today();
-	while ((got = reg_next(&g, fields, &line, &iss)) != 0) {
+	g.rf.today = date_today();
+	while ((got = regfile_next(&g.rf, fields, &line, &iss)) != 0) {
 		if (got == 1) {
 			okrows++;
 			continue;
