@@ -558,7 +558,9 @@ batch(struct req *r, int kind, Popstat__Row **rows, size_t n_rows, int amend,
 	ok->n_rejected = nrej;
 	/* New records carry their author and day; one audit line a batch. */
 	if (!amend && ok->accepted > 0 && store_audit(r->who->name,
-	    "records.submit", NULL, kind_name(kind), NULL,
+	    "records.submit", n_rows == 1 ? rows[0]->unit : NULL,
+	    kind_name(kind), NULL, n_rows == 1 ? req_printf(r, "1 %s record"
+	    " stored: %s", kind_name(kind), rows[0]->record_id) :
 	    req_printf(r, "%u %s records stored (lines %u-%u)", ok->accepted,
 	    kind_name(kind), rows[0]->line, rows[n_rows - 1]->line), NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",

@@ -25,8 +25,12 @@
  * with another record_id is sent with its first one (a duplicate, or a
  * conflict if its content changed), never as a second record.
  *
- * The township page lists what the user entered through the browser
- * today (kept in memory: it starts empty after a restart).
+ * The township page lists what the account did today, read from the
+ * audit log (so it survives a restart).  The rejected rows of each
+ * account's last upload are kept in memory for the download, bounded per
+ * account (REJ_USER_BYTES) and in all (REJ_TOTAL_BYTES, the least recently
+ * used accounts' lists dropped first); a restart forgets them, and the
+ * page then says to upload the file again.
  */
 #include "web.h"
 
@@ -52,9 +56,11 @@
 #include "multipart.h"
 #include "period.h"
 #include "record.h"
+#include "regfile.h"
 #include "row.h"
 #include "sbuf.h"
 #include "sheet.h"
+#include "store.h"
 #include "units.h"
 #include "utf8.h"
 
@@ -65,7 +71,9 @@
 #define TODAY_MAX 200
 #define USERS_MAX 256
 #define BATCH_ROWS 1000
-#define REJECTED_MAX 100000
+/* The rejected rows kept for the download: per account and in all. */
+#define REJ_USER_BYTES (8L << 20)
+#define REJ_TOTAL_BYTES (64L << 20)
 /* The column the rejected-rows file adds; an upload ignores it. */
 #define REASON_COLUMN "错误原因"
 
@@ -81,14 +89,9 @@ struct usedkey {
 	char result[256];      /* what the first post did, as shown */
 };
 
-struct entered {
-	int32_t day;
-	char at[6];            /* HH:MM */
-	char what[200];
-};
-
 struct rejrow {
 	unsigned line;
+	size_t seq;            /* the order it was found in */
 	char *column, *reason;
 	char **cells;
 	size_t ncells;
@@ -106,15 +109,18 @@ struct lastup {
 	size_t nheader;
 	struct rejrow *rej;
 	size_t nrej, caprej;
+	size_t bytes;          /* what rej holds, counted in rej_total */
+	unsigned last_rej;     /* the line of the last rejection counted */
+	int truncated;         /* rejected rows past the caps not kept */
 };
+
+static size_t rej_total;   /* bytes of every account's rejected rows */
 
 struct wuser {
 	int64_t user_id;
 	time_t used;
 	struct usedkey keys[KEYS_PER_USER];
 	int nextkey;
-	struct entered today[TODAY_MAX];
-	int ntoday;
 	struct lastup up;
 };
 
@@ -136,6 +142,7 @@ lastup_clear(struct lastup *u)
 		free(u->rej[i].reason);
 	}
 	free(u->rej);
+	rej_total -= u->bytes;
 	memset(u, 0, sizeof *u);
 }
 
@@ -191,31 +198,6 @@ key_add(struct wuser *u, const char *key)
 	xsnprintf(k->key, sizeof k->key, "%s", key);
 	k->state = K_PENDING;
 	return k;
-}
-
-static void
-note_today(struct wuser *u, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-note_today(struct wuser *u, const char *fmt, ...)
-{
-	struct entered *e;
-	time_t now = time(NULL);
-	struct tm tm;
-	va_list ap;
-
-	if (u->ntoday == TODAY_MAX) {
-		memmove(u->today, u->today + 1, (TODAY_MAX - 1) * sizeof *e);
-		u->ntoday--;
-	}
-	e = &u->today[u->ntoday++];
-	e->day = server_today();
-	localtime_r(&now, &tm);
-	strftime(e->at, sizeof e->at, "%H:%M", &tm);
-	va_start(ap, fmt);
-	vsnprintf(e->what, sizeof e->what, fmt, ap);
-	va_end(ap);
 }
 
 /* ---- one request ---------------------------------------------------------- */
@@ -669,27 +651,136 @@ kind_links(struct wreq *w, sbuf *b)
 	put(b, "</p>\n");
 }
 
+/*
+ * The township page's list of today: what the audit log says, newest
+ * first.  The batches of one upload (consecutive "records.submit" lines of
+ * one kind whose line ranges follow on) are shown as one row.
+ */
+struct today_ctx {
+	struct wreq *w;
+	sbuf *b;
+	int n;
+	/* The upload being gathered: its kind, rows, lines and time. */
+	int kind;
+	unsigned long count;
+	unsigned first, last;
+	char at[6];
+};
+
+static void
+today_put(struct today_ctx *x, const char *at, const char *what,
+    const char *record, const char *unit)
+{
+	struct wreq *w = x->w;
+	sbuf *b = x->b;
+
+	sbuf_printf(b, "<tr><td>%.5s</td><td>", at);
+	esc(b, what ? what : "");
+	put(b, "</td><td>");
+	esc(b, record ? record : "");
+	put(b, "</td><td>");
+	if (unit) {
+		int u = unit_find(unit);
+
+		esc(b, unit);
+		if (u >= 0) {
+			put(b, " ");
+			esc(b, unit_at(u)->name);
+		}
+	}
+	put(b, "</td></tr>\n");
+	x->n++;
+	(void)w;
+}
+
+static void
+today_flush(struct today_ctx *x)
+{
+	struct wreq *w = x->w;
+	char what[96];
+
+	if (x->count == 0)
+		return;
+	xsnprintf(what, sizeof what, T("%lu 条 · 第 %u-%u 行",
+	    "%lu records · lines %u-%u"), x->count, x->first, x->last);
+	today_put(x, x->at, kind_label(w, x->kind), what, NULL);
+	x->count = 0;
+}
+
+static int
+today_row(const store_audit_row *a, void *arg)
+{
+	struct today_ctx *x = arg;
+	struct wreq *w = x->w;
+	const char *what = a->action, *at = a->at && strlen(a->at) >= 16 ?
+	    a->at + 11 : "";
+	unsigned long count;
+	unsigned first, last;
+	int k;
+
+	if (strcmp(a->user, w->who.name) != 0)
+		return 0;
+	if (strcmp(a->action, "records.submit") == 0) {
+		k = a->object ? kind_parse(a->object) : KIND_NONE;
+		if (a->new_ && strstr(a->new_, "stored: ") == NULL &&
+		    sscanf(a->new_, "%lu %*s records stored (lines %u-%u)",
+		    &count, &first, &last) == 3) {
+			/* Newest first: the batch before ends where this starts. */
+			if (x->count > 0 && (k != x->kind || last + 1 != x->first))
+				today_flush(x);
+			if (x->count == 0) {
+				x->kind = k;
+				x->last = last;
+				xsnprintf(x->at, sizeof x->at, "%.5s", at);
+			}
+			x->count += count;
+			x->first = first;
+			return x->n >= TODAY_MAX;
+		}
+		today_flush(x);
+		today_put(x, at, k != KIND_NONE ? kind_label(w, k) : a->object,
+		    a->new_ && strstr(a->new_, "stored: ") ?
+		    strstr(a->new_, "stored: ") + 8 : a->new_, a->unit);
+		return x->n >= TODAY_MAX;
+	}
+	today_flush(x);
+	if (strcmp(a->action, "record.amend") == 0)
+		what = T("更正", "Amended");
+	else if (strcmp(a->action, "record.void") == 0)
+		what = T("作废", "Voided");
+	else if (strncmp(a->action, "report.", 7) == 0)
+		what = T("旬报", "Dekad report");
+	else if (strncmp(a->action, "task.", 5) == 0)
+		what = T("目标任务", "Task");
+	today_put(x, at, what, a->object, a->unit);
+	return x->n >= TODAY_MAX;
+}
+
 static void
 today_list(struct wreq *w, sbuf *b)
 {
-	struct wuser *u = wuser_of(w->who.user_id);
-	int32_t today = server_today();
-	int i, n = 0;
+	struct today_ctx x;
+	char since[16];
+	int rc;
 
+	/* The audit log's times are the server's local time, as is this. */
+	memset(&x, 0, sizeof x);
+	x.w = w;
+	x.b = b;
+	date_format(date_today(), since);
 	sbuf_printf(b, "<h2>%s</h2>\n<table id=\"today\">\n<thead><tr>"
-	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
-	    T("今天在网页上填报的", "Entered in the browser today"),
-	    T("时间", "Time"), T("内容", "What"));
-	for (i = u ? u->ntoday - 1 : -1; i >= 0; i--) {
-		if (u->today[i].day != today)
-			continue;
-		sbuf_printf(b, "<tr><td>%s</td><td>", u->today[i].at);
-		esc(b, u->today[i].what);
-		put(b, "</td></tr>\n");
-		n++;
-	}
-	if (n == 0)
-		sbuf_printf(b, "<tr><td colspan=\"2\" class=\"note\">%s</td>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>\n"
+	    "<tbody>\n", T("今天填报的", "What you entered today"),
+	    T("时间", "Time"), T("内容", "What"), T("记录", "Record"),
+	    T("单位", "Unit"));
+	rc = store_audit_query(since, today_row, &x);
+	today_flush(&x);
+	if (rc < 0)
+		sbuf_printf(b, "<tr><td colspan=\"4\" class=\"err\">%s</td>"
+		    "</tr>\n", T("读不到今天的记录（数据库错误）。",
+		    "Today's list cannot be read (database error)."));
+	else if (x.n == 0)
+		sbuf_printf(b, "<tr><td colspan=\"4\" class=\"note\">%s</td>"
 		    "</tr>\n", T("今天还没有。", "Nothing yet today."));
 	put(b, "</tbody>\n</table>\n");
 }
@@ -794,10 +885,6 @@ entry_done(struct wreq *w, const char *err)
 		k->state = K_DONE;
 		xsnprintf(k->result, sizeof k->result, "%s", msg);
 	}
-	if (ok->accepted && u)
-		note_today(u, "%s %s · %s %s", kind_label(w, w->kind),
-		    w->row.record_id, w->row.unit, unit_find(w->row.unit) >= 0 ?
-		    unit_at(unit_find(w->row.unit))->name : "");
 	/* A fresh form (new key) for the next record. */
 	evhttp_clear_headers(&w->fields);
 	entry_page(w, 200, w->kind, NULL, ok->accepted ? "ok stored" :
@@ -1023,9 +1110,6 @@ amend_done(struct wreq *w, const char *err)
 	    T("已更正", "Amended") : T("内容相同，未改动", "Unchanged (same"
 	    " content)"), w->row.record_id ? w->row.record_id : "");
 	settle(w, 1, msg);
-	if (w->r.resp.submit->accepted)
-		note_today(wuser_of(w->who.user_id), "%s %s · %s",
-		    T("更正", "amended"), w->row.record_id, w->row.unit);
 	evhttp_clear_headers(&w->fields);
 	simple_page(w, 200, T("更正", "Amend"), "ok", msg, amend_form);
 }
@@ -1101,7 +1185,6 @@ void_done(struct wreq *w, const char *err)
 	xsnprintf(msg, sizeof msg, "%s %s · %s", T("已作废", "Voided"),
 	    w->vd.record_id, w->vd.unit);
 	settle(w, 1, msg);
-	note_today(wuser_of(w->who.user_id), "%s", msg);
 	evhttp_clear_headers(&w->fields);
 	simple_page(w, 200, T("作废", "Void"), "ok", msg, void_form);
 }
@@ -1203,8 +1286,12 @@ report_form(struct wreq *w, sbuf *b)
 	unit_select(w, b, "unit", unit);
 	put(b, " <input name=\"period\" value=\"");
 	esc(b, period);
-	sbuf_printf(b, "\"> <button type=\"submit\">%s</button></form>\n",
-	    T("查看", "Show"));
+	sbuf_printf(b, "\"> <button type=\"submit\">%s</button></form>\n"
+	    "<p class=\"note\">%s</p>\n", T("查看", "Show"),
+	    T("旬的写法：2026-11D1 是 11 月上旬（1-10 日），D2 中旬（11-20 日），"
+	    "D3 下旬（21 日到月底）。",
+	    "A dekad is written 2026-11D1 for 1-10 November, D2 for 11-20,"
+	    " D3 for the 21st to the month's end."));
 	if (unit == NULL)
 		return;
 	/*
@@ -1278,7 +1365,6 @@ report_done(struct wreq *w, const char *err)
 	    T("截止", "due"), f->due, f->on_time ? T("（按时）", " (on time)") :
 	    T("（迟报）", " (late)"));
 	settle(w, 1, msg);
-	note_today(wuser_of(w->who.user_id), "%s", msg);
 	simple_page(w, 200, T("旬报", "Dekad report"), "ok", msg, report_form);
 }
 
@@ -1428,7 +1514,6 @@ task_done(struct wreq *w, const char *err)
 	xsnprintf(msg, sizeof msg, "%s %llu", T("已更新任务", "Updated task"),
 	    (unsigned long long)w->tu.id);
 	settle(w, 1, msg);
-	note_today(wuser_of(w->who.user_id), "%s", msg);
 	simple_page(w, 200, T("目标任务", "Tasks"), "ok", msg, task_form);
 }
 
@@ -1472,9 +1557,7 @@ struct upload {
 	char *data;
 	size_t len;
 	sheet *sh;
-	int kind;
-	int *map;                  /* sheet column -> COL_*, or -1 (ignored) */
-	size_t ncols;
+	struct regfile rf;         /* the header mapped, rows checked */
 	Popstat__Row *rows[BATCH_ROWS];
 	char **cells[BATCH_ROWS];  /* each row as read, for the rejected list */
 	size_t ncells[BATCH_ROWS];
@@ -1502,21 +1585,56 @@ chunk(struct upload *up, sbuf *b)
 		b->s[0] = '\0';
 }
 
+/* Drop the kept rejected rows of the least recently used other account. */
+static int
+rej_evict(const struct lastup *keep)
+{
+	int i, oldest = -1;
+
+	for (i = 0; i < USERS_MAX; i++)
+		if (users[i] && &users[i]->up != keep && users[i]->up.nrej > 0 &&
+		    users[i]->up.state != 1 && (oldest < 0 ||
+		    users[i]->used < users[oldest]->used))
+			oldest = i;
+	if (oldest < 0)
+		return -1;
+	lastup_clear(&users[oldest]->up);
+	return 0;
+}
+
+/*
+ * Count a rejected row (once however many reasons it has) and keep it for
+ * the download while the caps allow.
+ */
 static void
 rej_add(struct lastup *lu, unsigned line, const char *column,
     const char *reason, char **cells, size_t ncells)
 {
 	struct rejrow *j;
-	size_t i;
+	size_t i, size;
 
-	lu->rejected++;
-	if (lu->nrej >= REJECTED_MAX)
+	if (lu->rejected == 0 || line != lu->last_rej)
+		lu->rejected++;
+	lu->last_rej = line;
+	size = sizeof *j + strlen(column) + strlen(reason) + 2 +
+	    ncells * sizeof(char *);
+	for (i = 0; i < ncells; i++)
+		size += strlen(cells[i] ? cells[i] : "") + 1;
+	while (rej_total + size > REJ_TOTAL_BYTES && rej_evict(lu) == 0)
+		;
+	if (lu->truncated || lu->bytes + size > REJ_USER_BYTES ||
+	    rej_total + size > REJ_TOTAL_BYTES) {
+		lu->truncated = 1;
 		return;
+	}
 	if (lu->nrej == lu->caprej) {
 		lu->caprej = lu->caprej ? lu->caprej * 2 : 64;
 		lu->rej = xrealloc(lu->rej, lu->caprej * sizeof *lu->rej);
 	}
-	j = &lu->rej[lu->nrej++];
+	lu->bytes += size;
+	rej_total += size;
+	j = &lu->rej[lu->nrej];
+	j->seq = lu->nrej++;
 	j->line = line;
 	j->column = xstrdup(column);
 	j->reason = xstrdup(reason);
@@ -1524,6 +1642,17 @@ rej_add(struct lastup *lu, unsigned line, const char *column,
 	j->cells = xcalloc(ncells ? ncells : 1, sizeof *j->cells);
 	for (i = 0; i < ncells; i++)
 		j->cells[i] = xstrdup(cells[i] ? cells[i] : "");
+}
+
+/* In file order: a batch's own rejections come before the server's. */
+static int
+rej_cmp(const void *a, const void *b)
+{
+	const struct rejrow *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void
@@ -1548,8 +1677,8 @@ upload_free(struct upload *up)
 {
 	batch_clear(up);
 	req_free(&up->r);
+	regfile_close(&up->rf);
 	sheet_free(up->sh);
-	free(up->map);
 	free(up->data);
 	wreq_free(up->w);
 	free(up);
@@ -1568,18 +1697,22 @@ state_text(struct wreq *w, int state)
 
 /* How far the last upload got, with the links to its rejected rows. */
 static void
-lastup_box(struct wreq *w, sbuf *b, const struct lastup *lu)
+lastup_box(struct wreq *w, sbuf *b, const struct lastup *lu, int counts)
 {
-	if (lu->state == 0)
+	if (lu->state == 0 || (!counts && lu->state == 2 && lu->nrej == 0 &&
+	    !lu->truncated && lu->message[0] == '\0'))
 		return;
-	sbuf_printf(b, "<div class=\"box\" id=\"last-upload\"><p>%s ",
-	    T("上次上传：", "Last upload:"));
-	esc(b, lu->file);
-	sbuf_printf(b, " · <span id=\"up-state\">%s</span></p>\n<p"
-	    " id=\"up-counts\">%s %lu · %s %lu · %s %lu · %s %lu</p>\n",
-	    state_text(w, lu->state), T("已读行", "rows read"), lu->rows,
-	    T("存入", "accepted"), lu->accepted, T("重复", "duplicate"),
-	    lu->duplicate, T("拒绝", "rejected"), lu->rejected);
+	put(b, "<div class=\"box\" id=\"last-upload\">");
+	if (counts) {
+		sbuf_printf(b, "<p>%s ", T("上次上传：", "Last upload:"));
+		esc(b, lu->file);
+		sbuf_printf(b, " · <span id=\"up-state\">%s</span></p>\n<p"
+		    " id=\"up-counts\">%s %lu · %s %lu · %s %lu · %s %lu</p>\n",
+		    state_text(w, lu->state), T("已读行", "rows read"),
+		    lu->rows, T("存入", "accepted"), lu->accepted,
+		    T("重复", "duplicate"), lu->duplicate, T("拒绝", "rejected"),
+		    lu->rejected);
+	}
 	if (lu->state == 3 || lu->state == 1)
 		sbuf_printf(b, "<p class=\"err\" id=\"up-cut\">%s %u%s</p>\n",
 		    T("已存到第", "Stored up to line"), lu->last_line,
@@ -1604,6 +1737,12 @@ lastup_box(struct wreq *w, sbuf *b, const struct lastup *lu)
 		    "Fix them and upload the file again; its column \""
 		    REASON_COLUMN "\" is ignored."));
 	}
+	if (lu->truncated)
+		sbuf_printf(b, "<p class=\"note\" id=\"up-truncated\">%s %zu"
+		    "%s</p>\n", T("下载只含前", "The download holds the first"),
+		    lu->nrej, T(" 条被拒绝的行。改正后再上传，会列出其余的。",
+		    " rejected rows. Fix those and upload the file again to"
+		    " see the rest."));
 	put(b, "</div>\n");
 }
 
@@ -1614,7 +1753,7 @@ upload_form(struct wreq *w, sbuf *b)
 	int k;
 
 	if (u)
-		lastup_box(w, b, &u->up);
+		lastup_box(w, b, &u->up, 1);
 	sbuf_printf(b, "<form method=\"post\" action=\"/upload\" id=\"upload\""
 	    " class=\"box\" enctype=\"multipart/form-data\">\n");
 	hidden(w, b, NULL);
@@ -1629,157 +1768,170 @@ upload_form(struct wreq *w, sbuf *b)
 		if (may_enter(&w->who, k))
 			sbuf_printf(b, "<option value=\"%s\">%s</option>",
 			    kind_name(k), kind_label(w, k));
-	sbuf_printf(b, "</select></p>\n<p class=\"note\">%s %ld MiB。</p>\n"
-	    "<button type=\"submit\" id=\"send\">%s</button>\n</form>\n",
-	    T("表头第一行写列名，可用中文列名。文件最大",
-	    "The first row names the columns. Largest file:"),
+	sbuf_printf(b, "</select></p>\n<p><label><input type=\"checkbox\""
+	    " id=\"f-ignore\" name=\"ignore_unknown\" value=\"1\"> %s"
+	    "</label></p>\n<p><label for=\"f-map\">%s</label><br><textarea"
+	    " id=\"f-map\" name=\"map\" rows=\"2\" cols=\"40\""
+	    " placeholder=\"%s\"></textarea></p>\n<p class=\"note\">%s"
+	    " %ld MiB.</p>\n<button type=\"submit\" id=\"send\">%s</button>\n"
+	    "</form>\n", T("忽略不认识的列（如 姓名、备注）",
+	    "Ignore columns that are not record columns (such as a name or a"
+	    " remark)"), T("其他列名的对应（可不填；每行一个：表头=列）",
+	    "Other column names (optional; one a line: HEADER=column)"),
+	    T("例：出生证号=record_id", "e.g. Certificate=record_id"),
+	    T("第一行写列名：中文（编号、单位、出生日期、性别、孩次、政策、"
+	    "母亲身份证号……）或英文（record_id、unit、date……）均可。日期可写"
+	    " 2026-11-20、2026/11/20、2026年11月20日。文件最大",
+	    "The first row names the columns, in Chinese (编号, 单位, 出生日期,"
+	    " ...) or English (record_id, unit, date, ...). Dates may be"
+	    " written 2026-11-20, 2026/11/20 or 2026年11月20日. Largest file:"),
 	    srv.set.http_max_upload / (1024 * 1024), T("上传", "Upload"));
 }
 
-/* Map the header row; -1 with a message naming what is wrong. */
+/*
+ * Read the header as `popstat submit` does (regfile.h): the form's kind,
+ * its mapping lines (HEADER=column, like --map) and "ignore unknown
+ * columns" (--ignore-unknown); the column the rejected-rows file adds is
+ * always ignored.  -1 with a message naming what is wrong.
+ */
 static int
-upload_header(struct upload *up, char *err, size_t errlen)
+upload_header(struct upload *up, struct wreq *w, int kind, char *err,
+    size_t errlen)
 {
-	unsigned seen = 0;
+	struct header_opts ho;
+	char *maps = NULL, *line, *save = NULL;
+	const char *v;
 	size_t i;
-	int c, req, got;
-	char name[128];
+	int rc = 0;
 
-	for (;;) {
-		got = sheet_next(up->sh, err, errlen);
-		if (got <= 0) {
-			if (got == 0 && err[0] == '\0')
-				xsnprintf(err, errlen, "line 1: header: the file is"
-				    " empty");
-			return -1;
-		}
-		for (i = 0; i < sheet_ncells(up->sh); i++)
-			if (sheet_cell(up->sh, i)[0])
-				break;
-		if (i < sheet_ncells(up->sh))
-			break;
-	}
-	up->ncols = sheet_ncells(up->sh);
-	up->map = xcalloc(up->ncols ? up->ncols : 1, sizeof *up->map);
-	up->lu->header = xcalloc(up->ncols ? up->ncols : 1,
-	    sizeof *up->lu->header);
-	up->lu->nheader = up->ncols;
-	for (i = 0; i < up->ncols; i++) {
-		const char *f = sheet_cell(up->sh, i);
-		size_t n = strlen(f);
+	memset(&ho, 0, sizeof ho);
+	ho.ignore[ho.nignore++] = REASON_COLUMN;
+	ho.ignore_unknown = field(w, "ignore_unknown") != NULL;
+	if ((v = field(w, "map")) != NULL) {
+		maps = xstrdup(v);
+		for (line = strtok_r(maps, "\r\n", &save); line && rc == 0;
+		    line = strtok_r(NULL, "\r\n", &save)) {
+			while (*line == ' ' || *line == '\t')
+				line++;
+			if (*line == '\0')
+				continue;
+			if (header_add_map(&ho, line, err, errlen) < 0) {
+				char why[300];
 
-		up->lu->header[i] = xstrdup(f);
-		while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
-			n--;
-		while (n && (*f == ' ' || *f == '\t'))
-			f++, n--;
-		xsnprintf(name, sizeof name, "%.*s", (int)n, f);
-		up->map[i] = -1;
-		if (strcmp(name, REASON_COLUMN) == 0 || name[0] == '\0')
-			continue;
-		if ((c = col_parse(name)) < 0) {
-			xsnprintf(err, errlen, "line %ld: %s: unknown column"
-			    " (expected record_id, unit, date, sex, birth_order,"
-			    " policy, mother_id, age, direction, persons)",
-			    sheet_row(up->sh), name);
-			return -1;
+				xsnprintf(why, sizeof why, "%s", err);
+				xsnprintf(err, errlen, "%s: %s", T("列名对应",
+				    "Column mapping"), why);
+				rc = -1;
+			}
 		}
-		if (seen & (1u << c)) {
-			xsnprintf(err, errlen, "line %ld: %s: column named twice",
-			    sheet_row(up->sh), name);
-			return -1;
-		}
-		seen |= 1u << c;
-		up->map[i] = c;
 	}
-	if (up->kind == KIND_NONE && (up->kind = kind_guess(seen)) == KIND_NONE) {
-		xsnprintf(err, errlen, "line %ld: header: cannot tell the record"
-		    " kind from these columns; choose the kind",
-		    sheet_row(up->sh));
+	if (rc == 0)
+		rc = regfile_open(&up->rf, up->sh, &ho, kind, err, errlen);
+	free(maps);
+	if (rc < 0)
 		return -1;
-	}
-	for (c = 0; c < COL_COUNT; c++) {
-		if ((seen & (1u << c)) && !kind_has_col(up->kind, c, NULL)) {
-			xsnprintf(err, errlen, "line %ld: %s: not a column of %s"
-			    " records", sheet_row(up->sh), col_name(c),
-			    kind_name(up->kind));
-			return -1;
-		}
-		if (kind_has_col(up->kind, c, &req) && req &&
-		    !(seen & (1u << c))) {
-			xsnprintf(err, errlen, "line %ld: %s: required column"
-			    " missing for %s records", sheet_row(up->sh),
-			    col_name(c), kind_name(up->kind));
-			return -1;
-		}
-	}
-	up->lu->kind = up->kind;
+	up->lu->header = xcalloc(up->rf.ncols ? up->rf.ncols : 1,
+	    sizeof *up->lu->header);
+	up->lu->nheader = up->rf.ncols;
+	for (i = 0; i < up->rf.ncols; i++)
+		up->lu->header[i] = xstrdup(sheet_cell(up->sh, i));
+	up->lu->kind = up->rf.kind;
 	return 0;
 }
 
-/* Read up to a batch of rows; rows the reader refuses are rejected here. */
+/* Read up to a batch of rows; rows that break a rule are rejected here. */
 static void
 upload_read(struct upload *up)
 {
-	char err[512];
+	const char *fields[COL_COUNT];
+	struct record_issues iss;
 	size_t i, nc;
-	int got;
+	long line;
+	int got, k;
 
 	while (up->n < BATCH_ROWS && !up->eof) {
-		err[0] = '\0';
-		got = sheet_next(up->sh, err, sizeof err);
+		got = regfile_next(&up->rf, fields, &line, &iss);
 		if (got == 0) {
 			up->eof = 1;
 			break;
 		}
-		nc = sheet_ncells(up->sh);
-		if (got < 0) {
-			const char *why = strchr(err, ':');
-			char *cells[1] = { NULL };
-
-			up->lu->rows++;
-			rej_add(up->lu, (unsigned)sheet_row(up->sh), "file",
-			    why ? why + 2 : err, cells, 0);
-			if (sheet_fatal(up->sh))
-				up->eof = 1;
-			continue;
-		}
-		for (i = 0; i < nc; i++)
-			if (sheet_cell(up->sh, i)[0])
-				break;
-		if (i == nc) {
-			up->lu->skipped++;
-			continue;
-		}
 		up->lu->rows++;
+		nc = got == 1 || up->rf.read_error == 0 ?
+		    sheet_ncells(up->sh) : 0;
 		up->cells[up->n] = xcalloc(nc ? nc : 1, sizeof(char *));
 		up->ncells[up->n] = nc;
 		for (i = 0; i < nc; i++)
 			up->cells[up->n][i] = xstrdup(sheet_cell(up->sh, i));
-		for (i = up->ncols; i < nc; i++)
-			if (sheet_cell(up->sh, i)[0])
-				break;
-		if (i < nc) {
-			char why[96];
-
-			xsnprintf(why, sizeof why, "has %zu fields, the header"
-			    " has %zu", nc, up->ncols);
-			rej_add(up->lu, (unsigned)sheet_row(up->sh), "row", why,
-			    up->cells[up->n], nc);
+		if (got != 1) {
+			for (k = 0; k < iss.n; k++)
+				rej_add(up->lu, (unsigned)line, iss.v[k].column,
+				    iss.v[k].reason, up->cells[up->n], nc);
 			for (i = 0; i < nc; i++)
 				free(up->cells[up->n][i]);
 			free(up->cells[up->n]);
+			if (got < 0)
+				up->eof = 1;
 			continue;
 		}
 		up->rows[up->n] = xmalloc(sizeof *up->rows[up->n]);
 		popstat__row__init(up->rows[up->n]);
-		up->rows[up->n]->line = (uint32_t)sheet_row(up->sh);
-		for (i = 0; i < up->ncols && i < nc; i++)
-			if (up->map[i] >= 0)
-				*row_slot(up->rows[up->n], up->map[i]) =
-				    xstrdup(sheet_cell(up->sh, i));
+		up->rows[up->n]->line = (uint32_t)line;
+		for (k = 0; k < COL_COUNT; k++)
+			if (fields[k] != NULL)
+				*row_slot(up->rows[up->n], k) =
+				    xstrdup(fields[k]);
 		up->n++;
 	}
+	up->lu->skipped = up->rf.blank;
+}
+
+/*
+ * The column of a rejection as the clerk's file heads it: "出生日期
+ * (date)"; the record column's name alone when the file has no such header
+ * (row, file, csv).
+ */
+static void
+rej_column(sbuf *b, const struct upload *up, const char *column)
+{
+	int c = col_parse(column);
+	size_t i;
+
+	if (c >= 0 && up->rf.map != NULL)
+		for (i = 0; i < up->rf.ncols && i < up->lu->nheader; i++)
+			if (up->rf.map[i] == c &&
+			    strcmp(up->lu->header[i], column) != 0) {
+				esc(b, up->lu->header[i]);
+				put(b, " (");
+				esc(b, column);
+				put(b, ")");
+				return;
+			}
+	esc(b, column);
+}
+
+/* What to write instead, in the page's language, for the common mistakes. */
+static const char *
+rej_hint(struct wreq *w, const char *column)
+{
+	if (strcmp(column, "date") == 0)
+		return T("日期可写 2026-11-28、2026/11/28、2026.11.28、"
+		    "2026年11月28日 或 20261128；日在前、两位年份不认。",
+		    "Write dates as 2026-11-28, 2026/11/28, 2026.11.28,"
+		    " 2026年11月28日 or 20261128; day-first dates and two-digit"
+		    " years are not guessed.");
+	if (strcmp(column, "sex") == 0)
+		return T("性别写 男 或 女（或 M、F）。", "Sex is M or F (男, 女).");
+	if (strcmp(column, "policy") == 0)
+		return T("政策写 是 或 否（或 Y、N）。",
+		    "Policy is Y or N (是, 否).");
+	if (strcmp(column, "unit") == 0)
+		return T("单位写本乡镇或其下村的区划代码。",
+		    "The unit is the code of your township or one of its"
+		    " villages.");
+	if (strcmp(column, "mother_id") == 0)
+		return T("身份证号一列请设为“文本”格式，再核对号码。",
+		    "Format the ID column as text, then check the number.");
+	return NULL;
 }
 
 static void upload_step(evutil_socket_t fd, short what, void *arg);
@@ -1793,25 +1945,35 @@ upload_finish(struct upload *up, sbuf *b)
 
 	if (lu->state == 1)
 		lu->state = 2;
-	sbuf_printf(b, "<p id=\"summary\" class=\"%s\">accepted %lu, duplicate"
-	    " %lu, rejected %lu</p>\n<p>%s %lu · %s %lu · %s %lu%s</p>\n",
-	    lu->state == 2 ? "ok" : "err", lu->accepted, lu->duplicate,
-	    lu->rejected, T("存入", "accepted"), lu->accepted,
-	    T("重复", "duplicate"), lu->duplicate, T("拒绝", "rejected"),
+	if (lu->nrej > 1)
+		qsort(lu->rej, lu->nrej, sizeof *lu->rej, rej_cmp);
+	sbuf_printf(b, "<p class=\"%s\"><strong>%s %lu · %s %lu · %s %lu"
+	    "</strong>%s</p>\n<p id=\"summary\" class=\"note\">accepted %lu,"
+	    " duplicate %lu, rejected %lu</p>\n", lu->state == 2 ? "ok" : "err",
+	    T("存入", "accepted"), lu->accepted, T("重复（此前已存）",
+	    "duplicate (stored before)"), lu->duplicate, T("拒绝", "rejected"),
 	    lu->rejected, lu->skipped ? T("（空行已跳过）",
-	    " (empty rows skipped)") : "");
-	lastup_box(w, b, lu);
+	    " (empty rows skipped)") : "", lu->accepted, lu->duplicate,
+	    lu->rejected);
+	lastup_box(w, b, lu, 0);
 	if (shown > 0) {
 		sbuf_printf(b, "<h2>%s</h2>\n<table id=\"rejected\"><thead><tr>"
 		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
 		    T("被拒绝的行", "Rejected rows"), T("行", "Line"),
 		    T("列", "Column"), T("原因", "Reason"));
 		for (i = 0; i < shown; i++) {
+			const char *hint = rej_hint(w, lu->rej[i].column);
+
 			sbuf_printf(b, "<tr><td class=\"n\">%u</td><td>",
 			    lu->rej[i].line);
-			esc(b, lu->rej[i].column);
+			rej_column(b, up, lu->rej[i].column);
 			put(b, "</td><td>");
 			esc(b, lu->rej[i].reason);
+			if (hint) {
+				put(b, "<br><span class=\"note\">");
+				esc(b, hint);
+				put(b, "</span>");
+			}
 			put(b, "</td></tr>\n");
 		}
 		put(b, "</tbody></table>\n");
@@ -1820,10 +1982,6 @@ upload_finish(struct upload *up, sbuf *b)
 			    T("只显示前 1000 行；全部见下载。",
 			    "The first 1000 are shown; the download has all."));
 	}
-	if (lu->accepted || lu->duplicate)
-		note_today(wuser_of(w->who.user_id), "%s %s: accepted %lu,"
-		    " duplicate %lu, rejected %lu", T("上传", "upload"), lu->file,
-		    lu->accepted, lu->duplicate, lu->rejected);
 	sbuf_printf(b, "<p>");
 	plink(w, b, "/upload", T("再上传一个文件", "Upload another file"));
 	put(b, "</p>\n");
@@ -1932,7 +2090,7 @@ upload_step(evutil_socket_t fd, short what, void *arg)
 	}
 	sbuf_free(&b);
 	popstat__submit__init(&up->submit);
-	up->submit.kind = (Popstat__RecordKind)up->kind;
+	up->submit.kind = (Popstat__RecordKind)up->rf.kind;
 	up->submit.n_rows = up->n;
 	up->submit.rows = up->rows;
 	popstat__request__init(&up->rq);
@@ -1998,29 +2156,29 @@ r_upload(struct wreq *w, const struct web_call *c)
 	xsnprintf(u->up.key, sizeof u->up.key, "%s", field(w, "key") ?
 	    field(w, "key") : "");
 	xsnprintf(u->up.file, sizeof u->up.file, "%s", f->filename);
-	up->kind = kv ? kind_parse(kv) : KIND_NONE;
 	up->data = xmalloc(f->len);
 	memcpy(up->data, f->data, f->len);
 	up->len = f->len;
 	err[0] = '\0';
 	up->sh = sheet_open_mem(up->data, up->len, f->filename, NULL, err,
 	    sizeof err);
-	if (up->sh == NULL || upload_header(up, err, sizeof err) < 0) {
+	if (up->sh == NULL || upload_header(up, w, kv ? kind_parse(kv) :
+	    KIND_NONE, err, sizeof err) < 0) {
 		u->up.state = 3;
 		xsnprintf(u->up.message, sizeof u->up.message, "%s", err);
 		simple_page(w, 422, T("上传登记表", "Upload a register"), "err",
 		    err, upload_form);
 		up->w = NULL;
 		wreq_free(w);
+		regfile_close(&up->rf);
 		sheet_free(up->sh);
-		free(up->map);
 		free(up->data);
 		free(up);
 		return;
 	}
 	u->up.state = 1;
 	log_info("http: %s uploads %s (%zu bytes, %s, %s)", w->who.name,
-	    f->filename, f->len, sheet_format(up->sh), kind_name(up->kind));
+	    f->filename, f->len, sheet_format(up->sh), kind_name(up->rf.kind));
 	/* The page streams: a line per stored batch, then the results. */
 	http_headers(w->req, "text/html; charset=utf-8");
 	evhttp_send_reply_start(w->req, 200, "OK");
@@ -2032,7 +2190,7 @@ r_upload(struct wreq *w, const struct web_call *c)
 	put(&b, "</h1>\n<p>");
 	esc(&b, f->filename);
 	sbuf_printf(&b, " · %s · %s</p>\n<ol id=\"batches\">\n",
-	    sheet_format(up->sh), kind_label(w, up->kind));
+	    sheet_format(up->sh), kind_label(w, up->rf.kind));
 	chunk(up, &b);
 	sbuf_free(&b);
 	upload_step(-1, 0, up);
@@ -2071,8 +2229,11 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 	size_t i, c;
 
 	if (u == NULL || u->up.nrej == 0) {
-		error_page(w, 404, T("没有被拒绝的行可下载。",
-		    "There are no rejected rows to download."));
+		error_page(w, 404, T("没有被拒绝的行可下载。被拒绝的行只保留到"
+		    "下一次上传或服务器重启；请重新上传文件，已存的行算作重复。",
+		    "There are no rejected rows to download. They are kept until"
+		    " your next upload or a server restart; upload the file"
+		    " again (stored rows count as duplicates)."));
 		wreq_free(w);
 		return;
 	}

@@ -38,19 +38,23 @@ for i in range(40):
 ws.append(["u99", "610328102", "2026-11-02", "女", 1, "符合", None])
 wb.save(sys.argv[1])
 EOF
-# The header uses the Chinese aliases when the reader maps them; else the
-# English names (what the server maps today).
-if ! "$PS" check "$WORK/reg.xlsx" >/dev/null 2>&1; then
-	python3 - "$WORK/reg.xlsx" <<'EOF'
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1]); ws = wb.active
-for c, name in zip(ws[1], ["record_id", "unit", "date", "sex", "birth_order", "policy", "mother_id"]):
-    c.value = name
-for row in ws.iter_rows(min_row=2):
-    row[3].value = "F"; row[5].value = "Y"
-wb.save(sys.argv[1])
+# A township's own register: GB18030 text, Chinese headers, a 姓名 column
+# (dropped with "ignore unknown columns"), dates written the Chinese way
+# and as Excel date cells.
+python3 - "$WORK/reg-gb.csv" "$WORK/reg-dates.xlsx" <<'EOF'
+import sys, datetime, openpyxl
+rows = ["编号,单位代码,出生日期,性别,孩次,是否符合政策,母亲身份证号,姓名",
+        "g1,610328101,2026年11月5日,男,1,是,,张三",
+        "g2,610328101,2026/11/6,女,2,否,,李四",
+        "g3,610328101,20261107,女,1,是,,王五",
+        "g4,610328101,11/08/2026,男,1,是,,赵六"]
+open(sys.argv[1], "wb").write(("\r\n".join(rows) + "\r\n").encode("gb18030"))
+wb = openpyxl.Workbook(); ws = wb.active
+ws.append(["编号", "单位", "出生日期", "性别", "孩次", "政策", "母亲身份证号"])
+for i in range(5):
+    ws.append(["d%d" % i, "610328101", datetime.datetime(2026, 11, 12 + i), "女", 1, "是", None])
+wb.save(sys.argv[2])
 EOF
-fi
 
 mkdir -p "$WORK/profile"
 timeout 120 python3 - "http://127.0.0.1:$HPORT" "$CLERK" "$PS" "$WORK" \
@@ -157,10 +161,44 @@ try:
     check(len(links) == 2, "csv and xlsx downloads of the rejected rows")
     driver.save_screenshot(os.path.join(work, "upload.png"))
 
+    # ---- the township's GB18030 register, its 姓名 column ignored
+    driver.get(base + "/upload")
+    driver.find_element(By.ID, "f-file").send_keys(os.path.join(work, "reg-gb.csv"))
+    driver.find_element(By.ID, "f-ignore").click()
+    driver.find_element(By.ID, "send").click()
+    s = wait_for(driver, "#summary")
+    check(s.text == "accepted 3, duplicate 0, rejected 1", "GB18030 upload: " + s.text)
+    rows = driver.find_elements(By.CSS_SELECTOR, "table#rejected tbody tr")
+    check(len(rows) == 1 and rows[0].text.startswith("5 出生日期 (date)"),
+          "the day-first date is rejected on line 5: %s" % [r.text for r in rows])
+    check(births() == 43, "three births more from the GB18030 file (%d)" % births())
+    driver.save_screenshot(os.path.join(work, "upload-gb.png"))
+
+    # ---- a workbook with Chinese headers and Excel date cells
+    driver.get(base + "/upload")
+    driver.find_element(By.ID, "f-file").send_keys(os.path.join(work, "reg-dates.xlsx"))
+    driver.find_element(By.ID, "send").click()
+    s = wait_for(driver, "#summary")
+    check(s.text == "accepted 5, duplicate 0, rejected 0", "xlsx with date cells: " + s.text)
+    check(births() == 48, "five births more from the workbook (%d)" % births())
+    out = subprocess.run([ps, "status", "--unit", "610328101", "--period",
+                          "2026-11-12..2026-11-16", "--json"], capture_output=True, text=True).stdout
+    check(int(json.loads(out)["counters"]["births"]) == 5,
+          "the date cells are the days 12-16 November")
+
+    # ---- the township page: today's list from the database
+    driver.get(base + "/entry")
+    today = driver.find_element(By.ID, "today").text
+    check("5 条" in today and "3 条" in today, "today's list shows the uploads: " + today)
+    driver.get(base + "/entry?kind=birth")
+    wait_for(driver, "form#entry")
+    driver.save_screenshot(os.path.join(work, "entry.png"))
+
     # ---- the dekad report
     driver.get(base + "/report?unit=610328101&period=2026-11D1")
     held = wait_for(driver, "#held-births").text
-    check(held == "38", "the report form shows the 38 births held (%s)" % held)
+    check(held == "41", "the report form shows the 41 births held (%s)" % held)
+    driver.save_screenshot(os.path.join(work, "report.png"))
     driver.find_element(By.ID, "file").click()
     r = wait_for(driver, "#result")
     check("已上报" in r.text, "the report is filed: " + r.text)
@@ -168,14 +206,14 @@ try:
                           "2026-11D1", "--json"], capture_output=True, text=True).stdout
     st = [u for u in json.loads(out)["units"] if u["unit"] == "610328101"]
     check(st and st[0]["filed"] == 1, "the server holds the filed report: %s" % st)
-    check(births() == 40, "the report changes no counter")
+    check(births() == 48, "the report changes no counter")
 
     # ---- logout
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     WebDriverWait(driver, 30).until(lambda d: "/login" in d.current_url)
     driver.get(base + "/entry")
     check("/login" in driver.current_url, "after logout the entry page needs a login")
-    check(births() == 40, "births unchanged after logout")
+    check(births() == 48, "births unchanged after logout")
 finally:
     driver.quit()
 print("%d %d" % (passed, failed))
@@ -186,7 +224,9 @@ read -r p f < <(tail -n 1 "$WORK/selenium.out" 2>/dev/null || echo "0 1")
 if [ "$rc" -ne 0 ] && [ "${f:-1}" = 0 ]; then f=1; fi
 PASS=$((PASS + ${p:-0}))
 FAIL=$((FAIL + ${f:-1}))
-if [ -s "$WORK/upload.png" ]; then ok_; else fail_ "no screenshot"; fi
-mkdir -p "${BROWSER_ARTIFACTS:-$WORK}" &&
-    cp "$WORK/upload.png" "${BROWSER_ARTIFACTS:-$WORK}/web-upload.png" 2>/dev/null
+mkdir -p "${BROWSER_ARTIFACTS:-$WORK}"
+for shot in upload upload-gb entry report; do
+	if [ -s "$WORK/$shot.png" ]; then ok_; else fail_ "no screenshot $shot.png"; fi
+	cp "$WORK/$shot.png" "${BROWSER_ARTIFACTS:-$WORK}/web-$shot.png" 2>/dev/null
+done
 finish
