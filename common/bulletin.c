@@ -1191,16 +1191,17 @@ quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
  * 225 mm (margins top 37, bottom 35, left 28, right 26 mm); the office
  * in red, a red line; body in 仿宋 三号 (16 pt), 22 lines a page; the
  * page number "— 1 —" in 四号 under the text block, right on odd pages
- * and left on even ones.  Table headers repeat on each page and keep
+ * and left on even ones (em spaces around the number: a CJK font's own
+ * space is too narrow to read, or to survive pdftotext).  Table headers repeat on each page and keep
  * their words whole; a row is never split; names never wrap.
  */
 static const char print_css[] =
     "@page { size: A4; margin: 37mm 26mm 35mm 28mm;\n"
-    "  @bottom-right { content: \"— \" counter(page) \" —\";"
+    "  @bottom-right { content: \"—\\2003\" counter(page) \"\\2003—\";"
     " font: 14pt \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif;"
     " vertical-align: top; padding: 7mm 1em 0 0; }\n}\n"
     "@page :left {\n  @bottom-right { content: none; }\n"
-    "  @bottom-left { content: \"— \" counter(page) \" —\";"
+    "  @bottom-left { content: \"—\\2003\" counter(page) \"\\2003—\";"
     " font: 14pt \"SimSun\", \"Songti SC\", \"Noto Serif CJK SC\", serif;"
     " vertical-align: top; padding: 7mm 0 0 1em; }\n}\n"
     "body { font-family: \"FangSong\", \"FangSong_GB2312\", \"STFangsong\","

@@ -56,7 +56,7 @@ check_pdf() { # check_pdf PDF LANG
 import re, sys
 pages = open(sys.argv[1], encoding="utf-8").read().split("\f")
 n = int(sys.argv[2])
-bad = [i + 1 for i in range(n) if not re.search(r"—\s*%d\s*—" % (i + 1), pages[i])]
+bad = [i + 1 for i in range(n) if not re.search(r"— %d —" % (i + 1), pages[i])]
 print("missing on pages %s" % bad if bad else "ok")
 EOF
 	expect_eq "$(cat "$WORK/pn")" ok "$lang: page numbers — N — on each page"
