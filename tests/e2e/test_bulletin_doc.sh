@@ -22,6 +22,15 @@ cap "$F/set.txt" "txt with the setting" "$PS" bulletin --period 2026-11
 expect_eq "$(grep -c '^崇义县人口和计划生育局　2026年12月4日$' "$F/set.txt")" 1 "setting signs the text too"
 cap "$F/flag.html" "--office over the setting" "$PS" bulletin --period 2026-11 --format html --office "$OFFICE"
 expect_eq "$(grep -c "<div class=\"office\">$OFFICE</div>" "$F/flag.html")" 1 "--office wins over the setting"
+# SIGHUP re-reads it (the hyphenated spelling works as well).
+printf 'bulletin-office = 崇义县卫生健康委员会\n' >"$F/conf"
+kill -HUP "$SERVER_PID"
+for i in $(seq 1 100); do grep -q 'configuration reloaded' "$WORK/server.log" && break; sleep 0.05; done
+cap "$F/hup.html" "office after SIGHUP" "$PS" bulletin --period 2026-11 --format html
+expect_eq "$(grep -c '<div class="office">崇义县卫生健康委员会</div>' "$F/hup.html")" 1 "bulletin-office reloaded by SIGHUP"
+printf 'bulletin_office = 崇义县人口和计划生育局\n' >"$F/conf"
+kill -HUP "$SERVER_PID"
+for i in $(seq 1 100); do [ "$(grep -c 'configuration reloaded' "$WORK/server.log")" -ge 2 ] && break; sleep 0.05; done
 expect_rc 1 "empty --office refused" "$PS" bulletin --period 2026-11 --office ""
 expect_err "--office" "empty office named"
 expect_rc 1 "a 200-character number refused" "$PS" bulletin --period 2026-11 \
