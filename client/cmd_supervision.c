@@ -63,9 +63,14 @@ static const char report_usage[] =
 static void
 counts_line(const char *label, const Popstat__DekadCounts *c)
 {
-	printf("  %-10s births %lld, deaths %lld, in %lld, out %lld\n", label,
-	    (long long)c->births, (long long)c->deaths, (long long)c->mig_in,
-	    (long long)c->mig_out);
+	if (ZH)
+		printf("  %s：出生 %lld，死亡 %lld，迁入 %lld，迁出 %lld\n", label,
+		    (long long)c->births, (long long)c->deaths,
+		    (long long)c->mig_in, (long long)c->mig_out);
+	else
+		printf("  %-10s births %lld, deaths %lld, in %lld, out %lld\n",
+		    label, (long long)c->births, (long long)c->deaths,
+		    (long long)c->mig_in, (long long)c->mig_out);
 }
 
 static int
@@ -104,17 +109,23 @@ report_file(int argc, char **argv)
 	if ((rc = client_simple(&rq, "report file", &reply)) != 0)
 		return rc;
 	f = reply->response->report_filed;
-	printf("%s dekad %s..%s %s, %s (due %s)\n", f->unit, f->start, f->end,
-	    f->refiled ? "re-filed" : "filed", f->on_time ? "on time" : "LATE",
-	    f->due);
-	counts_line("confirmed", f->confirmed);
-	counts_line("records", f->held);
+	if (ZH)
+		printf("%s %s 至 %s 旬报%s，%s（应于 %s 前报送）\n", f->unit,
+		    f->start, f->end, f->refiled ? "已重新报送" : "已报送",
+		    f->on_time ? "按时" : "迟报", f->due);
+	else
+		printf("%s dekad %s..%s %s, %s (due %s)\n", f->unit, f->start,
+		    f->end, f->refiled ? "re-filed" : "filed", f->on_time ?
+		    "on time" : "LATE", f->due);
+	counts_line(T("确认数", "confirmed"), f->confirmed);
+	counts_line(T("记录数", "records"), f->held);
 	if (f->confirmed->births != f->held->births ||
 	    f->confirmed->deaths != f->held->deaths ||
 	    f->confirmed->mig_in != f->held->mig_in ||
 	    f->confirmed->mig_out != f->held->mig_out)
-		printf("  DIFFERENCE: the confirmed counts differ from the records"
-		    " held; submit or amend the missing records\n");
+		printf(T("  不一致：确认数与已录入的记录数不同，请补报或更正缺少的"
+		    "记录\n", "  DIFFERENCE: the confirmed counts differ from the"
+		    " records held; submit or amend the missing records\n"));
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;
 }

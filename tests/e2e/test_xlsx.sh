@@ -468,6 +468,11 @@ printf '%s\n' "$OUT" > "$WORK/ul.csv"
 expect_eq "$(inj "$WORK/ul.csv" 1 | cut -d' ' -f1)" True "unit list --csv: formulas prefixed"
 # The --json keeps the names as they are.
 expect_eq "$(python3 -c 'import json,sys; print(sum(r["name"] in (sys.argv[2], "-2+3") for r in json.load(open(sys.argv[1]))["rows"]))' "$WORK/ranking.json" "$EVIL")" 2 "--json: the names unchanged"
+# A clerk's filing message in Chinese.
+expect_rc 0 "report file zh" "$PS" report file --unit 360732103 --period 2026-10D3 --births 5 --lang zh
+expect_out "360732103 2026-10-21 至 2026-10-31 旬报已报送，迟报" "report file zh: filed, late"
+expect_out "确认数：出生 5" "report file zh: confirmed counts"
+expect_out "不一致：确认数与已录入的记录数不同" "report file zh: the difference to act on"
 # unit import reads the quote back off: the exported file imports onto a
 # second server as the same names.
 stop_server
