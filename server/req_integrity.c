@@ -44,15 +44,20 @@ h_void(struct req *r)
 	rc = store_record_get(unit_at(u)->id, q->record_id, &old);
 	if (rc < 0)
 		return req_error(r, E(INTERNAL), "database error");
+	/* An inspector (any unit, verification records only) gets one
+	 * answer for an id that is not stored and for another kind's id,
+	 * live or voided: the void does not tell it which ids exist. */
+	if (r->who->role == ROLE_INSPECTOR &&
+	    (rc == 0 || old.rec.kind != KIND_VERIFICATION))
+		return req_error(r, E(NOT_FOUND), "no verification record %.64s"
+		    " in unit %s (an inspector voids verification records"
+		    " only)", q->record_id, q->unit);
 	if (rc == 0)
 		return req_error(r, E(NOT_FOUND), "no record %.64s in unit %s",
 		    q->record_id, q->unit);
 	if (old.voided)
 		return req_error(r, E(CONFLICT), "record %s of unit %s is already"
 		    " voided", q->record_id, q->unit);
-	if (r->who->role == ROLE_INSPECTOR && old.rec.kind != KIND_VERIFICATION)
-		return req_error(r, E(FORBIDDEN), "an inspector voids"
-		    " verification records only");
 	if ((l = lock_covering(u, old.rec.day)) != NULL)
 		return req_error(r, E(LOCKED), "record %s is in a locked period:"
 		    " %s %s..%s was approved by %s at %s; ask the county office"

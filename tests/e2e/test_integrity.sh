@@ -767,6 +767,7 @@ printf 'record_id,unit,date,sex,age\nafter1,610328102,2026-06-20,M,90\n' > "$F/a
 expect_rc 0 "write after the backup" "$PS" submit "$F/after.csv"
 stop_server
 cp "$B" "$WORK/restored.db"
+cp "$DB.key" "$WORK/restored.db.key"   # the key file is backed up apart
 DB=$WORK/restored.db
 restart_server
 expect_rc 0 "status on the restored database" "$PS" status --unit 610328102 --period 2026 --json
@@ -781,4 +782,34 @@ expect_last "accepted 1, duplicate 0, rejected 0" "restored database writable"
 expect_rc 1 "restored: voided record still voided" "$PS" submit "$F/a3new.csv"
 expect_out "a3 was voided" "voids survive the restore"
 check_invariants "restored"
+
+# ================================================================ inspector
+# An inspector voids and amends verification records only: its answer for
+# a birth's record_id (live or voided) is the one for an id that does not
+# exist, so it cannot learn which ids are taken.
+same_answer() {   # same_answer DESC ID... : each run's stderr, the id blanked
+	local desc=$1 first= id msg; shift
+	for id in "$@"; do
+		run "$PS" --token "$INSPECTOR" void "$id" --unit 610328101 --reason "probe"
+		msg="$RC ${ERR//$id/ID}"
+		if [ -z "$first" ]; then first=$msg
+		elif [ "$msg" = "$first" ]; then ok_
+		else fail_ "$desc: void $id: '$msg', void $1: '$first'"; fi
+	done
+}
+same_answer "inspector void" zz-nope a1 a3
+expect_err "no verification record" "the inspector is told there is no such verification record"
+same_amend() {
+	local first= id msg
+	for id in "$@"; do
+		printf 'record_id,unit,date,mother_id\n%s,610328101,2026-04-07,X1\n' "$id" > "$F/iam.csv"
+		run "$PS" --token "$INSPECTOR" amend "$F/iam.csv" --kind verification --reason "probe"
+		msg="$RC ${OUT//$id/ID} ${ERR//$id/ID}"
+		if [ -z "$first" ]; then first=$msg
+		elif [ "$msg" = "$first" ]; then ok_
+		else fail_ "inspector amend $id: '$msg', amend $1: '$first'"; fi
+	done
+}
+same_amend zz-nope a1 a3
+expect_eq "$(sql "select count(*) from records where record_id = 'zz-nope'")" 0 "nothing stored by the probes"
 finish
