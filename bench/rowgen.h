@@ -18,12 +18,20 @@
  * at 1 million records and none at 10 million, and a ranking, which
  * computes less for a township without data, compared different
  * workloads at the two sizes.
+ *
+ * With BENCH_NATIONAL=1 in the environment (make bench-national) the
+ * townships are the nation's instead: the nation 000000, 31 provinces
+ * PP0000 (PP = 11..41), 90 counties each PPCCCC (CCCC = 0001..0090) and 15
+ * townships each PPCCCCTTT (TTT = 001..015), 41,850 townships in all, in
+ * runs of ROWGEN_NAT_RUN rows (a round of runs, about one million records,
+ * gives every township some records).
  */
 #ifndef POPSTAT_BENCH_ROWGEN_H
 #define POPSTAT_BENCH_ROWGEN_H
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "date.h"
 
@@ -37,6 +45,41 @@
 #define ROWGEN_POP_DATE "2023-12-31"
 /* Consecutive rows of one township. */
 #define ROWGEN_RUN 1000
+/* The national layout (BENCH_NATIONAL=1). */
+#define ROWGEN_NATION "000000"
+#define ROWGEN_NAT_PROVINCES 31
+#define ROWGEN_NAT_COUNTIES 90    /* per province */
+#define ROWGEN_NAT_TOWNSHIPS 15   /* per county */
+#define ROWGEN_NAT_UNITS (ROWGEN_NAT_PROVINCES * ROWGEN_NAT_COUNTIES * \
+	ROWGEN_NAT_TOWNSHIPS)
+#define ROWGEN_NAT_RUN 25
+
+/* BENCH_NATIONAL=1: the national layout. */
+static inline int
+rowgen_national(void)
+{
+	static int nat = -1;
+
+	if (nat < 0) {
+		const char *e = getenv("BENCH_NATIONAL");
+
+		nat = e != NULL && e[0] == '1';
+	}
+	return nat;
+}
+
+/* Codes of the national layout: province p, county c of it (0-based). */
+static inline void
+rowgen_nat_province(unsigned p, char *buf, size_t n)
+{
+	snprintf(buf, n, "%02u0000", 11 + p);
+}
+
+static inline void
+rowgen_nat_county(unsigned p, unsigned c, char *buf, size_t n)
+{
+	snprintf(buf, n, "%02u%04u", 11 + p, 1 + c);
+}
 
 struct genrow {
 	char record_id[20];
@@ -83,7 +126,12 @@ rowgen_run_unit(uint64_t stream, uint64_t k, unsigned nunits)
 static inline void
 rowgen_unit_code(unsigned idx, char *buf, size_t n)
 {
-	snprintf(buf, n, ROWGEN_COUNTY "%04u", idx);
+	if (rowgen_national())
+		snprintf(buf, n, "%02u%04u%03u", 11 + idx / (ROWGEN_NAT_COUNTIES *
+		    ROWGEN_NAT_TOWNSHIPS), 1 + idx / ROWGEN_NAT_TOWNSHIPS %
+		    ROWGEN_NAT_COUNTIES, 1 + idx % ROWGEN_NAT_TOWNSHIPS);
+	else
+		snprintf(buf, n, ROWGEN_COUNTY "%04u", idx);
 }
 
 /*
@@ -130,7 +178,8 @@ rowgen_birth(uint64_t stream, uint64_t i, unsigned nunits, struct genrow *r)
 		x /= 34;
 	}
 	r->record_id[16] = '\0';
-	r->unit_index = rowgen_run_unit(stream, i / ROWGEN_RUN, nunits);
+	r->unit_index = rowgen_run_unit(stream, i / (rowgen_national() ?
+	    ROWGEN_NAT_RUN : ROWGEN_RUN), nunits);
 	rowgen_unit_code(r->unit_index, r->unit, sizeof r->unit);
 	x = h3 / nunits;
 	r->day = date_from_ymd(ROWGEN_FIRST_YEAR, 1, 1) +

@@ -63,3 +63,11 @@ bench-profile: check-deps
 bench-ack: check-deps
 	@$(MAKE) --no-print-directory all bench-tools
 	BIN=$(BIN) BENCH_BIN=$(BENCH_BIN) bench/ack.sh
+
+# make bench-national: the whole country on one popstatd (bench/national.sh;
+# NAT_SIZES, NAT_INGEST, NAT_DIR).  Hours at 10M records on 2 cores; never
+# part of make test.
+.PHONY: bench-national
+bench-national: check-deps
+	@$(MAKE) --no-print-directory all bench-tools
+	BIN=$(BIN) BENCH_BIN=$(BENCH_BIN) bench/national.sh
