@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commit.h"
@@ -208,6 +209,21 @@ sync_apply(void)
 	}
 }
 
+/*
+ * Tell the loop that a sync is done.  A full pipe wakes it already; any
+ * other failed write is retried: a lost wake-up would hold the replies of
+ * every later commit for ever (the thread used to end on one).
+ */
+static void
+sync_wake(void)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	while (write(sy.pipe[1], "s", 1) < 0 && errno != EAGAIN &&
+	    errno != EBADF && errno != EPIPE)
+		nanosleep(&pause, NULL);
+}
+
 static void *
 sync_main(void *arg)
 {
@@ -242,8 +258,7 @@ sync_main(void *arg)
 		f->took = t0;
 		sync_apply();
 		pthread_mutex_unlock(&sy.mu);
-		if (write(sy.pipe[1], "s", 1) < 0 && errno != EAGAIN)
-			break;
+		sync_wake();
 	}
 	return NULL;
 }
