@@ -3,25 +3,38 @@
  */
 #include "sbuf.h"
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * Allocation failure is fatal: a server that cannot allocate cannot keep
- * its promises, and failing loudly beats limping on.
+ * its promises, and failing loudly beats limping on.  It is an orderly
+ * exit with status 1 and a clear line, not abort(): a supervisor restarts
+ * the server as after any failure, nothing acknowledged is lost (every
+ * acknowledgement follows a synced commit) and no core file is written.
+ * _exit, because other threads may still run and exit handlers are not
+ * safe under them.
  */
+static void
+out_of_memory(size_t n)
+{
+	fprintf(stderr, "%s: fatal: out of memory (%zu bytes); exiting\n",
+	    program_invocation_short_name, n);
+	_exit(1);
+}
+
 void *
 xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
-	if (p == NULL) {
-		fputs("fatal: out of memory\n", stderr);
-		abort();
-	}
+	if (p == NULL)
+		out_of_memory(n);
 	return p;
 }
 
@@ -30,10 +43,8 @@ xcalloc(size_t n, size_t m)
 {
 	void *p = calloc(n ? n : 1, m ? m : 1);
 
-	if (p == NULL) {
-		fputs("fatal: out of memory\n", stderr);
-		abort();
-	}
+	if (p == NULL)
+		out_of_memory(n * m);
 	return p;
 }
 
@@ -41,10 +52,8 @@ void *
 xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
-	if (p == NULL) {
-		fputs("fatal: out of memory\n", stderr);
-		abort();
-	}
+	if (p == NULL)
+		out_of_memory(n);
 	return p;
 }
 
