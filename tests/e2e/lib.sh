@@ -89,6 +89,21 @@ start_server() {
 	export POPSTAT_SERVER=127.0.0.1:$PORT POPSTAT_TOKEN=$ADMIN
 }
 
+# restart_server [extra popstatd options...]: start popstatd again on the
+# same database and port (a client's outbox keeps rows per server address,
+# and clients running in the background keep POPSTAT_SERVER).
+restart_server() {
+	local i
+	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" \
+		--config /dev/null ${TLS_OPTS[@]+"${TLS_OPTS[@]}"} "$@" \
+		2>>"$WORK/server.log" &
+	SERVER_PID=$!
+	for i in $(seq 1 100); do
+		if (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then break; fi
+		sleep 0.05
+	done
+}
+
 stop_server() {
 	if [ -n "$SERVER_PID" ]; then
 		kill -TERM "$SERVER_PID" 2>/dev/null
@@ -153,6 +168,74 @@ skip_suite() {
 	echo "$TEST_NAME: skipped: $*"
 	echo "$TEST_NAME: 0 passed, 0 failed"
 	exit 0
+}
+
+# need_fiu: skip the suite without libfiu's fiu-run/fiu-ctrl (Debian's
+# fiu-utils, which .ci/run installs) and under the sanitizer build: libfiu's
+# preload wraps malloc and the I/O calls that ASan intercepts too, and the
+# server crashes under both (the plain build runs the suite).  Then
+# FIU_PSD runs the real popstatd under fiu-run, remote-controlled through
+# $WORK/fiu-PID.{in,out}: `fiu-ctrl -f "$WORK/fiu" -c CMD PID`.
+need_fiu() {
+	if ! command -v fiu-run >/dev/null || ! command -v fiu-ctrl >/dev/null ||
+	    [ ! -e /usr/lib/fiu/fiu_posix_preload.so ]; then
+		skip_suite "fiu-utils is not installed (apt-get install fiu-utils)"
+	fi
+	if ldd "$PSD" | grep -q libasan; then
+		skip_suite "libfiu's preload and AddressSanitizer do not mix (the plain build runs this suite)"
+	fi
+	FIU_PSD=$WORK/psd-fiu
+	cat > "$FIU_PSD" <<SH
+#!/bin/sh
+exec fiu-run -x -f "$WORK/fiu" "$PSD" "\$@"
+SH
+	chmod +x "$FIU_PSD"
+}
+
+# The daily counters against the stored records, for counters_of and
+# daily_mismatches: STORED is the records (not voided) with their unit's
+# code as "unit", DAILY the nonzero daily rows by unit code and day.
+STORED="(SELECT u.code AS unit, r.* FROM records r JOIN units u
+    ON u.id = r.unit_id WHERE r.voided = 0)"
+DAILY="SELECT u.code, d.day, d.births, d.births_male, d.births_female,
+    d.births_policy, d.births_order3, d.deaths, d.mig_in, d.mig_out
+    FROM daily d JOIN units u ON u.id = d.unit_id
+    WHERE d.births != 0 OR d.births_male != 0 OR d.births_female != 0
+    OR d.births_policy != 0 OR d.births_order3 != 0 OR d.deaths != 0
+    OR d.mig_in != 0 OR d.mig_out != 0"
+
+# counters_of TABLE: the base counters of TABLE's records (the records
+# columns and a "unit" column holding the unit code), per unit code and
+# day, as the daily table must hold them.
+counters_of() {
+	echo "SELECT unit AS u, day AS d, sum(kind = 1) AS births,
+	    sum(kind = 1 AND sex = 1) AS births_male,
+	    sum(kind = 1 AND sex = 2) AS births_female,
+	    sum(kind = 1 AND policy = 1) AS births_policy,
+	    sum(kind = 1 AND birth_order >= 3) AS births_order3,
+	    sum(kind = 2) AS deaths,
+	    sum(CASE WHEN kind = 3 AND direction = 1 THEN persons ELSE 0 END)
+	    AS mig_in,
+	    sum(CASE WHEN kind = 3 AND direction = 2 THEN persons ELSE 0 END)
+	    AS mig_out FROM $1 GROUP BY unit, day"
+}
+
+# daily_mismatches: the number of (unit, day) whose daily counters differ
+# from the stored records, both ways; 0 when they agree.
+daily_mismatches() {
+	sql "SELECT (SELECT count(*) FROM ($DAILY EXCEPT $(counters_of "$STORED")))
+	    + (SELECT count(*) FROM ($(counters_of "$STORED") EXCEPT $DAILY))"
+}
+
+# acked_missing FILE: how many of the record_ids in FILE (one a line: the
+# records the clients got an acknowledgement for) are not stored.
+acked_missing() {
+	rm -f "$WORK/acked.db"
+	printf 'CREATE TABLE a(id TEXT);\n.import %s a\n' "$1" |
+		sqlite3 "$WORK/acked.db"
+	sqlite3 -readonly "$DB" "ATTACH '$WORK/acked.db' AS e;
+	    SELECT count(*) FROM e.a WHERE id NOT IN
+	    (SELECT record_id FROM records WHERE voided = 0)"
 }
 
 finish() {

@@ -133,20 +133,6 @@ submitter() {
 	done
 }
 
-# restart_server: start popstatd again on the same database and port (the
-# outbox keeps rows per server address).
-restart_server() {
-	local i
-	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" \
-		${TLS_OPTS[@]+"${TLS_OPTS[@]}"} \
-		2>>"$WORK/server.log" &
-	SERVER_PID=$!
-	for i in $(seq 1 100); do
-		if (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then break; fi
-		sleep 0.05
-	done
-}
-
 # xsql QUERY: the database (read-only) with the expectations attached as e.
 xsql() {
 	sqlite3 -readonly "$DB" "ATTACH '$F/expect.db' AS e; $1"
@@ -175,29 +161,7 @@ build_expect() {
 	fi
 }
 
-# The base counters of records, per unit code and day, as the daily table
-# must hold them.  $1 is a table with the records columns and a "unit"
-# column holding the unit code.
-counters_of() {
-	echo "SELECT unit AS u, day AS d, sum(kind = 1) AS births,
-	    sum(kind = 1 AND sex = 1) AS births_male,
-	    sum(kind = 1 AND sex = 2) AS births_female,
-	    sum(kind = 1 AND policy = 1) AS births_policy,
-	    sum(kind = 1 AND birth_order >= 3) AS births_order3,
-	    sum(kind = 2) AS deaths,
-	    sum(CASE WHEN kind = 3 AND direction = 1 THEN persons ELSE 0 END)
-	    AS mig_in,
-	    sum(CASE WHEN kind = 3 AND direction = 2 THEN persons ELSE 0 END)
-	    AS mig_out FROM $1 GROUP BY unit, day"
-}
-STORED="(SELECT u.code AS unit, r.* FROM records r JOIN units u
-    ON u.id = r.unit_id WHERE r.voided = 0)"
-DAILY="SELECT u.code, d.day, d.births, d.births_male, d.births_female,
-    d.births_policy, d.births_order3, d.deaths, d.mig_in, d.mig_out
-    FROM daily d JOIN units u ON u.id = d.unit_id
-    WHERE d.births != 0 OR d.births_male != 0 OR d.births_female != 0
-    OR d.births_policy != 0 OR d.births_order3 != 0 OR d.deaths != 0
-    OR d.mig_in != 0 OR d.mig_out != 0"
+# counters_of, STORED and DAILY: lib.sh.
 TOTALS="total(births), total(births_male), total(births_female),
     total(births_policy), total(births_order3), total(deaths), total(mig_in),
     total(mig_out)"

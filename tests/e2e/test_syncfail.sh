@@ -6,26 +6,9 @@
 # counters match the rows and sqlite's integrity check passes.  Needs
 # fiu-utils (Debian); skipped with a visible message without it.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
-if ! command -v fiu-run >/dev/null || ! command -v fiu-ctrl >/dev/null ||
-    [ ! -e /usr/lib/fiu/fiu_posix_preload.so ]; then
-	echo "SKIPPED: fiu-utils is not installed (apt-get install fiu-utils)"
-	finish
-	exit 0
-fi
-# libfiu's preload wraps malloc and the I/O calls ASan intercepts too: the
-# sanitizer build crashes under it, so that build skips this suite.
-if ldd "$PSD" | grep -q libasan; then
-	echo "SKIPPED: libfiu's preload and AddressSanitizer do not mix (the plain build runs this suite)"
-	finish
-	exit 0
-fi
+need_fiu
 REAL_PSD=$PSD
-cat > "$WORK/psd-fiu" <<SH
-#!/bin/sh
-exec fiu-run -x -f "$WORK/fiu" "$REAL_PSD" "\$@"
-SH
-chmod +x "$WORK/psd-fiu"
-PSD=$WORK/psd-fiu
+PSD=$FIU_PSD
 start_server
 PSD=$REAL_PSD
 expect_rc 0 "unit" "$PS" unit add T1 town
