@@ -687,8 +687,25 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		}
 	} else
 		c->bev = bufferevent_socket_new(srv.base, fd, BEV_OPT_CLOSE_ON_FREE);
-	c->more = event_new(srv.base, -1, 0, more_cb, c);
-	c->frame_timer = evtimer_new(srv.base, frame_timeout_cb, c);
+	if (c->bev != NULL) {
+		c->more = event_new(srv.base, -1, 0, more_cb, c);
+		c->frame_timer = evtimer_new(srv.base, frame_timeout_cb, c);
+	}
+	if (c->bev == NULL || c->more == NULL || c->frame_timer == NULL) {
+		/* libevent ran out of memory: refuse this one, serve on. */
+		log_error("%s: out of memory for a new connection: closed",
+		    c->peer);
+		if (c->more)
+			event_free(c->more);
+		if (c->frame_timer)
+			event_free(c->frame_timer);
+		if (c->bev)
+			bufferevent_free(c->bev);   /* closes fd */
+		else
+			evutil_closesocket(fd);
+		free(c);
+		return;
+	}
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	/* libevent writes 16 KiB per loop turn by default: a ranking of a
 	 * thousand units would take a dozen turns to leave. */

@@ -246,6 +246,13 @@ main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/*
+	 * libevent dereferences some of its own allocations unchecked (a
+	 * NULL from malloc in bufferevent_setwatermark crashed the server
+	 * under test_faults): its allocations fail as ours do, with the
+	 * orderly out-of-memory exit of sbuf.c.
+	 */
+	event_set_mem_functions(xmalloc, xrealloc, free);
 	/* The process holds the HMAC key and, while it serves them, the
 	 * mother_id of requests: no core file, no ptrace by the same user
 	 * (--allow-core-dumps, for debugging, turns this back on). */
