@@ -378,7 +378,7 @@ static void
 flush_commit(evutil_socket_t fd, short what, void *arg)
 {
 	struct commit_hold *list;
-	int failed, in_txn = store_in_txn(), released = 0;
+	int failed, full, in_txn = store_in_txn(), released = 0;
 	double t0 = metrics_clock(), took;
 
 	(void)fd;
@@ -392,6 +392,7 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	failed = in_txn && store_commit() < 0;
+	full = failed && store_disk_full();
 	took = metrics_clock() - t0;
 	if (in_txn)
 		rcache_clear();   /* kept replies were of the data before */
@@ -409,7 +410,8 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 		sync_enqueue();   /* replies go when the WAL is synced */
 	} else {
 		move_list(&list, &open_list);
-		released = release(&list, failed ? COMMIT_FAILED_REPLY : NULL);
+		released = release(&list, !failed ? NULL : full ?
+		    STORE_DISK_FULL_REPLY : COMMIT_FAILED_REPLY);
 	}
 	if (in_txn) {
 		metrics_commit(released, took, failed);

@@ -309,6 +309,9 @@ dispatch(struct req *r, int *is_write)
 		log_error("the write transaction was rolled back: %s",
 		    store_errmsg());
 		store_mark_lost();
+		if (store_disk_full())
+			return req_error(r, POPSTAT__ERROR_CODE__ERR_INTERNAL,
+			    "%s", STORE_DISK_FULL_REPLY);
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_INTERNAL,
 		    "the database could not store this batch; send it again");
 	}

@@ -41,6 +41,7 @@ unit_key(int64_t unit_id)
 	return unit_id > 0 && unit_id < INT32_MAX ? (int)unit_id : -1;
 }
 static int txn_lost;  /* sqlite rolled the open batch back by itself */
+static int disk_full; /* the open batch failed on a full disk */
 
 static sqlite3_stmt *
 st(enum stmt_id id)
@@ -250,7 +251,25 @@ store_begin(void)
 	if (run(st(S_BEGIN)) < 0)
 		return -1;
 	in_txn = 1;
+	disk_full = 0;
 	return 0;
+}
+
+/* The last error of the write connection was SQLITE_FULL. */
+static int
+errcode_full(void)
+{
+	return (sqlite3_extended_errcode(db_w) & 0xff) == SQLITE_FULL;
+}
+
+/*
+ * Nonzero when the batch just lost (store_commit failed, or
+ * store_mark_lost was called) failed because the disk is full.
+ */
+int
+store_disk_full(void)
+{
+	return disk_full;
 }
 
 int
@@ -266,8 +285,10 @@ store_commit(void)
 	}
 	rc = run(st(S_COMMIT));
 
-	if (rc < 0)
+	if (rc < 0) {
+		disk_full = disk_full || errcode_full();
 		store_rollback();
+	}
 	else
 		tally_commit();
 	in_txn = 0;
@@ -351,6 +372,7 @@ void
 store_mark_lost(void)
 {
 	txn_lost = 1;
+	disk_full = disk_full || errcode_full();
 }
 
 int

@@ -112,6 +112,10 @@ void store_mark_lost(void);
 int store_row_savepoint(void);
 void store_row_release(int rollback);
 const char *store_errmsg(void);
+/* After a batch lost to a full disk: what its requests are answered. */
+int store_disk_full(void);
+#define STORE_DISK_FULL_REPLY "the server's disk is full: nothing of this" \
+	" request was stored; send it again once space is freed on the server"
 
 /* Units. */
 int store_unit_insert(const char *code, const char *name, int64_t parent_id,
