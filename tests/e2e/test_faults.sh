@@ -15,12 +15,15 @@
 # every row, which it does only after the commit is synced.  Anything else
 # is not an acknowledgement (the rows may or may not be stored).
 #
+# libfiu seeds its random failures itself (it has no seed option), so
+# where the faults fall differs from run to run; every check holds for any
+# placement.  The sanitizer build skips the suite (need_fiu in lib.sh).
+#
 # Usage: test_faults.sh [bin]; FAULT_ROUNDS overrides how many times the
-# list of fault points is gone through (default 2).
+# list of fault points is gone through (default 1: ten windows, ~35 s).
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 need_fiu
-RANDOM=21
-ROUNDS=${FAULT_ROUNDS:-2}
+ROUNDS=${FAULT_ROUNDS:-1}
 FAULT_SECONDS=2
 NSUB=3
 ROWS=20
