@@ -227,6 +227,11 @@ stop_server
 for fx in "$ROOT"/tests/fixtures/schema*.db; do
 	old=$(sqlite3 "$fx" 'PRAGMA user_version')
 	cp "$fx" "$WORK/old.db"
+	# Its key is in its meta table (moved to old.db.key at the first
+	# start); the previous fixture's key file is not this one's.
+	rm -f "$WORK/old.db.key" "$WORK/old.db-wal" "$WORK/old.db-shm"
+	expect_eq "$(sqlite3 "$WORK/old.db" "select count(*) from meta where key = 'secret'")" 1 \
+		"schema $old: the fixture keeps its key in the database"
 	DB=$WORK/old.db ADMIN=$(cat "$fx.token") start_server
 	export POPSTAT_TOKEN=$(cat "$fx.token")
 	expect_rc 0 "schema $old: status" "$PS" --json status --unit 610328 --period 2026-01
@@ -236,6 +241,8 @@ for fx in "$ROOT"/tests/fixtures/schema*.db; do
 	expect_rc 0 "schema $old: ranking" "$PS" --json ranking --parent 610328 --period 2026-02
 	expect_eq "$(json '[x["unit"] for x in j["rows"]]')" "['610328101']" "schema $old: the retired unit is not ranked"
 	stop_server
+	expect_eq "$(sqlite3 "$WORK/old.db" "select count(*) from meta where key = 'secret'") $(stat -c %a "$WORK/old.db.key")" \
+		"0 600" "schema $old: its key moved to a 0600 key file"
 	DB=
 done
 finish
