@@ -774,6 +774,24 @@ csrf_ok(const char *got, size_t len, const char *want)
  * every write passes, then web.c.  A multipart body (the upload) is split
  * here; its text fields join the form.
  */
+/*
+ * A form may carry mother_ids (the entry and amend pages): its values and
+ * the request body (in, unless NULL) are zeroed once it has been served.
+ */
+static void
+wipe_request(struct evkeyvalq *form, struct evbuffer *in)
+{
+	struct evkeyval *kv;
+	unsigned char *b;
+	size_t n;
+
+	for (kv = form->tqh_first; kv; kv = kv->next.tqe_next)
+		explicit_bzero(kv->value, strlen(kv->value));
+	n = in ? evbuffer_get_length(in) : 0;
+	if (n > 0 && (b = evbuffer_pullup(in, -1)) != NULL)
+		explicit_bzero(b, n);
+}
+
 static void
 r_web(struct hreq *x)
 {
@@ -851,10 +869,12 @@ r_web(struct hreq *x)
 			body[n] = '\0';
 			if (evhttp_parse_query_str(body, &form) < 0 ||
 			    !utf8_valid(body, n)) {
+				explicit_bzero(body, n);
 				free(body);
 				reply_error(x, 400, "malformed form");
 				return;
 			}
+			explicit_bzero(body, n);
 			free(body);
 			token = evhttp_find_header(&form, "csrf");
 			tlen = token ? strlen(token) : 0;
@@ -876,6 +896,7 @@ r_web(struct hreq *x)
 		c.post = 1;
 	}
 	web_serve(&c);
+	wipe_request(&form, np == 0 ? in : NULL);
 	evhttp_clear_headers(&form);
 }
 

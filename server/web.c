@@ -245,7 +245,12 @@ wreq_new(const struct web_call *c)
 static void
 wreq_free(struct wreq *w)
 {
+	struct evkeyval *kv;
+
 	req_free(&w->r);
+	/* The form may hold a mother_id: zeroed before it is freed. */
+	for (kv = w->fields.tqh_first; kv; kv = kv->next.tqe_next)
+		explicit_bzero(kv->value, strlen(kv->value));
 	evhttp_clear_headers(&w->fields);
 	free(w);
 }
