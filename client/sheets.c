@@ -312,36 +312,38 @@ reporting_sheet(const Popstat__BulletinData *d, int lang)
 	return g;
 }
 
+/* The overdue tasks of departments (dept) or townships, as the bulletin
+ * lists them in two tables; NULL when there are none. */
 static struct grid *
-tasks_sheet(const Popstat__BulletinData *d, int lang)
+tasks_sheet(const Popstat__BulletinData *d, int lang, int dept)
 {
-	struct grid *g = grid_new(TL("逾期任务", "Overdue tasks"));
+	struct grid *g = grid_new(dept ? TL("逾期任务（部门）",
+	    "Overdue tasks (departments)") : TL("逾期任务（乡镇）",
+	    "Overdue tasks (townships)"));
 	size_t i;
-	int pass;
 
-	grid_col(g, TL("类别", "Kind"), 0);
-	grid_col(g, TL("责任单位", "Owner"), 0);
+	grid_col(g, dept ? TL("部门", "Department") : TL("单位", "Unit"), 0);
 	grid_col(g, TL("任务", "Task"), 0);
 	grid_col(g, TL("责任人", "Responsible"), 0);
 	grid_col(g, TL("截止日期", "Due"), 0);
 	grid_col(g, TL("进度(%)", "Progress (%)"), 1);
-	/* By department first, then by township, as the bulletin lists. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < d->n_overdue; i++) {
-			const Popstat__Task *t = d->overdue[i];
+	for (i = 0; i < d->n_overdue; i++) {
+		const Popstat__Task *t = d->overdue[i];
 
-			if ((strcmp(t->owner_kind, "department") == 0) !=
-			    (pass == 0))
-				continue;
-			grid_text(g, pass == 0 ? TL("部门", "department") :
-			    TL("乡镇", "township"));
-			grid_text(g, t->owner_name);
-			grid_text(g, t->title);
-			grid_text(g, t->person ? t->person : "");
-			grid_text_mark(g, t->due, 1);
-			grid_int(g, t->progress);
-			grid_end_row(g);
-		}
+		if ((strcmp(t->owner_kind, "department") == 0) != dept)
+			continue;
+		grid_text(g, t->owner_name);
+		grid_text(g, t->title);
+		grid_text(g, t->person ? t->person : "");
+		grid_text_mark(g, t->due, 1);
+		grid_note(g, TL("已逾期", "overdue"));
+		grid_int(g, t->progress);
+		grid_end_row(g);
+	}
+	if (grid_rows(g) == 0) {
+		grid_free(g);
+		return NULL;
+	}
 	return g;
 }
 
@@ -425,18 +427,24 @@ quality_sheet(const Popstat__QualityOk *q, int lang)
 int
 bulletin_xlsx(const Popstat__BulletinData *d, int lang)
 {
-	struct grid *g[6];
+	struct grid *g[7];
 	const char **names, **units;
 	size_t nc = columns(d, &names, &units);
 	int n = 0, rc;
 
+	/* The tables of bulletin_render (common/bulletin.c), in its order
+	 * and on its conditions: one sheet for each. */
 	g[n++] = ranking_sheet(d, lang, names, units, nc);
-	g[n++] = yoy_sheet(d, lang, names, units, nc);
+	if (d->n_units > 0)
+		g[n++] = yoy_sheet(d, lang, names, units, nc);
 	g[n++] = reporting_sheet(d, lang);
-	g[n++] = tasks_sheet(d, lang);
+	if ((g[n] = tasks_sheet(d, lang, 1)) != NULL)
+		n++;
+	if ((g[n] = tasks_sheet(d, lang, 0)) != NULL)
+		n++;
 	if (d->warning)
 		g[n++] = warning_sheet(d->warning, lang);
-	if (d->quality)
+	if (d->quality && d->quality->n_flags > 0)
 		g[n++] = quality_sheet(d->quality, lang);
 	rc = out_grids(g, n);
 	free(names);

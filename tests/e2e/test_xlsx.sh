@@ -73,6 +73,7 @@ done
 expect_rc 0 "report file 102 D1" "$PS" report file --unit 360732102 --period 2026-10D1
 expect_rc 0 "dept add" "$PS" dept add CZJ 财政局
 expect_rc 0 "an overdue task" "$PS" task add --title "补录出生信息" --owner 360732102 --person 李乡长 --due 2026-10-20
+expect_rc 0 "an overdue department task" "$PS" task add --title "落实奖励扶助资金" --owner CZJ --due 2026-10-25
 P=2026-01-01..2026-10-31
 
 # check.py KIND WORKBOOK JSON [ARGS]: compare a workbook with --json; print
@@ -251,8 +252,15 @@ elif kind == "export":
                    " judged marked")
 elif kind == "bulletin":
     # j: ranking --json of the bulletin's year to date
-    eq(wb.sheetnames[:4], ["排名", "同比", "旬报及时", "逾期任务"], "sheets")
-    eq("预警" in wb.sheetnames, True, "early warning sheet")
+    eq(wb.sheetnames[:4], ["排名", "同比", "旬报及时", "逾期任务（部门）"],
+       "sheets")
+    eq(wb.sheetnames[4:6], ["逾期任务（乡镇）", "预警"], "sheets 5, 6")
+    # One sheet per table of the bulletin (its HTML rendering).
+    # (data tables: those with header cells, not any layout table)
+    html = open(args[1], encoding="utf-8").read()
+    tables = [t for t in html.split("<table")[1:]
+              if "<th" in t.split("</table>")[0]]
+    eq(len(wb.sheetnames), len(tables), "a sheet per bulletin table")
     for ws in wb.worksheets:
         common(ws)
     ws = wb["排名"]
@@ -276,9 +284,13 @@ elif kind == "bulletin":
         want = [x for x in j["rows"] if x["unit"] == r[0].value][0]
         y = want["yoy"].get("birth_rate")
         num(r[4], y["change"] if y else None, r[0].value + " 同比 birth rate")
-    ws = wb["逾期任务"]
-    eq([c.value for c in rows(ws)[0]][1:4], ["崇贤乡", "补录出生信息", "李乡长"],
+    ws = wb["逾期任务（乡镇）"]
+    eq([c.value for c in rows(ws)[0]][0:3], ["崇贤乡", "补录出生信息", "李乡长"],
        "overdue task")
+    eq(red(rows(ws)[0][3]), True, "overdue date marked")
+    ws = wb["逾期任务（部门）"]
+    eq([c.value for c in rows(ws)[0]][0:2], ["财政局", "落实奖励扶助资金"],
+       "overdue department task")
     ws = wb["旬报及时"]
     eq(len(rows(ws)), len(j["rows"]), "reporting rows")
 for b in bad:
@@ -357,10 +369,12 @@ MIN=150 check export "$WORK/export.xlsx" "$WORK/export.json" "$ZH"
 expect_rc 0 "ranking --json, year to date October" "$PS" ranking --parent 360732 --period 2026-01-01..2026-10-31 --json
 printf '%s' "$OUT" > "$WORK/bytd.json"
 expect_rc 0 "bulletin xlsx" "$PS" bulletin --period 2026-10 --parent 360732 --format xlsx --output "$WORK/bulletin.xlsx"
-MIN=100 check bulletin "$WORK/bulletin.xlsx" "$WORK/bytd.json" "$ZH"
+expect_rc 0 "bulletin html" "$PS" bulletin --period 2026-10 --parent 360732 --format html
+printf '%s' "$OUT" > "$WORK/bulletin.html"
+MIN=100 check bulletin "$WORK/bulletin.xlsx" "$WORK/bytd.json" "$ZH" "$WORK/bulletin.html"
 expect_rc 0 "bulletin publish" "$PS" bulletin publish --period 2026-10 --parent 360732
 expect_rc 0 "bulletin show xlsx (the published data)" "$PS" bulletin show --period 2026-10 --parent 360732 --format xlsx --output "$WORK/bshow.xlsx"
-MIN=100 check bulletin "$WORK/bshow.xlsx" "$WORK/bytd.json" "$ZH"
+MIN=100 check bulletin "$WORK/bshow.xlsx" "$WORK/bytd.json" "$ZH" "$WORK/bulletin.html"
 expect_rc 0 "bulletin xlsx in English" "$PS" bulletin --period 2026-10 --parent 360732 --lang en --format xlsx --output "$WORK/ben.xlsx"
 expect_eq "$(python3 -c 'import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); print(wb.sheetnames[0], wb.worksheets[0]["A1"].value)' "$WORK/ben.xlsx")" "Ranking Rank" "English bulletin workbook"
 
