@@ -37,6 +37,37 @@
 
 static sqlite3 *db;
 
+static void die(const char *what);
+
+/* The HMAC key from DB.key: 64 hex digits and a newline. */
+static void
+read_key(const char *dbpath, uint8_t key[SECRET_LEN])
+{
+	char path[4096], buf[2 * SECRET_LEN + 2];
+	unsigned v;
+	size_t n;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof path, "%s.key", dbpath);
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "preload: no key: cannot read %s\n", path);
+		exit(1);
+	}
+	n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	for (i = 0; i < SECRET_LEN && n == 2 * SECRET_LEN + 1; i++) {
+		if (sscanf(buf + 2 * i, "%2x", &v) != 1)
+			break;
+		key[i] = (uint8_t)v;
+	}
+	if (i != SECRET_LEN) {
+		fprintf(stderr, "preload: %s: not a popstat key file (64 hex"
+		    " digits and a newline)\n", path);
+		exit(1);
+	}
+}
+
 static void
 die(const char *what)
 {
@@ -139,11 +170,14 @@ main(int argc, char **argv)
 	    cache_mib * 1024);
 	exec(pragma);
 
+	/* The key is in DB.key (popstatd init); a database made by an older
+	 * popstatd, never started since, still has it in its meta table. */
 	s = prep("SELECT value FROM meta WHERE key = 'secret'");
-	if (sqlite3_step(s) != SQLITE_ROW ||
-	    sqlite3_column_bytes(s, 0) != SECRET_LEN)
-		die("no secret: not a popstat database");
-	memcpy(secret, sqlite3_column_blob(s, 0), SECRET_LEN);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_bytes(s, 0) == SECRET_LEN)
+		memcpy(secret, sqlite3_column_blob(s, 0), SECRET_LEN);
+	else
+		read_key(path, secret);
 	sqlite3_finalize(s);
 
 	s = prep("SELECT id FROM users WHERE name = ?1");

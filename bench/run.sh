@@ -268,6 +268,7 @@ stop_server server_mid_normal
 # The middle state, kept for the side-by-side growth measurement below.
 cp "$DB" "$DIR/midcopy.db"
 [ ! -e "$DB-wal" ] || cp "$DB-wal" "$DIR/midcopy.db-wal"
+cp "$DB.key" "$DIR/midcopy.db.key"   # the HMAC key lives beside the database
 
 # ---- large state ------------------------------------------------------------------
 say "preloading records $MID..$N into the server's database (server stopped) and the naive table $INGEST..$N, in parallel"
