@@ -119,6 +119,9 @@ static struct option options[] = {
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
+/* The strings copied from the configuration file, one per option. */
+static char *owned[NOPTIONS];
+
 /*
  * Options that SIGHUP may change while serving: limits and reporting
  * rules.  The database, addresses, TLS files and durability need a
@@ -181,8 +184,9 @@ settings_defaults(void)
 }
 
 /*
- * Values set from a file must outlive it: they are copied and kept for the
- * life of the process (a handful of small strings).
+ * Values set from a file must outlive it: they are copied and kept until
+ * a reload replaces them (requests run on the same event loop as SIGHUP,
+ * so none is using the old copy).
  */
 static int
 set_option(struct option *o, const char *v, int copy, char *err, size_t errlen)
@@ -197,7 +201,15 @@ set_option(struct option *o, const char *v, int copy, char *err, size_t errlen)
 			xsnprintf(err, errlen, "%s: empty value", o->name);
 			return -1;
 		}
-		*(const char **)o->value = copy ? xstrdup(v) : v;
+		if (copy) {
+			/* A reloaded string replaces (and frees) the last copy. */
+			char **own = &owned[o - options];
+
+			free(*own);
+			*own = xstrdup(v);
+			*(const char **)o->value = *own;
+		} else
+			*(const char **)o->value = v;
 		return 0;
 	case K_LONG:
 		errno = 0;
