@@ -445,6 +445,41 @@ PY
 )
 expect_eq "$got" ok "ranking csv 同比 columns = ranking --json yoy"
 
+# status --csv and report status --csv carry the --json numbers.
+expect_rc 0 "status csv" "$PS" status --unit 360732102 --period $P --csv
+printf '%s\n' "$OUT" > "$WORK/s.csv"
+expect_rc 0 "report status csv" "$PS" report status --parent 360732 --period 2026-10 --csv
+printf '%s\n' "$OUT" > "$WORK/rs.csv"
+got=$(python3 - "$WORK/s.csv" "$WORK/status.json" "$WORK/rs.csv" "$WORK/report.json" <<'PY'
+import csv, json, sys
+f2 = lambda v: "" if v is None else "%.2f" % v
+bad = []
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+j = json.load(open(sys.argv[2]))
+if [r["indicator"] for r in rows] != [i["name"] for i in j["indicators"]]:
+    bad.append("status csv indicators")
+for r, i in zip(rows, j["indicators"]):
+    want = {"unit": j["unit"], "status": j["status"], "score": f2(j["score"]),
+            "value": f2(i["value"]), "judged": f2(i["judged"]) if i["target"] else "",
+            "result": i["result"] or "",
+            "yoy_value": f2(i["yoy"]["value"]) if i["yoy"] else "",
+            "yoy_change": f2(i["yoy"]["change"]) if i["yoy"] else ""}
+    for k, v in want.items():
+        if r[k] != v:
+            bad.append("status csv %s %s: %r != %r" % (i["name"], k, r[k], v))
+rows = list(csv.DictReader(open(sys.argv[3], encoding="utf-8")))
+j = json.load(open(sys.argv[4]))
+if len(rows) != len(j["units"]):
+    bad.append("report status csv rows")
+for r, u in zip(rows, j["units"]):
+    for k in ("unit", "due", "filed", "on_time", "records", "records_timely"):
+        if r[k] != str(u[k]):
+            bad.append("report status csv %s %s: %r != %r" % (u["unit"], k, r[k], u[k]))
+print(bad or "ok")
+PY
+)
+expect_eq "$got" ok "status --csv and report status --csv = --json"
+
 # ---------------------------------------------------------------- formula injection
 # ranking --csv, export --format csv, unit export, unit list --csv: the two
 # names come back prefixed with '; numbers (negative ones too) unprefixed.
