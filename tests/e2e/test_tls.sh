@@ -75,7 +75,7 @@ expect_eq "$(sql "select group_concat(action) from (select action from audit whe
 	"user.add,user.add,user.rotate,user.disable,user.enable" "rotation and disabling audited"
 
 # 4. Failed logins are limited per peer address: 5 per minute here.  The
-#    attacker uses 127.0.0.2; a client on 127.0.0.1 is not slowed.
+#    attacker uses 127.0.1.2 (its /24 is throttled); a client on 127.0.0.1 is not slowed.
 stop_server
 PORT2=$(free_port)
 "$PSD" --db "$DB" --listen 127.0.0.1:"$PORT2" --today "$TODAY" --auth-failures 5 \
@@ -93,16 +93,18 @@ def attempt(src, tok):
     r = c.read_reply()
     c.close()
     return r["kind"] + (":%s" % r.get("code") if r["kind"] == "error" else "")
-bad = [attempt("127.0.0.2", "pst_wrong") for _ in range(8)]
-attacker_right = attempt("127.0.0.2", token)   # refused: throttled
-other = attempt("127.0.0.1", token)            # another address: served
-print(" ".join(bad), attacker_right, other)
+bad = [attempt("127.0.1.2", "pst_wrong") for _ in range(8)]
+attacker_right = attempt("127.0.1.2", token)   # refused: throttled
+other = attempt("127.0.0.1", token)            # another network: served
+neighbour = attempt("127.0.1.3", token)        # the attacker's /24: refused
+print(" ".join(bad), attacker_right, other, neighbour)
 PY
 )
 expect_eq "$(echo "$res" | awk '{print $1, $5}')" "error:2 error:2" "wrong tokens refused"
 expect_eq "$(echo "$res" | awk '{print $9}')" error:2 "right token refused from a throttled address"
-expect_eq "$(echo "$res" | awk '{print $10}')" hello "another address is not slowed"
-expect_eq "$(grep -c 'too many failed logins from 127.0.0.2' "$WORK/server.log")" 4 "throttled attempts logged"
+expect_eq "$(echo "$res" | awk '{print $10}')" hello "another network is not slowed"
+expect_eq "$(echo "$res" | awk '{print $11}')" error:2 "an address of the throttled /24 is refused too"
+expect_eq "$(grep -c 'too many failed logins from 127.0.1.2' "$WORK/server.log")" 4 "throttled attempts logged"
 POPSTAT_SERVER=127.0.0.1:$PORT2
 expect_rc 0 "normal client still served" env -u POPSTAT_PIN "$PS" --server "127.0.0.1:$PORT2" ping
 stop_server
