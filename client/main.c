@@ -93,6 +93,56 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Nonzero if cmd is one of the NULL-terminated list. */
+static int
+one_of(const char *cmd, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(cmd, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The output options go with the commands that honour them (DESIGN.md
+ * section 14); elsewhere they would be ignored in silence.  0, or -1
+ * after saying which commands take the option.
+ */
+static int
+output_opts_check(const char *cmd)
+{
+	static const char *const xlsx[] = { "ranking", "status", "report",
+		"export", "bulletin", "template", NULL };
+	static const char *const csv[] = { "ranking", "status", "report",
+		"export", "unit", NULL };
+	static const char *const enc[] = { "ranking", "status", "report",
+		"export", "unit", "submit", "amend", "check", NULL };
+
+	if (opt.xlsx && !one_of(cmd, xlsx)) {
+		fprintf(stderr, "popstat %s: no --format xlsx; workbooks are"
+		    " written by ranking, status, report status, export,"
+		    " bulletin and template\n", cmd);
+		return -1;
+	}
+	if (opt.bom && !one_of(cmd, csv)) {
+		fprintf(stderr, "popstat %s: no --bom; it is for the CSV of"
+		    " ranking, status, report status, export and unit\n", cmd);
+		return -1;
+	}
+	if (opt.encoding && !one_of(cmd, enc)) {
+		fprintf(stderr, "popstat %s: no --encoding; it is for CSV"
+		    " output and for the registers submit and check read\n",
+		    cmd);
+		return -1;
+	}
+	if (opt.output && !one_of(cmd, xlsx) && !one_of(cmd, csv)) {
+		fprintf(stderr, "popstat %s: no --output; it is for workbooks"
+		    " and CSV\n", cmd);
+		return -1;
+	}
+	return 0;
+}
+
 static char *cfg_server, *cfg_token, *cfg_ca, *cfg_pin;
 static char cfg_format[8]; /* table, json or csv; "" when not set */
 static char cfg_lang[16];  /* zh or en; "" when not set */
@@ -346,6 +396,10 @@ main(int argc, char **argv)
 	if (opt.xlsx && (opt.json || opt.csv)) {
 		fprintf(stderr, "popstat: --format xlsx, --json or --csv: one of"
 		    " them\n");
+		free(args);
+		return EXIT_USAGE;
+	}
+	if (output_opts_check(args[0]) != 0) {
 		free(args);
 		return EXIT_USAGE;
 	}

@@ -384,6 +384,10 @@ expect_err "--format xlsx needs --output FILE.xlsx" "xlsx without --output: why"
 expect_rc 2 "xlsx and --csv" "$PS" ranking --parent 360732 --period $P --format xlsx --output "$WORK/x.xlsx" --csv
 expect_rc 2 "bulletin publish --format xlsx" "$PS" bulletin publish --period 2026-10 --parent 360732 --format xlsx --output "$WORK/x.xlsx"
 expect_rc 2 "export: two formats" "$PS" export --parent 360732 --period $P --format json --format xlsx --output "$WORK/x.xlsx"
+expect_rc 2 "warning has no workbook" "$PS" warning --parent 360732 --format xlsx --output "$WORK/x.xlsx"
+expect_err "workbooks are written by ranking, status, report status, export, bulletin and template" "commands with workbooks named"
+expect_rc 2 "audit has no CSV for --bom" "$PS" audit --bom
+expect_eq "$([ -e "$WORK/x.xlsx" ] && echo written || echo none)" none "no workbook left by a refusal"
 expect_rc 2 "xlsx into a missing directory" "$PS" ranking --parent 360732 --period $P --format xlsx --output "$WORK/nodir/x.xlsx"
 expect_err "$WORK/nodir/x.xlsx" "unwritable workbook named"
 
