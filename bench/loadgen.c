@@ -246,7 +246,7 @@ req_ranking(uint64_t id, size_t *len)
 }
 
 /*
- * The early warning of the county's townships (DESIGN.md section 15) for
+ * The early warning of the county's townships (doc/indicators.md §15) for
  * the year of --period, as of its end (a warning is never kept in the
  * reply cache: every one is computed).
  */

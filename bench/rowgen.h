@@ -135,7 +135,7 @@ rowgen_unit_code(unsigned idx, char *buf, size_t n)
 }
 
 /*
- * An 18-character resident ID (GB 11643, DESIGN.md section 13) from x:
+ * An 18-character resident ID (GB 11643, doc/rules.md §13) from x:
  * region 6103xx, a birth date in 1970-1999 (day 1-28), a sequence number
  * and the right ISO 7064 MOD 11-2 check character, so the server accepts
  * it as a real ID.

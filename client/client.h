@@ -10,7 +10,7 @@
 
 #include "popstat.pb-c.h"
 
-/* Exit statuses (DESIGN.md section 12). */
+/* Exit statuses (doc/rules.md §12). */
 #define EXIT_OK 0
 #define EXIT_REJECTED 1
 #define EXIT_USAGE 2
@@ -25,7 +25,7 @@ struct options {
 	const char *pin;       /* or against this SHA-256 fingerprint */
 	int tls;               /* TLS with the system's CA store */
 	int json, csv, quiet;
-	/* Output (DESIGN.md section 14). */
+	/* Output (doc/indicators.md §14). */
 	int lang;              /* LANG_EN or LANG_ZH (lang.h), as picked */
 	const char *lang_flag; /* --lang, or NULL */
 	const char *lang_config; /* lang = in the config, or NULL */

@@ -276,8 +276,8 @@ ranking_table(const Popstat__RankingOk *r)
 }
 
 /*
- * status --csv: one row per indicator, English keys (DESIGN.md section
- * 14), the unit's code and name on every row so rows can be pasted
+ * status --csv: one row per indicator, English keys (doc/indicators.md
+ * §14), the unit's code and name on every row so rows can be pasted
  * together; text through csv_put_text (issue 21 item 8).
  */
 static void

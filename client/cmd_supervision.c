@@ -14,7 +14,7 @@
 #include "sheets.h"
 #include "warnrep.h"
 
-/* The reader's language (--lang, DESIGN.md section 14). */
+/* The reader's language (--lang, doc/indicators.md §14). */
 #define ZH (opt.lang == LANG_ZH)
 #define T(zh, en) (ZH ? (zh) : (en))
 
@@ -889,7 +889,7 @@ cmd_bulletin(int argc, char **argv)
 	/*
 	 * --lang (a global option, so o.v[2] stays NULL), else "lang =" in
 	 * the config; else Chinese, the language of a county bulletin
-	 * (DESIGN.md section 9), whatever the locale.
+	 * (doc/rules.md §9), whatever the locale.
 	 */
 	if (o.v[2] == NULL)
 		o.v[2] = opt.lang_flag ? opt.lang_flag : opt.lang_config;

@@ -1,7 +1,7 @@
 /*
  * cmd_template.c - popstat template KIND [--lang zh|en] [--format
  * csv|xlsx] [--output FILE]: an empty register of one kind with the
- * right headers (Chinese by default for zh, DESIGN section 13) and one
+ * right headers (Chinese by default for zh, doc/rules.md §13) and one
  * example row.  The xlsx is written with libxlsxwriter, its ID column
  * formatted as text so that Excel keeps all 18 characters of an ID.
  */
@@ -27,7 +27,7 @@ static const char template_usage[] =
     "  xlsx to --output FILE or standard output, the ID column formatted as\n"
     "  text.\n";
 
-/* Headers in Chinese: the fixed aliases of DESIGN section 13. */
+/* Headers in Chinese: the fixed aliases of doc/rules.md §13. */
 static const char *
 zh_header(int kind, int col)
 {

@@ -1,6 +1,6 @@
 /*
- * cmd_warning.c - popstat warning and popstat quality (DESIGN.md section
- * 15): who will miss the year's target and how many more births each
+ * cmd_warning.c - popstat warning and popstat quality (doc/indicators.md
+ * §15): who will miss the year's target and how many more births each
  * township may have; which numbers deserve a second look.
  */
 #include <inttypes.h>

@@ -1,7 +1,7 @@
 /*
  * grid.h - a table of typed cells, printed as aligned text (CJK text is
  * two columns a character) or written as an Excel workbook (one sheet a
- * grid; DESIGN.md section 14): numbers as numeric cells with two
+ * grid; doc/indicators.md §14): numbers as numeric cells with two
  * decimals, the header row frozen, widths fitted to the text, a missed or
  * vetoed value marked with a red fill.
  */

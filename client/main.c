@@ -201,7 +201,7 @@ read_config(void)
 			free(cfg_token);
 			cfg_token = xstrdup(v);
 		} else if (strcmp(k, "lang") == 0) {
-			/* The language when --lang is not given (DESIGN 14). */
+			/* The language without --lang (doc/indicators.md §14). */
 			if (lang_parse(v) < 0) {
 				fprintf(stderr, "popstat: %s line %d: lang '%s': must"
 				    " be zh or en\n", path, n, v);
@@ -380,9 +380,9 @@ main(int argc, char **argv)
 	opt.lang_config = cfg_lang[0] ? cfg_lang : NULL;
 	opt.lang = lang_pick(opt.lang_flag, opt.lang_config);
 	/*
-	 * A workbook is for the county office: Chinese headers (DESIGN.md
-	 * section 14) unless --lang or the config say otherwise, as the
-	 * bulletin is Chinese whatever the locale.
+	 * A workbook is for the county office: Chinese headers
+	 * (doc/indicators.md §14) unless --lang or the config say otherwise,
+	 * as the bulletin is Chinese whatever the locale.
 	 */
 	if (opt.xlsx && opt.lang_flag == NULL && opt.lang_config == NULL)
 		opt.lang = LANG_ZH;

@@ -1,6 +1,6 @@
 /*
  * out.c - where a command's output goes: CSV (with --bom or --encoding
- * gb18030 for Excel, DESIGN.md section 14) to standard output or
+ * gb18030 for Excel, doc/indicators.md §14) to standard output or
  * --output FILE; the checks that the output options fit the command.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
  * sheets.c - report status and the monthly bulletin as grids: the tables
- * of a workbook (--format xlsx, DESIGN.md section 14) and report status as
+ * of a workbook (--format xlsx, doc/indicators.md §14) and report status as
  * CSV.  The bulletin's sheets come from its structured data (BulletinData),
  * the same numbers its text is rendered from, never from the text.
  */

@@ -96,7 +96,7 @@ bulletin_status_name(const char *status, int lang)
 	if (strcmp(status, "veto") == 0)
 		return T("一票否决", "veto");
 	if (strcmp(status, "incomplete") == 0)
-		/* DESIGN.md section 14 names four terms for the statuses. */
+		/* doc/indicators.md §14 names four terms for the statuses. */
 		return T("未考核", "incomplete");
 	if (strcmp(status, "not_assessed") == 0)
 		return T("未考核", "not assessed");
@@ -667,7 +667,7 @@ cumulative_text(char *buf, size_t n, const Popstat__IndicatorJudgement *j)
 
 /*
  * The opening paragraph: the parent's own value of each target indicator
- * year to date and its 同比 (DESIGN.md section 14).  Bulletins published
+ * year to date and its 同比 (doc/indicators.md §14).  Bulletins published
  * before the parent's values were kept have none: no paragraph.
  */
 static void
@@ -1000,7 +1000,7 @@ footer_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 }
 
 /*
- * The opening's projection (DESIGN.md sections 14, 15): the parent's own
+ * The opening's projection (doc/indicators.md §14, §15): the parent's own
  * rates projected to the year's end, its headroom and risk.
  */
 static void
@@ -1036,7 +1036,7 @@ projection_para(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	sbuf_free(&p);
 }
 
-/* Why units are not assessed (DESIGN.md section 7): after the ranking. */
+/* Why units are not assessed (doc/indicators.md §7): after the ranking. */
 static void
 na_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
@@ -1074,7 +1074,7 @@ na_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	sbuf_free(&t);
 }
 
-/* ---- early warning and data quality (DESIGN.md section 15) ---------------- */
+/* ---- early warning and data quality (doc/indicators.md §15) -------------- */
 
 static void
 warning_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)

@@ -1,5 +1,5 @@
 /*
- * csvout.h - CSV written for spreadsheets (DESIGN.md section 14, issue 21
+ * csvout.h - CSV written for spreadsheets (doc/indicators.md §14, issue 21
  * item 8): text cells that Excel or LibreOffice must not read as a
  * formula, and the bytes in the encoding Excel on Windows expects (UTF-8
  * with a byte order mark, or GB18030).

@@ -29,7 +29,7 @@ int date_parse_n(const char *s, size_t len, int32_t *out, char *err, size_t errl
 int date_parse(const char *s, int32_t *out, char *err, size_t errlen);
 
 /*
- * Parse one of the date forms a register may hold (DESIGN section 13):
+ * Parse one of the date forms a register may hold (doc/rules.md §13):
  * YYYY-MM-DD, YYYY-M-D, YYYY/M/D, YYYY.M.D, YYYY年M月D日 and YYYYMMDD
  * (month and day of one or two digits in the separated forms).  Nothing
  * day-first or with a two-digit year is guessed.  Same results as

@@ -1,5 +1,5 @@
 /*
- * expr.h - indicator expressions (DESIGN.md section 6).
+ * expr.h - indicator expressions (doc/indicators.md §6).
  *
  * Grammar: numbers (decimal, optional fraction and exponent), variable names
  * [A-Za-z_][A-Za-z0-9_]*, binary + - * /, unary + and -, parentheses.

@@ -1,5 +1,5 @@
 /*
- * header.c - register headers to record columns (DESIGN section 13).
+ * header.c - register headers to record columns (doc/rules.md §13).
  */
 #include "header.h"
 
@@ -8,7 +8,7 @@
 
 #include "utf8.h"
 
-/* The fixed Chinese aliases of DESIGN section 13. */
+/* The fixed Chinese aliases of doc/rules.md §13. */
 static const struct {
 	const char *alias;
 	int col;

@@ -1,6 +1,6 @@
 /*
  * header.h - the header row of a register mapped to record columns
- * (DESIGN section 13): names matched after trimming, folding full-width
+ * (doc/rules.md §13): names matched after trimming, folding full-width
  * forms and ASCII case; the fixed Chinese aliases; --map HEADER=column,
  * --ignore HEADER and --ignore-unknown; empty header cells (a trailing
  * comma) ignored while their column is empty.  Pure: no I/O.

@@ -1,5 +1,5 @@
 /*
- * idcard.c - resident ID numbers as mother_id (DESIGN section 13).
+ * idcard.c - resident ID numbers as mother_id (doc/rules.md §13).
  *
  * An 18-character ID is 6 digits of area, 8 of birth date (YYYYMMDD), 3 of
  * sequence and a check character: sum the first 17 digits times the

@@ -1,5 +1,5 @@
 /*
- * idcard.h - the mother_id rules of DESIGN section 13: resident ID numbers
+ * idcard.h - the mother_id rules of doc/rules.md §13: resident ID numbers
  * (GB 11643) checked and brought to one form before they are hashed, and
  * the values Excel has already destroyed refused with the fix to make.
  * Pure: the server validates with it (through record.c), the client adds

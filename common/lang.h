@@ -1,5 +1,5 @@
 /*
- * lang.h - which language a person reads (DESIGN section 14): --lang
+ * lang.h - which language a person reads (doc/indicators.md §14): --lang
  * zh|en, else "lang =" in the config, else the locale (LC_ALL, then
  * LC_MESSAGES, then LANG: "zh..." is Chinese), else English.
  */

@@ -1,5 +1,5 @@
 /*
- * period.c - reporting periods (DESIGN.md section 4).
+ * period.c - reporting periods (doc/indicators.md §4).
  *
  * Every form starts with a four-digit year, except "SYyyyy" and ranges
  * "A..B"; the year is followed by nothing, "H", "Q", "YTD" or "-MM".  The
@@ -47,7 +47,7 @@ period_fail(const char *s, char *err, size_t errlen, const char *fmt, ...)
 
 /*
  * "2026年" is "2026", "2026年11月" (or 2026年1月) is "2026-11": the
- * forms a Chinese clerk writes (DESIGN section 13).  Returns s itself, or
+ * forms a Chinese clerk writes (doc/rules.md §13).  Returns s itself, or
  * the ASCII form in buf.
  */
 static const char *

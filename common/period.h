@@ -1,5 +1,5 @@
 /*
- * period.h - reporting periods (DESIGN.md section 4).
+ * period.h - reporting periods (doc/indicators.md §4).
  *
  * Forms: "2026" year; "SY2026" statistical year 2025-10-01..2026-09-30;
  * "2026H1"/"2026H2"; "2026Q1".."2026Q4"; "2026-11" month; "2026-11D1"
@@ -36,7 +36,7 @@ int period_days(const period *p);
 int period_dekad_of(int32_t d, period *out);
 
 /*
- * The same period last year (同比, DESIGN.md section 14): [a - 1 year,
+ * The same period last year (同比, doc/indicators.md §14): [a - 1 year,
  * b - 1 year], 29 February becoming 28 February.  So 2024-02-29 gives
  * 2023-02-28, SY2026 gives SY2025, and 2026YTD up to 2026-06-30 gives
  * 2025-01-01..2025-06-30.

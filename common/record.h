@@ -1,6 +1,6 @@
 /*
  * record.h - the five record kinds, their CSV columns and their rules
- * (DESIGN.md section 3).  Pure: the server validates with it, the client
+ * (doc/rules.md §3).  Pure: the server validates with it, the client
  * maps CSV headers with it.
  */
 #ifndef POPSTAT_RECORD_H
@@ -85,7 +85,7 @@ int record_validate(int kind, const char *const fields[COL_COUNT], int32_t today
     record *out, const char **column, char *reason, size_t reasonlen);
 
 /*
- * Every problem of one row, not only the first (DESIGN section 13).
+ * Every problem of one row, not only the first (doc/rules.md §13).
  * Values are normalised first: trimmed, full-width forms folded, a leading
  * ' (Excel's text marker) dropped; dates in any of date_parse_any()'s
  * forms; mother_id by idcard.h (the form to hash is left in out).

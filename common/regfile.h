@@ -1,5 +1,5 @@
 /*
- * regfile.h - a register read as records (DESIGN section 13), the part of
+ * regfile.h - a register read as records (doc/rules.md §13), the part of
  * `popstat submit` and `popstat check` that needs no server, shared with
  * the browser upload (server/web.c) so that both read a file alike: the
  * header found on the first non-empty row and mapped by header.h

@@ -36,7 +36,7 @@ report_period_json(sbuf *b, const Popstat__Period *p)
 	sbuf_printf(b, ", \"days\": %u}", p->days);
 }
 
-/* 同比 (DESIGN.md section 14): {"value": V, "change": C} or null. */
+/* 同比 (doc/indicators.md §14): {"value": V, "change": C} or null. */
 static void
 yoy_json(sbuf *b, int has, double v, double c)
 {
@@ -138,7 +138,7 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 		const Popstat__RankRow *row = r->rows[i];
 
 		sbuf_puts(b, i ? ",\n   {\"rank\": " : "\n   {\"rank\": ");
-		/* Rank 0: no rank (no score, DESIGN.md section 7). */
+		/* Rank 0: no rank (no score, doc/indicators.md §7). */
 		if (row->rank)
 			sbuf_printf(b, "%u", row->rank);
 		else
@@ -195,7 +195,7 @@ report_ranking_csv(sbuf *b, const Popstat__RankingOk *r)
 	/*
 	 * Text cells go through csv_put_text: a unit named "=HYPERLINK(..)"
 	 * stays text in a spreadsheet (issue 21 item 8).  The 同比 columns
-	 * (DESIGN.md section 14) come last, so scripts reading the columns
+	 * (doc/indicators.md §14) come last, so scripts reading the columns
 	 * before them by position keep working.
 	 */
 	sbuf_puts(b, "rank,unit,name,status,score");

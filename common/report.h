@@ -1,7 +1,7 @@
 /*
  * report.h - machine-readable renderings of query replies, shared by the
  * client (--json, --csv) and the server's HTTP API, so both print exactly
- * the same bytes (DESIGN.md section 12 fixes the JSON shapes).
+ * the same bytes (doc/rules.md §12 fixes the JSON shapes).
  */
 #ifndef POPSTAT_REPORT_H
 #define POPSTAT_REPORT_H

@@ -1,5 +1,5 @@
 /*
- * scope.c - the read-scope rule of DESIGN.md section 10 (see scope.h).
+ * scope.c - the read-scope rule of doc/rules.md §10 (see scope.h).
  */
 #include "scope.h"
 

@@ -1,6 +1,6 @@
 /*
  * scope.h - which units a reader may read, and at what level
- * (DESIGN.md section 10: roles; section 2: units).
+ * (doc/rules.md §10: roles; §2: units).
  *
  * One rule for the protocol and the dashboard alike.  The role table
  * (server/dispatch.c) says which requests a role may make at all; this

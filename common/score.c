@@ -1,5 +1,5 @@
 /*
- * score.c - judging targets, scoring and ranking (DESIGN.md sections 6-7).
+ * score.c - judging targets, scoring and ranking (doc/indicators.md §6-§7).
  *
  * "What a user sees is what is judged": every comparison is made on values
  * rounded by round2(), which goes through the same "%.2f" conversion the
@@ -279,7 +279,7 @@ compare_doubles(double a, double b)
 }
 
 /*
- * The tier of a unit in a ranking, DESIGN.md section 7: 0 when every
+ * The tier of a unit in a ranking, doc/indicators.md §7: 0 when every
  * target was assessed and none vetoed (met, missed), 1 incomplete, 2
  * vetoed, 3 without a score (nothing assessed: no rank).  Missing data
  * never ranks above reporting.

@@ -1,5 +1,5 @@
 /*
- * score.h - judging targets, scoring and ranking (DESIGN.md sections 6-7).
+ * score.h - judging targets, scoring and ranking (doc/indicators.md §6-§7).
  *
  * Pure functions, no I/O.  Every value that is judged or compared has first
  * been rounded to 2 decimals with round2() ("what a user sees is what is
@@ -62,7 +62,7 @@ typedef struct target_eval {
 
 /*
  * Judge each target of one unit (fills result and score of every element)
- * and combine: *status as DESIGN.md section 7; *score = 100 * sum(w*s) /
+ * and combine: *status as doc/indicators.md §7; *score = 100 * sum(w*s) /
  * sum(w) over assessed targets.  Returns 1 when a score exists, 0 when no
  * target was assessed (or the weights of the assessed ones sum to 0).
  */
@@ -83,7 +83,7 @@ typedef struct rank_item {
 } rank_item;
 
 /*
- * The tier of a unit in a ranking (DESIGN.md section 7): 0 every target
+ * The tier of a unit in a ranking (doc/indicators.md §7): 0 every target
  * assessed and none vetoed (met, missed), 1 incomplete, 2 vetoed, 3 no
  * score at all (no rank).
  */

@@ -1,6 +1,6 @@
 /*
  * sheet.h - the rows of a register file, whatever its format: a text file
- * (CSV or tab-separated, in any encoding that DESIGN section 13 accepts),
+ * (CSV or tab-separated, in any encoding that doc/rules.md §13 accepts),
  * an .xlsx or an .xls workbook.  Every cell comes out as NUL-terminated
  * UTF-8 text with the type of cell it came from, and each row carries the
  * number a person sees: the physical line of a text file, the row number

@@ -1,6 +1,6 @@
 /*
  * sheet_text.c - the text reader of sheet.h: a CSV file (or a .txt with
- * tabs or commas) in any encoding DESIGN section 13 accepts, decoded to
+ * tabs or commas) in any encoding doc/rules.md §13 accepts, decoded to
  * UTF-8 and parsed by common/csv.c.
  *
  * Encoding: a BOM decides (UTF-8, UTF-16LE, UTF-16BE); without one, a file

@@ -1,6 +1,6 @@
 /*
  * stats.c - Poisson tails, the Wilson interval and the headroom of a
- * target (DESIGN.md section 15).
+ * target (doc/indicators.md §15).
  *
  * The Poisson tails go through the regularized incomplete gamma function,
  * P(X <= k) = Q(k + 1, lambda): a series for x < a + 1 and a continued
@@ -233,7 +233,7 @@ stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg),
 /*
  * The largest whole h >= -b with round2(((b + h) - minus) / p * 1000) <=
  * T: the value grows with h (p > 0), judged with the same round2() as a
- * status (DESIGN.md section 6).
+ * status (doc/indicators.md §6).
  */
 int
 stats_headroom(int64_t b, double minus, double p, double target, int64_t *h)

@@ -1,6 +1,6 @@
 /*
  * stats.h - the probability computations of early warning and data
- * quality (DESIGN.md section 15): Poisson tails through the regularized
+ * quality (doc/indicators.md §15): Poisson tails through the regularized
  * incomplete gamma function, the Wilson score interval, and the headroom
  * of a per-mille "<=" target judged after rounding (section 6).
  *
@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-/* The z of a two-sided 95% interval, as DESIGN.md section 15 fixes it. */
+/* The z of a two-sided 95% interval, as doc/indicators.md §15 fixes it. */
 #define STATS_Z95 1.959964
 
 /*
@@ -35,7 +35,7 @@ int stats_wilson(int64_t m, int64_t n, double z, double *lo, double *hi);
 
 /*
  * Headroom of a "<=" target T on a per-mille rate over a whole year
- * (DESIGN.md section 15): the largest whole h >= -b such that
+ * (doc/indicators.md §15): the largest whole h >= -b such that
  * round2(((b + h) - minus) / p * 1000) <= T, where b is the births so far,
  * minus what the numerator subtracts (the projected deaths for the
  * natural growth rate, 0 for the birth rate) and p the population

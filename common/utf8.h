@@ -28,7 +28,7 @@ char *utf8_scrub(char *s);
 int utf8_width(const char *s);
 
 /*
- * Fold full-width forms (DESIGN section 13): U+FF01..U+FF5E become the
+ * Fold full-width forms (doc/rules.md §13): U+FF01..U+FF5E become the
  * ASCII characters 0x21..0x7E and U+3000 (ideographic space) a space.
  * Writes the NUL-terminated result into out (never longer than s; out may
  * be s itself).  Returns its length.

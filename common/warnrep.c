@@ -1,6 +1,6 @@
 /*
  * warnrep.c - JSON and words for early warning and data quality
- * (DESIGN.md section 15).
+ * (doc/indicators.md §15).
  */
 #include "report.h"
 #include "warnrep.h"

@@ -1,6 +1,6 @@
 /*
  * warnrep.h - renderings of early warning and data quality replies
- * (DESIGN.md section 15): the JSON of `popstat warning --json` and
+ * (doc/indicators.md §15): the JSON of `popstat warning --json` and
  * `popstat quality --json` (and the dashboard's API), and the words of
  * levels and checks in Chinese and English.
  */

@@ -414,7 +414,7 @@ default_unit(const struct dash *d)
 /*
  * The unit whose ranking and bulletins a visitor sees first: a clerk of a
  * unit with nothing below it (a township) sees its parent's, circulated
- * to it (DESIGN.md section 10); everyone else as default_unit().
+ * to it (doc/rules.md §10); everyone else as default_unit().
  */
 static int
 default_parent(const struct dash *d)
@@ -813,7 +813,7 @@ dash_ranking(struct dash *d)
 	return 200;
 }
 
-/* ---- early warning strip (DESIGN.md section 15) -------------------------- */
+/* ---- early warning strip (doc/indicators.md §15) ------------------------- */
 
 static const char *
 level_color(const char *level)

@@ -269,7 +269,7 @@ transfers(int u, int32_t lo, int32_t hi, int64_t *out)
 }
 
 /*
- * P(d) per DESIGN.md section 5: from the unit's own latest snapshot on or
+ * P(d) per doc/indicators.md §5: from the unit's own latest snapshot on or
  * before d rolled forward, else its earliest later one rolled back; a unit
  * without snapshots of its own is the sum of its children on day d
  * (unknown if any child is unknown, or if it has none).  With moves, the

@@ -1,5 +1,5 @@
 /*
- * engine.h - the indicator engine (DESIGN.md sections 5-7).
+ * engine.h - the indicator engine (doc/indicators.md §5-§7).
  *
  * Counters come from the per-unit, per-day table kept on ingest, summed
  * over a unit's subtree; populations from snapshots rolled with the
@@ -78,7 +78,7 @@ const struct target *engine_target_at(int i);
 int engine_eval(int u, const period *p, struct unit_eval *out);
 
 /*
- * 同比 (DESIGN.md section 14): each indicator's value over the same period
+ * 同比 (doc/indicators.md §14): each indicator's value over the same period
  * last year (period_last_year) and the change from it.
  */
 struct unit_yoy {
@@ -95,7 +95,7 @@ int engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *scratch,
     struct unit_yoy *out);
 
 /*
- * Why indicator i of ev has no value (DESIGN.md section 6: not
+ * Why indicator i of ev has no value (doc/indicators.md §6: not
  * assessed): "no_population" (its expression needs a population that is
  * unknown), "no_verification" (no verification record: never inspected),
  * "no_births", or "zero_denominator"; NULL when it has a value.

@@ -48,7 +48,7 @@ parse_month(struct req *r, const char *spec, period *m)
 	return 0;
 }
 
-/* Each judgement's cumulative value and 同比 (DESIGN.md section 14). */
+/* Each judgement's cumulative value and 同比 (doc/indicators.md §14). */
 static void
 judgements_yoy(const struct unit_eval *ev, const struct unit_yoy *y,
     Popstat__IndicatorJudgement **v, size_t n)
@@ -68,7 +68,7 @@ judgements_yoy(const struct unit_eval *ev, const struct unit_yoy *y,
 }
 
 /*
- * Why a unit's targets are not assessed (DESIGN.md section 7: outputs say
+ * Why a unit's targets are not assessed (doc/indicators.md §7: outputs say
  * why): the reason codes, once each, and the children without a known
  * population.
  */

@@ -275,7 +275,7 @@ h_lock_list(struct req *r)
 		    q->unit);
 	/*
 	 * A clerk sees the locks that concern its subtree: on its unit,
-	 * above it or below it (DESIGN.md section 10), and asks about no
+	 * above it or below it (doc/rules.md §10), and asks about no
 	 * unit outside it.
 	 */
 	if (r->who->role == ROLE_CLERK) {

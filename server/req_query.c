@@ -202,7 +202,7 @@ h_ranking(struct req *r)
 	ev = req_alloc_raw(r, sizeof *ev);
 	ly = req_alloc_raw(r, sizeof *ly);
 	yoy = req_alloc_raw(r, sizeof *yoy);
-	/* 同比 for the indicators with a target (DESIGN.md section 14). */
+	/* 同比 for the indicators with a target (doc/indicators.md §14). */
 	for (k = 0; k < nind; k++)
 		if (engine_target(k, -1) != NULL)
 			yind[ny++] = k;

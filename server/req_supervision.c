@@ -669,7 +669,7 @@ h_task_list(struct req *r)
 	    sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
 	popstat__task_list_ok__init(ok);
-	/* A clerk reads the tasks of its subtree (DESIGN.md section 10). */
+	/* A clerk reads the tasks of its subtree (doc/rules.md §10). */
 	if (r->who->role == ROLE_CLERK) {
 		int o;
 

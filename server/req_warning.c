@@ -1,6 +1,6 @@
 /*
  * req_warning.c - early warning (预警) and data quality (数据质量),
- * DESIGN.md section 15.
+ * doc/indicators.md §15.
  *
  * The warning reads only the engine's in-memory counters: per child,
  * one engine_eval() over [Y-01-01, D], then per per-mille "<=" target

@@ -419,7 +419,8 @@ load_config(int reload)
 		*eq = '\0';
 		k = trim(k);
 		v = trim(eq + 1);
-		/* bulletin_office is bulletin-office (DESIGN.md section 14). */
+		/* bulletin_office is bulletin-office (doc/indicators.md
+		 * §14). */
 		for (eq = k; *eq; eq++)
 			if (*eq == '_')
 				*eq = '-';

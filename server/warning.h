@@ -1,5 +1,5 @@
 /*
- * warning.h - early warning and data quality (DESIGN.md section 15),
+ * warning.h - early warning and data quality (doc/indicators.md §15),
  * shared by their requests, the bulletin, the inspection summary and the
  * dashboard.
  */

@@ -1,7 +1,7 @@
 /*
  * web.h - the dashboard's pages that write: record entry, amend and void,
- * the dekad report, task updates and register upload (DESIGN.md section
- * 16).  http.c has checked the session, the transport, the Origin and the
+ * the dekad report, task updates and register upload (doc/rules.md
+ * §16).  http.c has checked the session, the transport, the Origin and the
  * anti-forgery token before web_serve() runs; every write then goes as the
  * same protobuf request the protocol carries through dispatch(), as the
  * session's principal, inside the group commit, and its page is sent once

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""oracle.py - an independent reference model of DESIGN.md sections 3-7.
+"""oracle.py - an independent reference model of doc/indicators.md §4-§7 and doc/rules.md §3.
 
 Randomized differential testing of the indicator engine: for a seed, generate
 a small random county (units and records of all five kinds, written as CSV
-files in the formats of DESIGN section 3), and compute from the specification
+files in the formats of doc/rules.md §3), and compute from the specification
 alone what `popstat status --json` and `popstat ranking --json` must print for
 a set of (unit, period) queries covering every period form of section 4, and
 what `popstat ranking --indicator NAME --json` must print for a subset of

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bulletin's document head and its corrections (DESIGN.md section 14,
+# The bulletin's document head and its corrections (doc/indicators.md §14,
 # Print; issue 18 item 4): --office, else the server's bulletin_office,
 # else the default office; --doc-no; both frozen when published; a
 # published bulletin re-issued as numbered corrections (更正) by an admin

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Read access as circulation requires (DESIGN.md section 10): a township
+# Read access as circulation requires (doc/rules.md §10): a township
 # clerk reads its county's ranking, status and bulletins, its siblings'
 # aggregate status and the rankings and bulletins of every unit above it,
 # over the protocol (the real popstat) and on the dashboard (HTTP); never a

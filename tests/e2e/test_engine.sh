@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The indicator engine end to end: population accounting (DESIGN §5),
+# The indicator engine end to end: population accounting (doc/indicators.md §5),
 # indicators, rounding and annualization (§6), status, score and ranking (§7),
 # the status/ranking JSON shapes (§12), every period form (§4), targets,
 # custom indicators, verification and read scope.
@@ -581,8 +581,8 @@ expect_rc 0 "add viewer" "$PS" user add viewerA --role viewer
 VIEWER=$OUT
 expect_rc 0 "clerk reads own township" "$PS" --token "$CLERK" status --unit 610301001 --period 2026 --json
 expect_eq "$(json 'j["status"]')" met "clerk sees the same status"
-# A sibling's and the county's status are circulated (DESIGN.md section
-# 10); record-level data is not.
+# A sibling's and the county's status are circulated (doc/rules.md
+# §10); record-level data is not.
 expect_rc 0 "clerk reads its sibling's status" "$PS" --token "$CLERK" status --unit 610301002 --period 2026 --json
 expect_eq "$(json 'j["status"]')" veto "clerk sees T2 veto, as the viewer does"
 expect_rc 0 "clerk reads the county's status" "$PS" --token "$CLERK" status --unit 610301 --period 2026

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data integrity (DESIGN §3, §8): amendments and voids with their counters
+# Data integrity (doc/rules.md §3, §8): amendments and voids with their counters
 # and verification matching, the audit log, approval locks, the offline
 # outbox (including a client killed in the middle of a sync) and
 # backup/restore.  Counters are checked white-box in the daily table.

@@ -50,7 +50,7 @@ expect_eq "$(sql "select voided from records where record_id = 'b1'")" 0 "the bi
 expect_eq "$(sql "select sum(verified_missed) from daily")" 0 "the verification stays matched"
 
 # 3. A clerk's supervision views stay in its subtree, but for what is
-# circulated to it (DESIGN.md section 10): its county's bulletin.
+# circulated to it (doc/rules.md §10): its county's bulletin.
 expect_rc 3 "clerk: report status of another township" "$PS" --token "$CLERK" report status --parent 610328102 --period 2026-10
 expect_rc 3 "clerk: inspection of the county" "$PS" --token "$CLERK" inspection --parent 610328 --period 2026-10D1
 expect_err "tasks, locks and inspection summaries only of 610328101" "the refusal says why"

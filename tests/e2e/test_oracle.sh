@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Randomized differential test of the indicator engine: oracle.py is an
-# independent model of DESIGN §3-§7 (records, periods, population accounting,
+# independent model of doc/indicators.md §4-§7 and doc/rules.md §3 (records, periods, population accounting,
 # counters, indicators, rounding, annualization, target status, scores and
 # ranking).  For each fixed seed it generates a random county with records of
 # all five kinds, and the expected `status --json` / `ranking --json` output

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Outputs for a Chinese county office (DESIGN.md section 14): tables in
+# Outputs for a Chinese county office (doc/indicators.md §14): tables in
 # Chinese and English (--lang, "lang =" in the config, the locale), the
 # compact ranking table that fits 120 columns, 同比 beside each target
 # indicator, Excel workbooks read back with openpyxl and compared cell by

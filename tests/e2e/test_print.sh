@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bulletin printed as an official document (DESIGN.md section 14,
+# The bulletin printed as an official document (doc/indicators.md §14,
 # Print; GB/T 9704): the HTML bulletin of a county with 60 townships,
 # printed to PDF by Debian's headless Chromium and read back with
 # poppler's pdfinfo and pdftotext: A4, the issuing office, document number

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Township registers as they really arrive (DESIGN section 13): GB18030
+# Township registers as they really arrive (doc/rules.md §13): GB18030
 # with CRLF, UTF-16 "Unicode text" with tabs, Chinese headers, Excel's
 # dates and ID damage, blank rows, 15- and 18-character IDs of one mother,
 # popstat check and popstat template, the summary of repeated reasons,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tasks and locks by scope (DESIGN.md section 10): a clerk lists the tasks
+# Tasks and locks by scope (doc/rules.md §10): a clerk lists the tasks
 # of its subtree and the locks that concern it; a bulletin's and an
 # inspection's overdue tasks are those of its parent's subtree; the
 # dashboard's list of bulletins is refused outside a clerk's circulation.

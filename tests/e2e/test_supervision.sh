@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Supervision end to end (DESIGN §9, §10): dekad reports (旬报) with time
+# Supervision end to end (doc/rules.md §9, §10): dekad reports (旬报) with time
 # moving forward (--today), reporting rate and timeliness per month and year
 # to date, record timeliness (--timely-days), the inspection summary, the
 # monthly bulletin in both languages and all three formats, publishing and
@@ -843,7 +843,7 @@ expect_out "610328105 新集镇: new, rank 1" "diff names the new unit"
 expect_out "610328101 城关镇: rank 1 -> 3; status met -> veto; score 100.00 -> 82.71;" "diff of 城关镇 with five targets"
 cap "$BUL/final.zh.txt" "show at the end" "$PS" bulletin show --period 2026-11
 expect_eq "$(cmp -s "$BUL/final.zh.txt" "$BUL/pub.zh.txt" && echo same)" same "published text unchanged by targets and units"
-# A target overridden for one unit only (DESIGN §6): 新集镇 gets death_rate
+# A target overridden for one unit only (doc/indicators.md §6): 新集镇 gets death_rate
 # <= 0.5 (not veto).  Every indicator column must still hold that indicator's
 # value for every row: 城关镇's birth_rate 13.60 and ngr 9.25 under their
 # own headings.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of early warning and data quality (DESIGN §15) on two
+# End-to-end test of early warning and data quality (doc/indicators.md §15) on two
 # small counties whose every figure is worked out here by hand (the
 # randomized comparison with an independent model is test_oracle.sh):
 # `popstat warning` (projected, headroom, risk, level; order; nulls;

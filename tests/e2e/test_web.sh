@@ -264,7 +264,7 @@ expect_eq "$CODE" 403 "an upload without the anti-forgery token"
 
 # A register as a township keeps it: GB18030 text, Chinese headers (one
 # with ideographic spaces around it), a 姓名 column, the dates and values
-# of DESIGN §13 written the Chinese way.  Read exactly as popstat submit
+# of doc/rules.md §13 written the Chinese way.  Read exactly as popstat submit
 # reads it.
 "$PS" -q unit add 610328101002 东岭村 --parent 610328101 --level village
 python3 - "$WORK/reg-gb.csv" <<'EOF'

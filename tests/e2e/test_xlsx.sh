@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Excel outputs (DESIGN.md section 14, issue 18 item 3, issue 21 item 8):
+# Excel outputs (doc/indicators.md §14, issue 18 item 3, issue 21 item 8):
 # --format xlsx --output FILE for ranking, status, report status, export
 # and the bulletin, read back with openpyxl and compared cell by cell with
 # --json (numbers numeric at 2 decimals, the header row frozen, Chinese

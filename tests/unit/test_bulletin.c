@@ -819,8 +819,8 @@ md_cell(const char *hdr, const char *row, const char *head, char *out,
 
 /*
  * A unit may carry a target the others do not (a per-unit override,
- * DESIGN §6): its indicator list is longer.  The ranking table must still
- * put every value under its own indicator's heading.
+ * doc/indicators.md §6): its indicator list is longer.  The ranking table
+ * must still put every value under its own indicator's heading.
  */
 static void
 test_columns_follow_indicator_names(void)
@@ -875,7 +875,7 @@ test_columns_follow_indicator_names(void)
 	free(s);
 }
 
-/* 同比 (DESIGN.md section 14): the opening paragraph and the table. */
+/* 同比 (doc/indicators.md §14): the opening paragraph and the table. */
 static void
 test_yoy(void)
 {

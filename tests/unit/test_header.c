@@ -1,6 +1,6 @@
 /*
  * test_header.c - unit tests of common/header.c: every Chinese alias of
- * DESIGN section 13, case and full-width folding, --map, --ignore,
+ * doc/rules.md §13, case and full-width folding, --map, --ignore,
  * --ignore-unknown, empty header cells and kind recognition.
  */
 #include <stdio.h>

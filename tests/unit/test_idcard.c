@@ -1,6 +1,6 @@
 /*
  * test_idcard.c - unit tests of common/idcard.c: the resident ID rules of
- * DESIGN section 13 (check character, embedded date, 15 -> 18, the forms
+ * doc/rules.md §13 (check character, embedded date, 15 -> 18, the forms
  * Excel destroys, normalisation).
  */
 #include <stdio.h>

@@ -244,7 +244,7 @@ test_year_days(void)
 	CHECK_INT(date_year_days(day_of("2023-03-02")), 366);
 	/*
 	 * The 365 days starting 2023-03-01 end on 2024-02-28, so by the
-	 * definition (DESIGN.md section 6, date.h) this is 365, not 366.
+	 * definition (doc/indicators.md §6, date.h) this is 365, not 366.
 	 */
 	CHECK_INT(date_year_days(day_of("2023-03-01")), 365);
 	CHECK_INT(date_year_days(day_of("2023-02-28")), 365);
@@ -529,7 +529,7 @@ test_errors(void)
 	CHECK_BAD("2026 Q1", TODAY, "unrecognised form");
 	CHECK_BAD("Q1 2026", TODAY, "unrecognised form");
 	CHECK_BAD("2026/11", TODAY, "unrecognised form");
-	/* Fullwidth digits fold to ASCII (DESIGN section 13). */
+	/* Fullwidth digits fold to ASCII (doc/rules.md §13). */
 	CHECK_PERIOD("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x96",
 	    TODAY, "2026-01-01", "2026-12-31");
 	/* Non-ASCII is echoed as it was typed, not as '?'. */
@@ -539,7 +539,7 @@ test_errors(void)
 	CHECK_STR(err, "period '2026年13月': month must be 01-12");
 }
 
-/* 2026年 and 2026年11月 (DESIGN section 13). */
+/* 2026年 and 2026年11月 (doc/rules.md §13). */
 static void
 test_chinese(void)
 {
@@ -642,7 +642,7 @@ test_dekad_of(void)
 		CHECK_STR(date_format(q_.end, b_), (want_b));                  \
 	} while (0)
 
-/* 同比 (DESIGN.md section 14): [a - 1 year, b - 1 year], 29 Feb -> 28 Feb. */
+/* 同比 (doc/indicators.md §14): [a - 1 year, b - 1 year], 29 Feb -> 28 Feb. */
 static void
 test_last_year(void)
 {

@@ -1,5 +1,5 @@
 /*
- * test_record.c - unit tests of common/record.c (DESIGN.md section 3).
+ * test_record.c - unit tests of common/record.c (doc/rules.md §3).
  *
  * Every validation test starts from a good row of its kind (good()),
  * changes one field and checks the return value, the reported column and a
@@ -953,7 +953,7 @@ test_first_failure_reported(void)
 	REJECT(KIND_BIRTH, "age", "not a column of birth records");
 }
 
-/* Every reason of a row, not only the first (DESIGN section 13). */
+/* Every reason of a row, not only the first (doc/rules.md §13). */
 static void
 test_all_reasons(void)
 {
@@ -979,7 +979,7 @@ test_all_reasons(void)
 	CHECK_INT(record_check(KIND_BIRTH, f, today, &rec, &iss), 0);
 }
 
-/* The date forms a register holds (DESIGN section 13). */
+/* The date forms a register holds (doc/rules.md §13). */
 static void
 test_date_forms(void)
 {
@@ -1036,7 +1036,7 @@ test_fullwidth_and_quoting(void)
 	CHECK(utf8_valid(reason, strlen(reason)));
 }
 
-/* mother_id rules of DESIGN section 13, through record_validate. */
+/* mother_id rules of doc/rules.md §13, through record_validate. */
 static void
 test_mother_id_rules(void)
 {

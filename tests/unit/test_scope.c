@@ -1,6 +1,6 @@
 /*
  * test_scope.c - unit tests of common/scope.c: the read scope of each
- * reader (DESIGN.md section 10) over a small tree, cell by cell.
+ * reader (doc/rules.md §10) over a small tree, cell by cell.
  */
 #include "check.h"
 #include "scope.h"

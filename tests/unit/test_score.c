@@ -1,7 +1,7 @@
 /*
  * test_score.c - judging targets, scoring and ranking (common/score.c).
  *
- * Expected numbers are worked out by hand from DESIGN.md sections 6-7.
+ * Expected numbers are worked out by hand from doc/indicators.md §6-§7.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ target(target_op op, double t, int veto, double weight, int has_value,
 }
 
 /*
- * The four default targets of DESIGN.md section 6, all met:
+ * The four default targets of doc/indicators.md §6, all met:
  * birth rate 10.20 <= 11.5, natural growth 4.00 <= 5.5, birth error
  * 2.50 <= 3, policy rate 97.00 >= 95; all veto, weight 25.
  */

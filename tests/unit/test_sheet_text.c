@@ -1,6 +1,6 @@
 /*
  * test_sheet_text.c - unit tests of common/sheet_text.c through sheet.h:
- * each encoding of DESIGN section 13 (BOM, UTF-8, GB18030, UTF-16LE/BE),
+ * each encoding of doc/rules.md §13 (BOM, UTF-8, GB18030, UTF-16LE/BE),
  * --encoding, the refusal naming the undecodable line, tab or comma from
  * the header, line numbers, and files larger than one read chunk.
  */
