@@ -19,7 +19,7 @@
 #
 # SYSCONFDIR stays /etc whatever PREFIX is: popstatd looks for
 # /etc/popstat/popstatd.conf by default.  Nothing here creates users,
-# starts services or reloads systemd: see README ("Installing as a service").
+# starts services or reloads systemd: see doc/operating.md ("Installing as a service").
 # uninstall removes what install put there, except a popstatd.conf that
 # differs from the example (local settings are kept).
 
