@@ -104,8 +104,8 @@ one_of(const char *cmd, const char *const *list)
 }
 
 /*
- * The output options go with the commands that honour them (DESIGN.md
- * section 14); elsewhere they would be ignored in silence.  0, or -1
+ * The output options go with the commands that honour them (doc/indicators.md
+ * §14); elsewhere they would be ignored in silence.  0, or -1
  * after saying which commands take the option.
  */
 static int
