@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,8 +149,7 @@ cmd_init(int argc, char **argv)
 		return 1;
 	}
 	token_new(token, sizeof token);
-	token_hash(token, hash);
-	if (store_begin() < 0 ||
+	if (token_hash(token, hash) < 0 || store_begin() < 0 ||
 	    store_user_insert("admin", "admin", 0, 0, hash, &id) < 0 ||
 	    store_audit("popstatd", "user.add", NULL, "admin", NULL,
 	    "role=admin (created by init)", NULL) < 0 ||
@@ -239,6 +240,24 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	conn_shutdown();
 }
 
+/*
+ * OpenSSL 3 sets its library context, providers and random generator up
+ * on first use; a malloc failure in the middle of that left a NULL lock
+ * that the next SHA256() crashed on (test_faults, in a client's Hello).
+ * Set them up here, where a failure stops the start instead.
+ */
+static int
+crypto_warm_up(void)
+{
+	uint8_t h[HASH_LEN];
+	unsigned char r[16];
+
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1 ||
+	    token_hash("", h) < 0 || RAND_bytes(r, sizeof r) != 1)
+		return -1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,6 +306,10 @@ main(int argc, char **argv)
 	if (lock_database(srv.set.db) < 0)
 		return 1;
 	store_set_key_file(srv.set.db, srv.set.key_file);
+	if (crypto_warm_up() < 0) {
+		log_error("cannot initialise OpenSSL (out of memory?)");
+		return 1;
+	}
 	if (store_open(srv.set.db, (int)srv.set.durability, err, sizeof err) < 0) {
 		log_error("cannot open database: %s", err);
 		return 1;
