@@ -63,10 +63,17 @@ token_new(char *out, size_t cap)
 		snprintf(out + 4 + 2 * i, 3, "%02x", raw[i]);
 }
 
-void
+/*
+ * SHA-256 of a token.  OpenSSL fails when it cannot allocate: then the
+ * hash is all zero bytes (which no token hashes to) and -1 is returned.
+ */
+int
 token_hash(const char *token, uint8_t hash[HASH_LEN])
 {
-	SHA256((const unsigned char *)token, strlen(token), hash);
+	if (SHA256((const unsigned char *)token, strlen(token), hash) != NULL)
+		return 0;
+	memset(hash, 0, HASH_LEN);
+	return -1;
 }
 
 /*
@@ -78,7 +85,11 @@ auth_login(const char *token, struct principal *p, char *err, size_t errlen)
 {
 	uint8_t h[HASH_LEN];
 
-	token_hash(token, h);
+	if (token_hash(token, h) < 0) {
+		xsnprintf(err, errlen, "internal error checking the token;"
+		    " try again");
+		return -1;
+	}
 	return auth_login_hash(h, p, err, errlen);
 }
 

@@ -178,7 +178,7 @@ void record_text(const stored_record *s, char *buf, size_t n);
 
 /* auth.c */
 void token_new(char *out, size_t cap);  /* "pst_" + 48 hex characters */
-void token_hash(const char *token, uint8_t hash[HASH_LEN]);
+int token_hash(const char *token, uint8_t hash[HASH_LEN]);  /* 0 or -1 */
 int auth_login(const char *token, struct principal *p, char *err, size_t errlen);
 int auth_login_hash(const uint8_t hash[HASH_LEN], struct principal *p,
     char *err, size_t errlen);

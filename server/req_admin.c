@@ -453,7 +453,9 @@ h_user_add(struct req *r)
 	if (rc > 0)
 		return req_error(r, E(CONFLICT), "user %s already exists", q->name);
 	token_new(token, sizeof token);
-	token_hash(token, hash);
+	if (token_hash(token, hash) < 0)
+		return req_error(r, E(INTERNAL), "cannot hash the new token"
+		    " (out of memory); nothing was changed, try again");
 	if (store_user_insert(q->name, role_name(role),
 	    unit >= 0 ? unit_at(unit)->id : 0, dept_id, hash, &id) < 0 ||
 	    store_audit(r->who->name, "user.add", unit >= 0 ?
@@ -568,7 +570,9 @@ h_user_set(struct req *r)
 	}
 	if (q->has_rotate && q->rotate) {
 		token_new(token, sizeof token);
-		token_hash(token, hash);
+		if (token_hash(token, hash) < 0)
+			return req_error(r, E(INTERNAL), "cannot hash the new"
+			    " token (out of memory); try again");
 		if (store_user_set_token(su.id, hash) < 0 ||
 		    store_audit(r->who->name, "user.rotate", NULL, su.name, NULL,
 		    "new token", NULL) < 0)

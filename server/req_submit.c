@@ -24,9 +24,10 @@
 /*
  * Keyed hash of a mother_id: the value itself is never stored.  The key
  * (the database's secret) is prepared once (common/keyhash.h); should
- * OpenSSL fail there, the one-shot HMAC() gives the same bytes.
+ * OpenSSL fail there, the one-shot HMAC() gives the same bytes.  -1 when
+ * both fail (OpenSSL could not allocate): the row is not stored.
  */
-static void
+static int
 mother_hash(const char *id, uint8_t out[HASH_LEN])
 {
 	static keyhash *k;
@@ -34,9 +35,10 @@ mother_hash(const char *id, uint8_t out[HASH_LEN])
 
 	if (k == NULL)
 		k = keyhash_new(store_secret(), SECRET_LEN);
-	if (k == NULL || keyhash_sum(k, id, strlen(id), out) < 0)
-		HMAC(EVP_sha256(), store_secret(), SECRET_LEN,
-		    (const unsigned char *)id, strlen(id), out, &len);
+	if (k != NULL && keyhash_sum(k, id, strlen(id), out) == 0)
+		return 0;
+	return HMAC(EVP_sha256(), store_secret(), SECRET_LEN,
+	    (const unsigned char *)id, strlen(id), out, &len) ? 0 : -1;
 }
 
 /* The counters a record adds to its unit and day (sign -1 removes it). */
@@ -390,7 +392,14 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 	}
 	s.unit_id = unit_at(unit)->id;
 	if (s.rec.has_mother) {
-		mother_hash(s.rec.mother_id, s.mother_hash);
+		if (mother_hash(s.rec.mother_id, s.mother_hash) < 0) {
+			explicit_bzero(s.rec.mother_id,
+			    sizeof s.rec.mother_id);
+			*column = "mother_id";
+			xsnprintf(reason, rlen, "the server could not hash"
+			    " mother_id (out of memory): send the row again");
+			return 0;
+		}
 		s.has_hash = 1;
 	}
 	/* Nothing personal outlives this function. */
