@@ -32,7 +32,7 @@ mkdir -p "$F"
 EIO=5
 ENOSPC=28
 # name|probability|errno (empty: libfiu picks one the call may return)
-POINTS="posix/io/rw/write|0.05|$EIO
+POINTS=${FAULT_POINTS:-"posix/io/rw/write|0.05|$EIO
 posix/io/rw/pwrite|0.05|$ENOSPC
 posix/io/sync/fdatasync|0.2|$EIO
 posix/io/rw/pwrite|0.03|$EIO
@@ -41,7 +41,7 @@ libc/mm/malloc|0.002|
 posix/io/rw/write|0.05|$ENOSPC
 libc/mm/realloc|0.01|
 libc/mm/calloc|0.01|
-posix/io/rw/*|0.02|"
+posix/io/rw/*|0.02|"}
 
 # submitter S: until $F/stop exists, write file N ($F/sSnN.csv, ROWS birth
 # rows) and send it with one `popstat submit`; log "key|exit|last line" to
@@ -69,12 +69,18 @@ submitter() {
 	done
 }
 
-# reader: queries on the request path too (status, ranking, export), so
-# that malloc failures meet them; their answers are not checked here.
+# reader: queries on the request path too (status, ranking, export, and
+# the dashboard's pages and API), so that malloc failures meet them; their
+# answers are not checked here.
 reader() {
+	local h=http://127.0.0.1:$HPORT
 	while [ ! -e "$F/stop" ]; do
 		timeout 60 "$PS" status --unit 610328 --period 2026 >/dev/null 2>&1
 		timeout 60 "$PS" ranking --parent 610328 --period 2026 >/dev/null 2>&1
+		curl -s --max-time 20 -H "Authorization: Bearer $ADMIN" \
+		    -o /dev/null "$h/api/status?unit=610328101&period=2026" \
+		    -o /dev/null "$h/ranking?parent=610328&period=2026" \
+		    -o /dev/null "$h/unit?unit=610328101&period=2026-03"
 		timeout 60 "$PS" export --parent 610328 --period 2026-03 \
 		    >/dev/null 2>&1 || sleep 0.2
 	done
@@ -97,11 +103,13 @@ reap() {
 		ok_
 	fi
 	echo "$1: popstatd exited with status $rc; restarted"
-	PSD=$FIU_PSD restart_server
+	PSD=$FIU_PSD restart_server --http 127.0.0.1:"$HPORT"
 }
 
+need_curl
+HPORT=$(free_port)
 PSD_PLAIN=$PSD
-PSD=$FIU_PSD start_server
+PSD=$FIU_PSD start_server --http 127.0.0.1:"$HPORT"
 expect_rc 0 "add county" "$PS" unit add 610328 陇县 --level county
 expect_rc 0 "add township 101" "$PS" unit add 610328101 城关镇 --parent 610328 --level township
 expect_rc 0 "add township 102" "$PS" unit add 610328102 东风镇 --parent 610328 --level township
