@@ -201,7 +201,7 @@ read_config(void)
 			free(cfg_token);
 			cfg_token = xstrdup(v);
 		} else if (strcmp(k, "lang") == 0) {
-			/* The language without --lang (doc/indicators.md §14). */
+			/* Without --lang (doc/indicators.md §14). */
 			if (lang_parse(v) < 0) {
 				fprintf(stderr, "popstat: %s line %d: lang '%s': must"
 				    " be zh or en\n", path, n, v);
