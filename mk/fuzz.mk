@@ -31,7 +31,8 @@
 # -minimize_crash=1 -max_total_time=60 FILE; protobuf inputs often need
 # reducing by hand) and add it to tests/fuzz/regress/<target>/.
 
-FUZZ_TARGETS ?= frame envelope csv period expr multipart xlsx xls sheet_text
+FUZZ_TARGETS ?= frame envelope csv period expr multipart xlsx xls sheet_text \
+                regfile
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 FUZZ_FLAGS   ?=
@@ -45,7 +46,7 @@ FUZZ_CFLAGS   = -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra $(FUZZ_SANFLAGS) \
                 -Icommon -I$(FUZZ_GEN) -Itests/fuzz \
                 $(shell pkg-config --cflags libprotobuf-c 2>/dev/null)
 FUZZ_COMMON   = frame csv utf8 period date expr record row sbuf idcard multipart \
-                wirescan
+                wirescan header regfile
 # The workbook readers (fuzz_xlsx, fuzz_xls) and their libraries.
 FUZZ_COMMON  := $(sort $(FUZZ_COMMON) sheet sheet_num sheet_xlsx sheet_xls \
                 sheet_text)

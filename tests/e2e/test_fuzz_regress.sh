@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${1:-bin}
-TARGETS="frame envelope csv period expr xlsx xls sheet_text"
+TARGETS="frame envelope csv period expr xlsx xls sheet_text regfile"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pass=0
