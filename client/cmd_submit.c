@@ -26,7 +26,9 @@
 #include "date.h"
 #include "header.h"
 #include "idcard.h"
+#include "lang.h"
 #include "outbox.h"
+#include "reason_zh.h"
 #include "record.h"
 #include "regfile.h"
 #include "row.h"
@@ -243,7 +245,35 @@ rep_line(long line, const char *column, const char *reason)
 	}
 	if (i < rep.nk)
 		rep.k[i].shown++;
-	printf("line %ld: %s: %s\n", line, column, reason);
+	if (opt.lang == LANG_ZH) {
+		char zh[1024];
+
+		printf("第 %ld 行：%s：%s\n", line, reason_zh_column(column),
+		    reason_zh(reason, zh, sizeof zh));
+	} else
+		printf("line %ld: %s: %s\n", line, column, reason);
+}
+
+/*
+ * A message of the reader or the header ("line 1: 姓名: unknown column
+ * ..."), in the reader's language.
+ */
+static void
+print_file_error(const char *err)
+{
+	char zh[1024];
+	long line;
+	int n = 0;
+
+	if (opt.lang != LANG_ZH) {
+		printf("%s\n", err);
+		return;
+	}
+	if (sscanf(err, "line %ld: %n", &line, &n) == 1 && n > 0)
+		printf("第 %ld 行：%s\n", line, reason_zh(err + n, zh,
+		    sizeof zh));
+	else
+		printf("%s\n", reason_zh(err, zh, sizeof zh));
 }
 
 /* 19980 as "19,980". */
@@ -272,8 +302,21 @@ rep_finish(void)
 	for (i = 0; i < rep.nk; i++)
 		if (rep.k[i].more > 0) {
 			thousands(rep.k[i].more, n, sizeof n);
-			printf("... and %s more row%s: %s\n", n,
-			    rep.k[i].more == 1 ? "" : "s", rep.k[i].key);
+			if (opt.lang == LANG_ZH) {
+				char col[64], zh[1024];
+				const char *r = strstr(rep.k[i].key, ": ");
+
+				if (r == NULL)
+					r = rep.k[i].key - 2;
+				xsnprintf(col, sizeof col, "%.*s",
+				    (int)(r - rep.k[i].key), rep.k[i].key);
+				printf("……另有 %s 行同样：%s：%s\n", n,
+				    reason_zh_column(col), reason_zh(r + 2, zh,
+				    sizeof zh));
+			} else
+				printf("... and %s more row%s: %s\n", n,
+				    rep.k[i].more == 1 ? "" : "s",
+				    rep.k[i].key);
 		}
 }
 
@@ -511,14 +554,14 @@ reg_open(const char *cmd, const char *path, struct read_opts *ro,
 			return EXIT_USAGE;
 		}
 		/* A file that cannot be read as a register: all refused. */
-		printf("%s\n", err);
+		print_file_error(err);
 		return EXIT_REJECTED;
 	}
 	if (regfile_open(&g->rf, g->s, &ro->ho, ro->kind, err, sizeof err) ==
 	    0)
 		return 0;
 	/* Nothing of the file is used; every data row counts rejected. */
-	printf("%s\n", err);
+	print_file_error(err);
 	*rows = regfile_count_rest(&g->rf);
 	return EXIT_REJECTED;
 }
@@ -595,8 +638,12 @@ run_file(int argc, char **argv, int amend)
 	sd.file = path;
 	rep_reset();
 	if ((rc = reg_open(cmd, path, &ro, &g, &rows)) != 0) {
-		if (rc == EXIT_REJECTED)
+		if (rc == EXIT_REJECTED) {
+			if (opt.lang == LANG_ZH)
+				printf("整个文件未报送（%lu 行）：请按上面的说明"
+				    "改正后再报送\n", rows);
 			printf("accepted 0, duplicate 0, rejected %lu\n", rows);
+		}
 		reg_close(&g);
 		return rc;
 	}
@@ -660,6 +707,12 @@ run_file(int argc, char **argv, int amend)
 	rep_finish();
 	print_skipped(&g);
 	reg_close(&g);
+	if (opt.lang == LANG_ZH)
+		printf(amend ? "更正 %lu 条，未变 %lu 条，拒绝 %lu 条%s\n" :
+		    "存入 %lu 条，重复（此前已存）%lu 条，拒绝 %lu 条%s\n",
+		    t.accepted, t.duplicate, t.rejected, t.rejected ?
+		    "：请按上面各行改正后再报送同一文件（已存的行记为重复）" :
+		    "");
 	if (amend)
 		printf("changed %lu, unchanged %lu, rejected %lu\n", t.accepted,
 		    t.duplicate, t.rejected);
@@ -719,8 +772,12 @@ cmd_check(int argc, char **argv)
 		    " .xls)");
 	rep_reset();
 	if ((rc = reg_open("check", path, &ro, &g, &rows)) != 0) {
-		if (rc == EXIT_REJECTED)
+		if (rc == EXIT_REJECTED) {
+			if (opt.lang == LANG_ZH)
+				printf("整个文件不能报送（%lu 行）：请按上面的说明"
+				    "改正后再检查\n", rows);
 			printf("ok 0, rejected %lu\n", rows);
+		}
 		reg_close(&g);
 		return rc;
 	}
@@ -738,6 +795,9 @@ cmd_check(int argc, char **argv)
 	rep_finish();
 	print_skipped(&g);
 	reg_close(&g);
+	if (opt.lang == LANG_ZH)
+		printf("可以报送 %lu 行，有问题 %lu 行%s\n", okrows, rep.rows,
+		    rep.rows ? "：请按上面各行改正" : "");
 	printf("ok %lu, rejected %lu\n", okrows, rep.rows);
 	return rep.rows ? EXIT_REJECTED : EXIT_OK;
 }

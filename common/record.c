@@ -332,9 +332,15 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 	}
 
 	if ((v = field(&st, fields, kind, COL_DATE, buf, sizeof buf)) != NULL) {
-		if (date_parse_any(v, &out->day, derr, sizeof derr) < 0)
-			issue(&st, COL_DATE, "'%s': %s", Q(v), derr);
-		else if (out->day > today)
+		if (date_parse_any(v, &out->day, derr, sizeof derr) < 0) {
+			/* Five digits: what Excel writes for a date in a
+			 * column of "General" format (days since 1899-12-30). */
+			if (strlen(v) == 5 && strspn(v, "0123456789") == 5)
+				issue(&st, COL_DATE, "'%s': %s; %s", Q(v), derr,
+				    RECORD_EXCEL_SERIAL);
+			else
+				issue(&st, COL_DATE, "'%s': %s", Q(v), derr);
+		} else if (out->day > today)
 			issue(&st, COL_DATE, "%s is after today (%s)",
 			    date_format(out->day, derr), date_format(today, tb));
 		else

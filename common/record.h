@@ -36,6 +36,9 @@ enum record_col {
 };
 
 #define RECORD_ID_MAX 64
+/* Added to a date's reason when the value is 5 digits, an Excel serial. */
+#define RECORD_EXCEL_SERIAL "this looks like an Excel date serial number:" \
+	" format the column as a date (2026-05-05) in Excel and save again"
 #define UNIT_CODE_MAX 20
 #define MOTHER_ID_MAX 64
 #define POPULATION_MAX 2000000000LL

@@ -218,4 +218,40 @@ expect_out "11010519491231002X @" "the ID column is text"
 expect_eq "$(head -c 2 "$F/t2.xlsx")" "PK" "xlsx to standard output"
 expect_rc 2 "template of no kind" "$PS" template nothing
 
+# The refusals in Chinese (DESIGN section 14: messages a clerk acts on):
+# with --lang zh (or a zh locale) each line says 第 L 行, the column's
+# Chinese name and what to write instead; English keeps its form, and the
+# last line stays "ok N, rejected N" / "accepted ..." in both.
+python3 - "$F/zh.csv" <<'PY'
+import sys
+rows = ["编号,单位,出生日期,性别,孩次,是否符合政策,母亲身份证号",
+        "z1,610328101,46115,女,1,是,",
+        "z2,610328101,2026-05-06,女,1,是,110105194912310020",
+        "z3,610328101,2026-05-07,男,1,是,6.10328E+17",
+        "z4,610328101,2026-05-08,男,1,是,11010519491231002X",
+        "z5,610328102,2026-05-09,男,1,是,"]
+open(sys.argv[1], "w", encoding="gb18030", newline="").write("\r\n".join(rows) + "\r\n")
+PY
+expect_rc 1 "check zh" "$PS" check "$F/zh.csv" --lang zh
+expect_line "第 2 行：日期：“46115”是 Excel 的日期序号，不是日期：请在 Excel 里把这一列设为日期格式（如 2026-05-05）后再另存为 CSV，或直接报送 .xlsx 文件" "an Excel serial date, in Chinese"
+expect_line "第 3 行：母亲身份证号：校验码（最后一位）应为 X：身份证号有输错的，请按身份证核对后改正" "a mistyped ID, in Chinese"
+expect_out "第 4 行：母亲身份证号：Excel 把身份证号存成了数字" "an ID damaged by Excel, in Chinese"
+expect_line "可以报送 2 行，有问题 3 行：请按上面各行改正" "check's Chinese summary"
+expect_last "ok 2, rejected 3" "check's last line keeps its form in Chinese"
+LANG=zh_CN.UTF-8 LC_ALL= expect_rc 1 "check in a zh locale" "$PS" check "$F/zh.csv"
+expect_out "第 3 行：母亲身份证号：校验码" "a zh locale gives Chinese"
+expect_rc 1 "check en" "$PS" check "$F/zh.csv" --lang en
+expect_line "line 2: date: '46115': expected YYYY-MM-DD; this looks like an Excel date serial number: format the column as a date (2026-05-05) in Excel and save again" "an Excel serial date, in English"
+expect_line "line 3: mother_id: check character should be X" "English keeps its form"
+restart_server
+POPSTAT_TOKEN=$CLERK1 expect_rc 1 "submit zh" "$PS" submit "$F/zh.csv" --lang zh
+expect_line "第 6 行：单位：单位 610328102 不在本账号（610328101）的范围内：只能报送本乡镇及其下属单位的记录" "the server's refusal in Chinese"
+expect_out "拒绝 4 条：请按上面各行改正后再报送同一文件" "submit's Chinese summary"
+expect_last "accepted 1, duplicate 0, rejected 4" "submit's last line keeps its form"
+stop_server
+printf '编号,单位,日期,性别,孩次,是否符合政策,姓名\nz9,610328101,2026-05-05,女,1,是,张三\n' > "$F/zh-name.csv"
+expect_rc 1 "an unknown column, zh" "$PS" check "$F/zh-name.csv" --lang zh
+expect_out "第 1 行：“姓名”是不认识的列：不用这一列就加 --ignore '姓名'" "the unknown column in Chinese"
+expect_last "ok 0, rejected 1" "its last line"
+
 finish

@@ -1006,6 +1006,12 @@ test_date_forms(void)
 	REJECT(KIND_POPULATION, "date", "'5/1/2026': expected YYYY-MM-DD");
 	f[COL_DATE] = "26/1/5";
 	REJECT(KIND_POPULATION, "date", "expected YYYY-MM-DD");
+	CHECK(strstr(reason, "Excel") == NULL);
+	/* Five digits: a date Excel wrote as its serial number. */
+	f[COL_DATE] = "46115";
+	REJECT(KIND_POPULATION, "date", "'46115': expected YYYY-MM-DD; this"
+	    " looks like an Excel date serial number: format the column as a"
+	    " date");
 	f[COL_DATE] = "2026/1-5";
 	REJECT(KIND_POPULATION, "date", "expected YYYY-MM-DD");
 	f[COL_DATE] = "2026年1月5";
