@@ -1,5 +1,5 @@
 /*
- * reason_zh.h - a refused row's reason in Chinese (DESIGN.md section 14:
+ * reason_zh.h - a refused row's reason in Chinese (doc/indicators.md §14:
  * the messages a clerk acts on exist in Chinese).  The rules in record.c,
  * idcard.c, header.c and the server write their reasons in English, which
  * stays the form scripts and tests read; this turns a known reason into the
