@@ -1590,6 +1590,23 @@ chunk(struct upload *up, sbuf *b)
 		b->s[0] = '\0';
 }
 
+/*
+ * The per-account cap; POPSTATD_TEST_REJ_BYTES in the environment lowers
+ * it so that a test can reach it with a small file.
+ */
+static size_t
+rej_user_cap(void)
+{
+	static size_t cap;
+	const char *v;
+
+	if (cap == 0) {
+		v = getenv("POPSTATD_TEST_REJ_BYTES");
+		cap = v && atol(v) > 0 ? (size_t)atol(v) : (size_t)REJ_USER_BYTES;
+	}
+	return cap;
+}
+
 /* Drop the kept rejected rows of the least recently used other account. */
 static int
 rej_evict(const struct lastup *keep)
@@ -1627,7 +1644,7 @@ rej_add(struct lastup *lu, unsigned line, const char *column,
 		size += strlen(cells[i] ? cells[i] : "") + 1;
 	while (rej_total + size > REJ_TOTAL_BYTES && rej_evict(lu) == 0)
 		;
-	if (lu->truncated || lu->bytes + size > REJ_USER_BYTES ||
+	if (lu->truncated || lu->bytes + size > rej_user_cap() ||
 	    rej_total + size > REJ_TOTAL_BYTES) {
 		lu->truncated = 1;
 		return;
