@@ -57,6 +57,103 @@ risk_text(char *buf, size_t n, const Popstat__WarningCell *c)
 		snprintf(buf, n, "-");
 }
 
+/*
+ * The units of one level ("over", "high", "watch"), each with the
+ * indicators at that level: "乡4（出生率、自然增长率）、乡3（自然增长率）";
+ * for "high" and "watch" with their headroom: "城关镇（出生率还可出生 2
+ * 人；自然增长率还可出生 1 人）".  Returns how many units.
+ */
+static size_t
+level_units(sbuf *b, const Popstat__WarningOk *w, const char *level,
+    int lang)
+{
+	size_t i, k, n = 0, m;
+	char hr[96];
+
+	for (i = 0; i < w->n_rows; i++) {
+		const Popstat__WarningRow *r = w->rows[i];
+
+		for (k = 0, m = 0; k < r->n_indicators; k++) {
+			const Popstat__WarningCell *c = r->indicators[k];
+
+			if (c->level == NULL || strcmp(c->level, level) != 0)
+				continue;
+			if (m++ == 0)
+				sbuf_printf(b, "%s%s%s", n++ ? T("、", ", ") :
+				    "", r->name, T("（", " ("));
+			else if (strcmp(level, "over") == 0)
+				sbuf_puts(b, T("、", ", "));
+			else
+				sbuf_puts(b, T("；", "; "));
+			sbuf_puts(b, warning_indicator_name(c->indicator,
+			    lang == LANG_ZH));
+			if (strcmp(level, "over") != 0) {
+				warning_headroom_text(hr, sizeof hr, c,
+				    lang == LANG_ZH);
+				sbuf_printf(b, T("%s", ": %s"), hr);
+			}
+		}
+		if (m > 0)
+			sbuf_puts(b, T("）", ")"));
+	}
+	return n;
+}
+
+/*
+ * What the table means for the county head, now: who will be vetoed at
+ * the year's end on the present data, who is likely to be, who to watch,
+ * and what to do about each; and that the other veto targets are not in
+ * this table.
+ */
+static void
+print_warning_summary(const Popstat__WarningOk *w, int lang)
+{
+	static const struct {
+		const char *level, *zh, *en, *zh_do, *en_do;
+	} lv[] = {
+		{ "over", "年底将被一票否决（余量已为负，今后不再出生也超标）：",
+		  "vetoed at the year's end on the present data (headroom below"
+		  " 0: over the target even with no more births): ",
+		  "请现在核实这些单位的出生、死亡、迁移和人口记录是否齐全准确，"
+		  "并准备整改。",
+		  "Check their birth, death, migration and population records"
+		  " now and prepare the rectification." },
+		{ "high", "很可能超标（风险≥50%）：",
+		  "likely to miss the target (risk >= 50%): ",
+		  "今年余下的出生须控制在余量之内，请逐月跟踪。",
+		  "The rest of the year's births must stay within the"
+		  " headroom: follow them every month." },
+		{ "watch", "需要关注（风险≥20%）：",
+		  "to watch (risk >= 20%): ",
+		  "请每旬跟踪出生登记。",
+		  "Follow their birth registers every dekad." },
+	};
+	size_t j, any = 0;
+	sbuf b;
+
+	printf("\n%s\n", T("结论：", "What this means now:"));
+	for (j = 0; j < sizeof lv / sizeof lv[0]; j++) {
+		sbuf_init(&b);
+		if (level_units(&b, w, lv[j].level, lang) > 0) {
+			printf("  %s%s%s%s\n", T(lv[j].zh, lv[j].en),
+			    sbuf_str(&b), T("。", ". "), T(lv[j].zh_do,
+			    lv[j].en_do));
+			any++;
+		}
+		sbuf_free(&b);
+	}
+	if (any == 0)
+		printf("  %s\n", T("按目前速度，各单位的这些指标都可以达标。",
+		    "At the pace so far every unit meets these targets."));
+	/* The days the warning counted. */
+	printf("  %s popstat ranking --parent %s --period %u-01-01..%s%s\n",
+	    T("本表只看出生率和自然增长率；出生统计误差率、符合政策生育率也是一票"
+	    "否决指标，见", "This table covers the birth and natural growth"
+	    " rates only; the birth statistics error rate and the"
+	    " policy-compliant birth rate are veto targets too: see"),
+	    w->parent, w->year, w->as_of, T("。", "."));
+}
+
 static void
 print_warning(const Popstat__WarningOk *w, int lang)
 {
@@ -144,6 +241,7 @@ print_warning(const Popstat__WarningOk *w, int lang)
 	    " that, at the pace so far, the year's\nbirths exceed that; level:"
 	    " over (headroom below 0), high (>= 50%), watch (>= 20%),\nlow."
 	    " A warning is a reason to look, not a verdict."));
+	print_warning_summary(w, lang);
 	for (m = 0; m < ncols; m++) {
 		free(owned[m]);
 		free(hdr[m]);

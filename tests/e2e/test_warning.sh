@@ -87,10 +87,21 @@ expect_rc 0 "warning table zh" "$PS" warning --parent 610400 --as-of 2026-06-30 
 expect_out "还可出生 55 人" "zh headroom"
 expect_out "已超 5 人" "zh over"
 expect_out "预警" "zh heading"
-expect_eq "$(printf '%s\n' "$OUT" | grep -n '预3镇' | cut -d: -f1)" 4 "zh: the highest risk first"
+expect_eq "$(printf '%s\n' "$OUT" | grep -n '预3镇' | head -n 1 | cut -d: -f1)" 4 "zh: the highest risk first"
 expect_rc 0 "warning table en" "$PS" warning --parent 610400 --as-of 2026-06-30 --lang en
 expect_out "55 more births" "en headroom"
 expect_out "not a verdict" "en says what a warning is not"
+# What it means for the county head now: who is vetoed at the year's end
+# on the present data, who is likely to be, what to do, and where the
+# other veto targets are.
+expect_out "vetoed at the year's end on the present data (headroom below 0: over the target even with no more births): 预3镇 (birth rate, natural growth rate). Check their" "en: who will be vetoed"
+expect_out "likely to miss the target (risk >= 50%): 预1镇 (birth rate: 55 more births; natural growth rate: 15 more births)." "en: who is likely to miss"
+expect_no_out "to watch" "en: no unit to watch"
+expect_out "veto targets too: see popstat ranking --parent 610400 --period 2026-01-01..2026-06-30." "en: where the other vetoes are"
+expect_rc 0 "warning table zh again" "$PS" warning --parent 610400 --as-of 2026-06-30 --lang zh
+expect_out "年底将被一票否决（余量已为负，今后不再出生也超标）：预3镇（出生率、自然增长率）。请现在核实" "zh: who will be vetoed"
+expect_out "很可能超标（风险≥50%）：预1镇（出生率还可出生 55 人；自然增长率还可出生 15 人）。今年余下的出生须控制在余量之内" "zh: who is likely to miss"
+expect_out "出生统计误差率、符合政策生育率也是一票否决指标" "zh: the other veto targets named"
 
 # ---------------------------------------------------------------- quality data
 # County 610500, period 2026-11; 10000 people each on 2026-10-31.
