@@ -707,7 +707,12 @@ run_file(int argc, char **argv, int amend)
 	rep_finish();
 	print_skipped(&g);
 	reg_close(&g);
-	if (opt.lang == LANG_ZH)
+	if (opt.lang == LANG_ZH && t.queued > 0)
+		printf(amend ? "更正 %lu 条，未变 %lu 条，拒绝 %lu 条；另有 %lu"
+		    " 条未送达，在待发箱中\n" : "存入 %lu 条，重复（此前已存）%lu"
+		    " 条，拒绝 %lu 条；另有 %lu 条未送达，在待发箱中\n",
+		    t.accepted, t.duplicate, t.rejected, t.queued);
+	else if (opt.lang == LANG_ZH)
 		printf(amend ? "更正 %lu 条，未变 %lu 条，拒绝 %lu 条%s\n" :
 		    "存入 %lu 条，重复（此前已存）%lu 条，拒绝 %lu 条%s\n",
 		    t.accepted, t.duplicate, t.rejected, t.rejected ?
@@ -720,7 +725,9 @@ run_file(int argc, char **argv, int amend)
 		printf("accepted %lu, duplicate %lu, rejected %lu\n", t.accepted,
 		    t.duplicate, t.rejected);
 	if (t.queued > 0) {
-		fprintf(stderr, "popstat: cannot reach %s: %lu rows kept in the"
+		fprintf(stderr, opt.lang == LANG_ZH ? "popstat：连不上服务器 %s：%lu"
+		    " 条已存入待发箱（%s）；网络恢复后运行 popstat sync"
+		    " 发送\n" : "popstat: cannot reach %s: %lu rows kept in the"
 		    " outbox (%s); run 'popstat sync' when the network is back\n",
 		    opt.server, t.queued, outbox_path());
 		return EXIT_NOCONN;

@@ -243,6 +243,10 @@ expect_out "第 3 行：母亲身份证号：校验码" "a zh locale gives Chine
 expect_rc 1 "check en" "$PS" check "$F/zh.csv" --lang en
 expect_line "line 2: date: '46115': expected YYYY-MM-DD; this looks like an Excel date serial number: format the column as a date (2026-05-05) in Excel and save again" "an Excel serial date, in English"
 expect_line "line 3: mother_id: check character should be X" "English keeps its form"
+# Offline, in Chinese: the rows wait in the outbox and the summary says so.
+POPSTAT_OUTBOX=$WORK/ob-zh.db POPSTAT_TOKEN=$CLERK1 expect_rc 3 "submit zh offline" "$PS" submit "$F/zh.csv" --lang zh
+expect_line "存入 0 条，重复（此前已存）0 条，拒绝 3 条；另有 2 条未送达，在待发箱中" "zh offline summary"
+expect_err "popstat：连不上服务器 127.0.0.1:$PORT：2 条已存入待发箱" "zh offline message"
 restart_server
 POPSTAT_TOKEN=$CLERK1 expect_rc 1 "submit zh" "$PS" submit "$F/zh.csv" --lang zh
 expect_line "第 6 行：单位：单位 610328102 不在本账号（610328101）的范围内：只能报送本乡镇及其下属单位的记录" "the server's refusal in Chinese"
