@@ -308,7 +308,7 @@ print_quality(const Popstat__QualityOk *qo, int lang)
 	struct table *t;
 	size_t i;
 
-	printf(T("%s %s 数据质量 %s .. %s\n\n", "%s %s data quality %s .. %s\n\n"),
+	printf(T("%s %s 数据质量 %s 至 %s\n\n", "%s %s data quality %s .. %s\n\n"),
 	    qo->parent, qo->parent_name, qo->period->start, qo->period->end);
 	if (qo->n_flags == 0) {
 		printf("%s\n", T("未发现需要复核的数字。",

@@ -451,7 +451,9 @@ h_user_add(struct req *r)
 	if (rc < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	if (rc > 0)
-		return req_error(r, E(CONFLICT), "user %s already exists", q->name);
+		return req_error(r, E(CONFLICT), "user %s already exists; for"
+		    " a new token of that account: popstat user rotate %s",
+		    q->name, q->name);
 	token_new(token, sizeof token);
 	if (token_hash(token, hash) < 0)
 		return req_error(r, E(INTERNAL), "cannot hash the new token"

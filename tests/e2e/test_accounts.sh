@@ -31,6 +31,7 @@ expect_eq "$(printf '%s' "$CLERK" | grep -cE '^pst_[0-9a-f]{48}$')" 1 "token pri
 expect_rc 1 "clerk without unit" "$PS" user add clerk2 --role clerk
 expect_rc 1 "bad role" "$PS" user add x --role boss
 expect_rc 1 "duplicate user" "$PS" user add clerk1 --role viewer
+expect_err "user clerk1 already exists; for a new token of that account: popstat user rotate clerk1" "a duplicate user says how to get a new token"
 expect_rc 0 "viewer add" "$PS" user add view1 --role viewer
 VIEWER=$OUT
 expect_rc 3 "clerk cannot add units" "$PS" --token "$CLERK" unit add 1 X

@@ -202,6 +202,7 @@ expect_rc 0 "viewer quality table" "$PS" --token "$VIEWER" quality --parent 6105
 expect_out "可能重复登记" "zh check name"
 expect_no_out "q121" "viewer table: no record id"
 expect_out "不是结论" "zh: a flag is not a finding"
+expect_out "数据质量 2026-11-01 至 2026-11-30" "zh: the period as the other tables write it"
 expect_rc 0 "quality table en" "$PS" quality --parent 610500 --period 2026-11 --lang en
 expect_out "possible under-reporting" "en check name"
 expect_out "q121" "admin table shows record ids"
