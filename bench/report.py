@@ -385,6 +385,8 @@ figure below waited for a CPU).
   the order begun (server/commit.c, now): p50 5.89x, p99 2.55x. Per-round
   ratios ran from 1.0x to 17x in both, so the load hides any difference
   between the two; neither meets the targets (p99 <= 1.25x, p50 <= 1.5x).
+  Again at 13:59 UTC with two threads, load average 4.6-5.5: p50 3.06x,
+  p99 2.11x (popstatd p50 2.5-4.1 ms, the floor's 0.7-1.1 ms).
   Two threads remain because ackfloor's own runs were best with two
   (bench/ackfloor.c) and a group committed during a sync no longer waits
   for that sync to end.
