@@ -555,6 +555,74 @@ choice(sbuf *b, const char *name, const char *chosen, const char *const *v,
 	put(b, "</select>\n");
 }
 
+/* What to write instead, in the page's language, for the common mistakes. */
+static const char *
+rej_hint(struct wreq *w, const char *column)
+{
+	if (strcmp(column, "date") == 0)
+		return T("日期可写 2026-11-28、2026/11/28、2026.11.28、"
+		    "2026年11月28日 或 20261128；日在前、两位年份不认。",
+		    "Write dates as 2026-11-28, 2026/11/28, 2026.11.28,"
+		    " 2026年11月28日 or 20261128; day-first dates and two-digit"
+		    " years are not guessed.");
+	if (strcmp(column, "sex") == 0)
+		return T("性别写 男 或 女（或 M、F）。", "Sex is M or F (男, 女).");
+	if (strcmp(column, "policy") == 0)
+		return T("政策写 是 或 否（或 Y、N）。",
+		    "Policy is Y or N (是, 否).");
+	if (strcmp(column, "unit") == 0)
+		return T("单位写本乡镇或其下村的区划代码。",
+		    "The unit is the code of your township or one of its"
+		    " villages.");
+	if (strcmp(column, "mother_id") == 0)
+		return T("请对照身份证核对号码（最后一位是校验位）；登记表中"
+		    "身份证号一列要设为“文本”格式。",
+		    "Check the number against the ID card (its last character"
+		    " checks the others); in a register, format the ID column"
+		    " as text.");
+	return NULL;
+}
+
+/*
+ * Where the reason for one column starts in a row's rejection: the server
+ * gives the first column apart and the others inside the reason,
+ * "REASON; column: reason; ...".  Returns the length of col's part, with
+ * *at at its start, or 0 when the rejection says nothing of col.
+ */
+static size_t
+reason_of(const char *errcol, const char *errmsg, const char *col,
+    const char **at)
+{
+	const char *p = NULL, *q, *e;
+	char key[40];
+	int c;
+
+	if (errcol == NULL || errmsg == NULL)
+		return 0;
+	if (strcmp(errcol, col) == 0)
+		p = errmsg;
+	else {
+		xsnprintf(key, sizeof key, "; %s: ", col);
+		if ((p = strstr(errmsg, key)) != NULL)
+			p += strlen(key);
+	}
+	if (p == NULL)
+		return 0;
+	/* Up to the next "; column: ". */
+	for (e = p; (q = strstr(e, "; ")) != NULL; e = q + 2)
+		for (c = 0; c < COL_COUNT; c++) {
+			size_t n = strlen(col_name(c));
+
+			if (strncmp(q + 2, col_name(c), n) == 0 &&
+			    q[2 + n] == ':') {
+				*at = p;
+				return (size_t)(q - p);
+			}
+		}
+	*at = p;
+	return strlen(p);
+}
+
 /* One record's fields; values and errors from a post being shown again. */
 static void
 record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
@@ -602,11 +670,23 @@ record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
 				put(b, " required");
 			put(b, ">\n");
 		}
-		if (errcol && strcmp(errcol, name) == 0) {
-			sbuf_printf(b, "<br><span class=\"err\" id=\"err-%s\">",
-			    name);
-			esc(b, errmsg);
-			put(b, "</span>");
+		{
+			const char *at, *hint = rej_hint(w, name);
+			size_t n = reason_of(errcol, errmsg, name, &at);
+			char part[512];
+
+			if (n > 0) {
+				xsnprintf(part, sizeof part, "%.*s", (int)n, at);
+				sbuf_printf(b, "<br><span class=\"err\""
+				    " id=\"err-%s\">", name);
+				esc(b, part);
+				if (hint) {
+					put(b, "<br><span class=\"note\">");
+					esc(b, hint);
+					put(b, "</span>");
+				}
+				put(b, "</span>");
+			}
 		}
 		put(b, "</p>\n");
 	}
@@ -1931,30 +2011,6 @@ rej_column(sbuf *b, const struct upload *up, const char *column)
 	esc(b, column);
 }
 
-/* What to write instead, in the page's language, for the common mistakes. */
-static const char *
-rej_hint(struct wreq *w, const char *column)
-{
-	if (strcmp(column, "date") == 0)
-		return T("日期可写 2026-11-28、2026/11/28、2026.11.28、"
-		    "2026年11月28日 或 20261128；日在前、两位年份不认。",
-		    "Write dates as 2026-11-28, 2026/11/28, 2026.11.28,"
-		    " 2026年11月28日 or 20261128; day-first dates and two-digit"
-		    " years are not guessed.");
-	if (strcmp(column, "sex") == 0)
-		return T("性别写 男 或 女（或 M、F）。", "Sex is M or F (男, 女).");
-	if (strcmp(column, "policy") == 0)
-		return T("政策写 是 或 否（或 Y、N）。",
-		    "Policy is Y or N (是, 否).");
-	if (strcmp(column, "unit") == 0)
-		return T("单位写本乡镇或其下村的区划代码。",
-		    "The unit is the code of your township or one of its"
-		    " villages.");
-	if (strcmp(column, "mother_id") == 0)
-		return T("身份证号一列请设为“文本”格式，再核对号码。",
-		    "Format the ID column as text, then check the number.");
-	return NULL;
-}
 
 static void upload_step(evutil_socket_t fd, short what, void *arg);
 

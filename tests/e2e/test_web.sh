@@ -122,6 +122,16 @@ post clerk1 /entry "csrf=$CSRF&key=$KEY&$BIRTH&date=2026-13-05"
 expect_eq "$CODE" 422 "a bad date is rejected"
 page_has 'id="err-date"' "the error is shown at the date field"
 expect_eq "$(births 610328101)" 0 "nothing stored for the bad date"
+# Several errors at once: each under its own field, with what to write.
+post clerk1 /entry "csrf=$CSRF&key=$KEY&kind=birth&unit=610328101&birth_order=1&date=11/20/2026&mother_id=110105194912310021"
+expect_eq "$CODE" 422 "a form with four errors is rejected"
+for f in date sex policy mother_id; do
+	page_has "id=\"err-$f\"" "the $f error is shown at its field"
+done
+n=$(sed -n 's/.*id="err-date">\([^<]*\)<.*/\1/p' "$WORK/page.html")
+case $n in *mother_id*|*sex*) fail_ "the date field shows the other errors: $n" ;;
+	*YYYY-MM-DD*) ok_ ;; *) fail_ "the date error: $n" ;; esac
+page_has "日在前、两位年份不认" "the date error says how to write a date"
 
 # ---------------------------------------------------------------- idempotency
 # The corrected form (same key): stored once.
