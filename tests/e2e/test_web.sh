@@ -5,6 +5,9 @@
 # role, plain HTTP on a network address), and the idempotency of the forms
 # (double click, back-and-resubmit, retry after a timeout), with the
 # server's counters read through the real popstat client after each step.
+# Uploads read registers as popstat submit does (GB18030, Chinese headers,
+# Excel date cells, the mapping box); the township page's list of today
+# and the cap on kept rejected rows are checked across a restart.
 # HTTPS served by popstatd itself (--http-tls-cert) is checked at the end.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 need_curl

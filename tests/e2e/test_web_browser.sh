@@ -3,9 +3,11 @@
 # python3-selenium with chromium-driver) drives headless Chromium through
 # the login form, a birth entry with a date typed the Chinese way, a
 # re-post of the same form after Back, a double click, an upload of an
-# xlsx register with bad rows, a dekad report and the logout; after each
-# step the server's counters are read with the real popstat client.  A
-# screenshot of the upload's result is kept (BROWSER_ARTIFACTS).  Skipped,
+# xlsx register with bad rows, a GB18030 register with Chinese headers and
+# a 姓名 column, a workbook with Excel date cells, the township page's list
+# of today, a dekad report and the logout; after each step the server's
+# counters are read with the real popstat client.  Screenshots of the entry
+# form, the uploads and the report are kept (BROWSER_ARTIFACTS).  Skipped,
 # with a line saying so, only where Selenium or chromedriver is missing;
 # .ci/run installs them.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
