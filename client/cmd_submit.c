@@ -640,8 +640,8 @@ run_file(int argc, char **argv, int amend)
 	if ((rc = reg_open(cmd, path, &ro, &g, &rows)) != 0) {
 		if (rc == EXIT_REJECTED) {
 			if (opt.lang == LANG_ZH)
-				printf("整个文件未报送（%lu 行）：请按上面的说明"
-				    "改正后再报送\n", rows);
+				printf("整个文件未报送：请按上面的说明改正后再"
+				    "报送\n");
 			printf("accepted 0, duplicate 0, rejected %lu\n", rows);
 		}
 		reg_close(&g);
@@ -781,8 +781,8 @@ cmd_check(int argc, char **argv)
 	if ((rc = reg_open("check", path, &ro, &g, &rows)) != 0) {
 		if (rc == EXIT_REJECTED) {
 			if (opt.lang == LANG_ZH)
-				printf("整个文件不能报送（%lu 行）：请按上面的说明"
-				    "改正后再检查\n", rows);
+				printf("整个文件不能报送：请按上面的说明改正后再"
+				    "检查\n");
 			printf("ok 0, rejected %lu\n", rows);
 		}
 		reg_close(&g);

@@ -106,6 +106,10 @@ static const struct {
 	{ "field * (column *) has a value but its header is empty; name the"
 	  " column or remove the value",
 	  "第 $1 个字段（$2 列）有数据但表头为空：请写上列名或删去数据" },
+	{ "*: line * cannot be read: it is neither UTF-8 nor GB18030*",
+	  "$1：第 $2 行无法读取：既不是 UTF-8 也不是 GB18030（GBK）编码的文字；"
+	  "请在 Excel 里另存为“CSV UTF-8”，或加 --encoding"
+	  " utf-8|gb18030|utf-16 指明编码" },
 	{ "cannot be read: it is neither UTF-8 nor GB18030*",
 	  "无法读取：既不是 UTF-8 也不是 GB18030（GBK）编码的文字；请在"
 	  " Excel 里另存为“CSV UTF-8”，或加 --encoding utf-8|gb18030|utf-16"

@@ -77,6 +77,12 @@ test_headers(void)
 	    " persons or their Chinese names; drop it with --ignore '姓名' or"
 	    " --ignore-unknown, or name it with --map '姓名=COLUMN')"),
 	    "“姓名”是不认识的列：不用这一列就加 --ignore '姓名'");
+	CHECK_STR(zh("odd.csv: line 3 cannot be read: it is neither UTF-8 nor"
+	    " GB18030 (GBK) text; save the file from Excel as \"CSV UTF-8\" or"
+	    " pass --encoding utf-8|gb18030|utf-16"),
+	    "odd.csv：第 3 行无法读取：既不是 UTF-8 也不是 GB18030（GBK）编码的"
+	    "文字；请在 Excel 里另存为“CSV UTF-8”，或加 --encoding"
+	    " utf-8|gb18030|utf-16 指明编码");
 	CHECK_STR(zh("mother_id: required column missing for verification"
 	    " records"), "缺少核查记录必需的列 mother_id");
 }
