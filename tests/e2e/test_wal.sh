@@ -13,7 +13,7 @@
 # same code path).  Checked:
 #   - the WAL file never exceeds 8 MiB while the load runs (polled), nor at
 #     its end (peaks of 4.5 MB measured); without the rewinds it reached
-#     12.5-24 MB with this load; with durability=normal, 12 MiB (137 MB
+#     12.5-24 MB with this load; with durability=normal, 32 MiB (137 MB
 #     without);
 #   - the WAL header's checkpoint sequence number shows 3 or more rewinds;
 #   - every record is acknowledged as accepted, and stored once;
@@ -99,10 +99,13 @@ stored "$RECORDS" ""
 
 # durability=normal: no sync per commit, so a background pass also syncs
 # the WAL written since the last one and takes longer, and the tail the
-# loop copies is longer (peaks of 5.9-7.3 MB measured; 137 MB without the
-# rewinds).
+# loop copies is longer (peaks of 5.9-7.3 MB measured on an idle machine,
+# 11.5-22 MB with the machine's two cores shared by other work: the
+# background pass then runs less often; 137 MB without the rewinds).  The
+# bound is set far below the unrewound size, not at the idle peaks, so that
+# it tests the rewinds and not the machine's load.
 start_server --durability normal
-steady_load "$RECORDS" $((12 * MIB)) "durability normal"
+steady_load "$RECORDS" $((32 * MIB)) "durability normal"
 stop_server
 stored $((2 * RECORDS)) " (normal)"
 
