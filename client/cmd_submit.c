@@ -470,7 +470,10 @@ static const char read_usage[] =
     "                       (default: detected)\n"
     "  --map 'HEADER=column' read the column headed HEADER as column\n"
     "  --ignore HEADER      drop the column headed HEADER (e.g. 姓名)\n"
-    "  --ignore-unknown     drop every column that is not a record column\n";
+    "  --ignore-unknown     drop every column that is not a record column\n"
+    "  --lang zh|en         the refusals in Chinese ('第 L 行：列：原因') or\n"
+    "                       English (default: the config's lang, the locale);\n"
+    "                       the last line keeps its English form\n";
 
 /*
  * Parse one of the reading options at argv[*i]; returns 1 if it was one,

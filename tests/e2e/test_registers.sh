@@ -240,6 +240,11 @@ expect_line "可以报送 2 行，有问题 3 行：请按上面各行改正" "c
 expect_last "ok 2, rejected 3" "check's last line keeps its form in Chinese"
 LANG=zh_CN.UTF-8 LC_ALL= expect_rc 1 "check in a zh locale" "$PS" check "$F/zh.csv"
 expect_out "第 3 行：母亲身份证号：校验码" "a zh locale gives Chinese"
+printf 'lang = zh\n' > "$WORK/zh.conf"
+POPSTAT_CONFIG=$WORK/zh.conf expect_rc 1 "check with lang = zh in the config" "$PS" check "$F/zh.csv"
+expect_out "第 3 行：母亲身份证号：校验码" "the config's lang gives Chinese"
+expect_rc 0 "check --help" "$PS" check --help
+expect_out "--lang zh|en         the refusals in Chinese" "check --help names --lang"
 expect_rc 1 "check en" "$PS" check "$F/zh.csv" --lang en
 expect_line "line 2: date: '46115': expected YYYY-MM-DD; this looks like an Excel date serial number: format the column as a date (2026-05-05) in Excel and save again" "an Excel serial date, in English"
 expect_line "line 3: mother_id: check character should be X" "English keeps its form"
