@@ -718,9 +718,9 @@ run_file(int argc, char **argv, int amend)
 	else if (opt.lang == LANG_ZH)
 		printf(amend ? "更正 %lu 条，未变 %lu 条，拒绝 %lu 条%s\n" :
 		    "存入 %lu 条，重复（此前已存）%lu 条，拒绝 %lu 条%s\n",
-		    t.accepted, t.duplicate, t.rejected, t.rejected ?
-		    "：请按上面各行改正后再报送同一文件（已存的行记为重复）" :
-		    "");
+		    t.accepted, t.duplicate, t.rejected, !t.rejected ? "" :
+		    amend ? "：请按上面各行改正后再更正（已改的行记为未变）" :
+		    "：请按上面各行改正后再报送同一文件（已存的行记为重复）");
 	if (amend)
 		printf("changed %lu, unchanged %lu, rejected %lu\n", t.accepted,
 		    t.duplicate, t.rejected);

@@ -257,6 +257,10 @@ POPSTAT_TOKEN=$CLERK1 expect_rc 1 "submit zh" "$PS" submit "$F/zh.csv" --lang zh
 expect_line "第 6 行：单位：单位 610328102 不在本账号（610328101）的范围内：只能报送本乡镇及其下属单位的记录" "the server's refusal in Chinese"
 expect_out "拒绝 4 条：请按上面各行改正后再报送同一文件" "submit's Chinese summary"
 expect_last "accepted 1, duplicate 0, rejected 4" "submit's last line keeps its form"
+printf 'record_id,unit,date,sex,birth_order,policy\nz5,610328102,2026-05-09,M,2,Y\nnone,610328101,2026-05-09,M,1,Y\n' > "$F/zh-amend.csv"
+POPSTAT_TOKEN=$CLERK1 expect_rc 1 "amend zh" "$PS" amend "$F/zh-amend.csv" --reason "孩次录错" --lang zh
+expect_line "第 3 行：编号：none 没有存在单位 610328101 中：这是新记录，请报送（submit）而不是更正" "amend's refusal in Chinese"
+expect_out "：请按上面各行改正后再更正" "amend's Chinese summary says amend again"
 stop_server
 printf '编号,单位,日期,性别,孩次,是否符合政策,姓名\nz9,610328101,2026-05-05,女,1,是,张三\n' > "$F/zh-name.csv"
 expect_rc 1 "an unknown column, zh" "$PS" check "$F/zh-name.csv" --lang zh
