@@ -11,6 +11,7 @@
 #include "client.h"
 #include "lang.h"
 #include "sbuf.h"
+#include "utf8.h"
 #include "warnrep.h"
 
 #define T(zh, en) (lang == LANG_ZH ? (zh) : (en))
@@ -100,6 +101,62 @@ level_units(sbuf *b, const Popstat__WarningOk *w, const char *level,
 }
 
 /*
+ * Print s as lines of at most WRAP_COLS columns, the first after "  ",
+ * the others after "    ": at a space, or between two Chinese characters
+ * (never before a closing mark such as "，" or "）").
+ */
+#define WRAP_COLS 118
+
+static void
+print_wrapped(const char *s)
+{
+	static const char *const closing[] = { "，", "。", "、", "；", "：",
+	    "）", "”", "%", NULL };
+	const char *line = s, *brk = NULL, *p = s;
+	int col = 2, atbrk = 0, indent = 2;
+
+	while (*p != '\0') {
+		char ch[8];
+		size_t n = 1, k;
+		int w, closes = 0;
+
+		while (p[n] != '\0' && ((unsigned char)p[n] & 0xc0) == 0x80 &&
+		    n < sizeof ch - 1)
+			n++;
+		memcpy(ch, p, n);
+		ch[n] = '\0';
+		w = utf8_width(ch);
+		for (k = 0; closing[k] != NULL; k++)
+			if (strcmp(ch, closing[k]) == 0)
+				closes = 1;
+		/* A place to break: before a wide character that does not
+		 * close, or after a space. */
+		if (p > line && w == 2 && !closes) {
+			brk = p;
+			atbrk = col;
+		}
+		if (col + w > WRAP_COLS && brk != NULL) {
+			size_t len = (size_t)(brk - line);
+
+			while (len > 0 && line[len - 1] == ' ')
+				len--;
+			printf("%*s%.*s\n", indent, "", (int)len, line);
+			line = brk[0] == ' ' ? brk + 1 : brk;
+			indent = 4;
+			col = 4 + (col - atbrk) - (brk[0] == ' ' ? 1 : 0);
+			brk = NULL;
+		}
+		col += w;
+		if (ch[0] == ' ') {
+			brk = p + 1;
+			atbrk = col;
+		}
+		p += n;
+	}
+	printf("%*s%s\n", indent, "", line);
+}
+
+/*
  * What the table means for the county head, now: who will be vetoed at
  * the year's end on the present data, who is likely to be, who to watch,
  * and what to do about each; and that the other veto targets are not in
@@ -135,9 +192,14 @@ print_warning_summary(const Popstat__WarningOk *w, int lang)
 	for (j = 0; j < sizeof lv / sizeof lv[0]; j++) {
 		sbuf_init(&b);
 		if (level_units(&b, w, lv[j].level, lang) > 0) {
-			printf("  %s%s%s%s\n", T(lv[j].zh, lv[j].en),
+			sbuf line;
+
+			sbuf_init(&line);
+			sbuf_printf(&line, "%s%s%s%s", T(lv[j].zh, lv[j].en),
 			    sbuf_str(&b), T("。", ". "), T(lv[j].zh_do,
 			    lv[j].en_do));
+			print_wrapped(sbuf_str(&line));
+			sbuf_free(&line);
 			any++;
 		}
 		sbuf_free(&b);
@@ -145,13 +207,13 @@ print_warning_summary(const Popstat__WarningOk *w, int lang)
 	if (any == 0)
 		printf("  %s\n", T("按目前速度，各单位的这些指标都可以达标。",
 		    "At the pace so far every unit meets these targets."));
-	/* The days the warning counted. */
-	printf("  %s popstat ranking --parent %s --period %u-01-01..%s%s\n",
-	    T("本表只看出生率和自然增长率；出生统计误差率、符合政策生育率也是一票"
-	    "否决指标，见", "This table covers the birth and natural growth"
-	    " rates only; the birth statistics error rate and the"
-	    " policy-compliant birth rate are veto targets too: see"),
-	    w->parent, w->year, w->as_of, T("。", "."));
+	/* The days the warning counted; the command on a line of its own. */
+	print_wrapped(T("本表只看出生率和自然增长率；出生统计误差率、符合政策生育率"
+	    "也是一票否决指标，见：", "This table covers the birth and natural"
+	    " growth rates only; the birth statistics error rate and the"
+	    " policy-compliant birth rate are veto targets too: see"));
+	printf("    popstat ranking --parent %s --period %u-01-01..%s\n",
+	    w->parent, w->year, w->as_of);
 }
 
 static void
@@ -181,9 +243,17 @@ print_warning(const Popstat__WarningOk *w, int lang)
 		for (i = 0; i < w->n_rows && in == NULL; i++)
 			if (k < w->rows[i]->n_indicators)
 				in = w->rows[i]->indicators[k]->indicator;
-		in = warning_indicator_name(in ? in : "", lang == LANG_ZH);
+		/* English as short as the ranking's, to fit 120 columns. */
+		if (lang != LANG_ZH && in && strcmp(in, "birth_rate") == 0)
+			in = "birth ‰";
+		else if (lang != LANG_ZH && in &&
+		    strcmp(in, "natural_growth_rate") == 0)
+			in = "growth ‰";
+		else
+			in = warning_indicator_name(in ? in : "",
+			    lang == LANG_ZH);
 		sbuf_init(&s);
-		sbuf_printf(&s, T("%s预计(‰)", "%s projected (‰)"), in);
+		sbuf_printf(&s, T("%s预计(‰)", "%s projected"), in);
 		hdr[2 + 4 * k] = xstrdup(sbuf_str(&s));
 		sbuf_free(&s);
 		hdr[3 + 4 * k] = xstrdup(T("余量", "headroom"));

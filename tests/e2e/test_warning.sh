@@ -94,10 +94,12 @@ expect_out "not a verdict" "en says what a warning is not"
 # What it means for the county head now: who is vetoed at the year's end
 # on the present data, who is likely to be, what to do, and where the
 # other veto targets are.
-expect_out "vetoed at the year's end on the present data (headroom below 0: over the target even with no more births): 预3镇 (birth rate, natural growth rate). Check their" "en: who will be vetoed"
+expect_out "vetoed at the year's end on the present data (headroom below 0: over the target even with no more births): 预3镇" "en: who will be vetoed"
 expect_out "likely to miss the target (risk >= 50%): 预1镇 (birth rate: 55 more births; natural growth rate: 15 more births)." "en: who is likely to miss"
 expect_no_out "to watch" "en: no unit to watch"
-expect_out "veto targets too: see popstat ranking --parent 610400 --period 2026-01-01..2026-06-30." "en: where the other vetoes are"
+expect_out "veto targets too: see" "en: the other vetoes named"
+expect_out "    popstat ranking --parent 610400 --period 2026-01-01..2026-06-30" "en: the command for them, whole on its line"
+expect_eq "$(printf '%s\n' "$OUT" | python3 -c 'import sys,unicodedata; print(max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l.rstrip("\n")) for l in sys.stdin if not l.startswith(("余量", "headroom"))))' | awk '{print ($1 <= 118)}')" 1 "en: the table and the conclusion fit 118 columns"
 expect_rc 0 "warning table zh again" "$PS" warning --parent 610400 --as-of 2026-06-30 --lang zh
 expect_out "年底将被一票否决（余量已为负，今后不再出生也超标）：预3镇（出生率、自然增长率）。请现在核实" "zh: who will be vetoed"
 expect_out "很可能超标（风险≥50%）：预1镇（出生率还可出生 55 人；自然增长率还可出生 15 人）。今年余下的出生须控制在余量之内" "zh: who is likely to miss"
