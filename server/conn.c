@@ -203,20 +203,6 @@ send_error(struct conn *c, uint64_t id, Popstat__ErrorCode code,
 		c->state = CONN_CLOSING;
 }
 
-/* Reads whose packed reply is kept until the data changes (rcache.h). */
-static const char *
-cacheable(const Popstat__Request *rq)
-{
-	switch (rq->body_case) {
-	case POPSTAT__REQUEST__BODY_STATUS:
-		return "status";
-	case POPSTAT__REQUEST__BODY_RANKING:
-		return "ranking";
-	default:
-		return NULL;
-	}
-}
-
 /* A kept reply's bytes have left the output buffer. */
 static void
 unhold(const void *data, size_t len, void *kept)
@@ -340,7 +326,7 @@ serve(struct conn *c, Popstat__Envelope *env)
 	uint8_t *buf;
 	size_t len;
 	int is_write = 0;
-	const char *cached;
+	const struct handler *h;
 
 	if (env->version != PROTOCOL_VERSION) {
 		char msg[128];
@@ -371,37 +357,15 @@ serve(struct conn *c, Popstat__Envelope *env)
 	r.who = c->authed ? &c->who : NULL;
 	popstat__response__init(&r.resp);
 
-	if (env->request->body_case == POPSTAT__REQUEST__BODY_HELLO) {
-		int wait = auth_throttled(c->addr);
-
-		if (wait > 0) {
-			/* Too many failures from here: refuse without looking. */
-			log_warn("%s: dropped: too many failed logins from %s",
-			    c->peer, c->addr);
-			metrics_conn_dropped("auth_throttled");
-			req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
-			    "too many failed logins from %s; try again in %d s",
-			    c->addr, wait);
-			c->authed = 0;
-			c->state = CONN_CLOSING;
-		} else {
-			/* A failed Hello logs the connection out and ends it:
-			 * an unauthenticated peer holds no slot. */
-			c->authed = h_hello(&r) == 0;
-			if (!c->authed) {
-				auth_failed(c->addr);
-				metrics_conn_dropped("unauthenticated");
-				c->state = CONN_CLOSING;
-			}
-		}
-	} else if (!c->authed) {
+	h = handler_find(env->request->body_case);
+	if (!c->authed && (h == NULL || !(h->flags & REQ_PREAUTH))) {
 		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
 		    "not authenticated: send Hello with a token first; closing"
 		    " the connection");
 		metrics_conn_dropped("unauthenticated");
 		c->state = CONN_CLOSING;
-	} else if ((cached = cacheable(env->request)) != NULL) {
-		buf = serve_cached(c, &r, cached, &len);
+	} else if (h != NULL && (h->flags & REQ_CACHEABLE)) {
+		buf = serve_cached(c, &r, h->name, &len);
 		req_free(&r);
 		if (buf == NULL)
 			return;
@@ -425,11 +389,22 @@ send:
 	free(buf);
 }
 
-/* Hook for h_hello: it needs to store the principal on the connection. */
+/*
+ * Hooks for h_hello: log the connection in as p, or out (p NULL); and end
+ * it once this reply is sent.
+ */
 void
 conn_set_principal(struct conn *c, const struct principal *p)
 {
-	c->who = *p;
+	c->authed = p != NULL;
+	if (p != NULL)
+		c->who = *p;
+}
+
+void
+conn_end(struct conn *c)
+{
+	c->state = CONN_CLOSING;
 }
 
 void
@@ -448,6 +423,12 @@ const char *
 conn_peer(const struct conn *c)
 {
 	return c->peer;
+}
+
+const char *
+conn_addr(const struct conn *c)
+{
+	return c->addr;
 }
 
 /*

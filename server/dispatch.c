@@ -1,10 +1,9 @@
 /*
  * dispatch.c - one table of request types: who may call each, whether it
- * writes, and its handler; plus the per-request arena.
+ * writes, whether its reply may be kept, and its handler; and running a
+ * request by it.
  */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -12,178 +11,91 @@
 #include "popstatd.h"
 #include "sbuf.h"
 #include "utf8.h"
-#include "warning.h"
 
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	max_align_t data[];
-};
+/*
+ * The requests: one row each, R(BODY, name, roles, flags, handler).  BODY
+ * is the Request oneof's case (POPSTAT__REQUEST__BODY_BODY), name the
+ * request's name in the log and the metrics, roles who may call it.  The
+ * flags:
+ *   REQ_WRITE      runs inside the group-commit transaction; the reply is
+ *                  held until the commit is durable
+ *   REQ_CACHEABLE  a read whose packed reply is kept until the data
+ *                  changes (rcache.h)
+ *   REQ_PREAUTH    may come before the connection is authenticated (Hello):
+ *                  no role or text check, the handler authenticates
+ * The handler, int h_NAME(struct req *), lives in a req_*.c file and is
+ * declared by this table, nowhere else.  A new request is its message in
+ * proto/popstat.proto, one row here and its handler.
+ */
+#define REQUESTS(R)                                                           \
+	R(HELLO, "hello", ROLE_ANY, REQ_PREAUTH, h_hello)                      \
+	R(PING, "ping", ROLE_ANY, 0, h_ping)                                   \
+	R(UNIT_ADD, "unit add", ROLE_ADMIN, REQ_WRITE, h_unit_add)             \
+	R(UNIT_LIST, "unit list", ROLE_ANY, 0, h_unit_list)                    \
+	R(UNIT_CHANGE, "unit change", ROLE_ADMIN, REQ_WRITE, h_unit_change)    \
+	R(USER_ADD, "user add", ROLE_ADMIN, REQ_WRITE, h_user_add)             \
+	R(USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list)                  \
+	R(USER_SET, "user set", ROLE_ADMIN, REQ_WRITE, h_user_set)             \
+	R(SUBMIT, "submit",                                                    \
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, h_submit)     \
+	R(STATUS, "status", ROLE_ANY, REQ_CACHEABLE, h_status)                 \
+	R(RANKING, "ranking", ROLE_ANY, REQ_CACHEABLE, h_ranking)              \
+	R(VERIFY_REPORT, "verify-report",                                      \
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 0, h_verify_report)      \
+	R(INDICATOR_LIST, "indicator list", ROLE_ANY, 0, h_indicator_list)     \
+	R(INDICATOR_SET, "indicator set",                                      \
+	    ROLE_ADMIN, REQ_WRITE, h_indicator_set)                            \
+	R(TARGET_SET, "target set", ROLE_ADMIN, REQ_WRITE, h_target_set)       \
+	R(AMEND, "amend",                                                      \
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, h_amend)      \
+	R(VOID, "void",                                                        \
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, h_void)       \
+	R(AUDIT, "audit", ROLE_ADMIN | ROLE_CLERK, 0, h_audit)                 \
+	R(APPROVE, "approve", ROLE_ADMIN, REQ_WRITE, h_approve)                \
+	R(UNLOCK, "unlock", ROLE_ADMIN, REQ_WRITE, h_unlock)                   \
+	R(LOCK_LIST, "lock list", ROLE_ANY, 0, h_lock_list)                    \
+	R(REPORT_FILE, "report file",                                          \
+	    ROLE_ADMIN | ROLE_CLERK, REQ_WRITE, h_report_file)                 \
+	R(REPORT_STATUS, "report status", ROLE_ANY, 0, h_report_status)        \
+	R(DEPT_ADD, "dept add", ROLE_ADMIN, REQ_WRITE, h_dept_add)             \
+	R(DEPT_LIST, "dept list", ROLE_ANY, 0, h_dept_list)                    \
+	R(TASK_ADD, "task add", ROLE_ADMIN, REQ_WRITE, h_task_add)             \
+	R(TASK_UPDATE, "task update",                                          \
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_DEPARTMENT, REQ_WRITE,              \
+	    h_task_update)                                                     \
+	R(TASK_LIST, "task list", ROLE_ANY, 0, h_task_list)                    \
+	R(BULLETIN, "bulletin", ROLE_ANY, 0, h_bulletin)                       \
+	R(BULLETIN_PUBLISH, "bulletin publish",                                \
+	    ROLE_ADMIN, REQ_WRITE, h_bulletin_publish)                         \
+	R(BULLETIN_SHOW, "bulletin show", ROLE_ANY, 0, h_bulletin_show)        \
+	R(BULLETIN_DIFF, "bulletin diff", ROLE_ANY, 0, h_bulletin_diff)        \
+	R(INSPECTION, "inspection",                                            \
+	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT, 0,     \
+	    h_inspection)                                                      \
+	R(TARGET_DELETE, "target delete",                                      \
+	    ROLE_ADMIN, REQ_WRITE, h_target_delete)                            \
+	R(WARNING, "warning", ROLE_ANY, 0, h_warning)                          \
+	R(QUALITY, "quality", ROLE_ANY, 0, h_quality)                          \
+	/* end of REQUESTS */
 
-void *
-req_alloc_raw(struct req *r, size_t n)
+#define R_DECLARE(body, name_, roles_, flags_, fn_) int fn_(struct req *);
+REQUESTS(R_DECLARE)
+
+#define R_ROW(body, name_, roles_, flags_, fn_)                               \
+	[POPSTAT__REQUEST__BODY_##body] = { .name = name_, .roles = roles_,   \
+	    .flags = flags_, .fn = fn_ },
+static const struct handler handlers[] = { REQUESTS(R_ROW) };
+
+/* The row of a request type, or NULL when there is none. */
+const struct handler *
+handler_find(int body)
 {
-	struct arena_block *b = r->arena;
-	size_t align = sizeof(max_align_t);
-	void *p;
+	size_t n = sizeof handlers / sizeof handlers[0];
 
-	n = (n + align - 1) / align * align;
-	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > 16384 ? n : 16384;
-
-		b = xmalloc(sizeof *b + cap);
-		b->cap = cap;
-		b->used = 0;
-		b->next = r->arena;
-		r->arena = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
+	if (body <= 0 || (size_t)body >= n || handlers[body].fn == NULL)
+		return NULL;
+	return &handlers[body];
 }
-
-void *
-req_alloc(struct req *r, size_t n)
-{
-	return memset(req_alloc_raw(r, n), 0, n);
-}
-
-char *
-req_strdup(struct req *r, const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(req_alloc(r, n), s, n);
-}
-
-char *
-req_printf(struct req *r, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = req_alloc(r, (size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-void
-req_free(struct req *r)
-{
-	struct arena_block *b;
-
-	if (r->owned_data) {
-		popstat__bulletin_data__free_unpacked(r->owned_data, NULL);
-		r->owned_data = NULL;
-	}
-	while ((b = r->arena) != NULL) {
-		r->arena = b->next;
-		free(b);
-	}
-}
-
-int
-req_error(struct req *r, Popstat__ErrorCode code, const char *fmt, ...)
-{
-	Popstat__Error *e = req_alloc(r, sizeof *e);
-	va_list ap;
-	char msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	/* Messages quote request text, maybe cut mid-character. */
-	utf8_scrub(msg);
-	popstat__error__init(e);
-	e->code = code;
-	e->message = req_strdup(r, msg);
-	r->resp.body_case = POPSTAT__RESPONSE__BODY_ERROR;
-	r->resp.error = e;
-	return -1;
-}
-
-void
-req_ack(struct req *r, const char *message)
-{
-	Popstat__Ack *a = req_alloc(r, sizeof *a);
-
-	popstat__ack__init(a);
-	if (message)
-		a->message = req_strdup(r, message);
-	r->resp.body_case = POPSTAT__RESPONSE__BODY_ACK;
-	r->resp.ack = a;
-}
-
-struct handler {
-	int body;
-	const char *name;
-	int roles;   /* who may call it */
-	int write;   /* runs inside the group-commit transaction */
-	int (*fn)(struct req *);
-};
-
-static const struct handler handlers[] = {
-	{ POPSTAT__REQUEST__BODY_PING, "ping", ROLE_ANY, 0, h_ping },
-	{ POPSTAT__REQUEST__BODY_UNIT_ADD, "unit add", ROLE_ADMIN, 1, h_unit_add },
-	{ POPSTAT__REQUEST__BODY_UNIT_LIST, "unit list", ROLE_ANY, 0, h_unit_list },
-	{ POPSTAT__REQUEST__BODY_UNIT_CHANGE, "unit change", ROLE_ADMIN, 1,
-	    h_unit_change },
-	{ POPSTAT__REQUEST__BODY_USER_ADD, "user add", ROLE_ADMIN, 1, h_user_add },
-	{ POPSTAT__REQUEST__BODY_USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list },
-	{ POPSTAT__REQUEST__BODY_USER_SET, "user set", ROLE_ADMIN, 1, h_user_set },
-	{ POPSTAT__REQUEST__BODY_SUBMIT, "submit",
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 1, h_submit },
-	{ POPSTAT__REQUEST__BODY_STATUS, "status", ROLE_ANY, 0, h_status },
-	{ POPSTAT__REQUEST__BODY_RANKING, "ranking", ROLE_ANY, 0, h_ranking },
-	{ POPSTAT__REQUEST__BODY_VERIFY_REPORT, "verify-report",
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 0, h_verify_report },
-	{ POPSTAT__REQUEST__BODY_INDICATOR_LIST, "indicator list", ROLE_ANY, 0,
-	    h_indicator_list },
-	{ POPSTAT__REQUEST__BODY_INDICATOR_SET, "indicator set", ROLE_ADMIN, 1,
-	    h_indicator_set },
-	{ POPSTAT__REQUEST__BODY_TARGET_SET, "target set", ROLE_ADMIN, 1,
-	    h_target_set },
-	{ POPSTAT__REQUEST__BODY_AMEND, "amend",
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 1, h_amend },
-	{ POPSTAT__REQUEST__BODY_VOID, "void",
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 1, h_void },
-	{ POPSTAT__REQUEST__BODY_AUDIT, "audit", ROLE_ADMIN | ROLE_CLERK, 0,
-	    h_audit },
-	{ POPSTAT__REQUEST__BODY_APPROVE, "approve", ROLE_ADMIN, 1, h_approve },
-	{ POPSTAT__REQUEST__BODY_UNLOCK, "unlock", ROLE_ADMIN, 1, h_unlock },
-	{ POPSTAT__REQUEST__BODY_LOCK_LIST, "lock list", ROLE_ANY, 0,
-	    h_lock_list },
-	{ POPSTAT__REQUEST__BODY_REPORT_FILE, "report file",
-	    ROLE_ADMIN | ROLE_CLERK, 1, h_report_file },
-	{ POPSTAT__REQUEST__BODY_REPORT_STATUS, "report status", ROLE_ANY, 0,
-	    h_report_status },
-	{ POPSTAT__REQUEST__BODY_DEPT_ADD, "dept add", ROLE_ADMIN, 1, h_dept_add },
-	{ POPSTAT__REQUEST__BODY_DEPT_LIST, "dept list", ROLE_ANY, 0, h_dept_list },
-	{ POPSTAT__REQUEST__BODY_TASK_ADD, "task add", ROLE_ADMIN, 1, h_task_add },
-	{ POPSTAT__REQUEST__BODY_TASK_UPDATE, "task update",
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_DEPARTMENT, 1, h_task_update },
-	{ POPSTAT__REQUEST__BODY_TASK_LIST, "task list", ROLE_ANY, 0, h_task_list },
-	{ POPSTAT__REQUEST__BODY_BULLETIN, "bulletin", ROLE_ANY, 0, h_bulletin },
-	{ POPSTAT__REQUEST__BODY_BULLETIN_PUBLISH, "bulletin publish", ROLE_ADMIN,
-	    1, h_bulletin_publish },
-	{ POPSTAT__REQUEST__BODY_BULLETIN_SHOW, "bulletin show", ROLE_ANY, 0,
-	    h_bulletin_show },
-	{ POPSTAT__REQUEST__BODY_BULLETIN_DIFF, "bulletin diff", ROLE_ANY, 0,
-	    h_bulletin_diff },
-	{ POPSTAT__REQUEST__BODY_INSPECTION, "inspection",
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT, 0,
-	    h_inspection },
-	{ POPSTAT__REQUEST__BODY_TARGET_DELETE, "target delete", ROLE_ADMIN, 1,
-	    h_target_delete },
-	{ POPSTAT__REQUEST__BODY_WARNING, "warning", ROLE_ANY, 0, h_warning },
-	{ POPSTAT__REQUEST__BODY_QUALITY, "quality", ROLE_ANY, 0, h_quality },
-};
 
 /*
  * Every string of a request is free text a person may later read on a
@@ -258,17 +170,15 @@ text_ok(struct req *r, const ProtobufCMessage *m, const char *where)
 int
 dispatch(struct req *r, int *is_write)
 {
-	const struct handler *h = NULL;
-	size_t i;
+	const struct handler *h = handler_find(r->rq->body_case);
 	int rc;
 
 	*is_write = 0;
-	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-		if ((int)handlers[i].body == (int)r->rq->body_case)
-			h = &handlers[i];
 	if (h == NULL)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 		    "unknown request type %d", (int)r->rq->body_case);
+	if (h->flags & REQ_PREAUTH)
+		return h->fn(r);   /* it authenticates the connection */
 	metrics_request(h->name);
 	if ((h->roles & r->who->role) == 0)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,
@@ -276,7 +186,7 @@ dispatch(struct req *r, int *is_write)
 		    role_name(r->who->role));
 	if (text_ok(r, &r->rq->base, "") < 0)
 		return -1;
-	if (!h->write)
+	if (!(h->flags & REQ_WRITE))
 		return h->fn(r);
 	if (store_txn_lost())
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
@@ -327,13 +237,9 @@ dispatch(struct req *r, int *is_write)
 int
 dispatch_read(struct req *r)
 {
-	const struct handler *h = NULL;
-	size_t i;
+	const struct handler *h = handler_find(r->rq->body_case);
 
-	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-		if ((int)handlers[i].body == (int)r->rq->body_case)
-			h = &handlers[i];
-	if (h == NULL || h->write)
+	if (h == NULL || (h->flags & (REQ_WRITE | REQ_PREAUTH)))
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 		    "request type %d is not a read", (int)r->rq->body_case);
 	metrics_request(h->name);

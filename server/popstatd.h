@@ -119,42 +119,6 @@ struct period;
 int server_period_parse(const char *spec, int32_t today, struct period *p,
     char *err, size_t errlen);
 
-/* Handlers (one file per request family). */
-int h_hello(struct req *r);
-int h_ping(struct req *r);
-int h_unit_add(struct req *r);
-int h_unit_list(struct req *r);
-int h_unit_change(struct req *r);
-int h_user_add(struct req *r);
-int h_user_list(struct req *r);
-int h_user_set(struct req *r);
-int h_submit(struct req *r);
-int h_status(struct req *r);
-int h_ranking(struct req *r);
-int h_verify_report(struct req *r);
-int h_indicator_list(struct req *r);
-int h_indicator_set(struct req *r);
-int h_target_set(struct req *r);
-int h_target_delete(struct req *r);
-int h_amend(struct req *r);
-int h_void(struct req *r);
-int h_audit(struct req *r);
-int h_approve(struct req *r);
-int h_unlock(struct req *r);
-int h_lock_list(struct req *r);
-int h_report_file(struct req *r);
-int h_report_status(struct req *r);
-int h_dept_add(struct req *r);
-int h_dept_list(struct req *r);
-int h_task_add(struct req *r);
-int h_task_update(struct req *r);
-int h_task_list(struct req *r);
-int h_bulletin(struct req *r);
-int h_bulletin_publish(struct req *r);
-int h_bulletin_show(struct req *r);
-int h_bulletin_diff(struct req *r);
-int h_inspection(struct req *r);
-
 /* req_query.c: the reply form of a period. */
 struct period;
 Popstat__Period *period_msg(struct req *r, const struct period *p);
@@ -185,7 +149,19 @@ int auth_login_hash(const uint8_t hash[HASH_LEN], struct principal *p,
 int auth_throttled(const char *addr);
 void auth_failed(const char *addr);
 
-/* dispatch.c */
+/* dispatch.c: the table of requests (REQUESTS there) and running them. */
+enum req_flag {
+	REQ_WRITE = 1 << 0,      /* in the group commit; reply held until it */
+	REQ_CACHEABLE = 1 << 1,  /* the packed reply is kept (rcache.h) */
+	REQ_PREAUTH = 1 << 2,    /* before authentication: Hello */
+};
+struct handler {
+	const char *name;
+	int roles;               /* who may call it */
+	int flags;               /* enum req_flag */
+	int (*fn)(struct req *);
+};
+const struct handler *handler_find(int body);  /* NULL when unknown */
 int dispatch(struct req *r, int *is_write);
 /* A read request only (the HTTP layer): a write is refused, never run. */
 int dispatch_read(struct req *r);
@@ -194,8 +170,11 @@ int dispatch_read(struct req *r);
 int conn_listen(const char *addr);
 void conn_shutdown(void);
 void conn_free_all(void);
+/* Log the connection in as p, or out (p NULL). */
 void conn_set_principal(struct conn *c, const struct principal *p);
-const char *conn_peer(const struct conn *c);
+void conn_end(struct conn *c);   /* close it once this reply is sent */
+const char *conn_peer(const struct conn *c);  /* "addr:port", for logs */
+const char *conn_addr(const struct conn *c);  /* the peer's address */
 /* Log out every live session of a user (token rotated or disabled). */
 void conn_logout_user(int64_t user_id);
 

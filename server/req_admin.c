@@ -6,6 +6,7 @@
 
 #include "date.h"
 #include "log.h"
+#include "metrics.h"
 #include "popstatd.h"
 #include "record.h"
 #include "sbuf.h"
@@ -24,9 +25,27 @@ h_hello(struct req *r)
 	Popstat__HelloOk *ok;
 	struct principal p;
 	char err[128], today[11];
+	const char *addr = conn_addr(r->conn);
+	int wait = auth_throttled(addr);
 
+	if (wait > 0) {
+		/* Too many failures from here: refuse without looking. */
+		log_warn("%s: dropped: too many failed logins from %s",
+		    conn_peer(r->conn), addr);
+		metrics_conn_dropped("auth_throttled");
+		conn_set_principal(r->conn, NULL);
+		conn_end(r->conn);
+		return req_error(r, E(UNAUTHENTICATED), "too many failed logins"
+		    " from %s; try again in %d s", addr, wait);
+	}
 	if (auth_login(h->token, &p, err, sizeof err) < 0) {
+		/* A failed Hello logs the connection out and ends it: an
+		 * unauthenticated peer holds no slot. */
 		log_warn("%s: authentication failed: %s", conn_peer(r->conn), err);
+		conn_set_principal(r->conn, NULL);
+		auth_failed(addr);
+		metrics_conn_dropped("unauthenticated");
+		conn_end(r->conn);
 		return req_error(r, E(UNAUTHENTICATED), "%s", err);
 	}
 	conn_set_principal(r->conn, &p);

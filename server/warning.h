@@ -32,7 +32,4 @@ int warning_one(struct req *r, int u, int year, int32_t as_of,
 int quality_build(struct req *r, int u, const period *p, int ids,
     Popstat__QualityOk **out);
 
-int h_warning(struct req *r);
-int h_quality(struct req *r);
-
 #endif
