@@ -91,34 +91,6 @@ int client_ack(Popstat__Request *rq, const char *what);
 int usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Commands: argv[0] is the subcommand's first word. */
-int cmd_unit(int argc, char **argv);
-int cmd_user(int argc, char **argv);
-int cmd_submit(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_template(int argc, char **argv);
-int cmd_ping(int argc, char **argv);
-int cmd_amend(int argc, char **argv);
-int cmd_sync(int argc, char **argv);
-int cmd_outbox(int argc, char **argv);
-int cmd_void(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_approve(int argc, char **argv);
-int cmd_unlock(int argc, char **argv);
-int cmd_lock(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_dept(int argc, char **argv);
-int cmd_task(int argc, char **argv);
-int cmd_inspection(int argc, char **argv);
-int cmd_warning(int argc, char **argv);
-int cmd_quality(int argc, char **argv);
-int cmd_bulletin(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_ranking(int argc, char **argv);
-int cmd_verify_report(int argc, char **argv);
-int cmd_indicator(int argc, char **argv);
-int cmd_target(int argc, char **argv);
-int cmd_export(int argc, char **argv);
 /* unit import / unit export (cmd_units.c); argv[0] is "import"/"export". */
 int unit_import(int argc, char **argv);
 int unit_export(int argc, char **argv);

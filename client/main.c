@@ -22,39 +22,100 @@
 
 struct options opt;
 
+/*
+ * The commands, as tmux's cmd_entry: one row each, C(name, usage,
+ * handler); 'popstat --help' prints "name usage" for each.  The handler,
+ * int cmd_NAME(int argc, char **argv) with argv[0] the command's name,
+ * lives in a cmd_*.c file and is declared by this table, nowhere else.  A
+ * new command is its file and one row here.
+ */
+#define COMMANDS(C)                                                           \
+	C("submit", "FILE.csv [--kind KIND]   send records", cmd_submit)       \
+	C("check",                                                             \
+	    "FILE [--kind KIND]"                                               \
+	    "         find a register's problems, no server", cmd_check)       \
+	C("template",                                                          \
+	    "KIND [--lang zh|en] [--format csv|xlsx]   an empty register",     \
+	    cmd_template)                                                      \
+	C("amend",                                                             \
+	    "FILE.csv --reason TEXT     correct stored records", cmd_amend)    \
+	C("void", "RECORD_ID --unit CODE --reason TEXT", cmd_void)             \
+	C("sync",                                                              \
+	    "[--retries N]               send what the outbox holds",          \
+	    cmd_sync)                                                          \
+	C("outbox",                                                            \
+	    "                          list rows waiting to be sent",          \
+	    cmd_outbox)                                                        \
+	C("unit",                                                              \
+	    "add|list|import|export ...  administrative units", cmd_unit)      \
+	C("user", "add|list ...                accounts and tokens", cmd_user) \
+	C("status",                                                            \
+	    "--unit CODE --period P         counters, indicators, targets",    \
+	    cmd_status)                                                        \
+	C("ranking",                                                           \
+	    "--parent CODE --period P      rank the units under CODE",         \
+	    cmd_ranking)                                                       \
+	C("verify-report",                                                     \
+	    "--unit CODE --period P  births found by inspection, unreported",  \
+	    cmd_verify_report)                                                 \
+	C("indicator",                                                         \
+	    "set|list ...           indicator expressions", cmd_indicator)     \
+	C("target",                                                            \
+	    "set|delete|list ...       targets, vetoes, weights", cmd_target)  \
+	C("audit", "[--unit CODE] [--since DATE]  the audit log", cmd_audit)   \
+	C("approve",                                                           \
+	    "--unit CODE --period P    approve and lock a period",             \
+	    cmd_approve)                                                       \
+	C("unlock", "--unit CODE --period P --reason TEXT", cmd_unlock)        \
+	C("lock", "list [--unit CODE]          approved periods", cmd_lock)    \
+	C("report",                                                            \
+	    "file|status ...           dekad reports (旬报)", cmd_report)      \
+	C("inspection",                                                        \
+	    "--period 2026-11D2     10-day inspection summary",                \
+	    cmd_inspection)                                                    \
+	C("warning",                                                           \
+	    "--parent CODE [--year Y]"                                         \
+	    "  early warning: headroom and risk (预警)", cmd_warning)          \
+	C("quality",                                                           \
+	    "--parent CODE --period P  data quality flags (数据质量)",         \
+	    cmd_quality)                                                       \
+	C("bulletin",                                                          \
+	    "[publish|show|diff] --period YYYY-MM   monthly bulletin",         \
+	    cmd_bulletin)                                                      \
+	C("dept", "add|list ...                departments", cmd_dept)         \
+	C("task",                                                              \
+	    "add|update|list|show ...    responsibility tasks", cmd_task)      \
+	C("export",                                                            \
+	    "--parent CODE --period P"                                         \
+	    "       many units' numbers: csv, json, ADX", cmd_export)          \
+	C("ping",                                                              \
+	    "                            check the server and the token",      \
+	    cmd_ping)                                                          \
+	/* end of COMMANDS */
+
+#define C_DECLARE(name_, usage_, fn_) int fn_(int, char **);
+COMMANDS(C_DECLARE)
+
 static const struct command {
 	const char *name;
+	const char *usage;
 	int (*fn)(int, char **);
-	const char *summary;
 } commands[] = {
-	{ "submit", cmd_submit, "submit FILE.csv [--kind KIND]   send records" },
-	{ "check", cmd_check, "check FILE [--kind KIND]         find a register's problems, no server" },
-	{ "template", cmd_template, "template KIND [--lang zh|en] [--format csv|xlsx]   an empty register" },
-	{ "amend", cmd_amend, "amend FILE.csv --reason TEXT     correct stored records" },
-	{ "void", cmd_void, "void RECORD_ID --unit CODE --reason TEXT" },
-	{ "sync", cmd_sync, "sync [--retries N]               send what the outbox holds" },
-	{ "outbox", cmd_outbox, "outbox                           list rows waiting to be sent" },
-	{ "unit", cmd_unit, "unit add|list|import|export ...  administrative units" },
-	{ "user", cmd_user, "user add|list ...                accounts and tokens" },
-	{ "status", cmd_status, "status --unit CODE --period P         counters, indicators, targets" },
-	{ "ranking", cmd_ranking, "ranking --parent CODE --period P      rank the units under CODE" },
-	{ "verify-report", cmd_verify_report, "verify-report --unit CODE --period P  births found by inspection, unreported" },
-	{ "indicator", cmd_indicator, "indicator set|list ...           indicator expressions" },
-	{ "target", cmd_target, "target set|delete|list ...       targets, vetoes, weights" },
-	{ "audit", cmd_audit, "audit [--unit CODE] [--since DATE]  the audit log" },
-	{ "approve", cmd_approve, "approve --unit CODE --period P    approve and lock a period" },
-	{ "unlock", cmd_unlock, "unlock --unit CODE --period P --reason TEXT" },
-	{ "lock", cmd_lock, "lock list [--unit CODE]          approved periods" },
-	{ "report", cmd_report, "report file|status ...           dekad reports (旬报)" },
-	{ "inspection", cmd_inspection, "inspection --period 2026-11D2     10-day inspection summary" },
-	{ "warning", cmd_warning, "warning --parent CODE [--year Y]  early warning: headroom and risk (预警)" },
-	{ "quality", cmd_quality, "quality --parent CODE --period P  data quality flags (数据质量)" },
-	{ "bulletin", cmd_bulletin, "bulletin [publish|show|diff] --period YYYY-MM   monthly bulletin" },
-	{ "dept", cmd_dept, "dept add|list ...                departments" },
-	{ "task", cmd_task, "task add|update|list|show ...    responsibility tasks" },
-	{ "export", cmd_export, "export --parent CODE --period P       many units' numbers: csv, json, ADX" },
-	{ "ping", cmd_ping, "ping                             check the server and the token" },
+#define C_ROW(name_, usage_, fn_) { .name = name_, .usage = usage_, .fn = fn_ },
+	COMMANDS(C_ROW)
 };
+
+/* The row of a command, or NULL when there is none. */
+static const struct command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
 
 static void
 usage(FILE *f)
@@ -64,7 +125,7 @@ usage(FILE *f)
 	fprintf(f, "usage: popstat [--server HOST:PORT] [--token TOKEN |"
 	    " --token-file FILE]\n               COMMAND ...\n\ncommands:\n");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %s\n", commands[i].summary);
+		fprintf(f, "  %s %s\n", commands[i].name, commands[i].usage);
 	fprintf(f, "\nRun 'popstat COMMAND --help' for a command's options.\n"
 	    "TLS: --ca FILE verifies the server against a CA certificate, --pin"
 	    " SHA256\n"
@@ -277,7 +338,7 @@ main(int argc, char **argv)
 	const char *token_file = NULL;
 	static char file_token[256];
 	int i, n = 0, rc;
-	size_t k;
+	const struct command *cmd;
 
 	/* A server that goes away is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
@@ -352,10 +413,7 @@ main(int argc, char **argv)
 	}
 	/* "popstat help COMMAND" is "popstat COMMAND --help". */
 	if (n >= 2 && strcmp(args[0], "help") == 0) {
-		for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
-			if (strcmp(args[1], commands[k].name) == 0)
-				break;
-		if (k == sizeof commands / sizeof commands[0]) {
+		if (command_find(args[1]) == NULL) {
 			fprintf(stderr, "popstat help: unknown command '%s'\n",
 			    args[1]);
 			usage(stderr);
@@ -432,16 +490,14 @@ main(int argc, char **argv)
 		token = file_token;
 	}
 	opt.token = token ? token : cfg_token;
-	for (k = 0; k < sizeof commands / sizeof commands[0]; k++) {
-		if (strcmp(args[0], commands[k].name) == 0) {
-			rc = commands[k].fn(n, args);
-			free(args);
-			free(cfg_server);
-			free(cfg_token);
-			free(cfg_ca);
-			free(cfg_pin);
-			return rc;
-		}
+	if ((cmd = command_find(args[0])) != NULL) {
+		rc = cmd->fn(n, args);
+		free(args);
+		free(cfg_server);
+		free(cfg_token);
+		free(cfg_ca);
+		free(cfg_pin);
+		return rc;
 	}
 	fprintf(stderr, "popstat: unknown command '%s'\n", args[0]);
 	usage(stderr);
