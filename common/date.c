@@ -99,8 +99,7 @@ date_error(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Value of the n ASCII digits at s, or -1 if any of them is not a digit. */
-static int
+int
 date_digits(const char *s, size_t n)
 {
 	int	 v = 0;

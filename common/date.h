@@ -27,6 +27,8 @@ void date_to_ymd(int32_t d, int *year, int *month, int *day);
  */
 int date_parse_n(const char *s, size_t len, int32_t *out, char *err, size_t errlen);
 int date_parse(const char *s, int32_t *out, char *err, size_t errlen);
+/* Value of the n ASCII digits at s, or -1 if any of them is not a digit. */
+int date_digits(const char *s, size_t n);
 
 /*
  * Parse one of the date forms a register may hold (doc/rules.md §13):

@@ -90,21 +90,6 @@ period_space(int c)
 	    c == '\f';
 }
 
-/* Value of the n ASCII digits at s, or -1 if any of them is not a digit. */
-static int
-period_digits(const char *s, size_t n)
-{
-	int	 v = 0;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /* Nonzero when s equals the upper-case word w, ignoring ASCII case. */
 static int
 period_word(const char *s, const char *w)
@@ -148,7 +133,7 @@ period_statistical(const char *s, period *out, char *err, size_t errlen)
 {
 	int	 year;
 
-	if (strlen(s + 2) != 4 || (year = period_digits(s + 2, 4)) < 0)
+	if (strlen(s + 2) != 4 || (year = date_digits(s + 2, 4)) < 0)
 		return period_fail(s, err, errlen,
 		    "statistical year must be SY and four digits, e.g. SY2026");
 	/* The year starts in year - 1, which must itself be supported. */
@@ -178,7 +163,7 @@ period_month_form(const char *s, const char *rest, int year, period *out,
 	while (*after != '\0' && *after != '-' && *after != 'D' &&
 	    *after != 'd')
 		after++;
-	if (after - p != 2 || (month = period_digits(p, 2)) < 1 ||
+	if (after - p != 2 || (month = date_digits(p, 2)) < 1 ||
 	    month > 12)
 		return period_fail(s, err, errlen, "month must be 01-12");
 	last = date_days_in_month(year, month);
@@ -267,7 +252,7 @@ period_parse_ascii(const char *s, int32_t today, period *out, char *err,
 	    period_upper((unsigned char)s[1]) == 'Y')
 		return period_statistical(s, out, err, errlen);
 
-	if (len < 4 || (year = period_digits(s, 4)) < 0)
+	if (len < 4 || (year = date_digits(s, 4)) < 0)
 		return period_fail(s, err, errlen, PERIOD_UNRECOGNISED);
 	rest = s + 4;
 	switch (period_upper((unsigned char)*rest)) {
