@@ -136,8 +136,13 @@ int scope_unit(struct req *r, const char *code, enum scope_level level);
 
 /* req_submit.c: shared by corrections. */
 int scope_may_write(const struct principal *who, int unit);
-int ingest_void(const stored_record *old);  /* -2: locked, see below */
-extern int32_t ingest_locked_day;
+/*
+ * Void a stored record and take it out of the counters.  Returns 0, -1 on
+ * a database error, or INGEST_LOCKED when that would change a verification
+ * record in a locked period (*locked_day: its day).
+ */
+#define INGEST_LOCKED (-2)
+int ingest_void(const stored_record *old, int32_t *locked_day);
 void record_text(const stored_record *s, char *buf, size_t n);
 
 /* auth.c */

@@ -30,6 +30,7 @@ h_void(struct req *r)
 	const struct lock *l;
 	stored_record old;
 	char text[160], a[11], b[11];
+	int32_t locked_day = 0;
 	int u, rc;
 
 	if (!reason_ok(q->reason))
@@ -65,11 +66,11 @@ h_void(struct req *r)
 		    date_format(l->start, a), date_format(l->end, b), l->by,
 		    l->at);
 	record_text(&old, text, sizeof text);
-	if ((rc = ingest_void(&old)) == -2)
+	if ((rc = ingest_void(&old, &locked_day)) == INGEST_LOCKED)
 		return req_error(r, E(LOCKED), "voiding %s would change the"
 		    " verification record of %s, which lies in an approved,"
 		    " locked period; ask the county office to unlock it",
-		    q->record_id, date_format(ingest_locked_day, a));
+		    q->record_id, date_format(locked_day, a));
 	if (rc < 0 ||
 	    store_audit(r->who->name, "record.void", q->unit, q->record_id,
 	    text, NULL, q->reason) < 0)

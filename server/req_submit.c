@@ -92,9 +92,6 @@ struct unmiss_ctx {
 	int32_t locked_day;  /* a verification it changed is in a locked period */
 };
 
-/* The day of the last locked verification a change would have touched. */
-int32_t ingest_locked_day;
-
 /*
  * Matching changes a verification's own day: an approved period must not
  * move, so note it and let the caller undo the row.
@@ -125,10 +122,11 @@ unmiss(int32_t day, void *arg)
 /*
  * A birth (new, or amended) matches the verification records of its mother
  * within the window: they stop being misses.  Returns 0, -1 on a database
- * error, -2 when one of them lies in a locked period.
+ * error, INGEST_LOCKED (with *locked_day) when one of them lies in a
+ * locked period.
  */
 static int
-match_verifications(const stored_record *s)
+match_verifications(const stored_record *s, int32_t *locked_day)
 {
 	struct unmiss_ctx x = { s->unit_id, 0, 0 };
 
@@ -139,18 +137,19 @@ match_verifications(const stored_record *s)
 	    unmiss, &x) < 0 || x.failed)
 		return -1;
 	if (x.locked_day) {
-		ingest_locked_day = x.locked_day;
-		return -2;
+		*locked_day = x.locked_day;
+		return INGEST_LOCKED;
 	}
 	return 0;
 }
 
 /*
- * Store a new record and keep the counters in step with it.  Returns 0, or
- * -1 on a database error (the caller's savepoint undoes everything).
+ * Store a new record and keep the counters in step with it.  Returns 0,
+ * -1 on a database error (the caller's savepoint undoes everything), or
+ * INGEST_LOCKED as match_verifications().
  */
-int
-ingest_insert(stored_record *s, int64_t user_id)
+static int
+ingest_insert(stored_record *s, int64_t user_id, int32_t *locked_day)
 {
 	if (s->rec.kind == KIND_VERIFICATION) {
 		int m = store_birth_match(s->unit_id, s->mother_hash,
@@ -165,7 +164,7 @@ ingest_insert(stored_record *s, int64_t user_id)
 	if (store_record_insert(s, s->received_day, user_id) < 0 ||
 	    account(s, 1) < 0)
 		return -1;
-	return match_verifications(s);
+	return match_verifications(s, locked_day);
 }
 
 /* A birth went away or moved: verifications it matched may now be misses. */
@@ -188,7 +187,7 @@ remiss(int32_t day, void *arg)
  * the verifications it used to.
  */
 static int
-ingest_retract(const stored_record *old)
+ingest_retract(const stored_record *old, int32_t *locked_day)
 {
 	if (account(old, -1) < 0)
 		return -1;
@@ -200,8 +199,8 @@ ingest_retract(const stored_record *old)
 		    MATCH_WINDOW, remiss, &x) < 0 || x.failed)
 			return -1;
 		if (x.locked_day) {
-			ingest_locked_day = x.locked_day;
-			return -2;
+			*locked_day = x.locked_day;
+			return INGEST_LOCKED;
 		}
 	}
 	return 0;
@@ -212,7 +211,7 @@ ingest_retract(const stored_record *old)
  * move the counters with it.
  */
 static int
-ingest_amend(const stored_record *old, stored_record *s)
+ingest_amend(const stored_record *old, stored_record *s, int32_t *locked_day)
 {
 	int rc;
 
@@ -229,22 +228,22 @@ ingest_amend(const stored_record *old, stored_record *s)
 	s->timely = s->received_day - s->rec.day <= srv.set.timely_days;
 	if (store_record_update(s) < 0)
 		return -1;
-	if ((rc = ingest_retract(old)) < 0)
+	if ((rc = ingest_retract(old, locked_day)) < 0)
 		return rc;
 	if (account(s, 1) < 0)
 		return -1;
-	return match_verifications(s);
+	return match_verifications(s, locked_day);
 }
 
 /*
  * Void a stored record: the row stays (marked voided), its counters go.
  */
 int
-ingest_void(const stored_record *old)
+ingest_void(const stored_record *old, int32_t *locked_day)
 {
 	if (store_record_void(old->unit_id, old->rec.record_id) < 0)
 		return -1;
-	return ingest_retract(old);  /* -2: a locked verification would move */
+	return ingest_retract(old, locked_day);
 }
 
 /* One line describing a record's content for the audit log. */
@@ -318,19 +317,18 @@ scope_may_write(const struct principal *who, int unit)
  * would change lies in a locked period); -1 database error.
  */
 static int
-guarded(int rc, const stored_record *s, const char **column, char *reason,
+guarded(int rc, int32_t locked_day, const char **column, char *reason,
     size_t rlen)
 {
 	char d[11];
 
-	if (rc == -2) {
+	if (rc == INGEST_LOCKED) {
 		store_row_release(1);
 		*column = "mother_id";
 		xsnprintf(reason, rlen, "this birth would change the verification"
 		    " record of %s, which lies in an approved, locked period; ask"
 		    " the county office to unlock it", date_format(
-		    ingest_locked_day, d));
-		(void)s;
+		    locked_day, d));
 		return 0;
 	}
 	if (rc < 0)
@@ -360,6 +358,7 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 {
 	const char *f[COL_COUNT];
 	stored_record s, old;
+	int32_t locked_day = 0;
 	int unit, rc;
 
 	row_fields(row, f);
@@ -459,8 +458,8 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		record_text(&s, after, sizeof after);
 		if (store_row_savepoint() < 0)
 			return -1;
-		if ((rc = guarded(ingest_amend(&old, &s), &s, column, reason,
-		    rlen)) <= 0)
+		rc = ingest_amend(&old, &s, &locked_day);
+		if ((rc = guarded(rc, locked_day, column, reason, rlen)) <= 0)
 			return rc;
 		if (store_audit(r->who->name, "record.amend", s.rec.unit,
 		    s.rec.record_id, before, after, why) < 0)
@@ -503,19 +502,19 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		return 0;
 	/*
 	 * Only a birth matching a verification in a locked period makes a
-	 * stored row be undone (-2): without a lock near its day no row
+	 * stored row be undone (INGEST_LOCKED): without a lock near its day no row
 	 * savepoint is needed (two statements a row saved).
 	 */
 	if (s.rec.kind != KIND_BIRTH || !s.has_hash ||
 	    !lock_overlapping(unit, s.rec.day - MATCH_WINDOW,
 	    s.rec.day + MATCH_WINDOW)) {
-		rc = ingest_insert(&s, r->who->user_id);
-		return rc == 0 ? 1 : -1;   /* -2 cannot happen here */
+		rc = ingest_insert(&s, r->who->user_id, &locked_day);
+		return rc == 0 ? 1 : -1;   /* INGEST_LOCKED cannot happen */
 	}
 	if (store_row_savepoint() < 0)
 		return -1;
-	return guarded(ingest_insert(&s, r->who->user_id), &s, column,
-	    reason, rlen);
+	rc = ingest_insert(&s, r->who->user_id, &locked_day);
+	return guarded(rc, locked_day, column, reason, rlen);
 }
 
 /*
