@@ -259,7 +259,7 @@ report_verify_json(sbuf *b, const Popstat__VerifyReportOk *v)
 	sbuf_puts(b, "]}\n");
 }
 
-/* Hundredths are exact below this (common/score.c, round2). */
+/* Hundredths are exact below this (common/score.c, score_round2). */
 #define EXACT_LIMIT 1e13
 
 void

@@ -2,8 +2,8 @@
  * score.c - judging targets, scoring and ranking (doc/indicators.md §6-§7).
  *
  * "What a user sees is what is judged": every comparison is made on values
- * rounded by round2(), which goes through the same "%.2f" conversion the
- * renderers use.  round2() is idempotent, so the functions below round
+ * rounded by score_round2(), which goes through the same "%.2f" conversion the
+ * renderers use.  score_round2() is idempotent, so the functions below round
  * their inputs again rather than trust every caller to have done it.
  *
  * The "%.2f" conversion follows LC_NUMERIC: the program must keep the "C"
@@ -43,7 +43,7 @@ round2_printf(double v)
  * compares both on millions of values).
  */
 double
-round2(double v)
+score_round2(double v)
 {
 	double n, d;
 
@@ -63,7 +63,7 @@ round2(double v)
 }
 
 double
-round2_reference(double v)
+score_round2_reference(double v)
 {
 	return isfinite(v) ? round2_printf(v) : v;
 }
@@ -73,7 +73,7 @@ round2_reference(double v)
  * unchanged) for anything else.
  */
 int
-target_op_parse(const char *s, target_op *op)
+score_op_parse(const char *s, target_op *op)
 {
 	if (s == NULL)
 		return -1;
@@ -95,7 +95,7 @@ target_op_parse(const char *s, target_op *op)
  * enum.
  */
 const char *
-target_op_str(target_op op)
+score_op_str(target_op op)
 {
 	switch (op) {
 	case OP_LE:
@@ -116,9 +116,9 @@ target_op_str(target_op op)
  * value is (re)rounded to 2 decimals.  0 for NaN or an unknown op.
  */
 int
-target_met(target_op op, double t, double judged)
+score_target_met(target_op op, double t, double judged)
 {
-	double v = round2(judged);
+	double v = score_round2(judged);
 
 	switch (op) {
 	case OP_LE:
@@ -139,11 +139,11 @@ target_met(target_op op, double t, double judged)
  * and 0 when T is 0 (or the result is not a number).
  */
 double
-target_score(target_op op, double t, double judged)
+score_target(target_op op, double t, double judged)
 {
-	double v = round2(judged), s;
+	double v = score_round2(judged), s;
 
-	if (target_met(op, t, v))
+	if (score_target_met(op, t, v))
 		return 1.0;
 	if (t == 0)
 		return 0.0;
@@ -157,7 +157,7 @@ target_score(target_op op, double t, double judged)
  * Judge each of the n targets of one unit, filling result and score of
  * every element: RESULT_NONE (score 0) without a target,
  * RESULT_NOT_ASSESSED (score 0) with a target but no finite judged value,
- * else RESULT_MET or RESULT_MISSED with target_score().
+ * else RESULT_MET or RESULT_MISSED with score_target().
  *
  * *status: STATUS_VETO if a veto target is missed; else STATUS_INCOMPLETE
  * if a target is not assessed; else STATUS_MISSED if a target is missed;
@@ -187,12 +187,12 @@ score_unit(target_eval *t, size_t n, unit_status *status, double *score)
 			continue;
 		}
 		assessed = 1;
-		if (target_met(t[i].op, t[i].target, t[i].judged)) {
+		if (score_target_met(t[i].op, t[i].target, t[i].judged)) {
 			t[i].result = RESULT_MET;
 			t[i].score = 1.0;
 		} else {
 			t[i].result = RESULT_MISSED;
-			t[i].score = target_score(t[i].op, t[i].target,
+			t[i].score = score_target(t[i].op, t[i].target,
 			    t[i].judged);
 			if (t[i].veto)
 				veto = 1;
@@ -229,7 +229,7 @@ score_unit(target_eval *t, size_t n, unit_status *status, double *score)
  * enum.
  */
 const char *
-unit_status_str(unit_status s)
+score_status_str(unit_status s)
 {
 	switch (s) {
 	case STATUS_MET:
@@ -249,7 +249,7 @@ unit_status_str(unit_status s)
  * outside the enum.
  */
 const char *
-target_result_str(target_result r)
+score_result_str(target_result r)
 {
 	switch (r) {
 	case RESULT_MET:
@@ -285,7 +285,7 @@ compare_doubles(double a, double b)
  * never ranks above reporting.
  */
 int
-rank_tier(unit_status status, int has_score)
+score_rank_tier(unit_status status, int has_score)
 {
 	if (!has_score)
 		return 3;
@@ -304,7 +304,7 @@ rank_tier(unit_status status, int has_score)
 static int
 item_tier(const rank_item *a)
 {
-	return rank_tier(a->status, a->has_score);
+	return score_rank_tier(a->status, a->has_score);
 }
 
 /* Nonzero when a and b share a rank (scores are already rounded). */
@@ -329,16 +329,16 @@ compare_units(const void *va, const void *vb)
 }
 
 /*
- * Sort items into rank order and set each rank.  Order: by rank_tier()
+ * Sort items into rank order and set each rank.  Order: by score_rank_tier()
  * (complete and not vetoed, incomplete, vetoed, no score), each tier by
  * score, highest first, then key ascending.  Each score is first replaced
- * by round2() of itself; a score that is not finite counts as no score
+ * by score_round2() of itself; a score that is not finite counts as no score
  * (has_score is cleared).  Items equal in (tier, score) share a rank and
  * the next rank skips: 1, 2, 2, 4.  Items without a score get rank 0: no
  * rank.
  */
 void
-rank_units(rank_item *items, size_t n)
+score_rank_units(rank_item *items, size_t n)
 {
 	size_t i;
 
@@ -348,7 +348,7 @@ rank_units(rank_item *items, size_t n)
 		if (items[i].has_score && !isfinite(items[i].score))
 			items[i].has_score = 0;
 		if (items[i].has_score)
-			items[i].score = round2(items[i].score);
+			items[i].score = score_round2(items[i].score);
 	}
 	qsort(items, n, sizeof *items, compare_units);
 	for (i = 0; i < n; i++) {
@@ -399,13 +399,13 @@ compare_values_desc(const void *a, const void *b)
 /*
  * Sort items by one indicator and set each rank: values ascending when
  * lower_is_better, else descending; items without a value last; key
- * ascending among equals.  Each value is first replaced by round2() of
+ * ascending among equals.  Each value is first replaced by score_round2() of
  * itself; a value that is not finite counts as no value (has_value is
  * cleared).  Equal values share a rank and the next rank skips: 1, 2,
  * 2, 4; items without a value are unranked (rank 0).
  */
 void
-rank_values(rank_value *items, size_t n, int lower_is_better)
+score_rank_values(rank_value *items, size_t n, int lower_is_better)
 {
 	size_t i;
 
@@ -415,7 +415,7 @@ rank_values(rank_value *items, size_t n, int lower_is_better)
 		if (items[i].has_value && !isfinite(items[i].value))
 			items[i].has_value = 0;
 		if (items[i].has_value)
-			items[i].value = round2(items[i].value);
+			items[i].value = score_round2(items[i].value);
 	}
 	qsort(items, n, sizeof *items, lower_is_better ? compare_values_asc :
 	    compare_values_desc);

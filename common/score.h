@@ -2,7 +2,7 @@
  * score.h - judging targets, scoring and ranking (doc/indicators.md §6-§7).
  *
  * Pure functions, no I/O.  Every value that is judged or compared has first
- * been rounded to 2 decimals with round2() ("what a user sees is what is
+ * been rounded to 2 decimals with score_round2() ("what a user sees is what is
  * judged").
  */
 #ifndef POPSTAT_SCORE_H
@@ -30,22 +30,22 @@ typedef enum unit_status {
  * Round to 2 decimals exactly as printf("%.2f") shows the value, so the
  * judged number is the number displayed.
  */
-double round2(double v);
+double score_round2(double v);
 /* The same through snprintf("%.2f") and strtod(), for the tests. */
-double round2_reference(double v);
+double score_round2_reference(double v);
 
 /* "<=" ">=" "<" ">" <-> target_op.  Returns 0 / -1 on an unknown op. */
-int target_op_parse(const char *s, target_op *op);
-const char *target_op_str(target_op op);
+int score_op_parse(const char *s, target_op *op);
+const char *score_op_str(target_op op);
 
 /* Judge an already rounded value against target value t. */
-int target_met(target_op op, double t, double judged);
+int score_target_met(target_op op, double t, double judged);
 
 /*
  * Score of one target in [0, 1]: 1 when met; when missed
  * max(0, 1 - |v - T| / |T|), and 0 when T == 0.
  */
-double target_score(target_op op, double t, double judged);
+double score_target(target_op op, double t, double judged);
 
 typedef struct target_eval {
 	int has_target;
@@ -57,7 +57,7 @@ typedef struct target_eval {
 	double judged;  /* rounded judged value (annualized for per-mille) */
 	/* outputs of score_unit(): */
 	target_result result;
-	double score;   /* target_score() when assessed */
+	double score;   /* score_target() when assessed */
 } target_eval;
 
 /*
@@ -68,8 +68,8 @@ typedef struct target_eval {
  */
 int score_unit(target_eval *t, size_t n, unit_status *status, double *score);
 
-const char *unit_status_str(unit_status s);
-const char *target_result_str(target_result r); /* NULL for RESULT_NONE */
+const char *score_status_str(unit_status s);
+const char *score_result_str(target_result r); /* NULL for RESULT_NONE */
 
 typedef struct rank_item {
 	/* inputs */
@@ -77,7 +77,7 @@ typedef struct rank_item {
 	int tag;          /* the caller's, carried along (e.g. an index) */
 	unit_status status;
 	int has_score;
-	double score;     /* rounded to 2 decimals by rank_units */
+	double score;     /* rounded to 2 decimals by score_rank_units */
 	/* output */
 	int rank;         /* 0: no rank (no score) */
 } rank_item;
@@ -87,15 +87,15 @@ typedef struct rank_item {
  * assessed and none vetoed (met, missed), 1 incomplete, 2 vetoed, 3 no
  * score at all (no rank).
  */
-int rank_tier(unit_status status, int has_score);
+int score_rank_tier(unit_status status, int has_score);
 
 /*
- * Sort items in rank order: by rank_tier(), then score highest first,
- * then key ascending.  Equal (tier, round2(score)) share a rank and the
+ * Sort items in rank order: by score_rank_tier(), then score highest first,
+ * then key ascending.  Equal (tier, score_round2(score)) share a rank and the
  * next rank skips: 1, 2, 2, 4.  Items without a score come last with
  * rank 0 (no rank).
  */
-void rank_units(rank_item *items, size_t n);
+void score_rank_units(rank_item *items, size_t n);
 
 typedef struct rank_value {
 	const char *key;
@@ -110,6 +110,6 @@ typedef struct rank_value {
  * items with no value last, unranked (rank 0); ties share a rank; key
  * ascending as the tie-break of the order.
  */
-void rank_values(rank_value *items, size_t n, int lower_is_better);
+void score_rank_values(rank_value *items, size_t n, int lower_is_better);
 
 #endif

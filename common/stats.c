@@ -167,7 +167,7 @@ headroom_meets(int64_t h, void *arg)
 	const struct headroom_arg *a = arg;
 	double v = ((double)(a->b + h) - a->minus) / a->p * 1000;
 
-	return target_met(OP_LE, a->target, v);
+	return score_target_met(OP_LE, a->target, v);
 }
 
 /*
@@ -231,8 +231,8 @@ stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg),
 }
 
 /*
- * The largest whole h >= -b with round2(((b + h) - minus) / p * 1000) <=
- * T: the value grows with h (p > 0), judged with the same round2() as a
+ * The largest whole h >= -b with score_round2(((b + h) - minus) / p * 1000) <=
+ * T: the value grows with h (p > 0), judged with the same score_round2() as a
  * status (doc/indicators.md §6).
  */
 int

@@ -36,7 +36,7 @@ int stats_wilson(int64_t m, int64_t n, double z, double *lo, double *hi);
 /*
  * Headroom of a "<=" target T on a per-mille rate over a whole year
  * (doc/indicators.md §15): the largest whole h >= -b such that
- * round2(((b + h) - minus) / p * 1000) <= T, where b is the births so far,
+ * score_round2(((b + h) - minus) / p * 1000) <= T, where b is the births so far,
  * minus what the numerator subtracts (the projected deaths for the
  * natural growth rate, 0 for the birth rate) and p the population
  * average.  Returns 1 with *h set, 0 when no h >= -b meets T, -1 when it

@@ -674,7 +674,7 @@ dash_ranking(struct dash *d)
 		put(d, "<th>");
 		esc(d, bulletin_indicator_name(in->name, d->lang));
 		put(d, "<br><small>");
-		esc(d, op_text(target_op_str(cols[i].t->op)));
+		esc(d, op_text(score_op_str(cols[i].t->op)));
 		sbuf_printf(d->out, " %.15g", cols[i].t->value);
 		esc(d, bulletin_unit_name(in->unit, d->lang));
 		if (cols[i].t->veto)
@@ -738,7 +738,7 @@ dash_ranking(struct dash *d)
 				    T("未考核", "not assessed"));
 			} else if (t == NULL) {
 				sbuf_printf(d->out, "<td class=\"n\">%.2f</td>", v->value);
-			} else if (target_met(t->op, t->value, v->value)) {
+			} else if (score_target_met(t->op, t->value, v->value)) {
 				sbuf_printf(d->out, "<td class=\"n met\">%.2f</td>",
 				    v->value);
 			} else {
@@ -766,7 +766,7 @@ dash_ranking(struct dash *d)
 					marks[i] = status_mark(ev->status);
 					xsnprintf(tipbuf[i], sizeof tipbuf[i], "%s: %s",
 					    labels[i], status_name(d,
-					    unit_status_str(ev->status)));
+					    score_status_str(ev->status)));
 				}
 				tips[i] = tipbuf[i];
 			}
@@ -1144,7 +1144,7 @@ trend_charts(struct dash *d, int u, const period *p)
 		    in->permille ? T("，年化", ", annualised") : "");
 		if (t)
 			xsnprintf(tl, sizeof tl, "%s %s %.15g%s", T("目标", "target"),
-			    op_text(target_op_str(t->op)), t->value,
+			    op_text(score_op_str(t->op)), t->value,
 			    t->veto ? T("（否决）", " (veto)") : "");
 		xsnprintf(id, sizeof id, "trend-%s", in->name);
 		{

@@ -116,7 +116,7 @@ load_target(const store_target *st, void *arg)
 
 	(void)arg;
 	if (ind < 0 || (st->unit_id && u < 0) ||
-	    target_op_parse(st->op, &op) < 0)
+	    score_op_parse(st->op, &op) < 0)
 		return;
 	if (ntgts == captgts) {
 		captgts = captgts ? captgts * 2 : 16;
@@ -370,10 +370,10 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 		ev->value[i] = ev->annualized[i] = 0;
 		if (expr_eval(inds[i].e, ev->vars, ev->known, &v) == 0) {
 			ev->has_value[i] = 1;
-			ev->value[i] = round2(v);
+			ev->value[i] = score_round2(v);
 			/* Annualize the unrounded value, then round once. */
 			ev->annualized[i] = inds[i].permille ?
-			    round2(v * ev->year_days / ev->days) : ev->value[i];
+			    score_round2(v * ev->year_days / ev->days) : ev->value[i];
 		}
 		te->has_value = ev->has_value[i];
 		te->judged = ev->annualized[i];
@@ -406,7 +406,7 @@ engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
 		out->value[i] = out->has[i] ? ly->value[i] : 0;
 		/* Both are rounded: the difference is a hundredth, to round. */
 		out->change[i] = out->has[i] ?
-		    round2(ev->value[i] - ly->value[i]) : 0;
+		    score_round2(ev->value[i] - ly->value[i]) : 0;
 	}
 	for (; i < ev->nind; i++)
 		out->has[i] = 0;

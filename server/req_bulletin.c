@@ -167,7 +167,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		items[i].has_score = ev[i].has_score;
 		items[i].score = ev[i].score;
 	}
-	rank_units(items, (size_t)n);
+	score_rank_units(items, (size_t)n);
 	d->units = req_alloc(r, (size_t)(n ? n : 1) * sizeof *d->units);
 	for (i = 0; i < n; i++) {
 		struct unit_eval *e = &ev[items[i].tag];
@@ -179,9 +179,9 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		bu->rank = (uint32_t)items[i].rank;
 		bu->unit = unit_at(c)->code;
 		bu->name = (char *)unit_name_at(c, m->end);
-		bu->status = (char *)unit_status_str(e->status);
+		bu->status = (char *)score_status_str(e->status);
 		bu->has_score = e->has_score != 0;
-		bu->score = round2(e->score);
+		bu->score = score_round2(e->score);
 		supervision_failing(r, e, &bu->indicators, &bu->n_indicators, 0);
 		bulletin_na(r, e, bu);
 		judgements_yoy(e, &yoy[items[i].tag], bu->indicators,

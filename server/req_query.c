@@ -51,7 +51,7 @@ target_msg(struct req *r, const struct target *t)
 	Popstat__TargetInfo *m = req_alloc(r, sizeof *m);
 
 	popstat__target_info__init(m);
-	m->op = (char *)target_op_str(t->op);
+	m->op = (char *)score_op_str(t->op);
 	m->value = t->value;
 	m->veto = t->veto != 0;
 	m->weight = t->weight;
@@ -96,9 +96,9 @@ h_status(struct req *r)
 	ok->unit = unit_at(u)->code;
 	ok->name = (char *)unit_name_at(u, p.end);
 	ok->period = period_msg(r, &p);
-	ok->status = (char *)unit_status_str(ev->status);
+	ok->status = (char *)score_status_str(ev->status);
 	ok->has_score = ev->has_score != 0;
-	ok->score = round2(ev->score);
+	ok->score = score_round2(ev->score);
 	ok->n_counters = VAR_COUNT;
 	ok->counters = req_alloc(r, VAR_COUNT * sizeof *ok->counters);
 	for (i = 0; i < VAR_COUNT; i++) {
@@ -129,7 +129,7 @@ h_status(struct req *r)
 		m->judged = ev->te[i].judged;
 		if (ev->target[i]) {
 			m->target = target_msg(r, ev->target[i]);
-			m->result = (char *)target_result_str(ev->te[i].result);
+			m->result = (char *)score_result_str(ev->te[i].result);
 			m->na_reason = (char *)engine_na_reason(ev, i);
 		}
 		m->has_yoy_value = m->has_yoy_change = yoy->has[i] != 0;
@@ -258,10 +258,10 @@ h_ranking(struct req *r)
 		const struct target *t = engine_target(ind, -1);
 
 		/* No target: lower first, like the rates that have one. */
-		rank_values(vals, (size_t)n, t == NULL || t->op == OP_LE ||
+		score_rank_values(vals, (size_t)n, t == NULL || t->op == OP_LE ||
 		    t->op == OP_LT);
 	} else {
-		rank_units(items, (size_t)n);
+		score_rank_units(items, (size_t)n);
 	}
 	ok = req_alloc(r, sizeof *ok);
 	popstat__ranking_ok__init(ok);
@@ -291,9 +291,9 @@ h_ranking(struct req *r)
 		row->rank = (uint32_t)(ind >= 0 ? vals[i].rank : items[i].rank);
 		row->unit = c->code;
 		row->name = (char *)unit_name_at(kids[t], p.end);
-		row->status = (char *)unit_status_str(e->status);
+		row->status = (char *)score_status_str(e->status);
 		row->has_score = e->has_score != 0;
-		row->score = round2(e->score);
+		row->score = score_round2(e->score);
 		rank_row_set_values(row, (size_t)nind, has + (size_t)t * m,
 		    val + (size_t)t * m, req_alloc_raw(r, m * sizeof(int64_t)),
 		    req_alloc_raw(r, m * sizeof(double)));
@@ -439,7 +439,7 @@ target_text(struct req *r, const struct target *t)
 {
 	if (t == NULL)
 		return NULL;
-	return req_printf(r, "%s %.15g veto=%s weight=%.15g", target_op_str(t->op),
+	return req_printf(r, "%s %.15g veto=%s weight=%.15g", score_op_str(t->op),
 	    t->value, t->veto ? "yes" : "no", t->weight);
 }
 
@@ -490,7 +490,7 @@ h_target_set(struct req *r)
 	if ((ind = engine_find(q->indicator)) < 0)
 		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
 		    q->indicator);
-	if (target_op_parse(q->op, &op) < 0)
+	if (score_op_parse(q->op, &op) < 0)
 		return req_error(r, E(BAD_REQUEST), "operator '%.8s': must be <=,"
 		    " >=, < or >", q->op);
 	if (!isfinite(q->value))
@@ -509,7 +509,7 @@ h_target_set(struct req *r)
 	/* A copy: engine_load() below frees the engine's strings. */
 	t.indicator = req_strdup(r, engine_indicator(ind)->name);
 	t.unit_id = u >= 0 ? unit_at(u)->id : 0;
-	t.op = target_op_str(op);
+	t.op = score_op_str(op);
 	t.value = q->value;
 	/* Unset flags keep the current value, else inherit the default. */
 	t.veto = q->has_veto ? q->veto : cur ? cur->veto : def ? def->veto : 0;

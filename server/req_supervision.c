@@ -735,10 +735,10 @@ supervision_failing(struct req *r, const struct unit_eval *ev,
 		m->unit = engine_indicator(i)->unit;
 		m->has_value = ev->has_value[i] != 0;
 		m->value = ev->te[i].judged;
-		m->op = (char *)target_op_str(t->op);
+		m->op = (char *)score_op_str(t->op);
 		m->has_target = 1;
 		m->target = t->value;
-		m->result = (char *)target_result_str(ev->te[i].result);
+		m->result = (char *)score_result_str(ev->te[i].result);
 		m->has_veto = 1;
 		m->veto = t->veto != 0;
 		(*v)[(*n)++] = m;
@@ -794,7 +794,7 @@ h_inspection(struct req *r)
 		popstat__failing_unit__init(f);
 		f->unit = unit_at(c)->code;
 		f->name = unit_at(c)->name;
-		f->status = (char *)unit_status_str(ev.status);
+		f->status = (char *)score_status_str(ev.status);
 		supervision_failing(r, &ev, &f->failing, &f->n_failing, 1);
 		ok->failing[ok->n_failing++] = f;
 	}

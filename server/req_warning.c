@@ -4,7 +4,7 @@
  *
  * The warning reads only the engine's in-memory counters: per child,
  * one engine_eval() over [Y-01-01, D], then per per-mille "<=" target
- * the projection, the headroom (the same round2() judging as a status,
+ * the projection, the headroom (the same score_round2() judging as a status,
  * through the indicator's own expression) and the Poisson risk.  The
  * quality checks use the counters too, except double registration, which
  * needs the mother hashes of the birth records (record level).
@@ -51,7 +51,7 @@ yearend_meets(int64_t h, void *arg)
 	y->vars[CTR_BIRTHS] = (double)(y->b + h);
 	if (expr_eval(y->in->e, y->vars, y->known, &v) != 0 || !isfinite(v))
 		return 0;
-	return target_met(OP_LE, y->target, v);
+	return score_target_met(OP_LE, y->target, v);
 }
 
 /*
@@ -544,8 +544,8 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		if (stats_wilson(boys[i], boys[i] + girls[i], STATS_Z95, &lo,
 		    &hi) < 0)
 			continue;
-		rlo = lo < 1 ? round2(100 * lo / (1 - lo)) : INFINITY;
-		rhi = hi < 1 ? round2(100 * hi / (1 - hi)) : INFINITY;
+		rlo = lo < 1 ? score_round2(100 * lo / (1 - lo)) : INFINITY;
+		rhi = hi < 1 ? score_round2(100 * hi / (1 - hi)) : INFINITY;
 		if (rlo > 107)
 			check = "sex_ratio_high";
 		else if (rhi < 103)
@@ -558,7 +558,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		q->girls = (uint32_t)girls[i];
 		if (girls[i] > 0) {
 			q->has_ratio = 1;
-			q->ratio = round2(100.0 * (double)boys[i] /
+			q->ratio = score_round2(100.0 * (double)boys[i] /
 			    (double)girls[i]);
 		}
 		q->has_ratio_low = isfinite(rlo);
@@ -589,7 +589,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		q->has_births = 1;
 		q->births = (uint32_t)births[i];
 		q->has_expected = 1;
-		q->expected = round2(e);
+		q->expected = score_round2(e);
 		q->has_probability = 1;
 		q->probability = round4(pr);
 	}
@@ -605,7 +605,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		q->has_records = q->has_timely = q->has_timeliness = 1;
 		q->records = (uint32_t)recs[i];
 		q->timely = (uint32_t)timely[i];
-		q->timeliness = round2(100.0 * (double)timely[i] /
+		q->timeliness = score_round2(100.0 * (double)timely[i] /
 		    (double)recs[i]);
 	}
 	ok->flags = f.v;

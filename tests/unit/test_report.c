@@ -57,7 +57,7 @@ test_values(void)
 			double mag = pow(10, (double)(check_rand() % 13) - 2);
 
 			has[k] = check_rand() % 5 != 0;
-			v[k] = round2(((double)(check_rand() >> 11) / 9007199254740992.0 -
+			v[k] = score_round2(((double)(check_rand() >> 11) / 9007199254740992.0 -
 			    0.3) * mag);
 		}
 		bad += !round_trip(n, has, v, &exact);
@@ -67,14 +67,14 @@ test_values(void)
 	/* A huge value: the row goes as exact doubles, all still right. */
 	has[0] = has[1] = has[2] = 1;
 	v[0] = 1.25;
-	v[1] = round2(3e15 + 0.5);
+	v[1] = score_round2(3e15 + 0.5);
 	v[2] = -0.07;
 	CHECK(round_trip(3, has, v, &exact));
 	CHECK(exact);
 	/* 64 indicators, every other one without a value. */
 	for (k = 0; k < 64; k++) {
 		has[k] = k % 2;
-		v[k] = has[k] ? round2(k * 1.01) : 0;
+		v[k] = has[k] ? score_round2(k * 1.01) : 0;
 	}
 	CHECK(round_trip(64, has, v, &exact));
 	CHECK(!exact);

@@ -23,7 +23,7 @@ target(target_op op, double t, int veto, double weight, int has_value,
 	e.veto = veto;
 	e.weight = weight;
 	e.has_value = has_value;
-	e.judged = round2(judged);
+	e.judged = score_round2(judged);
 	e.result = RESULT_NONE;
 	e.score = -1;
 	return e;
@@ -48,47 +48,47 @@ test_round2(void)
 {
 	char buf[64];
 
-	CHECK_DBL(round2(11.5), 11.5, 0);
-	CHECK_DBL(round2(11.504999), 11.5, 0);
-	CHECK_DBL(round2(11.5051), 11.51, 0);
-	CHECK_DBL(round2(10.499999999), 10.5, 0);
+	CHECK_DBL(score_round2(11.5), 11.5, 0);
+	CHECK_DBL(score_round2(11.504999), 11.5, 0);
+	CHECK_DBL(score_round2(11.5051), 11.51, 0);
+	CHECK_DBL(score_round2(10.499999999), 10.5, 0);
 	/* 11.505 is stored as 11.50500000000000078...: printf shows 11.51. */
 	snprintf(buf, sizeof buf, "%.2f", 11.505);
 	CHECK_STR(buf, "11.51");
-	CHECK_DBL(round2(11.505), strtod(buf, NULL), 0);
-	CHECK_DBL(round2(11.505), 11.51, 0);
+	CHECK_DBL(score_round2(11.505), strtod(buf, NULL), 0);
+	CHECK_DBL(score_round2(11.505), 11.51, 0);
 	/* 2.675 and 1.005 are stored below their halves: rounded down. */
-	CHECK_DBL(round2(2.675), 2.67, 0);
-	CHECK_DBL(round2(1.005), 1.0, 0);
-	CHECK_DBL(round2(-1.234), -1.23, 0);
-	CHECK_DBL(round2(-0.006), -0.01, 0);
+	CHECK_DBL(score_round2(2.675), 2.67, 0);
+	CHECK_DBL(score_round2(1.005), 1.0, 0);
+	CHECK_DBL(score_round2(-1.234), -1.23, 0);
+	CHECK_DBL(score_round2(-0.006), -0.01, 0);
 	/* -0.00 becomes 0. */
-	CHECK_DBL(round2(-0.001), 0, 0);
-	CHECK(!signbit(round2(-0.001)));
-	CHECK(!signbit(round2(-0.0)));
-	CHECK_DBL(round2(123456789.126), 123456789.13, 1e-6);
-	CHECK_DBL(round2(1e300), 1e300, 0);
+	CHECK_DBL(score_round2(-0.001), 0, 0);
+	CHECK(!signbit(score_round2(-0.001)));
+	CHECK(!signbit(score_round2(-0.0)));
+	CHECK_DBL(score_round2(123456789.126), 123456789.13, 1e-6);
+	CHECK_DBL(score_round2(1e300), 1e300, 0);
 	/* Idempotent: rounding what is displayed changes nothing. */
-	CHECK(round2(round2(2.675)) == round2(2.675));
-	CHECK(round2(round2(0.1 + 0.2)) == round2(0.3));
-	CHECK(isinf(round2(INFINITY)));
-	CHECK(isnan(round2(NAN)));
+	CHECK(score_round2(score_round2(2.675)) == score_round2(2.675));
+	CHECK(score_round2(score_round2(0.1 + 0.2)) == score_round2(0.3));
+	CHECK(isinf(score_round2(INFINITY)));
+	CHECK(isnan(score_round2(NAN)));
 }
 
-/* A bit-for-bit comparison of round2() with the printf reference. */
+/* A bit-for-bit comparison of score_round2() with the printf reference. */
 static int
 same(double v)
 {
-	double a = round2(v), b = round2_reference(v);
+	double a = score_round2(v), b = score_round2_reference(v);
 
 	if (memcmp(&a, &b, sizeof a) == 0)
 		return 1;
-	fprintf(stderr, "round2(%.17g) = %.17g, printf gives %.17g\n", v, a, b);
+	fprintf(stderr, "score_round2(%.17g) = %.17g, printf gives %.17g\n", v, a, b);
 	return 0;
 }
 
 /*
- * round2() does not format; it must still agree exactly with "%.2f":
+ * score_round2() does not format; it must still agree exactly with "%.2f":
  * on every tie and its neighbours, on random values of every magnitude,
  * on random bit patterns, and on ratios such as the indicators produce.
  */
@@ -144,10 +144,10 @@ test_round2_exact(void)
 	}
 	CHECK_INT(bad, 0);
 	CHECK(n > 1000000);
-	CHECK(!signbit(round2(-0.004)));
-	CHECK_DBL(round2(0.125), 0.12, 0);    /* an exact tie: to even */
-	CHECK_DBL(round2(0.375), 0.38, 0);
-	CHECK_DBL(round2(-0.125), -0.12, 0);
+	CHECK(!signbit(score_round2(-0.004)));
+	CHECK_DBL(score_round2(0.125), 0.12, 0);    /* an exact tie: to even */
+	CHECK_DBL(score_round2(0.375), 0.38, 0);
+	CHECK_DBL(score_round2(-0.125), -0.12, 0);
 }
 
 static void
@@ -155,77 +155,77 @@ test_ops(void)
 {
 	target_op op = OP_GT;
 
-	CHECK_INT(target_op_parse("<=", &op), 0);
+	CHECK_INT(score_op_parse("<=", &op), 0);
 	CHECK_INT(op, OP_LE);
-	CHECK_INT(target_op_parse(">=", &op), 0);
+	CHECK_INT(score_op_parse(">=", &op), 0);
 	CHECK_INT(op, OP_GE);
-	CHECK_INT(target_op_parse("<", &op), 0);
+	CHECK_INT(score_op_parse("<", &op), 0);
 	CHECK_INT(op, OP_LT);
-	CHECK_INT(target_op_parse(">", &op), 0);
+	CHECK_INT(score_op_parse(">", &op), 0);
 	CHECK_INT(op, OP_GT);
-	CHECK_INT(target_op_parse("=<", &op), -1);
-	CHECK_INT(target_op_parse("=", &op), -1);
-	CHECK_INT(target_op_parse("", &op), -1);
-	CHECK_INT(target_op_parse("<= ", &op), -1);
-	CHECK_INT(target_op_parse(NULL, &op), -1);
+	CHECK_INT(score_op_parse("=<", &op), -1);
+	CHECK_INT(score_op_parse("=", &op), -1);
+	CHECK_INT(score_op_parse("", &op), -1);
+	CHECK_INT(score_op_parse("<= ", &op), -1);
+	CHECK_INT(score_op_parse(NULL, &op), -1);
 	CHECK_INT(op, OP_GT);
-	CHECK_STR(target_op_str(OP_LE), "<=");
-	CHECK_STR(target_op_str(OP_GE), ">=");
-	CHECK_STR(target_op_str(OP_LT), "<");
-	CHECK_STR(target_op_str(OP_GT), ">");
+	CHECK_STR(score_op_str(OP_LE), "<=");
+	CHECK_STR(score_op_str(OP_GE), ">=");
+	CHECK_STR(score_op_str(OP_LT), "<");
+	CHECK_STR(score_op_str(OP_GT), ">");
 }
 
 static void
 test_target_met(void)
 {
 	/* "<= 11.5 passes at 11.50 and fails at 11.51." */
-	CHECK(target_met(OP_LE, 11.5, round2(11.50)));
-	CHECK(!target_met(OP_LE, 11.5, round2(11.51)));
-	CHECK(target_met(OP_LE, 11.5, round2(11.504999)));
-	CHECK(!target_met(OP_LE, 11.5, round2(11.505)));  /* shown 11.51 */
-	CHECK(!target_met(OP_LE, 11.5, round2(11.5051)));
+	CHECK(score_target_met(OP_LE, 11.5, score_round2(11.50)));
+	CHECK(!score_target_met(OP_LE, 11.5, score_round2(11.51)));
+	CHECK(score_target_met(OP_LE, 11.5, score_round2(11.504999)));
+	CHECK(!score_target_met(OP_LE, 11.5, score_round2(11.505)));  /* shown 11.51 */
+	CHECK(!score_target_met(OP_LE, 11.5, score_round2(11.5051)));
 	/* Judged on the displayed value even when handed an unrounded one. */
-	CHECK(target_met(OP_LE, 11.5, 11.504999));
+	CHECK(score_target_met(OP_LE, 11.5, 11.504999));
 
-	CHECK(target_met(OP_GE, 95, 95.00));
-	CHECK(target_met(OP_GE, 95, round2(94.995)));
-	CHECK(!target_met(OP_GE, 95, 94.99));
-	CHECK(target_met(OP_GE, 95, 100));
+	CHECK(score_target_met(OP_GE, 95, 95.00));
+	CHECK(score_target_met(OP_GE, 95, score_round2(94.995)));
+	CHECK(!score_target_met(OP_GE, 95, 94.99));
+	CHECK(score_target_met(OP_GE, 95, 100));
 
-	CHECK(!target_met(OP_LT, 5, 5.00));
-	CHECK(target_met(OP_LT, 5, 4.99));
-	CHECK(!target_met(OP_GT, 5, 5.00));
-	CHECK(target_met(OP_GT, 5, 5.01));
-	CHECK(target_met(OP_LE, 0, -0.001));
-	CHECK(!target_met(OP_LE, 3, NAN));
-	CHECK(!target_met(OP_GE, 3, NAN));
+	CHECK(!score_target_met(OP_LT, 5, 5.00));
+	CHECK(score_target_met(OP_LT, 5, 4.99));
+	CHECK(!score_target_met(OP_GT, 5, 5.00));
+	CHECK(score_target_met(OP_GT, 5, 5.01));
+	CHECK(score_target_met(OP_LE, 0, -0.001));
+	CHECK(!score_target_met(OP_LE, 3, NAN));
+	CHECK(!score_target_met(OP_GE, 3, NAN));
 }
 
 static void
 test_target_score(void)
 {
-	CHECK_DBL(target_score(OP_LE, 11.5, 11.5), 1, 0);
-	CHECK_DBL(target_score(OP_GE, 95, 97), 1, 0);
+	CHECK_DBL(score_target(OP_LE, 11.5, 11.5), 1, 0);
+	CHECK_DBL(score_target(OP_GE, 95, 97), 1, 0);
 	/* >= 95 missed at 94.99: 1 - 0.01 / 95. */
-	CHECK_DBL(target_score(OP_GE, 95, 94.99), 1 - 0.01 / 95, 1e-12);
+	CHECK_DBL(score_target(OP_GE, 95, 94.99), 1 - 0.01 / 95, 1e-12);
 	/* <= 10 missed at 15: 1 - 5 / 10. */
-	CHECK_DBL(target_score(OP_LE, 10, 15), 0.5, 1e-12);
+	CHECK_DBL(score_target(OP_LE, 10, 15), 0.5, 1e-12);
 	/* <= 11.5 missed at 11.51: 1 - 0.01 / 11.5. */
-	CHECK_DBL(target_score(OP_LE, 11.5, 11.51), 1 - 0.01 / 11.5, 1e-12);
+	CHECK_DBL(score_target(OP_LE, 11.5, 11.51), 1 - 0.01 / 11.5, 1e-12);
 	/* Far off: never below 0. */
-	CHECK_DBL(target_score(OP_LE, 11.5, 30), 0, 0);
-	CHECK_DBL(target_score(OP_GE, 95, 0), 0, 0);
+	CHECK_DBL(score_target(OP_LE, 11.5, 30), 0, 0);
+	CHECK_DBL(score_target(OP_GE, 95, 0), 0, 0);
 	/* T = 0 missed scores 0. */
-	CHECK_DBL(target_score(OP_LE, 0, 0.01), 0, 0);
-	CHECK_DBL(target_score(OP_GT, 0, 0), 0, 0);
-	CHECK_DBL(target_score(OP_LE, 0, 0), 1, 0);
+	CHECK_DBL(score_target(OP_LE, 0, 0.01), 0, 0);
+	CHECK_DBL(score_target(OP_GT, 0, 0), 0, 0);
+	CHECK_DBL(score_target(OP_LE, 0, 0), 1, 0);
 	/* Negative target: |T| in the denominator. */
-	CHECK_DBL(target_score(OP_GE, -2, -3), 0.5, 1e-12);
+	CHECK_DBL(score_target(OP_GE, -2, -3), 0.5, 1e-12);
 	/* A strict target missed at T itself: |v - T| = 0. */
-	CHECK_DBL(target_score(OP_LT, 5, 5), 1, 0);
-	CHECK(!target_met(OP_LT, 5, 5));
+	CHECK_DBL(score_target(OP_LT, 5, 5), 1, 0);
+	CHECK(!score_target_met(OP_LT, 5, 5));
 	/* The distance is taken on the displayed value. */
-	CHECK_DBL(target_score(OP_LE, 10, 12.004), 0.8, 1e-12);
+	CHECK_DBL(score_target(OP_LE, 10, 12.004), 0.8, 1e-12);
 }
 
 static void
@@ -265,7 +265,7 @@ test_unit_veto(void)
 
 	/* Birth rate 11.51: a veto even though the score stays high. */
 	default_targets(t);
-	t[0].judged = round2(11.51);
+	t[0].judged = score_round2(11.51);
 	score_unit(t, 4, &st, &score);
 	CHECK_INT(st, STATUS_VETO);
 	CHECK(score > 99.9);
@@ -365,7 +365,7 @@ test_unit_edges(void)
 	t[1] = target(OP_LE, 10, 0, 25, 1, 15);
 	CHECK_INT(score_unit(t, 2, &st, &score), 1);
 	CHECK_INT(t[0].result, RESULT_NONE);
-	CHECK(target_result_str(t[0].result) == NULL);
+	CHECK(score_result_str(t[0].result) == NULL);
 	CHECK_INT(st, STATUS_MISSED);
 	CHECK_DBL(score, 50, 1e-9);
 
@@ -393,14 +393,14 @@ test_unit_edges(void)
 static void
 test_strings(void)
 {
-	CHECK_STR(unit_status_str(STATUS_MET), "met");
-	CHECK_STR(unit_status_str(STATUS_MISSED), "missed");
-	CHECK_STR(unit_status_str(STATUS_INCOMPLETE), "incomplete");
-	CHECK_STR(unit_status_str(STATUS_VETO), "veto");
-	CHECK_STR(target_result_str(RESULT_MET), "met");
-	CHECK_STR(target_result_str(RESULT_MISSED), "missed");
-	CHECK_STR(target_result_str(RESULT_NOT_ASSESSED), "not_assessed");
-	CHECK(target_result_str(RESULT_NONE) == NULL);
+	CHECK_STR(score_status_str(STATUS_MET), "met");
+	CHECK_STR(score_status_str(STATUS_MISSED), "missed");
+	CHECK_STR(score_status_str(STATUS_INCOMPLETE), "incomplete");
+	CHECK_STR(score_status_str(STATUS_VETO), "veto");
+	CHECK_STR(score_result_str(RESULT_MET), "met");
+	CHECK_STR(score_result_str(RESULT_MISSED), "missed");
+	CHECK_STR(score_result_str(RESULT_NOT_ASSESSED), "not_assessed");
+	CHECK(score_result_str(RESULT_NONE) == NULL);
 }
 
 static rank_item
@@ -438,7 +438,7 @@ test_rank_units(void)
 	u[7] = unit("108", STATUS_VETO, 1, 99.0);     /* ties with 104 */
 	u[8] = unit("109", STATUS_MISSED, 1, 10);     /* complete: tier 1 */
 	u[9] = unit("110", STATUS_INCOMPLETE, 1, 5);  /* above the vetoed */
-	rank_units(u, 10);
+	score_rank_units(u, 10);
 	for (i = 0; i < 10; i++) {
 		CHECK_STR(u[i].key, order[i]);
 		CHECK_INT(u[i].rank, ranks[i]);
@@ -446,16 +446,16 @@ test_rank_units(void)
 	/* Scores come back rounded. */
 	CHECK_DBL(u[1].score, 88, 0);
 	CHECK_DBL(u[2].score, 88, 0);
-	CHECK_INT(rank_tier(STATUS_MET, 1), 0);
-	CHECK_INT(rank_tier(STATUS_MISSED, 1), 0);
-	CHECK_INT(rank_tier(STATUS_INCOMPLETE, 1), 1);
-	CHECK_INT(rank_tier(STATUS_VETO, 1), 2);
-	CHECK_INT(rank_tier(STATUS_VETO, 0), 3);
+	CHECK_INT(score_rank_tier(STATUS_MET, 1), 0);
+	CHECK_INT(score_rank_tier(STATUS_MISSED, 1), 0);
+	CHECK_INT(score_rank_tier(STATUS_INCOMPLETE, 1), 1);
+	CHECK_INT(score_rank_tier(STATUS_VETO, 1), 2);
+	CHECK_INT(score_rank_tier(STATUS_VETO, 0), 3);
 
 	/* The same score in two tiers does not tie. */
 	u[0] = unit("a", STATUS_INCOMPLETE, 1, 80);
 	u[1] = unit("b", STATUS_MET, 1, 80);
-	rank_units(u, 2);
+	score_rank_units(u, 2);
 	CHECK_STR(u[0].key, "b");
 	CHECK_INT(u[0].rank, 1);
 	CHECK_INT(u[1].rank, 2);
@@ -465,7 +465,7 @@ test_rank_units(void)
 	u[1] = unit("c", STATUS_MET, 1, 80);
 	u[2] = unit("b", STATUS_MET, 1, 80);
 	u[3] = unit("a", STATUS_MET, 1, 90);
-	rank_units(u, 4);
+	score_rank_units(u, 4);
 	CHECK_STR(u[0].key, "a");
 	CHECK_STR(u[1].key, "b");
 	CHECK_STR(u[2].key, "c");
@@ -478,7 +478,7 @@ test_rank_units(void)
 	/* Scores a hair apart that display differently do not tie. */
 	u[0] = unit("a", STATUS_MET, 1, 85.004);
 	u[1] = unit("b", STATUS_MET, 1, 85.006);
-	rank_units(u, 2);
+	score_rank_units(u, 2);
 	CHECK_STR(u[0].key, "b");
 	CHECK_INT(u[0].rank, 1);
 	CHECK_INT(u[1].rank, 2);
@@ -486,16 +486,16 @@ test_rank_units(void)
 	/* None with a score: none ranked, by key. */
 	u[0] = unit("b", STATUS_INCOMPLETE, 0, 0);
 	u[1] = unit("a", STATUS_INCOMPLETE, 0, 5);
-	rank_units(u, 2);
+	score_rank_units(u, 2);
 	CHECK_STR(u[0].key, "a");
 	CHECK_INT(u[0].rank, 0);
 	CHECK_INT(u[1].rank, 0);
 
 	/* A single unit, and nothing at all. */
 	u[0] = unit("a", STATUS_VETO, 1, 0);
-	rank_units(u, 1);
+	score_rank_units(u, 1);
 	CHECK_INT(u[0].rank, 1);
-	rank_units(NULL, 0);
+	score_rank_units(NULL, 0);
 }
 
 static rank_value
@@ -532,7 +532,7 @@ test_rank_values(void)
 
 	/* Lower is better (a "<=" target such as the birth rate). */
 	fill_values(v);
-	rank_values(v, 6, 1);
+	score_rank_values(v, 6, 1);
 	for (i = 0; i < 6; i++) {
 		CHECK_STR(v[i].key, asc[i]);
 		CHECK_INT(v[i].rank, ranks[i]);
@@ -541,7 +541,7 @@ test_rank_values(void)
 
 	/* Higher is better (">=", the policy rate). */
 	fill_values(v);
-	rank_values(v, 6, 0);
+	score_rank_values(v, 6, 0);
 	for (i = 0; i < 6; i++) {
 		CHECK_STR(v[i].key, desc[i]);
 		CHECK_INT(v[i].rank, ranks[i]);
@@ -550,7 +550,7 @@ test_rank_values(void)
 	/* Only missing values: listed by key, unranked. */
 	v[0] = val("b", 0, 0);
 	v[1] = val("a", 0, 0);
-	rank_values(v, 2, 1);
+	score_rank_values(v, 2, 1);
 	CHECK_STR(v[0].key, "a");
 	CHECK_INT(v[0].rank, 0);
 	CHECK_INT(v[1].rank, 0);
@@ -559,12 +559,12 @@ test_rank_values(void)
 	v[0] = val("x", 1, -1.5);
 	v[1] = val("y", 1, 2);
 	v[2] = val("z", 1, -3);
-	rank_values(v, 3, 0);
+	score_rank_values(v, 3, 0);
 	CHECK_STR(v[0].key, "y");
 	CHECK_STR(v[1].key, "x");
 	CHECK_STR(v[2].key, "z");
 	CHECK_INT(v[2].rank, 3);
-	rank_values(NULL, 0, 1);
+	score_rank_values(NULL, 0, 1);
 }
 
 int

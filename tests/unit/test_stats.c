@@ -115,7 +115,7 @@ slow_headroom(int64_t b, double minus, double p, double t, int64_t *out)
 	int found = 0;
 
 	for (h = -b; h < 100000; h++)
-		if (round2(((double)(b + h) - minus) / p * 1000) <= t) {
+		if (score_round2(((double)(b + h) - minus) / p * 1000) <= t) {
 			best = h;
 			found = 1;
 		}
