@@ -91,20 +91,6 @@ mapping_find(const struct mentry *v, size_t n, const char *key)
 	return NULL;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && strchr(" \t\r\n", e[-1]))
-		e--;
-	*e = '\0';
-	return s;
-}
-
 /* A DHIS2 code or uid: 1-230 bytes without control characters. */
 static int
 code_ok(const char *s)
@@ -157,7 +143,7 @@ mapping_read(struct mapping *m, const char *path)
 				*hash = '\0';
 				break;
 			}
-		k = trim(line);
+		k = str_trim(line);
 		if (*k == '\0')
 			continue;
 		if (*k == '[') {
@@ -177,8 +163,8 @@ mapping_read(struct mapping *m, const char *path)
 			goto bad;
 		}
 		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
+		k = str_trim(k);
+		v = str_trim(eq + 1);
 		if (*k == '\0' || !code_ok(v)) {
 			why = "expected NAME = CODE (a code of 1-230 printable"
 			    " characters, or - to leave the name out)";

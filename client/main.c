@@ -228,12 +228,10 @@ read_config(void)
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
 	while (fgets(line, sizeof line, f)) {
-		char *k = line, *v, *e;
+		char *k = str_trim(line), *v;
 
 		n++;
-		while (*k == ' ' || *k == '\t')
-			k++;
-		if (*k == '#' || *k == '\n' || *k == '\0')
+		if (*k == '#' || *k == '\0')
 			continue;
 		if ((v = strchr(k, '=')) == NULL) {
 			fprintf(stderr, "popstat: %s line %d: expected key = value\n",
@@ -241,14 +239,9 @@ read_config(void)
 			fclose(f);
 			return -1;
 		}
-		for (e = v; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = '\0';
-		for (v++; *v == ' ' || *v == '\t'; v++)
-			;
-		for (e = v + strlen(v); e > v && strchr(" \t\r\n", e[-1]); e--)
-			;
-		*e = '\0';
+		*v = '\0';
+		k = str_trim(k);
+		v = str_trim(v + 1);
 		if (strcmp(k, "server") == 0) {
 			free(cfg_server);
 			cfg_server = xstrdup(v);

@@ -66,6 +66,20 @@ xstrdup(const char *s)
 }
 
 char *
+str_trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && strchr(" \t\r\n", e[-1]))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+char *
 xsnprintf(char *dst, size_t n, const char *fmt, ...)
 {
 	va_list ap;

@@ -34,6 +34,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* s without its leading blanks (space, tab) and trailing white space
+ * (space, tab, CR, LF), which are cut off in place. */
+char *str_trim(char *s);
 /* snprintf that always terminates and never overflows; returns dst. */
 char *xsnprintf(char *dst, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -25,8 +25,16 @@ struct option {
 	const char *const *names;  /* K_ENUM: value i is names[i] */
 	const char *arg;           /* placeholder in --help */
 	const char *help;
-	int from_cmdline;
+	int flags;                 /* O_RELOAD; O_CMDLINE is set when run */
 };
+
+/*
+ * O_RELOAD: SIGHUP may change it while serving (limits and reporting
+ * rules); the database, addresses, TLS files and durability need a
+ * restart.  O_CMDLINE: given on the command line, which the config file
+ * does not override.
+ */
+enum { O_RELOAD = 1 << 0, O_CMDLINE = 1 << 1 };
 
 static const char *const durability_names[] = { "full", "normal", NULL };
 static const char *const level_names[] = { "debug", "info", "warn", "error",
@@ -53,28 +61,30 @@ static struct option options[] = {
 	    " survives power loss; normal: survives a crash of popstatd only",
 	    0 },
 	{ "log-level", K_ENUM, &srv.set.log_level, LOG_INFO, 0, 0, level_names,
-	    "LEVEL", "debug, info, warn or error", 0 },
+	    "LEVEL", "debug, info, warn or error", O_RELOAD },
 	{ "max-frame", K_LONG, &srv.set.max_frame, (long)FRAME_MAX_DEFAULT, 64,
 	    256L * 1024 * 1024, NULL, "BYTES", "largest frame accepted", 0 },
 	{ "max-connections", K_LONG, &srv.set.max_connections, 16384, 1,
-	    1000000, NULL, "N", "connections held at once; more are refused", 0 },
+	    1000000, NULL, "N", "connections held at once; more are refused",
+	    O_RELOAD },
 	{ "max-output", K_LONG, &srv.set.max_output, 64L * 1024 * 1024, 4096,
 	    1L << 32, NULL, "BYTES", "bytes queued to a client that does not"
-	    " read before it is dropped", 0 },
+	    " read before it is dropped", O_RELOAD },
 	{ "idle-timeout", K_LONG, &srv.set.idle_timeout, 300, 1, 86400, NULL,
-	    "SECONDS", "a connection silent this long is closed", 0 },
+	    "SECONDS", "a connection silent this long is closed", O_RELOAD },
 	{ "max-rows", K_LONG, &srv.set.max_rows, 10000, 1, 1000000, NULL, "N",
-	    "rows in one submit batch", 0 },
+	    "rows in one submit batch", O_RELOAD },
 	{ "max-period-days", K_LONG, &srv.set.max_period_days, 7305, 1,
 	    3660000, NULL, "DAYS", "longest period a request may name (7305:"
-	    " 20 years)", 0 },
+	    " 20 years)", O_RELOAD },
 	{ "requests-per-turn", K_LONG, &srv.set.requests_per_turn, 16, 1,
 	    100000, NULL, "N", "requests served per connection per loop turn"
-	    " (fairness)", 0 },
+	    " (fairness)", O_RELOAD },
 	{ "timely-days", K_LONG, &srv.set.timely_days, 30, 0, 3650, NULL, "N",
-	    "a record received within N days of its date is timely", 0 },
+	    "a record received within N days of its date is timely", O_RELOAD },
 	{ "report-due-days", K_LONG, &srv.set.report_due_days, 3, 0, 366, NULL,
-	    "N", "a dekad report is due N days after the dekad ends", 0 },
+	    "N", "a dekad report is due N days after the dekad ends",
+	    O_RELOAD },
 	{ "http", K_STRING, &srv.set.http, 0, 0, 0, NULL, "HOST:PORT",
 	    "serve the read-only dashboard, JSON API and /metrics here", 0 },
 	{ "http-public", K_FLAG, &srv.set.http_public, 0, 0, 0, NULL, NULL,
@@ -82,10 +92,11 @@ static struct option options[] = {
 	    " login", 0 },
 	{ "http-max-connections", K_LONG, &srv.set.http_max_connections, 256,
 	    1, 100000, NULL, "N", "dashboard connections held at once (at most"
-	    " half the descriptors left after a reserve); more wait", 0 },
+	    " half the descriptors left after a reserve); more wait",
+	    O_RELOAD },
 	{ "http-request-timeout", K_LONG, &srv.set.http_request_timeout, 20,
 	    1, 3600, NULL, "SECONDS", "a dashboard request (headers and body)"
-	    " not complete this long after it began is dropped", 0 },
+	    " not complete this long after it began is dropped", O_RELOAD },
 	{ "http-tls-cert", K_STRING, &srv.set.http_tls_cert, 0, 0, 0, NULL,
 	    "FILE", "PEM certificate (chain): the dashboard serves HTTPS (and"
 	    " so its entry and upload pages) itself", 0 },
@@ -104,16 +115,17 @@ static struct option options[] = {
 	{ "auth-failures", K_LONG, &srv.set.auth_failures, 10, 1, 100000, NULL,
 	    "N", "failed logins allowed per minute from one peer address, and"
 	    " from one network (its /24, or /64 for IPv6); more are refused",
-	    0 },
+	    O_RELOAD },
 	{ "auth-failures-global", K_LONG, &srv.set.auth_failures_global, 1000,
 	    1, 10000000, NULL, "N", "failed logins allowed per minute from all"
-	    " peers together; more are refused", 0 },
+	    " peers together; more are refused", O_RELOAD },
 	{ "http-trusted-proxy", K_STRING, &srv.set.http_trusted_proxy, 0, 0, 0,
 	    NULL, "ADDRESS", "the reverse proxy in front of the dashboard: only"
 	    " from this peer address is X-Forwarded-For believed", 0 },
 	{ "bulletin-office", K_STRING, &srv.set.bulletin_office, 0, 0, 0, NULL,
 	    "NAME", "issuing office (发文机关) printed at the head of a bulletin"
-	    " and in its signature, unless 'bulletin --office' names one", 0 },
+	    " and in its signature, unless 'bulletin --office' names one",
+	    O_RELOAD },
 	{ "today", K_DATE, &srv.today_fixed, 0, 0, 0, NULL, "YYYY-MM-DD",
 	    "pretend today is this date (testing only)", 0 },
 };
@@ -121,30 +133,6 @@ static struct option options[] = {
 
 /* The strings copied from the configuration file, one per option. */
 static char *owned[NOPTIONS];
-
-/*
- * Options that SIGHUP may change while serving: limits and reporting
- * rules.  The database, addresses, TLS files and durability need a
- * restart.
- */
-static const char *const reloadable[] = {
-	"log-level", "max-connections", "max-output",
-	"idle-timeout", "max-rows", "max-period-days", "requests-per-turn", "timely-days",
-	"report-due-days", "auth-failures", "auth-failures-global",
-	"http-max-connections",
-	"http-request-timeout", "bulletin-office", NULL
-};
-
-static int
-is_reloadable(const char *name)
-{
-	int i;
-
-	for (i = 0; reloadable[i]; i++)
-		if (strcmp(reloadable[i], name) == 0)
-			return 1;
-	return 0;
-}
 
 static struct option *
 find(const char *name)
@@ -328,23 +316,9 @@ settings_parse_args(int argc, char **argv)
 				return -1;
 			}
 		}
-		o->from_cmdline = 1;
+		o->flags |= O_CMDLINE;
 	}
 	return 0;
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && strchr(" \t\r\n", e[-1]))
-		e--;
-	*e = '\0';
-	return s;
 }
 
 static int load_config(int reload);
@@ -407,7 +381,7 @@ load_config(int reload)
 			fclose(f);
 			return -1;
 		}
-		k = trim(line);
+		k = str_trim(line);
 		if (*k == '#' || *k == '\0')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
@@ -417,8 +391,8 @@ load_config(int reload)
 			return -1;
 		}
 		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
+		k = str_trim(k);
+		v = str_trim(eq + 1);
 		/* bulletin_office is bulletin-office (doc/indicators.md
 		 * §14). */
 		for (eq = k; *eq; eq++)
@@ -430,8 +404,8 @@ load_config(int reload)
 			fclose(f);
 			return -1;
 		}
-		if (o->from_cmdline || reload == 1 ||
-		    (reload == 2 && !is_reloadable(o->name))) {
+		if ((o->flags & O_CMDLINE) || reload == 1 ||
+		    (reload == 2 && !(o->flags & O_RELOAD))) {
 			/* Still checked, so a bad file is caught now. */
 			long tmpl;
 			int tmpi;
