@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "client.h"
 #include "frame.h"
 #include "outbox.h"
@@ -28,20 +29,13 @@ static int
 connect_to(const char *server, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res, *ai;
-	char host[256], *port;
+	char host[256], port[32];
 	int fd = -1, rc;
 	struct timeval tv = { CALL_TIMEOUT, 0 };
 
-	xsnprintf(host, sizeof host, "%s", server);
-	port = strrchr(host, ':');
-	if (port == NULL) {
+	if (addr_split(server, host, sizeof host, port, sizeof port) < 0) {
 		xsnprintf(err, errlen, "server '%s': expected HOST:PORT", server);
 		return -1;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
 	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -448,15 +442,11 @@ client_open_noflush(struct client *c)
 		return EXIT_NOCONN;
 	}
 	if (opt.tls || opt.ca || opt.pin) {
-		char host[256], *p;
+		char host[256], port[32];
 
-		xsnprintf(host, sizeof host, "%s", opt.server);
-		if ((p = strrchr(host, ':')) != NULL)
-			*p = '\0';
-		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-			memmove(host, host + 1, strlen(host));
-			host[strlen(host) - 1] = '\0';
-		}
+		if (addr_split(opt.server, host, sizeof host, port,
+		    sizeof port) < 0)
+			xsnprintf(host, sizeof host, "%s", opt.server);
 		/* A refused certificate is not a network failure: no outbox. */
 		if (tls_start(c, host) < 0) {
 			client_close(c);

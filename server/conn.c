@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "addr.h"
 #include "commit.h"
 #include "frame.h"
 #include "log.h"
@@ -809,22 +810,15 @@ int
 conn_listen(const char *addr)
 {
 	struct addrinfo hints, *res = NULL;
-	char host[256], *port;
+	char host[256], port[NI_MAXSERV];
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 	char h[NI_MAXHOST], p[NI_MAXSERV];
 	int rc, res_is_loopback;
 
-	xsnprintf(host, sizeof host, "%s", addr);
-	port = strrchr(host, ':');
-	if (port == NULL) {
+	if (addr_split(addr, host, sizeof host, port, sizeof port) < 0) {
 		log_error("--listen %s: expected HOST:PORT", addr);
 		return -1;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
 	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;

@@ -70,6 +70,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "addr.h"
 #include "bulletin.h"
 #include "dashboard.h"
 #include "date.h"
@@ -1552,25 +1553,18 @@ http_start(const char *addr)
 	struct addrinfo hints, *res = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
-	char host[256], h[NI_MAXHOST], p[NI_MAXSERV], *port, *end;
+	char host[256], h[NI_MAXHOST], p[NI_MAXSERV], port[NI_MAXSERV], *end;
 	long portnum;
 	int rc;
 
-	xsnprintf(host, sizeof host, "%s", addr);
-	port = strrchr(host, ':');
-	if (port == NULL) {
+	if (addr_split(addr, host, sizeof host, port, sizeof port) < 0) {
 		log_error("--http %s: expected HOST:PORT", addr);
 		return -1;
 	}
-	*port++ = '\0';
 	portnum = strtol(port, &end, 10);
 	if (*port == '\0' || *end != '\0' || portnum < 0 || portnum > 65535) {
 		log_error("--http %s: bad port", addr);
 		return -1;
-	}
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
 	}
 	if (!srv.set.http_tls_cert != !srv.set.http_tls_key) {
 		log_error("--http-tls-cert and --http-tls-key go together");
