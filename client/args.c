@@ -13,7 +13,7 @@
  * exit status after printing the error.
  */
 int
-parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
+args_parse(const char *cmd, int argc, char **argv, const char *const *names,
     int n, const char *const *flags, int nflags, struct opts *o, int want_pos)
 {
 	int i, k;
@@ -44,22 +44,14 @@ parse_opts(const char *cmd, int argc, char **argv, const char *const *names,
 	return 0;
 }
 
-
-/*
- * Send one request whose answer is an Ack and print its message (unless
- * --quiet).  Returns 0 or an exit status.
- */
+/* Nonzero when argv asks for help (--help or -h anywhere). */
 int
-client_ack(Popstat__Request *rq, const char *what)
+args_help(int argc, char **argv)
 {
-	Popstat__Envelope *reply;
-	int rc;
+	int i;
 
-	if ((rc = client_simple(rq, what, &reply)) != 0)
-		return rc;
-	if (!opt.quiet && reply->response->body_case ==
-	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
-		printf("%s\n", reply->response->ack->message);
-	popstat__envelope__free_unpacked(reply, NULL);
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
 	return 0;
 }

@@ -70,9 +70,14 @@ Popstat__Envelope *client_call(struct client *c, Popstat__Request *rq);
  */
 int client_error(const Popstat__Response *resp, const char *what);
 
+/*
+ * One request on a connection of its own: the reply in *out (free it with
+ * popstat__envelope__free_unpacked), or an exit status after printing why.
+ */
 int client_simple(Popstat__Request *rq, const char *what,
     Popstat__Envelope **out);
-int wants_help(int argc, char **argv);
+/* Send a request answered by an Ack; print its message. */
+int client_ack(Popstat__Request *rq, const char *what);
 
 /* Parsed options of a subcommand (args.c). */
 struct opts {
@@ -80,12 +85,11 @@ struct opts {
 	int set[16];        /* given: options, then flags */
 	const char *pos;    /* the positional argument, if wanted */
 };
-int parse_opts(const char *cmd, int argc, char **argv,
+int args_parse(const char *cmd, int argc, char **argv,
     const char *const *names, int n, const char *const *flags, int nflags,
     struct opts *o, int want_pos);
-
-/* Send a request answered by an Ack; print its message. */
-int client_ack(Popstat__Request *rq, const char *what);
+/* Nonzero when argv asks for help (--help or -h anywhere). */
+int args_help(int argc, char **argv);
 
 /* Usage helpers. */
 int usage_error(const char *cmd, const char *fmt, ...)

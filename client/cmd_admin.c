@@ -11,43 +11,6 @@
 #include "grid.h"
 #include "sbuf.h"
 
-/*
- * Connect, send one request, check the reply.  On success returns 0 and
- * *out (free with popstat__envelope__free_unpacked); else an exit status.
- */
-int
-client_simple(Popstat__Request *rq, const char *what, Popstat__Envelope **out)
-{
-	struct client c;
-	Popstat__Envelope *reply;
-	int rc;
-
-	*out = NULL;
-	if ((rc = client_open(&c)) != 0)
-		return rc;
-	reply = client_call(&c, rq);
-	client_close(&c);
-	if (reply == NULL)
-		return EXIT_NOCONN;
-	if ((rc = client_error(reply->response, what)) != 0) {
-		popstat__envelope__free_unpacked(reply, NULL);
-		return rc;
-	}
-	*out = reply;
-	return 0;
-}
-
-int
-wants_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return 1;
-	return 0;
-}
-
 int
 cmd_ping(int argc, char **argv)
 {
@@ -56,7 +19,7 @@ cmd_ping(int argc, char **argv)
 	Popstat__Envelope *reply;
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat ping\n  Connect, authenticate and print"
 		    " who you are and the server's date.\n");
 		return 0;
@@ -295,7 +258,7 @@ cmd_unit(int argc, char **argv)
 		return unit_import(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "export") == 0)
 		return unit_export(argc - 1, argv + 1);
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs(unit_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -431,7 +394,7 @@ user_set(int argc, char **argv)
 int
 cmd_user(int argc, char **argv)
 {
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs(user_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}

@@ -733,7 +733,7 @@ cmd_export(int argc, char **argv)
 	sbuf b;
 	int i, rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(export_usage, stdout);
 		return 0;
 	}

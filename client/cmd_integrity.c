@@ -17,7 +17,7 @@ options(const char *cmd, int argc, char **argv, const char *const *names,
 	struct opts o;
 	int rc, k;
 
-	if ((rc = parse_opts(cmd, argc, argv, names, n, NULL, 0, &o,
+	if ((rc = args_parse(cmd, argc, argv, names, n, NULL, 0, &o,
 	    pos != NULL)) != 0)
 		return rc;
 	for (k = 0; k < n; k++)
@@ -36,7 +36,7 @@ cmd_void(int argc, char **argv)
 	const char *vals[2], *id;
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat void RECORD_ID --unit CODE --reason TEXT\n"
 		    "  Void a stored record: its counters are taken back, the row"
 		    " and its\n  content stay in the audit log.  A reason is"
@@ -78,7 +78,7 @@ cmd_audit(int argc, char **argv)
 	size_t k;
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat audit [--unit CODE] [--since DATE]"
 		    " [--limit N] [--json]\n  The audit log, newest first: who,"
 		    " when, what, old and new content, why.\n");
@@ -148,7 +148,7 @@ cmd_approve(int argc, char **argv)
 	const char *vals[2];
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat approve --unit CODE --period P\n  Approve"
 		    " (审核) a unit's records for a period and lock them:\n"
 		    "  submissions, amendments and voids there are refused until"
@@ -176,7 +176,7 @@ cmd_unlock(int argc, char **argv)
 	const char *vals[3];
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat unlock --unit CODE --period P --reason"
 		    " TEXT\n  Lift an approval lock (the same unit and period as"
 		    " approved); audited.\n");
@@ -211,10 +211,10 @@ cmd_lock(int argc, char **argv)
 	size_t k;
 	int rc;
 
-	if (argc < 2 || wants_help(argc, argv) || strcmp(argv[1], "list") != 0) {
+	if (argc < 2 || args_help(argc, argv) || strcmp(argv[1], "list") != 0) {
 		printf("usage: popstat lock list [--unit CODE]\n  Approved,"
 		    " locked periods.\n");
-		return argc < 2 || !wants_help(argc, argv) ? EXIT_USAGE : 0;
+		return argc < 2 || !args_help(argc, argv) ? EXIT_USAGE : 0;
 	}
 	if ((rc = options("lock list", argc - 1, argv + 1, names, vals, 1,
 	    NULL)) != 0)

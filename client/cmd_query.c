@@ -348,11 +348,11 @@ cmd_status(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(status_usage, stdout);
 		return 0;
 	}
-	if ((rc = parse_opts("status", argc, argv, unit_period, 3, NULL, 0, &o,
+	if ((rc = args_parse("status", argc, argv, unit_period, 3, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
@@ -411,11 +411,11 @@ cmd_ranking(int argc, char **argv)
 	int rc;
 	sbuf b;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(ranking_usage, stdout);
 		return 0;
 	}
-	if ((rc = parse_opts("ranking", argc, argv, names, 4, NULL, 0, &o,
+	if ((rc = args_parse("ranking", argc, argv, names, 4, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
@@ -466,11 +466,11 @@ cmd_verify_report(int argc, char **argv)
 	int rc;
 	size_t k;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(verify_usage, stdout);
 		return 0;
 	}
-	if ((rc = parse_opts("verify-report", argc, argv, unit_period, 3, NULL,
+	if ((rc = args_parse("verify-report", argc, argv, unit_period, 3, NULL,
 	    0, &o, 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
@@ -633,7 +633,7 @@ cmd_indicator(int argc, char **argv)
 	Popstat__Envelope *reply;
 	int i, npos = 0, rc;
 
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs(indicator_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -695,7 +695,7 @@ cmd_target(int argc, char **argv)
 	const char *pos[3];
 	int i, npos = 0, rc;
 
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs(target_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}

@@ -613,7 +613,7 @@ run_file(int argc, char **argv, int amend)
 	memset(&ro, 0, sizeof ro);
 	ro.so.encoding = opt.encoding; /* main takes --encoding as global */
 	sd.amend = amend;
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(amend ? amend_usage : submit_usage, stdout);
 		fputs(read_usage, stdout);
 		return 0;
@@ -759,7 +759,7 @@ cmd_check(int argc, char **argv)
 
 	memset(&ro, 0, sizeof ro);
 	ro.so.encoding = opt.encoding; /* main takes --encoding as global */
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(check_usage, stdout);
 		fputs(read_usage, stdout);
 		return 0;
@@ -841,7 +841,7 @@ cmd_sync(int argc, char **argv)
 	unsigned delay = 1;
 	int i, rc = 0;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(sync_usage, stdout);
 		return 0;
 	}
@@ -903,7 +903,7 @@ cmd_outbox(int argc, char **argv)
 	struct outbox *ob;
 	long n;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat outbox\n  List the rows waiting in the"
 		    " outbox (%s).\n", outbox_path());
 		return 0;

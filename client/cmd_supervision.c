@@ -85,7 +85,7 @@ report_file(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	if ((rc = parse_opts("report file", argc, argv, names, 7, NULL, 0, &o,
+	if ((rc = args_parse("report file", argc, argv, names, 7, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (!o.v[0] || !o.v[1])
@@ -227,7 +227,7 @@ report_status(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	if ((rc = parse_opts("report status", argc, argv, names, 3, NULL, 0, &o,
+	if ((rc = args_parse("report status", argc, argv, names, 3, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (!o.v[1])
@@ -288,7 +288,7 @@ report_status(int argc, char **argv)
 int
 cmd_report(int argc, char **argv)
 {
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs(report_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -306,7 +306,7 @@ cmd_dept(int argc, char **argv)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs("usage: popstat dept add CODE NAME\n"
 		    "       popstat dept list\n"
 		    "  Departments (部门) own responsibility tasks.\n",
@@ -460,7 +460,7 @@ cmd_task(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	if (argc < 2 || wants_help(argc, argv)) {
+	if (argc < 2 || args_help(argc, argv)) {
 		fputs(task_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -469,7 +469,7 @@ cmd_task(int argc, char **argv)
 			"--person" };
 		Popstat__TaskAdd a = POPSTAT__TASK_ADD__INIT;
 
-		if ((rc = parse_opts("task add", argc - 1, argv + 1, names, 4, NULL,
+		if ((rc = args_parse("task add", argc - 1, argv + 1, names, 4, NULL,
 		    0, &o, 0)) != 0)
 			return rc;
 		if (!o.v[0] || !o.v[1] || !o.v[2])
@@ -489,7 +489,7 @@ cmd_task(int argc, char **argv)
 		Popstat__TaskUpdate u = POPSTAT__TASK_UPDATE__INIT;
 		char *end;
 
-		if ((rc = parse_opts("task update", argc - 1, argv + 1, names, 3,
+		if ((rc = args_parse("task update", argc - 1, argv + 1, names, 3,
 		    NULL, 0, &o, 1)) != 0)
 			return rc;
 		if (o.pos == NULL)
@@ -522,7 +522,7 @@ cmd_task(int argc, char **argv)
 		int show = argv[1][0] == 's';
 		size_t k, m;
 
-		if ((rc = parse_opts(show ? "task show" : "task list", argc - 1,
+		if ((rc = args_parse(show ? "task show" : "task list", argc - 1,
 		    argv + 1, names, 2, flags, 1, &o, show)) != 0)
 			return rc;
 		if (show) {
@@ -665,14 +665,14 @@ cmd_inspection(int argc, char **argv)
 	size_t i, k;
 	int rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		printf("usage: popstat inspection --period 2026-11D2 [--parent CODE]"
 		    " [--as-of DATE] [--json]\n  The 10-day inspection summary:"
 		    " missing and late dekad reports,\n  units failing targets year"
 		    " to date, overdue tasks.\n");
 		return 0;
 	}
-	if ((rc = parse_opts("inspection", argc, argv, names, 3, NULL, 0, &o,
+	if ((rc = args_parse("inspection", argc, argv, names, 3, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (!o.v[0])
@@ -851,7 +851,7 @@ cmd_bulletin(int argc, char **argv)
 	unsigned long corr = 0;
 	int rc, publish;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(bulletin_usage, stdout);
 		return 0;
 	}
@@ -867,7 +867,7 @@ cmd_bulletin(int argc, char **argv)
 	}
 	/* --correction: a flag of publish, the number of one to show. */
 	publish = sub && strcmp(sub, "publish") == 0;
-	if ((rc = parse_opts(cmd, argc, argv, names, publish ? 6 : 7, flags,
+	if ((rc = args_parse(cmd, argc, argv, names, publish ? 6 : 7, flags,
 	    publish ? 1 : 0, &o, 0)) != 0)
 		return rc;
 	if (!o.v[0])

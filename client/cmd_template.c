@@ -159,7 +159,7 @@ cmd_template(int argc, char **argv)
 	const char *lang = NULL, *format = "csv", *out = NULL, *k = NULL;
 	int kind, zh, i, rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(template_usage, stdout);
 		return 0;
 	}

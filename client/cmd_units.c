@@ -528,7 +528,7 @@ unit_import(int argc, char **argv)
 	FILE *f;
 	int rc, hdr;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(import_usage, stdout);
 		return 0;
 	}
@@ -622,7 +622,7 @@ unit_export(int argc, char **argv)
 	size_t k;
 	int i, rc;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(export_usage, stdout);
 		return 0;
 	}

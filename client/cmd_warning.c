@@ -334,11 +334,11 @@ cmd_warning(int argc, char **argv)
 	char *end;
 	sbuf b;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(warning_usage, stdout);
 		return 0;
 	}
-	if ((rc = parse_opts("warning", argc, argv, names, 4, NULL, 0, &o,
+	if ((rc = args_parse("warning", argc, argv, names, 4, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (o.v[0] == NULL)
@@ -422,11 +422,11 @@ cmd_quality(int argc, char **argv)
 	int rc, lang;
 	sbuf b;
 
-	if (wants_help(argc, argv)) {
+	if (args_help(argc, argv)) {
 		fputs(quality_usage, stdout);
 		return 0;
 	}
-	if ((rc = parse_opts("quality", argc, argv, names, 4, NULL, 0, &o,
+	if ((rc = args_parse("quality", argc, argv, names, 4, NULL, 0, &o,
 	    0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)

@@ -496,3 +496,48 @@ client_close(struct client *c)
 		close(c->fd);
 	c->fd = -1;
 }
+
+/*
+ * Connect, send one request, check the reply.  On success returns 0 and
+ * *out (free with popstat__envelope__free_unpacked); else an exit status.
+ */
+int
+client_simple(Popstat__Request *rq, const char *what, Popstat__Envelope **out)
+{
+	struct client c;
+	Popstat__Envelope *reply;
+	int rc;
+
+	*out = NULL;
+	if ((rc = client_open(&c)) != 0)
+		return rc;
+	reply = client_call(&c, rq);
+	client_close(&c);
+	if (reply == NULL)
+		return EXIT_NOCONN;
+	if ((rc = client_error(reply->response, what)) != 0) {
+		popstat__envelope__free_unpacked(reply, NULL);
+		return rc;
+	}
+	*out = reply;
+	return 0;
+}
+
+/*
+ * Send one request whose answer is an Ack and print its message (unless
+ * --quiet).  Returns 0 or an exit status.
+ */
+int
+client_ack(Popstat__Request *rq, const char *what)
+{
+	Popstat__Envelope *reply;
+	int rc;
+
+	if ((rc = client_simple(rq, what, &reply)) != 0)
+		return rc;
+	if (!opt.quiet && reply->response->body_case ==
+	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
+		printf("%s\n", reply->response->ack->message);
+	popstat__envelope__free_unpacked(reply, NULL);
+	return 0;
+}
