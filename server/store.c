@@ -81,35 +81,6 @@ now_iso(char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-int
-store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		xsnprintf(err, errlen, "%s", msg ? msg : "sqlite error");
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_open_conn(const char *path, int flags, sqlite3 **db, char *err,
-    size_t errlen)
-{
-	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-		xsnprintf(err, errlen, "%s: %s", path,
-		    *db ? sqlite3_errmsg(*db) : "cannot open");
-		sqlite3_close(*db);
-		*db = NULL;
-		return -1;
-	}
-	sqlite3_busy_timeout(*db, 5000);
-	sqlite3_extended_result_codes(*db, 1);
-	return 0;
-}
-
 /*
  * Create the database file (0600), its schema and its key file (see
  * store_files.c).  Refuses an existing database or key file so that init

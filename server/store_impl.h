@@ -29,12 +29,10 @@ enum stmt_id {
 	S_COUNT
 };
 
-/* store.c */
+/* store_schema.c */
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 int store_open_conn(const char *path, int flags, sqlite3 **db, char *err,
     size_t errlen);
-
-/* store_schema.c */
 int store_schema_version(sqlite3 *db);
 int store_schema_has_table(sqlite3 *db, const char *name);
 int store_schema_migrate(sqlite3 *db, char *err, size_t errlen);

@@ -1,7 +1,8 @@
 /*
  * store_schema.c - the database's schema and its statements: the
- * migrations that bring a file up to SCHEMA_VERSION, and the table of every
- * prepared statement store.c runs, indexed by enum stmt_id.
+ * migrations that bring a file up to SCHEMA_VERSION, the table of every
+ * prepared statement store.c runs, indexed by enum stmt_id, and opening a
+ * connection with the settings every one of them has.
  */
 #include "store.h"
 #include "store_impl.h"
@@ -264,6 +265,35 @@ static const struct {
 	    " records WHERE unit_id = ?1 AND kind = 1 AND mother_hash IS NOT"
 	    " NULL AND voided = 0 AND day BETWEEN ?2 AND ?3" },
 };
+
+int
+store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		xsnprintf(err, errlen, "%s", msg ? msg : "sqlite error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_open_conn(const char *path, int flags, sqlite3 **db, char *err,
+    size_t errlen)
+{
+	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+		xsnprintf(err, errlen, "%s: %s", path,
+		    *db ? sqlite3_errmsg(*db) : "cannot open");
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	sqlite3_extended_result_codes(*db, 1);
+	return 0;
+}
 
 /* Nonzero when the database has a table of that name. */
 int

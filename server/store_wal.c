@@ -186,7 +186,8 @@ store_wal_tend(void)
 {
 	int tail, nlog, ndone;
 
-	if (!ckpt.running || store_in_txn() || wal_frames < CKPT_PAGES)
+	if (!ckpt.running || !sqlite3_get_autocommit(ckpt.writer) ||
+	    wal_frames < CKPT_PAGES)
 		return;
 	pthread_mutex_lock(&ckpt.mu);
 	if (ckpt.busy) {
