@@ -162,38 +162,6 @@ dash_param(const struct dash *d, const char *name)
 	return v && *v ? v : NULL;
 }
 
-int
-dash_http_status(int code)
-{
-	switch (code) {
-	case E(BAD_REQUEST): return 400;
-	case E(UNAUTHENTICATED): return 401;
-	case E(FORBIDDEN): return 403;
-	case E(NOT_FOUND): return 404;
-	case E(CONFLICT): return 409;
-	case E(TOO_LARGE): return 413;
-	case E(LOCKED): return 423;
-	case E(UNAVAILABLE): return 503;
-	default: return 500;
-	}
-}
-
-int
-dash_call(const struct principal *who, const Popstat__Request *rq,
-    struct req *r)
-{
-	memset(r, 0, sizeof *r);
-	r->rq = rq;
-	r->who = who;
-	popstat__response__init(&r->resp);
-	dispatch_read(r);
-	if (r->resp.body_case == POPSTAT__RESPONSE__BODY_ERROR)
-		return dash_http_status(r->resp.error->code);
-	if (r->resp.body_case == POPSTAT__RESPONSE__BODY__NOT_SET)
-		return 500;
-	return 0;
-}
-
 /* ---- page frame ---------------------------------------------------------- */
 
 /* The current URL with lang set to `lang` (the language switch). */
@@ -589,20 +557,197 @@ yoy_cell(struct dash *d, const Popstat__RankingOk *ok,
 	put(d, "<td class=\"n yoy na\">-</td>");
 }
 
+/* What the parts of the ranking page share. */
+struct ranking {
+	const Popstat__RankingOk *ok;
+	const char *per;             /* the period as asked */
+	struct column cols[ENGINE_MAX_INDICATORS];
+	int ncols;
+	period p, months[MAX_MONTHS];
+	char labels[MAX_MONTHS][16];
+	int nm;
+	int strips;                  /* a status strip per row */
+	struct unit_eval *ev;        /* nm of them, for a row's strip */
+};
+
+/* The title, the period and its form, the legend and the table's head. */
+static void
+ranking_header(struct dash *d, const struct ranking *g, int u)
+{
+	const Popstat__RankingOk *ok = g->ok;
+	char title[256];
+	int i;
+
+	xsnprintf(title, sizeof title, "%s · %s", ok->parent_name,
+	    T("下属单位排名", "ranking of the units below"));
+	page_begin(d, title, "ranking");
+	crumbs(d, u, g->per);
+	put(d, "<h1>");
+	esc(d, title);
+	put(d, "</h1>\n");
+	period_line(d, ok->period);
+	period_form(d, "/ranking", "parent", ok->parent, g->per);
+	if (d->anonymous)
+		sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
+		    T("公开页面：只显示汇总数据。", "Public page: aggregates only."));
+	legend(d);
+
+	sbuf_printf(d->out, "<table id=\"ranking\" class=\"ranking\">\n<thead><tr>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>", T("名次", "Rank"),
+	    T("单位", "Unit"), T("状态", "Status"), T("得分", "Score"));
+	for (i = 0; i < g->ncols; i++) {
+		const struct indicator *in = engine_indicator(g->cols[i].ind);
+
+		put(d, "<th>");
+		esc(d, bulletin_indicator_name(in->name, d->lang));
+		put(d, "<br><small>");
+		esc(d, op_text(score_op_str(g->cols[i].t->op)));
+		sbuf_printf(d->out, " %.15g", g->cols[i].t->value);
+		esc(d, bulletin_unit_name(in->unit, d->lang));
+		if (g->cols[i].t->veto)
+			sbuf_printf(d->out, " · %s", T("否决", "veto"));
+		put(d, "</small></th>");
+		sbuf_printf(d->out, "<th class=\"yoy\" title=\"%s\">%s</th>",
+		    T("本期值与去年同期之差", "this value minus the same period"
+		    " last year's"), T("同比", "YoY"));
+	}
+	if (g->strips)
+		sbuf_printf(d->out, "<th title=\"%s\">%s</th>",
+		    T("从考核期开始累计到各月末的状态",
+		    "status from the start of the period to each month's end"),
+		    T("累计状态走势", "Status, month by month"));
+	put(d, "</tr></thead>\n<tbody>\n");
+}
+
+/* One unit's row: rank, name, status, score, each indicator, its strip. */
+static void
+ranking_row(struct dash *d, struct ranking *g, const Popstat__RankRow *row)
+{
+	const Popstat__RankingOk *ok = g->ok;
+	int c = unit_find(row->unit), i;
+
+	sbuf_printf(d->out, "<tr%s><td class=\"n\">",
+	    strcmp(row->status, "veto") == 0 ? " class=\"vetoed\"" : "");
+	if (row->rank)
+		sbuf_printf(d->out, "%u", row->rank);
+	else
+		put(d, "-");
+	put(d, "</td><td>");
+	if (scope_may_read(d->who, c, SCOPE_STATUS)) {
+		put(d, "<a");
+		href(d, "/unit", "unit", row->unit, "period", g->per);
+		put(d, ">");
+		esc(d, row->name);
+		put(d, "</a>");
+	} else
+		esc(d, row->name);
+	/* A sibling's own ranking is not circulated to a clerk. */
+	if (c >= 0 && unit_at(c)->nchildren > 0 &&
+	    scope_may_read(d->who, c, SCOPE_RANKING)) {
+		put(d, " <a class=\"sub\"");
+		href(d, "/ranking", "parent", row->unit, "period", g->per);
+		sbuf_printf(d->out, ">%s</a>", T("下级›", "below›"));
+	}
+	put(d, "</td><td>");
+	badge(d, row->status, 0);
+	put(d, "</td>");
+	if (row->has_score)
+		sbuf_printf(d->out, "<td class=\"n\">%.2f</td>", row->score);
+	else
+		put(d, "<td class=\"n na\">-</td>");
+	for (i = 0; i < g->ncols; i++) {
+		const struct indicator *in = engine_indicator(g->cols[i].ind);
+		const struct target *t = engine_target(g->cols[i].ind, c);
+		struct { double value; } vv, *v = NULL;
+		size_t m;
+
+		for (m = 0; m < ok->n_indicator_names; m++)
+			if (strcmp(ok->indicator_names[m], in->name) == 0 &&
+			    rank_row_value(row, m, &vv.value))
+				v = &vv;
+		if (v == NULL) {
+			sbuf_printf(d->out, "<td class=\"n na\" title=\"%s\">-</td>",
+			    T("未考核", "not assessed"));
+		} else if (t == NULL) {
+			sbuf_printf(d->out, "<td class=\"n\">%.2f</td>", v->value);
+		} else if (score_target_met(t->op, t->value, v->value)) {
+			sbuf_printf(d->out, "<td class=\"n met\">%.2f</td>",
+			    v->value);
+		} else {
+			sbuf_printf(d->out, "<td class=\"n %s\" title=\"%s\">"
+			    "%.2f ✗</td>", t->veto ? "veto" : "missed",
+			    t->veto ? T("否决指标未达标", "veto target missed") :
+			    T("未达标", "missed"), v->value);
+		}
+		yoy_cell(d, ok, row, in->name);
+	}
+	if (g->strips) {
+		int marks[MAX_MONTHS], evok[MAX_MONTHS];
+		char tipbuf[MAX_MONTHS][64];
+		const char *tips[MAX_MONTHS];
+
+		/* Year to date at the end of each month. */
+		engine_eval_months(c, g->months, g->nm, &g->p.start, g->ev,
+		    evok);
+		for (i = 0; i < g->nm; i++) {
+			if (!evok[i]) {
+				marks[i] = SVG_NA;
+				xsnprintf(tipbuf[i], sizeof tipbuf[i], "%s: ?",
+				    g->labels[i]);
+			} else {
+				marks[i] = status_mark(g->ev[i].status);
+				xsnprintf(tipbuf[i], sizeof tipbuf[i], "%s: %s",
+				    g->labels[i], status_name(d,
+				    score_status_str(g->ev[i].status)));
+			}
+			tips[i] = tipbuf[i];
+		}
+		put(d, "<td>");
+		svg_strip(d->out, g->nm, marks, tips);
+		put(d, "</td>");
+	}
+	put(d, "</tr>\n");
+}
+
+/* The score chart under the table, and the early warning. */
+static void
+ranking_chart(struct dash *d, const struct ranking *g)
+{
+	const Popstat__RankingOk *ok = g->ok;
+	struct svg_bar *bars;
+	size_t j;
+
+	bars = xcalloc(ok->n_rows, sizeof *bars);
+	for (j = 0; j < ok->n_rows; j++) {
+		const Popstat__RankRow *row = ok->rows[j];
+
+		bars[j].label = row->name;
+		bars[j].has = row->has_score;
+		bars[j].value = row->score;
+		bars[j].mark = strcmp(row->status, "veto") == 0 ? SVG_VETO :
+		    strcmp(row->status, "met") == 0 ? SVG_MET :
+		    strcmp(row->status, "missed") == 0 ? SVG_MISSED : SVG_NA;
+	}
+	sbuf_printf(d->out, "<h2>%s</h2>\n<div class=\"charts\">",
+	    T("综合得分", "Scores"));
+	svg_bars(d->out, "score-chart", T("得分（满分 100）",
+	    "Score (out of 100)"), bars, (int)ok->n_rows, 100);
+	put(d, "</div>\n");
+	free(bars);
+	ranking_warning(d, ok->parent, ok->period->end);
+}
+
 int
 dash_ranking(struct dash *d)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
 	const Popstat__RankingOk *ok;
-	struct column cols[ENGINE_MAX_INDICATORS];
-	struct unit_eval *ev = NULL;
-	struct svg_bar *bars;
-	period p, months[MAX_MONTHS];
-	char ytd[16], labels[MAX_MONTHS][16], title[256];
+	struct ranking g;
+	char ytd[16];
 	const char *per = dash_param(d, "period"), *code = dash_param(d, "parent");
 	struct req r;
-	int rc, u, i, k, ncols = 0, nm = 0, strips;
+	int rc, u, k;
 	size_t j;
 
 	if (per == NULL)
@@ -621,14 +766,17 @@ dash_ranking(struct dash *d)
 	q.period = (char *)per;
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
-	if ((rc = dash_call(d->who, &rq, &r)) != 0) {
+	if ((rc = dispatch_call(d->who, &rq, &r)) != 0) {
 		dash_error(d, rc, r.resp.error ? r.resp.error->message : "error");
 		req_free(&r);
 		return rc;
 	}
 	ok = r.resp.ranking;
+	memset(&g, 0, sizeof g);
+	g.ok = ok;
+	g.per = per;
 	u = unit_find(ok->parent);
-	if (period_of(ok->period, &p) < 0 || u < 0) {
+	if (period_of(ok->period, &g.p) < 0 || u < 0) {
 		req_free(&r);
 		dash_error(d, 500, "bad period in reply");
 		return 500;
@@ -640,166 +788,26 @@ dash_ranking(struct dash *d)
 		for (j = 0; t == NULL && j < ok->n_rows; j++)
 			t = engine_target(k, unit_find(ok->rows[j]->unit));
 		if (t) {
-			cols[ncols].ind = k;
-			cols[ncols++].t = t;
+			g.cols[g.ncols].ind = k;
+			g.cols[g.ncols++].t = t;
 		}
 	}
-	strips = ok->n_rows > 0;
-	if (strips) {
-		nm = months_of(d, &p, months, labels);
-		strips = (size_t)nm * ok->n_rows <= MAX_STRIP_EVALS;
-		ev = xmalloc(sizeof *ev);
+	g.strips = ok->n_rows > 0;
+	if (g.strips) {
+		g.nm = months_of(d, &g.p, g.months, g.labels);
+		g.strips = (size_t)g.nm * ok->n_rows <= MAX_STRIP_EVALS;
+		g.ev = xcalloc((size_t)(g.nm ? g.nm : 1), sizeof *g.ev);
 	}
 
-	xsnprintf(title, sizeof title, "%s · %s", ok->parent_name,
-	    T("下属单位排名", "ranking of the units below"));
-	page_begin(d, title, "ranking");
-	crumbs(d, u, per);
-	put(d, "<h1>");
-	esc(d, title);
-	put(d, "</h1>\n");
-	period_line(d, ok->period);
-	period_form(d, "/ranking", "parent", ok->parent, per);
-	if (d->anonymous)
-		sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
-		    T("公开页面：只显示汇总数据。", "Public page: aggregates only."));
-	legend(d);
-
-	sbuf_printf(d->out, "<table id=\"ranking\" class=\"ranking\">\n<thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>", T("名次", "Rank"),
-	    T("单位", "Unit"), T("状态", "Status"), T("得分", "Score"));
-	for (i = 0; i < ncols; i++) {
-		const struct indicator *in = engine_indicator(cols[i].ind);
-
-		put(d, "<th>");
-		esc(d, bulletin_indicator_name(in->name, d->lang));
-		put(d, "<br><small>");
-		esc(d, op_text(score_op_str(cols[i].t->op)));
-		sbuf_printf(d->out, " %.15g", cols[i].t->value);
-		esc(d, bulletin_unit_name(in->unit, d->lang));
-		if (cols[i].t->veto)
-			sbuf_printf(d->out, " · %s", T("否决", "veto"));
-		put(d, "</small></th>");
-		sbuf_printf(d->out, "<th class=\"yoy\" title=\"%s\">%s</th>",
-		    T("本期值与去年同期之差", "this value minus the same period"
-		    " last year's"), T("同比", "YoY"));
-	}
-	if (strips)
-		sbuf_printf(d->out, "<th title=\"%s\">%s</th>",
-		    T("从考核期开始累计到各月末的状态",
-		    "status from the start of the period to each month's end"),
-		    T("累计状态走势", "Status, month by month"));
-	put(d, "</tr></thead>\n<tbody>\n");
-	for (j = 0; j < ok->n_rows; j++) {
-		const Popstat__RankRow *row = ok->rows[j];
-		int c = unit_find(row->unit);
-
-		sbuf_printf(d->out, "<tr%s><td class=\"n\">",
-		    strcmp(row->status, "veto") == 0 ? " class=\"vetoed\"" : "");
-		if (row->rank)
-			sbuf_printf(d->out, "%u", row->rank);
-		else
-			put(d, "-");
-		put(d, "</td><td>");
-		if (scope_may_read(d->who, c, SCOPE_STATUS)) {
-			put(d, "<a");
-			href(d, "/unit", "unit", row->unit, "period", per);
-			put(d, ">");
-			esc(d, row->name);
-			put(d, "</a>");
-		} else
-			esc(d, row->name);
-		/* A sibling's own ranking is not circulated to a clerk. */
-		if (c >= 0 && unit_at(c)->nchildren > 0 &&
-		    scope_may_read(d->who, c, SCOPE_RANKING)) {
-			put(d, " <a class=\"sub\"");
-			href(d, "/ranking", "parent", row->unit, "period", per);
-			sbuf_printf(d->out, ">%s</a>", T("下级›", "below›"));
-		}
-		put(d, "</td><td>");
-		badge(d, row->status, 0);
-		put(d, "</td>");
-		if (row->has_score)
-			sbuf_printf(d->out, "<td class=\"n\">%.2f</td>", row->score);
-		else
-			put(d, "<td class=\"n na\">-</td>");
-		for (i = 0; i < ncols; i++) {
-			const struct indicator *in = engine_indicator(cols[i].ind);
-			const struct target *t = engine_target(cols[i].ind, c);
-			struct { double value; } vv, *v = NULL;
-			size_t m;
-
-			for (m = 0; m < ok->n_indicator_names; m++)
-				if (strcmp(ok->indicator_names[m], in->name) == 0 &&
-				    rank_row_value(row, m, &vv.value))
-					v = &vv;
-			if (v == NULL) {
-				sbuf_printf(d->out, "<td class=\"n na\" title=\"%s\">-</td>",
-				    T("未考核", "not assessed"));
-			} else if (t == NULL) {
-				sbuf_printf(d->out, "<td class=\"n\">%.2f</td>", v->value);
-			} else if (score_target_met(t->op, t->value, v->value)) {
-				sbuf_printf(d->out, "<td class=\"n met\">%.2f</td>",
-				    v->value);
-			} else {
-				sbuf_printf(d->out, "<td class=\"n %s\" title=\"%s\">"
-				    "%.2f ✗</td>", t->veto ? "veto" : "missed",
-				    t->veto ? T("否决指标未达标", "veto target missed") :
-				    T("未达标", "missed"), v->value);
-			}
-			yoy_cell(d, ok, row, in->name);
-		}
-		if (strips) {
-			int marks[MAX_MONTHS];
-			char tipbuf[MAX_MONTHS][64];
-			const char *tips[MAX_MONTHS];
-
-			for (i = 0; i < nm; i++) {
-				/* Year to date at the end of each month. */
-				period cum = { p.start, months[i].end };
-
-				if (engine_eval(c, &cum, ev) < 0) {
-					marks[i] = SVG_NA;
-					xsnprintf(tipbuf[i], sizeof tipbuf[i], "%s: ?",
-					    labels[i]);
-				} else {
-					marks[i] = status_mark(ev->status);
-					xsnprintf(tipbuf[i], sizeof tipbuf[i], "%s: %s",
-					    labels[i], status_name(d,
-					    score_status_str(ev->status)));
-				}
-				tips[i] = tipbuf[i];
-			}
-			put(d, "<td>");
-			svg_strip(d->out, nm, marks, tips);
-			put(d, "</td>");
-		}
-		put(d, "</tr>\n");
-	}
+	ranking_header(d, &g, u);
+	for (j = 0; j < ok->n_rows; j++)
+		ranking_row(d, &g, ok->rows[j]);
 	put(d, "</tbody></table>\n");
 	if (ok->n_rows == 0)
 		sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
 		    T("该单位没有下级单位。", "This unit has no units below it."));
-	else {
-		bars = xcalloc(ok->n_rows, sizeof *bars);
-		for (j = 0; j < ok->n_rows; j++) {
-			const Popstat__RankRow *row = ok->rows[j];
-
-			bars[j].label = row->name;
-			bars[j].has = row->has_score;
-			bars[j].value = row->score;
-			bars[j].mark = strcmp(row->status, "veto") == 0 ? SVG_VETO :
-			    strcmp(row->status, "met") == 0 ? SVG_MET :
-			    strcmp(row->status, "missed") == 0 ? SVG_MISSED : SVG_NA;
-		}
-		sbuf_printf(d->out, "<h2>%s</h2>\n<div class=\"charts\">",
-		    T("综合得分", "Scores"));
-		svg_bars(d->out, "score-chart", T("得分（满分 100）",
-		    "Score (out of 100)"), bars, (int)ok->n_rows, 100);
-		put(d, "</div>\n");
-		free(bars);
-		ranking_warning(d, ok->parent, ok->period->end);
-	}
+	else
+		ranking_chart(d, &g);
 	sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
 	    T("‰ 指标按年化值考核；数值保留两位小数后判定。排名：先列各项均已考核且未被否决的单位，"
 	    "再列有未考核指标的单位，再列否决单位，各按得分；无一项可考核的单位不排名（-）。",
@@ -808,7 +816,7 @@ dash_ranking(struct dash *d)
 	    " vetoed first, then incomplete ones, then vetoed ones, each by"
 	    " score; a unit with nothing assessed has no rank (-)."));
 	page_end(d);
-	free(ev);
+	free(g.ev);
 	req_free(&r);
 	return 200;
 }
@@ -944,7 +952,7 @@ ranking_warning(struct dash *d, const char *parent, const char *end)
 		q.as_of = (char *)end;
 	rq.body_case = POPSTAT__REQUEST__BODY_WARNING;
 	rq.warning = &q;
-	if (dash_call(d->who, &rq, &r) == 0)
+	if (dispatch_call(d->who, &rq, &r) == 0)
 		warning_strip(d, r.resp.warning->rows, r.resp.warning->n_rows,
 		    r.resp.warning->year, r.resp.warning->as_of);
 	req_free(&r);
@@ -1115,10 +1123,9 @@ trend_charts(struct dash *d, int u, const period *p)
 
 	nm = months_of(d, p, months, labels);
 	ev = xcalloc((size_t)(nm ? nm : 1), sizeof *ev);
-	for (i = 0; i < nm; i++) {
-		ok[i] = engine_eval(u, &months[i], &ev[i]) == 0;
+	engine_eval_months(u, months, nm, NULL, ev, ok);
+	for (i = 0; i < nm; i++)
 		xl[i] = labels[i];
-	}
 	sbuf_printf(d->out, "<h2>%s</h2>\n<p class=\"note\">%s</p>\n"
 	    "<div class=\"charts\">\n", T("逐月走势", "Month by month"),
 	    T("每个点是该月的考核值（‰ 指标为年化值），虚线为目标。",
@@ -1175,7 +1182,7 @@ missed_births(struct dash *d, const char *code, const char *per)
 	q.period = (char *)per;
 	rq.body_case = POPSTAT__REQUEST__BODY_VERIFY_REPORT;
 	rq.verify_report = &q;
-	if (dash_call(d->who, &rq, &r) != 0) {
+	if (dispatch_call(d->who, &rq, &r) != 0) {
 		req_free(&r);  /* e.g. a viewer: not for this role */
 		return;
 	}
@@ -1228,7 +1235,7 @@ dash_unit(struct dash *d)
 	q.period = (char *)per;
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
-	if ((rc = dash_call(d->who, &rq, &r)) != 0) {
+	if ((rc = dispatch_call(d->who, &rq, &r)) != 0) {
 		dash_error(d, rc, r.resp.error ? r.resp.error->message : "error");
 		req_free(&r);
 		return rc;
@@ -1446,7 +1453,7 @@ dash_bulletin(struct dash *d)
 	}
 	rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN_SHOW;
 	rq.bulletin_show = &show;
-	rc = dash_call(d->who, &rq, &r);
+	rc = dispatch_call(d->who, &rq, &r);
 	if (rc == 404 && corr == 0) {
 		/* Not published (or no such unit: the draft says which). */
 		req_free(&r);
@@ -1456,7 +1463,7 @@ dash_bulletin(struct dash *d)
 		comp.format = "html";
 		rq.body_case = POPSTAT__REQUEST__BODY_BULLETIN;
 		rq.bulletin = &comp;
-		rc = dash_call(d->who, &rq, &r);
+		rc = dispatch_call(d->who, &rq, &r);
 		draft = 1;
 	}
 	if (rc != 0) {

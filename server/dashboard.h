@@ -46,14 +46,4 @@ void dash_esc(struct dash *d, const char *s);
 /* A query parameter, or NULL when absent or empty. */
 const char *dash_param(const struct dash *d, const char *name);
 
-/*
- * Serve rq as a read request of who into *r (which the caller frees with
- * req_free()).  Returns 0, or the HTTP status of the error reply.
- */
-int dash_call(const struct principal *who, const Popstat__Request *rq,
-    struct req *r);
-
-/* The HTTP status of a protocol error code. */
-int dash_http_status(int error_code);
-
 #endif

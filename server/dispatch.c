@@ -12,6 +12,8 @@
 #include "sbuf.h"
 #include "utf8.h"
 
+#define E(x) POPSTAT__ERROR_CODE__ERR_##x
+
 /*
  * The requests: one row each, R(BODY, name, roles, flags, handler).  BODY
  * is the Request oneof's case (POPSTAT__REQUEST__BODY_BODY), name the
@@ -250,4 +252,42 @@ dispatch_read(struct req *r)
 	if (text_ok(r, &r->rq->base, "") < 0)
 		return -1;
 	return h->fn(r);
+}
+
+/* The HTTP status of a protocol error code. */
+int
+dispatch_http_status(int code)
+{
+	switch (code) {
+	case E(BAD_REQUEST): return 400;
+	case E(UNAUTHENTICATED): return 401;
+	case E(FORBIDDEN): return 403;
+	case E(NOT_FOUND): return 404;
+	case E(CONFLICT): return 409;
+	case E(TOO_LARGE): return 413;
+	case E(LOCKED): return 423;
+	case E(UNAVAILABLE): return 503;
+	default: return 500;
+	}
+}
+
+/*
+ * Serve rq as a read request of who into *r (which the caller frees with
+ * req_free()): dispatch_read() for the HTTP layer, which has no
+ * connection.  Returns 0, or the HTTP status of the error reply.
+ */
+int
+dispatch_call(const struct principal *who, const Popstat__Request *rq,
+    struct req *r)
+{
+	memset(r, 0, sizeof *r);
+	r->rq = rq;
+	r->who = who;
+	popstat__response__init(&r->resp);
+	dispatch_read(r);
+	if (r->resp.body_case == POPSTAT__RESPONSE__BODY_ERROR)
+		return dispatch_http_status(r->resp.error->code);
+	if (r->resp.body_case == POPSTAT__RESPONSE__BODY__NOT_SET)
+		return 500;
+	return 0;
 }

@@ -392,6 +392,23 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 }
 
 int
+engine_eval_months(int u, const period *months, int n, const int32_t *from,
+    struct unit_eval *out, int *ok)
+{
+	int i, nok = 0;
+
+	for (i = 0; i < n; i++) {
+		period p = months[i];
+
+		if (from)
+			p.start = *from;
+		ok[i] = engine_eval(u, &p, &out[i]) == 0;
+		nok += ok[i];
+	}
+	return nok;
+}
+
+int
 engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
     struct unit_yoy *out)
 {

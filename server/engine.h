@@ -78,6 +78,15 @@ const struct target *engine_target_at(int i);
 int engine_eval(int u, const period *p, struct unit_eval *out);
 
 /*
+ * Evaluate unit u month by month into out[0..n): over months[i] itself,
+ * or, with from, over *from .. months[i].end (year to date at each
+ * month's end).  ok[i] is nonzero where out[i] was evaluated.  Returns how
+ * many were.
+ */
+int engine_eval_months(int u, const period *months, int n,
+    const int32_t *from, struct unit_eval *out, int *ok);
+
+/*
  * 同比 (doc/indicators.md §14): each indicator's value over the same period
  * last year (period_last_year) and the change from it.
  */

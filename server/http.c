@@ -74,6 +74,7 @@
 #include "bulletin.h"
 #include "dashboard.h"
 #include "date.h"
+#include "http_headers.h"
 #include "log.h"
 #include "metrics.h"
 #include "multipart.h"
@@ -192,31 +193,6 @@ reason_phrase(int code)
 	case 503: return "Service Unavailable";
 	default: return code >= 500 ? "Internal Server Error" : "Error";
 	}
-}
-
-void
-http_headers(struct evhttp_request *req, const char *ctype)
-{
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-
-	if (ctype)
-		evhttp_add_header(h, "Content-Type", ctype);
-	/* Nothing is loaded from anywhere: no script, font or image. */
-	evhttp_add_header(h, "Content-Security-Policy", "default-src 'none';"
-	    " style-src 'unsafe-inline'; img-src data:; form-action 'self';"
-	    " frame-ancestors 'none'; base-uri 'none'");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "X-Frame-Options", "DENY");
-	/*
-	 * Nothing to other sites; but same-origin, not no-referrer: under
-	 * no-referrer a browser sends "Origin: null" with its own form
-	 * posts, which cross_origin() must refuse.
-	 */
-	evhttp_add_header(h, "Referrer-Policy", "same-origin");
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	if (https_ctx)
-		evhttp_add_header(h, "Strict-Transport-Security",
-		    "max-age=31536000");
 }
 
 static void
@@ -930,7 +906,7 @@ api_call(struct hreq *x, const Popstat__Request *rq,
 	sbuf b;
 	int code;
 
-	if ((code = dash_call(&x->who, rq, &r)) != 0) {
+	if ((code = dispatch_call(&x->who, rq, &r)) != 0) {
 		reply_json_error(x, code, r.resp.error ? r.resp.error->message :
 		    "internal error");
 		req_free(&r);
@@ -1572,6 +1548,7 @@ http_start(const char *addr)
 	}
 	if (srv.set.http_tls_cert && https_setup() < 0)
 		return -1;
+	http_headers_hsts(https_ctx != NULL);
 	if (cap_setup() < 0)
 		return -1;
 	memset(&hints, 0, sizeof hints);
@@ -1655,5 +1632,6 @@ http_stop(void)
 	if (https_ctx)
 		SSL_CTX_free(https_ctx);
 	https_ctx = NULL;
+	http_headers_hsts(0);
 	memset(sessions, 0, sizeof sessions);
 }

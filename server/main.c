@@ -25,36 +25,12 @@
 #include "frame.h"
 #include "http.h"
 #include "log.h"
-#include "period.h"
 #include "popstatd.h"
 #include "rcache.h"
 #include "sbuf.h"
 #include "settings.h"
 #include "store.h"
 #include "units.h"
-
-struct server srv;
-
-int32_t
-server_today(void)
-{
-	return srv.today_fixed ? srv.today_fixed : date_today();
-}
-
-int
-server_period_parse(const char *spec, int32_t today, struct period *p,
-    char *err, size_t errlen)
-{
-	if (period_parse(spec, today, p, err, errlen) < 0)
-		return -1;
-	if (period_days(p) > srv.set.max_period_days) {
-		xsnprintf(err, errlen, "period '%.40s' is %d days long; at most"
-		    " %ld days (--max-period-days) may be asked for at once",
-		    spec, period_days(p), srv.set.max_period_days);
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * One popstatd per database: an exclusive lock on DB.lock, held for the

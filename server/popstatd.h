@@ -99,7 +99,7 @@ int req_error(struct req *r, Popstat__ErrorCode code, const char *fmt, ...)
 void req_ack(struct req *r, const char *message);
 void req_free(struct req *r);
 
-/* Server-wide state. */
+/* Server-wide state (server.c). */
 struct server {
 	struct settings set;
 	struct event_base *base;
@@ -133,6 +133,14 @@ int scope_may_read(const struct principal *who, int unit,
     enum scope_level level);
 int scope_refuse(struct req *r, int unit, enum scope_level level);
 int scope_unit(struct req *r, const char *code, enum scope_level level);
+/*
+ * The unit a request about the units under one is about: code, else the
+ * clerk's unit, else the one top-level unit; -1 with the error reply set
+ * when there is none or the caller may not read it at level.
+ * scope_parent() asks SCOPE_RANKING: what is circulated.
+ */
+int scope_parent(struct req *r, const char *code);
+int scope_parent_at(struct req *r, const char *code, enum scope_level level);
 
 /* req_submit.c: shared by corrections. */
 int scope_may_write(const struct principal *who, int unit);
@@ -170,6 +178,13 @@ const struct handler *handler_find(int body);  /* NULL when unknown */
 int dispatch(struct req *r, int *is_write);
 /* A read request only (the HTTP layer): a write is refused, never run. */
 int dispatch_read(struct req *r);
+/*
+ * The HTTP layer's call: rq as a read request of who into *r (free it with
+ * req_free()).  Returns 0, or the HTTP status of the error reply.
+ */
+int dispatch_call(const struct principal *who, const Popstat__Request *rq,
+    struct req *r);
+int dispatch_http_status(int error_code);  /* of a protocol error code */
 
 /* conn.c */
 int conn_listen(const char *addr);

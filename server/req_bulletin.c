@@ -275,7 +275,7 @@ h_bulletin(struct req *r)
 
 	if (lang_format(r, q->lang, q->format, &lang, &fmt) < 0 ||
 	    document(r, q->office, q->doc_no) < 0 ||
-	    (u = supervision_parent(r, q->parent)) < 0 ||
+	    (u = scope_parent(r, q->parent)) < 0 ||
 	    parse_month(r, q->period, &m) < 0 || bulletin_data(r, u, &m, &d) < 0)
 		return -1;
 	set_document(d, q->office, q->doc_no);
@@ -420,7 +420,7 @@ h_bulletin_publish(struct req *r)
 	int u, rc;
 
 	if (document(r, q->office, q->doc_no) < 0 ||
-	    (u = supervision_parent(r, q->parent)) < 0 ||
+	    (u = scope_parent(r, q->parent)) < 0 ||
 	    parse_month(r, q->period, &m) < 0)
 		return -1;
 	if (m.end >= server_today())
@@ -480,7 +480,7 @@ load_published(struct req *r, const char *parent, const char *period_spec,
 
 	memset(x, 0, sizeof *x);
 	x->r = r;
-	if ((u = supervision_parent(r, parent)) < 0 ||
+	if ((u = scope_parent(r, parent)) < 0 ||
 	    parse_month(r, period_spec, &m) < 0)
 		return -1;
 	key = bulletin_key(r, u, &m, version);

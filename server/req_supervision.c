@@ -261,35 +261,6 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 	return 0;
 }
 
-/* The unit a supervision request is about (supervision.h). */
-int
-supervision_parent_at(struct req *r, const char *code,
-    enum scope_level level)
-{
-	int i, root = -1, nroots = 0;
-
-	if (code && *code)
-		return scope_unit(r, code, level);
-	if (r->who->role == ROLE_CLERK)
-		return r->who->unit >= 0 ? r->who->unit :
-		    scope_refuse(r, -1, level);
-	for (i = 0; i < units_count(); i++)
-		if (unit_at(i)->parent < 0 && !unit_at(i)->deleted) {
-			root = i;
-			nroots++;
-		}
-	if (nroots != 1)
-		return req_error(r, E(BAD_REQUEST), nroots ? "several top-level"
-		    " units: say which with --parent CODE" : "no units yet");
-	return root;
-}
-
-int
-supervision_parent(struct req *r, const char *code)
-{
-	return supervision_parent_at(r, code, SCOPE_RANKING);
-}
-
 /* An upper bound of one packed DekadState with its framing. */
 #define DEKAD_ROW_BYTES 64
 
@@ -304,7 +275,7 @@ h_report_status(struct req *r)
 	double rows;
 	int u, i, nk, *kids;
 
-	if ((u = supervision_parent(r, q->parent)) < 0 ||
+	if ((u = scope_parent(r, q->parent)) < 0 ||
 	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
 		return -1;
 	pu = unit_at(u);
@@ -758,7 +729,7 @@ h_inspection(struct req *r)
 	int u, i, y, m, d, nk, *kids;
 
 	/* The county office's working summary: not circulated. */
-	if ((u = supervision_parent_at(r, q->parent, SCOPE_BELOW)) < 0 ||
+	if ((u = scope_parent_at(r, q->parent, SCOPE_BELOW)) < 0 ||
 	    parse_as_of_period(r, q->as_of, q->period, &as_of, &p) < 0)
 		return -1;
 	pu = unit_at(u);

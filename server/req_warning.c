@@ -19,7 +19,6 @@
 #include "sbuf.h"
 #include "stats.h"
 #include "store.h"
-#include "supervision.h"
 #include "units.h"
 #include "warning.h"
 
@@ -278,7 +277,7 @@ h_warning(struct req *r)
 	char err[256];
 	int u, y, m, d, year;
 
-	if ((u = supervision_parent(r, q->parent)) < 0)
+	if ((u = scope_parent(r, q->parent)) < 0)
 		return -1;
 	if (q->as_of && *q->as_of &&
 	    date_parse(q->as_of, &as_of, err, sizeof err) < 0)
@@ -626,7 +625,7 @@ h_quality(struct req *r)
 	period p;
 	int u;
 
-	if ((u = supervision_parent(r, q->parent)) < 0)
+	if ((u = scope_parent(r, q->parent)) < 0)
 		return -1;
 	if (q->as_of && *q->as_of &&
 	    date_parse(q->as_of, &today, err, sizeof err) < 0)

@@ -94,3 +94,33 @@ scope_unit(struct req *r, const char *code, enum scope_level level)
 		return scope_refuse(r, u, level);
 	return u;
 }
+
+/* The unit a request about the units under one is about (popstatd.h). */
+int
+scope_parent_at(struct req *r, const char *code,
+    enum scope_level level)
+{
+	int i, root = -1, nroots = 0;
+
+	if (code && *code)
+		return scope_unit(r, code, level);
+	if (r->who->role == ROLE_CLERK)
+		return r->who->unit >= 0 ? r->who->unit :
+		    scope_refuse(r, -1, level);
+	for (i = 0; i < units_count(); i++)
+		if (unit_at(i)->parent < 0 && !unit_at(i)->deleted) {
+			root = i;
+			nroots++;
+		}
+	if (nroots != 1)
+		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+		    nroots ? "several top-level units: say which with --parent"
+		    " CODE" : "no units yet");
+	return root;
+}
+
+int
+scope_parent(struct req *r, const char *code)
+{
+	return scope_parent_at(r, code, SCOPE_RANKING);
+}

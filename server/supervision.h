@@ -9,15 +9,6 @@
 #include "period.h"
 #include "popstatd.h"
 
-/*
- * The unit a supervision request is about: --parent, else the clerk's
- * unit, else the one top-level unit; -1 with the error reply set when
- * there is none or the caller may not read it at `level` (scope.h).
- * supervision_parent() asks SCOPE_RANKING: what is circulated.
- */
-int supervision_parent(struct req *r, const char *code);
-int supervision_parent_at(struct req *r, const char *code,
-    enum scope_level level);
 int supervision_reporting(struct req *r, int u, const period *p,
     int32_t as_of, int with_dekads, Popstat__UnitReporting **out);
 int supervision_tasks(struct req *r, int32_t as_of, int overdue_only,

@@ -51,6 +51,7 @@
 #include "dashboard.h"
 #include "date.h"
 #include "depts.h"
+#include "http_headers.h"
 #include "log.h"
 #include "metrics.h"
 #include "multipart.h"
@@ -447,7 +448,7 @@ reply_error(struct wreq *w, const char *err, int *code)
 		return err;
 	}
 	if (w->r.resp.body_case == POPSTAT__RESPONSE__BODY_ERROR) {
-		*code = dash_http_status(w->r.resp.error->code);
+		*code = dispatch_http_status(w->r.resp.error->code);
 		return w->r.resp.error->message;
 	}
 	return NULL;
@@ -1331,7 +1332,7 @@ held_counts(struct wreq *w, const char *unit, const char *dekad,
 	q.period = (char *)dekad;
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
-	if ((rc = dash_call(&w->who, &rq, &r)) != 0) {
+	if ((rc = dispatch_call(&w->who, &rq, &r)) != 0) {
 		xsnprintf(err, errlen, "%s", r.resp.error ?
 		    r.resp.error->message : "error");
 		req_free(&r);
@@ -1534,7 +1535,7 @@ task_form(struct wreq *w, sbuf *b)
 	q.owner = (char *)owner;
 	rq.body_case = POPSTAT__REQUEST__BODY_TASK_LIST;
 	rq.task_list = &q;
-	if (dash_call(&w->who, &rq, &r) != 0) {
+	if (dispatch_call(&w->who, &rq, &r) != 0) {
 		put(b, "<p class=\"err\">");
 		esc(b, r.resp.error ? r.resp.error->message : "error");
 		put(b, "</p>\n");

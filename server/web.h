@@ -34,7 +34,4 @@ struct web_call {
 /* Serve a form page; the reply is sent now or after the commit. */
 void web_serve(struct web_call *c);
 
-/* The security headers (and Content-Type) of every dashboard reply. */
-void http_headers(struct evhttp_request *req, const char *ctype);
-
 #endif
