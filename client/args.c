@@ -1,10 +1,29 @@
 /*
- * args.c - the option parser shared by the subcommands.
+ * args.c - the global options (opt) and the option parser shared by the
+ * subcommands, with their usage errors.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "client.h"
+
+struct options opt;
+
+/* Print "popstat CMD: message" and a pointer to --help; EXIT_USAGE. */
+int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "popstat %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'popstat %s --help')\n", cmd);
+	return EXIT_USAGE;
+}
+
 
 /*
  * Parse "--name VALUE" options (names[0..n)), value-less flags

@@ -56,6 +56,8 @@ struct client {
 int client_open(struct client *c);
 /* The same without sending the outbox first (used by sync itself). */
 int client_open_noflush(struct client *c);
+/* Called by client_open() once connected (main.c: send the outbox). */
+extern void (*client_on_open)(struct client *c);
 /* Set when the last client_open failed to reach the server at all. */
 extern int client_net_error;
 void client_close(struct client *c);

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +17,8 @@
 
 #include "client.h"
 #include "lang.h"
+#include "outbox.h"
 #include "sbuf.h"
-
-struct options opt;
 
 /*
  * The commands, as tmux's cmd_entry: one row each, C(name, usage,
@@ -139,19 +137,6 @@ usage(FILE *f)
 	    " POPSTAT_CA,\nPOPSTAT_PIN, POPSTAT_CONFIG.\n"
 	    "Exit status: 0 success; 1 the server rejected some or all of the"
 	    " request;\n2 usage error; 3 cannot connect or not authorised.\n");
-}
-
-int
-usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "popstat %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n(see 'popstat %s --help')\n", cmd);
-	return EXIT_USAGE;
 }
 
 /* Nonzero if cmd is one of the NULL-terminated list. */
@@ -335,6 +320,8 @@ main(int argc, char **argv)
 
 	/* A server that goes away is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Any command that connects sends the outbox first. */
+	client_on_open = outbox_send_pending;
 	/* Global options may stand anywhere on the line. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--ca") == 0 || strcmp(argv[i], "--pin") == 0) {

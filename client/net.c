@@ -19,7 +19,6 @@
 #include "addr.h"
 #include "client.h"
 #include "frame.h"
-#include "outbox.h"
 #include "sbuf.h"
 
 /* Seconds to wait for a reply before giving up on the server. */
@@ -272,39 +271,15 @@ client_error(const Popstat__Response *resp, const char *what)
 
 int client_net_error;
 
-/*
- * Send what the outbox holds for this server, quietly, so any successful
- * command also flushes it.  Only when an outbox file exists.
- */
-static void
-flush_outbox(struct client *c)
-{
-	struct outbox *ob;
-	unsigned long acc = 0, dup = 0, rej = 0;
-	long n;
-
-	if (access(outbox_path(), F_OK) != 0 || (ob = outbox_open()) == NULL)
-		return;
-	n = outbox_pending(ob, opt.server);
-	if (n > 0) {
-		fprintf(stderr, "popstat: sending %ld rows waiting in the"
-		    " outbox\n", n);
-		/* stderr: stdout belongs to the command (its JSON, say). */
-		outbox_flush(ob, c, stderr, &acc, &dup, &rej);
-		fprintf(stderr, "popstat: outbox: accepted %lu, duplicate %lu,"
-		    " rejected %lu, %ld still pending\n", acc, dup, rej,
-		    outbox_pending(ob, opt.server));
-	}
-	outbox_close(ob);
-}
+void (*client_on_open)(struct client *c);
 
 int
 client_open(struct client *c)
 {
 	int rc = client_open_noflush(c);
 
-	if (rc == 0)
-		flush_outbox(c);
+	if (rc == 0 && client_on_open != NULL)
+		client_on_open(c);
 	return rc;
 }
 

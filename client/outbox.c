@@ -482,3 +482,29 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 	free(p);
 	return rc;
 }
+
+/*
+ * Send what the outbox holds for this server, quietly, so any successful
+ * command also flushes it.  Only when an outbox file exists.
+ */
+void
+outbox_send_pending(struct client *c)
+{
+	struct outbox *ob;
+	unsigned long acc = 0, dup = 0, rej = 0;
+	long n;
+
+	if (access(outbox_path(), F_OK) != 0 || (ob = outbox_open()) == NULL)
+		return;
+	n = outbox_pending(ob, opt.server);
+	if (n > 0) {
+		fprintf(stderr, "popstat: sending %ld rows waiting in the"
+		    " outbox\n", n);
+		/* stderr: stdout belongs to the command (its JSON, say). */
+		outbox_flush(ob, c, stderr, &acc, &dup, &rej);
+		fprintf(stderr, "popstat: outbox: accepted %lu, duplicate %lu,"
+		    " rejected %lu, %ld still pending\n", acc, dup, rej,
+		    outbox_pending(ob, opt.server));
+	}
+	outbox_close(ob);
+}

@@ -48,4 +48,11 @@ long outbox_list(struct outbox *o);
 int outbox_flush(struct outbox *o, struct client *c, FILE *out,
     unsigned long *accepted, unsigned long *duplicate, unsigned long *rejected);
 
+/*
+ * Send what the outbox holds for this server on c, quietly (a line on
+ * stderr), if an outbox file exists: main.c makes it client_on_open, so
+ * that any command that connects also flushes the outbox.
+ */
+void outbox_send_pending(struct client *c);
+
 #endif
