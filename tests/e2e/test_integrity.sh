@@ -7,23 +7,6 @@
 start_server
 
 # ---------------------------------------------------------------- helpers
-dnum() { echo $(( $(date -u -d "$1" +%s) / 86400 )); }
-# ctr UNIT COLUMN FROM [TO]: a daily counter summed over [FROM, TO].
-ctr() {
-	sql "select coalesce(sum($2), 0) from daily where unit_id =
-	    (select id from units where code = '$1') and day between
-	    $(dnum "$3") and $(dnum "${4:-$3}")"
-}
-# rec UNIT RECORD_ID COLUMN: one column of a stored record.
-rec() {
-	sql "select $3 from records where unit_id =
-	    (select id from units where code = '$1') and record_id = '$2'"
-}
-# nrec UNIT [SQL condition]: number of records of a unit.
-nrec() {
-	sql "select count(*) from records where unit_id =
-	    (select id from units where code = '$1') ${2:+and $2}"
-}
 snapshot() {
 	sql "select * from daily order by unit_id, day;
 	     select * from records order by unit_id, record_id;" | md5sum

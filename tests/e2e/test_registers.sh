@@ -17,10 +17,6 @@ expect_line() {
 	if printf '%s\n' "$OUT" | grep -qxF -- "$1"; then ok_; else
 		fail_ "$2: no line '$1'; stdout: $OUT"; fi
 }
-nrec() {
-	sql "select count(*) from records where unit_id =
-	    (select id from units where code = '$1') ${2:+and $2}"
-}
 F=$WORK/f
 mkdir -p "$F"
 # restart_server: popstatd again on the same port (the outbox is keyed by

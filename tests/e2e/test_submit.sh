@@ -6,19 +6,6 @@
 start_server
 
 # ---------------------------------------------------------------- helpers
-# Day number as stored (days since 1970-01-01).
-dnum() { echo $(( $(date -u -d "$1" +%s) / 86400 )); }
-# ctr UNIT COLUMN FROM [TO]: a daily counter summed over [FROM, TO].
-ctr() {
-	sql "select coalesce(sum($2), 0) from daily where unit_id =
-	    (select id from units where code = '$1') and day between
-	    $(dnum "$3") and $(dnum "${4:-$3}")"
-}
-# nrec UNIT [SQL condition]: number of records of a unit.
-nrec() {
-	sql "select count(*) from records where unit_id =
-	    (select id from units where code = '$1') ${2:+and $2}"
-}
 # has_rec UNIT RECORD_ID: 1 if stored, else 0.
 has_rec() {
 	sql "select count(*) from records where unit_id =

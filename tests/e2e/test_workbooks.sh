@@ -11,16 +11,6 @@ python3 -c 'import openpyxl, xlwt' 2>/dev/null ||
 	skip_suite "python3-openpyxl and python3-xlwt are needed"
 start_server
 
-dnum() { echo $(( $(date -u -d "$1" +%s) / 86400 )); }
-ctr() {
-	sql "select coalesce(sum($2), 0) from daily where unit_id =
-	    (select id from units where code = '$1') and day between
-	    $(dnum "$3") and $(dnum "${4:-$3}")"
-}
-nrec() {
-	sql "select count(*) from records where unit_id =
-	    (select id from units where code = '$1') ${2:+and $2}"
-}
 expect_last() {
 	local last
 	last=$(printf '%s\n' "$OUT" | tail -n 1)
