@@ -55,7 +55,8 @@ COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/popstat.pb-c.o
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
 CLIENT_OBJ = $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all clean test unit-test asan-test e2e-test demo deps check-deps format
+.PHONY: all clean test unit-test asan-test e2e-test demo deps check-deps format \
+        format-check
 
 # check-deps first: without the build dependencies, say "run make deps"
 # rather than fail on a missing protoc-c or header.  Order-only, so that it
@@ -134,8 +135,16 @@ demo: deps
 # Further targets (install, fuzz, bench, ...) live in mk/*.mk, one file each.
 -include $(wildcard mk/*.mk)
 
+# The C files `make format` formats (.clang-format: the BSD style of the
+# tree) and `make format-check` (tests/e2e/test_format.sh) checks.
+FORMAT_SRC = $(wildcard common/*.[ch] server/*.[ch] client/*.[ch] \
+             tests/unit/*.[ch])
+
 format:
-	clang-format -i common/*.[ch] server/*.[ch] client/*.[ch] tests/unit/*.[ch]
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-asan bin bin-asan

@@ -24,7 +24,6 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-
 /*
  * Parse "--name VALUE" options (names[0..n)), value-less flags
  * (flags[0..nflags), recorded in o->set[n + k]) and, with want_pos, one
@@ -70,7 +69,8 @@ args_help(int argc, char **argv)
 	int i;
 
 	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
 			return 1;
 	return 0;
 }

@@ -21,19 +21,19 @@
 struct options {
 	const char *server;
 	const char *token;
-	const char *ca;        /* verify the server against this CA file */
-	const char *pin;       /* or against this SHA-256 fingerprint */
-	int tls;               /* TLS with the system's CA store */
+	const char *ca;  /* verify the server against this CA file */
+	const char *pin; /* or against this SHA-256 fingerprint */
+	int tls;         /* TLS with the system's CA store */
 	int json, csv, quiet;
 	/* Output (doc/indicators.md §14). */
-	int lang;              /* LANG_EN or LANG_ZH (lang.h), as picked */
-	const char *lang_flag; /* --lang, or NULL */
+	int lang;                /* LANG_EN or LANG_ZH (lang.h), as picked */
+	const char *lang_flag;   /* --lang, or NULL */
 	const char *lang_config; /* lang = in the config, or NULL */
-	int wide;              /* --wide: every column */
-	int xlsx;              /* --format xlsx */
-	const char *output;    /* --output FILE */
-	int bom;               /* --bom: CSV for Excel */
-	const char *encoding;  /* --encoding utf-8|gb18030, or NULL */
+	int wide;                /* --wide: every column */
+	int xlsx;                /* --format xlsx */
+	const char *output;      /* --output FILE */
+	int bom;                 /* --bom: CSV for Excel */
+	const char *encoding;    /* --encoding utf-8|gb18030, or NULL */
 };
 extern struct options opt;
 
@@ -76,20 +76,19 @@ int client_error(const Popstat__Response *resp, const char *what);
  * One request on a connection of its own: the reply in *out (free it with
  * popstat__envelope__free_unpacked), or an exit status after printing why.
  */
-int client_simple(Popstat__Request *rq, const char *what,
-    Popstat__Envelope **out);
+int
+client_simple(Popstat__Request *rq, const char *what, Popstat__Envelope **out);
 /* Send a request answered by an Ack; print its message. */
 int client_ack(Popstat__Request *rq, const char *what);
 
 /* Parsed options of a subcommand (args.c). */
 struct opts {
-	const char *v[16];  /* values of the named options, NULL if absent */
-	int set[16];        /* given: options, then flags */
-	const char *pos;    /* the positional argument, if wanted */
+	const char *v[16]; /* values of the named options, NULL if absent */
+	int set[16];       /* given: options, then flags */
+	const char *pos;   /* the positional argument, if wanted */
 };
-int args_parse(const char *cmd, int argc, char **argv,
-    const char *const *names, int n, const char *const *flags, int nflags,
-    struct opts *o, int want_pos);
+int args_parse(const char *cmd, int argc, char **argv, const char *const *names,
+    int n, const char *const *flags, int nflags, struct opts *o, int want_pos);
 /* Nonzero when argv asks for help (--help or -h anywhere). */
 int args_help(int argc, char **argv);
 

@@ -21,7 +21,7 @@ cmd_ping(int argc, char **argv)
 
 	if (args_help(argc, argv)) {
 		printf("usage: popstat ping\n  Connect, authenticate and print"
-		    " who you are and the server's date.\n");
+		       " who you are and the server's date.\n");
 		return 0;
 	}
 	if (argc != 1)
@@ -92,15 +92,16 @@ unit_change(int argc, char **argv)
 			return usage_error(what, "unexpected '%s'", argv[i]);
 	}
 	if (npos != want)
-		return usage_error(what, want == 2 ? "needs CODE and NAME" :
-		    "needs CODE");
+		return usage_error(what,
+		    want == 2 ? "needs CODE and NAME" : "needs CODE");
 	if (strcmp(argv[0], "retire") == 0 && uc.from == NULL)
-		return usage_error(what, "needs --from DATE, the first day the"
+		return usage_error(what,
+		    "needs --from DATE, the first day the"
 		    " unit no longer exists");
 	if (strcmp(argv[0], "move") == 0 && uc.parent == NULL)
 		return usage_error(what, "needs --parent CODE");
-	if (strcmp(argv[0], "merge") == 0 && (uc.into == NULL ||
-	    uc.from == NULL))
+	if (strcmp(argv[0], "merge") == 0 &&
+	    (uc.into == NULL || uc.from == NULL))
 		return usage_error(what, "needs --into CODE and --from DATE");
 	uc.code = (char *)pos[0];
 	uc.name = (char *)pos[1];
@@ -130,11 +131,13 @@ unit_add(int argc, char **argv)
 		else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc)
 			u.level = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("unit add", "unknown option %s", argv[i]);
+			return usage_error("unit add", "unknown option %s",
+			    argv[i]);
 		else if (npos < 2)
 			pos[npos++] = argv[i];
 		else
-			return usage_error("unit add", "unexpected '%s'", argv[i]);
+			return usage_error("unit add", "unexpected '%s'",
+			    argv[i]);
 	}
 	if (npos != 2)
 		return usage_error("unit add", "needs CODE and NAME");
@@ -159,9 +162,9 @@ unit_list(int argc, char **argv)
 	Popstat__Envelope *reply;
 	Popstat__UnitListOk *ok;
 	static const char *const en[] = { "code", "name", "parent", "level",
-	    "retired from" };
+		"retired from" };
 	static const char *const zh[] = { "代码", "名称", "上级", "级别",
-	    "撤销日期" };
+		"撤销日期" };
 	const char *const *hdr = opt.lang == LANG_ZH ? zh : en;
 	size_t k;
 	int i, rc;
@@ -170,7 +173,8 @@ unit_list(int argc, char **argv)
 		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
 			ul.root = argv[++i];
 		else
-			return usage_error("unit list", "unexpected '%s'", argv[i]);
+			return usage_error("unit list", "unexpected '%s'",
+			    argv[i]);
 	}
 	if ((rc = out_check("unit list", opt.csv && !opt.json)) != 0)
 		return rc;
@@ -240,7 +244,8 @@ unit_list(int argc, char **argv)
 		for (k = 0; k < ok->n_units; k++) {
 			Popstat__Unit *u = ok->units[k];
 			const char *row[5] = { u->code, u->name, u->parent,
-			    u->level, u->retired_from ? u->retired_from : "" };
+				u->level,
+				u->retired_from ? u->retired_from : "" };
 
 			table_add(t, row);
 		}
@@ -274,7 +279,8 @@ cmd_unit(int argc, char **argv)
 }
 
 static const char user_usage[] =
-    "usage: popstat user add NAME --role admin|clerk|inspector|department|viewer"
+    "usage: popstat user add NAME --role "
+    "admin|clerk|inspector|department|viewer"
     " [--unit CODE] [--dept CODE]\n"
     "       popstat user list\n"
     "       popstat user disable|enable NAME\n"
@@ -303,11 +309,13 @@ user_add(int argc, char **argv)
 		else if (strcmp(argv[i], "--dept") == 0 && i + 1 < argc)
 			ua.dept = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("user add", "unknown option %s", argv[i]);
+			return usage_error("user add", "unknown option %s",
+			    argv[i]);
 		else if (ua.name == NULL)
 			ua.name = argv[i];
 		else
-			return usage_error("user add", "unexpected '%s'", argv[i]);
+			return usage_error("user add", "unexpected '%s'",
+			    argv[i]);
 	}
 	if (ua.name == NULL || ua.role == NULL)
 		return usage_error("user add", "needs NAME and --role ROLE");
@@ -384,8 +392,8 @@ user_set(int argc, char **argv)
 		return rc;
 	if (reply->response->body_case == POPSTAT__RESPONSE__BODY_USER_ADD)
 		printf("%s\n", reply->response->user_add->token);
-	else if (!opt.quiet && reply->response->body_case ==
-	    POPSTAT__RESPONSE__BODY_ACK)
+	else if (!opt.quiet &&
+	    reply->response->body_case == POPSTAT__RESPONSE__BODY_ACK)
 		printf("%s\n", reply->response->ack->message);
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;

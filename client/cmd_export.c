@@ -139,7 +139,8 @@ mapping_read(struct mapping *m, const char *path)
 		}
 		/* A comment starts at '#' at the start or after a blank. */
 		for (hash = line; (hash = strchr(hash, '#')) != NULL; hash++)
-			if (hash == line || hash[-1] == ' ' || hash[-1] == '\t') {
+			if (hash == line || hash[-1] == ' ' ||
+			    hash[-1] == '\t') {
 				*hash = '\0';
 				break;
 			}
@@ -152,8 +153,9 @@ mapping_read(struct mapping *m, const char *path)
 			else if (strcmp(k, "[orgUnits]") == 0)
 				sec = S_OU;
 			else {
-				why = "unknown section (expected [dataElements] or"
-				    " [orgUnits])";
+				why = "unknown section (expected "
+				      "[dataElements] or"
+				      " [orgUnits])";
 				goto bad;
 			}
 			continue;
@@ -167,14 +169,16 @@ mapping_read(struct mapping *m, const char *path)
 		v = str_trim(eq + 1);
 		if (*k == '\0' || !code_ok(v)) {
 			why = "expected NAME = CODE (a code of 1-230 printable"
-			    " characters, or - to leave the name out)";
+			      " characters, or - to leave the name out)";
 			goto bad;
 		}
 		if (sec == S_TOP) {
 			if (strcmp(k, "dataSet") != 0) {
-				fprintf(stderr, "popstat export: %s line %u: unknown"
+				fprintf(stderr,
+				    "popstat export: %s line %u: unknown"
 				    " key '%s' (expected dataSet = CODE, then"
-				    " [dataElements] and [orgUnits] sections)\n",
+				    " [dataElements] and [orgUnits] "
+				    "sections)\n",
 				    path, n, k);
 				goto fail;
 			}
@@ -186,17 +190,20 @@ mapping_read(struct mapping *m, const char *path)
 			continue;
 		}
 		if (sec == S_OU && !unit_code_valid(k)) {
-			fprintf(stderr, "popstat export: %s line %u: '%s' is not a"
-			    " unit code (1-20 of 0-9 A-Z a-z _ -)\n", path, n, k);
+			fprintf(stderr,
+			    "popstat export: %s line %u: '%s' is not a"
+			    " unit code (1-20 of 0-9 A-Z a-z _ -)\n",
+			    path, n, k);
 			goto fail;
 		}
 		vec = sec == S_DE ? &m->de : &m->ou;
 		nv = sec == S_DE ? &m->nde : &m->nou;
 		cap = sec == S_DE ? &m->capde : &m->capou;
 		if (mapping_find(*vec, *nv, k)) {
-			fprintf(stderr, "popstat export: %s line %u: '%s' mapped"
-			    " twice (first on line %u)\n", path, n, k,
-			    mapping_find(*vec, *nv, k)->line);
+			fprintf(stderr,
+			    "popstat export: %s line %u: '%s' mapped"
+			    " twice (first on line %u)\n",
+			    path, n, k, mapping_find(*vec, *nv, k)->line);
 			goto fail;
 		}
 		if (*nv == *cap) {
@@ -208,14 +215,17 @@ mapping_read(struct mapping *m, const char *path)
 		(*vec)[*nv].line = n;
 		(*nv)++;
 		continue;
-bad:
-		fprintf(stderr, "popstat export: %s line %u: %s\n", path, n, why);
+	bad:
+		fprintf(stderr, "popstat export: %s line %u: %s\n", path, n,
+		    why);
 		goto fail;
 	}
 	fclose(f);
 	if (m->data_set == NULL || strcmp(m->data_set, "-") == 0) {
-		fprintf(stderr, "popstat export: %s: no 'dataSet = CODE' line"
-		    " (the DHIS2 data set the values belong to)\n", path);
+		fprintf(stderr,
+		    "popstat export: %s: no 'dataSet = CODE' line"
+		    " (the DHIS2 data set the values belong to)\n",
+		    path);
 		mapping_free(m);
 		return -1;
 	}
@@ -250,11 +260,12 @@ static size_t
 status_items(const Popstat__StatusOk *s, struct item **out)
 {
 	size_t n = 0, i;
-	struct item *v = xcalloc(s->n_counters + 1 + 3 * s->n_indicators,
-	    sizeof *v);
+	struct item *v =
+	    xcalloc(s->n_counters + 1 + 3 * s->n_indicators, sizeof *v);
 
 	for (i = 0; i < s->n_counters; i++, n++) {
-		xsnprintf(v[n].name, sizeof v[n].name, "%s", s->counters[i]->name);
+		xsnprintf(v[n].name, sizeof v[n].name, "%s",
+		    s->counters[i]->name);
 		v[n].required = 1;
 		v[n].has = s->counters[i]->has_value;
 		v[n].value = s->counters[i]->value;
@@ -270,7 +281,8 @@ status_items(const Popstat__StatusOk *s, struct item **out)
 		v[n].required = 1;
 		v[n].has = in->has_value;
 		v[n++].value = in->value;
-		xsnprintf(v[n].name, sizeof v[n].name, "%s.annualized", in->name);
+		xsnprintf(v[n].name, sizeof v[n].name, "%s.annualized",
+		    in->name);
 		v[n].required = is_permille(in);
 		v[n].has = in->has_annualized;
 		v[n++].value = in->annualized;
@@ -335,7 +347,8 @@ xml_attr(sbuf *b, const char *s)
 	}
 }
 
-struct export {
+struct export
+{
 	const char *parent, *period, *as_of;
 	enum format format;
 	int skip_unmapped, subtree;
@@ -362,11 +375,12 @@ adx_check_mapping(struct export *x)
 			if (strcmp(items[i].name, x->map.de[k].key) == 0)
 				break;
 		if (i == ni) {
-			fprintf(stderr, "popstat export: %s line %u: '%s' is not a"
+			fprintf(stderr,
+			    "popstat export: %s line %u: '%s' is not a"
 			    " popstat counter or indicator (names: counters,"
 			    " score, INDICATOR, INDICATOR.annualized,"
-			    " INDICATOR.judged)\n", x->map.path, x->map.de[k].line,
-			    x->map.de[k].key);
+			    " INDICATOR.judged)\n",
+			    x->map.path, x->map.de[k].line, x->map.de[k].key);
 			free(items);
 			return EXIT_USAGE;
 		}
@@ -382,19 +396,23 @@ adx_check_mapping(struct export *x)
 			sbuf_printf(&miss_ou, " %s", x->units[k]->code);
 	if (miss_de.len || miss_ou.len) {
 		if (!x->skip_unmapped) {
-			fprintf(stderr, "popstat export: not in the mapping %s (map"
+			fprintf(stderr,
+			    "popstat export: not in the mapping %s (map"
 			    " them, map them to -, or use --unmapped skip):\n",
 			    x->map.path);
 			rc = EXIT_USAGE;
 		} else if (!opt.quiet)
-			fprintf(stderr, "popstat export: left out, not in the"
-			    " mapping %s:\n", x->map.path);
+			fprintf(stderr,
+			    "popstat export: left out, not in the"
+			    " mapping %s:\n",
+			    x->map.path);
 		if (rc || !opt.quiet) {
 			if (miss_de.len)
 				fprintf(stderr, "  [dataElements]%s\n",
 				    sbuf_str(&miss_de));
 			if (miss_ou.len)
-				fprintf(stderr, "  [orgUnits]%s\n", sbuf_str(&miss_ou));
+				fprintf(stderr, "  [orgUnits]%s\n",
+				    sbuf_str(&miss_ou));
 		}
 	}
 	sbuf_free(&miss_de);
@@ -417,12 +435,12 @@ render_adx(struct export *x, sbuf *b)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	sbuf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	sbuf_printf(b, "<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"%s\">\n",
-	    stamp);
+	sbuf_printf(b,
+	    "<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"%s\">\n", stamp);
 	for (u = 0; u < x->n; u++) {
 		const Popstat__StatusOk *s = x->status[u]->response->status;
-		const struct mentry *ou = mapping_find(x->map.ou, x->map.nou,
-		    s->unit);
+		const struct mentry *ou =
+		    mapping_find(x->map.ou, x->map.nou, s->unit);
 		struct item *items;
 		size_t ni, values = 0;
 		sbuf g;
@@ -438,8 +456,8 @@ render_adx(struct export *x, sbuf *b)
 		xml_attr(&g, x->map.data_set);
 		sbuf_puts(&g, "\">\n");
 		for (i = 0; i < ni; i++) {
-			const struct mentry *de = mapping_find(x->map.de,
-			    x->map.nde, items[i].name);
+			const struct mentry *de =
+			    mapping_find(x->map.de, x->map.nde, items[i].name);
 
 			if (de == NULL || strcmp(de->code, "-") == 0 ||
 			    !items[i].has)
@@ -462,8 +480,10 @@ render_adx(struct export *x, sbuf *b)
 	}
 	sbuf_puts(b, "</adx>\n");
 	if (groups == 0) {
-		fprintf(stderr, "popstat export: nothing to export: no mapped"
-		    " unit has a mapped value for %s\n", x->period);
+		fprintf(stderr,
+		    "popstat export: nothing to export: no mapped"
+		    " unit has a mapped value for %s\n",
+		    x->period);
 		return EXIT_REJECTED;
 	}
 	return 0;
@@ -521,7 +541,8 @@ render_csv(struct export *x, sbuf *b)
 			if ((k = judged_index(s, i)) != (size_t)-1) {
 				sbuf_putc(b, ',');
 				if (s->indicators[k]->result)
-					sbuf_csv_field(b, s->indicators[k]->result);
+					sbuf_csv_field(b,
+					    s->indicators[k]->result);
 			}
 		}
 		sbuf_putc(b, '\n');
@@ -540,18 +561,21 @@ item_header(char *buf, size_t n, const char *name)
 		xsnprintf(buf, n, "%s", name);
 		return;
 	}
-	xsnprintf(base, sizeof base, "%.*s", dot ? (int)(dot - name) :
-	    (int)strlen(name), name);
+	xsnprintf(base, sizeof base, "%.*s",
+	    dot ? (int)(dot - name) : (int)strlen(name), name);
 	if (strcmp(base, "score") == 0)
 		xsnprintf(buf, n, "得分");
-	else if (dot == NULL && strcmp(bulletin_indicator_name(base, LANG_ZH),
-	    base) == 0)
+	else if (dot == NULL &&
+	    strcmp(bulletin_indicator_name(base, LANG_ZH), base) == 0)
 		xsnprintf(buf, n, "%s", counter_name(base, LANG_ZH));
 	else
-		xsnprintf(buf, n, "%s%s", bulletin_indicator_name(base, LANG_ZH),
-		    dot == NULL ? "" : strcmp(dot, ".annualized") == 0 ?
-		    "（年化）" : strcmp(dot, ".judged") == 0 ? "（考核值）" :
-		    strcmp(dot, ".result") == 0 ? "（结果）" : dot);
+		xsnprintf(buf, n, "%s%s",
+		    bulletin_indicator_name(base, LANG_ZH),
+		    dot == NULL                         ? "" :
+			strcmp(dot, ".annualized") == 0 ? "（年化）" :
+			strcmp(dot, ".judged") == 0     ? "（考核值）" :
+			strcmp(dot, ".result") == 0     ? "（结果）" :
+							  dot);
 }
 
 /*
@@ -580,7 +604,8 @@ render_xlsx(struct export *x)
 		if ((k = judged_index(s0, i)) != (size_t)-1) {
 			char r[128];
 
-			xsnprintf(r, sizeof r, "%s.result", s0->indicators[k]->name);
+			xsnprintf(r, sizeof r, "%s.result",
+			    s0->indicators[k]->name);
 			item_header(h, sizeof h, r);
 			grid_col(g, h, 0);
 		}
@@ -596,8 +621,11 @@ render_xlsx(struct export *x)
 		grid_text(g, x->units[u]->parent ? x->units[u]->parent : "");
 		grid_text(g, s->period->start);
 		grid_text(g, s->period->end);
-		grid_text_mark(g, opt.lang == LANG_ZH ?
-		    bulletin_status_name(s->status, LANG_ZH) : s->status, veto);
+		grid_text_mark(g,
+		    opt.lang == LANG_ZH ?
+			bulletin_status_name(s->status, LANG_ZH) :
+			s->status,
+		    veto);
 		for (i = 0; i < ni; i++) {
 			const char *res = NULL;
 			int missed;
@@ -608,13 +636,19 @@ render_xlsx(struct export *x)
 			if (items[i].has && items[i].integer)
 				grid_int(g, (long long)items[i].value);
 			else
-				grid_num(g, items[i].has, items[i].value, missed);
+				grid_num(g, items[i].has, items[i].value,
+				    missed);
 			if (missed)
-				grid_note(g, opt.lang == LANG_ZH ? "未达标" :
-				    "target missed");
+				grid_note(g,
+				    opt.lang == LANG_ZH ? "未达标" :
+							  "target missed");
 			if (k != (size_t)-1)
-				grid_text_mark(g, res ? (opt.lang == LANG_ZH ?
-				    bulletin_status_name(res, LANG_ZH) : res) : "",
+				grid_text_mark(g,
+				    res ? (opt.lang == LANG_ZH ?
+						  bulletin_status_name(res,
+						      LANG_ZH) :
+						  res) :
+					  "",
 				    missed);
 		}
 		grid_end_row(g);
@@ -754,10 +788,12 @@ cmd_export(int argc, char **argv)
 		else if (strcmp(argv[i], "--subtree") == 0)
 			x.subtree = 1;
 		else
-			return usage_error("export", "unexpected '%s'", argv[i]);
+			return usage_error("export", "unexpected '%s'",
+			    argv[i]);
 	}
 	if (x.parent == NULL || x.period == NULL)
-		return usage_error("export", "needs --parent CODE and --period P");
+		return usage_error("export",
+		    "needs --parent CODE and --period P");
 	if (fmt != NULL && opt.xlsx)
 		return usage_error("export", "one --format: xlsx or %s", fmt);
 	if (fmt == NULL && opt.xlsx)
@@ -771,17 +807,21 @@ cmd_export(int argc, char **argv)
 	else if (strcmp(fmt, "adx") == 0)
 		x.format = F_ADX;
 	else
-		return usage_error("export", "--format must be csv, json, adx or"
+		return usage_error("export",
+		    "--format must be csv, json, adx or"
 		    " xlsx (with --output FILE)");
 	if (unmapped && strcmp(unmapped, "skip") == 0)
 		x.skip_unmapped = 1;
 	else if (unmapped && strcmp(unmapped, "error") != 0)
-		return usage_error("export", "--unmapped must be error or skip");
+		return usage_error("export",
+		    "--unmapped must be error or skip");
 	if (x.format == F_ADX && mapping == NULL)
-		return usage_error("export", "--format adx needs --mapping FILE"
+		return usage_error("export",
+		    "--format adx needs --mapping FILE"
 		    " (popstat names to DHIS2 codes)");
 	if (x.format != F_ADX && (mapping || unmapped))
-		return usage_error("export", "--mapping and --unmapped belong to"
+		return usage_error("export",
+		    "--mapping and --unmapped belong to"
 		    " --format adx");
 	if ((rc = out_check("export", x.format == F_CSV && !opt.xlsx)) != 0)
 		return rc;

@@ -18,7 +18,7 @@ options(const char *cmd, int argc, char **argv, const char *const *names,
 	int rc, k;
 
 	if ((rc = args_parse(cmd, argc, argv, names, n, NULL, 0, &o,
-	    pos != NULL)) != 0)
+		 pos != NULL)) != 0)
 		return rc;
 	for (k = 0; k < n; k++)
 		vals[k] = o.v[k];
@@ -37,8 +37,10 @@ cmd_void(int argc, char **argv)
 	int rc;
 
 	if (args_help(argc, argv)) {
-		printf("usage: popstat void RECORD_ID --unit CODE --reason TEXT\n"
-		    "  Void a stored record: its counters are taken back, the row"
+		printf(
+		    "usage: popstat void RECORD_ID --unit CODE --reason TEXT\n"
+		    "  Void a stored record: its counters are taken back, the "
+		    "row"
 		    " and its\n  content stay in the audit log.  A reason is"
 		    " required.\n");
 		return 0;
@@ -46,7 +48,8 @@ cmd_void(int argc, char **argv)
 	if ((rc = options("void", argc, argv, names, vals, 2, &id)) != 0)
 		return rc;
 	if (id == NULL || vals[0] == NULL || vals[1] == NULL)
-		return usage_error("void", "needs RECORD_ID, --unit CODE and"
+		return usage_error("void",
+		    "needs RECORD_ID, --unit CODE and"
 		    " --reason TEXT");
 	v.record_id = (char *)id;
 	v.unit = (char *)vals[0];
@@ -79,7 +82,8 @@ cmd_audit(int argc, char **argv)
 	int rc;
 
 	if (args_help(argc, argv)) {
-		printf("usage: popstat audit [--unit CODE] [--since DATE]"
+		printf(
+		    "usage: popstat audit [--unit CODE] [--since DATE]"
 		    " [--limit N] [--json]\n  The audit log, newest first: who,"
 		    " when, what, old and new content, why.\n");
 		return 0;
@@ -105,7 +109,8 @@ cmd_audit(int argc, char **argv)
 		for (k = 0; k < a->n_entries; k++) {
 			Popstat__AuditEntry *e = a->entries[k];
 
-			sbuf_printf(&b, "%s{\"id\": %llu, \"at\": ", k ? ",\n " : "",
+			sbuf_printf(&b,
+			    "%s{\"id\": %llu, \"at\": ", k ? ",\n " : "",
 			    (unsigned long long)e->id);
 			sbuf_json_str(&b, e->at);
 			json_opt(&b, "user", e->user);
@@ -125,8 +130,8 @@ cmd_audit(int argc, char **argv)
 			Popstat__AuditEntry *e = a->entries[k];
 
 			printf("%s  %-10s %-16s %s %s\n", e->at, tx(e->user),
-			    e->action, e->unit ? tx(e->unit) : "-", e->object ?
-			    tx(e->object) : "");
+			    e->action, e->unit ? tx(e->unit) : "-",
+			    e->object ? tx(e->object) : "");
 			if (e->old)
 				printf("    old: %s\n", tx(e->old));
 			if (e->new_)
@@ -149,9 +154,11 @@ cmd_approve(int argc, char **argv)
 	int rc;
 
 	if (args_help(argc, argv)) {
-		printf("usage: popstat approve --unit CODE --period P\n  Approve"
+		printf(
+		    "usage: popstat approve --unit CODE --period P\n  Approve"
 		    " (审核) a unit's records for a period and lock them:\n"
-		    "  submissions, amendments and voids there are refused until"
+		    "  submissions, amendments and voids there are refused "
+		    "until"
 		    " 'popstat unlock'.\n  The lock covers the units below CODE"
 		    " too.\n");
 		return 0;
@@ -159,7 +166,8 @@ cmd_approve(int argc, char **argv)
 	if ((rc = options("approve", argc, argv, names, vals, 2, NULL)) != 0)
 		return rc;
 	if (vals[0] == NULL || vals[1] == NULL)
-		return usage_error("approve", "needs --unit CODE and --period P");
+		return usage_error("approve",
+		    "needs --unit CODE and --period P");
 	q.unit = (char *)vals[0];
 	q.period = (char *)vals[1];
 	rq.body_case = POPSTAT__REQUEST__BODY_APPROVE;
@@ -178,14 +186,16 @@ cmd_unlock(int argc, char **argv)
 
 	if (args_help(argc, argv)) {
 		printf("usage: popstat unlock --unit CODE --period P --reason"
-		    " TEXT\n  Lift an approval lock (the same unit and period as"
-		    " approved); audited.\n");
+		       " TEXT\n  Lift an approval lock (the same unit and "
+		       "period as"
+		       " approved); audited.\n");
 		return 0;
 	}
 	if ((rc = options("unlock", argc, argv, names, vals, 3, NULL)) != 0)
 		return rc;
 	if (vals[0] == NULL || vals[1] == NULL || vals[2] == NULL)
-		return usage_error("unlock", "needs --unit, --period and --reason");
+		return usage_error("unlock",
+		    "needs --unit, --period and --reason");
 	q.unit = (char *)vals[0];
 	q.period = (char *)vals[1];
 	q.reason = (char *)vals[2];
@@ -213,11 +223,11 @@ cmd_lock(int argc, char **argv)
 
 	if (argc < 2 || args_help(argc, argv) || strcmp(argv[1], "list") != 0) {
 		printf("usage: popstat lock list [--unit CODE]\n  Approved,"
-		    " locked periods.\n");
+		       " locked periods.\n");
 		return argc < 2 || !args_help(argc, argv) ? EXIT_USAGE : 0;
 	}
 	if ((rc = options("lock list", argc - 1, argv + 1, names, vals, 1,
-	    NULL)) != 0)
+		 NULL)) != 0)
 		return rc;
 	q.unit = (char *)vals[0];
 	rq.body_case = POPSTAT__REQUEST__BODY_LOCK_LIST;
@@ -227,8 +237,8 @@ cmd_lock(int argc, char **argv)
 	t = table_new(5, hdr);
 	for (k = 0; k < reply->response->lock_list->n_locks; k++) {
 		Popstat__LockInfo *l = reply->response->lock_list->locks[k];
-		const char *row[5] = { l->unit, l->start, l->end, l->approved_by,
-			l->approved_at };
+		const char *row[5] = { l->unit, l->start, l->end,
+			l->approved_by, l->approved_at };
 
 		table_add(t, row);
 	}

@@ -40,7 +40,7 @@ static const char *
 indicator_label(const char *name)
 {
 	return opt.lang == LANG_ZH ? bulletin_indicator_name(name, LANG_ZH) :
-	    name;
+				     name;
 }
 
 /* A status or result in the reader's language (met, 达标, ...). */
@@ -60,13 +60,16 @@ status_table(const Popstat__StatusOk *s)
 	fmt2(score, sizeof score, s->has_score, s->score);
 	if (!opt.xlsx) {
 		if (opt.lang == LANG_ZH)
-			printf("%s %s  %s 至 %s（%u天）\n考核结果：%s  得分：%s\n\n",
-			    tx(s->unit), tx(s->name), s->period->start, s->period->end,
-			    s->period->days, status_label(s->status), score);
+			printf("%s %s  %s 至 %s（%u天）\n考核结果：%s  "
+			       "得分：%s\n\n",
+			    tx(s->unit), tx(s->name), s->period->start,
+			    s->period->end, s->period->days,
+			    status_label(s->status), score);
 		else
-			printf("%s %s  %s .. %s (%u days)\nstatus: %s  score: %s\n\n",
-			    tx(s->unit), tx(s->name), s->period->start, s->period->end,
-			    s->period->days, s->status, score);
+			printf("%s %s  %s .. %s (%u days)\nstatus: %s  score: "
+			       "%s\n\n",
+			    tx(s->unit), tx(s->name), s->period->start,
+			    s->period->end, s->period->days, s->status, score);
 	}
 	grid_col(g, T("指标", "indicator"), 0);
 	grid_col(g, T("本期值", "value"), 1);
@@ -85,8 +88,8 @@ status_table(const Popstat__StatusOk *s)
 
 		if (in->target)
 			snprintf(tg, sizeof tg, "%s %.15g%s", in->target->op,
-			    in->target->value, in->target->veto ?
-			    T(" 一票否决", " veto") : "");
+			    in->target->value,
+			    in->target->veto ? T(" 一票否决", " veto") : "");
 		else
 			snprintf(tg, sizeof tg, "-");
 		grid_text(g, indicator_label(in->name));
@@ -102,8 +105,9 @@ status_table(const Popstat__StatusOk *s)
 			if (missed) {
 				char note[96];
 
-				snprintf(note, sizeof note, T("未达标：目标 %s",
-				    "missed: target %s"), tg);
+				snprintf(note, sizeof note,
+				    T("未达标：目标 %s", "missed: target %s"),
+				    tg);
 				grid_note(g, note);
 			}
 		} else
@@ -112,12 +116,12 @@ status_table(const Popstat__StatusOk *s)
 			char why[128];
 
 			snprintf(why, sizeof why, "%s (%s)",
-			    status_label(in->result), na_reason_text(in->na_reason,
-			    opt.lang == LANG_ZH));
+			    status_label(in->result),
+			    na_reason_text(in->na_reason, opt.lang == LANG_ZH));
 			grid_text(g, why);
 		} else
-			grid_text_mark(g, in->result ? status_label(in->result) :
-			    "", missed);
+			grid_text_mark(g,
+			    in->result ? status_label(in->result) : "", missed);
 		grid_num(g, yoy, in->yoy_value, 0);
 		grid_change(g, yoy, in->yoy_change);
 		grid_end_row(g);
@@ -149,8 +153,8 @@ status_table(const Popstat__StatusOk *s)
 		Popstat__CounterValue *c = s->counters[k];
 
 		if (!c->has_value)
-			printf(" %s=%s", counter_label(c->name), T("未知",
-			    "unknown"));
+			printf(" %s=%s", counter_label(c->name),
+			    T("未知", "unknown"));
 		else if (c->integer)
 			printf(" %s=%.0f", counter_label(c->name), c->value);
 		else
@@ -185,8 +189,10 @@ static const char *
 short_label(const char *name)
 {
 	static const char *const m[][2] = {
-		{ "birth_rate", "birth ‰" }, { "natural_growth_rate", "growth ‰" },
-		{ "birth_error_rate", "error %" }, { "policy_rate", "policy %" },
+		{ "birth_rate", "birth ‰" },
+		{ "natural_growth_rate", "growth ‰" },
+		{ "birth_error_rate", "error %" },
+		{ "policy_rate", "policy %" },
 	};
 	size_t i;
 
@@ -213,13 +219,15 @@ ranking_table(const Popstat__RankingOk *r)
 	if (!opt.xlsx) {
 		if (opt.lang == LANG_ZH)
 			printf("%s %s  %s 至 %s（%u天）%s%s\n\n", tx(r->parent),
-			    tx(r->parent_name), r->period->start, r->period->end,
-			    r->period->days, r->indicator ? "  按" : "",
+			    tx(r->parent_name), r->period->start,
+			    r->period->end, r->period->days,
+			    r->indicator ? "  按" : "",
 			    r->indicator ? indicator_label(r->indicator) : "");
 		else
-			printf("%s %s  %s .. %s (%u days)%s%s\n\n", tx(r->parent),
-			    tx(r->parent_name), r->period->start, r->period->end,
-			    r->period->days, r->indicator ? "  ranked by " : "",
+			printf("%s %s  %s .. %s (%u days)%s%s\n\n",
+			    tx(r->parent), tx(r->parent_name), r->period->start,
+			    r->period->end, r->period->days,
+			    r->indicator ? "  ranked by " : "",
 			    r->indicator ? r->indicator : "");
 	}
 	grid_col(g, T("名次", "rank"), 1);
@@ -233,8 +241,10 @@ ranking_table(const Popstat__RankingOk *r)
 
 		if (!wide && y < 0)
 			continue;
-		grid_col(g, wide ? indicator_label(r->indicator_names[k]) :
-		    short_label(r->indicator_names[k]), 1);
+		grid_col(g,
+		    wide ? indicator_label(r->indicator_names[k]) :
+			   short_label(r->indicator_names[k]),
+		    1);
 		if (y >= 0)
 			grid_col(g, T("同比", "yoy"), 1);
 	}
@@ -252,8 +262,9 @@ ranking_table(const Popstat__RankingOk *r)
 		grid_text(g, opt.xlsx ? row->name : tx(row->name));
 		grid_text_mark(g, status_label(row->status), bad);
 		if (strcmp(row->status, "veto") == 0)
-			grid_note(g, T("一票否决：否决指标未达标，排在最后",
-			    "veto: a veto target missed, ranked last"));
+			grid_note(g,
+			    T("一票否决：否决指标未达标，排在最后",
+				"veto: a veto target missed, ranked last"));
 		grid_num(g, row->has_score, row->score, 0);
 		for (k = 0; k < r->n_indicator_names; k++) {
 			int y = yoy_index(r, r->indicator_names[k]), has, hy;
@@ -285,7 +296,8 @@ status_csv(sbuf *b, const Popstat__StatusOk *s)
 {
 	size_t k;
 
-	sbuf_puts(b, "unit,name,start,end,status,score,indicator,value,"
+	sbuf_puts(b,
+	    "unit,name,start,end,status,score,indicator,value,"
 	    "annualized,indicator_unit,op,target,veto,weight,judged,result,"
 	    "yoy_value,yoy_change\n");
 	for (k = 0; k < s->n_indicators; k++) {
@@ -311,7 +323,8 @@ status_csv(sbuf *b, const Popstat__StatusOk *s)
 		csv_put_text(b, in->unit);
 		if (in->target)
 			sbuf_printf(b, ",%s,%.15g,%s,%.15g,", in->target->op,
-			    in->target->value, in->target->veto ? "true" : "false",
+			    in->target->value,
+			    in->target->veto ? "true" : "false",
 			    in->target->weight);
 		else
 			sbuf_puts(b, ",,,,,");
@@ -320,7 +333,8 @@ status_csv(sbuf *b, const Popstat__StatusOk *s)
 		sbuf_printf(b, ",%s,", in->result ? in->result : "");
 		if (yoy)
 			sbuf_printf(b, "%.2f,%.2f", in->yoy_value,
-			    fabs(in->yoy_change) < 0.005 ? 0.0 : in->yoy_change);
+			    fabs(in->yoy_change) < 0.005 ? 0.0 :
+							   in->yoy_change);
 		else
 			sbuf_putc(b, ',');
 		sbuf_putc(b, '\n');
@@ -353,10 +367,11 @@ cmd_status(int argc, char **argv)
 		return 0;
 	}
 	if ((rc = args_parse("status", argc, argv, unit_period, 3, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("status", "needs --unit CODE and --period P");
+		return usage_error("status",
+		    "needs --unit CODE and --period P");
 	if (opt.json && opt.csv)
 		return usage_error("status", "--json or --csv, not both");
 	if ((rc = out_check("status", opt.csv)) != 0)
@@ -406,7 +421,7 @@ cmd_ranking(int argc, char **argv)
 	Popstat__Envelope *reply;
 	Popstat__RankingOk *r;
 	static const char *const names[] = { "--parent", "--period", "--as-of",
-	    "--indicator" };
+		"--indicator" };
 	struct opts o;
 	int rc;
 	sbuf b;
@@ -416,10 +431,11 @@ cmd_ranking(int argc, char **argv)
 		return 0;
 	}
 	if ((rc = args_parse("ranking", argc, argv, names, 4, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("ranking", "needs --parent CODE and --period P");
+		return usage_error("ranking",
+		    "needs --parent CODE and --period P");
 	q.parent = (char *)o.v[0];
 	q.period = (char *)o.v[1];
 	q.as_of = (char *)o.v[2];
@@ -471,10 +487,11 @@ cmd_verify_report(int argc, char **argv)
 		return 0;
 	}
 	if ((rc = args_parse("verify-report", argc, argv, unit_period, 3, NULL,
-	    0, &o, 0)) != 0)
+		 0, &o, 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("verify-report", "needs --unit and --period");
+		return usage_error("verify-report",
+		    "needs --unit and --period");
 	q.unit = (char *)o.v[0];
 	q.period = (char *)o.v[1];
 	q.as_of = (char *)o.v[2];
@@ -508,8 +525,8 @@ cmd_verify_report(int argc, char **argv)
 			table_print(t, stdout);
 		table_free(t);
 		printf("%zu of %u verified births missing from the statistics"
-		    " (%s .. %s)\n", v->n_missed, v->verified, v->period->start,
-		    v->period->end);
+		       " (%s .. %s)\n",
+		    v->n_missed, v->verified, v->period->start, v->period->end);
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;
@@ -528,8 +545,9 @@ static const char indicator_usage[] =
 static int
 print_ack(Popstat__Envelope *reply)
 {
-	if (!opt.quiet && reply->response->body_case ==
-	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
+	if (!opt.quiet &&
+	    reply->response->body_case == POPSTAT__RESPONSE__BODY_ACK &&
+	    reply->response->ack->message)
 		printf("%s\n", reply->response->ack->message);
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;
@@ -599,8 +617,8 @@ indicator_list(void)
 	t = table_new(7, hdr);
 	for (k = 0; k < l->n_indicators; k++) {
 		Popstat__Indicator *in = l->indicators[k];
-		const char *row[7] = { in->name, in->expr, in->unit, "-", "", "",
-			"" };
+		const char *row[7] = { in->name, in->expr, in->unit, "-", "",
+			"", "" };
 
 		if (in->n_targets == 0)
 			table_add(t, row);
@@ -614,7 +632,7 @@ indicator_list(void)
 			row[4] = in->targets[m]->veto ? "yes" : "no";
 			row[5] = w;
 			row[6] = in->targets[m]->unit ? in->targets[m]->unit :
-			    "all units";
+							"all units";
 			table_add(t, row);
 			row[0] = row[1] = row[2] = "";
 		}
@@ -644,7 +662,8 @@ cmd_indicator(int argc, char **argv)
 		return indicator_list();
 	}
 	if (strcmp(argv[1], "set") != 0)
-		return usage_error("indicator", "unknown subcommand '%s'", argv[1]);
+		return usage_error("indicator", "unknown subcommand '%s'",
+		    argv[1]);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
 			q.unit = argv[++i];
@@ -657,7 +676,8 @@ cmd_indicator(int argc, char **argv)
 			    argv[i]);
 	}
 	if (q.name == NULL || q.expr == NULL || q.unit == NULL)
-		return usage_error("indicator set", "needs NAME EXPR --unit UNIT");
+		return usage_error("indicator set",
+		    "needs NAME EXPR --unit UNIT");
 	rq.body_case = POPSTAT__REQUEST__BODY_INDICATOR_SET;
 	rq.indicator_set = &q;
 	if ((rc = client_simple(&rq, "indicator set", &reply)) != 0)
@@ -682,7 +702,8 @@ parse_number(const char *s, double *out)
 
 	errno = 0;
 	*out = strtod(s, &end);
-	return errno == 0 && end != s && *end == '\0' && isfinite(*out) ? 0 : -1;
+	return errno == 0 && end != s && *end == '\0' && isfinite(*out) ? 0 :
+									  -1;
 }
 
 int
@@ -720,7 +741,8 @@ cmd_target(int argc, char **argv)
 		return print_ack(reply);
 	}
 	if (strcmp(argv[1], "set") != 0)
-		return usage_error("target", "unknown subcommand '%s'", argv[1]);
+		return usage_error("target", "unknown subcommand '%s'",
+		    argv[1]);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--veto") == 0) {
 			q.has_veto = 1;
@@ -731,14 +753,17 @@ cmd_target(int argc, char **argv)
 		} else if (strcmp(argv[i], "--weight") == 0 && i + 1 < argc) {
 			q.has_weight = 1;
 			if (parse_number(argv[++i], &q.weight) < 0)
-				return usage_error("target set", "--weight %s: not"
-				    " a number", argv[i]);
+				return usage_error("target set",
+				    "--weight %s: not"
+				    " a number",
+				    argv[i]);
 		} else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
 			q.unit = argv[++i];
 		else if (npos < 3 && (argv[i][0] != '-' || argv[i][1] != '-'))
 			pos[npos++] = argv[i];
 		else
-			return usage_error("target set", "unexpected '%s'", argv[i]);
+			return usage_error("target set", "unexpected '%s'",
+			    argv[i]);
 	}
 	if (npos != 3)
 		return usage_error("target set", "needs INDICATOR OP VALUE");

@@ -119,7 +119,8 @@ fmt_duration(char *buf, size_t n, double s)
 	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
 
 	if (t >= 3600)
-		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60,
+		    t % 60);
 	else
 		snprintf(buf, n, "%lu:%02lu", t / 60, t % 60);
 }
@@ -153,13 +154,17 @@ progress_update(unsigned long rows)
 		if (frac > 1)
 			frac = 1;
 		if (frac > 0)
-			fmt_duration(left, sizeof left, elapsed * (1 - frac) / frac);
+			fmt_duration(left, sizeof left,
+			    elapsed * (1 - frac) / frac);
 		else
 			snprintf(left, sizeof left, "?");
-		snprintf(tail, sizeof tail, "%3.0f%%  %lu rows  %.0f rows/s  %s"
-		    " left", frac * 100, rows, rate, left);
+		snprintf(tail, sizeof tail,
+		    "%3.0f%%  %lu rows  %.0f rows/s  %s"
+		    " left",
+		    frac * 100, rows, rate, left);
 	} else
-		snprintf(tail, sizeof tail, "%lu rows  %.0f rows/s", rows, rate);
+		snprintf(tail, sizeof tail, "%lu rows  %.0f rows/s", rows,
+		    rate);
 	width = cols - 1 - (int)strlen(tail) - 4;
 	if (width > (int)sizeof bar - 1)
 		width = (int)sizeof bar - 1;
@@ -171,7 +176,8 @@ progress_update(unsigned long rows)
 		snprintf(line, sizeof line, "[%s]  %s", bar, tail);
 	} else
 		snprintf(line, sizeof line, "%s", tail);
-	line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] = '\0';
+	line[cols - 1 < (int)sizeof line ? cols - 1 : (int)sizeof line - 1] =
+	    '\0';
 	fflush(stdout);
 	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
@@ -206,7 +212,7 @@ static struct reporter {
 		unsigned long shown, more;
 	} k[SUMMARY_KEYS];
 	size_t nk;
-	unsigned long rows;     /* rejected rows (a row may have several lines) */
+	unsigned long rows; /* rejected rows (a row may have several lines) */
 	long lastline;
 } rep;
 
@@ -230,8 +236,8 @@ rep_line(long line, const char *column, const char *reason)
 	if (line != rep.lastline)
 		rep.rows++;
 	rep.lastline = line;
-	xsnprintf(key, sizeof key, "%s: %s", column, record_reason_key(reason,
-	    g, sizeof g));
+	xsnprintf(key, sizeof key, "%s: %s", column,
+	    record_reason_key(reason, g, sizeof g));
 	for (i = 0; i < rep.nk; i++)
 		if (strcmp(rep.k[i].key, key) == 0)
 			break;
@@ -270,8 +276,8 @@ print_file_error(const char *err)
 		return;
 	}
 	if (sscanf(err, "line %ld: %n", &line, &n) == 1 && n > 0)
-		printf("第 %ld 行：%s\n", line, reason_zh(err + n, zh,
-		    sizeof zh));
+		printf("第 %ld 行：%s\n", line,
+		    reason_zh(err + n, zh, sizeof zh));
 	else
 		printf("%s\n", reason_zh(err, zh, sizeof zh));
 }
@@ -311,8 +317,8 @@ rep_finish(void)
 				xsnprintf(col, sizeof col, "%.*s",
 				    (int)(r - rep.k[i].key), rep.k[i].key);
 				printf("……另有 %s 行同样：%s：%s\n", n,
-				    reason_zh_column(col), reason_zh(r + 2, zh,
-				    sizeof zh));
+				    reason_zh_column(col),
+				    reason_zh(r + 2, zh, sizeof zh));
 			} else
 				printf("... and %s more row%s: %s\n", n,
 				    rep.k[i].more == 1 ? "" : "s",
@@ -369,7 +375,8 @@ queue_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 	if (outbox_begin(sd->ob) < 0)
 		return EXIT_NOCONN;
 	for (i = 0; i < b->n; i++)
-		if (outbox_put(sd->ob, opt.server, kind, sd->file, b->rows[i]) < 0) {
+		if (outbox_put(sd->ob, opt.server, kind, sd->file, b->rows[i]) <
+		    0) {
 			fprintf(stderr, "popstat: cannot write the outbox %s\n",
 			    outbox_path());
 			return EXIT_NOCONN;
@@ -414,11 +421,12 @@ send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 		if ((reply = client_call(&sd->c, &rq)) == NULL) {
 			if (sd->amend)
 				return EXIT_NOCONN;
-			/* The batch may or may not have landed: resending is safe. */
+			/* The batch may or may not have landed: resending is
+			 * safe. */
 			sd->online = 0;
 			client_close(&sd->c);
-		} else if ((rc = client_error(reply->response, sd->amend ?
-		    "amend" : "submit")) != 0) {
+		} else if ((rc = client_error(reply->response,
+				sd->amend ? "amend" : "submit")) != 0) {
 			popstat__envelope__free_unpacked(reply, NULL);
 			return rc;
 		} else {
@@ -433,7 +441,8 @@ send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 	if (b->nrej > 0 || nsrv > 0)
 		progress_hide();
 	while (i < b->nrej || j < nsrv) {
-		if (j >= nsrv || (i < b->nrej && b->rej[i].line <= ok->rejected[j]->line)) {
+		if (j >= nsrv ||
+		    (i < b->nrej && b->rej[i].line <= ok->rejected[j]->line)) {
 			rep_line(b->rej[i].line, b->rej[i].column,
 			    b->rej[i].reason);
 			i++;
@@ -454,7 +463,7 @@ send_batch(struct sender *sd, int kind, struct batch *b, struct totals *t)
 struct reg {
 	sheet *s;
 	struct regfile rf;
-	char *buf;              /* standard input, read whole */
+	char *buf; /* standard input, read whole */
 };
 
 /* Options of submit, amend and check that say how to read the file. */
@@ -487,7 +496,8 @@ read_opt(const char *cmd, int argc, char **argv, int *i, struct read_opts *ro)
 
 	if (strcmp(a, "--kind") == 0 && *i + 1 < argc) {
 		if ((ro->kind = kind_parse(argv[++*i])) == KIND_NONE)
-			return -usage_error(cmd, "--kind %s: must be birth,"
+			return -usage_error(cmd,
+			    "--kind %s: must be birth,"
 			    " death, migration, population or verification",
 			    argv[*i]);
 	} else if (strcmp(a, "--sheet") == 0 && *i + 1 < argc)
@@ -515,8 +525,8 @@ read_opt(const char *cmd, int argc, char **argv, int *i, struct read_opts *ro)
  * (its header is wrong; *rows is then the number of data rows).
  */
 static int
-reg_open(const char *cmd, const char *path, struct read_opts *ro,
-    struct reg *g, unsigned long *rows)
+reg_open(const char *cmd, const char *path, struct read_opts *ro, struct reg *g,
+    unsigned long *rows)
 {
 	char err[1024];
 	size_t len = 0, cap = 0;
@@ -545,8 +555,8 @@ reg_open(const char *cmd, const char *path, struct read_opts *ro,
 		} while (n > 0);
 		if (in != stdin)
 			fclose(in);
-		g->s = sheet_open_mem(g->buf ? g->buf : "", len, path,
-		    &ro->so, err, sizeof err);
+		g->s = sheet_open_mem(g->buf ? g->buf : "", len, path, &ro->so,
+		    err, sizeof err);
 	} else
 		g->s = sheet_open(path, &ro->so, err, sizeof err);
 	if (g->s == NULL) {
@@ -560,8 +570,7 @@ reg_open(const char *cmd, const char *path, struct read_opts *ro,
 		print_file_error(err);
 		return EXIT_REJECTED;
 	}
-	if (regfile_open(&g->rf, g->s, &ro->ho, ro->kind, err, sizeof err) ==
-	    0)
+	if (regfile_open(&g->rf, g->s, &ro->ho, ro->kind, err, sizeof err) == 0)
 		return 0;
 	/* Nothing of the file is used; every data row counts rejected. */
 	print_file_error(err);
@@ -635,7 +644,8 @@ run_file(int argc, char **argv, int amend)
 	}
 	rc = 0;
 	if (path == NULL)
-		return usage_error(cmd, "needs FILE (.csv, .txt, .xlsx or .xls)");
+		return usage_error(cmd,
+		    "needs FILE (.csv, .txt, .xlsx or .xls)");
 	if (amend && (sd.reason == NULL || strlen(sd.reason) < 2))
 		return usage_error(cmd, "--reason TEXT is required");
 	sd.file = path;
@@ -644,7 +654,7 @@ run_file(int argc, char **argv, int amend)
 		if (rc == EXIT_REJECTED) {
 			if (opt.lang == LANG_ZH)
 				printf("整个文件未报送：请按上面的说明改正后再"
-				    "报送\n");
+				       "报送\n");
 			printf("accepted 0, duplicate 0, rejected %lu\n", rows);
 		}
 		reg_close(&g);
@@ -668,8 +678,8 @@ run_file(int argc, char **argv, int amend)
 			break;
 		if (got < 0 || got == 2) {
 			for (k = 0; k < iss.n; k++)
-				local_reject(&b, (unsigned)line, iss.v[k].column,
-				    iss.v[k].reason);
+				local_reject(&b, (unsigned)line,
+				    iss.v[k].column, iss.v[k].reason);
 			if (got < 0)
 				break;
 		} else {
@@ -700,10 +710,12 @@ run_file(int argc, char **argv, int amend)
 	outbox_close(sd.ob);
 	if (rc != 0) {
 		reg_close(&g);
-		fprintf(stderr, "popstat %s: stopped; rows before this point"
+		fprintf(stderr,
+		    "popstat %s: stopped; rows before this point"
 		    " were stored (%lu %s, %lu %s); run it again: stored rows"
-		    " count as %s\n", cmd, t.accepted, amend ? "changed" :
-		    "accepted", t.duplicate, amend ? "unchanged" : "duplicate",
+		    " count as %s\n",
+		    cmd, t.accepted, amend ? "changed" : "accepted",
+		    t.duplicate, amend ? "unchanged" : "duplicate",
 		    amend ? "unchanged" : "duplicates");
 		return rc;
 	}
@@ -711,27 +723,38 @@ run_file(int argc, char **argv, int amend)
 	print_skipped(&g);
 	reg_close(&g);
 	if (opt.lang == LANG_ZH && t.queued > 0)
-		printf(amend ? "更正 %lu 条，未变 %lu 条，拒绝 %lu 条；另有 %lu"
-		    " 条未送达，在待发箱中\n" : "存入 %lu 条，重复（此前已存）%lu"
-		    " 条，拒绝 %lu 条；另有 %lu 条未送达，在待发箱中\n",
+		printf(amend ?
+			"更正 %lu 条，未变 %lu 条，拒绝 %lu 条；另有 %lu"
+			" 条未送达，在待发箱中\n" :
+			"存入 %lu 条，重复（此前已存）%lu"
+			" 条，拒绝 %lu 条；另有 %lu 条未送达，在待发箱中\n",
 		    t.accepted, t.duplicate, t.rejected, t.queued);
 	else if (opt.lang == LANG_ZH)
-		printf(amend ? "更正 %lu 条，未变 %lu 条，拒绝 %lu 条%s\n" :
-		    "存入 %lu 条，重复（此前已存）%lu 条，拒绝 %lu 条%s\n",
-		    t.accepted, t.duplicate, t.rejected, !t.rejected ? "" :
-		    amend ? "：请按上面各行改正后再更正（已改的行记为未变）" :
-		    "：请按上面各行改正后再报送同一文件（已存的行记为重复）");
+		printf(amend ?
+			"更正 %lu 条，未变 %lu 条，拒绝 %lu 条%s\n" :
+			"存入 %lu 条，重复（此前已存）%lu 条，拒绝 %lu 条%s\n",
+		    t.accepted, t.duplicate, t.rejected,
+		    !t.rejected ?
+			"" :
+			amend ?
+			"：请按上面各行改正后再更正（已改的行记为未变）" :
+			"：请按上面各行改正后再报送同一文件（已存的行记为重复"
+			"）");
 	if (amend)
 		printf("changed %lu, unchanged %lu, rejected %lu\n", t.accepted,
 		    t.duplicate, t.rejected);
 	else
-		printf("accepted %lu, duplicate %lu, rejected %lu\n", t.accepted,
-		    t.duplicate, t.rejected);
+		printf("accepted %lu, duplicate %lu, rejected %lu\n",
+		    t.accepted, t.duplicate, t.rejected);
 	if (t.queued > 0) {
-		fprintf(stderr, opt.lang == LANG_ZH ? "popstat：连不上服务器 %s：%lu"
-		    " 条已存入待发箱（%s）；网络恢复后运行 popstat sync"
-		    " 发送\n" : "popstat: cannot reach %s: %lu rows kept in the"
-		    " outbox (%s); run 'popstat sync' when the network is back\n",
+		fprintf(stderr,
+		    opt.lang == LANG_ZH ?
+			"popstat：连不上服务器 %s：%lu"
+			" 条已存入待发箱（%s）；网络恢复后运行 popstat sync"
+			" 发送\n" :
+			"popstat: cannot reach %s: %lu rows kept in the"
+			" outbox (%s); run 'popstat sync' when the network is "
+			"back\n",
 		    opt.server, t.queued, outbox_path());
 		return EXIT_NOCONN;
 	}
@@ -770,7 +793,8 @@ cmd_check(int argc, char **argv)
 		else if (rc == 1)
 			continue;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("check", "unknown option %s", argv[i]);
+			return usage_error("check", "unknown option %s",
+			    argv[i]);
 		else if (path == NULL)
 			path = argv[i];
 		else
@@ -778,13 +802,15 @@ cmd_check(int argc, char **argv)
 			    argv[i]);
 	}
 	if (path == NULL)
-		return usage_error("check", "needs FILE (.csv, .txt, .xlsx or"
+		return usage_error("check",
+		    "needs FILE (.csv, .txt, .xlsx or"
 		    " .xls)");
 	rep_reset();
 	if ((rc = reg_open("check", path, &ro, &g, &rows)) != 0) {
 		if (rc == EXIT_REJECTED) {
 			if (opt.lang == LANG_ZH)
-				printf("整个文件不能报送：请按上面的说明改正后再"
+				printf(
+				    "整个文件不能报送：请按上面的说明改正后再"
 				    "检查\n");
 			printf("ok 0, rejected %lu\n", rows);
 		}
@@ -851,7 +877,8 @@ cmd_sync(int argc, char **argv)
 		if (strcmp(argv[i], "--retries") == 0 && i + 1 < argc) {
 			retries = strtol(argv[++i], &end, 10);
 			if (*end || retries < 0 || retries > 100)
-				return usage_error("sync", "--retries must be 0-100");
+				return usage_error("sync",
+				    "--retries must be 0-100");
 		} else
 			return usage_error("sync", "unexpected '%s'", argv[i]);
 	}
@@ -862,9 +889,11 @@ cmd_sync(int argc, char **argv)
 		others = outbox_pending_others(ob, opt.server);
 		printf("outbox empty: nothing to send to %s\n", opt.server);
 		if (others > 0)
-			fprintf(stderr, "popstat sync: %ld rows queued by another"
+			fprintf(stderr,
+			    "popstat sync: %ld rows queued by another"
 			    " account stay in the outbox; they are sent when"
-			    " that account runs popstat\n", others);
+			    " that account runs popstat\n",
+			    others);
 		outbox_close(ob);
 		return 0;
 	}
@@ -889,9 +918,11 @@ cmd_sync(int argc, char **argv)
 		fprintf(stderr, "popstat sync: %ld rows still in the outbox\n",
 		    pending);
 	if (others > 0)
-		fprintf(stderr, "popstat sync: %ld rows queued by another account"
+		fprintf(stderr,
+		    "popstat sync: %ld rows queued by another account"
 		    " stay in the outbox; they are sent when that account runs"
-		    " popstat\n", others);
+		    " popstat\n",
+		    others);
 	if (rc != 0)
 		return rc;
 	return rej ? EXIT_REJECTED : EXIT_OK;
@@ -905,7 +936,8 @@ cmd_outbox(int argc, char **argv)
 
 	if (args_help(argc, argv)) {
 		printf("usage: popstat outbox\n  List the rows waiting in the"
-		    " outbox (%s).\n", outbox_path());
+		       " outbox (%s).\n",
+		    outbox_path());
 		return 0;
 	}
 	if (argc > 1)

@@ -27,7 +27,8 @@ parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || *end || end == s || v < 0)
-		return usage_error(cmd, "%s %s: not a whole number >= 0", name, s);
+		return usage_error(cmd, "%s %s: not a whole number >= 0", name,
+		    s);
 	*out = v;
 	return 0;
 }
@@ -64,8 +65,8 @@ static void
 counts_line(const char *label, const Popstat__DekadCounts *c)
 {
 	if (ZH)
-		printf("  %s：出生 %lld，死亡 %lld，迁入 %lld，迁出 %lld\n", label,
-		    (long long)c->births, (long long)c->deaths,
+		printf("  %s：出生 %lld，死亡 %lld，迁入 %lld，迁出 %lld\n",
+		    label, (long long)c->births, (long long)c->deaths,
 		    (long long)c->mig_in, (long long)c->mig_out);
 	else
 		printf("  %-10s births %lld, deaths %lld, in %lld, out %lld\n",
@@ -86,18 +87,24 @@ report_file(int argc, char **argv)
 	int rc;
 
 	if ((rc = args_parse("report file", argc, argv, names, 7, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (!o.v[0] || !o.v[1])
 		return usage_error("report file", "needs --unit and --period");
 	q.unit = (char *)o.v[0];
 	q.period = (char *)o.v[1];
-	if ((o.v[2] && (rc = parse_count("report file", "--births", o.v[2],
-	    &q.births)) != 0) || (o.v[3] && (rc = parse_count("report file",
-	    "--deaths", o.v[3], &q.deaths)) != 0) || (o.v[4] &&
-	    (rc = parse_count("report file", "--mig-in", o.v[4], &q.mig_in)) != 0)
-	    || (o.v[5] && (rc = parse_count("report file", "--mig-out", o.v[5],
-	    &q.mig_out)) != 0))
+	if ((o.v[2] &&
+		(rc = parse_count("report file", "--births", o.v[2],
+		     &q.births)) != 0) ||
+	    (o.v[3] &&
+		(rc = parse_count("report file", "--deaths", o.v[3],
+		     &q.deaths)) != 0) ||
+	    (o.v[4] &&
+		(rc = parse_count("report file", "--mig-in", o.v[4],
+		     &q.mig_in)) != 0) ||
+	    (o.v[5] &&
+		(rc = parse_count("report file", "--mig-out", o.v[5],
+		     &q.mig_out)) != 0))
 		return rc;
 	q.has_births = o.v[2] != NULL;
 	q.has_deaths = o.v[3] != NULL;
@@ -115,17 +122,20 @@ report_file(int argc, char **argv)
 		    f->on_time ? "按时" : "迟报", f->due);
 	else
 		printf("%s dekad %s..%s %s, %s (due %s)\n", f->unit, f->start,
-		    f->end, f->refiled ? "re-filed" : "filed", f->on_time ?
-		    "on time" : "LATE", f->due);
+		    f->end, f->refiled ? "re-filed" : "filed",
+		    f->on_time ? "on time" : "LATE", f->due);
 	counts_line(T("确认数", "confirmed"), f->confirmed);
 	counts_line(T("记录数", "records"), f->held);
 	if (f->confirmed->births != f->held->births ||
 	    f->confirmed->deaths != f->held->deaths ||
 	    f->confirmed->mig_in != f->held->mig_in ||
 	    f->confirmed->mig_out != f->held->mig_out)
-		printf(T("  不一致：确认数与已录入的记录数不同，请补报或更正缺少的"
-		    "记录\n", "  DIFFERENCE: the confirmed counts differ from the"
-		    " records held; submit or amend the missing records\n"));
+		printf(
+		    T("  不一致：确认数与已录入的记录数不同，请补报或更正缺少的"
+		      "记录\n",
+			"  DIFFERENCE: the confirmed counts differ from the"
+			" records held; submit or amend the missing "
+			"records\n"));
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;
 }
@@ -141,7 +151,8 @@ reporting_json(sbuf *b, Popstat__UnitReporting *const *u, size_t n)
 		sbuf_json_str(b, u[i]->unit);
 		sbuf_puts(b, ", \"name\": ");
 		sbuf_json_str(b, u[i]->name);
-		sbuf_printf(b, ", \"due\": %u, \"filed\": %u, \"on_time\": %u,"
+		sbuf_printf(b,
+		    ", \"due\": %u, \"filed\": %u, \"on_time\": %u,"
 		    " \"records\": %u, \"records_timely\": %u, \"dekads\": [",
 		    u[i]->due, u[i]->filed, u[i]->on_time, u[i]->records,
 		    u[i]->records_timely);
@@ -159,8 +170,8 @@ reporting_json(sbuf *b, Popstat__UnitReporting *const *u, size_t n)
 				sbuf_json_str(b, d->filed);
 			else
 				sbuf_puts(b, "null");
-			sbuf_printf(b, ", \"differs\": %s}", d->differs ? "true" :
-			    "false");
+			sbuf_printf(b, ", \"differs\": %s}",
+			    d->differs ? "true" : "false");
 		}
 		sbuf_puts(b, "]}");
 	}
@@ -171,7 +182,8 @@ static void
 reporting_table(Popstat__UnitReporting *const *u, size_t n, unsigned days)
 {
 	static const char *en[] = { "unit", "name", "due", "filed", "on time",
-		"reporting", "timeliness", "records", "timely", "missing / late" };
+		"reporting", "timeliness", "records", "timely",
+		"missing / late" };
 	static const char *zh[] = { "单位代码", "单位", "应报", "已报", "按时",
 		"报送率", "及时率", "记录数", "及时录入", "缺报 / 迟报" };
 	int z = opt.lang == LANG_ZH;
@@ -193,9 +205,11 @@ reporting_table(Popstat__UnitReporting *const *u, size_t n, unsigned days)
 
 			if (strcmp(d->state, "missing") == 0 ||
 			    strcmp(d->state, "late") == 0)
-				sbuf_printf(&miss, "%s%s %s", miss.len ? (z ? "，" :
-				    ", ") : "", d->start, !z ? d->state :
-				    strcmp(d->state, "late") == 0 ? "迟报" : "缺报");
+				sbuf_printf(&miss, "%s%s %s",
+				    miss.len ? (z ? "，" : ", ") : "", d->start,
+				    !z ? d->state :
+					strcmp(d->state, "late") == 0 ? "迟报" :
+									"缺报");
 		}
 		snprintf(b[0], 32, "%u", u[i]->due);
 		snprintf(b[1], 32, "%u", u[i]->filed);
@@ -219,7 +233,8 @@ reporting_table(Popstat__UnitReporting *const *u, size_t n, unsigned days)
 static int
 report_status(int argc, char **argv)
 {
-	static const char *const names[] = { "--parent", "--period", "--as-of" };
+	static const char *const names[] = { "--parent", "--period",
+		"--as-of" };
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__ReportStatus q = POPSTAT__REPORT_STATUS__INIT;
 	Popstat__Envelope *reply;
@@ -228,12 +243,13 @@ report_status(int argc, char **argv)
 	int rc;
 
 	if ((rc = args_parse("report status", argc, argv, names, 3, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (!o.v[1])
 		return usage_error("report status", "needs --period P");
 	if (opt.json && opt.csv)
-		return usage_error("report status", "--json or --csv, not both");
+		return usage_error("report status",
+		    "--json or --csv, not both");
 	if ((rc = out_check("report status", opt.csv && !opt.json)) != 0)
 		return rc;
 	q.parent = (char *)o.v[0];
@@ -254,8 +270,10 @@ report_status(int argc, char **argv)
 		sbuf_json_str(&b, s->period->end);
 		sbuf_puts(&b, "}, \"as_of\": ");
 		sbuf_json_str(&b, s->as_of);
-		sbuf_printf(&b, ", \"due_days\": %u, \"timely_days\": %u,"
-		    " \"units\": ", s->due_days, s->timely_days);
+		sbuf_printf(&b,
+		    ", \"due_days\": %u, \"timely_days\": %u,"
+		    " \"units\": ",
+		    s->due_days, s->timely_days);
 		reporting_json(&b, s->units, s->n_units);
 		sbuf_puts(&b, "}\n");
 		fputs(sbuf_str(&b), stdout);
@@ -271,14 +289,17 @@ report_status(int argc, char **argv)
 		rc = reporting_xlsx(s);
 	else {
 		if (opt.lang == LANG_ZH)
-			printf("旬报报送 %s 至 %s，截至 %s（每旬结束后 %u 日内报送；"
-			    "记录 %u 日内录入为及时）\n\n", s->period->start,
-			    s->period->end, s->as_of, s->due_days, s->timely_days);
+			printf("旬报报送 %s 至 %s，截至 %s（每旬结束后 %u "
+			       "日内报送；"
+			       "记录 %u 日内录入为及时）\n\n",
+			    s->period->start, s->period->end, s->as_of,
+			    s->due_days, s->timely_days);
 		else
-			printf("dekad reports %s .. %s as of %s (due %u days after"
+			printf(
+			    "dekad reports %s .. %s as of %s (due %u days after"
 			    " each dekad; records timely within %u days)\n\n",
-			    s->period->start, s->period->end, s->as_of, s->due_days,
-			    s->timely_days);
+			    s->period->start, s->period->end, s->as_of,
+			    s->due_days, s->timely_days);
 		reporting_table(s->units, s->n_units, s->timely_days);
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
@@ -299,7 +320,7 @@ cmd_report(int argc, char **argv)
 	return usage_error("report", "unknown subcommand '%s'", argv[1]);
 }
 
-/* ---- departments ---------------------------------------------------------- */
+/* ---- departments --------------------------------------------------------- */
 
 int
 cmd_dept(int argc, char **argv)
@@ -308,8 +329,8 @@ cmd_dept(int argc, char **argv)
 
 	if (argc < 2 || args_help(argc, argv)) {
 		fputs("usage: popstat dept add CODE NAME\n"
-		    "       popstat dept list\n"
-		    "  Departments (部门) own responsibility tasks.\n",
+		      "       popstat dept list\n"
+		      "  Departments (部门) own responsibility tasks.\n",
 		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -342,7 +363,8 @@ cmd_dept(int argc, char **argv)
 			return rc;
 		t = table_new(2, hdr);
 		for (k = 0; k < reply->response->dept_list->n_depts; k++) {
-			Popstat__Department *d = reply->response->dept_list->depts[k];
+			Popstat__Department *d =
+			    reply->response->dept_list->depts[k];
 			const char *row[2] = { d->code, d->name };
 
 			table_add(t, row);
@@ -355,7 +377,7 @@ cmd_dept(int argc, char **argv)
 	return usage_error("dept", "unknown subcommand '%s'", argv[1]);
 }
 
-/* ---- tasks ----------------------------------------------------------------- */
+/* ---- tasks --------------------------------------------------------------- */
 
 static const char task_usage[] =
     "usage: popstat task add --title TEXT --owner CODE --due DATE"
@@ -399,7 +421,8 @@ task_json(sbuf *b, const Popstat__Task *t)
 		sbuf_puts(b, ", \"user\": ");
 		sbuf_json_str(b, t->notes[k]->user);
 		if (t->notes[k]->has_progress)
-			sbuf_printf(b, ", \"progress\": %u", t->notes[k]->progress);
+			sbuf_printf(b, ", \"progress\": %u",
+			    t->notes[k]->progress);
 		else
 			sbuf_puts(b, ", \"progress\": null");
 		sbuf_puts(b, ", \"status\": ");
@@ -442,9 +465,11 @@ tasks_table(Popstat__Task *const *v, size_t n)
 		row[2] = owner;
 		row[3] = v[k]->person ? v[k]->person : "";
 		row[4] = v[k]->due;
-		row[5] = !ZH ? v[k]->status : strcmp(v[k]->status, "open") == 0 ?
-		    "未开始" : strcmp(v[k]->status, "doing") == 0 ? "进行中" :
-		    strcmp(v[k]->status, "done") == 0 ? "已完成" : v[k]->status;
+		row[5] = !ZH                           ? v[k]->status :
+		    strcmp(v[k]->status, "open") == 0  ? "未开始" :
+		    strcmp(v[k]->status, "doing") == 0 ? "进行中" :
+		    strcmp(v[k]->status, "done") == 0  ? "已完成" :
+							 v[k]->status;
 		row[6] = prog;
 		row[7] = v[k]->overdue ? T("逾期", "OVERDUE") : "";
 		table_add(t, row);
@@ -465,15 +490,16 @@ cmd_task(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	if (strcmp(argv[1], "add") == 0) {
-		static const char *const names[] = { "--title", "--owner", "--due",
-			"--person" };
+		static const char *const names[] = { "--title", "--owner",
+			"--due", "--person" };
 		Popstat__TaskAdd a = POPSTAT__TASK_ADD__INIT;
 
-		if ((rc = args_parse("task add", argc - 1, argv + 1, names, 4, NULL,
-		    0, &o, 0)) != 0)
+		if ((rc = args_parse("task add", argc - 1, argv + 1, names, 4,
+			 NULL, 0, &o, 0)) != 0)
 			return rc;
 		if (!o.v[0] || !o.v[1] || !o.v[2])
-			return usage_error("task add", "needs --title, --owner and"
+			return usage_error("task add",
+			    "needs --title, --owner and"
 			    " --due");
 		a.title = (char *)o.v[0];
 		a.owner = (char *)o.v[1];
@@ -489,8 +515,8 @@ cmd_task(int argc, char **argv)
 		Popstat__TaskUpdate u = POPSTAT__TASK_UPDATE__INIT;
 		char *end;
 
-		if ((rc = args_parse("task update", argc - 1, argv + 1, names, 3,
-		    NULL, 0, &o, 1)) != 0)
+		if ((rc = args_parse("task update", argc - 1, argv + 1, names,
+			 3, NULL, 0, &o, 1)) != 0)
 			return rc;
 		if (o.pos == NULL)
 			return usage_error("task update", "needs the task ID");
@@ -502,7 +528,8 @@ cmd_task(int argc, char **argv)
 			long p = strtol(o.v[0], &end, 10);
 
 			if (*end || end == o.v[0] || p < 0 || p > 100)
-				return usage_error("task update", "--progress must"
+				return usage_error("task update",
+				    "--progress must"
 				    " be 0-100");
 			u.has_progress = 1;
 			u.progress = (uint32_t)p;
@@ -523,18 +550,21 @@ cmd_task(int argc, char **argv)
 		size_t k, m;
 
 		if ((rc = args_parse(show ? "task show" : "task list", argc - 1,
-		    argv + 1, names, 2, flags, 1, &o, show)) != 0)
+			 argv + 1, names, 2, flags, 1, &o, show)) != 0)
 			return rc;
 		if (show) {
 			char *end;
 
 			if (o.pos == NULL)
-				return usage_error("task show", "needs the task ID");
+				return usage_error("task show",
+				    "needs the task ID");
 			l.has_id = 1;
 			l.id = strtoull(o.pos, &end, 10);
 			if (*end || end == o.pos || o.pos[0] == '-')
-				return usage_error("task show", "ID %s: not a"
-				    " number", o.pos);
+				return usage_error("task show",
+				    "ID %s: not a"
+				    " number",
+				    o.pos);
 		}
 		l.owner = (char *)o.v[0];
 		l.as_of = (char *)o.v[1];
@@ -562,18 +592,21 @@ cmd_task(int argc, char **argv)
 			tasks_table(ok->tasks, ok->n_tasks);
 			for (k = 0; show && k < ok->n_tasks; k++)
 				for (m = 0; m < ok->tasks[k]->n_notes; m++) {
-					Popstat__TaskNote *n = ok->tasks[k]->notes[m];
+					Popstat__TaskNote *n =
+					    ok->tasks[k]->notes[m];
 
 					char prog[32] = "";
 
 					if (n->has_progress)
-						snprintf(prog, sizeof prog, " progress %u%%",
+						snprintf(prog, sizeof prog,
+						    " progress %u%%",
 						    n->progress);
 					printf("  %s %s:%s%s%s%s%s\n", n->at,
-					    tx(n->user), n->status ? " status " : "",
-					    n->status ? tx(n->status) : "", prog,
-					    n->note ? " " : "", n->note ? tx(n->note) :
-					    "");
+					    tx(n->user),
+					    n->status ? " status " : "",
+					    n->status ? tx(n->status) : "",
+					    prog, n->note ? " " : "",
+					    n->note ? tx(n->note) : "");
 				}
 		}
 		popstat__envelope__free_unpacked(reply, NULL);
@@ -582,21 +615,24 @@ cmd_task(int argc, char **argv)
 	return usage_error("task", "unknown subcommand '%s'", argv[1]);
 }
 
-/* ---- inspection ------------------------------------------------------------- */
+/* ---- inspection ---------------------------------------------------------- */
 
 static void
 judgement_text(sbuf *b, const Popstat__IndicatorJudgement *j)
 {
-	const char *name = ZH ? bulletin_indicator_name(j->name, LANG_ZH) :
-	    j->name;
+	const char *name =
+	    ZH ? bulletin_indicator_name(j->name, LANG_ZH) : j->name;
 
 	if (j->has_value)
-		sbuf_printf(b, T("%s %.2f%s（目标 %s %.15g）", "%s %.2f%s (target"
-		    " %s %.15g)"), name, j->value, j->unit, j->op ? j->op : "",
-		    j->target);
+		sbuf_printf(b,
+		    T("%s %.2f%s（目标 %s %.15g）",
+			"%s %.2f%s (target"
+			" %s %.15g)"),
+		    name, j->value, j->unit, j->op ? j->op : "", j->target);
 	else
-		sbuf_printf(b, T("%s -（目标 %s %.15g）", "%s - (target %s %.15g)"),
-		    name, j->op ? j->op : "", j->target);
+		sbuf_printf(b,
+		    T("%s -（目标 %s %.15g）", "%s - (target %s %.15g)"), name,
+		    j->op ? j->op : "", j->target);
 }
 
 /* 4. the units at risk of missing a target by the year's end (section 15). */
@@ -608,27 +644,33 @@ inspection_warning(const Popstat__WarningOk *w)
 	char head[96];
 
 	printf(T("\n四、%u年预警（截至 %s）：已超、高、关注\n",
-	    "\n4. early warning for %u (as of %s): over, high or watch\n"),
+		   "\n4. early warning for %u (as of %s): over, high or "
+		   "watch\n"),
 	    w->year, w->as_of);
 	for (i = 0; i < w->n_rows; i++)
 		for (k = 0; k < w->rows[i]->n_indicators; k++) {
-			const Popstat__WarningCell *c = w->rows[i]->indicators[k];
+			const Popstat__WarningCell *c =
+			    w->rows[i]->indicators[k];
 
 			if (c->level == NULL || strcmp(c->level, "low") == 0)
 				continue;
 			any = 1;
 			warning_headroom_text(head, sizeof head, c, ZH);
 			if (ZH)
-				printf("   %s %s：%s %s，预计 %.2f，%s，超标风险"
-				    " %.1f%%\n", tx(w->rows[i]->unit),
-				    tx(w->rows[i]->name), warning_indicator_name(
-				    c->indicator, 1), warning_level_name(c->level, 1),
+				printf("   %s %s：%s %s，预计 "
+				       "%.2f，%s，超标风险"
+				       " %.1f%%\n",
+				    tx(w->rows[i]->unit), tx(w->rows[i]->name),
+				    warning_indicator_name(c->indicator, 1),
+				    warning_level_name(c->level, 1),
 				    c->projected, head, c->risk * 100);
 			else
-				printf("   %s %s: %s %s, projected %.2f, %s, risk"
-				    " %.1f%%\n", tx(w->rows[i]->unit),
-				    tx(w->rows[i]->name), c->indicator, c->level,
-				    c->projected, head, c->risk * 100);
+				printf("   %s %s: %s %s, projected %.2f, %s, "
+				       "risk"
+				       " %.1f%%\n",
+				    tx(w->rows[i]->unit), tx(w->rows[i]->name),
+				    c->indicator, c->level, c->projected, head,
+				    c->risk * 100);
 		}
 	if (!any)
 		printf(T("   无\n", "   none\n"));
@@ -656,7 +698,8 @@ inspection_quality(const Popstat__QualityOk *q)
 int
 cmd_inspection(int argc, char **argv)
 {
-	static const char *const names[] = { "--period", "--parent", "--as-of" };
+	static const char *const names[] = { "--period", "--parent",
+		"--as-of" };
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__Inspection q = POPSTAT__INSPECTION__INIT;
 	Popstat__Envelope *reply;
@@ -666,14 +709,17 @@ cmd_inspection(int argc, char **argv)
 	int rc;
 
 	if (args_help(argc, argv)) {
-		printf("usage: popstat inspection --period 2026-11D2 [--parent CODE]"
+		printf(
+		    "usage: popstat inspection --period 2026-11D2 [--parent "
+		    "CODE]"
 		    " [--as-of DATE] [--json]\n  The 10-day inspection summary:"
-		    " missing and late dekad reports,\n  units failing targets year"
+		    " missing and late dekad reports,\n  units failing targets "
+		    "year"
 		    " to date, overdue tasks.\n");
 		return 0;
 	}
 	if ((rc = args_parse("inspection", argc, argv, names, 3, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (!o.v[0])
 		return usage_error("inspection", "needs --period P");
@@ -709,7 +755,8 @@ cmd_inspection(int argc, char **argv)
 			for (k = 0; k < s->failing[i]->n_failing; k++) {
 				if (k)
 					sbuf_puts(&b, ", ");
-				sbuf_json_str(&b, s->failing[i]->failing[k]->name);
+				sbuf_json_str(&b,
+				    s->failing[i]->failing[k]->name);
 			}
 			sbuf_puts(&b, "]}");
 		}
@@ -734,40 +781,50 @@ cmd_inspection(int argc, char **argv)
 		popstat__envelope__free_unpacked(reply, NULL);
 		return 0;
 	}
-	printf(T("%s %s 旬检查，%s 至 %s，截至 %s\n\n", "inspection of %s %s,"
-	    " %s .. %s, as of %s\n\n"), tx(s->parent), tx(s->parent_name),
-	    s->period->start, s->period->end, s->as_of);
+	printf(T("%s %s 旬检查，%s 至 %s，截至 %s\n\n",
+		   "inspection of %s %s,"
+		   " %s .. %s, as of %s\n\n"),
+	    tx(s->parent), tx(s->parent_name), s->period->start, s->period->end,
+	    s->as_of);
 	printf(T("一、旬报报送\n", "1. dekad reports\n"));
 	{
 		int any = 0;
 
 		for (i = 0; i < s->n_reporting; i++)
 			for (k = 0; k < s->reporting[i]->n_dekads; k++) {
-				Popstat__DekadState *d = s->reporting[i]->dekads[k];
+				Popstat__DekadState *d =
+				    s->reporting[i]->dekads[k];
 
-				if (strcmp(d->state, "missing") && strcmp(d->state,
-				    "late") && !d->differs)
+				if (strcmp(d->state, "missing") &&
+				    strcmp(d->state, "late") && !d->differs)
 					continue;
 				any = 1;
 				if (ZH)
 					printf("   %s %s：%s 旬 %s%s%s%s\n",
 					    tx(s->reporting[i]->unit),
 					    tx(s->reporting[i]->name), d->start,
-					    strcmp(d->state, "missing") == 0 ? "缺报" :
-					    strcmp(d->state, "late") == 0 ? "迟报" :
-					    "已报", d->filed ? "（" : "", d->filed ?
-					    d->filed : "", d->filed ? " 报送）" : "");
+					    strcmp(d->state, "missing") == 0 ?
+						"缺报" :
+						strcmp(d->state, "late") == 0 ?
+						"迟报" :
+						"已报",
+					    d->filed ? "（" : "",
+					    d->filed ? d->filed : "",
+					    d->filed ? " 报送）" : "");
 				else
 					printf("   %s %s: dekad %s %s%s%s%s\n",
 					    tx(s->reporting[i]->unit),
-					    tx(s->reporting[i]->name),
-					    d->start, strcmp(d->state, "on_time") == 0 ?
-					    "filed" : d->state, d->filed ? " (filed " :
-					    "", d->filed ? d->filed : "", d->filed ?
-					    ")" : "");
+					    tx(s->reporting[i]->name), d->start,
+					    strcmp(d->state, "on_time") == 0 ?
+						"filed" :
+						d->state,
+					    d->filed ? " (filed " : "",
+					    d->filed ? d->filed : "",
+					    d->filed ? ")" : "");
 				if (d->differs)
 					printf(T("      确认数与记录数不一致\n",
-					    "      confirmed counts differ from the"
+					    "      confirmed counts differ "
+					    "from the"
 					    " records\n"));
 			}
 		if (!any)
@@ -786,9 +843,10 @@ cmd_inspection(int argc, char **argv)
 			judgement_text(&b, s->failing[i]->failing[k]);
 		}
 		printf(T("   %s %s（%s）：%s\n", "   %s %s (%s): %s\n"),
-		    tx(s->failing[i]->unit), tx(s->failing[i]->name), ZH ?
-		    bulletin_status_name(s->failing[i]->status, LANG_ZH) :
-		    s->failing[i]->status, tx(sbuf_str(&b)));
+		    tx(s->failing[i]->unit), tx(s->failing[i]->name),
+		    ZH ? bulletin_status_name(s->failing[i]->status, LANG_ZH) :
+			 s->failing[i]->status,
+		    tx(sbuf_str(&b)));
 		sbuf_free(&b);
 	}
 	if (s->n_failing == 0)
@@ -806,7 +864,7 @@ cmd_inspection(int argc, char **argv)
 	return 0;
 }
 
-/* ---- bulletin ----------------------------------------------------------------- */
+/* ---- bulletin ------------------------------------------------------------ */
 
 static const char bulletin_usage[] =
     "usage: popstat bulletin --period YYYY-MM [--parent CODE] [--lang zh|en]"
@@ -817,7 +875,8 @@ static const char bulletin_usage[] =
     "       popstat bulletin publish --period YYYY-MM [--parent CODE]"
     " [--office NAME]\n"
     "           [--doc-no NUMBER] [--correction]\n"
-    "       popstat bulletin show --period YYYY-MM [--parent CODE] [--lang zh|en]"
+    "       popstat bulletin show --period YYYY-MM [--parent CODE] [--lang "
+    "zh|en]"
     " [--format ...]\n"
     "           [--correction N]\n"
     "       popstat bulletin diff --period YYYY-MM [--parent CODE]\n"
@@ -859,22 +918,25 @@ cmd_bulletin(int argc, char **argv)
 		argc--;
 		argv++;
 		cmd = strcmp(sub, "publish") == 0 ? "bulletin publish" :
-		    strcmp(sub, "show") == 0 ? "bulletin show" :
-		    strcmp(sub, "diff") == 0 ? "bulletin diff" : NULL;
+		    strcmp(sub, "show") == 0      ? "bulletin show" :
+		    strcmp(sub, "diff") == 0      ? "bulletin diff" :
+						    NULL;
 		if (cmd == NULL)
-			return usage_error("bulletin", "unknown subcommand '%s'",
-			    sub);
+			return usage_error("bulletin",
+			    "unknown subcommand '%s'", sub);
 	}
 	/* --correction: a flag of publish, the number of one to show. */
 	publish = sub && strcmp(sub, "publish") == 0;
 	if ((rc = args_parse(cmd, argc, argv, names, publish ? 6 : 7, flags,
-	    publish ? 1 : 0, &o, 0)) != 0)
+		 publish ? 1 : 0, &o, 0)) != 0)
 		return rc;
 	if (!o.v[0])
 		return usage_error(cmd, "needs --period YYYY-MM");
 	if (sub && !publish && (o.v[4] || o.v[5]))
-		return usage_error(cmd, "a published bulletin keeps the office and"
-		    " number it was published with; --office and --doc-no belong"
+		return usage_error(cmd,
+		    "a published bulletin keeps the office and"
+		    " number it was published with; --office and --doc-no "
+		    "belong"
 		    " to publish (or to a draft)");
 	if (o.v[6]) {
 		char *end;
@@ -882,8 +944,10 @@ cmd_bulletin(int argc, char **argv)
 		corr = strtoul(o.v[6], &end, 10);
 		if (sub == NULL || strcmp(sub, "show") != 0 || *end ||
 		    corr < 1 || corr > 100000 || o.v[6][0] == '-')
-			return usage_error(cmd, "--correction N (1, 2, ...) names a"
-			    " correction to show; 'bulletin publish --correction'"
+			return usage_error(cmd,
+			    "--correction N (1, 2, ...) names a"
+			    " correction to show; 'bulletin publish "
+			    "--correction'"
 			    " issues one");
 	}
 	/*
@@ -900,10 +964,12 @@ cmd_bulletin(int argc, char **argv)
 	if (bulletin_lang_parse(o.v[2]) < 0)
 		return usage_error(cmd, "--lang must be zh or en");
 	if (bulletin_format_parse(o.v[3]) < 0)
-		return usage_error(cmd, "--format must be txt, md, html or xlsx"
+		return usage_error(cmd,
+		    "--format must be txt, md, html or xlsx"
 		    " (with --output FILE)");
 	if (opt.xlsx && sub && strcmp(sub, "show") != 0)
-		return usage_error(cmd, "--format xlsx belongs to the bulletin"
+		return usage_error(cmd,
+		    "--format xlsx belongs to the bulletin"
 		    " and to show");
 	if ((rc = out_check(cmd, 0)) != 0)
 		return rc;
@@ -945,7 +1011,8 @@ cmd_bulletin(int argc, char **argv)
 		Popstat__BulletinPublish p = POPSTAT__BULLETIN_PUBLISH__INIT;
 
 		if (opt.lang_flag || o.v[3])
-			return usage_error(cmd, "publish freezes every language and"
+			return usage_error(cmd,
+			    "publish freezes every language and"
 			    " format; --lang and --format belong to show");
 		p.period = (char *)o.v[0];
 		p.parent = (char *)o.v[1];
@@ -966,12 +1033,14 @@ cmd_bulletin(int argc, char **argv)
 		if ((rc = client_simple(&rq, cmd, &reply)) != 0)
 			return rc;
 		if (reply->response->bulletin_diff->n_changes == 0)
-			printf("no change since the bulletin was published (%s)\n",
+			printf("no change since the bulletin was published "
+			       "(%s)\n",
 			    reply->response->bulletin_diff->published_at);
 		else {
 			printf("published %s; the data now say:\n",
 			    reply->response->bulletin_diff->published_at);
-			for (k = 0; k < reply->response->bulletin_diff->n_changes; k++)
+			for (k = 0;
+			     k < reply->response->bulletin_diff->n_changes; k++)
 				printf("  %s\n",
 				    reply->response->bulletin_diff->changes[k]);
 		}

@@ -31,9 +31,8 @@ static const char template_usage[] =
 static const char *
 zh_header(int kind, int col)
 {
-	static const char *const dates[KIND_COUNT] = {
-		"日期", "出生日期", "死亡日期", "迁移日期", "统计日期", "核查日期"
-	};
+	static const char *const dates[KIND_COUNT] = { "日期", "出生日期",
+		"死亡日期", "迁移日期", "统计日期", "核查日期" };
 
 	switch (col) {
 	case COL_RECORD_ID: return "编号";
@@ -53,17 +52,17 @@ zh_header(int kind, int col)
 static const char *
 example(int kind, int col, int zh)
 {
-	static const char *const ids[KIND_COUNT] = {
-		"", "b0001", "d0001", "m0001", "p0001", "v0001"
-	};
+	static const char *const ids[KIND_COUNT] = { "", "b0001", "d0001",
+		"m0001", "p0001", "v0001" };
 
 	switch (col) {
 	case COL_RECORD_ID: return ids[kind];
 	case COL_UNIT: return "610328101";
-	case COL_DATE: return kind == KIND_POPULATION ? "2025-12-31" :
-	    "2026-01-05";
-	case COL_SEX: return kind == KIND_BIRTH ? (zh ? "女" : "F") :
-	    (zh ? "男" : "M");
+	case COL_DATE:
+		return kind == KIND_POPULATION ? "2025-12-31" : "2026-01-05";
+	case COL_SEX:
+		return kind == KIND_BIRTH ? (zh ? "女" : "F") :
+					    (zh ? "男" : "M");
 	case COL_BIRTH_ORDER: return "1";
 	case COL_POLICY: return zh ? "是" : "Y";
 	case COL_MOTHER_ID: return "11010519491231002X";
@@ -98,17 +97,22 @@ write_xlsx(const char *path, int kind, int zh)
 		if (!kind_has_col(kind, c, NULL))
 			continue;
 		worksheet_set_column(ws, (lxw_col_t)n, (lxw_col_t)n,
-		    c == COL_MOTHER_ID ? 22 : 14, c == COL_MOTHER_ID ||
-		    c == COL_RECORD_ID || c == COL_UNIT ? text : NULL);
-		worksheet_write_string(ws, 0, (lxw_col_t)n, zh ?
-		    zh_header(kind, c) : col_name(c), bold);
+		    c == COL_MOTHER_ID ? 22 : 14,
+		    c == COL_MOTHER_ID || c == COL_RECORD_ID || c == COL_UNIT ?
+			text :
+			NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)n,
+		    zh ? zh_header(kind, c) : col_name(c), bold);
 		if (numeric(c))
 			worksheet_write_number(ws, 1, (lxw_col_t)n,
 			    atof(example(kind, c, zh)), NULL);
 		else
 			worksheet_write_string(ws, 1, (lxw_col_t)n,
-			    example(kind, c, zh), c == COL_MOTHER_ID ||
-			    c == COL_RECORD_ID || c == COL_UNIT ? text : NULL);
+			    example(kind, c, zh),
+			    c == COL_MOTHER_ID || c == COL_RECORD_ID ||
+				    c == COL_UNIT ?
+				text :
+				NULL);
 		n++;
 	}
 	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
@@ -126,9 +130,10 @@ write_csv(FILE *f, int kind, int zh)
 		for (c = 0; c < COL_COUNT; c++) {
 			if (!kind_has_col(kind, c, NULL))
 				continue;
-			fprintf(f, "%s%s", n++ ? "," : "", pass == 0 ? (zh ?
-			    zh_header(kind, c) : col_name(c)) :
-			    example(kind, c, zh));
+			fprintf(f, "%s%s", n++ ? "," : "",
+			    pass == 0 ?
+				(zh ? zh_header(kind, c) : col_name(c)) :
+				example(kind, c, zh));
 		}
 		fputs("\r\n", f);
 	}
@@ -169,7 +174,8 @@ cmd_template(int argc, char **argv)
 		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
 			format = argv[++i];
 		else if ((strcmp(argv[i], "--output") == 0 ||
-		    strcmp(argv[i], "-o") == 0) && i + 1 < argc)
+			     strcmp(argv[i], "-o") == 0) &&
+		    i + 1 < argc)
 			out = argv[++i];
 		else if (argv[i][0] == '-')
 			return usage_error("template", "unknown option %s",
@@ -180,7 +186,8 @@ cmd_template(int argc, char **argv)
 			return usage_error("template", "one kind at a time");
 	}
 	if (k == NULL || (kind = kind_parse(k)) == KIND_NONE)
-		return usage_error("template", "needs KIND: birth, death,"
+		return usage_error("template",
+		    "needs KIND: birth, death,"
 		    " migration, population or verification");
 	/* main takes --lang, --output and --format xlsx as global options. */
 	if (lang == NULL)
@@ -216,7 +223,8 @@ cmd_template(int argc, char **argv)
 		return 0;
 	}
 	if (isatty(STDOUT_FILENO))
-		return usage_error("template", "an xlsx file is not for a"
+		return usage_error("template",
+		    "an xlsx file is not for a"
 		    " terminal: use --output FILE or redirect the output");
 	{
 		char tmp[] = "/tmp/popstat-templateXXXXXX";
@@ -228,7 +236,8 @@ cmd_template(int argc, char **argv)
 		rc = write_xlsx(tmp, kind, zh) == 0 && cat_file(tmp) == 0;
 		unlink(tmp);
 		if (!rc) {
-			fprintf(stderr, "popstat template: cannot write the"
+			fprintf(stderr,
+			    "popstat template: cannot write the"
 			    " xlsx\n");
 			return EXIT_USAGE;
 		}

@@ -38,10 +38,10 @@ struct urow {
 	unsigned line;
 	char *code, *name, *parent, *level; /* parent, level: "" when none */
 	enum row_state state;
-	char *why;        /* R_REJECTED: the reason */
-	long parent_row;  /* index of the parent's row in the file, or -1 */
-	int walk;         /* 0 unvisited, 1 on the current path, 2 resolved */
-	unsigned depth;   /* distance from a unit that already exists */
+	char *why;       /* R_REJECTED: the reason */
+	long parent_row; /* index of the parent's row in the file, or -1 */
+	int walk;        /* 0 unvisited, 1 on the current path, 2 resolved */
+	unsigned depth;  /* distance from a unit that already exists */
 };
 
 struct rowset {
@@ -104,8 +104,7 @@ row_find(const struct rowset *rs, const size_t *idx, const char *code)
 	return -1;
 }
 
-static void
-reject(struct urow *r, const char *fmt, ...)
+static void reject(struct urow *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -147,7 +146,8 @@ read_header(csv_reader *r, int *map, size_t *ncols, char *err, size_t errlen)
 
 	if (csv_next(r, err, errlen) <= 0) {
 		if (err[0] == '\0')
-			xsnprintf(err, errlen, "line 1: header: the file is empty"
+			xsnprintf(err, errlen,
+			    "line 1: header: the file is empty"
 			    " (expected code,name,parent,level)");
 		return -1;
 	}
@@ -159,16 +159,18 @@ read_header(csv_reader *r, int *map, size_t *ncols, char *err, size_t errlen)
 			if (strcmp(name, col_names[c]) == 0)
 				break;
 		if (c == C_NCOLS) {
-			xsnprintf(err, errlen, "line %ld: %s: unknown column"
-			    " (expected code, name, parent, level)", csv_line(r),
-			    name[0] ? name : "(empty)");
+			xsnprintf(err, errlen,
+			    "line %ld: %s: unknown column"
+			    " (expected code, name, parent, level)",
+			    csv_line(r), name[0] ? name : "(empty)");
 			free(name);
 			return -1;
 		}
 		free(name);
 		if (seen & (1u << c)) {
-			xsnprintf(err, errlen, "line %ld: %s: column named twice",
-			    csv_line(r), col_names[c]);
+			xsnprintf(err, errlen,
+			    "line %ld: %s: column named twice", csv_line(r),
+			    col_names[c]);
 			return -1;
 		}
 		seen |= 1u << c;
@@ -176,8 +178,10 @@ read_header(csv_reader *r, int *map, size_t *ncols, char *err, size_t errlen)
 	}
 	for (c = C_CODE; c <= C_NAME; c++)
 		if (!(seen & (1u << c))) {
-			xsnprintf(err, errlen, "line %ld: %s: required column"
-			    " missing", csv_line(r), col_names[c]);
+			xsnprintf(err, errlen,
+			    "line %ld: %s: required column"
+			    " missing",
+			    csv_line(r), col_names[c]);
 			return -1;
 		}
 	return 0;
@@ -232,7 +236,8 @@ read_rows(csv_reader *r, struct rowset *rs, char *err, size_t errlen)
 			    csv_nfields(r), ncols);
 			continue;
 		}
-		/* Without the quote unit export puts before "=..." (csvout.h). */
+		/* Without the quote unit export puts before "=..." (csvout.h).
+		 */
 		for (k = 0; k < ncols; k++)
 			f[map[k]] = trimmed(csv_unprotect(csv_field(r, k)));
 		u->code = f[C_CODE];
@@ -257,8 +262,10 @@ check_rows(struct rowset *rs, const size_t *idx, const struct known *k)
 		if (u->state == R_REJECTED)
 			continue;
 		if (!unit_code_valid(u->code)) {
-			reject(u, "code: '%.40s' is not a unit code (1-20 of 0-9"
-			    " A-Z a-z _ -)", u->code);
+			reject(u,
+			    "code: '%.40s' is not a unit code (1-20 of 0-9"
+			    " A-Z a-z _ -)",
+			    u->code);
 			continue;
 		}
 		if (u->name[0] == '\0') {
@@ -266,11 +273,13 @@ check_rows(struct rowset *rs, const size_t *idx, const struct known *k)
 			continue;
 		}
 		if (u->parent[0] && !unit_code_valid(u->parent)) {
-			reject(u, "parent: '%.40s' is not a unit code", u->parent);
+			reject(u, "parent: '%.40s' is not a unit code",
+			    u->parent);
 			continue;
 		}
 		if (strcmp(u->parent, u->code) == 0) {
-			reject(u, "parent: %s cannot be its own parent", u->code);
+			reject(u, "parent: %s cannot be its own parent",
+			    u->code);
 			continue;
 		}
 		if ((s = known_find(k, u->code)) != NULL) {
@@ -278,16 +287,20 @@ check_rows(struct rowset *rs, const size_t *idx, const struct known *k)
 			const char *sl = s->level ? s->level : "";
 
 			if (strcmp(s->name, u->name) == 0 &&
-			    strcmp(sp, u->parent) == 0 && strcmp(sl, u->level) == 0)
+			    strcmp(sp, u->parent) == 0 &&
+			    strcmp(sl, u->level) == 0)
 				u->state = R_EXISTING;
 			else
-				reject(u, "code: %s is already on the server with"
-				    " other content (name %s, parent %s, level %s)",
+				reject(u,
+				    "code: %s is already on the server with"
+				    " other content (name %s, parent %s, level "
+				    "%s)",
 				    u->code, s->name, sp[0] ? sp : "none",
 				    sl[0] ? sl : "none");
 		}
 	}
-	/* Duplicates: the first row of a code stands, later ones are refused. */
+	/* Duplicates: the first row of a code stands, later ones are refused.
+	 */
 	for (i = 1; i < rs->n; i++) {
 		struct urow *a = &rs->v[idx[i - 1]], *b = &rs->v[idx[i]];
 		size_t j = i;
@@ -347,7 +360,8 @@ resolve_parents(struct rowset *rs, const size_t *idx, const struct known *k)
 				c0++;
 			sbuf_init(&cyc);
 			for (m = c0; m < np; m++)
-				sbuf_printf(&cyc, "%s -> ", rs->v[path[m]].code);
+				sbuf_printf(&cyc, "%s -> ",
+				    rs->v[path[m]].code);
 			sbuf_puts(&cyc, rs->v[at].code);
 			for (m = c0; m < np; m++) {
 				reject(&rs->v[path[m]], "parent: cycle %s",
@@ -358,8 +372,10 @@ resolve_parents(struct rowset *rs, const size_t *idx, const struct known *k)
 			np = c0;
 		} else if (at < 0 && end->parent[0] != '\0' &&
 		    known_find(k, end->parent) == NULL) {
-			reject(end, "parent: %s is neither in the file nor on the"
-			    " server", end->parent);
+			reject(end,
+			    "parent: %s is neither in the file nor on the"
+			    " server",
+			    end->parent);
 			end->walk = 2;
 			np--;
 		} else if (at < 0) {
@@ -457,7 +473,8 @@ add_units(struct client *c, struct rowset *rs, unsigned long *added)
 		if (u->parent_row >= 0 &&
 		    rs->v[u->parent_row].state == R_REJECTED) {
 			reject(u, "parent: %s was not added (line %u)",
-			    rs->v[u->parent_row].code, rs->v[u->parent_row].line);
+			    rs->v[u->parent_row].code,
+			    rs->v[u->parent_row].line);
 			continue;
 		}
 		m.code = u->code;
@@ -471,12 +488,15 @@ add_units(struct client *c, struct rowset *rs, unsigned long *added)
 			rc = EXIT_NOCONN;
 			break;
 		}
-		if (reply->response->body_case == POPSTAT__RESPONSE__BODY_ERROR) {
+		if (reply->response->body_case ==
+		    POPSTAT__RESPONSE__BODY_ERROR) {
 			Popstat__Error *e = reply->response->error;
 
 			if (e->code == POPSTAT__ERROR_CODE__ERR_FORBIDDEN ||
-			    e->code == POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED) {
-				rc = client_error(reply->response, "unit import");
+			    e->code ==
+				POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED) {
+				rc = client_error(reply->response,
+				    "unit import");
 				popstat__envelope__free_unpacked(reply, NULL);
 				break;
 			}
@@ -537,8 +557,10 @@ unit_import(int argc, char **argv)
 			return usage_error("unit import", "unknown option %s",
 			    argv[i]);
 		if (path != NULL)
-			return usage_error("unit import", "one file at a time"
-			    " ('%s')", argv[i]);
+			return usage_error("unit import",
+			    "one file at a time"
+			    " ('%s')",
+			    argv[i]);
 		path = argv[i];
 	}
 	if (path == NULL)
@@ -583,14 +605,16 @@ unit_import(int argc, char **argv)
 			if (rs.v[i].state == R_EXISTING)
 				existing++;
 			else if (rs.v[i].state == R_REJECTED) {
-				printf("line %u: %s\n", rs.v[i].line, rs.v[i].why);
+				printf("line %u: %s\n", rs.v[i].line,
+				    rs.v[i].why);
 				rejected++;
 			}
 		}
 		printf("added %lu, existing %lu, rejected %lu\n", added,
 		    existing, rejected);
 	} else if (added > 0)
-		fprintf(stderr, "popstat unit import: stopped after adding %lu"
+		fprintf(stderr,
+		    "popstat unit import: stopped after adding %lu"
 		    " units; run it again: units added count as existing\n",
 		    added);
 	free(idx);

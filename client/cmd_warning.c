@@ -42,8 +42,8 @@ static int
 pick_lang(const char *cmd, const char *flag, int *lang)
 {
 	/* main takes a global --lang; "lang =" in the config comes next. */
-	if ((*lang = lang_pick(flag ? flag : opt.lang_flag,
-	    opt.lang_config)) < 0)
+	if ((*lang = lang_pick(flag ? flag : opt.lang_flag, opt.lang_config)) <
+	    0)
 		return usage_error(cmd, "--lang must be zh or en");
 	return 0;
 }
@@ -65,8 +65,7 @@ risk_text(char *buf, size_t n, const Popstat__WarningCell *c)
  * 人；自然增长率还可出生 1 人）".  Returns how many units.
  */
 static size_t
-level_units(sbuf *b, const Popstat__WarningOk *w, const char *level,
-    int lang)
+level_units(sbuf *b, const Popstat__WarningOk *w, const char *level, int lang)
 {
 	size_t i, k, n = 0, m;
 	char hr[96];
@@ -80,14 +79,16 @@ level_units(sbuf *b, const Popstat__WarningOk *w, const char *level,
 			if (c->level == NULL || strcmp(c->level, level) != 0)
 				continue;
 			if (m++ == 0)
-				sbuf_printf(b, "%s%s%s", n++ ? T("、", ", ") :
-				    "", r->name, T("（", " ("));
+				sbuf_printf(b, "%s%s%s",
+				    n++ ? T("、", ", ") : "", r->name,
+				    T("（", " ("));
 			else if (strcmp(level, "over") == 0)
 				sbuf_puts(b, T("、", ", "));
 			else
 				sbuf_puts(b, T("；", "; "));
-			sbuf_puts(b, warning_indicator_name(c->indicator,
-			    lang == LANG_ZH));
+			sbuf_puts(b,
+			    warning_indicator_name(c->indicator,
+				lang == LANG_ZH));
 			if (strcmp(level, "over") != 0) {
 				warning_headroom_text(hr, sizeof hr, c,
 				    lang == LANG_ZH);
@@ -111,7 +112,7 @@ static void
 print_wrapped(const char *s)
 {
 	static const char *const closing[] = { "，", "。", "、", "；", "：",
-	    "）", "”", "%", NULL };
+		"）", "”", "%", NULL };
 	const char *line = s, *brk = NULL, *p = s;
 	int col = 2, atbrk = 0, indent = 2;
 
@@ -168,22 +169,24 @@ print_warning_summary(const Popstat__WarningOk *w, int lang)
 	static const struct {
 		const char *level, *zh, *en, *zh_do, *en_do;
 	} lv[] = {
-		{ "over", "年底将被一票否决（余量已为负，今后不再出生也超标）：",
-		  "vetoed at the year's end on the present data (headroom below"
-		  " 0: over the target even with no more births): ",
-		  "请现在核实这些单位的出生、死亡、迁移和人口记录是否齐全准确，"
-		  "并准备整改。",
-		  "Check their birth, death, migration and population records"
-		  " now and prepare the rectification." },
+		{ "over",
+		    "年底将被一票否决（余量已为负，今后不再出生也超标）：",
+		    "vetoed at the year's end on the present data (headroom "
+		    "below"
+		    " 0: over the target even with no more births): ",
+		    "请现在核实这些单位的出生、死亡、迁移和人口记录是否齐全准确"
+		    "，"
+		    "并准备整改。",
+		    "Check their birth, death, migration and population records"
+		    " now and prepare the rectification." },
 		{ "high", "很可能超标（风险≥50%）：",
-		  "likely to miss the target (risk >= 50%): ",
-		  "今年余下的出生须控制在余量之内，请逐月跟踪。",
-		  "The rest of the year's births must stay within the"
-		  " headroom: follow them every month." },
+		    "likely to miss the target (risk >= 50%): ",
+		    "今年余下的出生须控制在余量之内，请逐月跟踪。",
+		    "The rest of the year's births must stay within the"
+		    " headroom: follow them every month." },
 		{ "watch", "需要关注（风险≥20%）：",
-		  "to watch (risk >= 20%): ",
-		  "请每旬跟踪出生登记。",
-		  "Follow their birth registers every dekad." },
+		    "to watch (risk >= 20%): ", "请每旬跟踪出生登记。",
+		    "Follow their birth registers every dekad." },
 	};
 	size_t j, any = 0;
 	sbuf b;
@@ -196,8 +199,8 @@ print_warning_summary(const Popstat__WarningOk *w, int lang)
 
 			sbuf_init(&line);
 			sbuf_printf(&line, "%s%s%s%s", T(lv[j].zh, lv[j].en),
-			    sbuf_str(&b), T("。", ". "), T(lv[j].zh_do,
-			    lv[j].en_do));
+			    sbuf_str(&b), T("。", ". "),
+			    T(lv[j].zh_do, lv[j].en_do));
 			print_wrapped(sbuf_str(&line));
 			sbuf_free(&line);
 			any++;
@@ -205,13 +208,16 @@ print_warning_summary(const Popstat__WarningOk *w, int lang)
 		sbuf_free(&b);
 	}
 	if (any == 0)
-		printf("  %s\n", T("按目前速度，各单位的这些指标都可以达标。",
-		    "At the pace so far every unit meets these targets."));
+		printf("  %s\n",
+		    T("按目前速度，各单位的这些指标都可以达标。",
+			"At the pace so far every unit meets these targets."));
 	/* The days the warning counted; the command on a line of its own. */
-	print_wrapped(T("本表只看出生率和自然增长率；出生统计误差率、符合政策生育率"
-	    "也是一票否决指标，见：", "This table covers the birth and natural"
-	    " growth rates only; the birth statistics error rate and the"
-	    " policy-compliant birth rate are veto targets too: see"));
+	print_wrapped(
+	    T("本表只看出生率和自然增长率；出生统计误差率、符合政策生育率"
+	      "也是一票否决指标，见：",
+		"This table covers the birth and natural"
+		" growth rates only; the birth statistics error rate and the"
+		" policy-compliant birth rate are veto targets too: see"));
 	printf("    popstat ranking --parent %s --period %u-01-01..%s\n",
 	    w->parent, w->year, w->as_of);
 }
@@ -228,7 +234,8 @@ print_warning(const Popstat__WarningOk *w, int lang)
 		if (w->rows[i]->n_indicators > ncell)
 			ncell = w->rows[i]->n_indicators;
 	printf(T("%s %s %u 年预警（截至 %s）：按超标风险从高到低\n\n",
-	    "%s %s early warning for %u (as of %s): highest risk first\n\n"),
+		   "%s %s early warning for %u (as of %s): highest risk "
+		   "first\n\n"),
 	    w->parent, w->parent_name, w->year, w->as_of);
 	ncols = 2 + 4 * ncell;
 	cells = xcalloc(ncols, sizeof *cells);
@@ -275,8 +282,8 @@ print_warning(const Popstat__WarningOk *w, int lang)
 		cells[0] = r->unit;
 		cells[1] = r->name;
 		for (k = 0; k < ncell; k++) {
-			const Popstat__WarningCell *c = k < r->n_indicators ?
-			    r->indicators[k] : NULL;
+			const Popstat__WarningCell *c =
+			    k < r->n_indicators ? r->indicators[k] : NULL;
 
 			for (m = 2; m < 6; m++) {
 				free(owned[m + 4 * k]);
@@ -289,12 +296,13 @@ print_warning(const Popstat__WarningOk *w, int lang)
 				snprintf(buf, sizeof buf, "%.2f", c->projected);
 				owned[2 + 4 * k] = xstrdup(buf);
 			}
-			warning_headroom_text(buf, sizeof buf, c, lang == LANG_ZH);
+			warning_headroom_text(buf, sizeof buf, c,
+			    lang == LANG_ZH);
 			owned[3 + 4 * k] = xstrdup(buf);
 			risk_text(buf, sizeof buf, c);
 			owned[4 + 4 * k] = xstrdup(buf);
-			owned[5 + 4 * k] = xstrdup(warning_level_name(c->level,
-			    lang));
+			owned[5 + 4 * k] =
+			    xstrdup(warning_level_name(c->level, lang));
 			for (m = 2; m < 6; m++)
 				if (owned[m + 4 * k])
 					cells[m + 4 * k] = owned[m + 4 * k];
@@ -303,14 +311,20 @@ print_warning(const Popstat__WarningOk *w, int lang)
 	}
 	table_print(t, stdout);
 	table_free(t);
-	printf("\n%s\n", T("余量：今年还可出生多少人仍能达标（按年底判定，保留两位"
-	    "小数）；超标风险：按目前出生速度，全年出生超过余量的概率；预警：已超"
-	    "（余量为负）、高（≥50%）、关注（≥20%）、低。这是提醒，不是结论。",
-	    "headroom: births the unit may still have this year and meet the"
-	    " target (judged at\nyear end, 2 decimals); risk: the probability"
-	    " that, at the pace so far, the year's\nbirths exceed that; level:"
-	    " over (headroom below 0), high (>= 50%), watch (>= 20%),\nlow."
-	    " A warning is a reason to look, not a verdict."));
+	printf("\n%s\n",
+	    T("余量：今年还可出生多少人仍能达标（按年底判定，保留两位"
+	      "小数）；超标风险：按目前出生速度，全年出生超过余量的概率；预警："
+	      "已超"
+	      "（余量为负）、高（≥50%）、关注（≥20%"
+	      "）、低。这是提醒，不是结论。",
+		"headroom: births the unit may still have this year and meet "
+		"the"
+		" target (judged at\nyear end, 2 decimals); risk: the "
+		"probability"
+		" that, at the pace so far, the year's\nbirths exceed that; "
+		"level:"
+		" over (headroom below 0), high (>= 50%), watch (>= 20%),\nlow."
+		" A warning is a reason to look, not a verdict."));
 	print_warning_summary(w, lang);
 	for (m = 0; m < ncols; m++) {
 		free(owned[m]);
@@ -328,7 +342,7 @@ cmd_warning(int argc, char **argv)
 	Popstat__WarningQuery q = POPSTAT__WARNING_QUERY__INIT;
 	Popstat__Envelope *reply;
 	static const char *const names[] = { "--parent", "--year", "--as-of",
-	    "--lang" };
+		"--lang" };
 	struct opts o;
 	int rc, lang;
 	char *end;
@@ -339,7 +353,7 @@ cmd_warning(int argc, char **argv)
 		return 0;
 	}
 	if ((rc = args_parse("warning", argc, argv, names, 4, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL)
 		return usage_error("warning", "needs --parent CODE");
@@ -350,8 +364,10 @@ cmd_warning(int argc, char **argv)
 		long y = strtol(o.v[1], &end, 10);
 
 		if (*o.v[1] == '\0' || *end != '\0' || y < 1900 || y > 9999)
-			return usage_error("warning", "--year %s: expected a year"
-			    " such as 2026", o.v[1]);
+			return usage_error("warning",
+			    "--year %s: expected a year"
+			    " such as 2026",
+			    o.v[1]);
 		q.has_year = 1;
 		q.year = (uint32_t)y;
 	}
@@ -378,11 +394,13 @@ print_quality(const Popstat__QualityOk *qo, int lang)
 	struct table *t;
 	size_t i;
 
-	printf(T("%s %s 数据质量 %s 至 %s\n\n", "%s %s data quality %s .. %s\n\n"),
+	printf(T("%s %s 数据质量 %s 至 %s\n\n",
+		   "%s %s data quality %s .. %s\n\n"),
 	    qo->parent, qo->parent_name, qo->period->start, qo->period->end);
 	if (qo->n_flags == 0) {
-		printf("%s\n", T("未发现需要复核的数字。",
-		    "No number needs a second look."));
+		printf("%s\n",
+		    T("未发现需要复核的数字。",
+			"No number needs a second look."));
 		return;
 	}
 	cells[0] = T("单位", "unit");
@@ -403,11 +421,14 @@ print_quality(const Popstat__QualityOk *qo, int lang)
 	table_print(t, stdout);
 	table_free(t);
 	if (qo->ids_withheld)
-		printf("\n%s\n", T("记录编号仅向有权查看双方记录的用户显示。",
-		    "Record ids are shown only to users who may read both units'"
-		    " records."));
-	printf("\n%s\n", T("标记是复核的理由，不是结论。",
-	    "A flag is a reason to check, not a finding."));
+		printf("\n%s\n",
+		    T("记录编号仅向有权查看双方记录的用户显示。",
+			"Record ids are shown only to users who may read both "
+			"units'"
+			" records."));
+	printf("\n%s\n",
+	    T("标记是复核的理由，不是结论。",
+		"A flag is a reason to check, not a finding."));
 }
 
 int
@@ -417,7 +438,7 @@ cmd_quality(int argc, char **argv)
 	Popstat__QualityQuery q = POPSTAT__QUALITY_QUERY__INIT;
 	Popstat__Envelope *reply;
 	static const char *const names[] = { "--parent", "--period", "--as-of",
-	    "--lang" };
+		"--lang" };
 	struct opts o;
 	int rc, lang;
 	sbuf b;
@@ -427,10 +448,11 @@ cmd_quality(int argc, char **argv)
 		return 0;
 	}
 	if ((rc = args_parse("quality", argc, argv, names, 4, NULL, 0, &o,
-	    0)) != 0)
+		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("quality", "needs --parent CODE and --period P");
+		return usage_error("quality",
+		    "needs --parent CODE and --period P");
 	if ((rc = pick_lang("quality", o.v[3], &lang)) != 0)
 		return rc;
 	q.parent = (char *)o.v[0];

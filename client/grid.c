@@ -18,16 +18,16 @@ enum { CELL_TEXT, CELL_NUM, CELL_NONE, CELL_INT };
 struct cell {
 	int kind, mark, sign;
 	double v;
-	char *text;        /* as printed */
-	char *note;        /* a comment in a workbook, or NULL */
+	char *text; /* as printed */
+	char *note; /* a comment in a workbook, or NULL */
 };
 
 struct grid {
 	char *name;
-	int ncols, nrows, cur;  /* nrows counts the data rows */
+	int ncols, nrows, cur; /* nrows counts the data rows */
 	char **header;
 	unsigned char *numeric;
-	struct cell *cells;     /* row-major */
+	struct cell *cells; /* row-major */
 	int cap;
 };
 
@@ -63,8 +63,8 @@ grid_free(struct grid *g)
 void
 grid_col(struct grid *g, const char *header, int numeric)
 {
-	g->header = xrealloc(g->header, (size_t)(g->ncols + 1) *
-	    sizeof *g->header);
+	g->header =
+	    xrealloc(g->header, (size_t)(g->ncols + 1) * sizeof *g->header);
 	g->numeric = xrealloc(g->numeric, (size_t)(g->ncols + 1));
 	g->header[g->ncols] = xstrdup(header);
 	g->numeric[g->ncols] = numeric != 0;
@@ -77,10 +77,11 @@ next_cell(struct grid *g)
 	int i = g->nrows * g->ncols + g->cur;
 
 	if (g->cur >= g->ncols)
-		return NULL;    /* more cells than columns: dropped */
+		return NULL; /* more cells than columns: dropped */
 	if (i >= g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 64;
-		g->cells = xrealloc(g->cells, (size_t)g->cap * sizeof *g->cells);
+		g->cells =
+		    xrealloc(g->cells, (size_t)g->cap * sizeof *g->cells);
 	}
 	g->cur++;
 	memset(&g->cells[i], 0, sizeof g->cells[i]);
@@ -254,7 +255,8 @@ grid_xlsx(struct grid *const *g, int n, const char *path)
 	int i, r, c;
 
 	if ((wb = workbook_new(path)) == NULL) {
-		fprintf(stderr, "popstat: %s: cannot create the workbook\n", path);
+		fprintf(stderr, "popstat: %s: cannot create the workbook\n",
+		    path);
 		return -1;
 	}
 	hdr = workbook_add_format(wb);
@@ -299,22 +301,28 @@ grid_xlsx(struct grid *const *g, int n, const char *path)
 		worksheet_freeze_panes(ws, 1, 0);
 		for (r = 0; r < g[i]->nrows; r++)
 			for (c = 0; c < g[i]->ncols; c++) {
-				const struct cell *x = &g[i]->cells[r * g[i]->ncols + c];
+				const struct cell *x =
+				    &g[i]->cells[r * g[i]->ncols + c];
 				lxw_row_t row = (lxw_row_t)(r + 1);
 
 				if (x->kind == CELL_NUM)
-					worksheet_write_number(ws, row, (lxw_col_t)c,
-					    x->v, x->mark ? red : x->sign ? chg : num);
+					worksheet_write_number(ws, row,
+					    (lxw_col_t)c, x->v,
+					    x->mark     ? red :
+						x->sign ? chg :
+							  num);
 				else if (x->kind == CELL_INT)
-					worksheet_write_number(ws, row, (lxw_col_t)c,
-					    x->v, NULL);
+					worksheet_write_number(ws, row,
+					    (lxw_col_t)c, x->v, NULL);
 				else if (x->kind == CELL_NONE)
-					worksheet_write_blank(ws, row, (lxw_col_t)c,
+					worksheet_write_blank(ws, row,
+					    (lxw_col_t)c,
 					    x->mark ? redtext : NULL);
 				else
 					/* Text as text, never a formula. */
-					worksheet_write_string(ws, row, (lxw_col_t)c,
-					    x->text, x->mark ? redtext : NULL);
+					worksheet_write_string(ws, row,
+					    (lxw_col_t)c, x->text,
+					    x->mark ? redtext : NULL);
 				if (x->note)
 					worksheet_write_comment(ws, row,
 					    (lxw_col_t)c, x->note);

@@ -4,8 +4,8 @@
  *   popstat [--server HOST:PORT] [--token TOKEN | --token-file FILE] COMMAND
  *
  * The server and token come from the flags, else POPSTAT_SERVER and
- * POPSTAT_TOKEN (or POPSTAT_TOKEN_FILE), else the config file ($POPSTAT_CONFIG, or
- * $XDG_CONFIG_HOME/popstat/config, or ~/.config/popstat/config: lines of
+ * POPSTAT_TOKEN (or POPSTAT_TOKEN_FILE), else the config file ($POPSTAT_CONFIG,
+ * or $XDG_CONFIG_HOME/popstat/config, or ~/.config/popstat/config: lines of
  * "key = value", '#' comments), else the server defaults to 127.0.0.1:7070.
  */
 #include <errno.h>
@@ -27,25 +27,24 @@
  * lives in a cmd_*.c file and is declared by this table, nowhere else.  A
  * new command is its file and one row here.
  */
-#define COMMANDS(C)                                                           \
+#define COMMANDS(C)                                                            \
 	C("submit", "FILE.csv [--kind KIND]   send records", cmd_submit)       \
 	C("check",                                                             \
 	    "FILE [--kind KIND]"                                               \
-	    "         find a register's problems, no server", cmd_check)       \
+	    "         find a register's problems, no server",                  \
+	    cmd_check)                                                         \
 	C("template",                                                          \
 	    "KIND [--lang zh|en] [--format csv|xlsx]   an empty register",     \
 	    cmd_template)                                                      \
-	C("amend",                                                             \
-	    "FILE.csv --reason TEXT     correct stored records", cmd_amend)    \
+	C("amend", "FILE.csv --reason TEXT     correct stored records",        \
+	    cmd_amend)                                                         \
 	C("void", "RECORD_ID --unit CODE --reason TEXT", cmd_void)             \
-	C("sync",                                                              \
-	    "[--retries N]               send what the outbox holds",          \
+	C("sync", "[--retries N]               send what the outbox holds",    \
 	    cmd_sync)                                                          \
-	C("outbox",                                                            \
-	    "                          list rows waiting to be sent",          \
+	C("outbox", "                          list rows waiting to be sent",  \
 	    cmd_outbox)                                                        \
-	C("unit",                                                              \
-	    "add|list|import|export ...  administrative units", cmd_unit)      \
+	C("unit", "add|list|import|export ...  administrative units",          \
+	    cmd_unit)                                                          \
 	C("user", "add|list ...                accounts and tokens", cmd_user) \
 	C("status",                                                            \
 	    "--unit CODE --period P         counters, indicators, targets",    \
@@ -56,24 +55,23 @@
 	C("verify-report",                                                     \
 	    "--unit CODE --period P  births found by inspection, unreported",  \
 	    cmd_verify_report)                                                 \
-	C("indicator",                                                         \
-	    "set|list ...           indicator expressions", cmd_indicator)     \
-	C("target",                                                            \
-	    "set|delete|list ...       targets, vetoes, weights", cmd_target)  \
+	C("indicator", "set|list ...           indicator expressions",         \
+	    cmd_indicator)                                                     \
+	C("target", "set|delete|list ...       targets, vetoes, weights",      \
+	    cmd_target)                                                        \
 	C("audit", "[--unit CODE] [--since DATE]  the audit log", cmd_audit)   \
-	C("approve",                                                           \
-	    "--unit CODE --period P    approve and lock a period",             \
+	C("approve", "--unit CODE --period P    approve and lock a period",    \
 	    cmd_approve)                                                       \
 	C("unlock", "--unit CODE --period P --reason TEXT", cmd_unlock)        \
 	C("lock", "list [--unit CODE]          approved periods", cmd_lock)    \
-	C("report",                                                            \
-	    "file|status ...           dekad reports (旬报)", cmd_report)      \
-	C("inspection",                                                        \
-	    "--period 2026-11D2     10-day inspection summary",                \
+	C("report", "file|status ...           dekad reports (旬报)",          \
+	    cmd_report)                                                        \
+	C("inspection", "--period 2026-11D2     10-day inspection summary",    \
 	    cmd_inspection)                                                    \
 	C("warning",                                                           \
 	    "--parent CODE [--year Y]"                                         \
-	    "  early warning: headroom and risk (预警)", cmd_warning)          \
+	    "  early warning: headroom and risk (预警)",                       \
+	    cmd_warning)                                                       \
 	C("quality",                                                           \
 	    "--parent CODE --period P  data quality flags (数据质量)",         \
 	    cmd_quality)                                                       \
@@ -81,11 +79,12 @@
 	    "[publish|show|diff] --period YYYY-MM   monthly bulletin",         \
 	    cmd_bulletin)                                                      \
 	C("dept", "add|list ...                departments", cmd_dept)         \
-	C("task",                                                              \
-	    "add|update|list|show ...    responsibility tasks", cmd_task)      \
+	C("task", "add|update|list|show ...    responsibility tasks",          \
+	    cmd_task)                                                          \
 	C("export",                                                            \
 	    "--parent CODE --period P"                                         \
-	    "       many units' numbers: csv, json, ADX", cmd_export)          \
+	    "       many units' numbers: csv, json, ADX",                      \
+	    cmd_export)                                                        \
 	C("ping",                                                              \
 	    "                            check the server and the token",      \
 	    cmd_ping)                                                          \
@@ -120,18 +119,21 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: popstat [--server HOST:PORT] [--token TOKEN |"
+	fprintf(f,
+	    "usage: popstat [--server HOST:PORT] [--token TOKEN |"
 	    " --token-file FILE]\n               COMMAND ...\n\ncommands:\n");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %s %s\n", commands[i].name, commands[i].usage);
-	fprintf(f, "\nRun 'popstat COMMAND --help' for a command's options.\n"
+	fprintf(f,
+	    "\nRun 'popstat COMMAND --help' for a command's options.\n"
 	    "TLS: --ca FILE verifies the server against a CA certificate, --pin"
 	    " SHA256\n"
 	    "pins its certificate's fingerprint, --tls uses the system CA"
 	    " store.\n"
 	    "Output: --lang zh|en (else lang = in the config, else the locale),"
 	    " --wide\n"
-	    "(every column), --json, --csv, --format xlsx --output FILE; CSV for"
+	    "(every column), --json, --csv, --format xlsx --output FILE; CSV "
+	    "for"
 	    " Excel:\n--bom, --encoding gb18030.\n"
 	    "Environment: POPSTAT_SERVER, POPSTAT_TOKEN, POPSTAT_TOKEN_FILE,"
 	    " POPSTAT_CA,\nPOPSTAT_PIN, POPSTAT_CONFIG.\n"
@@ -165,25 +167,32 @@ output_opts_check(const char *cmd)
 		"export", "unit", "submit", "amend", "check", NULL };
 
 	if (opt.xlsx && !one_of(cmd, xlsx)) {
-		fprintf(stderr, "popstat %s: no --format xlsx; workbooks are"
+		fprintf(stderr,
+		    "popstat %s: no --format xlsx; workbooks are"
 		    " written by ranking, status, report status, export,"
-		    " bulletin and template\n", cmd);
+		    " bulletin and template\n",
+		    cmd);
 		return -1;
 	}
 	if (opt.bom && !one_of(cmd, csv)) {
-		fprintf(stderr, "popstat %s: no --bom; it is for the CSV of"
-		    " ranking, status, report status, export and unit\n", cmd);
+		fprintf(stderr,
+		    "popstat %s: no --bom; it is for the CSV of"
+		    " ranking, status, report status, export and unit\n",
+		    cmd);
 		return -1;
 	}
 	if (opt.encoding && !one_of(cmd, enc)) {
-		fprintf(stderr, "popstat %s: no --encoding; it is for CSV"
+		fprintf(stderr,
+		    "popstat %s: no --encoding; it is for CSV"
 		    " output and for the registers submit and check read\n",
 		    cmd);
 		return -1;
 	}
 	if (opt.output && !one_of(cmd, xlsx) && !one_of(cmd, csv)) {
-		fprintf(stderr, "popstat %s: no --output; it is for workbooks"
-		    " and CSV\n", cmd);
+		fprintf(stderr,
+		    "popstat %s: no --output; it is for workbooks"
+		    " and CSV\n",
+		    cmd);
 		return -1;
 	}
 	return 0;
@@ -219,8 +228,9 @@ read_config(void)
 		if (*k == '#' || *k == '\0')
 			continue;
 		if ((v = strchr(k, '=')) == NULL) {
-			fprintf(stderr, "popstat: %s line %d: expected key = value\n",
-			    path, n);
+			fprintf(stderr,
+			    "popstat: %s line %d: expected key = value\n", path,
+			    n);
 			fclose(f);
 			return -1;
 		}
@@ -242,8 +252,10 @@ read_config(void)
 		} else if (strcmp(k, "lang") == 0) {
 			/* Without --lang (doc/indicators.md §14). */
 			if (lang_parse(v) < 0) {
-				fprintf(stderr, "popstat: %s line %d: lang '%s': must"
-				    " be zh or en\n", path, n, v);
+				fprintf(stderr,
+				    "popstat: %s line %d: lang '%s': must"
+				    " be zh or en\n",
+				    path, n, v);
 				fclose(f);
 				return -1;
 			}
@@ -252,15 +264,18 @@ read_config(void)
 			/* The output when neither --json nor --csv is given. */
 			if (strcmp(v, "table") != 0 && strcmp(v, "json") != 0 &&
 			    strcmp(v, "csv") != 0) {
-				fprintf(stderr, "popstat: %s line %d: format '%s': must"
-				    " be table, json or csv\n", path, n, v);
+				fprintf(stderr,
+				    "popstat: %s line %d: format '%s': must"
+				    " be table, json or csv\n",
+				    path, n, v);
 				fclose(f);
 				return -1;
 			}
 			xsnprintf(cfg_format, sizeof cfg_format, "%s", v);
 		} else {
-			fprintf(stderr, "popstat: %s line %d: unknown key '%s'\n",
-			    path, n, k);
+			fprintf(stderr,
+			    "popstat: %s line %d: unknown key '%s'\n", path, n,
+			    k);
 			fclose(f);
 			return -1;
 		}
@@ -287,9 +302,10 @@ read_token_file(const char *path, char *buf, size_t cap)
 		return -1;
 	}
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0)
-		fprintf(stderr, "popstat: warning: the token file %s can be read"
-		    " by other users (mode %03o): chmod 600 it\n", path,
-		    (unsigned)(st.st_mode & 0777));
+		fprintf(stderr,
+		    "popstat: warning: the token file %s can be read"
+		    " by other users (mode %03o): chmod 600 it\n",
+		    path, (unsigned)(st.st_mode & 0777));
 	if (fgets(buf, (int)cap, f) == NULL)
 		buf[0] = '\0';
 	fclose(f);
@@ -300,7 +316,8 @@ read_token_file(const char *path, char *buf, size_t cap)
 	n = strspn(buf, " \t");
 	memmove(buf, buf + n, strlen(buf + n) + 1);
 	if (buf[0] == '\0') {
-		fprintf(stderr, "popstat: --token-file %s: the file is empty;"
+		fprintf(stderr,
+		    "popstat: --token-file %s: the file is empty;"
 		    " it should hold the token (pst_...) on its first line\n",
 		    path);
 		return -1;
@@ -324,9 +341,11 @@ main(int argc, char **argv)
 	client_on_open = outbox_send_pending;
 	/* Global options may stand anywhere on the line. */
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--ca") == 0 || strcmp(argv[i], "--pin") == 0) {
+		if (strcmp(argv[i], "--ca") == 0 ||
+		    strcmp(argv[i], "--pin") == 0) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
+				fprintf(stderr, "popstat: %s needs a value\n",
+				    argv[i]);
 				free(args);
 				return EXIT_USAGE;
 			}
@@ -338,15 +357,18 @@ main(int argc, char **argv)
 			opt.tls = 1;
 		else if (strcmp(argv[i], "--token-file") == 0) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "popstat: --token-file needs a"
+				fprintf(stderr,
+				    "popstat: --token-file needs a"
 				    " value\n");
 				free(args);
 				return EXIT_USAGE;
 			}
 			token_file = argv[++i];
-		} else if (strcmp(argv[i], "--server") == 0 || strcmp(argv[i], "--token") == 0) {
+		} else if (strcmp(argv[i], "--server") == 0 ||
+		    strcmp(argv[i], "--token") == 0) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
+				fprintf(stderr, "popstat: %s needs a value\n",
+				    argv[i]);
 				free(args);
 				return EXIT_USAGE;
 			}
@@ -355,27 +377,32 @@ main(int argc, char **argv)
 			else
 				token = argv[++i];
 		} else if ((strcmp(argv[i], "--lang") == 0 ||
-		    strcmp(argv[i], "--output") == 0 ||
-		    strcmp(argv[i], "--encoding") == 0) && i + 1 >= argc) {
+			       strcmp(argv[i], "--output") == 0 ||
+			       strcmp(argv[i], "--encoding") == 0) &&
+		    i + 1 >= argc) {
 			fprintf(stderr, "popstat: %s needs a value\n", argv[i]);
 			free(args);
 			return EXIT_USAGE;
 		} else if (strcmp(argv[i], "--lang") == 0) {
 			opt.lang_flag = argv[++i];
 			if (lang_parse(opt.lang_flag) < 0) {
-				fprintf(stderr, "popstat: --lang %s: must be zh or"
-				    " en\n", opt.lang_flag);
+				fprintf(stderr,
+				    "popstat: --lang %s: must be zh or"
+				    " en\n",
+				    opt.lang_flag);
 				free(args);
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--output") == 0)
 			opt.output = argv[++i];
 		else if (strcmp(argv[i], "--encoding") == 0)
-			/* Checked by its user: CSV output or a register read. */
+			/* Checked by its user: CSV output or a register read.
+			 */
 			opt.encoding = argv[++i];
 		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
 		    strcmp(argv[i + 1], "xlsx") == 0) {
-			/* An Excel workbook: any command with a table (cmd_*). */
+			/* An Excel workbook: any command with a table (cmd_*).
+			 */
 			opt.xlsx = 1;
 			i++;
 		} else if (strcmp(argv[i], "--wide") == 0)
@@ -386,7 +413,8 @@ main(int argc, char **argv)
 			opt.json = 1;
 		else if (strcmp(argv[i], "--csv") == 0)
 			opt.csv = 1;
-		else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+		else if (strcmp(argv[i], "--quiet") == 0 ||
+		    strcmp(argv[i], "-q") == 0)
 			opt.quiet = 1;
 		else
 			args[n++] = argv[i];
@@ -404,8 +432,8 @@ main(int argc, char **argv)
 		args[1] = "--help";
 		n = 2;
 	}
-	if (n == 0 || strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0 ||
-	    strcmp(args[0], "help") == 0) {
+	if (n == 0 || strcmp(args[0], "--help") == 0 ||
+	    strcmp(args[0], "-h") == 0 || strcmp(args[0], "help") == 0) {
 		usage(n == 0 ? stderr : stdout);
 		free(args);
 		return n == 0 ? EXIT_USAGE : EXIT_OK;
@@ -425,14 +453,17 @@ main(int argc, char **argv)
 	if (opt.xlsx && opt.lang_flag == NULL && opt.lang_config == NULL)
 		opt.lang = LANG_ZH;
 	/* template may write a workbook to a redirected standard output. */
-	if (opt.xlsx && opt.output == NULL && strcmp(args[0], "template") != 0) {
-		fprintf(stderr, "popstat: --format xlsx needs --output FILE.xlsx"
+	if (opt.xlsx && opt.output == NULL &&
+	    strcmp(args[0], "template") != 0) {
+		fprintf(stderr,
+		    "popstat: --format xlsx needs --output FILE.xlsx"
 		    " (a workbook is not written to a terminal)\n");
 		free(args);
 		return EXIT_USAGE;
 	}
 	if (opt.xlsx && (opt.json || opt.csv)) {
-		fprintf(stderr, "popstat: --format xlsx, --json or --csv: one of"
+		fprintf(stderr,
+		    "popstat: --format xlsx, --json or --csv: one of"
 		    " them\n");
 		free(args);
 		return EXIT_USAGE;
@@ -462,8 +493,8 @@ main(int argc, char **argv)
 	    *token_file == '\0')
 		token_file = NULL;
 	if (token == NULL && token_file != NULL) {
-		if (read_token_file(token_file, file_token,
-		    sizeof file_token) < 0) {
+		if (read_token_file(token_file, file_token, sizeof file_token) <
+		    0) {
 			free(args);
 			return EXIT_USAGE;
 		}

@@ -33,7 +33,8 @@ connect_to(const char *server, char *err, size_t errlen)
 	struct timeval tv = { CALL_TIMEOUT, 0 };
 
 	if (addr_split(server, host, sizeof host, port, sizeof port) < 0) {
-		xsnprintf(err, errlen, "server '%s': expected HOST:PORT", server);
+		xsnprintf(err, errlen, "server '%s': expected HOST:PORT",
+		    server);
 		return -1;
 	}
 	memset(&hints, 0, sizeof hints);
@@ -69,7 +70,8 @@ write_all(struct client *c, const uint8_t *p, size_t n)
 		ssize_t w;
 
 		if (c->ssl) {
-			int k = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
+			int k = SSL_write(c->ssl, p,
+			    n > INT_MAX ? INT_MAX : (int)n);
 
 			if (k <= 0) {
 				errno = EPIPE;
@@ -96,13 +98,16 @@ read_all(struct client *c, uint8_t *p, size_t n)
 		ssize_t r;
 
 		if (c->ssl) {
-			int k = SSL_read(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
+			int k =
+			    SSL_read(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
 
 			if (k <= 0) {
 				int e = SSL_get_error(c->ssl, k);
 
-				errno = e == SSL_ERROR_ZERO_RETURN ? ECONNRESET :
-				    e == SSL_ERROR_SYSCALL && errno ? errno : EPROTO;
+				errno = e == SSL_ERROR_ZERO_RETURN ?
+				    ECONNRESET :
+				    e == SSL_ERROR_SYSCALL && errno ? errno :
+								      EPROTO;
 				return -1;
 			}
 			r = k;
@@ -165,17 +170,21 @@ explain_port(struct client *c, const uint8_t *hdr, int got_hdr)
 	if (c->ssl != NULL || c->next_id != 1)
 		return 0;
 	if (got_hdr && memcmp(hdr, "HTTP", 4) == 0) {
-		fprintf(stderr, "popstat: %s answered in HTTP: that is the"
+		fprintf(stderr,
+		    "popstat: %s answered in HTTP: that is the"
 		    " dashboard port (popstatd --http); give the protocol"
-		    " port (popstatd --listen) with --server\n", opt.server);
+		    " port (popstatd --listen) with --server\n",
+		    opt.server);
 		wrong_protocol = 1;
 		return 1;
 	}
 	if ((got_hdr && hdr[0] == 0x15 && hdr[1] == 0x03) ||
 	    (!got_hdr && port_speaks_tls())) {
-		fprintf(stderr, "popstat: %s speaks TLS (popstatd --tls-cert):"
+		fprintf(stderr,
+		    "popstat: %s speaks TLS (popstatd --tls-cert):"
 		    " connect with --ca FILE, --pin SHA256 or --tls (also"
-		    " POPSTAT_CA, POPSTAT_PIN, or ca = / pin = in the config)\n",
+		    " POPSTAT_CA, POPSTAT_PIN, or ca = / pin = in the "
+		    "config)\n",
 		    opt.server);
 		wrong_protocol = 1;
 		return 1;
@@ -231,8 +240,10 @@ client_call(struct client *c, Popstat__Request *rq)
 	}
 	reply = popstat__envelope__unpack(NULL, len, buf);
 	free(buf);
-	if (reply == NULL || reply->msg_case != POPSTAT__ENVELOPE__MSG_RESPONSE) {
-		fprintf(stderr, "popstat: unreadable reply from %s\n", opt.server);
+	if (reply == NULL ||
+	    reply->msg_case != POPSTAT__ENVELOPE__MSG_RESPONSE) {
+		fprintf(stderr, "popstat: unreadable reply from %s\n",
+		    opt.server);
 		if (reply)
 			popstat__envelope__free_unpacked(reply, NULL);
 		return NULL;
@@ -240,7 +251,8 @@ client_call(struct client *c, Popstat__Request *rq)
 	if (reply->request_id != env.request_id) {
 		/* An error about the connection itself carries id 0. */
 		if (reply->request_id != 0 ||
-		    reply->response->body_case != POPSTAT__RESPONSE__BODY_ERROR) {
+		    reply->response->body_case !=
+			POPSTAT__RESPONSE__BODY_ERROR) {
 			fprintf(stderr, "popstat: reply out of order from %s\n",
 			    opt.server);
 			popstat__envelope__free_unpacked(reply, NULL);
@@ -262,10 +274,8 @@ client_error(const Popstat__Response *resp, const char *what)
 	switch (e->code) {
 	case POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED:
 	case POPSTAT__ERROR_CODE__ERR_FORBIDDEN:
-	case POPSTAT__ERROR_CODE__ERR_VERSION:
-		return EXIT_NOCONN;
-	default:
-		return EXIT_REJECTED;
+	case POPSTAT__ERROR_CODE__ERR_VERSION: return EXIT_NOCONN;
+	default: return EXIT_REJECTED;
 	}
 }
 
@@ -315,7 +325,8 @@ tls_start(struct client *c, const char *host)
 	X509 *cert;
 
 	if (opt.pin && normalise_pin(opt.pin, pin) < 0) {
-		fprintf(stderr, "popstat: --pin must be the certificate's SHA-256"
+		fprintf(stderr,
+		    "popstat: --pin must be the certificate's SHA-256"
 		    " fingerprint: 64 hex digits (colons allowed)\n");
 		return -1;
 	}
@@ -328,8 +339,10 @@ tls_start(struct client *c, const char *host)
 		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	} else {
 		if (opt.ca) {
-			if (SSL_CTX_load_verify_locations(c->ctx, opt.ca, NULL) != 1) {
-				fprintf(stderr, "popstat: --ca %s: cannot load it\n",
+			if (SSL_CTX_load_verify_locations(c->ctx, opt.ca,
+				NULL) != 1) {
+				fprintf(stderr,
+				    "popstat: --ca %s: cannot load it\n",
 				    opt.ca);
 				return -1;
 			}
@@ -357,15 +370,18 @@ tls_start(struct client *c, const char *host)
 		long v = SSL_get_verify_result(c->ssl);
 
 		if (v != X509_V_OK)
-			fprintf(stderr, "popstat: %s: server certificate not trusted:"
-			    " %s\n", opt.server, X509_verify_cert_error_string(v));
+			fprintf(stderr,
+			    "popstat: %s: server certificate not trusted:"
+			    " %s\n",
+			    opt.server, X509_verify_cert_error_string(v));
 		else
 			goto tls_error;
 		return -1;
 	}
 	if (opt.pin) {
 		cert = SSL_get1_peer_certificate(c->ssl);
-		if (cert == NULL || X509_digest(cert, EVP_sha256(), md, &mdlen) != 1) {
+		if (cert == NULL ||
+		    X509_digest(cert, EVP_sha256(), md, &mdlen) != 1) {
 			X509_free(cert);
 			fprintf(stderr, "popstat: %s: no server certificate\n",
 			    opt.server);
@@ -376,20 +392,21 @@ tls_start(struct client *c, const char *host)
 			snprintf(got + 2 * i, 3, "%02x", md[i]);
 		got[64] = '\0';
 		if (strcmp(got, pin) != 0) {
-			fprintf(stderr, "popstat: %s: certificate fingerprint %s does"
-			    " not match the pinned %s; refusing to talk to it\n",
+			fprintf(stderr,
+			    "popstat: %s: certificate fingerprint %s does"
+			    " not match the pinned %s; refusing to talk to "
+			    "it\n",
 			    opt.server, got, pin);
 			return -1;
 		}
 	}
 	return 0;
-tls_error:
-	{
-		char e[256];
+tls_error : {
+	char e[256];
 
-		ERR_error_string_n(ERR_get_error(), e, sizeof e);
-		fprintf(stderr, "popstat: %s: TLS failed: %s\n", opt.server, e);
-	}
+	ERR_error_string_n(ERR_get_error(), e, sizeof e);
+	fprintf(stderr, "popstat: %s: TLS failed: %s\n", opt.server, e);
+}
 	return -1;
 }
 
@@ -406,7 +423,8 @@ client_open_noflush(struct client *c)
 	c->fd = -1;
 	client_net_error = 0;
 	if (opt.token == NULL || *opt.token == '\0') {
-		fprintf(stderr, "popstat: no token: use --token, POPSTAT_TOKEN or"
+		fprintf(stderr,
+		    "popstat: no token: use --token, POPSTAT_TOKEN or"
 		    " 'token = ...' in the config file\n");
 		return EXIT_NOCONN;
 	}
@@ -420,7 +438,7 @@ client_open_noflush(struct client *c)
 		char host[256], port[32];
 
 		if (addr_split(opt.server, host, sizeof host, port,
-		    sizeof port) < 0)
+			sizeof port) < 0)
 			xsnprintf(host, sizeof host, "%s", opt.server);
 		/* A refused certificate is not a network failure: no outbox. */
 		if (tls_start(c, host) < 0) {
@@ -435,7 +453,8 @@ client_open_noflush(struct client *c)
 	wrong_protocol = 0;
 	if ((reply = client_call(c, &rq)) == NULL) {
 		client_close(c);
-		/* A wrong port is no network failure: nothing for the outbox. */
+		/* A wrong port is no network failure: nothing for the outbox.
+		 */
 		client_net_error = !wrong_protocol;
 		return EXIT_NOCONN;
 	}
@@ -449,7 +468,8 @@ client_open_noflush(struct client *c)
 
 		xsnprintf(c->user, sizeof c->user, "%s", ok->user);
 		xsnprintf(c->role, sizeof c->role, "%s", ok->role);
-		xsnprintf(c->unit, sizeof c->unit, "%s", ok->unit ? ok->unit : "");
+		xsnprintf(c->unit, sizeof c->unit, "%s",
+		    ok->unit ? ok->unit : "");
 		xsnprintf(c->today, sizeof c->today, "%s", ok->server_today);
 	}
 	popstat__envelope__free_unpacked(reply, NULL);
@@ -510,8 +530,9 @@ client_ack(Popstat__Request *rq, const char *what)
 
 	if ((rc = client_simple(rq, what, &reply)) != 0)
 		return rc;
-	if (!opt.quiet && reply->response->body_case ==
-	    POPSTAT__RESPONSE__BODY_ACK && reply->response->ack->message)
+	if (!opt.quiet &&
+	    reply->response->body_case == POPSTAT__RESPONSE__BODY_ACK &&
+	    reply->response->ack->message)
 		printf("%s\n", reply->response->ack->message);
 	popstat__envelope__free_unpacked(reply, NULL);
 	return 0;

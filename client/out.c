@@ -17,13 +17,15 @@ out_check(const char *cmd, int csv)
 	char err[256];
 
 	if (!csv && (opt.bom || opt.encoding))
-		return usage_error(cmd, "--bom and --encoding are for CSV output"
+		return usage_error(cmd,
+		    "--bom and --encoding are for CSV output"
 		    " (--csv, or export's default format)");
 	if (!csv && !opt.xlsx && opt.output)
-		return usage_error(cmd, "--output FILE goes with --format xlsx"
+		return usage_error(cmd,
+		    "--output FILE goes with --format xlsx"
 		    " or CSV");
-	if (csv && csv_encoding_check(opt.encoding, opt.bom, err,
-	    sizeof err) < 0)
+	if (csv &&
+	    csv_encoding_check(opt.encoding, opt.bom, err, sizeof err) < 0)
 		return usage_error(cmd, "%s", err);
 	return 0;
 }
@@ -37,8 +39,8 @@ out_csv(const char *cmd, const sbuf *b)
 	int rc = 0;
 
 	sbuf_init(&e);
-	if (csv_encode(b->s ? b->s : "", b->len, opt.encoding, opt.bom, &e,
-	    err, sizeof err) < 0) {
+	if (csv_encode(b->s ? b->s : "", b->len, opt.encoding, opt.bom, &e, err,
+		sizeof err) < 0) {
 		fprintf(stderr, "popstat %s: %s\n", cmd, err);
 		sbuf_free(&e);
 		return EXIT_REJECTED;

@@ -83,13 +83,16 @@ private_file(const char *path)
 	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "popstat: outbox %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "popstat: outbox %s: %s\n", path,
+		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 &&
 	    fchmod(fd, 0600) < 0)
-		fprintf(stderr, "popstat: outbox %s: cannot make it private:"
-		    " %s\n", path, strerror(errno));
+		fprintf(stderr,
+		    "popstat: outbox %s: cannot make it private:"
+		    " %s\n",
+		    path, strerror(errno));
 	close(fd);
 	return 0;
 }
@@ -132,13 +135,16 @@ outbox_open(void)
 	}
 	sqlite3_busy_timeout(o->db, 10000);
 	/* A sent row's mother_id is zeroed on disk, not only unlinked. */
-	if (sqlite3_exec(o->db, "PRAGMA secure_delete=ON;"
-	    "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=FULL;"
-	    "CREATE TABLE IF NOT EXISTS pending(id INTEGER PRIMARY KEY,"
-	    " server TEXT NOT NULL, kind INTEGER NOT NULL, file TEXT NOT NULL,"
-	    " line INTEGER NOT NULL, row BLOB NOT NULL, queued_at TEXT NOT NULL)",
-	    NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(o->db,
+		"PRAGMA secure_delete=ON;"
+		"PRAGMA journal_mode=WAL;"
+		"PRAGMA synchronous=FULL;"
+		"CREATE TABLE IF NOT EXISTS pending(id INTEGER PRIMARY KEY,"
+		" server TEXT NOT NULL, kind INTEGER NOT NULL, file TEXT NOT "
+		"NULL,"
+		" line INTEGER NOT NULL, row BLOB NOT NULL, queued_at TEXT NOT "
+		"NULL)",
+		NULL, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "popstat: outbox %s: %s\n", path, msg);
 		sqlite3_free(msg);
 		sqlite3_close(o->db);
@@ -164,14 +170,17 @@ int
 outbox_begin(struct outbox *o)
 {
 	return sqlite3_exec(o->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
-	    SQLITE_OK ? 0 : -1;
+		SQLITE_OK ?
+	    0 :
+	    -1;
 }
 
 int
 outbox_commit(struct outbox *o)
 {
 	return sqlite3_exec(o->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
-	    0 : -1;
+	    0 :
+	    -1;
 }
 
 int
@@ -189,9 +198,11 @@ outbox_put(struct outbox *o, const char *server, int kind, const char *file,
 	localtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S", &tm);
 	popstat__row__pack(row, buf);
-	if (sqlite3_prepare_v2(o->db, "INSERT INTO pending(server, kind, file,"
-	    " line, row, queued_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	    -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(o->db,
+		"INSERT INTO pending(server, kind, file,"
+		" line, row, queued_at, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		"?7)",
+		-1, &s, NULL) != SQLITE_OK) {
 		free(buf);
 		return -1;
 	}
@@ -214,9 +225,11 @@ outbox_pending(struct outbox *o, const char *server)
 	sqlite3_stmt *s;
 	long n = -1;
 
-	if (sqlite3_prepare_v2(o->db, "SELECT count(*) FROM pending WHERE"
-	    " (?1 IS NULL OR server = ?1) AND (owner IS NULL OR owner = ?2)",
-	    -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(o->db,
+		"SELECT count(*) FROM pending WHERE"
+		" (?1 IS NULL OR server = ?1) AND (owner IS NULL OR owner = "
+		"?2)",
+		-1, &s, NULL) != SQLITE_OK)
 		return -1;
 	if (server)
 		sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
@@ -233,9 +246,10 @@ outbox_pending_others(struct outbox *o, const char *server)
 	sqlite3_stmt *s;
 	long n = -1;
 
-	if (sqlite3_prepare_v2(o->db, "SELECT count(*) FROM pending WHERE"
-	    " server = ?1 AND owner IS NOT NULL AND owner <> ?2", -1, &s,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(o->db,
+		"SELECT count(*) FROM pending WHERE"
+		" server = ?1 AND owner IS NOT NULL AND owner <> ?2",
+		-1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, owner(), -1, SQLITE_STATIC);
@@ -253,21 +267,26 @@ outbox_list(struct outbox *o)
 	static const char *const kinds[] = { "?", "birth", "death", "migration",
 		"population", "verification" };
 
-	if (sqlite3_prepare_v2(o->db, "SELECT server, kind, file, line, row,"
-	    " queued_at, owner IS NOT NULL AND owner <> ?1 FROM pending ORDER"
-	    " BY id", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(o->db,
+		"SELECT server, kind, file, line, row,"
+		" queued_at, owner IS NOT NULL AND owner <> ?1 FROM pending "
+		"ORDER"
+		" BY id",
+		-1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(s, 1, owner(), -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		Popstat__Row *row = popstat__row__unpack(NULL,
-		    (size_t)sqlite3_column_bytes(s, 4), sqlite3_column_blob(s, 4));
+		    (size_t)sqlite3_column_bytes(s, 4),
+		    sqlite3_column_blob(s, 4));
 		int k = sqlite3_column_int(s, 1);
 
 		if (n == 0)
 			printf("%-19s  %-12s  %-21s  %-22s  %s\n", "queued",
 			    "kind", "server", "record", "from");
 		printf("%-19s  %-12s  %-21s  %-22s  %s line %d%s\n",
-		    sqlite3_column_text(s, 5), k >= 1 && k <= 5 ? kinds[k] : "?",
+		    sqlite3_column_text(s, 5),
+		    k >= 1 && k <= 5 ? kinds[k] : "?",
 		    sqlite3_column_text(s, 0),
 		    row && row->record_id ? row->record_id : "?",
 		    sqlite3_column_text(s, 2), sqlite3_column_int(s, 3),
@@ -283,7 +302,7 @@ outbox_list(struct outbox *o)
 struct pend {
 	int64_t id;
 	int kind;
-	int keep;       /* rejected for scope: stays for an account that may */
+	int keep; /* rejected for scope: stays for an account that may */
 	char *file;
 	Popstat__Row *row;
 };
@@ -308,8 +327,8 @@ drop_row(struct outbox *o, int64_t id)
 
 	fprintf(stderr, "popstat: outbox row %lld is unreadable; dropped\n",
 	    (long long)id);
-	if (sqlite3_prepare_v2(o->db, "DELETE FROM pending WHERE id = ?1", -1, &s,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(o->db, "DELETE FROM pending WHERE id = ?1", -1,
+		&s, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_step(s);
@@ -321,8 +340,7 @@ drop_row(struct outbox *o, int64_t id)
  * Returns how many (0: none left for this server).
  */
 static size_t
-load_batch(struct outbox *o, const char *server, int64_t after,
-    struct pend *p)
+load_batch(struct outbox *o, const char *server, int64_t after, struct pend *p)
 {
 	sqlite3_stmt *s;
 	size_t n;
@@ -333,9 +351,12 @@ restart:
 	n = 0;
 	kind = -1;
 	bad = 0;
-	if (sqlite3_prepare_v2(o->db, "SELECT id, kind, file, row FROM pending"
-	    " WHERE server = ?1 AND (owner IS NULL OR owner = ?3) AND id > ?4"
-	    " ORDER BY id LIMIT ?2", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(o->db,
+		"SELECT id, kind, file, row FROM pending"
+		" WHERE server = ?1 AND (owner IS NULL OR owner = ?3) AND id > "
+		"?4"
+		" ORDER BY id LIMIT ?2",
+		-1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, FLUSH_BATCH);
@@ -347,7 +368,8 @@ restart:
 
 		if (kind >= 0 && k != kind)
 			break;
-		row = popstat__row__unpack(NULL, (size_t)sqlite3_column_bytes(s, 3),
+		row = popstat__row__unpack(NULL,
+		    (size_t)sqlite3_column_bytes(s, 3),
 		    sqlite3_column_blob(s, 3));
 		if (row == NULL || k < 1 || k > 5) {
 			if (row)
@@ -363,7 +385,8 @@ restart:
 		n++;
 	}
 	sqlite3_finalize(s);
-	/* Send what came before a bad row; drop the bad row when it is first. */
+	/* Send what came before a bad row; drop the bad row when it is first.
+	 */
 	if (bad && n == 0) {
 		drop_row(o, bad);
 		goto restart;
@@ -379,7 +402,7 @@ delete_ids(struct outbox *o, const struct pend *p, size_t n)
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(o->db, "DELETE FROM pending WHERE id = ?1", -1,
-	    &s, NULL) != SQLITE_OK)
+		&s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_exec(o->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (i = 0; i < n; i++) {
@@ -439,8 +462,10 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 		}
 		after = p[n - 1].id;
 		if ((rc = client_error(reply->response, "sync")) != 0) {
-			fprintf(stderr, "popstat: the %zu rows of this batch are"
-			    " kept in the outbox\n", n);
+			fprintf(stderr,
+			    "popstat: the %zu rows of this batch are"
+			    " kept in the outbox\n",
+			    n);
 			popstat__envelope__free_unpacked(reply, NULL);
 			pend_free(p, n);
 			free(lines);
@@ -454,15 +479,18 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 			uint32_t k = ok->rejected[j]->line;
 
 			int scope = strstr(ok->rejected[j]->reason,
-			    "outside your scope") != NULL;
+					"outside your scope") != NULL;
 
 			if (k >= 1 && k <= n) {
 				fprintf(out, "%s line %u: %s: %s%s\n",
 				    p[k - 1].file, lines[k - 1],
 				    ok->rejected[j]->column,
-				    ok->rejected[j]->reason, scope ? " (kept in"
-				    " the outbox: send it with an account that"
-				    " may write this unit)" : "");
+				    ok->rejected[j]->reason,
+				    scope ? " (kept in"
+					    " the outbox: send it with an "
+					    "account that"
+					    " may write this unit)" :
+					    "");
 				p[k - 1].keep = scope;
 			}
 			(*rejected)++;
@@ -470,7 +498,8 @@ outbox_flush(struct outbox *o, struct client *c, FILE *out,
 		free(lines);
 		popstat__envelope__free_unpacked(reply, NULL);
 		if (delete_ids(o, p, n) < 0) {
-			fprintf(stderr, "popstat: outbox: cannot remove sent rows:"
+			fprintf(stderr,
+			    "popstat: outbox: cannot remove sent rows:"
 			    " %s (they will be re-sent, harmlessly)\n",
 			    sqlite3_errmsg(o->db));
 			pend_free(p, n);
@@ -498,13 +527,16 @@ outbox_send_pending(struct client *c)
 		return;
 	n = outbox_pending(ob, opt.server);
 	if (n > 0) {
-		fprintf(stderr, "popstat: sending %ld rows waiting in the"
-		    " outbox\n", n);
+		fprintf(stderr,
+		    "popstat: sending %ld rows waiting in the"
+		    " outbox\n",
+		    n);
 		/* stderr: stdout belongs to the command (its JSON, say). */
 		outbox_flush(ob, c, stderr, &acc, &dup, &rej);
-		fprintf(stderr, "popstat: outbox: accepted %lu, duplicate %lu,"
-		    " rejected %lu, %ld still pending\n", acc, dup, rej,
-		    outbox_pending(ob, opt.server));
+		fprintf(stderr,
+		    "popstat: outbox: accepted %lu, duplicate %lu,"
+		    " rejected %lu, %ld still pending\n",
+		    acc, dup, rej, outbox_pending(ob, opt.server));
 	}
 	outbox_close(ob);
 }

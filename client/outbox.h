@@ -25,8 +25,8 @@ void outbox_close(struct outbox *o);
 int outbox_begin(struct outbox *o);
 int outbox_commit(struct outbox *o);
 /* Keep one row of kind for server, from file. */
-int outbox_put(struct outbox *o, const char *server, int kind,
-    const char *file, const Popstat__Row *row);
+int outbox_put(struct outbox *o, const char *server, int kind, const char *file,
+    const Popstat__Row *row);
 /*
  * Rows pending for server (all servers when server is NULL) that belong
  * to the current token: a row belongs to the account (token) that queued

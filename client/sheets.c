@@ -26,13 +26,20 @@ counter_name(const char *name, int lang)
 	static const struct {
 		const char *name, *zh;
 	} l[] = {
-		{ "births", "出生" }, { "births_male", "男婴" },
-		{ "births_female", "女婴" }, { "births_policy", "政策内出生" },
-		{ "births_order3", "三孩及以上" }, { "deaths", "死亡" },
-		{ "mig_in", "迁入" }, { "mig_out", "迁出" },
-		{ "verified", "核查" }, { "verified_missed", "核查漏报" },
-		{ "pop_start", "期初人口" }, { "pop_end", "期末人口" },
-		{ "pop_avg", "平均人口" }, { "days", "天数" },
+		{ "births", "出生" },
+		{ "births_male", "男婴" },
+		{ "births_female", "女婴" },
+		{ "births_policy", "政策内出生" },
+		{ "births_order3", "三孩及以上" },
+		{ "deaths", "死亡" },
+		{ "mig_in", "迁入" },
+		{ "mig_out", "迁出" },
+		{ "verified", "核查" },
+		{ "verified_missed", "核查漏报" },
+		{ "pop_start", "期初人口" },
+		{ "pop_end", "期末人口" },
+		{ "pop_avg", "平均人口" },
+		{ "days", "天数" },
 		{ "year_days", "全年天数" },
 	};
 	size_t i;
@@ -101,7 +108,8 @@ reporting_xlsx(const Popstat__ReportStatusOk *s)
 		grid_int(g, u->on_time);
 		grid_pct(g, u->filed, u->due, u->filed < u->due);
 		if (u->filed < u->due)
-			grid_note(g, TL("有旬报未报", "a dekad report is missing"));
+			grid_note(g,
+			    TL("有旬报未报", "a dekad report is missing"));
 		grid_pct(g, u->on_time, u->due, u->on_time < u->due);
 		grid_int(g, u->records);
 		grid_pct(g, u->records_timely, u->records, 0);
@@ -117,7 +125,8 @@ reporting_csv(sbuf *b, const Popstat__ReportStatusOk *s)
 {
 	size_t i;
 
-	sbuf_puts(b, "unit,name,start,end,due,filed,on_time,records,"
+	sbuf_puts(b,
+	    "unit,name,start,end,due,filed,on_time,records,"
 	    "records_timely,missing_late\n");
 	for (i = 0; i < s->n_units; i++) {
 		const Popstat__UnitReporting *u = s->units[i];
@@ -192,8 +201,9 @@ ranking_sheet(const Popstat__BulletinData *d, int lang, const char **names,
 	grid_col(g, TL("考核结果", "Status"), 0);
 	grid_col(g, TL("得分", "Score"), 1);
 	for (k = 0; k < nc; k++) {
-		snprintf(h, sizeof h, "%s(%s)", bulletin_indicator_name(names[k],
-		    lang), bulletin_unit_name(units[k], lang));
+		snprintf(h, sizeof h, "%s(%s)",
+		    bulletin_indicator_name(names[k], lang),
+		    bulletin_unit_name(units[k], lang));
 		grid_col(g, h, 1);
 	}
 	for (i = 0; i < d->n_units; i++) {
@@ -206,17 +216,18 @@ ranking_sheet(const Popstat__BulletinData *d, int lang, const char **names,
 			grid_text(g, "-");
 		grid_text(g, u->unit);
 		grid_text(g, u->name);
-		grid_text_mark(g, bulletin_status_name(u->status, lang), veto ||
-		    strcmp(u->status, "missed") == 0);
+		grid_text_mark(g, bulletin_status_name(u->status, lang),
+		    veto || strcmp(u->status, "missed") == 0);
 		if (veto)
-			grid_note(g, TL("一票否决：否决指标未达标",
-			    "veto: a veto target missed"));
+			grid_note(g,
+			    TL("一票否决：否决指标未达标",
+				"veto: a veto target missed"));
 		grid_num(g, u->has_score, u->score, 0);
 		for (k = 0; k < nc; k++) {
-			const Popstat__IndicatorJudgement *j = judgement(
-			    u->indicators, u->n_indicators, names[k]);
-			int missed = j && j->result &&
-			    strcmp(j->result, "missed") == 0;
+			const Popstat__IndicatorJudgement *j =
+			    judgement(u->indicators, u->n_indicators, names[k]);
+			int missed =
+			    j && j->result && strcmp(j->result, "missed") == 0;
 
 			if (j == NULL) {
 				grid_text(g, "");
@@ -224,9 +235,12 @@ ranking_sheet(const Popstat__BulletinData *d, int lang, const char **names,
 			}
 			grid_num(g, j->has_value, j->value, missed);
 			if (missed && j->op && j->has_target) {
-				snprintf(h, sizeof h, TL("未达标：目标 %s %.15g%s",
-				    "missed: target %s %.15g%s"), j->op, j->target,
-				    j->veto ? TL("（一票否决）", " (veto)") : "");
+				snprintf(h, sizeof h,
+				    TL("未达标：目标 %s %.15g%s",
+					"missed: target %s %.15g%s"),
+				    j->op, j->target,
+				    j->veto ? TL("（一票否决）", " (veto)") :
+					      "");
 				grid_note(g, h);
 			}
 		}
@@ -246,29 +260,30 @@ yoy_sheet(const Popstat__BulletinData *d, int lang, const char **names,
 	grid_col(g, TL("单位代码", "Code"), 0);
 	grid_col(g, TL("单位", "Unit"), 0);
 	for (k = 0; k < nc; k++) {
-		snprintf(h, sizeof h, "%s(%s)", bulletin_indicator_name(names[k],
-		    lang), bulletin_unit_name(units[k], lang));
+		snprintf(h, sizeof h, "%s(%s)",
+		    bulletin_indicator_name(names[k], lang),
+		    bulletin_unit_name(units[k], lang));
 		grid_col(g, h, 1);
 		grid_col(g, TL("去年同期", "Last year"), 1);
 		grid_col(g, TL("同比", "Change"), 1);
 	}
 	for (i = 0; i <= d->n_units; i++) {
-		Popstat__IndicatorJudgement *const *v = i == 0 ?
-		    d->parent_indicators : d->units[i - 1]->indicators;
+		Popstat__IndicatorJudgement *const *v =
+		    i == 0 ? d->parent_indicators : d->units[i - 1]->indicators;
 		size_t nv = i == 0 ? d->n_parent_indicators :
-		    d->units[i - 1]->n_indicators;
+				     d->units[i - 1]->n_indicators;
 
 		if (i == 0 && nv == 0)
-			continue;      /* published before the parent's values */
+			continue; /* published before the parent's values */
 		grid_text(g, i == 0 ? d->parent : d->units[i - 1]->unit);
 		grid_text(g, i == 0 ? d->parent_name : d->units[i - 1]->name);
 		for (k = 0; k < nc; k++) {
-			const Popstat__IndicatorJudgement *j = judgement(v, nv,
-			    names[k]);
+			const Popstat__IndicatorJudgement *j =
+			    judgement(v, nv, names[k]);
 			int yoy = j && j->has_yoy_value && j->has_yoy_change;
 
-			grid_num(g, j && j->has_cumulative, j ? j->cumulative : 0,
-			    0);
+			grid_num(g, j && j->has_cumulative,
+			    j ? j->cumulative : 0, 0);
 			grid_num(g, yoy, yoy ? j->yoy_value : 0, 0);
 			grid_change(g, yoy, yoy ? j->yoy_change : 0);
 		}
@@ -291,8 +306,11 @@ reporting_sheet(const Popstat__BulletinData *d, int lang)
 	grid_col(g, TL("本月按时", "On time (month)"), 1);
 	grid_col(g, TL("年度报送率(%)", "Reporting rate, YTD (%)"), 1);
 	grid_col(g, TL("年度及时率(%)", "Timeliness, YTD (%)"), 1);
-	snprintf(h, sizeof h, TL("%u日内录入率(%%)", "Records within %u days"
-	    " (%%)"), d->timely_days);
+	snprintf(h, sizeof h,
+	    TL("%u日内录入率(%%)",
+		"Records within %u days"
+		" (%%)"),
+	    d->timely_days);
 	grid_col(g, h, 1);
 	grid_col(g, TL("记录数", "Records"), 1);
 	for (i = 0; i < d->n_units; i++) {
@@ -303,7 +321,8 @@ reporting_sheet(const Popstat__BulletinData *d, int lang)
 		grid_int(g, u->due_month);
 		grid_int(g, u->filed_month);
 		grid_int(g, u->on_time_month);
-		grid_pct(g, u->filed_ytd, u->due_ytd, u->filed_ytd < u->due_ytd);
+		grid_pct(g, u->filed_ytd, u->due_ytd,
+		    u->filed_ytd < u->due_ytd);
 		grid_pct(g, u->on_time_ytd, u->due_ytd, 0);
 		grid_pct(g, u->records_timely, u->records, 0);
 		grid_int(g, u->records);
@@ -317,9 +336,9 @@ reporting_sheet(const Popstat__BulletinData *d, int lang)
 static struct grid *
 tasks_sheet(const Popstat__BulletinData *d, int lang, int dept)
 {
-	struct grid *g = grid_new(dept ? TL("逾期任务（部门）",
-	    "Overdue tasks (departments)") : TL("逾期任务（乡镇）",
-	    "Overdue tasks (townships)"));
+	struct grid *g = grid_new(dept ?
+		TL("逾期任务（部门）", "Overdue tasks (departments)") :
+		TL("逾期任务（乡镇）", "Overdue tasks (townships)"));
 	size_t i;
 
 	grid_col(g, dept ? TL("部门", "Department") : TL("单位", "Unit"), 0);
@@ -380,9 +399,10 @@ warning_sheet(const Popstat__WarningOk *w, int lang)
 		grid_text(g, r->unit);
 		grid_text(g, r->name);
 		for (k = 0; k < nc; k++) {
-			const Popstat__WarningCell *x = k < r->n_indicators ?
-			    r->indicators[k] : NULL;
-			int over = x && x->level && strcmp(x->level, "over") == 0;
+			const Popstat__WarningCell *x =
+			    k < r->n_indicators ? r->indicators[k] : NULL;
+			int over =
+			    x && x->level && strcmp(x->level, "over") == 0;
 
 			grid_num(g, x && x->has_projected, x ? x->projected : 0,
 			    over);
@@ -390,10 +410,14 @@ warning_sheet(const Popstat__WarningOk *w, int lang)
 				grid_int(g, x->headroom);
 			else
 				grid_text(g, "");
-			grid_num(g, x && x->has_risk, x && x->has_risk ?
-			    round(x->risk * 10000) / 100 : 0, 0);
-			grid_text_mark(g, x && x->level ? warning_level_name(
-			    x->level, lang == LANG_ZH) : "", over);
+			grid_num(g, x && x->has_risk,
+			    x && x->has_risk ? round(x->risk * 10000) / 100 : 0,
+			    0);
+			grid_text_mark(g,
+			    x && x->level ?
+				warning_level_name(x->level, lang == LANG_ZH) :
+				"",
+			    over);
 		}
 		grid_end_row(g);
 	}
@@ -416,8 +440,8 @@ quality_sheet(const Popstat__QualityOk *q, int lang)
 		    lang == LANG_ZH);
 		grid_text(g, q->flags[i]->unit);
 		grid_text(g, q->flags[i]->name);
-		grid_text(g, quality_check_name(q->flags[i]->check,
-		    lang == LANG_ZH));
+		grid_text(g,
+		    quality_check_name(q->flags[i]->check, lang == LANG_ZH));
 		grid_text(g, detail);
 		grid_end_row(g);
 	}

@@ -11,7 +11,7 @@
 
 struct table {
 	int ncols;
-	char **cells;      /* row-major, header row first */
+	char **cells; /* row-major, header row first */
 	int nrows, caprows;
 	unsigned char *right;
 };

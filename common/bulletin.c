@@ -58,7 +58,8 @@ bulletin_indicator_name(const char *name, int lang)
 
 	for (i = 0; i < sizeof ind_names / sizeof ind_names[0]; i++)
 		if (strcmp(ind_names[i].name, name) == 0)
-			return lang == LANG_ZH ? ind_names[i].zh : ind_names[i].en;
+			return lang == LANG_ZH ? ind_names[i].zh :
+						 ind_names[i].en;
 	return name;
 }
 
@@ -103,13 +104,13 @@ bulletin_status_name(const char *status, int lang)
 	return status;
 }
 
-/* ---- a tiny document model ------------------------------------------------ */
+/* ---- a tiny document model ----------------------------------------------- */
 
 struct table {
 	int ncols, nrows;
-	char **cells;          /* header row first */
-	unsigned char *num;    /* right-align */
-	unsigned char *wrap;   /* free text: may wrap in print */
+	char **cells;        /* header row first */
+	unsigned char *num;  /* right-align */
+	unsigned char *wrap; /* free text: may wrap in print */
 };
 
 static struct table *
@@ -128,10 +129,11 @@ table_row(struct table *t, const char *const *cells)
 {
 	int i;
 
-	t->cells = xrealloc(t->cells, (size_t)(t->nrows + 1) *
-	    (size_t)t->ncols * sizeof *t->cells);
+	t->cells = xrealloc(t->cells,
+	    (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *t->cells);
 	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = xstrdup(cells[i] ? cells[i] : "");
+		t->cells[t->nrows * t->ncols + i] =
+		    xstrdup(cells[i] ? cells[i] : "");
 	t->nrows++;
 }
 
@@ -208,17 +210,19 @@ emit_table(sbuf *b, int format, struct table *t)
 			for (c = 0; c < t->ncols; c++) {
 				const char *tag = r == 0 ? "th" : "td";
 
-				sbuf_printf(b, "<%s%s>", tag, r && t->num[c] ?
-				    " class=\"n\"" : r && t->wrap[c] ?
-				    " class=\"w\"" : "");
+				sbuf_printf(b, "<%s%s>", tag,
+				    r && t->num[c]      ? " class=\"n\"" :
+					r && t->wrap[c] ? " class=\"w\"" :
+							  "");
 				if (r == 0)
 					html_header(b, t->cells[c]);
 				else
-					html_escape(b, t->cells[r * t->ncols + c]);
+					html_escape(b,
+					    t->cells[r * t->ncols + c]);
 				sbuf_printf(b, "</%s>", tag);
 			}
-			sbuf_puts(b, r == 0 ? "</tr>\n</thead>\n<tbody>\n" :
-			    "</tr>\n");
+			sbuf_puts(b,
+			    r == 0 ? "</tr>\n</thead>\n<tbody>\n" : "</tr>\n");
 		}
 		sbuf_puts(b, "</tbody>\n</table>\n");
 	} else if (format == FMT_MD) {
@@ -233,7 +237,8 @@ emit_table(sbuf *b, int format, struct table *t)
 			if (r == 0) {
 				sbuf_puts(b, "|");
 				for (c = 0; c < t->ncols; c++)
-					sbuf_puts(b, t->num[c] ? " ---: |" : " --- |");
+					sbuf_puts(b,
+					    t->num[c] ? " ---: |" : " --- |");
 				sbuf_putc(b, '\n');
 			}
 		}
@@ -294,8 +299,17 @@ emit_heading(sbuf *b, int format, const char *text)
  * reader should never meet 一票否/决); longer terms first.
  */
 static const char *const terms[] = {
-	"出生统计误差率", "符合政策生育率", "出生人口性别比", "自然增长率",
-	"一票否决", "数据不全", "未达标", "未考核", "出生率", "死亡率", "多孩率",
+	"出生统计误差率",
+	"符合政策生育率",
+	"出生人口性别比",
+	"自然增长率",
+	"一票否决",
+	"数据不全",
+	"未达标",
+	"未考核",
+	"出生率",
+	"死亡率",
+	"多孩率",
 };
 
 /* Paragraph text: escaped, each term in a span that does not wrap. */
@@ -337,7 +351,7 @@ emit_para(sbuf *b, int format, const char *text)
 	}
 }
 
-/* ---- the bulletin ---------------------------------------------------------- */
+/* ---- the bulletin -------------------------------------------------------- */
 
 static void
 date_words(char *buf, size_t n, const char *ymd, int lang)
@@ -391,8 +405,8 @@ bulletin_date_cn(const char *ymd, char *buf, size_t n)
 	sbuf b;
 	int y = 0, m = 0, d = 0, k, v[2];
 
-	if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1 ||
-	    m < 1 || m > 12 || d < 1 || d > 31) {
+	if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1 || m < 1 ||
+	    m > 12 || d < 1 || d > 31) {
 		xsnprintf(buf, n, "%s", ymd);
 		return;
 	}
@@ -427,11 +441,14 @@ office_text(char *buf, size_t n, const Popstat__BulletinData *d, int lang)
 		xsnprintf(buf, n, "%s人口和计划生育领导小组办公室",
 		    d->parent_name);
 	else
-		xsnprintf(buf, n, "Office of the population and family"
-		    " planning leading group, %s", d->parent_name);
+		xsnprintf(buf, n,
+		    "Office of the population and family"
+		    " planning leading group, %s",
+		    d->parent_name);
 }
 
-/* A correction (更正) says which bulletin it corrects, right after the title. */
+/* A correction (更正) says which bulletin it corrects, right after the title.
+ */
 static void
 correction_para(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
@@ -439,16 +456,18 @@ correction_para(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	sbuf p;
 	int has_no = d->corrects_doc_no && *d->corrects_doc_no;
 
-	xsnprintf(day, sizeof day, "%s", d->corrects_published_at ?
-	    d->corrects_published_at : "");
+	xsnprintf(day, sizeof day, "%s",
+	    d->corrects_published_at ? d->corrects_published_at : "");
 	date_words(when, sizeof when, day, lang);
 	sbuf_init(&p);
 	if (lang == LANG_ZH)
-		sbuf_printf(&p, "本通报是对%s通报（%s发布）的更正。原通报保留备查，"
-		    "内容以本通报为准。", has_no ? d->corrects_doc_no : "原",
-		    when);
+		sbuf_printf(&p,
+		    "本通报是对%s通报（%s发布）的更正。原通报保留备查，"
+		    "内容以本通报为准。",
+		    has_no ? d->corrects_doc_no : "原", when);
 	else
-		sbuf_printf(&p, "This bulletin corrects %s%s (published %s). The"
+		sbuf_printf(&p,
+		    "This bulletin corrects %s%s (published %s). The"
 		    " original stays on record; this version prevails.",
 		    has_no ? "bulletin " : "the original bulletin",
 		    has_no ? d->corrects_doc_no : "", when);
@@ -475,27 +494,36 @@ title_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		m = 1;
 	corr[0] = '\0';
 	if (d->correction == 1)
-		xsnprintf(corr, sizeof corr, "%s", T("（更正）", " (correction)"));
+		xsnprintf(corr, sizeof corr, "%s",
+		    T("（更正）", " (correction)"));
 	else if (d->correction > 1)
-		xsnprintf(corr, sizeof corr, T("（第%u次更正）", " (correction %u)"),
-		    d->correction);
+		xsnprintf(corr, sizeof corr,
+		    T("（第%u次更正）", " (correction %u)"), d->correction);
 	if (lang == LANG_ZH)
-		xsnprintf(title, sizeof title, "%s人口和计划生育工作月通报"
-		    "（%d年%d月）%s", d->parent_name, y, m, corr);
+		xsnprintf(title, sizeof title,
+		    "%s人口和计划生育工作月通报"
+		    "（%d年%d月）%s",
+		    d->parent_name, y, m, corr);
 	else
-		xsnprintf(title, sizeof title, "%s: monthly bulletin on population"
-		    " and family planning, %s %d%s", d->parent_name, months[m - 1],
-		    y, corr);
+		xsnprintf(title, sizeof title,
+		    "%s: monthly bulletin on population"
+		    " and family planning, %s %d%s",
+		    d->parent_name, months[m - 1], y, corr);
 	date_words(ytd0, sizeof ytd0, d->ytd_start, lang);
 	date_words(ytd1, sizeof ytd1, d->ytd_end, lang);
 	office_text(office, sizeof office, d, lang);
 	if (lang == LANG_ZH)
-		xsnprintf(sub, sizeof sub, "根据“三控制一达标”考核目标，现将"
-		    "%s至%s各单位目标完成情况通报如下。", ytd0, ytd1);
+		xsnprintf(sub, sizeof sub,
+		    "根据“三控制一达标”考核目标，现将"
+		    "%s至%s各单位目标完成情况通报如下。",
+		    ytd0, ytd1);
 	else
-		xsnprintf(sub, sizeof sub, "Progress of every unit against the"
-		    " acceptance targets (three controls, one standard), %s to %s."
-		    " Missing any veto target is a one-vote veto.", ytd0, ytd1);
+		xsnprintf(sub, sizeof sub,
+		    "Progress of every unit against the"
+		    " acceptance targets (three controls, one standard), %s to "
+		    "%s."
+		    " Missing any veto target is a one-vote veto.",
+		    ytd0, ytd1);
 	if (format == FMT_HTML) {
 		/*
 		 * GB/T 9704: the issuing office in red, the document number
@@ -575,19 +603,20 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	size_t ncol_ind = indicator_columns(d, &cols);
 	int ncols = 4 + (int)ncol_ind, c;
 	const char **cells = xcalloc((size_t)ncols, sizeof *cells);
-	char (*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
+	char(*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
 	struct table *t = table_new(ncols);
 	size_t i, k, m;
 
-	emit_heading(b, format, T("一、目标完成情况排名（年初至今）",
-	    "1. Ranking, year to date"));
+	emit_heading(b, format,
+	    T("一、目标完成情况排名（年初至今）", "1. Ranking, year to date"));
 	cells[0] = T("名次", "Rank");
 	cells[1] = T("单位", "Unit");
 	cells[2] = T("考核结果", "Status");
 	cells[3] = T("得分", "Score");
 	for (k = 0; k < ncol_ind; k++) {
 		xsnprintf(buf[4 + k], sizeof buf[0], "%s(%s)",
-		    bulletin_indicator_name(cols[k]->name, lang), cols[k]->unit);
+		    bulletin_indicator_name(cols[k]->name, lang),
+		    cols[k]->unit);
 		cells[4 + k] = buf[4 + k];
 	}
 	table_row(t, cells);
@@ -614,29 +643,36 @@ ranking_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 			const Popstat__IndicatorJudgement *j = NULL;
 
 			for (m = 0; m < u->n_indicators; m++)
-				if (strcmp(u->indicators[m]->name, cols[k]->name) == 0)
+				if (strcmp(u->indicators[m]->name,
+					cols[k]->name) == 0)
 					j = u->indicators[m];
 			if (j == NULL) {
 				xsnprintf(buf[4 + k], sizeof buf[0], " ");
 			} else {
 				value_text(buf[4 + k], sizeof buf[0], j);
-				if (j->result && strcmp(j->result, "missed") == 0)
-					strncat(buf[4 + k], " ✗", sizeof buf[0] -
-					    strlen(buf[4 + k]) - 1);
+				if (j->result &&
+				    strcmp(j->result, "missed") == 0)
+					strncat(buf[4 + k], " ✗",
+					    sizeof buf[0] - strlen(buf[4 + k]) -
+						1);
 			}
 			cells[4 + k] = buf[4 + k];
 		}
 		table_row(t, cells);
 	}
 	emit_table(b, format, t);
-	emit_para(b, format, T("注：✗ 表示未达到考核目标；‰ 指标按年化值考核；"
-	    "排名先列各项均已考核且未被否决的单位，再列有未考核指标的单位，"
-	    "再列一票否决单位，各按得分；无一项可考核的单位不排名（-），"
-	    "列在最后。", "Note: ✗ marks a missed target; per-mille rates are"
-	    " judged annualized; units with every target assessed and none"
-	    " vetoed rank first, then incomplete ones, then vetoed ones, each"
-	    " by score; a unit with nothing assessed has no rank (-) and comes"
-	    " last."));
+	emit_para(b, format,
+	    T("注：✗ 表示未达到考核目标；‰ 指标按年化值考核；"
+	      "排名先列各项均已考核且未被否决的单位，再列有未考核指标的单位，"
+	      "再列一票否决单位，各按得分；无一项可考核的单位不排名（-），"
+	      "列在最后。",
+		"Note: ✗ marks a missed target; per-mille rates are"
+		" judged annualized; units with every target assessed and none"
+		" vetoed rank first, then incomplete ones, then vetoed ones, "
+		"each"
+		" by score; a unit with nothing assessed has no rank (-) and "
+		"comes"
+		" last."));
 	free(cols);
 	free(cells);
 	free(buf);
@@ -685,7 +721,8 @@ summary_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		const Popstat__IndicatorJudgement *j = d->parent_indicators[k];
 		const char *u = unit_suffix(j->unit);
 		const char *pts = strcmp(j->unit, "‰") == 0 ? "个千分点" :
-		    strcmp(j->unit, "%") == 0 ? "个百分点" : "";
+		    strcmp(j->unit, "%") == 0               ? "个百分点" :
+							      "";
 		char v[32], y[32], c[32];
 
 		if (k)
@@ -693,12 +730,14 @@ summary_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		cumulative_text(v, sizeof v, j);
 		sbuf_printf(&p, T("%s%s%s", "%s %s%s"),
 		    lang == LANG_ZH ? bulletin_indicator_name(j->name, lang) :
-		    bulletin_indicator_lower(j->name), v, j->has_cumulative ?
-		    u : "");
+				      bulletin_indicator_lower(j->name),
+		    v, j->has_cumulative ? u : "");
 		if (!j->has_yoy_value) {
 			if (j->has_cumulative)
-				sbuf_puts(&p, T("（去年同期无数据）",
-				    " (no value for the same period last year)"));
+				sbuf_puts(&p,
+				    T("（去年同期无数据）",
+					" (no value for the same period last "
+					"year)"));
 			continue;
 		}
 		xsnprintf(y, sizeof y, "%.2f", j->yoy_value);
@@ -713,8 +752,8 @@ summary_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 				sbuf_puts(&p, "同比持平");
 		} else {
 			change_text(c, sizeof c, 1, j->yoy_change);
-			sbuf_printf(&p, " (same period last year %s%s, %s)", y, u,
-			    c);
+			sbuf_printf(&p, " (same period last year %s%s, %s)", y,
+			    u, c);
 		}
 	}
 	sbuf_puts(&p, T("。", "."));
@@ -747,15 +786,17 @@ yoy_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	size_t ncol_ind = indicator_columns(d, &cols), i, k;
 	int ncols = 1 + 2 * (int)ncol_ind, c;
 	const char **cells = xcalloc((size_t)ncols, sizeof *cells);
-	char (*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
+	char(*buf)[80] = xcalloc((size_t)ncols, sizeof *buf);
 	struct table *t = table_new(ncols);
 
-	emit_para(b, format, T("与去年同期比较（同比）：",
-	    "Compared with the same period last year:"));
+	emit_para(b, format,
+	    T("与去年同期比较（同比）：",
+		"Compared with the same period last year:"));
 	cells[0] = T("单位", "Unit");
 	for (k = 0; k < ncol_ind; k++) {
 		xsnprintf(buf[1 + 2 * k], sizeof buf[0], "%s(%s)",
-		    bulletin_indicator_name(cols[k]->name, lang), cols[k]->unit);
+		    bulletin_indicator_name(cols[k]->name, lang),
+		    cols[k]->unit);
 		cells[1 + 2 * k] = buf[1 + 2 * k];
 		cells[2 + 2 * k] = T("同比", "Change");
 	}
@@ -764,10 +805,10 @@ yoy_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		t->num[c] = 1;
 	for (i = 0; i <= d->n_units; i++) {
 		/* The parent first, when its values were kept. */
-		Popstat__IndicatorJudgement *const *v = i == 0 ?
-		    d->parent_indicators : d->units[i - 1]->indicators;
+		Popstat__IndicatorJudgement *const *v =
+		    i == 0 ? d->parent_indicators : d->units[i - 1]->indicators;
 		size_t nv = i == 0 ? d->n_parent_indicators :
-		    d->units[i - 1]->n_indicators;
+				     d->units[i - 1]->n_indicators;
 
 		if (i == 0 && nv == 0)
 			continue;
@@ -780,7 +821,8 @@ yoy_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 				xsnprintf(buf[1 + 2 * k], sizeof buf[0], " ");
 				xsnprintf(buf[2 + 2 * k], sizeof buf[0], " ");
 			} else {
-				cumulative_text(buf[1 + 2 * k], sizeof buf[0], j);
+				cumulative_text(buf[1 + 2 * k], sizeof buf[0],
+				    j);
 				change_text(buf[2 + 2 * k], sizeof buf[0],
 				    j->has_yoy_value, j->yoy_change);
 			}
@@ -790,11 +832,13 @@ yoy_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		table_row(t, cells);
 	}
 	emit_table(b, format, t);
-	emit_para(b, format, T("注：本表为年初至今累计值（不年化）；同比为本期值"
-	    "与去年同期值之差，“-”表示无可比数据。", "Note: cumulative values"
-	    " year to date (not annualized); the change is this value minus"
-	    " the value of the same period last year; - means no value to"
-	    " compare."));
+	emit_para(b, format,
+	    T("注：本表为年初至今累计值（不年化）；同比为本期值"
+	      "与去年同期值之差，“-”表示无可比数据。",
+		"Note: cumulative values"
+		" year to date (not annualized); the change is this value minus"
+		" the value of the same period last year; - means no value to"
+		" compare."));
 	free(cols);
 	free(cells);
 	free(buf);
@@ -817,18 +861,23 @@ commended_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		sbuf_puts(&names, d->units[i]->name);
 	}
 	if (n == 0)
-		emit_para(b, format, T("本期没有全面完成考核目标的单位。",
-		    "No unit met every target this period."));
+		emit_para(b, format,
+		    T("本期没有全面完成考核目标的单位。",
+			"No unit met every target this period."));
 	else {
 		sbuf p;
 
 		sbuf_init(&p);
 		if (lang == LANG_ZH)
-			sbuf_printf(&p, "%s等%d个单位全面完成“三控制一达标”考核目标，"
-			    "予以通报表扬。", sbuf_str(&names), n);
+			sbuf_printf(&p,
+			    "%s等%d个单位全面完成“三控制一达标”考核目标，"
+			    "予以通报表扬。",
+			    sbuf_str(&names), n);
 		else
-			sbuf_printf(&p, "%d unit%s met every target and %s commended:"
-			    " %s.", n, n == 1 ? "" : "s", n == 1 ? "is" : "are",
+			sbuf_printf(&p,
+			    "%d unit%s met every target and %s commended:"
+			    " %s.",
+			    n, n == 1 ? "" : "s", n == 1 ? "is" : "are",
 			    sbuf_str(&names));
 		emit_para(b, format, sbuf_str(&p));
 		sbuf_free(&p);
@@ -858,27 +907,35 @@ failing_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 			Popstat__IndicatorJudgement *j = u->indicators[k];
 			char v[32];
 
-			if (j->result == NULL || strcmp(j->result, "missed") != 0)
+			if (j->result == NULL ||
+			    strcmp(j->result, "missed") != 0)
 				continue;
 			value_text(v, sizeof v, j);
 			if (m++)
 				sbuf_puts(&p, T("；", "; "));
-			sbuf_printf(&p, lang == LANG_ZH ? "%s%s%s（目标%s%.15g%s）" :
-			    "%s %s%s (target %s %.15g%s)",
+			sbuf_printf(&p,
+			    lang == LANG_ZH ? "%s%s%s（目标%s%.15g%s）" :
+					      "%s %s%s (target %s %.15g%s)",
 			    bulletin_indicator_name(j->name, lang), v,
-			    unit_suffix(j->unit), strcmp(j->op, "<=") == 0 ?
-			    T("≤", "≤") : strcmp(j->op, ">=") == 0 ? "≥" : j->op,
+			    unit_suffix(j->unit),
+			    strcmp(j->op, "<=") == 0     ? T("≤", "≤") :
+				strcmp(j->op, ">=") == 0 ? "≥" :
+							   j->op,
 			    j->target, unit_suffix(j->unit));
 		}
-		sbuf_puts(&p, strcmp(u->status, "veto") == 0 ?
-		    T("，实行一票否决，限期整改。", "; one-vote veto, to be"
-		    " corrected.") : T("，限期整改。", "; to be corrected."));
+		sbuf_puts(&p,
+		    strcmp(u->status, "veto") == 0 ?
+			T("，实行一票否决，限期整改。",
+			    "; one-vote veto, to be"
+			    " corrected.") :
+			T("，限期整改。", "; to be corrected."));
 		emit_para(b, format, sbuf_str(&p));
 		sbuf_free(&p);
 	}
 	if (n == 0)
-		emit_para(b, format, T("本期没有未完成考核目标的单位。",
-		    "No unit missed a target this period."));
+		emit_para(b, format,
+		    T("本期没有未完成考核目标的单位。",
+			"No unit missed a target this period."));
 }
 
 static void
@@ -890,16 +947,19 @@ reporting_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	size_t i;
 	int c;
 
-	emit_heading(b, format, T("四、旬报报送及数据及时情况",
-	    "4. Dekad reports and timeliness"));
+	emit_heading(b, format,
+	    T("四、旬报报送及数据及时情况", "4. Dekad reports and timeliness"));
 	cells[0] = T("单位", "Unit");
 	cells[1] = T("本月应报", "Due (month)");
 	cells[2] = T("本月已报", "Filed (month)");
 	cells[3] = T("本月按时", "On time (month)");
 	cells[4] = T("年度报送率", "Reporting rate (YTD)");
 	cells[5] = T("年度及时率", "Timeliness (YTD)");
-	xsnprintf(buf[6], sizeof buf[6], T("%u日内录入率", "Records within %u"
-	    " days"), d->timely_days);
+	xsnprintf(buf[6], sizeof buf[6],
+	    T("%u日内录入率",
+		"Records within %u"
+		" days"),
+	    d->timely_days);
 	cells[6] = buf[6];
 	cells[7] = T("记录数", "Records");
 	table_row(t, cells);
@@ -929,10 +989,12 @@ tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	int pass, n;
 	size_t i;
 
-	emit_heading(b, format, T("五、逾期未完成的目标责任任务",
-	    "5. Overdue responsibility tasks"));
+	emit_heading(b, format,
+	    T("五、逾期未完成的目标责任任务",
+		"5. Overdue responsibility tasks"));
 	if (d->n_overdue == 0) {
-		emit_para(b, format, T("本期没有逾期任务。", "No task is overdue."));
+		emit_para(b, format,
+		    T("本期没有逾期任务。", "No task is overdue."));
 		return;
 	}
 	/* By department first, then by township. */
@@ -942,7 +1004,8 @@ tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		char due[32], prog[16];
 
 		n = 0;
-		cells[0] = pass == 0 ? T("部门", "Department") : T("单位", "Unit");
+		cells[0] =
+		    pass == 0 ? T("部门", "Department") : T("单位", "Unit");
 		cells[1] = T("任务", "Task");
 		cells[2] = T("责任人", "Responsible");
 		cells[3] = T("截止日期", "Due");
@@ -953,7 +1016,8 @@ tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		for (i = 0; i < d->n_overdue; i++) {
 			Popstat__Task *k = d->overdue[i];
 
-			if ((strcmp(k->owner_kind, "department") == 0) != (pass == 0))
+			if ((strcmp(k->owner_kind, "department") == 0) !=
+			    (pass == 0))
 				continue;
 			n++;
 			xsnprintf(due, sizeof due, "%s", k->due);
@@ -966,8 +1030,9 @@ tasks_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 			table_row(t, cells);
 		}
 		if (n > 0) {
-			emit_para(b, format, pass == 0 ? T("（一）按部门", "By department")
-			    : T("（二）按乡镇", "By township"));
+			emit_para(b, format,
+			    pass == 0 ? T("（一）按部门", "By department") :
+					T("（二）按乡镇", "By township"));
 			emit_table(b, format, t);
 		} else
 			table_free(t);
@@ -1022,8 +1087,10 @@ projection_para(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		if (n++)
 			sbuf_puts(&p, T("；", "; "));
 		warning_headroom_text(head, sizeof head, c, lang == LANG_ZH);
-		sbuf_printf(&p, T("全年%s预计%.2f‰（目标≤%.15g‰），%s",
-		    "the year's %s is projected at %.2f‰ (target ≤ %.15g‰), %s"),
+		sbuf_printf(&p,
+		    T("全年%s预计%.2f‰（目标≤%.15g‰），%s",
+			"the year's %s is projected at %.2f‰ (target ≤ "
+			"%.15g‰), %s"),
 		    warning_indicator_name(c->indicator, lang == LANG_ZH),
 		    c->projected, c->target, head);
 		if (c->has_risk)
@@ -1057,12 +1124,14 @@ na_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 		for (k = 0; k < u->n_na_reasons; k++) {
 			if (k)
 				sbuf_puts(&t, T("、", ", "));
-			sbuf_puts(&t, na_reason_text(u->na_reasons[k],
-			    lang == LANG_ZH));
+			sbuf_puts(&t,
+			    na_reason_text(u->na_reasons[k], lang == LANG_ZH));
 		}
 		for (k = 0; k < u->n_unknown_population; k++) {
-			sbuf_puts(&t, k ? T("、", ", ") : T("（下级无人口记录：",
-			    " (units below without one: "));
+			sbuf_puts(&t,
+			    k ? T("、", ", ") :
+				T("（下级无人口记录：",
+				    " (units below without one: "));
 			sbuf_puts(&t, u->unknown_population[k]);
 		}
 		if (u->n_unknown_population)
@@ -1083,11 +1152,12 @@ warning_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	size_t ncell = 0, i, k;
 	int ncols, c;
 	const char **cells;
-	char (*buf)[96];
+	char(*buf)[96];
 	struct table *t;
 
-	emit_heading(b, format, T("六、预警：全年出生余量与超标风险",
-	    "6. Early warning: births still possible this year"));
+	emit_heading(b, format,
+	    T("六、预警：全年出生余量与超标风险",
+		"6. Early warning: births still possible this year"));
 	for (i = 0; i < w->n_rows; i++)
 		if (w->rows[i]->n_indicators > ncell)
 			ncell = w->rows[i]->n_indicators;
@@ -1102,10 +1172,10 @@ warning_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 			if (k < w->rows[i]->n_indicators)
 				in = w->rows[i]->indicators[k]->indicator;
 		in = warning_indicator_name(in, lang == LANG_ZH);
-		xsnprintf(buf[1 + 4 * k], sizeof buf[0], T("%s预计(‰)",
-		    "%s projected (‰)"), in);
-		xsnprintf(buf[2 + 4 * k], sizeof buf[0], T("%s余量",
-		    "%s headroom"), in);
+		xsnprintf(buf[1 + 4 * k], sizeof buf[0],
+		    T("%s预计(‰)", "%s projected (‰)"), in);
+		xsnprintf(buf[2 + 4 * k], sizeof buf[0],
+		    T("%s余量", "%s headroom"), in);
 		xsnprintf(buf[3 + 4 * k], sizeof buf[0], T("超标风险", "Risk"));
 		xsnprintf(buf[4 + 4 * k], sizeof buf[0], T("预警", "Level"));
 		for (c = 1; c <= 4; c++)
@@ -1120,8 +1190,8 @@ warning_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 
 		cells[0] = r->name;
 		for (k = 0; k < ncell; k++) {
-			const Popstat__WarningCell *x = k < r->n_indicators ?
-			    r->indicators[k] : NULL;
+			const Popstat__WarningCell *x =
+			    k < r->n_indicators ? r->indicators[k] : NULL;
 
 			for (c = 1; c <= 4; c++)
 				xsnprintf(buf[c + 4 * k], sizeof buf[0], "-");
@@ -1135,18 +1205,24 @@ warning_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 					xsnprintf(buf[3 + 4 * k], sizeof buf[0],
 					    "%.1f%%", x->risk * 100);
 				xsnprintf(buf[4 + 4 * k], sizeof buf[0], "%s",
-				    warning_level_name(x->level, lang == LANG_ZH));
+				    warning_level_name(x->level,
+					lang == LANG_ZH));
 			}
 		}
 		table_row(t, cells);
 	}
 	emit_table(b, format, t);
-	emit_para(b, format, T("注：截至统计日，按目前出生速度推算全年；余量指今年"
-	    "还可出生多少人仍能达标，超标风险指全年出生超过余量的概率。这是提醒，"
-	    "不是结论。", "Note: projected from the pace so far; the headroom is"
-	    " how many more births the unit may have this year and still meet the"
-	    " target, the risk the probability that the year's births exceed it."
-	    " A warning is a reason to look, not a verdict."));
+	emit_para(b, format,
+	    T("注：截至统计日，按目前出生速度推算全年；余量指今年"
+	      "还可出生多少人仍能达标，超标风险指全年出生超过余量的概率。这是提"
+	      "醒，"
+	      "不是结论。",
+		"Note: projected from the pace so far; the headroom is"
+		" how many more births the unit may have this year and still "
+		"meet the"
+		" target, the risk the probability that the year's births "
+		"exceed it."
+		" A warning is a reason to look, not a verdict."));
 	free(cells);
 	free(buf);
 }
@@ -1160,11 +1236,13 @@ quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	char detail[512];
 	size_t i;
 
-	emit_heading(b, format, T("七、数据质量：需要复核的数字",
-	    "7. Data quality: numbers to check"));
+	emit_heading(b, format,
+	    T("七、数据质量：需要复核的数字",
+		"7. Data quality: numbers to check"));
 	if (q->n_flags == 0) {
-		emit_para(b, format, T("未发现需要复核的数字。",
-		    "No number needs a second look."));
+		emit_para(b, format,
+		    T("未发现需要复核的数字。",
+			"No number needs a second look."));
 		return;
 	}
 	t = table_new(3);
@@ -1174,16 +1252,19 @@ quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 	table_row(t, cells);
 	t->wrap[2] = 1;
 	for (i = 0; i < q->n_flags; i++) {
-		quality_flag_text(detail, sizeof detail, q->flags[i], lang == LANG_ZH);
+		quality_flag_text(detail, sizeof detail, q->flags[i],
+		    lang == LANG_ZH);
 		cells[0] = q->flags[i]->name;
-		cells[1] = quality_check_name(q->flags[i]->check, lang == LANG_ZH);
+		cells[1] =
+		    quality_check_name(q->flags[i]->check, lang == LANG_ZH);
 		cells[2] = detail;
 		table_row(t, cells);
 	}
 	emit_table(b, format, t);
-	emit_para(b, format, T("注：标记是复核的理由，不是结论；通报不列记录编号。",
-	    "Note: a flag is a reason to check, not a finding; the bulletin"
-	    " lists no record ids."));
+	emit_para(b, format,
+	    T("注：标记是复核的理由，不是结论；通报不列记录编号。",
+		"Note: a flag is a reason to check, not a finding; the bulletin"
+		" lists no record ids."));
 }
 
 /*
@@ -1192,8 +1273,9 @@ quality_block(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
  * in red, a red line; body in 仿宋 三号 (16 pt), 22 lines a page; the
  * page number "— 1 —" in 四号 under the text block, right on odd pages
  * and left on even ones (em spaces around the number: a CJK font's own
- * space is too narrow to read, or to survive pdftotext).  Table headers repeat on each page and keep
- * their words whole; a row is never split; names never wrap.
+ * space is too narrow to read, or to survive pdftotext).  Table headers repeat
+ * on each page and keep their words whole; a row is never split; names never
+ * wrap.
  */
 static const char print_css[] =
     "@page { size: A4; margin: 37mm 26mm 35mm 28mm;\n"
@@ -1242,16 +1324,18 @@ static const char print_css[] =
  * nothing loaded from outside, printable on A4.
  */
 void
-bulletin_render(const Popstat__BulletinData *d, int lang, int format,
-    sbuf *b)
+bulletin_render(const Popstat__BulletinData *d, int lang, int format, sbuf *b)
 {
 	if (format == FMT_HTML) {
-		sbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-		    "<meta charset=\"utf-8\">\n<title>", lang == LANG_ZH ?
-		    "zh-CN" : "en");
+		sbuf_printf(b,
+		    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+		    "<meta charset=\"utf-8\">\n<title>",
+		    lang == LANG_ZH ? "zh-CN" : "en");
 		html_escape(b, d->parent_name);
-		sbuf_printf(b, " %s</title>\n<style>\n%s</style>\n</head>\n"
-		    "<body>\n", d->month, print_css);
+		sbuf_printf(b,
+		    " %s</title>\n<style>\n%s</style>\n</head>\n"
+		    "<body>\n",
+		    d->month, print_css);
 	}
 	title_block(d, lang, format, b);
 	summary_block(d, lang, format, b);

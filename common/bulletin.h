@@ -14,8 +14,8 @@
 /* Languages are those of lang.h (LANG_ZH, LANG_EN). */
 enum bulletin_format { FMT_TXT = 0, FMT_MD, FMT_HTML };
 
-int bulletin_lang_parse(const char *s);     /* -1 if unknown; NULL: zh */
-int bulletin_format_parse(const char *s);   /* -1 if unknown; NULL: txt */
+int bulletin_lang_parse(const char *s);   /* -1 if unknown; NULL: zh */
+int bulletin_format_parse(const char *s); /* -1 if unknown; NULL: txt */
 void bulletin_render(const Popstat__BulletinData *d, int lang, int format,
     sbuf *out);
 

@@ -20,50 +20,50 @@
 #include "csv.h"
 #include "utf8.h"
 
-#define CSV_BUFSIZE	65536
-#define CSV_FIELDBUF	((size_t)CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1))
+#define CSV_BUFSIZE 65536
+#define CSV_FIELDBUF ((size_t)CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1))
 
-#define CSV_EOF		(-1)
+#define CSV_EOF (-1)
 
 struct csv_mem {
-	const char	*data;
-	size_t		 len;
-	size_t		 pos;
+	const char *data;
+	size_t len;
+	size_t pos;
 };
 
 struct csv_reader {
-	csv_read_fn	 fn;
-	void		*ctx;
-	struct csv_mem	 mem;		/* ctx of csv_new_mem() */
+	csv_read_fn fn;
+	void *ctx;
+	struct csv_mem mem; /* ctx of csv_new_mem() */
 
-	char		*in;		/* CSV_BUFSIZE bytes of input */
-	size_t		 inpos;
-	size_t		 inlen;
-	int		 started;	/* BOM check done */
-	int		 eof;		/* callback returned 0 or failed */
-	int		 ioerr;		/* callback failed */
-	int		 done;		/* no more records: return 0 */
+	char *in; /* CSV_BUFSIZE bytes of input */
+	size_t inpos;
+	size_t inlen;
+	int started; /* BOM check done */
+	int eof;     /* callback returned 0 or failed */
+	int ioerr;   /* callback failed */
+	int done;    /* no more records: return 0 */
 
-	long		 line;		/* physical line at the read position */
-	long		 recline;	/* line the current record starts on */
+	long line;    /* physical line at the read position */
+	long recline; /* line the current record starts on */
 
-	char		*fields;	/* CSV_FIELDBUF bytes */
-	size_t		 used;
-	size_t		 nfields;
-	size_t		 off[CSV_MAX_FIELDS];
-	size_t		 len[CSV_MAX_FIELDS];
+	char *fields; /* CSV_FIELDBUF bytes */
+	size_t used;
+	size_t nfields;
+	size_t off[CSV_MAX_FIELDS];
+	size_t len[CSV_MAX_FIELDS];
 
-	int		 delim;		/* ',' or '\t' */
-	int		 failed;	/* current record has an error */
-	char		*err;
-	size_t		 errlen;
+	int delim;  /* ',' or '\t' */
+	int failed; /* current record has an error */
+	char *err;
+	size_t errlen;
 };
 
 static long
 csv_mem_read(void *ctx, char *buf, size_t cap)
 {
-	struct csv_mem	*m = ctx;
-	size_t		 n = m->len - m->pos;
+	struct csv_mem *m = ctx;
+	size_t n = m->len - m->pos;
 
 	if (n > cap)
 		n = cap;
@@ -76,8 +76,8 @@ csv_mem_read(void *ctx, char *buf, size_t cap)
 static long
 csv_file_read(void *ctx, char *buf, size_t cap)
 {
-	FILE	*f = ctx;
-	size_t	 n;
+	FILE *f = ctx;
+	size_t n;
 
 	n = fread(buf, 1, cap, f);
 	if (n == 0 && ferror(f))
@@ -92,8 +92,8 @@ csv_file_read(void *ctx, char *buf, size_t cap)
 static int
 csv_fill(csv_reader *r, size_t need)
 {
-	size_t	cap;
-	long	n;
+	size_t cap;
+	long n;
 
 	while (r->inlen - r->inpos < need && !r->eof) {
 		if (r->inpos > 0) {
@@ -127,7 +127,7 @@ csv_peek(csv_reader *r)
 static inline int
 csv_get(csv_reader *r)
 {
-	int	c;
+	int c;
 
 	if ((c = csv_peek(r)) != CSV_EOF)
 		r->inpos++;
@@ -147,8 +147,8 @@ csv_newline(csv_reader *r, int c)
 static void
 csv_fail(csv_reader *r, int force, const char *fmt, ...)
 {
-	char	msg[128];
-	va_list	ap;
+	char msg[128];
+	va_list ap;
 
 	if (r->failed && !force)
 		return;
@@ -179,7 +179,7 @@ csv_put(csv_reader *r, size_t i, int c)
 static void
 csv_end_field(csv_reader *r, size_t i)
 {
-	const char	*s;
+	const char *s;
 
 	if (r->failed)
 		return;
@@ -200,7 +200,7 @@ csv_end_field(csv_reader *r, size_t i)
 static int
 csv_quoted(csv_reader *r, size_t i)
 {
-	int	c;
+	int c;
 
 	for (;;) {
 		if ((c = csv_get(r)) == CSV_EOF)
@@ -228,7 +228,7 @@ csv_quoted(csv_reader *r, size_t i)
 static int
 csv_skip_empty(csv_reader *r)
 {
-	int	c;
+	int c;
 
 	for (;;) {
 		c = csv_peek(r);
@@ -243,8 +243,8 @@ csv_skip_empty(csv_reader *r)
 static int
 csv_record(csv_reader *r)
 {
-	size_t	i = 0;		/* index of the current field */
-	int	c;
+	size_t i = 0; /* index of the current field */
+	int c;
 
 	r->recline = r->line;
 	r->used = 0;
@@ -269,8 +269,10 @@ csv_record(csv_reader *r)
 			c = csv_peek(r);
 			if (c != r->delim && c != '\r' && c != '\n' &&
 			    c != CSV_EOF)
-				csv_fail(r, 0, "text after closing quote in "
-				    "field %zu", i + 1);
+				csv_fail(r, 0,
+				    "text after closing quote in "
+				    "field %zu",
+				    i + 1);
 		}
 		/*
 		 * Unquoted text, or what follows a bad closing quote: up to the
@@ -319,7 +321,7 @@ csv_record(csv_reader *r)
 csv_reader *
 csv_new(csv_read_fn fn, void *ctx)
 {
-	csv_reader	*r;
+	csv_reader *r;
 
 	if (fn == NULL)
 		return (NULL);
@@ -367,7 +369,7 @@ csv_new_file(FILE *f)
 csv_reader *
 csv_new_mem(const char *data, size_t len)
 {
-	csv_reader	*r;
+	csv_reader *r;
 
 	if (data == NULL && len != 0)
 		return (NULL);
@@ -412,8 +414,8 @@ csv_next(csv_reader *r, char *err, size_t errlen)
 		return (0);
 	if (!r->started) {
 		r->started = 1;
-		if (csv_fill(r, 3) && memcmp(r->in + r->inpos, "\xef\xbb\xbf",
-		    3) == 0)
+		if (csv_fill(r, 3) &&
+		    memcmp(r->in + r->inpos, "\xef\xbb\xbf", 3) == 0)
 			r->inpos += 3;
 	}
 	if (csv_skip_empty(r) == CSV_EOF) {

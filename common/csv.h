@@ -23,8 +23,9 @@ typedef long (*csv_read_fn)(void *ctx, char *buf, size_t cap);
 typedef struct csv_reader csv_reader;
 
 csv_reader *csv_new(csv_read_fn fn, void *ctx);
-csv_reader *csv_new_file(FILE *f);                  /* reads from f */
-csv_reader *csv_new_mem(const char *data, size_t len); /* data must outlive it */
+csv_reader *csv_new_file(FILE *f); /* reads from f */
+csv_reader *
+csv_new_mem(const char *data, size_t len); /* data must outlive it */
 void csv_free(csv_reader *r);
 /* Separate fields by d instead of ',' (a tab for tab-separated text). */
 void csv_set_delim(csv_reader *r, char d);

@@ -83,13 +83,17 @@ int
 csv_encoding_check(const char *enc, int bom, char *err, size_t errlen)
 {
 	if (!is_utf8(enc) && strcasecmp(enc, "gb18030") != 0) {
-		snprintf(err, errlen, "--encoding %s: unknown; CSV is written"
-		    " as utf-8 (the default; --bom for Excel) or gb18030", enc);
+		snprintf(err, errlen,
+		    "--encoding %s: unknown; CSV is written"
+		    " as utf-8 (the default; --bom for Excel) or gb18030",
+		    enc);
 		return -1;
 	}
 	if (bom && !is_utf8(enc)) {
-		snprintf(err, errlen, "--bom marks UTF-8; GB18030 text is read"
-		    " without one (drop --bom or --encoding %s)", enc);
+		snprintf(err, errlen,
+		    "--bom marks UTF-8; GB18030 text is read"
+		    " without one (drop --bom or --encoding %s)",
+		    enc);
 		return -1;
 	}
 	return 0;
@@ -112,8 +116,10 @@ csv_encode(const char *in, size_t n, const char *enc, int bom, sbuf *out,
 		return 0;
 	}
 	if ((cd = iconv_open("GB18030", "UTF-8")) == (iconv_t)-1) {
-		snprintf(err, errlen, "--encoding %s: this system's iconv cannot"
-		    " convert to it (%s)", enc, strerror(errno));
+		snprintf(err, errlen,
+		    "--encoding %s: this system's iconv cannot"
+		    " convert to it (%s)",
+		    enc, strerror(errno));
 		return -1;
 	}
 	while (il > 0) {
@@ -123,10 +129,13 @@ csv_encode(const char *in, size_t n, const char *enc, int bom, sbuf *out,
 
 		sbuf_add(out, chunk, sizeof chunk - ol);
 		if (r == (size_t)-1 && errno != E2BIG) {
-			snprintf(err, errlen, "byte %zu of the CSV: %s in UTF-8"
-			    " text, cannot write it as %s", (size_t)(ip - in),
+			snprintf(err, errlen,
+			    "byte %zu of the CSV: %s in UTF-8"
+			    " text, cannot write it as %s",
+			    (size_t)(ip - in),
 			    errno == EILSEQ ? "an invalid sequence" :
-			    "a cut-off character", enc);
+					      "a cut-off character",
+			    enc);
 			iconv_close(cd);
 			return -1;
 		}

@@ -17,8 +17,8 @@
 
 #include "date.h"
 
-#define DAYS_PER_ERA 146097     /* days in 400 Gregorian years */
-#define EPOCH_SHIFT 719468      /* days from 0000-03-01 to 1970-01-01 */
+#define DAYS_PER_ERA 146097 /* days in 400 Gregorian years */
+#define EPOCH_SHIFT 719468  /* days from 0000-03-01 to 1970-01-01 */
 
 /*
  * Nonzero when year is a Gregorian leap year: divisible by 4, except
@@ -36,9 +36,8 @@ date_is_leap(int year)
 int
 date_days_in_month(int year, int month)
 {
-	static const int days[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
 
 	if (month < 1 || month > 12)
 		return 0;
@@ -58,9 +57,9 @@ date_from_ymd(int year, int month, int day)
 
 	y = (int64_t)year - (month <= 2);
 	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;                                  /* [0, 399] */
+	yoe = y - era * 400; /* [0, 399] */
 	doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* [0, 146096] */
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* [0, 146096] */
 	return (int32_t)(era * DAYS_PER_ERA + doe - EPOCH_SHIFT);
 }
 
@@ -74,11 +73,11 @@ date_to_ymd(int32_t d, int *year, int *month, int *day)
 
 	z = (int64_t)d + EPOCH_SHIFT;
 	era = (z >= 0 ? z : z - (DAYS_PER_ERA - 1)) / DAYS_PER_ERA;
-	doe = z - era * DAYS_PER_ERA;                         /* [0, 146096] */
+	doe = z - era * DAYS_PER_ERA; /* [0, 146096] */
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);        /* [0, 365] */
-	mp = (5 * doy + 2) / 153;                             /* [0, 11] */
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */
+	mp = (5 * doy + 2) / 153;                      /* [0, 11] */
 	m = mp < 10 ? mp + 3 : mp - 9;
 
 	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
@@ -90,7 +89,7 @@ date_to_ymd(int32_t d, int *year, int *month, int *day)
 static void __attribute__((format(printf, 3, 4)))
 date_error(char *err, size_t errlen, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	if (err == NULL || errlen == 0)
 		return;
@@ -102,8 +101,8 @@ date_error(char *err, size_t errlen, const char *fmt, ...)
 int
 date_digits(const char *s, size_t n)
 {
-	int	 v = 0;
-	size_t	 i;
+	int v = 0;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -120,10 +119,9 @@ date_digits(const char *s, size_t n)
  * "no such day: 2026-02 has 28 days".  *out is untouched on error.
  */
 int
-date_parse_n(const char *s, size_t len, int32_t *out, char *err,
-    size_t errlen)
+date_parse_n(const char *s, size_t len, int32_t *out, char *err, size_t errlen)
 {
-	int	 year, month, day, dim;
+	int year, month, day, dim;
 
 	if (s == NULL || len != 10 || s[4] != '-' || s[7] != '-' ||
 	    (year = date_digits(s, 4)) < 0 ||
@@ -157,7 +155,7 @@ date_parse_n(const char *s, size_t len, int32_t *out, char *err,
 int
 date_parse(const char *s, int32_t *out, char *err, size_t errlen)
 {
-	size_t	 len = 0;
+	size_t len = 0;
 
 	/* Stop counting past 11: anything longer is wrong anyway. */
 	if (s != NULL)
@@ -192,7 +190,8 @@ date_parse_any(const char *s, int32_t *out, char *err, size_t errlen)
 		return date_parse(s, out, err, errlen);
 	/* YYYYMMDD */
 	if (strlen(s) == 8 && strspn(s, "0123456789") == 8) {
-		snprintf(canon, sizeof canon, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+		snprintf(canon, sizeof canon, "%.4s-%.2s-%.2s", s, s + 4,
+		    s + 6);
 		return date_parse(canon, out, err, errlen);
 	}
 	if ((year = date_digits(s, 4)) < 0)
@@ -201,7 +200,7 @@ date_parse_any(const char *s, int32_t *out, char *err, size_t errlen)
 	if (*p == '-' || *p == '/' || *p == '.') {
 		sep2 = p;
 		sl = 1;
-	} else if (strncmp(p, "\xe5\xb9\xb4", 3) == 0) {   /* 年 */
+	} else if (strncmp(p, "\xe5\xb9\xb4", 3) == 0) { /* 年 */
 		sep2 = NULL;
 		sl = 3;
 	} else
@@ -213,7 +212,7 @@ date_parse_any(const char *s, int32_t *out, char *err, size_t errlen)
 		if (*p != *sep2)
 			return date_parse(s, out, err, errlen);
 		p++;
-	} else if (strncmp(p, "\xe6\x9c\x88", 3) == 0)     /* 月 */
+	} else if (strncmp(p, "\xe6\x9c\x88", 3) == 0) /* 月 */
 		p += 3;
 	else
 		return date_parse(s, out, err, errlen);
@@ -245,7 +244,7 @@ date_put_digits(char *p, int v, int n)
 char *
 date_format(int32_t d, char *buf)
 {
-	int	 year, month, day;
+	int year, month, day;
 
 	date_to_ymd(d, &year, &month, &day);
 	if (year < 0) {
@@ -272,8 +271,8 @@ date_format(int32_t d, char *buf)
 int32_t
 date_today(void)
 {
-	time_t		 now = time(NULL);
-	struct tm	 tm;
+	time_t now = time(NULL);
+	struct tm tm;
 
 	if (localtime_r(&now, &tm) == NULL)
 		return (int32_t)(now / 86400);
@@ -288,8 +287,8 @@ date_today(void)
 int
 date_year_days(int32_t d)
 {
-	int	 year, month, day, y;
-	int32_t	 feb29;
+	int year, month, day, y;
+	int32_t feb29;
 
 	date_to_ymd(d, &year, &month, &day);
 	/* The only 29 Februaries that can fall in range: this year's, next. */

@@ -15,7 +15,7 @@
 #define DATE_MAX_YEAR 9999
 
 int date_is_leap(int year);
-int date_days_in_month(int year, int month); /* month 1..12 */
+int date_days_in_month(int year, int month);         /* month 1..12 */
 int32_t date_from_ymd(int year, int month, int day); /* no validation */
 void date_to_ymd(int32_t d, int *year, int *month, int *day);
 
@@ -25,7 +25,8 @@ void date_to_ymd(int32_t d, int *year, int *month, int *day);
  * Returns 0 and stores the day number, or -1 with a short reason in err
  * ("expected YYYY-MM-DD", "no such day: month 2 has 28 days", ...).
  */
-int date_parse_n(const char *s, size_t len, int32_t *out, char *err, size_t errlen);
+int
+date_parse_n(const char *s, size_t len, int32_t *out, char *err, size_t errlen);
 int date_parse(const char *s, int32_t *out, char *err, size_t errlen);
 /* Value of the n ASCII digits at s, or -1 if any of them is not a digit. */
 int date_digits(const char *s, size_t n);

@@ -48,13 +48,13 @@ enum expr_opcode {
 
 struct expr_op {
 	enum expr_opcode code;
-	size_t index;  /* EOP_VAR */
-	double value;  /* EOP_CONST */
+	size_t index; /* EOP_VAR */
+	double value; /* EOP_CONST */
 };
 
 struct expr {
 	size_t nops;
-	size_t depth;  /* deepest value stack the program needs */
+	size_t depth; /* deepest value stack the program needs */
 	struct expr_op ops[];
 };
 
@@ -72,9 +72,9 @@ enum tok_kind {
 
 struct token {
 	enum tok_kind kind;
-	size_t col;     /* 1-based */
-	double number;  /* TOK_NUM */
-	size_t index;   /* TOK_NAME */
+	size_t col;    /* 1-based */
+	double number; /* TOK_NUM */
+	size_t index;  /* TOK_NAME */
 };
 
 /* An operator waiting on the shunting-yard stack. */
@@ -91,7 +91,7 @@ struct parser {
 	char *err;
 	size_t errlen;
 	struct expr *prog;
-	size_t depth;   /* current value stack depth of prog */
+	size_t depth; /* current value stack depth of prog */
 };
 
 static void expr_error(struct parser *, const char *, ...)
@@ -176,8 +176,7 @@ bad_character(struct parser *p)
 		expr_error(p, "column %zu: unexpected character '%.*s'", col,
 		    (int)n, (const char *)s);
 	} else {
-		expr_error(p, "column %zu: unexpected byte 0x%02x", col,
-		    s[0]);
+		expr_error(p, "column %zu: unexpected byte 0x%02x", col, s[0]);
 	}
 }
 
@@ -246,8 +245,9 @@ lex_name(struct parser *p, struct token *t)
 	while (is_name_char(start[len]))
 		len++;
 	for (i = 0; i < p->nnames; i++) {
-		if (p->names[i] != NULL && strncmp(p->names[i], start, len) == 0
-		    && p->names[i][len] == '\0')
+		if (p->names[i] != NULL &&
+		    strncmp(p->names[i], start, len) == 0 &&
+		    p->names[i][len] == '\0')
 			break;
 	}
 	if (i == p->nnames) {
@@ -286,27 +286,13 @@ next_token(struct parser *p, struct token *t)
 		return lex_name(p, t);
 	}
 	switch (c) {
-	case '+':
-		t->kind = TOK_PLUS;
-		break;
-	case '-':
-		t->kind = TOK_MINUS;
-		break;
-	case '*':
-		t->kind = TOK_STAR;
-		break;
-	case '/':
-		t->kind = TOK_SLASH;
-		break;
-	case '(':
-		t->kind = TOK_LPAREN;
-		break;
-	case ')':
-		t->kind = TOK_RPAREN;
-		break;
-	default:
-		bad_character(p);
-		return -1;
+	case '+': t->kind = TOK_PLUS; break;
+	case '-': t->kind = TOK_MINUS; break;
+	case '*': t->kind = TOK_STAR; break;
+	case '/': t->kind = TOK_SLASH; break;
+	case '(': t->kind = TOK_LPAREN; break;
+	case ')': t->kind = TOK_RPAREN; break;
+	default: bad_character(p); return -1;
 	}
 	p->pos++;
 	return 0;
@@ -317,15 +303,11 @@ precedence(enum expr_opcode code)
 {
 	switch (code) {
 	case EOP_ADD:
-	case EOP_SUB:
-		return 1;
+	case EOP_SUB: return 1;
 	case EOP_MUL:
-	case EOP_DIV:
-		return 2;
-	case EOP_NEG:
-		return 3;
-	default:
-		return 0;
+	case EOP_DIV: return 2;
+	case EOP_NEG: return 3;
+	default: return 0;
 	}
 }
 
@@ -360,14 +342,10 @@ static enum expr_opcode
 binary_opcode(enum tok_kind kind)
 {
 	switch (kind) {
-	case TOK_PLUS:
-		return EOP_ADD;
-	case TOK_MINUS:
-		return EOP_SUB;
-	case TOK_STAR:
-		return EOP_MUL;
-	default:
-		return EOP_DIV;
+	case TOK_PLUS: return EOP_ADD;
+	case TOK_MINUS: return EOP_SUB;
+	case TOK_STAR: return EOP_MUL;
+	default: return EOP_DIV;
 	}
 }
 
@@ -413,17 +391,17 @@ parse(struct parser *p)
 					return -1;
 				want_operand = 0;
 				break;
-			case TOK_PLUS:
-				break; /* unary plus changes nothing */
+			case TOK_PLUS: break; /* unary plus changes nothing */
 			case TOK_MINUS:
 				stack[top].code = EOP_NEG;
 				stack[top++].col = t.col;
 				break;
 			case TOK_LPAREN:
 				if (parens == EXPR_MAX_DEPTH) {
-					expr_error(p, "column %zu: nesting "
-					    "deeper than %d", t.col,
-					    EXPR_MAX_DEPTH);
+					expr_error(p,
+					    "column %zu: nesting "
+					    "deeper than %d",
+					    t.col, EXPR_MAX_DEPTH);
 					return -1;
 				}
 				parens++;
@@ -432,14 +410,17 @@ parse(struct parser *p)
 				break;
 			case TOK_END:
 				if (ntokens == 1) {
-					expr_error(p, "column 1: empty "
+					expr_error(p,
+					    "column 1: empty "
 					    "expression");
 					return -1;
 				}
 				/* FALLTHROUGH */
 			default:
-				expr_error(p, "column %zu: expected a number, "
-				    "a counter or '('", t.col);
+				expr_error(p,
+				    "column %zu: expected a number, "
+				    "a counter or '('",
+				    t.col);
 				return -1;
 			}
 			continue;
@@ -477,11 +458,15 @@ parse(struct parser *p)
 			return unwind(p, stack, &top, 1);
 		default:
 			if (parens != 0) {
-				expr_error(p, "column %zu: expected an "
-				    "operator or ')'", t.col);
+				expr_error(p,
+				    "column %zu: expected an "
+				    "operator or ')'",
+				    t.col);
 			} else {
-				expr_error(p, "column %zu: expected an "
-				    "operator or end of expression", t.col);
+				expr_error(p,
+				    "column %zu: expected an "
+				    "operator or end of expression",
+				    t.col);
 			}
 			return -1;
 		}
@@ -559,9 +544,7 @@ expr_eval(const expr *e, const double *values, const unsigned char *known,
 	for (i = 0; i < e->nops; i++) {
 		op = &e->ops[i];
 		switch (op->code) {
-		case EOP_CONST:
-			stack[n++] = op->value;
-			continue;
+		case EOP_CONST: stack[n++] = op->value; continue;
 		case EOP_VAR:
 			if (values == NULL ||
 			    (known != NULL && known[op->index] == 0))
@@ -571,25 +554,16 @@ expr_eval(const expr *e, const double *values, const unsigned char *known,
 				return -1;
 			stack[n++] = r;
 			continue;
-		case EOP_NEG:
-			stack[n - 1] = -stack[n - 1];
-			continue;
-		default:
-			break;
+		case EOP_NEG: stack[n - 1] = -stack[n - 1]; continue;
+		default: break;
 		}
 
 		b = stack[--n];
 		a = stack[n - 1];
 		switch (op->code) {
-		case EOP_ADD:
-			r = a + b;
-			break;
-		case EOP_SUB:
-			r = a - b;
-			break;
-		case EOP_MUL:
-			r = a * b;
-			break;
+		case EOP_ADD: r = a + b; break;
+		case EOP_SUB: r = a - b; break;
+		case EOP_MUL: r = a * b; break;
 		default:
 			if (b == 0)
 				return -1;

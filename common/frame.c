@@ -51,8 +51,8 @@ put_varint(uint8_t *p, uint64_t v)
 
 /* Envelope fields: 1 version (varint), 2 request_id (varint), 4 response
  * (length-delimited): tags (field << 3 | wire type). */
-#define TAG_VERSION  0x08
-#define TAG_ID       0x10
+#define TAG_VERSION 0x08
+#define TAG_ID 0x10
 #define TAG_RESPONSE 0x22
 
 size_t
@@ -72,8 +72,7 @@ frame_response_head(uint64_t request_id, size_t n,
 }
 
 uint8_t *
-frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
-    size_t *len)
+frame_response(uint64_t request_id, const uint8_t *resp, size_t n, size_t *len)
 {
 	uint8_t head[FRAME_RESPONSE_HEAD], *buf;
 	size_t h = frame_response_head(request_id, n, head);

@@ -33,8 +33,8 @@ int frame_get_len(const uint8_t hdr[FRAME_HEADER], uint32_t max, uint32_t *len);
  * packs it (fields in number order).  Lets a packed reply be kept and sent
  * again under another request id.  Returns a malloc'ed frame of *len bytes.
  */
-uint8_t *frame_response(uint64_t request_id, const uint8_t *resp, size_t n,
-    size_t *len);
+uint8_t *
+frame_response(uint64_t request_id, const uint8_t *resp, size_t n, size_t *len);
 /*
  * The same frame's first bytes only (header and Envelope fields up to the
  * response's length), to be followed by the n bytes of the packed

@@ -15,8 +15,8 @@
 #define HEADER_MAX_RULES 32
 
 /* What a header cell maps to, besides a column number (record.h). */
-#define HEADER_IGNORED (-1)  /* --ignore, --ignore-unknown: dropped */
-#define HEADER_EMPTY   (-2)  /* no name: its cells must be empty */
+#define HEADER_IGNORED (-1) /* --ignore, --ignore-unknown: dropped */
+#define HEADER_EMPTY (-2)   /* no name: its cells must be empty */
 
 struct header_opts {
 	const char *map_from[HEADER_MAX_RULES];
@@ -50,8 +50,7 @@ int header_add_map(struct header_opts *o, const char *rule, char *err,
  * named twice, a kind that cannot be told, a column the kind does not
  * have, a required column missing.
  */
-int header_map(const char *const *cells, size_t n,
-    const struct header_opts *o, int *kind, int *map, char *err,
-    size_t errlen);
+int header_map(const char *const *cells, size_t n, const struct header_opts *o,
+    int *kind, int *map, char *err, size_t errlen);
 
 #endif

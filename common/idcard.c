@@ -17,9 +17,8 @@
 #include "date.h"
 #include "utf8.h"
 
-static const int idcard_weights[17] = {
-	7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
-};
+static const int idcard_weights[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
+	5, 8, 4, 2 };
 
 int
 idcard_normalise(const char *s, char *out, size_t cap)
@@ -123,15 +122,20 @@ idcard_check(const char *id, int32_t day, char *out, size_t cap,
 	if (len == 18 && all_digits(id, 17) &&
 	    (id[17] == 'X' || (id[17] >= '0' && id[17] <= '9'))) {
 		if (idcard_date(id + 6, &born) < 0)
-			snprintf(reasons[bad++], 160, "birth date %.8s is not a"
-			    " date", id + 6);
+			snprintf(reasons[bad++], 160,
+			    "birth date %.8s is not a"
+			    " date",
+			    id + 6);
 		else if (born > day)
-			snprintf(reasons[bad++], 160, "birth date %.8s is after"
-			    " the record's date %s", id + 6,
-			    date_format(day, d));
+			snprintf(reasons[bad++], 160,
+			    "birth date %.8s is after"
+			    " the record's date %s",
+			    id + 6, date_format(day, d));
 		if (idcard_check_char(id) != id[17])
-			snprintf(reasons[bad++], 160, "check character should"
-			    " be %c", idcard_check_char(id));
+			snprintf(reasons[bad++], 160,
+			    "check character should"
+			    " be %c",
+			    idcard_check_char(id));
 		if (bad)
 			return bad;
 		memcpy(out, id, 19);
@@ -146,9 +150,10 @@ idcard_check(const char *id, int32_t day, char *out, size_t cap,
 		memcpy(full + 8, id + 6, 9);
 		if (idcard_date(full + 6, &born) == 0) {
 			if (born > day) {
-				snprintf(reasons[bad++], 160, "birth date %.8s"
-				    " is after the record's date %s", full + 6,
-				    date_format(day, d));
+				snprintf(reasons[bad++], 160,
+				    "birth date %.8s"
+				    " is after the record's date %s",
+				    full + 6, date_format(day, d));
 				return bad;
 			}
 			full[17] = idcard_check_char(full);

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDCARD_DAMAGED "Excel stored the ID as a number and lost its last" \
+#define IDCARD_DAMAGED                                                         \
+	"Excel stored the ID as a number and lost its last"                    \
 	" digits; format the column as text"
 
 /*

@@ -8,7 +8,7 @@
 
 #include "sbuf.h"
 
-#define BLOCK 64   /* SHA-256's block size */
+#define BLOCK 64 /* SHA-256's block size */
 
 struct keyhash {
 	EVP_MD_CTX *inner, *outer, *work;

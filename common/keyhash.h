@@ -21,8 +21,8 @@ typedef struct keyhash keyhash;
 /* NULL when OpenSSL fails. */
 keyhash *keyhash_new(const uint8_t *key, size_t keylen);
 /* HMAC-SHA256(key, msg) into out.  Returns 0, or -1 when OpenSSL fails. */
-int keyhash_sum(keyhash *k, const void *msg, size_t n,
-    uint8_t out[KEYHASH_LEN]);
+int
+keyhash_sum(keyhash *k, const void *msg, size_t n, uint8_t out[KEYHASH_LEN]);
 void keyhash_free(keyhash *k);
 
 #endif

@@ -11,11 +11,11 @@ lang_parse(const char *s)
 {
 	if (s == NULL)
 		return -1;
-	if (strncmp(s, "zh", 2) == 0 && (s[2] == '\0' || s[2] == '_' ||
-	    s[2] == '-' || s[2] == '.'))
+	if (strncmp(s, "zh", 2) == 0 &&
+	    (s[2] == '\0' || s[2] == '_' || s[2] == '-' || s[2] == '.'))
 		return LANG_ZH;
-	if (strncmp(s, "en", 2) == 0 && (s[2] == '\0' || s[2] == '_' ||
-	    s[2] == '-' || s[2] == '.'))
+	if (strncmp(s, "en", 2) == 0 &&
+	    (s[2] == '\0' || s[2] == '_' || s[2] == '-' || s[2] == '.'))
 		return LANG_EN;
 	return -1;
 }

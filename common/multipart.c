@@ -32,7 +32,8 @@ multipart_boundary(const char *ct, char out[MULTIPART_BOUNDARY_MAX + 1],
 	int quoted = 0;
 
 	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0)
-		return fail(err, errlen, "expected Content-Type"
+		return fail(err, errlen,
+		    "expected Content-Type"
 		    " multipart/form-data (a form with a file)");
 	for (p = ct + 19; *p; p++)
 		if (strncasecmp(p, "boundary=", 9) == 0 &&
@@ -47,7 +48,8 @@ multipart_boundary(const char *ct, char out[MULTIPART_BOUNDARY_MAX + 1],
 	}
 	while (*p && (quoted ? *p != '"' : (*p != ';' && *p != ' '))) {
 		if (n >= MULTIPART_BOUNDARY_MAX || !bchar((unsigned char)*p))
-			return fail(err, errlen, "bad boundary in the"
+			return fail(err, errlen,
+			    "bad boundary in the"
 			    " Content-Type");
 		out[n++] = *p++;
 	}
@@ -104,10 +106,12 @@ part_headers(const char *h, size_t len, struct mp_part *p, char *err,
 			while (vn && (*v == ' ' || *v == '\t'))
 				v++, vn--;
 			if (vn < 9 || strncasecmp(v, "form-data", 9) != 0)
-				return fail(err, errlen, "a part is not"
+				return fail(err, errlen,
+				    "a part is not"
 				    " form-data");
 			if (param(v, vn, "name", p->name, sizeof p->name) != 1)
-				return fail(err, errlen, "a part has no field"
+				return fail(err, errlen,
+				    "a part has no field"
 				    " name");
 			r = param(v, vn, "filename", p->filename,
 			    sizeof p->filename);
@@ -119,7 +123,8 @@ part_headers(const char *h, size_t len, struct mp_part *p, char *err,
 		if (eol == NULL)
 			break;
 		if (eol + 1 >= end || eol[1] != '\n')
-			return fail(err, errlen, "part headers must end lines"
+			return fail(err, errlen,
+			    "part headers must end lines"
 			    " with CRLF");
 		h = eol + 2;
 	}
@@ -150,29 +155,32 @@ multipart_parse(const char *body, size_t len, const char *boundary,
 	for (;;) {
 		pos = (size_t)(end - p);
 		if (pos >= 2 && p[0] == '-' && p[1] == '-')
-			return n;   /* the closing delimiter */
+			return n; /* the closing delimiter */
 		while (pos > 0 && (*p == ' ' || *p == '\t'))
 			p++, pos--;
 		if (pos < 2 || p[0] != '\r' || p[1] != '\n')
-			return fail(err, errlen, "a boundary line must end"
+			return fail(err, errlen,
+			    "a boundary line must end"
 			    " with CRLF");
 		p += 2;
 		if (n >= max)
 			return fail(err, errlen, "too many form fields");
 		memset(&parts[n], 0, sizeof parts[n]);
 		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
-			return fail(err, errlen, "a part has no"
+			return fail(err, errlen,
+			    "a part has no"
 			    " Content-Disposition");
 		hdr_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
 		if (hdr_end == NULL)
 			return fail(err, errlen, "a part's headers do not end");
 		if (part_headers(p, (size_t)(hdr_end - p), &parts[n], err,
-		    errlen) < 0)
+			errlen) < 0)
 			return -1;
 		p = hdr_end + 4;
 		next = memmem(p, (size_t)(end - p), delim, dl);
 		if (next == NULL)
-			return fail(err, errlen, "the body ends inside a part"
+			return fail(err, errlen,
+			    "the body ends inside a part"
 			    " (was the upload cut short?)");
 		parts[n].data = p;
 		parts[n].len = (size_t)(next - p);

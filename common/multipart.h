@@ -17,10 +17,10 @@
 #define MULTIPART_NAME_MAX 128
 
 struct mp_part {
-	char name[MULTIPART_NAME_MAX + 1];      /* the form field */
-	char filename[MULTIPART_NAME_MAX + 1];  /* "" when not a file */
-	int is_file;                            /* had a filename= */
-	const char *data;                       /* into the body */
+	char name[MULTIPART_NAME_MAX + 1];     /* the form field */
+	char filename[MULTIPART_NAME_MAX + 1]; /* "" when not a file */
+	int is_file;                           /* had a filename= */
+	const char *data;                      /* into the body */
 	size_t len;
 };
 
@@ -40,7 +40,7 @@ int multipart_parse(const char *body, size_t len, const char *boundary,
     struct mp_part *parts, int max, char *err, size_t errlen);
 
 /* The part named name, or NULL. */
-const struct mp_part *multipart_find(const struct mp_part *parts, int n,
-    const char *name);
+const struct mp_part *
+multipart_find(const struct mp_part *parts, int n, const char *name);
 
 #endif

@@ -17,9 +17,9 @@
 /* At most this many bytes of the input are echoed in an error message. */
 #define PERIOD_ECHO_MAX 40
 
-#define PERIOD_UNRECOGNISED						\
-	"unrecognised form; expected e.g. 2026, SY2026, 2026H1, "	\
-	"2026Q3, 2026-11, 2026-11D2, 2026-11-05, "			\
+#define PERIOD_UNRECOGNISED                                                    \
+	"unrecognised form; expected e.g. 2026, SY2026, 2026H1, "              \
+	"2026Q3, 2026-11, 2026-11D2, 2026-11-05, "                             \
 	"2026-01-01..2026-06-30, 2026YTD"
 
 /*
@@ -32,8 +32,8 @@
 static int __attribute__((format(printf, 4, 5)))
 period_fail(const char *s, char *err, size_t errlen, const char *fmt, ...)
 {
-	char	 echo[PERIOD_ECHO_MAX + 8], reason[160];
-	va_list	 ap;
+	char echo[PERIOD_ECHO_MAX + 8], reason[160];
+	va_list ap;
 
 	if (err == NULL || errlen == 0)
 		return -1;
@@ -114,8 +114,8 @@ static int
 period_range(const char *s, const char *dots, period *out, char *err,
     size_t errlen)
 {
-	char	 why[96];
-	int32_t	 a, b;
+	char why[96];
+	int32_t a, b;
 
 	if (date_parse_n(s, (size_t)(dots - s), &a, why, sizeof why) != 0)
 		return period_fail(s, err, errlen, "range start: %s", why);
@@ -131,7 +131,7 @@ period_range(const char *s, const char *dots, period *out, char *err,
 static int
 period_statistical(const char *s, period *out, char *err, size_t errlen)
 {
-	int	 year;
+	int year;
 
 	if (strlen(s + 2) != 4 || (year = date_digits(s + 2, 4)) < 0)
 		return period_fail(s, err, errlen,
@@ -154,17 +154,16 @@ static int
 period_month_form(const char *s, const char *rest, int year, period *out,
     char *err, size_t errlen)
 {
-	const char	*p = rest + 1, *after;
-	char		 why[96];
-	int		 month, dekad, last;
-	int32_t		 d;
+	const char *p = rest + 1, *after;
+	char why[96];
+	int month, dekad, last;
+	int32_t d;
 
 	after = p;
-	while (*after != '\0' && *after != '-' && *after != 'D' &&
-	    *after != 'd')
+	while (
+	    *after != '\0' && *after != '-' && *after != 'D' && *after != 'd')
 		after++;
-	if (after - p != 2 || (month = date_digits(p, 2)) < 1 ||
-	    month > 12)
+	if (after - p != 2 || (month = date_digits(p, 2)) < 1 || month > 12)
 		return period_fail(s, err, errlen, "month must be 01-12");
 	last = date_days_in_month(year, month);
 	if (after[0] == '-' && (after[1] == 'D' || after[1] == 'd'))
@@ -230,11 +229,11 @@ static int
 period_parse_ascii(const char *s, int32_t today, period *out, char *err,
     size_t errlen)
 {
-	const char	*rest, *dots;
-	char		 buf[11];
-	int		 year, n;
-	size_t		 len;
-	period		 p;
+	const char *rest, *dots;
+	char buf[11];
+	int year, n;
+	size_t len;
+	period p;
 
 	if (s == NULL)
 		s = "";
@@ -259,14 +258,12 @@ period_parse_ascii(const char *s, int32_t today, period *out, char *err,
 	case '\0':
 	case 'H':
 	case 'Q':
-	case '-':
-		break;
+	case '-': break;
 	case 'Y':
 		if (period_word(rest, "YTD"))
 			break;
 		/* FALLTHROUGH */
-	default:
-		return period_fail(s, err, errlen, PERIOD_UNRECOGNISED);
+	default: return period_fail(s, err, errlen, PERIOD_UNRECOGNISED);
 	}
 	if (year < DATE_MIN_YEAR || year > DATE_MAX_YEAR)
 		return period_fail(s, err, errlen, "year must be %d-%d",
@@ -290,7 +287,7 @@ period_parse_ascii(const char *s, int32_t today, period *out, char *err,
 		n = rest[1] - '0';
 		return period_set(out, date_from_ymd(year, n * 3 - 2, 1),
 		    date_from_ymd(year, n * 3,
-		    date_days_in_month(year, n * 3)));
+			date_days_in_month(year, n * 3)));
 	case 'Y':
 		p.start = date_from_ymd(year, 1, 1);
 		p.end = date_from_ymd(year, 12, 31);
@@ -320,13 +317,13 @@ period_days(const period *p)
 int
 period_dekad_of(int32_t d, period *out)
 {
-	int	 year, month, day, dekad, last;
+	int year, month, day, dekad, last;
 
 	date_to_ymd(d, &year, &month, &day);
 	dekad = day <= 10 ? 1 : day <= 20 ? 2 : 3;
 	if (out != NULL) {
-		last = dekad == 3 ? date_days_in_month(year, month) :
-		    dekad * 10;
+		last =
+		    dekad == 3 ? date_days_in_month(year, month) : dekad * 10;
 		period_set(out, date_from_ymd(year, month, dekad * 10 - 9),
 		    date_from_ymd(year, month, last));
 	}
@@ -337,7 +334,7 @@ period_dekad_of(int32_t d, period *out)
 static int32_t
 period_year_back(int32_t d)
 {
-	int	 year, month, day;
+	int year, month, day;
 
 	date_to_ymd(d, &year, &month, &day);
 	if (month == 2 && day == 29)

@@ -25,7 +25,8 @@ typedef struct period {
  * "2026q3", "2026-11d2", "2026ytd").  Returns 0, or -1 with a message that
  * names the bad part, e.g. "period '2026Q5': quarter must be 1-4".
  */
-int period_parse(const char *s, int32_t today, period *out, char *err, size_t errlen);
+int period_parse(const char *s, int32_t today, period *out, char *err,
+    size_t errlen);
 
 /* Number of days in the period (end - start + 1). */
 int period_days(const period *p);

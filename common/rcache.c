@@ -12,7 +12,7 @@
 struct entry {
 	uint8_t *key, *resp;
 	size_t klen, n;
-	uint64_t used;       /* clock of the last use; 0 = free */
+	uint64_t used; /* clock of the last use; 0 = free */
 };
 
 static struct entry ents[RCACHE_ENTRIES];
@@ -67,7 +67,8 @@ rcache_get(const uint8_t *key, size_t klen, size_t *n)
 	for (i = 0; i < RCACHE_ENTRIES; i++) {
 		struct entry *e = &ents[i];
 
-		if (e->used && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+		if (e->used && e->klen == klen &&
+		    memcmp(e->key, key, klen) == 0) {
 			e->used = ++tick;
 			hits++;
 			*n = e->n;
@@ -98,8 +99,8 @@ rcache_put(const uint8_t *key, size_t klen, const uint8_t *resp, size_t n)
 			int old = -1;
 
 			for (i = 0; i < RCACHE_ENTRIES; i++)
-				if (ents[i].used && (old < 0 ||
-				    ents[i].used < ents[old].used))
+				if (ents[i].used &&
+				    (old < 0 || ents[i].used < ents[old].used))
 					old = i;
 			drop(&ents[old]);
 			continue;

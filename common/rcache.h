@@ -24,8 +24,8 @@ const uint8_t *rcache_get(const uint8_t *key, size_t klen, size_t *n);
 /* Keep a copy of resp under key (the least recently used reply goes when
  * full) and return it, as rcache_get would; a reply of over a quarter of
  * RCACHE_BYTES is not kept: NULL. */
-const uint8_t *rcache_put(const uint8_t *key, size_t klen,
-    const uint8_t *resp, size_t n);
+const uint8_t *
+rcache_put(const uint8_t *key, size_t klen, const uint8_t *resp, size_t n);
 void rcache_clear(void);
 /*
  * A kept reply (as rcache_get returned it) that must outlive the cache's

@@ -17,14 +17,12 @@
 #include "sbuf.h"
 #include "utf8.h"
 
-static const char *const kind_names[KIND_COUNT] = {
-	NULL, "birth", "death", "migration", "population", "verification"
-};
+static const char *const kind_names[KIND_COUNT] = { NULL, "birth", "death",
+	"migration", "population", "verification" };
 
-static const char *const col_names[COL_COUNT] = {
-	"record_id", "unit", "date", "sex", "birth_order", "policy",
-	"mother_id", "age", "direction", "persons"
-};
+static const char *const col_names[COL_COUNT] = { "record_id", "unit", "date",
+	"sex", "birth_order", "policy", "mother_id", "age", "direction",
+	"persons" };
 
 /* Longest field text examined; longer input is rejected as too long. */
 #define CSV_FIELD_MAX CSV_MAX_FIELD
@@ -35,7 +33,8 @@ static const char *const col_names[COL_COUNT] = {
 /* Columns each kind has, and which of them must have a value. */
 static const unsigned kind_cols[KIND_COUNT] = {
 	0,
-	BASE | C(COL_SEX) | C(COL_BIRTH_ORDER) | C(COL_POLICY) | C(COL_MOTHER_ID),
+	BASE | C(COL_SEX) | C(COL_BIRTH_ORDER) | C(COL_POLICY) |
+	    C(COL_MOTHER_ID),
 	BASE | C(COL_SEX) | C(COL_AGE),
 	BASE | C(COL_DIRECTION) | C(COL_PERSONS),
 	BASE | C(COL_PERSONS),
@@ -68,7 +67,8 @@ kind_parse(const char *s)
 	for (k = 1; k < KIND_COUNT; k++) {
 		n = strlen(kind_names[k]);
 		if (strcmp(s, kind_names[k]) == 0 ||
-		    (strncmp(s, kind_names[k], n) == 0 && strcmp(s + n, "s") == 0))
+		    (strncmp(s, kind_names[k], n) == 0 &&
+			strcmp(s + n, "s") == 0))
 			return k;
 	}
 	return KIND_NONE;
@@ -209,8 +209,8 @@ issue(struct vstate *st, int col, const char *fmt, ...)
 
 /* A whole decimal number in [lo, hi], digits only. */
 static int
-parse_int(struct vstate *st, int col, const char *s, long long lo,
-    long long hi, long long *out)
+parse_int(struct vstate *st, int col, const char *s, long long lo, long long hi,
+    long long *out)
 {
 	char qbuf[RECORD_ECHO_MAX + 8];
 	long long v = 0;
@@ -239,8 +239,8 @@ parse_int(struct vstate *st, int col, const char *s, long long lo,
  * field that is absent or empty gives "".
  */
 static const char *
-field(struct vstate *st, const char *const fields[COL_COUNT], int kind,
-    int col, char *buf, size_t cap)
+field(struct vstate *st, const char *const fields[COL_COUNT], int kind, int col,
+    char *buf, size_t cap)
 {
 	int required = 0;
 	const char *s = fields[col];
@@ -288,7 +288,8 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 	static const char *const no[] = { "N", "不符合", "否", NULL };
 	static const char *const in[] = { "in", "迁入", NULL };
 	static const char *const outw[] = { "out", "迁出", NULL };
-	char buf[CSV_FIELD_MAX + 1], derr[96], tb[16], qbuf[RECORD_ECHO_MAX + 8];
+	char buf[CSV_FIELD_MAX + 1], derr[96], tb[16],
+	    qbuf[RECORD_ECHO_MAX + 8];
 	char idr[2][160];
 	struct vstate st;
 	const char *v;
@@ -313,20 +314,25 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 		}
 	}
 
-	if ((v = field(&st, fields, kind, COL_RECORD_ID, buf, sizeof buf)) != NULL) {
+	if ((v = field(&st, fields, kind, COL_RECORD_ID, buf, sizeof buf)) !=
+	    NULL) {
 		if (strlen(v) > RECORD_ID_MAX)
 			issue(&st, COL_RECORD_ID, "longer than 64 characters");
 		else if (!record_id_valid(v))
-			issue(&st, COL_RECORD_ID, "'%s' must be printable ASCII"
-			    " characters", Q(v));
+			issue(&st, COL_RECORD_ID,
+			    "'%s' must be printable ASCII"
+			    " characters",
+			    Q(v));
 		else
 			strcpy(out->record_id, v);
 	}
 
 	if ((v = field(&st, fields, kind, COL_UNIT, buf, sizeof buf)) != NULL) {
 		if (!unit_code_valid(v))
-			issue(&st, COL_UNIT, "'%s' is not a unit code (1-20 of"
-			    " 0-9 A-Z a-z _ -)", Q(v));
+			issue(&st, COL_UNIT,
+			    "'%s' is not a unit code (1-20 of"
+			    " 0-9 A-Z a-z _ -)",
+			    Q(v));
 		else
 			strcpy(out->unit, v);
 	}
@@ -334,7 +340,8 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 	if ((v = field(&st, fields, kind, COL_DATE, buf, sizeof buf)) != NULL) {
 		if (date_parse_any(v, &out->day, derr, sizeof derr) < 0) {
 			/* Five digits: what Excel writes for a date in a
-			 * column of "General" format (days since 1899-12-30). */
+			 * column of "General" format (days since 1899-12-30).
+			 */
 			if (strlen(v) == 5 && strspn(v, "0123456789") == 5)
 				issue(&st, COL_DATE, "'%s': %s; %s", Q(v), derr,
 				    RECORD_EXCEL_SERIAL);
@@ -342,34 +349,40 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 				issue(&st, COL_DATE, "'%s': %s", Q(v), derr);
 		} else if (out->day > today)
 			issue(&st, COL_DATE, "%s is after today (%s)",
-			    date_format(out->day, derr), date_format(today, tb));
+			    date_format(out->day, derr),
+			    date_format(today, tb));
 		else
 			dated = 1;
 	}
 
 	if (kind == KIND_BIRTH || kind == KIND_DEATH) {
-		if ((v = field(&st, fields, kind, COL_SEX, buf, sizeof buf)) != NULL) {
+		if ((v = field(&st, fields, kind, COL_SEX, buf, sizeof buf)) !=
+		    NULL) {
 			if (is_any(v, male))
 				out->sex = 1;
 			else if (is_any(v, female))
 				out->sex = 2;
 			else
-				issue(&st, COL_SEX, "'%s' is not M, F, 男 or 女",
-				    Q(v));
+				issue(&st, COL_SEX,
+				    "'%s' is not M, F, 男 or 女", Q(v));
 		}
 	}
 	if (kind == KIND_BIRTH) {
-		if ((v = field(&st, fields, kind, COL_BIRTH_ORDER, buf, sizeof buf)) != NULL &&
+		if ((v = field(&st, fields, kind, COL_BIRTH_ORDER, buf,
+			 sizeof buf)) != NULL &&
 		    parse_int(&st, COL_BIRTH_ORDER, v, 1, 15, &n) == 0)
 			out->birth_order = (int)n;
-		if ((v = field(&st, fields, kind, COL_POLICY, buf, sizeof buf)) != NULL) {
+		if ((v = field(&st, fields, kind, COL_POLICY, buf,
+			 sizeof buf)) != NULL) {
 			if (is_any(v, yes))
 				out->policy = 1;
 			else if (is_any(v, no))
 				out->policy = 0;
 			else
-				issue(&st, COL_POLICY, "'%s' is not Y, N, 符合,"
-				    " 不符合, 是 or 否", Q(v));
+				issue(&st, COL_POLICY,
+				    "'%s' is not Y, N, 符合,"
+				    " 不符合, 是 or 否",
+				    Q(v));
 		}
 	}
 	if (kind == KIND_BIRTH || kind == KIND_VERIFICATION) {
@@ -383,8 +396,9 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 			    MOTHER_ID_MAX);
 		else if (v == NULL || id[0] == '\0') {
 			if (kind == KIND_VERIFICATION)
-				issue(&st, COL_MOTHER_ID, v == NULL ? "missing" :
-				    "empty; a value is required");
+				issue(&st, COL_MOTHER_ID,
+				    v == NULL ? "missing" :
+						"empty; a value is required");
 		} else {
 			for (i = 0; id[i]; i++)
 				if ((unsigned char)id[i] < 0x20 ||
@@ -393,9 +407,9 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 			if (id[i] != '\0')
 				issue(&st, COL_MOTHER_ID,
 				    "contains a control character");
-			else if ((k = idcard_check(id, dated ? out->day :
-			    today, out->mother_id, sizeof out->mother_id,
-			    idr, 2)) > 0) {
+			else if ((k = idcard_check(id, dated ? out->day : today,
+				      out->mother_id, sizeof out->mother_id,
+				      idr, 2)) > 0) {
 				for (i = 0; i < (size_t)k; i++)
 					issue(&st, COL_MOTHER_ID, "%s", idr[i]);
 				out->mother_id[0] = '\0';
@@ -404,25 +418,32 @@ record_check(int kind, const char *const fields[COL_COUNT], int32_t today,
 		}
 	}
 	if (kind == KIND_DEATH) {
-		if ((v = field(&st, fields, kind, COL_AGE, buf, sizeof buf)) != NULL &&
+		if ((v = field(&st, fields, kind, COL_AGE, buf, sizeof buf)) !=
+			NULL &&
 		    parse_int(&st, COL_AGE, v, 0, 130, &n) == 0)
 			out->age = (int)n;
 	}
 	if (kind == KIND_MIGRATION) {
-		if ((v = field(&st, fields, kind, COL_DIRECTION, buf, sizeof buf)) != NULL) {
+		if ((v = field(&st, fields, kind, COL_DIRECTION, buf,
+			 sizeof buf)) != NULL) {
 			if (is_any(v, in))
 				out->direction = 1;
 			else if (is_any(v, outw))
 				out->direction = 2;
 			else
-				issue(&st, COL_DIRECTION, "'%s' is not in, out,"
-				    " 迁入 or 迁出", Q(v));
+				issue(&st, COL_DIRECTION,
+				    "'%s' is not in, out,"
+				    " 迁入 or 迁出",
+				    Q(v));
 		}
 	}
 	if (kind == KIND_MIGRATION || kind == KIND_POPULATION) {
-		if ((v = field(&st, fields, kind, COL_PERSONS, buf, sizeof buf)) != NULL &&
-		    parse_int(&st, COL_PERSONS, v, kind == KIND_MIGRATION ? 1 : 0,
-		    kind == KIND_MIGRATION ? 100000 : POPULATION_MAX, &n) == 0)
+		if ((v = field(&st, fields, kind, COL_PERSONS, buf,
+			 sizeof buf)) != NULL &&
+		    parse_int(&st, COL_PERSONS, v,
+			kind == KIND_MIGRATION ? 1 : 0,
+			kind == KIND_MIGRATION ? 100000 : POPULATION_MAX,
+			&n) == 0)
 			out->persons = n;
 	}
 	return iss->n;
@@ -461,7 +482,8 @@ record_reason_key(const char *reason, char *buf, size_t cap)
 	const char *p = reason, *q;
 
 	if (*p == '\'' && (q = strchr(p + 1, '\'')) != NULL) {
-		/* The quoted value ends at the last quote before ": " or " ". */
+		/* The quoted value ends at the last quote before ": " or " ".
+		 */
 		const char *colon = strstr(p + 1, "': ");
 		const char *space = strstr(p + 1, "' ");
 

@@ -37,7 +37,8 @@ enum record_col {
 
 #define RECORD_ID_MAX 64
 /* Added to a date's reason when the value is 5 digits, an Excel serial. */
-#define RECORD_EXCEL_SERIAL "this looks like an Excel date serial number:" \
+#define RECORD_EXCEL_SERIAL                                                    \
+	"this looks like an Excel date serial number:"                         \
 	" format the column as a date (2026-05-05) in Excel and save again"
 #define UNIT_CODE_MAX 20
 #define MOTHER_ID_MAX 64
@@ -53,16 +54,17 @@ typedef struct record {
 	int birth_order; /* 1..15 */
 	int policy;      /* 1 compliant, 0 not */
 	int has_mother;
-	char mother_id[MOTHER_ID_MAX + 1]; /* normalised; hashed by the server */
-	int age;         /* 0..130 */
-	int direction;   /* 1 in, 2 out */
+	char
+	    mother_id[MOTHER_ID_MAX + 1]; /* normalised; hashed by the server */
+	int age;                          /* 0..130 */
+	int direction;                    /* 1 in, 2 out */
 	int64_t persons;
 } record;
 
-const char *kind_name(int kind);           /* "birth", ... ; NULL if bad */
-int kind_parse(const char *s);             /* KIND_NONE if unknown */
-const char *col_name(int col);             /* "record_id", ... */
-int col_parse(const char *s);              /* -1 if unknown */
+const char *kind_name(int kind); /* "birth", ... ; NULL if bad */
+int kind_parse(const char *s);   /* KIND_NONE if unknown */
+const char *col_name(int col);   /* "record_id", ... */
+int col_parse(const char *s);    /* -1 if unknown */
 /* Nonzero if the column belongs to the kind; *required set to 1 if needed. */
 int kind_has_col(int kind, int col, int *required);
 
@@ -84,7 +86,8 @@ int record_id_valid(const char *s);
  * *out; on failure returns -1, sets *column to the offending column's name
  * and writes the reason into reason.
  */
-int record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
+int
+record_validate(int kind, const char *const fields[COL_COUNT], int32_t today,
     record *out, const char **column, char *reason, size_t reasonlen);
 
 /*

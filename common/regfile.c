@@ -43,8 +43,8 @@ regfile_col_letter(size_t i, char buf[8])
 }
 
 int
-regfile_open(struct regfile *g, sheet *s, const struct header_opts *o,
-    int kind, char *err, size_t errlen)
+regfile_open(struct regfile *g, sheet *s, const struct header_opts *o, int kind,
+    char *err, size_t errlen)
 {
 	char herr[900];
 	const char **cells;
@@ -63,7 +63,8 @@ regfile_open(struct regfile *g, sheet *s, const struct header_opts *o,
 		rc = sheet_next(s, err, errlen);
 		if (rc == 0) {
 			g->done = 1;
-			xsnprintf(err, errlen, "line 1: header: the file is"
+			xsnprintf(err, errlen,
+			    "line 1: header: the file is"
 			    " empty");
 			return -1;
 		}
@@ -78,15 +79,15 @@ regfile_open(struct regfile *g, sheet *s, const struct header_opts *o,
 	g->header_line = sheet_row(s);
 	g->ncols = sheet_ncells(s);
 	/* Trailing empty header cells of a workbook row are not columns. */
-	while (!g->text && g->ncols > 0 && sheet_cell(s, g->ncols - 1)[0] ==
-	    '\0')
+	while (
+	    !g->text && g->ncols > 0 && sheet_cell(s, g->ncols - 1)[0] == '\0')
 		g->ncols--;
 	cells = xcalloc(g->ncols ? g->ncols : 1, sizeof *cells);
 	g->map = xcalloc(g->ncols ? g->ncols : 1, sizeof *g->map);
 	for (i = 0; i < g->ncols; i++)
 		cells[i] = sheet_cell(s, i);
-	rc = header_map(cells, g->ncols, o, &g->kind, g->map, herr,
-	    sizeof herr);
+	rc =
+	    header_map(cells, g->ncols, o, &g->kind, g->map, herr, sizeof herr);
 	free(cells);
 	if (rc == 0)
 		return 0;
@@ -121,13 +122,11 @@ regfile_close(struct regfile *g)
 }
 
 /* One issue of a row: column and reason. */
-static int
-one_issue(struct record_issues *iss, const char *column, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
+static int one_issue(struct record_issues *iss, const char *column,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
-one_issue(struct record_issues *iss, const char *column, const char *fmt,
-    ...)
+one_issue(struct record_issues *iss, const char *column, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -163,7 +162,8 @@ regfile_next(struct regfile *g, const char *fields[COL_COUNT], long *line,
 		if (rc < 0) {
 			/* "line N: reason" from the reader. */
 			const char *why = strncmp(err, "line ", 5) == 0 ?
-			    strchr(err, ':') : NULL;
+			    strchr(err, ':') :
+			    NULL;
 
 			g->read_error = 1;
 			one_issue(iss, g->text ? "csv" : "file", "%s",
@@ -184,15 +184,21 @@ regfile_next(struct regfile *g, const char *fields[COL_COUNT], long *line,
 			break;
 	if (i < n) {
 		if (g->text)
-			return one_issue(iss, "row", "has %zu fields, the header"
-			    " has %zu", n, g->ncols);
+			return one_issue(iss, "row",
+			    "has %zu fields, the header"
+			    " has %zu",
+			    n, g->ncols);
 		regfile_col_letter(i, letter);
-		return one_issue(iss, "row", "column %s has a value but no"
-		    " header", letter);
+		return one_issue(iss, "row",
+		    "column %s has a value but no"
+		    " header",
+		    letter);
 	}
 	if (g->text && n < g->ncols)
-		return one_issue(iss, "row", "has %zu fields, the header has"
-		    " %zu", n, g->ncols);
+		return one_issue(iss, "row",
+		    "has %zu fields, the header has"
+		    " %zu",
+		    n, g->ncols);
 	for (k = 0; k < COL_COUNT; k++)
 		fields[k] = NULL;
 	for (i = 0; i < g->ncols; i++) {
@@ -200,9 +206,11 @@ regfile_next(struct regfile *g, const char *fields[COL_COUNT], long *line,
 
 		if (c == HEADER_EMPTY && sheet_cell(g->s, i)[0] != '\0') {
 			regfile_col_letter(i, letter);
-			return one_issue(iss, "row", "field %zu (column %s) has"
+			return one_issue(iss, "row",
+			    "field %zu (column %s) has"
 			    " a value but its header is empty; name the column"
-			    " or remove the value", i + 1, letter);
+			    " or remove the value",
+			    i + 1, letter);
 		}
 		if (c < 0)
 			continue;

@@ -20,16 +20,16 @@
 #include "sheet.h"
 
 struct regfile {
-	sheet *s;               /* not owned */
-	int kind;               /* given or recognised from the header */
-	int *map;               /* header cell -> COL_*, HEADER_IGNORED, ... */
-	size_t ncols;           /* header cells that are columns */
-	int text;               /* a text file: fields must match the header */
-	unsigned long blank;    /* rows of empty cells, skipped */
-	int32_t today;          /* dates after it are refused */
+	sheet *s;            /* not owned */
+	int kind;            /* given or recognised from the header */
+	int *map;            /* header cell -> COL_*, HEADER_IGNORED, ... */
+	size_t ncols;        /* header cells that are columns */
+	int text;            /* a text file: fields must match the header */
+	unsigned long blank; /* rows of empty cells, skipped */
+	int32_t today;       /* dates after it are refused */
 	long header_line;
-	int done;               /* the sheet is at its end */
-	int read_error;         /* the last row could not be read at all */
+	int done;       /* the sheet is at its end */
+	int read_error; /* the last row could not be read at all */
 };
 
 /* Whether the sheet's current row has nothing but blanks. */
@@ -51,8 +51,8 @@ int regfile_open(struct regfile *g, sheet *s, const struct header_opts *o,
  * 0 at the end; -1 when the file cannot be read further (the reason in
  * iss->v[0]).
  */
-int regfile_next(struct regfile *g, const char *fields[COL_COUNT],
-    long *line, struct record_issues *iss);
+int regfile_next(struct regfile *g, const char *fields[COL_COUNT], long *line,
+    struct record_issues *iss);
 
 /* The data rows left (after a header that failed): each counts rejected. */
 unsigned long regfile_count_rest(struct regfile *g);

@@ -152,8 +152,8 @@ report_ranking_json(sbuf *b, const Popstat__RankingOk *r)
 		sbuf_puts(b, ", \"score\": ");
 		report_num2_or_null(b, row->has_score, row->score);
 		sbuf_puts(b, ",\n    \"indicators\": {");
-		for (k = 0; k < rank_row_count(row) &&
-		    k < r->n_indicator_names; k++) {
+		for (k = 0; k < rank_row_count(row) && k < r->n_indicator_names;
+		     k++) {
 			double v;
 			int has = rank_row_value(row, k, &v);
 
@@ -300,11 +300,10 @@ int
 rank_row_value(const Popstat__RankRow *row, size_t k, double *v)
 {
 	*v = 0;
-	if (k >= rank_row_count(row) || k >= 64 ||
-	    (row->no_value >> k & 1))
+	if (k >= rank_row_count(row) || k >= 64 || (row->no_value >> k & 1))
 		return 0;
 	*v = row->n_exact_values ? row->exact_values[k] :
-	    (double)row->values[k] / 100.0;
+				   (double)row->values[k] / 100.0;
 	return 1;
 }
 

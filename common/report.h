@@ -28,8 +28,7 @@ size_t rank_row_count(const Popstat__RankRow *row);
 int rank_row_value(const Popstat__RankRow *row, size_t k, double *v);
 /* 同比 of the k-th of RankingOk.yoy_names: 1 with last year's value and
  * the change, or 0 when there is none. */
-int rank_row_yoy(const Popstat__RankRow *row, size_t k, double *v,
-    double *c);
+int rank_row_yoy(const Popstat__RankRow *row, size_t k, double *v, double *c);
 
 /* A number as JSON: %.15g, so 11.5 -> 11.5 and 25 -> 25. */
 void report_json_g(sbuf *b, double v);

@@ -180,21 +180,11 @@ sbuf_json_str(sbuf *b, const char *s)
 	sbuf_putc(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"':
-			sbuf_puts(b, "\\\"");
-			break;
-		case '\\':
-			sbuf_puts(b, "\\\\");
-			break;
-		case '\n':
-			sbuf_puts(b, "\\n");
-			break;
-		case '\r':
-			sbuf_puts(b, "\\r");
-			break;
-		case '\t':
-			sbuf_puts(b, "\\t");
-			break;
+		case '"': sbuf_puts(b, "\\\""); break;
+		case '\\': sbuf_puts(b, "\\\\"); break;
+		case '\n': sbuf_puts(b, "\\n"); break;
+		case '\r': sbuf_puts(b, "\\r"); break;
+		case '\t': sbuf_puts(b, "\\t"); break;
 		default:
 			if (*p < 0x20)
 				sbuf_printf(b, "\\u%04x", *p);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 typedef struct sbuf {
-	char *s;    /* always NUL-terminated once anything was added */
+	char *s; /* always NUL-terminated once anything was added */
 	size_t len;
 	size_t cap;
 } sbuf;

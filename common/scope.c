@@ -16,22 +16,18 @@ within(int u, int a, scope_parent_fn parent, void *arg, int limit)
 }
 
 int
-scope_rule(enum scope_reader reader, int home, int unit,
-    enum scope_level level, scope_parent_fn parent, void *arg, int limit)
+scope_rule(enum scope_reader reader, int home, int unit, enum scope_level level,
+    scope_parent_fn parent, void *arg, int limit)
 {
 	int up;
 
 	if (unit < 0)
 		return 0;
 	switch (reader) {
-	case SCOPE_READER_ALL:
-		return 1;
-	case SCOPE_READER_AGGREGATE:
-		return level != SCOPE_RECORD;
-	case SCOPE_READER_UNIT:
-		break;
-	default:
-		return 0;
+	case SCOPE_READER_ALL: return 1;
+	case SCOPE_READER_AGGREGATE: return level != SCOPE_RECORD;
+	case SCOPE_READER_UNIT: break;
+	default: return 0;
 	}
 	if (home < 0)
 		return 0;
@@ -48,7 +44,6 @@ scope_rule(enum scope_reader reader, int home, int unit,
 			return 1;
 		up = parent(unit, arg);
 		return up >= 0 && within(home, up, parent, arg, limit);
-	default:
-		return 0;
+	default: return 0;
 	}
 }

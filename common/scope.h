@@ -37,10 +37,10 @@ enum scope_level {
 };
 
 enum scope_reader {
-	SCOPE_READER_ALL,        /* admin, inspector */
-	SCOPE_READER_AGGREGATE,  /* department, viewer */
-	SCOPE_READER_UNIT,       /* clerk of unit `home` */
-	SCOPE_READER_NONE,       /* a clerk without a unit */
+	SCOPE_READER_ALL,       /* admin, inspector */
+	SCOPE_READER_AGGREGATE, /* department, viewer */
+	SCOPE_READER_UNIT,      /* clerk of unit `home` */
+	SCOPE_READER_NONE,      /* a clerk without a unit */
 };
 
 /*

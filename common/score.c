@@ -98,14 +98,10 @@ const char *
 score_op_str(target_op op)
 {
 	switch (op) {
-	case OP_LE:
-		return "<=";
-	case OP_GE:
-		return ">=";
-	case OP_LT:
-		return "<";
-	case OP_GT:
-		return ">";
+	case OP_LE: return "<=";
+	case OP_GE: return ">=";
+	case OP_LT: return "<";
+	case OP_GT: return ">";
 	}
 	return NULL;
 }
@@ -121,14 +117,10 @@ score_target_met(target_op op, double t, double judged)
 	double v = score_round2(judged);
 
 	switch (op) {
-	case OP_LE:
-		return v <= t;
-	case OP_GE:
-		return v >= t;
-	case OP_LT:
-		return v < t;
-	case OP_GT:
-		return v > t;
+	case OP_LE: return v <= t;
+	case OP_GE: return v >= t;
+	case OP_LT: return v < t;
+	case OP_GT: return v > t;
 	}
 	return 0;
 }
@@ -192,8 +184,8 @@ score_unit(target_eval *t, size_t n, unit_status *status, double *score)
 			t[i].score = 1.0;
 		} else {
 			t[i].result = RESULT_MISSED;
-			t[i].score = score_target(t[i].op, t[i].target,
-			    t[i].judged);
+			t[i].score =
+			    score_target(t[i].op, t[i].target, t[i].judged);
 			if (t[i].veto)
 				veto = 1;
 			else
@@ -232,14 +224,10 @@ const char *
 score_status_str(unit_status s)
 {
 	switch (s) {
-	case STATUS_MET:
-		return "met";
-	case STATUS_MISSED:
-		return "missed";
-	case STATUS_INCOMPLETE:
-		return "incomplete";
-	case STATUS_VETO:
-		return "veto";
+	case STATUS_MET: return "met";
+	case STATUS_MISSED: return "missed";
+	case STATUS_INCOMPLETE: return "incomplete";
+	case STATUS_VETO: return "veto";
 	}
 	return NULL;
 }
@@ -252,14 +240,10 @@ const char *
 score_result_str(target_result r)
 {
 	switch (r) {
-	case RESULT_MET:
-		return "met";
-	case RESULT_MISSED:
-		return "missed";
-	case RESULT_NOT_ASSESSED:
-		return "not_assessed";
-	case RESULT_NONE:
-		break;
+	case RESULT_MET: return "met";
+	case RESULT_MISSED: return "missed";
+	case RESULT_NOT_ASSESSED: return "not_assessed";
+	case RESULT_NONE: break;
 	}
 	return NULL;
 }
@@ -291,12 +275,9 @@ score_rank_tier(unit_status status, int has_score)
 		return 3;
 	switch (status) {
 	case STATUS_MET:
-	case STATUS_MISSED:
-		return 0;
-	case STATUS_INCOMPLETE:
-		return 1;
-	case STATUS_VETO:
-		return 2;
+	case STATUS_MISSED: return 0;
+	case STATUS_INCOMPLETE: return 1;
+	case STATUS_VETO: return 2;
 	}
 	return 3;
 }
@@ -377,7 +358,7 @@ compare_values(const rank_value *a, const rank_value *b, int lower_is_better)
 		return a->has_value ? -1 : 1;
 	if (a->has_value) {
 		c = lower_is_better ? compare_doubles(a->value, b->value) :
-		    compare_doubles(b->value, a->value);
+				      compare_doubles(b->value, a->value);
 		if (c != 0)
 			return c;
 	}
@@ -417,8 +398,8 @@ score_rank_values(rank_value *items, size_t n, int lower_is_better)
 		if (items[i].has_value)
 			items[i].value = score_round2(items[i].value);
 	}
-	qsort(items, n, sizeof *items, lower_is_better ? compare_values_asc :
-	    compare_values_desc);
+	qsort(items, n, sizeof *items,
+	    lower_is_better ? compare_values_asc : compare_values_desc);
 	for (i = 0; i < n; i++) {
 		if (!items[i].has_value)
 			items[i].rank = 0;

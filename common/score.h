@@ -13,7 +13,7 @@
 typedef enum target_op { OP_LE = 0, OP_GE, OP_LT, OP_GT } target_op;
 
 typedef enum target_result {
-	RESULT_NONE = 0,     /* no target */
+	RESULT_NONE = 0, /* no target */
 	RESULT_MET,
 	RESULT_MISSED,
 	RESULT_NOT_ASSESSED, /* target exists, indicator has no value */
@@ -53,11 +53,11 @@ typedef struct target_eval {
 	double target;
 	int veto;
 	double weight;
-	int has_value;  /* judged value exists */
-	double judged;  /* rounded judged value (annualized for per-mille) */
+	int has_value; /* judged value exists */
+	double judged; /* rounded judged value (annualized for per-mille) */
 	/* outputs of score_unit(): */
 	target_result result;
-	double score;   /* score_target() when assessed */
+	double score; /* score_target() when assessed */
 } target_eval;
 
 /*
@@ -73,13 +73,13 @@ const char *score_result_str(target_result r); /* NULL for RESULT_NONE */
 
 typedef struct rank_item {
 	/* inputs */
-	const char *key;  /* tie-break for a stable order: unit code */
-	int tag;          /* the caller's, carried along (e.g. an index) */
+	const char *key; /* tie-break for a stable order: unit code */
+	int tag;         /* the caller's, carried along (e.g. an index) */
 	unit_status status;
 	int has_score;
-	double score;     /* rounded to 2 decimals by score_rank_units */
+	double score; /* rounded to 2 decimals by score_rank_units */
 	/* output */
-	int rank;         /* 0: no rank (no score) */
+	int rank; /* 0: no rank (no score) */
 } rank_item;
 
 /*
@@ -99,9 +99,9 @@ void score_rank_units(rank_item *items, size_t n);
 
 typedef struct rank_value {
 	const char *key;
-	int tag;          /* the caller's, carried along */
+	int tag; /* the caller's, carried along */
 	int has_value;
-	double value;  /* judged, rounded */
+	double value; /* judged, rounded */
 	int rank;
 } rank_value;
 

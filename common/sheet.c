@@ -42,12 +42,9 @@ open_kind(enum sheet_kind k, const char *path, const void *data, size_t len,
 	if (o == NULL)
 		o = &none;
 	switch (k) {
-	case KIND_XLSX:
-		return sheet_open_xlsx(path, data, len, o, err, errlen);
-	case KIND_XLS:
-		return sheet_open_xls(path, data, len, o, err, errlen);
-	default:
-		return sheet_open_text(path, data, len, o, err, errlen);
+	case KIND_XLSX: return sheet_open_xlsx(path, data, len, o, err, errlen);
+	case KIND_XLS: return sheet_open_xls(path, data, len, o, err, errlen);
+	default: return sheet_open_text(path, data, len, o, err, errlen);
 	}
 }
 
@@ -73,8 +70,8 @@ sheet *
 sheet_open_mem(const void *data, size_t len, const char *name,
     const struct sheet_opts *o, char *err, size_t errlen)
 {
-	return open_kind(sniff(name ? name : "", data, len), NULL, data, len,
-	    o, err, errlen);
+	return open_kind(sniff(name ? name : "", data, len), NULL, data, len, o,
+	    err, errlen);
 }
 
 int

@@ -40,9 +40,9 @@ enum sheet_type {
 
 struct sheet_opts {
 	const char *sheet;    /* workbook: a worksheet's name or 1-based
-	                         number; NULL for the first */
+				 number; NULL for the first */
 	const char *encoding; /* text: NULL to detect, or "utf-8", "gb18030",
-	                         "utf-16" (BOM or LE) */
+				 "utf-16" (BOM or LE) */
 };
 
 typedef struct sheet sheet;

@@ -22,7 +22,7 @@ sheet_num_format(double v, char *buf)
 	if (!isfinite(v))
 		return -1;
 	if (v == 0) {
-		strcpy(buf, "0");	/* also -0 */
+		strcpy(buf, "0"); /* also -0 */
 		return 0;
 	}
 	if (v != floor(v)) {
@@ -69,7 +69,7 @@ sheet_num_serial_date(double v, int date1904, char *buf)
 	/* Excel shows a time within half a millisecond of midnight as the
 	 * next day. */
 	f = floor(v + 0.5 / 86400000.0);
-	if (f > 2958465)	/* 9999-12-31 in the 1900 system */
+	if (f > 2958465) /* 9999-12-31 in the 1900 system */
 		return -1;
 	s = (long)f;
 	if (date1904) {
@@ -77,7 +77,7 @@ sheet_num_serial_date(double v, int date1904, char *buf)
 		if (d > date_from_ymd(9999, 12, 31))
 			return -1;
 	} else if (s == 0) {
-		strcpy(buf, "1900-01-00");	/* as Excel shows it */
+		strcpy(buf, "1900-01-00"); /* as Excel shows it */
 		return 0;
 	} else if (s == 60) {
 		strcpy(buf, "1900-02-29");
@@ -122,13 +122,15 @@ sheet_num_code_is_date(const char *code)
 				return 0;
 			p++;
 			break;
-		case 'd': case 'D':
-		case 'm': case 'M':
-		case 'y': case 'Y':
-		case 'h': case 'H':
-			return 1;
-		default:
-			break;
+		case 'd':
+		case 'D':
+		case 'm':
+		case 'M':
+		case 'y':
+		case 'Y':
+		case 'h':
+		case 'H': return 1;
+		default: break;
 		}
 	}
 	return 0;

@@ -29,17 +29,15 @@
 #include "utf8.h"
 
 #define RAW_CHUNK 65536
-#define HEAD_MAX 65536  /* bytes of decoded text examined for the header */
+#define HEAD_MAX 65536 /* bytes of decoded text examined for the header */
 #define DEC_MAX (HEAD_MAX + 4096)
 
 enum text_enc { ENC_UTF8, ENC_GB18030, ENC_UTF16LE, ENC_UTF16BE };
 
-static const char *const enc_iconv[] = {
-	"UTF-8", "GB18030", "UTF-16LE", "UTF-16BE"
-};
-static const char *const enc_label[] = {
-	"UTF-8", "GB18030", "UTF-16", "UTF-16"
-};
+static const char *const enc_iconv[] = { "UTF-8", "GB18030", "UTF-16LE",
+	"UTF-16BE" };
+static const char *const enc_label[] = { "UTF-8", "GB18030", "UTF-16",
+	"UTF-16" };
 
 /* Where the bytes come from: a file (rewound for each pass) or memory. */
 struct source {
@@ -52,14 +50,14 @@ struct text_sheet {
 	struct sheet base;
 	struct source src;
 	enum text_enc enc;
-	iconv_t cd;                  /* (iconv_t)-1 for UTF-8 */
-	unsigned char *raw;          /* RAW_CHUNK bytes not yet decoded */
+	iconv_t cd;         /* (iconv_t)-1 for UTF-8 */
+	unsigned char *raw; /* RAW_CHUNK bytes not yet decoded */
 	size_t rawpos, rawlen;
 	int raweof;
-	long rawlines;               /* line feeds of the decoded input */
-	char *dec;                   /* DEC_MAX bytes of decoded text */
+	long rawlines; /* line feeds of the decoded input */
+	char *dec;     /* DEC_MAX bytes of decoded text */
 	size_t declen, decpos;
-	char readerr[320];           /* set when the input cannot be decoded */
+	char readerr[320]; /* set when the input cannot be decoded */
 	csv_reader *csv;
 	char *cells[CSV_MAX_FIELDS];
 	unsigned char types[CSV_MAX_FIELDS];
@@ -158,8 +156,7 @@ scan_utf8(struct source *s, long offset, unsigned char *buf)
  * error or when iconv lacks the encoding.
  */
 static long
-scan_iconv(struct source *s, long offset, const char *from,
-    unsigned char *buf)
+scan_iconv(struct source *s, long offset, const char *from, unsigned char *buf)
 {
 	char out[4 * 4096];
 	size_t carry = 0, inleft, outleft;
@@ -183,12 +180,12 @@ scan_iconv(struct source *s, long offset, const char *from,
 			op = out;
 			outleft = sizeof out;
 			if (iconv(cd, &in, &inleft, &op, &outleft) !=
-			    (size_t)-1 || errno == E2BIG)
+				(size_t)-1 ||
+			    errno == E2BIG)
 				continue;
 			if (errno == EINVAL && got > 0)
-				break;          /* a character cut by the chunk */
-			lines += count_lf(buf, (size_t)(in -
-			    (char *)buf));
+				break; /* a character cut by the chunk */
+			lines += count_lf(buf, (size_t)(in - (char *)buf));
 			iconv_close(cd);
 			return lines + 1;
 		}
@@ -268,7 +265,7 @@ decode_more(struct text_sheet *t)
 				t->rawpos = 0;
 				t->rawlen = inleft;
 				if ((got = src_read(&t->src, t->raw + inleft,
-				    RAW_CHUNK - inleft)) < 0)
+					 RAW_CHUNK - inleft)) < 0)
 					return -1;
 				if (got == 0)
 					t->raweof = 1;
@@ -277,7 +274,8 @@ decode_more(struct text_sheet *t)
 					return (long)n;
 				continue;
 			}
-			snprintf(t->readerr, sizeof t->readerr, "line %ld: the"
+			snprintf(t->readerr, sizeof t->readerr,
+			    "line %ld: the"
 			    " file is not valid %s text here; save it from"
 			    " Excel as \"CSV UTF-8\" or pass --encoding",
 			    t->rawlines + 1, enc_label[t->enc]);
@@ -323,8 +321,9 @@ text_separator(struct text_sheet *t)
 	while (t->declen < HEAD_MAX && memchr(t->dec, '\n', t->declen) == NULL)
 		if (decode_more(t) <= 0)
 			break;
-	for (i = 0; i < t->declen && (quoted || (t->dec[i] != '\n' &&
-	    t->dec[i] != '\r')); i++) {
+	for (i = 0; i < t->declen &&
+	     (quoted || (t->dec[i] != '\n' && t->dec[i] != '\r'));
+	     i++) {
 		if (t->dec[i] == '"')
 			quoted = !quoted;
 		else if (!quoted && t->dec[i] == ',')
@@ -427,8 +426,10 @@ sheet_open_text(const char *path, const void *data, size_t len,
 
 	if (o != NULL && o->encoding != NULL) {
 		if (enc_parse(o->encoding, &t->enc) < 0)
-			return text_fail(t, err, errlen, "--encoding: unknown"
-			    " encoding; use utf-8, gb18030 or utf-16", 0);
+			return text_fail(t, err, errlen,
+			    "--encoding: unknown"
+			    " encoding; use utf-8, gb18030 or utf-16",
+			    0);
 		have_enc = 1;
 	}
 	got = src_read(&t->src, bom, sizeof bom);
@@ -449,22 +450,27 @@ sheet_open_text(const char *path, const void *data, size_t len,
 	} else if (!have_enc) {
 		bad = scan_utf8(&t->src, 0, t->raw);
 		if (bad < 0)
-			return text_fail(t, err, errlen, "cannot read the"
-			    " file", 0);
+			return text_fail(t, err, errlen,
+			    "cannot read the"
+			    " file",
+			    0);
 		if (bad == 0)
 			t->enc = ENC_UTF8;
 		else {
 			bad2 = scan_iconv(&t->src, 0, "GB18030", t->raw);
 			if (bad2 < 0)
-				return text_fail(t, err, errlen, "cannot read"
-				    " the file", 0);
+				return text_fail(t, err, errlen,
+				    "cannot read"
+				    " the file",
+				    0);
 			if (bad2 > 0)
-				return text_fail(t, err, errlen, "line %ld"
+				return text_fail(t, err, errlen,
+				    "line %ld"
 				    " cannot be read: it is neither UTF-8 nor"
 				    " GB18030 (GBK) text; save the file from"
 				    " Excel as \"CSV UTF-8\" or pass --encoding"
-				    " utf-8|gb18030|utf-16", bad > bad2 ? bad :
-				    bad2);
+				    " utf-8|gb18030|utf-16",
+				    bad > bad2 ? bad : bad2);
 			t->enc = ENC_GB18030;
 		}
 	}
@@ -472,14 +478,16 @@ sheet_open_text(const char *path, const void *data, size_t len,
 		return text_fail(t, err, errlen, "cannot read the file", 0);
 	if (t->enc != ENC_UTF8 &&
 	    (t->cd = iconv_open("UTF-8", enc_iconv[t->enc])) == (iconv_t)-1)
-		return text_fail(t, err, errlen, "cannot decode this encoding"
-		    " here (iconv)", 0);
+		return text_fail(t, err, errlen,
+		    "cannot decode this encoding"
+		    " here (iconv)",
+		    0);
 	sep = text_separator(t);
 	if ((t->csv = csv_new(text_read, t)) == NULL)
 		return text_fail(t, err, errlen, "out of memory", 0);
 	csv_set_delim(t->csv, sep);
-	snprintf(t->label, sizeof t->label, "%s (%s)", sep == '\t' ?
-	    "tab-separated text" : "CSV", enc_label[t->enc]);
+	snprintf(t->label, sizeof t->label, "%s (%s)",
+	    sep == '\t' ? "tab-separated text" : "CSV", enc_label[t->enc]);
 	t->base.format = t->label;
 	return &t->base;
 }

@@ -65,11 +65,11 @@
 #include "sheet_num.h"
 #include "utf8.h"
 
-#define XLS_MAX_CELLS	(65536L * 64)	/* rows x columns of one sheet */
-#define XLS_SNIFF	4096
-#define XLS_CPU_SECONDS	120
-#define XLS_MAX_TEXT	(1 << 20)	/* bytes of one cell from the child */
-#define XLS_MAX_ROW	(64 << 20)	/* bytes of one row from the child */
+#define XLS_MAX_CELLS (65536L * 64) /* rows x columns of one sheet */
+#define XLS_SNIFF 4096
+#define XLS_CPU_SECONDS 120
+#define XLS_MAX_TEXT (1 << 20) /* bytes of one cell from the child */
+#define XLS_MAX_ROW (64 << 20) /* bytes of one row from the child */
 
 struct xls {
 	struct sheet s;
@@ -80,7 +80,7 @@ struct xls {
 	unsigned short ncols;
 	char **cells;
 	unsigned char *types;
-	sbuf text;		/* the row's text, NUL-separated */
+	sbuf text; /* the row's text, NUL-separated */
 	size_t *off;
 };
 
@@ -114,9 +114,8 @@ is_leap4(long y)
 static long
 freexl_serial(const char *t, int date1904)
 {
-	static const int cum[12] = {
-		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
-	};
+	static const int cum[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
+		273, 304, 334 };
 	long y, m, d, base, days;
 	char *e;
 
@@ -135,7 +134,7 @@ freexl_serial(const char *t, int date1904)
 	/* days from base-01-01 to y-m-d */
 	days = 365 * (y - base) + (y - base + 3) / 4 + cum[m - 1] +
 	    (m > 2 && is_leap4(y)) + d - 1;
-	return date1904 ? days : days + 1;	/* 1904-01-02 is serial 1 */
+	return date1904 ? days : days + 1; /* 1904-01-02 is serial 1 */
 }
 
 /* A freexl date, date-time or time cell as sheet.h's YYYY-MM-DD. */
@@ -190,10 +189,12 @@ xls_row(struct xls *x, char *err, size_t errlen)
 		if (rc != FREEXL_OK) {
 			if (!bad) {
 				col_name(c, cn);
-				snprintf(err, errlen, "line %u: cell %s%u "
+				snprintf(err, errlen,
+				    "line %u: cell %s%u "
 				    "cannot be read (freexl error %d; the file "
 				    "is damaged: open it in Excel/WPS and save "
-				    "it again)", x->r + 1, cn, x->r + 1, rc);
+				    "it again)",
+				    x->r + 1, cn, x->r + 1, rc);
 			}
 			bad = 1;
 		} else {
@@ -206,15 +207,15 @@ xls_row(struct xls *x, char *err, size_t errlen)
 				break;
 			case FREEXL_CELL_DOUBLE:
 				if (sheet_num_format(v.value.double_value,
-				    buf) == 0) {
+					buf) == 0) {
 					text = buf;
 					t = SHEET_NUMBER;
 				}
 				break;
 			case FREEXL_CELL_TEXT:
 			case FREEXL_CELL_SST_TEXT:
-				text = v.value.text_value ?
-				    v.value.text_value : "";
+				text = v.value.text_value ? v.value.text_value :
+							    "";
 				t = SHEET_TEXT;
 				break;
 			case FREEXL_CELL_DATE:
@@ -228,12 +229,12 @@ xls_row(struct xls *x, char *err, size_t errlen)
 					t = SHEET_DATE;
 				} else {
 					text = v.value.text_value ?
-					    v.value.text_value : "";
+					    v.value.text_value :
+					    "";
 					t = SHEET_TEXT;
 				}
 				break;
-			default:
-				break;
+			default: break;
 			}
 		}
 		if (*text == '\0')
@@ -292,24 +293,24 @@ sniff(const unsigned char *h, size_t n)
 
 	if (n >= 4 && memcmp(h, "\xd0\xcf\x11\xe0", 4) == 0)
 		return SN_OLE;
-	if (n >= 2 && (memcmp(h, "\xff\xfe", 2) == 0 ||
-	    memcmp(h, "\xfe\xff", 2) == 0))
+	if (n >= 2 &&
+	    (memcmp(h, "\xff\xfe", 2) == 0 || memcmp(h, "\xfe\xff", 2) == 0))
 		return SN_TEXT;
 	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' ||
-	    h[i] == '\n'))
+	while (i < n &&
+	    (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
 		i++;
 	if (has(s, n, "MIME-Version:") && has(s, n, "text/html"))
-		return SN_HTML;	/* a single-file web page (.mht) */
+		return SN_HTML; /* a single-file web page (.mht) */
 	if (i < n && h[i] == '<') {
-		if (has(s + i, n - i, "urn:schemas-microsoft-com:office:"
-		    "spreadsheet") || (n - i >= 5 &&
-		    strncasecmp(s + i, "<?xml", 5) == 0 &&
-		    !has(s + i, n - i, "<html")))
+		if (has(s + i, n - i,
+			"urn:schemas-microsoft-com:office:"
+			"spreadsheet") ||
+		    (n - i >= 5 && strncasecmp(s + i, "<?xml", 5) == 0 &&
+			!has(s + i, n - i, "<html")))
 			return SN_XML;
-		if (has(s + i, n - i, "<html") ||
-		    has(s + i, n - i, "<table") ||
+		if (has(s + i, n - i, "<html") || has(s + i, n - i, "<table") ||
 		    has(s + i, n - i, "<!doctype html"))
 			return SN_HTML;
 	}
@@ -330,7 +331,7 @@ spill(const void *data, size_t len, char *tmp, size_t tmplen)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	snprintf(tmp, tmplen, "%s/popstat-xls-XXXXXX", dir);
-	fd = mkstemp(tmp);	/* 0600 */
+	fd = mkstemp(tmp); /* 0600 */
 	if (fd < 0)
 		return -1;
 	while (len > 0) {
@@ -401,19 +402,15 @@ static const char *
 freexl_reason(int rc)
 {
 	switch (rc) {
-	case FREEXL_FILE_NOT_FOUND:
-		return "it cannot be opened";
-	case FREEXL_INSUFFICIENT_MEMORY:
-		return "out of memory";
+	case FREEXL_FILE_NOT_FOUND: return "it cannot be opened";
+	case FREEXL_INSUFFICIENT_MEMORY: return "out of memory";
 	case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
 		return "it holds no Excel workbook";
 	case FREEXL_INVALID_CHARACTER:
 	case FREEXL_UNSUPPORTED_CHARSET:
 		return "its text is in an unknown character set";
-	case FREEXL_CRAFTED_FILE:
-		return "it is severely damaged";
-	default:
-		return "it is damaged or cut short";
+	case FREEXL_CRAFTED_FILE: return "it is severely damaged";
+	default: return "it is damaged or cut short";
 	}
 }
 
@@ -438,9 +435,10 @@ pick_sheet(struct xls *x, unsigned int nsheets, const char *want, char *err,
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < nsheets; i++)
 			if (freexl_get_worksheet_name(x->h, (unsigned short)i,
-			    &name) == FREEXL_OK && name != NULL &&
+				&name) == FREEXL_OK &&
+			    name != NULL &&
 			    (pass ? strcasecmp(name, want) :
-			    strcmp(name, want)) == 0)
+				    strcmp(name, want)) == 0)
 				return (long)i;
 	n = strtol(want, &end, 10);
 	if (want[0] >= '0' && want[0] <= '9' && *end == '\0' && n >= 1 &&
@@ -452,14 +450,16 @@ pick_sheet(struct xls *x, unsigned int nsheets, const char *want, char *err,
 			sbuf_puts(&b, ", …");
 			break;
 		}
-		if (freexl_get_worksheet_name(x->h, (unsigned short)i,
-		    &name) != FREEXL_OK || name == NULL)
+		if (freexl_get_worksheet_name(x->h, (unsigned short)i, &name) !=
+			FREEXL_OK ||
+		    name == NULL)
 			name = "";
 		sbuf_printf(&b, "%s%u '%s'", i ? ", " : "", i + 1, name);
 	}
-	snprintf(err, errlen, "%s: the workbook has no sheet '%.100s'; its "
-	    "sheets are %s (give --sheet a name or a number)", x->label, want,
-	    sbuf_str(&b));
+	snprintf(err, errlen,
+	    "%s: the workbook has no sheet '%.100s'; its "
+	    "sheets are %s (give --sheet a name or a number)",
+	    x->label, want, sbuf_str(&b));
 	sbuf_free(&b);
 	return -1;
 }
@@ -469,9 +469,8 @@ pick_sheet(struct xls *x, unsigned int nsheets, const char *want, char *err,
  * freexl and choose the sheet.  Returns 0, or -1 with err set.
  */
 static int
-xls_load(struct xls *x, const char *file, const char *path,
-    const void *data, size_t len, const struct sheet_opts *o, char *err,
-    size_t errlen)
+xls_load(struct xls *x, const char *file, const char *path, const void *data,
+    size_t len, const struct sheet_opts *o, char *err, size_t errlen)
 {
 	unsigned int nsheets = 0, info = 0;
 	const char *label = x->label;
@@ -483,29 +482,38 @@ xls_load(struct xls *x, const char *file, const char *path,
 		unlink(file);
 	if (rc != FREEXL_OK) {
 		if (encrypted_ooxml(path, data, len))
-			snprintf(err, errlen, "%s: the workbook is protected "
+			snprintf(err, errlen,
+			    "%s: the workbook is protected "
 			    "with a password; open it in Excel/WPS, remove the "
-			    "password and save it again as .xlsx", label);
+			    "password and save it again as .xlsx",
+			    label);
 		else
-			snprintf(err, errlen, "%s: the file is not a readable "
+			snprintf(err, errlen,
+			    "%s: the file is not a readable "
 			    "xls workbook: %s; open it in Excel/WPS and save "
-			    "it again as .xlsx", label, freexl_reason(rc));
+			    "it again as .xlsx",
+			    label, freexl_reason(rc));
 		return -1;
 	}
 	if (freexl_get_info(x->h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
 	    info == FREEXL_BIFF_OBFUSCATED) {
-		snprintf(err, errlen, "%s: the workbook is protected with a "
+		snprintf(err, errlen,
+		    "%s: the workbook is protected with a "
 		    "password; open it in Excel/WPS, remove the password and "
-		    "save it again as .xlsx", label);
+		    "save it again as .xlsx",
+		    label);
 		return -1;
 	}
 	if (freexl_get_info(x->h, FREEXL_BIFF_DATEMODE, &info) == FREEXL_OK)
 		x->date1904 = info == FREEXL_BIFF_DATEMODE_1904;
 	if (freexl_get_info(x->h, FREEXL_BIFF_SHEET_COUNT, &nsheets) !=
-	    FREEXL_OK || nsheets == 0) {
-		snprintf(err, errlen, "%s: the file is not a readable xls "
+		FREEXL_OK ||
+	    nsheets == 0) {
+		snprintf(err, errlen,
+		    "%s: the file is not a readable xls "
 		    "workbook: it has no sheets; open it in Excel/WPS and save "
-		    "it again as .xlsx", label);
+		    "it again as .xlsx",
+		    label);
 		return -1;
 	}
 	if (nsheets > 65535)
@@ -514,18 +522,22 @@ xls_load(struct xls *x, const char *file, const char *path,
 	if (i < 0)
 		return -1;
 	if (freexl_select_active_worksheet(x->h, (unsigned short)i) !=
-	    FREEXL_OK || freexl_worksheet_dimensions(x->h, &x->nrows,
-	    &x->ncols) != FREEXL_OK) {
-		snprintf(err, errlen, "%s: the file is not a readable xls "
+		FREEXL_OK ||
+	    freexl_worksheet_dimensions(x->h, &x->nrows, &x->ncols) !=
+		FREEXL_OK) {
+		snprintf(err, errlen,
+		    "%s: the file is not a readable xls "
 		    "workbook: its sheet %ld cannot be read; open it in "
-		    "Excel/WPS and save it again as .xlsx", label, i + 1);
+		    "Excel/WPS and save it again as .xlsx",
+		    label, i + 1);
 		return -1;
 	}
 	if ((long)x->nrows * x->ncols > XLS_MAX_CELLS) {
-		snprintf(err, errlen, "%s: the sheet has %u rows and %u "
+		snprintf(err, errlen,
+		    "%s: the sheet has %u rows and %u "
 		    "columns, more than a register holds; delete the unused "
-		    "rows and columns, or save it as .xlsx", label, x->nrows,
-		    x->ncols);
+		    "rows and columns, or save it as .xlsx",
+		    label, x->nrows, x->ncols);
 		return -1;
 	}
 	x->cells = xcalloc(x->ncols ? x->ncols : 1, sizeof *x->cells);
@@ -561,8 +573,8 @@ put_text(FILE *f, const char *s)
 }
 
 static void __attribute__((noreturn))
-child(int fd, const char *file, const char *path, const void *data,
-    size_t len, const char *label, const struct sheet_opts *o)
+child(int fd, const char *file, const char *path, const void *data, size_t len,
+    const char *label, const struct sheet_opts *o)
 {
 	struct rlimit rl = { XLS_CPU_SECONDS, XLS_CPU_SECONDS };
 	char err[1024];
@@ -691,9 +703,11 @@ xlsp_fatal(struct xlsp *p, char *err, size_t errlen)
 	reap(p, 1);
 	p->done = 1;
 	p->s.fatal = 1;
-	snprintf(err, errlen, "line %ld: the file is not a readable xls "
+	snprintf(err, errlen,
+	    "line %ld: the file is not a readable xls "
 	    "workbook: the xls library (freexl) failed on it; open it in "
-	    "Excel/WPS and save it again as .xlsx", p->lastrow + 1);
+	    "Excel/WPS and save it again as .xlsx",
+	    p->lastrow + 1);
 	return -1;
 }
 
@@ -715,8 +729,8 @@ xlsp_next(sheet *s, char *err, size_t errlen)
 		return 0;
 	case 'X':
 		sbuf_init(&msg);
-		if (get_u32(p->in, &row) < 0 || get_text(p->in, &msg,
-		    1024) < 0) {
+		if (get_u32(p->in, &row) < 0 ||
+		    get_text(p->in, &msg, 1024) < 0) {
 			sbuf_free(&msg);
 			return xlsp_fatal(p, err, errlen);
 		}
@@ -725,13 +739,11 @@ xlsp_next(sheet *s, char *err, size_t errlen)
 		p->s.ncells = 0;
 		p->s.row = p->lastrow = (long)row;
 		return -1;
-	case 'R':
-		break;
-	default:
-		return xlsp_fatal(p, err, errlen);
+	case 'R': break;
+	default: return xlsp_fatal(p, err, errlen);
 	}
-	if (get_u32(p->in, &row) < 0 || get_u32(p->in, &n) < 0 ||
-	    n > 65536 || row < 1)
+	if (get_u32(p->in, &row) < 0 || get_u32(p->in, &n) < 0 || n > 65536 ||
+	    row < 1)
 		return xlsp_fatal(p, err, errlen);
 	if (n > p->ccap) {
 		cap = p->ccap ? p->ccap : 16;
@@ -752,9 +764,9 @@ xlsp_next(sheet *s, char *err, size_t errlen)
 		p->off[i] = p->text.len;
 		if (get_text(p->in, &p->text, XLS_MAX_TEXT) < 0 ||
 		    p->text.len > XLS_MAX_ROW ||
-		    !utf8_valid(p->text.s + p->off[i], p->text.len - 1 -
-		    p->off[i]) || ((t == SHEET_EMPTY) != (p->text.len - 1 ==
-		    p->off[i])))
+		    !utf8_valid(p->text.s + p->off[i],
+			p->text.len - 1 - p->off[i]) ||
+		    ((t == SHEET_EMPTY) != (p->text.len - 1 == p->off[i])))
 			return xlsp_fatal(p, err, errlen);
 	}
 	for (i = 0; i < n; i++)
@@ -795,32 +807,36 @@ sheet_open_xls(const char *path, const void *data, size_t len,
 
 	n = head(path, data, len, h);
 	switch (sniff(h, n)) {
-	case SN_OLE:
-		break;
+	case SN_OLE: break;
 	case SN_HTML:
-		snprintf(err, errlen, "%s: the file is a web page (HTML) with "
+		snprintf(err, errlen,
+		    "%s: the file is a web page (HTML) with "
 		    "an .xls name, not an Excel workbook; open it in Excel/WPS "
 		    "and save it as .xlsx (File, Save As, Excel Workbook)",
 		    label);
 		return NULL;
 	case SN_XML:
-		snprintf(err, errlen, "%s: the file is an XML spreadsheet with "
+		snprintf(err, errlen,
+		    "%s: the file is an XML spreadsheet with "
 		    "an .xls name, not an Excel workbook; open it in Excel/WPS "
 		    "and save it as .xlsx (File, Save As, Excel Workbook)",
 		    label);
 		return NULL;
-	case SN_TEXT:
-		return sheet_open_text(path, data, len, o, err, errlen);
+	case SN_TEXT: return sheet_open_text(path, data, len, o, err, errlen);
 	default:
-		snprintf(err, errlen, "%s: the file is not a readable xls "
+		snprintf(err, errlen,
+		    "%s: the file is not a readable xls "
 		    "workbook: it does not begin as one; open it in Excel/WPS "
-		    "and save it again as .xlsx", label);
+		    "and save it again as .xlsx",
+		    label);
 		return NULL;
 	}
 	if (path == NULL) {
 		if (spill(data, len, tmp, sizeof tmp) < 0) {
-			snprintf(err, errlen, "%s: cannot write a temporary "
-			    "file to read the workbook: %m", label);
+			snprintf(err, errlen,
+			    "%s: cannot write a temporary "
+			    "file to read the workbook: %m",
+			    label);
 			return NULL;
 		}
 		file = tmp;
@@ -832,7 +848,7 @@ sheet_open_xls(const char *path, const void *data, size_t len,
 			unlink(file);
 		return NULL;
 	}
-	fflush(NULL);	/* the child must not write what the parent holds */
+	fflush(NULL); /* the child must not write what the parent holds */
 	p = xcalloc(1, sizeof *p);
 	p->label = xstrdup(label);
 	sbuf_init(&p->text);
@@ -865,13 +881,15 @@ sheet_open_xls(const char *path, const void *data, size_t len,
 		sbuf_free(&msg);
 	}
 	if (c != 'O' && c != 'E')
-		snprintf(err, errlen, "%s: the file is not a readable xls "
+		snprintf(err, errlen,
+		    "%s: the file is not a readable xls "
 		    "workbook: the xls library (freexl) failed on it; open it "
-		    "in Excel/WPS and save it again as .xlsx", label);
+		    "in Excel/WPS and save it again as .xlsx",
+		    label);
 	if (c != 'O')
 		goto fail;
 	if (file != path)
-		unlink(file);	/* the child has it open, or is done */
+		unlink(file); /* the child has it open, or is done */
 	p->s.next = xlsp_next;
 	p->s.destroy = xlsp_destroy;
 	p->s.format = "xls";

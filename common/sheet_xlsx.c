@@ -33,21 +33,21 @@
 #include "sheet_impl.h"
 #include "sheet_num.h"
 
-#define XLSX_CHUNK		65536
-#define XLSX_MAX_SHEETS		4096
-#define XLSX_MAX_NAME		1024		/* a sheet name, an r:id, a path */
-#define XLSX_MAX_TEXT		(32767 * 4)	/* bytes; and 32,767 characters */
-#define XLSX_MAX_SST		(1u << 23)	/* distinct texts */
-#define XLSX_MAX_SST_BYTES	(256u << 20)
-#define XLSX_MAX_XF		65536
-#define XLSX_MAX_NUMFMT		4096
-#define XLSX_MAX_COLS		16384		/* A to XFD */
-#define XLSX_MAX_ROWNUM		1048576
-#define XLSX_MAX_ROW_BYTES	(16u << 20)
-#define XLSX_MAX_TOKEN		(8 << 20)	/* bytes of XML between events */
+#define XLSX_CHUNK 65536
+#define XLSX_MAX_SHEETS 4096
+#define XLSX_MAX_NAME 1024        /* a sheet name, an r:id, a path */
+#define XLSX_MAX_TEXT (32767 * 4) /* bytes; and 32,767 characters */
+#define XLSX_MAX_SST (1u << 23)   /* distinct texts */
+#define XLSX_MAX_SST_BYTES (256u << 20)
+#define XLSX_MAX_XF 65536
+#define XLSX_MAX_NUMFMT 4096
+#define XLSX_MAX_COLS 16384 /* A to XFD */
+#define XLSX_MAX_ROWNUM 1048576
+#define XLSX_MAX_ROW_BYTES (16u << 20)
+#define XLSX_MAX_TOKEN (8 << 20) /* bytes of XML between events */
 
-#define NS_SEP	' '
-#define NOCELL	SIZE_MAX
+#define NS_SEP ' '
+#define NOCELL SIZE_MAX
 
 enum ctype { CT_N, CT_S, CT_STR, CT_INLINE, CT_B, CT_E, CT_D };
 
@@ -59,9 +59,9 @@ struct memsrc {
 struct wsheet {
 	char *name;
 	char *rid;
-	char *target;		/* from the rels */
-	int hidden;		/* state="hidden" or "veryHidden" */
-	int other;		/* a chart, dialog or macro sheet */
+	char *target; /* from the rels */
+	int hidden;   /* state="hidden" or "veryHidden" */
+	int other;    /* a chart, dialog or macro sheet */
 };
 
 struct numfmt {
@@ -74,14 +74,14 @@ struct xlsx {
 	unzFile zf;
 	struct memsrc mem;
 	zlib_filefunc64_def ff;
-	char *label;		/* path, or "upload", for messages */
+	char *label; /* path, or "upload", for messages */
 	int date1904;
 	int part_open;
 
 	/* the part being parsed */
 	XML_Parser cur;
 	const char *part;
-	char perr[256];		/* why a handler stopped the parse */
+	char perr[256]; /* why a handler stopped the parse */
 	long long fed, seen;
 
 	/* workbook.xml and its rels */
@@ -116,13 +116,13 @@ struct xlsx {
 	int has_v, vlong;
 	char *val;
 	size_t vlen, vcap, vchars;
-	char *ar;		/* the row's text */
+	char *ar; /* the row's text */
 	size_t alen, acap;
-	size_t *coff;		/* offset of each cell's text in ar */
+	size_t *coff; /* offset of each cell's text in ar */
 	unsigned char *ctypes;
 	char **cells;
 	size_t ncells, ccap;
-	char rerr[256];		/* the row's first error */
+	char rerr[256]; /* the row's first error */
 	char wsname[XLSX_MAX_NAME + 8];
 };
 
@@ -183,17 +183,10 @@ mem_seek(voidpf opaque, voidpf stream, ZPOS64_T off, int origin)
 
 	(void)opaque;
 	switch (origin) {
-	case ZLIB_FILEFUNC_SEEK_SET:
-		base = 0;
-		break;
-	case ZLIB_FILEFUNC_SEEK_CUR:
-		base = m->pos;
-		break;
-	case ZLIB_FILEFUNC_SEEK_END:
-		base = m->len;
-		break;
-	default:
-		return -1;
+	case ZLIB_FILEFUNC_SEEK_SET: base = 0; break;
+	case ZLIB_FILEFUNC_SEEK_CUR: base = m->pos; break;
+	case ZLIB_FILEFUNC_SEEK_END: base = m->len; break;
+	default: return -1;
 	}
 	if (off > m->len - base)
 		return -1;
@@ -293,7 +286,7 @@ on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 	(void)sysid;
 	(void)pubid;
 	(void)internal;
-	part_fail(ud, "%s has a DTD, which no spreadsheet writes", 
+	part_fail(ud, "%s has a DTD, which no spreadsheet writes",
 	    ((struct xlsx *)ud)->part);
 }
 
@@ -306,9 +299,10 @@ damaged(struct xlsx *x, char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	snprintf(err, errlen, "%s: the file is not a readable xlsx workbook: "
-	    "%s; open it in Excel/WPS and save it again as .xlsx", x->label,
-	    why);
+	snprintf(err, errlen,
+	    "%s: the file is not a readable xlsx workbook: "
+	    "%s; open it in Excel/WPS and save it again as .xlsx",
+	    x->label, why);
 }
 
 static XML_Parser
@@ -345,21 +339,25 @@ open_entry(struct xlsx *x, const char *name, char *err, size_t errlen)
 
 	if (unzLocateFile(x->zf, name, 2) != UNZ_OK)
 		return 1;
-	if (unzGetCurrentFileInfo64(x->zf, &fi, NULL, 0, NULL, 0, NULL,
-	    0) != UNZ_OK) {
+	if (unzGetCurrentFileInfo64(x->zf, &fi, NULL, 0, NULL, 0, NULL, 0) !=
+	    UNZ_OK) {
 		damaged(x, err, errlen, "its entry %s is damaged", name);
 		return -1;
 	}
 	if (fi.flag & 1) {
-		snprintf(err, errlen, "%s: the workbook is encrypted (%s); "
+		snprintf(err, errlen,
+		    "%s: the workbook is encrypted (%s); "
 		    "open it in Excel/WPS, remove the password and save it "
-		    "again as .xlsx", x->label, name);
+		    "again as .xlsx",
+		    x->label, name);
 		return -1;
 	}
 	rc = unzOpenCurrentFile(x->zf);
 	if (rc != UNZ_OK) {
-		damaged(x, err, errlen, "its entry %s cannot be unpacked "
-		    "(zip error %d)", name, rc);
+		damaged(x, err, errlen,
+		    "its entry %s cannot be unpacked "
+		    "(zip error %d)",
+		    name, rc);
 		return -1;
 	}
 	x->part_open = 1;
@@ -422,8 +420,10 @@ parse_part(struct xlsx *x, const char *name, int required,
 		}
 		n = unzReadCurrentFile(x->zf, buf, XLSX_CHUNK);
 		if (n < 0) {
-			snprintf(why, sizeof why, "%s is damaged (zip error "
-			    "%d)", name, n);
+			snprintf(why, sizeof why,
+			    "%s is damaged (zip error "
+			    "%d)",
+			    name, n);
 			goto fail;
 		}
 		x->fed += n;
@@ -432,8 +432,10 @@ parse_part(struct xlsx *x, const char *name, int required,
 			goto fail;
 		}
 		if (x->fed - x->seen > XLSX_MAX_TOKEN) {
-			snprintf(why, sizeof why, "%s has an XML token longer "
-			    "than %d bytes", name, XLSX_MAX_TOKEN);
+			snprintf(why, sizeof why,
+			    "%s has an XML token longer "
+			    "than %d bytes",
+			    name, XLSX_MAX_TOKEN);
 			goto fail;
 		}
 		if (n == 0)
@@ -468,23 +470,23 @@ wb_start(void *ud, const XML_Char *name, const XML_Char **a)
 		return;
 	if (strcmp(l, "workbookPr") == 0) {
 		v = attr(a, "date1904", 0);
-		x->date1904 = v != NULL && (strcmp(v, "1") == 0 ||
-		    strcasecmp(v, "true") == 0);
+		x->date1904 = v != NULL &&
+		    (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0);
 	} else if (strcmp(l, "sheet") == 0) {
 		if (x->nsheets >= XLSX_MAX_SHEETS) {
 			part_fail(x, "it has more than %d sheets",
 			    XLSX_MAX_SHEETS);
 			return;
 		}
-		x->sheets = xrealloc(x->sheets,
-		    (x->nsheets + 1) * sizeof *x->sheets);
+		x->sheets =
+		    xrealloc(x->sheets, (x->nsheets + 1) * sizeof *x->sheets);
 		w = &x->sheets[x->nsheets++];
 		w->name = dup_bounded(attr(a, "name", 0));
 		w->rid = dup_bounded(attr(a, "id", 1));
 		w->target = NULL;
 		v = attr(a, "state", 0);
-		w->hidden = v != NULL && (strcmp(v, "hidden") == 0 ||
-		    strcmp(v, "veryHidden") == 0);
+		w->hidden = v != NULL &&
+		    (strcmp(v, "hidden") == 0 || strcmp(v, "veryHidden") == 0);
 		w->other = 0;
 		if (w->name == NULL)
 			w->name = xstrdup("");
@@ -544,9 +546,10 @@ rels_start(void *ud, const XML_Char *name, const XML_Char **a)
 		    strcmp(w->rid, id) != 0)
 			continue;
 		w->target = dup_bounded(target);
-		w->other = type != NULL && (ends_with(type, "/chartsheet") ||
-		    ends_with(type, "/dialogsheet") ||
-		    ends_with(type, "/xlMacrosheet"));
+		w->other = type != NULL &&
+		    (ends_with(type, "/chartsheet") ||
+			ends_with(type, "/dialogsheet") ||
+			ends_with(type, "/xlMacrosheet"));
 	}
 	if (type != NULL && ends_with(type, "/sharedStrings") &&
 	    x->sst_target == NULL)
@@ -585,7 +588,7 @@ resolve(const char *target, char *out, size_t outlen)
 				return -1;
 			n = segs[--nseg];
 			if (n > 0)
-				n--;	/* the '/' before it */
+				n--; /* the '/' before it */
 		} else {
 			if (n + len + 2 > sizeof tmp)
 				return -1;
@@ -641,7 +644,7 @@ st_start(void *ud, const XML_Char *name, const XML_Char **a)
 			    XLSX_MAX_XF);
 			return;
 		}
-		if ((x->nxf & (x->nxf - 1)) == 0)	/* 0, 1, 2, 4, ... */
+		if ((x->nxf & (x->nxf - 1)) == 0) /* 0, 1, 2, 4, ... */
 			x->xf_fmt = xrealloc(x->xf_fmt,
 			    (x->nxf ? 2 * x->nxf : 1) * sizeof *x->xf_fmt);
 		v = attr(a, "numFmtId", 0);
@@ -709,10 +712,12 @@ unescape(char *s, size_t n)
 			for (k = 2; k < 6; k++) {
 				if (!isxdigit((unsigned char)s[i + k]))
 					break;
-				c = c * 16 + (unsigned long)(isdigit(
-				    (unsigned char)s[i + k]) ? s[i + k] - '0' :
-				    (tolower((unsigned char)s[i + k]) - 'a' +
-				    10));
+				c = c * 16 +
+				    (unsigned long)(isdigit((unsigned char)
+							    s[i + k]) ?
+					    s[i + k] - '0' :
+					    (tolower((unsigned char)s[i + k]) -
+						'a' + 10));
 			}
 			if (k < 6)
 				goto plain;
@@ -720,7 +725,8 @@ unescape(char *s, size_t n)
 			if (c >= 0xd800 && c <= 0xdbff && i + 7 <= n &&
 			    s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_') {
 				lo = strtoul((char[5]){ s[i + 2], s[i + 3],
-				    s[i + 4], s[i + 5], 0 }, NULL, 16);
+						 s[i + 4], s[i + 5], 0 },
+				    NULL, 16);
 				if (lo >= 0xdc00 && lo <= 0xdfff) {
 					c = 0x10000 + ((c - 0xd800) << 10) +
 					    (lo - 0xdc00);
@@ -746,7 +752,7 @@ unescape(char *s, size_t n)
 			}
 			continue;
 		}
-plain:
+	plain:
 		s[o++] = s[i++];
 	}
 	return o;
@@ -760,8 +766,10 @@ sst_add(struct xlsx *x, const char *s, size_t n)
 	x->si_chars += nchars(s, n);
 	if (x->sst_len - x->si_start + n > XLSX_MAX_TEXT ||
 	    x->si_chars > 32767) {
-		part_fail(x, "shared text %zu is longer than 32,767 "
-		    "characters", x->nsst + 1);
+		part_fail(x,
+		    "shared text %zu is longer than 32,767 "
+		    "characters",
+		    x->nsst + 1);
 		return;
 	}
 	if (x->sst_len + n + 1 > XLSX_MAX_SST_BYTES) {
@@ -822,15 +830,15 @@ sst_end(void *ud, const XML_Char *name)
 			    XLSX_MAX_SST);
 			return;
 		}
-		sst_add(x, "", 0);	/* room for the NUL */
+		sst_add(x, "", 0); /* room for the NUL */
 		if (x->perr[0] != '\0')
 			return;
 		n = unescape(x->sst + x->si_start, x->sst_len - x->si_start);
 		x->sst_len = x->si_start + n;
 		x->sst[x->sst_len++] = '\0';
 		if (x->nsst >= x->sst_offcap) {
-			x->sst_offcap = x->sst_offcap ? 2 * x->sst_offcap :
-			    1024;
+			x->sst_offcap =
+			    x->sst_offcap ? 2 * x->sst_offcap : 1024;
 			x->sst_off = xrealloc(x->sst_off,
 			    x->sst_offcap * sizeof *x->sst_off);
 		}
@@ -914,7 +922,7 @@ cell_store(struct xlsx *x, long col, enum sheet_type t, const char *s)
 
 	if (t == SHEET_EMPTY || n == 0) {
 		if ((size_t)col >= x->ncells)
-			return;	/* trailing empties are not kept */
+			return; /* trailing empties are not kept */
 		t = SHEET_EMPTY;
 	}
 	if ((size_t)col >= x->ccap) {
@@ -987,7 +995,7 @@ iso_date(const char *s)
 
 	for (i = 0; i < 10; i++)
 		if (i == 4 || i == 7 ? s[i] != '-' :
-		    !isdigit((unsigned char)s[i]))
+				       !isdigit((unsigned char)s[i]))
 			return 0;
 	return s[10] == '\0' || s[10] == 'T' || s[10] == ' ';
 }
@@ -1003,8 +1011,10 @@ cell_done(struct xlsx *x)
 	if (x->vlen == 0)
 		v = "";
 	if (x->vlong) {
-		row_error(x, "cell %s: its text is longer than 32,767 "
-		    "characters", ref(x, x->col, r));
+		row_error(x,
+		    "cell %s: its text is longer than 32,767 "
+		    "characters",
+		    ref(x, x->col, r));
 		return;
 	}
 	switch (x->ct) {
@@ -1014,7 +1024,8 @@ cell_done(struct xlsx *x)
 		idx = strtoul(v, &end, 10);
 		if (!isdigit((unsigned char)*v) || *end != '\0' ||
 		    idx >= x->nsst) {
-			row_error(x, "cell %s: it refers to shared text '%.20s',"
+			row_error(x,
+			    "cell %s: it refers to shared text '%.20s',"
 			    " which the workbook does not have (the file is "
 			    "damaged; save it again in Excel/WPS)",
 			    ref(x, x->col, r), v);
@@ -1057,8 +1068,7 @@ cell_done(struct xlsx *x)
 		} else
 			cell_store(x, x->col, SHEET_TEXT, v);
 		return;
-	case CT_N:
-		break;
+	case CT_N: break;
 	}
 	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
 		v++;
@@ -1068,9 +1078,10 @@ cell_done(struct xlsx *x)
 	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
 		end++;
 	if (end == v || *end != '\0' || sheet_num_format(d, buf) < 0) {
-		row_error(x, "cell %s: '%.20s' is not a number (the file is "
-		    "damaged; save it again in Excel/WPS)", ref(x, x->col, r),
-		    v);
+		row_error(x,
+		    "cell %s: '%.20s' is not a number (the file is "
+		    "damaged; save it again in Excel/WPS)",
+		    ref(x, x->col, r), v);
 		return;
 	}
 	if (x->style >= 0 && (size_t)x->style < x->nxf &&
@@ -1112,9 +1123,10 @@ ws_start(void *ud, const XML_Char *name, const XML_Char **a)
 				x->rownum = row;
 				x->row_r = 1;
 			} else
-				row_error(x, "its row number '%.20s' is not a "
-				    "number from 1 to %d", v,
-				    XLSX_MAX_ROWNUM);
+				row_error(x,
+				    "its row number '%.20s' is not a "
+				    "number from 1 to %d",
+				    v, XLSX_MAX_ROWNUM);
 		}
 	} else if (strcmp(l, "c") == 0 && x->in_row) {
 		x->in_c = 1;
@@ -1125,8 +1137,10 @@ ws_start(void *ud, const XML_Char *name, const XML_Char **a)
 		v = attr(a, "r", 0);
 		if (v != NULL) {
 			if (parse_ref(v, &col, &row) < 0) {
-				row_error(x, "'%.20s' is not a cell "
-				    "(A1 to XFD%d)", v, XLSX_MAX_ROWNUM);
+				row_error(x,
+				    "'%.20s' is not a cell "
+				    "(A1 to XFD%d)",
+				    v, XLSX_MAX_ROWNUM);
 				x->col = -1;
 			} else {
 				x->col = col;
@@ -1219,8 +1233,7 @@ ws_chars(void *ud, const XML_Char *s, int len)
 	seen(x);
 	if (x->perr[0] != '\0' || !x->in_c)
 		return;
-	if (x->ct == CT_INLINE ? x->in_is && x->in_t && x->rph == 0 :
-	    x->in_v)
+	if (x->ct == CT_INLINE ? x->in_is && x->in_t && x->rph == 0 : x->in_v)
 		val_add(x, s, (size_t)len);
 }
 
@@ -1230,7 +1243,8 @@ ws_fatal(struct xlsx *x, char *err, size_t errlen, const char *why)
 {
 	x->s.fatal = 1;
 	x->done = 1;
-	snprintf(err, errlen, "line %ld: the file is not a readable xlsx "
+	snprintf(err, errlen,
+	    "line %ld: the file is not a readable xlsx "
 	    "workbook: %s; open it in Excel/WPS and save it again as .xlsx",
 	    x->lastrow + 1, why);
 	return -1;
@@ -1244,8 +1258,8 @@ publish(struct xlsx *x, char *err, size_t errlen)
 	while (n > 0 && x->ctypes[n - 1] == SHEET_EMPTY)
 		n--;
 	for (i = 0; i < n; i++)
-		x->cells[i] = x->coff[i] == NOCELL ? (char *)"" :
-		    x->ar + x->coff[i];
+		x->cells[i] =
+		    x->coff[i] == NOCELL ? (char *)"" : x->ar + x->coff[i];
 	x->s.ncells = n;
 	x->s.cells = x->cells;
 	x->s.types = x->ctypes;
@@ -1275,8 +1289,10 @@ xlsx_next(sheet *s, char *err, size_t errlen)
 		} else if (x->eof) {
 			x->done = 1;
 			if (close_entry(x) != UNZ_OK) {
-				snprintf(why, sizeof why, "%s fails its "
-				    "checksum", x->part);
+				snprintf(why, sizeof why,
+				    "%s fails its "
+				    "checksum",
+				    x->part);
 				return ws_fatal(x, err, errlen, why);
 			}
 			return 0;
@@ -1287,8 +1303,10 @@ xlsx_next(sheet *s, char *err, size_t errlen)
 				    "out of memory");
 			n = unzReadCurrentFile(x->zf, buf, XLSX_CHUNK);
 			if (n < 0) {
-				snprintf(why, sizeof why, "%s is damaged "
-				    "(zip error %d)", x->part, n);
+				snprintf(why, sizeof why,
+				    "%s is damaged "
+				    "(zip error %d)",
+				    x->part, n);
 				return ws_fatal(x, err, errlen, why);
 			}
 			x->fed += n;
@@ -1303,8 +1321,10 @@ xlsx_next(sheet *s, char *err, size_t errlen)
 		if (st == XML_STATUS_SUSPENDED)
 			x->suspended = 1;
 		else if (x->fed - x->seen > XLSX_MAX_TOKEN) {
-			snprintf(why, sizeof why, "%s has an XML token longer "
-			    "than %d bytes", x->part, XLSX_MAX_TOKEN);
+			snprintf(why, sizeof why,
+			    "%s has an XML token longer "
+			    "than %d bytes",
+			    x->part, XLSX_MAX_TOKEN);
 			return ws_fatal(x, err, errlen, why);
 		}
 		if (x->row_ready) {
@@ -1390,9 +1410,10 @@ pick_sheet(struct xlsx *x, const char *want, char *err, size_t errlen)
 		sbuf_printf(&b, "%s%zu '%s'", i ? ", " : "", i + 1,
 		    x->sheets[i].name);
 	}
-	snprintf(err, errlen, "%s: the workbook has no sheet '%.100s'; its "
-	    "sheets are %s (give --sheet a name or a number)", x->label, want,
-	    sbuf_str(&b));
+	snprintf(err, errlen,
+	    "%s: the workbook has no sheet '%.100s'; its "
+	    "sheets are %s (give --sheet a name or a number)",
+	    x->label, want, sbuf_str(&b));
 	sbuf_free(&b);
 	return -1;
 }
@@ -1435,7 +1456,8 @@ sheet_open_xlsx(const char *path, const void *data, size_t len,
 		x->zf = unzOpen2_64("upload", &x->ff);
 	}
 	if (x->zf == NULL) {
-		damaged(x, err, errlen, "it is not a zip archive, or it is "
+		damaged(x, err, errlen,
+		    "it is not a zip archive, or it is "
 		    "cut short");
 		goto fail;
 	}
@@ -1445,11 +1467,14 @@ sheet_open_xlsx(const char *path, const void *data, size_t len,
 		goto fail;
 	if (rc > 0) {
 		if (unzLocateFile(x->zf, "xl/workbook.bin", 2) == UNZ_OK)
-			snprintf(err, errlen, "%s: the file is an Excel binary "
+			snprintf(err, errlen,
+			    "%s: the file is an Excel binary "
 			    "workbook (.xlsb); open it in Excel/WPS and save "
-			    "it as .xlsx", x->label);
+			    "it as .xlsx",
+			    x->label);
 		else
-			damaged(x, err, errlen, "it has no xl/workbook.xml "
+			damaged(x, err, errlen,
+			    "it has no xl/workbook.xml "
 			    "(it is a zip, but no Excel workbook)");
 		goto fail;
 	}
@@ -1457,27 +1482,27 @@ sheet_open_xlsx(const char *path, const void *data, size_t len,
 		damaged(x, err, errlen, "it has no sheets");
 		goto fail;
 	}
-	if (parse_part(x, "xl/_rels/workbook.xml.rels", 1, rels_start,
-	    no_end, no_chars, err, errlen) < 0)
+	if (parse_part(x, "xl/_rels/workbook.xml.rels", 1, rels_start, no_end,
+		no_chars, err, errlen) < 0)
 		goto fail;
 	i = pick_sheet(x, o->sheet, err, errlen);
 	if (i < 0)
 		goto fail;
-	if (x->sheets[i].target == NULL || resolve(x->sheets[i].target,
-	    x->wsname, sizeof x->wsname) < 0)
+	if (x->sheets[i].target == NULL ||
+	    resolve(x->sheets[i].target, x->wsname, sizeof x->wsname) < 0)
 		return no_part(x, i, err, errlen);
-	if (x->styles_target == NULL || resolve(x->styles_target, stname,
-	    sizeof stname) < 0)
+	if (x->styles_target == NULL ||
+	    resolve(x->styles_target, stname, sizeof stname) < 0)
 		strcpy(stname, "xl/styles.xml");
-	if (x->sst_target == NULL || resolve(x->sst_target, sstname,
-	    sizeof sstname) < 0)
+	if (x->sst_target == NULL ||
+	    resolve(x->sst_target, sstname, sizeof sstname) < 0)
 		strcpy(sstname, "xl/sharedStrings.xml");
-	if (parse_part(x, stname, 0, st_start, st_end, no_chars, err,
-	    errlen) < 0)
+	if (parse_part(x, stname, 0, st_start, st_end, no_chars, err, errlen) <
+	    0)
 		goto fail;
 	styles_done(x);
 	if (parse_part(x, sstname, 0, sst_start, sst_end, sst_chars, err,
-	    errlen) < 0)
+		errlen) < 0)
 		goto fail;
 	rc = open_entry(x, x->wsname, err, errlen);
 	if (rc < 0)

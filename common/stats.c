@@ -144,8 +144,9 @@ stats_wilson(int64_t m, int64_t n, double z, double *lo, double *hi)
 	z2 = z * z;
 	den = 1 + z2 / (double)n;
 	centre = (p + z2 / (2.0 * (double)n)) / den;
-	half = z * sqrt(p * (1 - p) / (double)n +
-	    z2 / (4.0 * (double)n * (double)n)) / den;
+	half = z *
+	    sqrt(p * (1 - p) / (double)n + z2 / (4.0 * (double)n * (double)n)) /
+	    den;
 	*lo = centre - half;
 	*hi = centre + half;
 	if (*lo < 0)
@@ -178,8 +179,8 @@ headroom_meets(int64_t h, void *arg)
  * and fails after it; a good guess makes it three calls.
  */
 int
-stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg),
-    void *arg, int64_t guess, int64_t *h)
+stats_headroom_search(int64_t b, int (*meets)(int64_t h, void *arg), void *arg,
+    int64_t guess, int64_t *h)
 {
 	const int64_t cap = (int64_t)1 << 52;
 	int64_t lo, hi, mid, step = 1;
@@ -241,8 +242,8 @@ stats_headroom(int64_t b, double minus, double p, double target, int64_t *h)
 	struct headroom_arg a;
 	double g;
 
-	if (!(p > 0) || !isfinite(p) || !isfinite(minus) ||
-	    !isfinite(target) || b < 0)
+	if (!(p > 0) || !isfinite(p) || !isfinite(minus) || !isfinite(target) ||
+	    b < 0)
 		return -1;
 	a.b = b;
 	a.minus = minus;

@@ -36,14 +36,14 @@ int stats_wilson(int64_t m, int64_t n, double z, double *lo, double *hi);
 /*
  * Headroom of a "<=" target T on a per-mille rate over a whole year
  * (doc/indicators.md §15): the largest whole h >= -b such that
- * score_round2(((b + h) - minus) / p * 1000) <= T, where b is the births so far,
- * minus what the numerator subtracts (the projected deaths for the
- * natural growth rate, 0 for the birth rate) and p the population
- * average.  Returns 1 with *h set, 0 when no h >= -b meets T, -1 when it
- * cannot be computed (p not positive, or a value that is not a number).
+ * score_round2(((b + h) - minus) / p * 1000) <= T, where b is the births so
+ * far, minus what the numerator subtracts (the projected deaths for the natural
+ * growth rate, 0 for the birth rate) and p the population average.  Returns 1
+ * with *h set, 0 when no h >= -b meets T, -1 when it cannot be computed (p not
+ * positive, or a value that is not a number).
  */
-int stats_headroom(int64_t b, double minus, double p, double target,
-    int64_t *h);
+int
+stats_headroom(int64_t b, double minus, double p, double target, int64_t *h);
 
 /*
  * The same for any value that does not fall as h grows: the largest

@@ -12,11 +12,11 @@
 
 /* How a point, bar or cell is coloured. */
 enum svg_mark {
-	SVG_PLAIN = 0,   /* no target: neutral blue */
-	SVG_MET,         /* green */
-	SVG_MISSED,      /* red */
-	SVG_NA,          /* not assessed: grey */
-	SVG_VETO,        /* a missed veto target / a vetoed unit: dark red */
+	SVG_PLAIN = 0, /* no target: neutral blue */
+	SVG_MET,       /* green */
+	SVG_MISSED,    /* red */
+	SVG_NA,        /* not assessed: grey */
+	SVG_VETO,      /* a missed veto target / a vetoed unit: dark red */
 };
 
 /* The fill colour of a mark ("#2e7d32" ...). */
@@ -27,23 +27,23 @@ void svg_escape(sbuf *b, const char *s);
 
 /* A line chart of one indicator over n periods against its target. */
 struct svg_trend {
-	const char *id;              /* element id, or NULL */
-	const char *title;           /* drawn above the plot */
-	int n;                       /* points, at most 366 */
-	const char *const *xlabels;  /* n short labels ("1", "2", ...) */
-	const int *has;              /* point i has a value */
+	const char *id;             /* element id, or NULL */
+	const char *title;          /* drawn above the plot */
+	int n;                      /* points, at most 366 */
+	const char *const *xlabels; /* n short labels ("1", "2", ...) */
+	const int *has;             /* point i has a value */
 	const double *v;
-	const int *mark;             /* enum svg_mark of point i */
+	const int *mark; /* enum svg_mark of point i */
 	int has_target;
 	double target;
-	const char *target_label;    /* e.g. "≤ 11.5" */
+	const char *target_label; /* e.g. "≤ 11.5" */
 };
 void svg_trend(sbuf *b, const struct svg_trend *t);
 
 /* A horizontal bar chart (scores 0..max), one bar per row. */
 struct svg_bar {
 	const char *label;
-	int has;                     /* no value: an empty row marked "-" */
+	int has; /* no value: an empty row marked "-" */
 	double value;
 	int mark;
 };

@@ -18,22 +18,22 @@ static const int mstart[2][13] = {
 struct yblock {
 	int year;
 	int leap;
-	int width;                  /* bytes per day value: 1, 2, 4 or 8 */
-	int32_t first;              /* day number of 1 January */
-	int64_t mcum[13][TALLY_K];  /* mcum[m]: sum over the months before m */
-	void *days;                 /* [366][TALLY_K] values of `width` bytes */
+	int width;                 /* bytes per day value: 1, 2, 4 or 8 */
+	int32_t first;             /* day number of 1 January */
+	int64_t mcum[13][TALLY_K]; /* mcum[m]: sum over the months before m */
+	void *days;                /* [366][TALLY_K] values of `width` bytes */
 };
 
 struct snap {
 	int32_t day;
-	int32_t n;                  /* records giving this figure on this day */
+	int32_t n; /* records giving this figure on this day */
 	int64_t persons;
 };
 
 struct tunit {
-	struct yblock *y;           /* by year, ascending */
+	struct yblock *y; /* by year, ascending */
 	int ny, capy;
-	struct snap *s;             /* by (day, persons), ascending */
+	struct snap *s; /* by (day, persons), ascending */
 	int ns, caps;
 };
 
@@ -109,16 +109,16 @@ widen(struct yblock *b, int w)
  * Add sign * (the day values of [a, z]) to out.  The loops per width keep
  * the common narrow case a plain walk over bytes.
  */
-#define SUM_DAYS(T) do {                                               \
-	const T *p = (const T *)b->days + (size_t)a * TALLY_K;          \
-	for (i = a; i <= z; i++, p += TALLY_K)                          \
-		for (k = 0; k < TALLY_K; k++)                           \
-			acc[k] += p[k];                                 \
-} while (0)
+#define SUM_DAYS(T)                                                            \
+	do {                                                                   \
+		const T *p = (const T *)b->days + (size_t)a * TALLY_K;         \
+		for (i = a; i <= z; i++, p += TALLY_K)                         \
+			for (k = 0; k < TALLY_K; k++)                          \
+				acc[k] += p[k];                                \
+	} while (0)
 
 static void
-sum_days(const struct yblock *b, int a, int z, int sign,
-    int64_t out[TALLY_K])
+sum_days(const struct yblock *b, int a, int z, int sign, int64_t out[TALLY_K])
 {
 	int64_t acc[TALLY_K] = { 0 };
 	int i, k;
@@ -136,7 +136,7 @@ sum_days(const struct yblock *b, int a, int z, int sign,
 static int
 month_of(const struct yblock *b, int doy)
 {
-	int m = doy / 31;   /* never past the true month */
+	int m = doy / 31; /* never past the true month */
 
 	while (mstart[b->leap][m + 1] <= doy)
 		m++;
@@ -288,7 +288,7 @@ apply_pop(int u, int32_t day, int64_t persons, int sign)
 		return;
 	}
 	if (sign < 0)
-		return;   /* nothing to take away */
+		return; /* nothing to take away */
 	if (t->ns == t->caps) {
 		t->caps = t->caps ? t->caps * 2 : 4;
 		t->s = xrealloc(t->s, (size_t)t->caps * sizeof *t->s);
@@ -368,7 +368,8 @@ tally_loaded(void)
 				sum_days(b, mstart[b->leap][m],
 				    mstart[b->leap][m + 1] - 1, 1, s);
 				for (k = 0; k < TALLY_K; k++)
-					b->mcum[m + 1][k] = b->mcum[m][k] + s[k];
+					b->mcum[m + 1][k] =
+					    b->mcum[m][k] + s[k];
 			}
 		}
 }
@@ -399,8 +400,9 @@ cmp_pend(const void *a, const void *b)
 }
 
 int
-tally_pending_sums(size_t mark, int (*cb)(int u, int32_t day,
-    const int64_t sum[TALLY_K], void *arg), void *arg)
+tally_pending_sums(size_t mark,
+    int (*cb)(int u, int32_t day, const int64_t sum[TALLY_K], void *arg),
+    void *arg)
 {
 	const struct pend **v;
 	size_t i, j, n = 0;
@@ -416,8 +418,8 @@ tally_pending_sums(size_t mark, int (*cb)(int u, int32_t day,
 	qsort(v, n, sizeof *v, cmp_pend);
 	for (i = 0; i < n && rc == 0; i = j) {
 		memset(sum, 0, sizeof sum);
-		for (j = i; j < n && v[j]->u == v[i]->u &&
-		    v[j]->day == v[i]->day; j++)
+		for (j = i;
+		     j < n && v[j]->u == v[i]->u && v[j]->day == v[i]->day; j++)
 			for (k = 0; k < TALLY_K; k++)
 				sum[k] += v[j]->d[k];
 		rc = cb(v[i]->u, v[i]->day, sum, arg);

@@ -49,8 +49,9 @@ size_t tally_mark(void);
  * caller write one row per unit and day for a whole batch.  Returns the
  * first non-zero value cb returns, else 0.
  */
-int tally_pending_sums(size_t mark, int (*cb)(int u, int32_t day,
-    const int64_t sum[TALLY_K], void *arg), void *arg);
+int tally_pending_sums(size_t mark,
+    int (*cb)(int u, int32_t day, const int64_t sum[TALLY_K], void *arg),
+    void *arg);
 void tally_rollback_to(size_t mark);
 void tally_commit(void);
 void tally_abort(void);
@@ -63,8 +64,8 @@ int tally_has_pop(int u);
  * The unit's latest snapshot on or before d (before != 0), or its earliest
  * one after d (before == 0): 1 with *day and *persons set, or 0.
  */
-int tally_pop_near(int u, int32_t d, int before, int32_t *day,
-    int64_t *persons);
+int
+tally_pop_near(int u, int32_t d, int before, int32_t *day, int64_t *persons);
 
 /* One more than the largest unit number ever given data. */
 int tally_units(void);

@@ -13,27 +13,27 @@
 #include "utf8.h"
 
 struct utf8_range {
-	uint32_t	first;
-	uint32_t	last;
+	uint32_t first;
+	uint32_t last;
 };
 
 /* East Asian Wide and Fullwidth blocks, plus the common emoji blocks. */
 static const struct utf8_range utf8_wide[] = {
-	{ 0x1100, 0x115f },	/* Hangul Jamo initial consonants */
-	{ 0x2e80, 0x303e },	/* CJK radicals, CJK symbols and punctuation */
-	{ 0x3041, 0x33ff },	/* kana, bopomofo, CJK compatibility */
-	{ 0x3400, 0x4dbf },	/* CJK extension A */
-	{ 0x4e00, 0x9fff },	/* CJK unified ideographs */
-	{ 0xa000, 0xa4cf },	/* Yi */
-	{ 0xac00, 0xd7a3 },	/* Hangul syllables */
-	{ 0xf900, 0xfaff },	/* CJK compatibility ideographs */
-	{ 0xfe30, 0xfe4f },	/* CJK compatibility forms */
-	{ 0xff00, 0xff60 },	/* fullwidth forms */
-	{ 0xffe0, 0xffe6 },	/* fullwidth signs */
-	{ 0x1f300, 0x1f64f },	/* pictographs, emoticons */
-	{ 0x1f900, 0x1f9ff },	/* supplemental pictographs */
-	{ 0x20000, 0x2fffd },	/* CJK extensions B.. */
-	{ 0x30000, 0x3fffd },	/* CJK extension G.. */
+	{ 0x1100, 0x115f },   /* Hangul Jamo initial consonants */
+	{ 0x2e80, 0x303e },   /* CJK radicals, CJK symbols and punctuation */
+	{ 0x3041, 0x33ff },   /* kana, bopomofo, CJK compatibility */
+	{ 0x3400, 0x4dbf },   /* CJK extension A */
+	{ 0x4e00, 0x9fff },   /* CJK unified ideographs */
+	{ 0xa000, 0xa4cf },   /* Yi */
+	{ 0xac00, 0xd7a3 },   /* Hangul syllables */
+	{ 0xf900, 0xfaff },   /* CJK compatibility ideographs */
+	{ 0xfe30, 0xfe4f },   /* CJK compatibility forms */
+	{ 0xff00, 0xff60 },   /* fullwidth forms */
+	{ 0xffe0, 0xffe6 },   /* fullwidth signs */
+	{ 0x1f300, 0x1f64f }, /* pictographs, emoticons */
+	{ 0x1f900, 0x1f9ff }, /* supplemental pictographs */
+	{ 0x20000, 0x2fffd }, /* CJK extensions B.. */
+	{ 0x30000, 0x3fffd }, /* CJK extension G.. */
 };
 
 /*
@@ -43,10 +43,10 @@ static const struct utf8_range utf8_wide[] = {
 static size_t
 utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-	unsigned char	c = s[0];
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-	uint32_t	v;
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+	uint32_t v;
 
 	if (c < 0x80) {
 		*cp = c;
@@ -59,18 +59,18 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 		n = 3;
 		v = c & 0x0f;
 		if (c == 0xe0)
-			lo = 0xa0;	/* overlong below U+0800 */
+			lo = 0xa0; /* overlong below U+0800 */
 		else if (c == 0xed)
-			hi = 0x9f;	/* surrogates */
+			hi = 0x9f; /* surrogates */
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		n = 4;
 		v = c & 0x07;
 		if (c == 0xf0)
-			lo = 0x90;	/* overlong below U+10000 */
+			lo = 0x90; /* overlong below U+10000 */
 		else if (c == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
+			hi = 0x8f; /* above U+10FFFF */
 	} else
-		return (0);	/* continuation byte, C0, C1 or F5..FF */
+		return (0); /* continuation byte, C0, C1 or F5..FF */
 
 	if (len < n)
 		return (0);
@@ -90,7 +90,7 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 static int
 utf8_cp_width(uint32_t cp)
 {
-	size_t	i;
+	size_t i;
 
 	if (cp < 0x20)
 		return (0);
@@ -113,9 +113,9 @@ utf8_cp_width(uint32_t cp)
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n;
-	uint32_t		 cp;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
 
 	while (i < len) {
 		if (p[i] < 0x80) {
@@ -166,10 +166,10 @@ utf8_scrub(char *s)
 int
 utf8_width(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s), i = 0, n;
-	uint32_t		 cp;
-	int			 w, width = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, n;
+	uint32_t cp;
+	int w, width = 0;
 
 	while (i < len) {
 		if ((n = utf8_decode(p + i, len - i, &cp)) == 0) {
@@ -287,14 +287,10 @@ const char *
 utf8_text_fault(int rc)
 {
 	switch (rc) {
-	case UTF8_TEXT_INVALID:
-		return "invalid UTF-8";
-	case UTF8_TEXT_CONTROL:
-		return "a control character";
-	case UTF8_TEXT_BIDI:
-		return "a bidirectional override";
-	default:
-		return "no fault";
+	case UTF8_TEXT_INVALID: return "invalid UTF-8";
+	case UTF8_TEXT_CONTROL: return "a control character";
+	case UTF8_TEXT_BIDI: return "a bidirectional override";
+	default: return "no fault";
 	}
 }
 

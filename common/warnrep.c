@@ -115,14 +115,15 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 		sbuf_json_str(b, f->check);
 		sbuf_puts(b, ", \"detail\": {");
 		if (strncmp(f->check, "sex_ratio", 9) == 0) {
-			sbuf_printf(b, "\"boys\": %u, \"girls\": %u,",
-			    f->boys, f->girls);
+			sbuf_printf(b, "\"boys\": %u, \"girls\": %u,", f->boys,
+			    f->girls);
 			sbuf_puts(b, " \"ratio\": ");
 			report_num2_or_null(b, f->has_ratio, f->ratio);
 			sbuf_puts(b, ", \"ratio_low\": ");
 			report_num2_or_null(b, f->has_ratio_low, f->ratio_low);
 			sbuf_puts(b, ", \"ratio_high\": ");
-			report_num2_or_null(b, f->has_ratio_high, f->ratio_high);
+			report_num2_or_null(b, f->has_ratio_high,
+			    f->ratio_high);
 		} else if (strcmp(f->check, "under_reporting") == 0) {
 			sbuf_printf(b, "\"births\": %u,", f->births);
 			sbuf_puts(b, " \"expected\": ");
@@ -140,9 +141,12 @@ report_quality_json(sbuf *b, const Popstat__QualityOk *q)
 			sbuf_puts(b, ", \"record_ids\": ");
 			str_array(b, f->record_ids, f->n_record_ids);
 		} else if (strcmp(f->check, "late_records") == 0) {
-			sbuf_printf(b, "\"records\": %u, \"timely\": %u,"
-			    " \"timeliness\": ", f->records, f->timely);
-			report_num2_or_null(b, f->has_timeliness, f->timeliness);
+			sbuf_printf(b,
+			    "\"records\": %u, \"timely\": %u,"
+			    " \"timeliness\": ",
+			    f->records, f->timely);
+			report_num2_or_null(b, f->has_timeliness,
+			    f->timeliness);
 		}
 		sbuf_puts(b, "}}");
 	}
@@ -196,19 +200,21 @@ warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
     int zh)
 {
 	if (!c->has_headroom)
-		snprintf(buf, n, "%s", c->level &&
-		    strcmp(c->level, "over") == 0 ? T("已超", "over") : "-");
+		snprintf(buf, n, "%s",
+		    c->level && strcmp(c->level, "over") == 0 ?
+			T("已超", "over") :
+			"-");
 	else if (c->headroom >= 0)
-		snprintf(buf, n, T("还可出生 %" PRId64 " 人", "%" PRId64
-		    " more births"), c->headroom);
+		snprintf(buf, n,
+		    T("还可出生 %" PRId64 " 人", "%" PRId64 " more births"),
+		    c->headroom);
 	else
 		snprintf(buf, n, T("已超 %" PRId64 " 人", "%" PRId64 " over"),
 		    -c->headroom);
 }
 
 void
-quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
-    int zh)
+quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f, int zh)
 {
 	char lo[32] = "-", hi[32] = "-", ratio[32] = "-";
 
@@ -219,32 +225,40 @@ quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
 			snprintf(lo, sizeof lo, "%.2f", f->ratio_low);
 		if (f->has_ratio_high)
 			snprintf(hi, sizeof hi, "%.2f", f->ratio_high);
-		snprintf(buf, n, T("男 %u 女 %u，性别比 %s，95%% 区间 %s–%s"
-		    "（正常 103–107）", "%u boys, %u girls, ratio %s, 95%%"
-		    " interval %s-%s (normal 103-107)"), f->boys, f->girls, ratio,
-		    lo, hi);
+		snprintf(buf, n,
+		    T("男 %u 女 %u，性别比 %s，95%% 区间 %s–%s"
+		      "（正常 103–107）",
+			"%u boys, %u girls, ratio %s, 95%%"
+			" interval %s-%s (normal 103-107)"),
+		    f->boys, f->girls, ratio, lo, hi);
 	} else if (strcmp(f->check, "under_reporting") == 0) {
-		snprintf(buf, n, T("报告出生 %u 人，按同级单位出生率应约 %.2f 人"
-		    "（概率 %.4f）", "%u births reported, about %.2f expected at"
-		    " the other units' rate (probability %.4f)"), f->births,
-		    f->expected, f->probability);
+		snprintf(buf, n,
+		    T("报告出生 %u 人，按同级单位出生率应约 %.2f 人"
+		      "（概率 %.4f）",
+			"%u births reported, about %.2f expected at"
+			" the other units' rate (probability %.4f)"),
+		    f->births, f->expected, f->probability);
 	} else if (strcmp(f->check, "double_registration") == 0) {
 		if (f->n_record_ids == 2)
-			snprintf(buf, n, T("同一母亲 %s 于 %s（%s）与 %s 于 %s（%s）"
-			    "均登记出生", "the same mother: %s on %s (%s) and %s"
-			    " on %s (%s)"), f->units[0], f->dates[0],
-			    f->record_ids[0], f->units[1], f->dates[1],
-			    f->record_ids[1]);
+			snprintf(buf, n,
+			    T("同一母亲 %s 于 %s（%s）与 %s 于 %s（%s）"
+			      "均登记出生",
+				"the same mother: %s on %s (%s) and %s"
+				" on %s (%s)"),
+			    f->units[0], f->dates[0], f->record_ids[0],
+			    f->units[1], f->dates[1], f->record_ids[1]);
 		else if (f->n_units == 2 && f->n_dates == 2)
-			snprintf(buf, n, T("同一母亲 %s 于 %s 与 %s 于 %s 均登记出生",
-			    "the same mother: %s on %s and %s on %s"),
+			snprintf(buf, n,
+			    T("同一母亲 %s 于 %s 与 %s 于 %s 均登记出生",
+				"the same mother: %s on %s and %s on %s"),
 			    f->units[0], f->dates[0], f->units[1], f->dates[1]);
 		else
 			snprintf(buf, n, "-");
 	} else if (strcmp(f->check, "late_records") == 0) {
-		snprintf(buf, n, T("记录 %u 条，及时 %u 条，及时率 %.2f%%",
-		    "%u records, %u on time, timeliness %.2f%%"), f->records,
-		    f->timely, f->timeliness);
+		snprintf(buf, n,
+		    T("记录 %u 条，及时 %u 条，及时率 %.2f%%",
+			"%u records, %u on time, timeliness %.2f%%"),
+		    f->records, f->timely, f->timeliness);
 	} else
 		snprintf(buf, n, "-");
 }
@@ -257,7 +271,8 @@ na_reason_text(const char *code, int zh)
 	if (strcmp(code, "no_population") == 0)
 		return T("无人口记录", "no population record");
 	if (strcmp(code, "no_verification") == 0)
-		return T("无核查记录（未核查）", "no verification (never"
+		return T("无核查记录（未核查）",
+		    "no verification (never"
 		    " inspected)");
 	if (strcmp(code, "no_births") == 0)
 		return T("无出生记录", "no births");

@@ -30,8 +30,8 @@ const char *warning_indicator_name(const char *name, int zh);
 void warning_headroom_text(char *buf, size_t n, const Popstat__WarningCell *c,
     int zh);
 /* One line saying what a flag found, into buf. */
-void quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f,
-    int zh);
+void
+quality_flag_text(char *buf, size_t n, const Popstat__QualityFlag *f, int zh);
 
 /*
  * Why a target is not assessed, from a reason code of the engine

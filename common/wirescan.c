@@ -57,14 +57,13 @@ next_field(const uint8_t *b, size_t len, size_t *i, uint32_t *fno,
 			return -1;
 		*i += 4;
 		return 5;
-	default:   /* groups (3, 4) and 6, 7: not for protobuf-c */
-		return -1;
+	default: /* groups (3, 4) and 6, 7: not for protobuf-c */ return -1;
 	}
 }
 
 long
-wirescan_count(const uint8_t *buf, size_t len, const uint32_t *path,
-    int depth, uint32_t field)
+wirescan_count(const uint8_t *buf, size_t len, const uint32_t *path, int depth,
+    uint32_t field)
 {
 	size_t i = 0, start = 0, n;
 	uint64_t value;
@@ -73,15 +72,15 @@ wirescan_count(const uint8_t *buf, size_t len, const uint32_t *path,
 	int wt;
 
 	while (i < len) {
-		if ((wt = next_field(buf, len, &i, &fno, &start, &n,
-		    &value)) < 0)
+		if ((wt = next_field(buf, len, &i, &fno, &start, &n, &value)) <
+		    0)
 			return -1;
 		if (depth == 0) {
 			if (fno == field)
 				count++;
 		} else if (fno == path[0] && wt == 2) {
-			sub = wirescan_count(buf + start, n, path + 1, depth - 1,
-			    field);
+			sub = wirescan_count(buf + start, n, path + 1,
+			    depth - 1, field);
 			if (sub < 0)
 				return -1;
 			count += sub;
@@ -99,8 +98,8 @@ wirescan_uint(const uint8_t *buf, size_t len, uint32_t field, uint64_t *out)
 	int wt, found = 0;
 
 	while (i < len) {
-		if ((wt = next_field(buf, len, &i, &fno, &start, &n,
-		    &value)) < 0)
+		if ((wt = next_field(buf, len, &i, &fno, &start, &n, &value)) <
+		    0)
 			return -1;
 		if (wt == 0 && fno == field) {
 			*out = value;

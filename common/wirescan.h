@@ -29,7 +29,7 @@ long wirescan_count(const uint8_t *buf, size_t len, const uint32_t *path,
  * The last varint value of top-level field `field`: 1 when found (in
  * *out), 0 when absent, -1 when the bytes are malformed.
  */
-int wirescan_uint(const uint8_t *buf, size_t len, uint32_t field,
-    uint64_t *out);
+int
+wirescan_uint(const uint8_t *buf, size_t len, uint32_t field, uint64_t *out);
 
 #endif

@@ -18,9 +18,8 @@
 #include "depts.h"
 #include "units.h"
 
-static const char *const role_names[] = {
-	"admin", "clerk", "inspector", "department", "viewer"
-};
+static const char *const role_names[] = { "admin", "clerk", "inspector",
+	"department", "viewer" };
 
 int
 role_parse(const char *s)
@@ -86,7 +85,8 @@ auth_login(const char *token, struct principal *p, char *err, size_t errlen)
 	uint8_t h[HASH_LEN];
 
 	if (token_hash(token, h) < 0) {
-		xsnprintf(err, errlen, "internal error checking the token;"
+		xsnprintf(err, errlen,
+		    "internal error checking the token;"
 		    " try again");
 		return -1;
 	}
@@ -142,7 +142,7 @@ auth_login_hash(const uint8_t h[HASH_LEN], struct principal *p, char *err,
 #define AUTH_KEY 64
 
 static struct auth_entry {
-	char key[AUTH_KEY];       /* "a ADDR" or "n NET/BITS"; "" when free */
+	char key[AUTH_KEY]; /* "a ADDR" or "n NET/BITS"; "" when free */
 	time_t window;
 	long failures;
 } auth_tab[AUTH_TABLE], auth_all;
@@ -168,7 +168,7 @@ auth_keys(const char *addr, char *akey, char *nkey)
 	const char *a = addr;
 
 	if (strncmp(a, "::ffff:", 7) == 0 && strchr(a + 7, '.'))
-		a += 7;               /* an IPv4-mapped address is IPv4 */
+		a += 7; /* an IPv4-mapped address is IPv4 */
 	xsnprintf(akey, AUTH_KEY, "a %s", a);
 	if (inet_pton(AF_INET, a, b) == 1) {
 		b[3] = 0;

@@ -33,12 +33,15 @@
 #include "rcache.h"
 #include "units.h"
 
-#define SYNC_FAILED_REPLY "the server could not make this durable (disk sync" \
-	" failed) and is stopping; send it again once it is back (records" \
+#define SYNC_FAILED_REPLY                                                      \
+	"the server could not make this durable (disk sync"                    \
+	" failed) and is stopping; send it again once it is back (records"     \
 	" already stored are recognised as duplicates)"
-#define COMMIT_FAILED_REPLY "the server could not commit; nothing of this" \
+#define COMMIT_FAILED_REPLY                                                    \
+	"the server could not commit; nothing of this"                         \
 	" request was stored, send it again"
-#define STOPPED_REPLY "the server stopped before this was made durable;" \
+#define STOPPED_REPLY                                                          \
+	"the server stopped before this was made durable;"                     \
 	" send it again"
 
 struct syncbatch {
@@ -54,7 +57,7 @@ struct after {
 	void *arg;
 };
 
-static struct commit_hold *open_list;   /* held by the open transaction */
+static struct commit_hold *open_list; /* held by the open transaction */
 static struct event *flush_ev;
 static struct syncbatch *sq_head, *sq_tail;
 static uint64_t sq_seq;
@@ -72,7 +75,7 @@ static void (*on_fatal)(void);
  */
 #define SYNC_THREADS 2
 struct inflight {
-	uint64_t target;       /* the last commit this sync covers */
+	uint64_t target; /* the last commit this sync covers */
 	int finished, rc, err;
 	double took;
 };
@@ -81,18 +84,19 @@ static struct {
 	int nthreads;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	uint64_t want, started, done;  /* last commit asked for / handed to a
-	                                * sync / covered by a finished one */
+	uint64_t want, started, done;     /* last commit asked for / handed to a
+					   * sync / covered by a finished one */
 	struct inflight fl[SYNC_THREADS]; /* ring, in the order begun */
 	int fl_head, fl_n;
-	uint64_t failed_upto;  /* commits up to here saw a failed sync */
-	int failed_errno;      /* of the first failed sync */
-	double took[16];       /* durations of syncs not yet reported */
+	uint64_t failed_upto; /* commits up to here saw a failed sync */
+	int failed_errno;     /* of the first failed sync */
+	double took[16];      /* durations of syncs not yet reported */
 	int ntook;
 	int running, stop;
 	int pipe[2];
 	struct event *ev;
-} sy = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
+} sy = { .mu = PTHREAD_MUTEX_INITIALIZER,
+	.cv = PTHREAD_COND_INITIALIZER,
 	.pipe = { -1, -1 } };
 
 static void
@@ -198,7 +202,8 @@ sync_apply(void)
 	while (sy.fl_n > 0 && (f = &sy.fl[sy.fl_head])->finished) {
 		sy.done = f->target;
 		if (sy.ntook < (int)(sizeof sy.took / sizeof sy.took[0]))
-			sy.took[sy.ntook++] = f->took;   /* the loop reports them */
+			sy.took[sy.ntook++] =
+			    f->took; /* the loop reports them */
 		if (f->rc < 0) {
 			if (sy.failed_upto == 0)
 				sy.failed_errno = f->err;
@@ -302,8 +307,10 @@ sync_fatal(int err)
 	srv.fatal = 1;
 	srv.shutting_down = 1;
 	log_error("FATAL: the WAL could not be synced (fdatasync: %s):"
-	    " acknowledging nothing more and stopping; restart popstatd so"
-	    " that recovery replays the WAL", err ? strerror(err) : "error");
+		  " acknowledging nothing more and stopping; restart popstatd "
+		  "so"
+		  " that recovery replays the WAL",
+	    err ? strerror(err) : "error");
 	if (on_fatal)
 		on_fatal();
 	while ((b = sq_head) != NULL) {
@@ -384,7 +391,7 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (srv.fatal) {   /* nothing is committed after a failed sync */
+	if (srv.fatal) { /* nothing is committed after a failed sync */
 		if (in_txn)
 			store_rollback();
 		move_list(&list, &open_list);
@@ -395,11 +402,13 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	full = failed && store_disk_full();
 	took = metrics_clock() - t0;
 	if (in_txn)
-		rcache_clear();   /* kept replies were of the data before */
+		rcache_clear(); /* kept replies were of the data before */
 	if (failed) {
 		log_error("commit failed: %s; every write of this batch was"
-		    " rolled back", store_errmsg());
-		units_load(); /* the tree may hold units that were rolled back */
+			  " rolled back",
+		    store_errmsg());
+		units_load(); /* the tree may hold units that were rolled back
+			       */
 		engine_load();
 		locks_load();
 		depts_load();
@@ -407,11 +416,13 @@ flush_commit(evutil_socket_t fd, short what, void *arg)
 	if (in_txn && !failed && open_list && sy.running) {
 		for (list = open_list; list; list = list->next)
 			released++;
-		sync_enqueue();   /* replies go when the WAL is synced */
+		sync_enqueue(); /* replies go when the WAL is synced */
 	} else {
 		move_list(&list, &open_list);
-		released = release(&list, !failed ? NULL : full ?
-		    STORE_DISK_FULL_REPLY : COMMIT_FAILED_REPLY);
+		released = release(&list,
+		    !failed  ? NULL :
+			full ? STORE_DISK_FULL_REPLY :
+			       COMMIT_FAILED_REPLY);
 	}
 	if (in_txn) {
 		metrics_commit(released, took, failed);
@@ -431,12 +442,12 @@ commit_start(void (*fatal)(void))
 		log_error("pipe: %s", strerror(errno));
 		return -1;
 	}
-	sy.ev = event_new(srv.base, sy.pipe[0], EV_READ | EV_PERSIST,
-	    sync_done, NULL);
+	sy.ev = event_new(srv.base, sy.pipe[0], EV_READ | EV_PERSIST, sync_done,
+	    NULL);
 	event_add(sy.ev, NULL);
 	for (; sy.nthreads < SYNC_THREADS; sy.nthreads++)
 		if (pthread_create(&sy.thread[sy.nthreads], NULL, sync_main,
-		    NULL) != 0) {
+			NULL) != 0) {
 			log_error("cannot start the sync threads");
 			return -1;
 		}

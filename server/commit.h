@@ -14,7 +14,7 @@
 
 struct commit_hold {
 	void (*done)(struct commit_hold *h, const char *err);
-	struct commit_hold *next, **pprev;   /* on a list while held */
+	struct commit_hold *next, **pprev; /* on a list while held */
 };
 
 /* Start the flush event and (durability=full) the sync thread; fatal()

@@ -49,17 +49,17 @@ struct conn {
 	struct principal who;
 	int authed;
 	char peer[64];
-	uint8_t *held;          /* reply held until commit */
+	uint8_t *held; /* reply held until commit */
 	size_t held_len;
 	uint64_t held_id;
-	struct event *more;     /* re-runs the reader after a fair share */
+	struct event *more; /* re-runs the reader after a fair share */
 	struct conn *prev, *next;
 	struct commit_hold hold; /* while WAITING: the held reply's commit */
-	int eof;                /* the peer closed its side: finish, then close */
-	int abandon;            /* drop without flushing (it does not read) */
-	int tls;                /* the bufferevent speaks TLS */
+	int eof;     /* the peer closed its side: finish, then close */
+	int abandon; /* drop without flushing (it does not read) */
+	int tls;     /* the bufferevent speaks TLS */
 	struct event *frame_timer; /* a frame begun must complete in time */
-	char addr[NI_MAXHOST];  /* peer address, for the login rate limit */
+	char addr[NI_MAXHOST];     /* peer address, for the login rate limit */
 };
 
 static struct evconnlistener *listener;
@@ -67,9 +67,9 @@ static struct conn *conns;
 static struct event *drain_ev;
 static int nconns;
 static struct timeval shutdown_started;
-static struct event *rearm_ev;  /* re-enables accepting after EMFILE */
-static SSL_CTX *tls_ctx;        /* set when serving TLS */
-static int accepting_paused;    /* listener disabled at max_connections */
+static struct event *rearm_ev; /* re-enables accepting after EMFILE */
+static SSL_CTX *tls_ctx;       /* set when serving TLS */
+static int accepting_paused;   /* listener disabled at max_connections */
 
 /* A sync failed and the server stops: accept no one more. */
 static void
@@ -87,7 +87,7 @@ static void conn_read_frames(struct conn *c);
 static void
 conn_free(struct conn *c)
 {
-	commit_forget(&c->hold);   /* a pending write still commits */
+	commit_forget(&c->hold); /* a pending write still commits */
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -125,7 +125,7 @@ write_now(struct conn *c, struct iovec *iov, int n)
 
 	if (c->tls || evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
 		return 0;
-	log_flush();   /* a request's log line is out before its reply */
+	log_flush(); /* a request's log line is out before its reply */
 	memset(&m, 0, sizeof m);
 	m.msg_iov = iov;
 	m.msg_iovlen = (size_t)n;
@@ -238,7 +238,7 @@ send_kept(struct conn *c, uint64_t id, const uint8_t *resp, size_t n)
 	}
 	rcache_hold(resp);
 	if (evbuffer_add_reference(out, resp + (sent - h), n - (sent - h),
-	    unhold, (void *)resp) < 0) {
+		unhold, (void *)resp) < 0) {
 		rcache_release(resp);
 		return -1;
 	}
@@ -282,7 +282,7 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 		popstat__response__pack(&r->resp, resp);
 		if (r->resp.body_case != POPSTAT__RESPONSE__BODY_ERROR)
 			kept = rcache_put(key, klen, resp, n);
-		if (kept == NULL) {   /* an error, or too large to keep */
+		if (kept == NULL) { /* an error, or too large to keep */
 			buf = frame_response(r->id, resp, n, len);
 			free(resp);
 			free(key);
@@ -294,7 +294,7 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 	if (send_kept(c, r->id, kept, n) < 0)
 		c->state = CONN_CLOSING;
 	*len = 0;
-	return NULL;   /* sent */
+	return NULL; /* sent */
 }
 
 /*
@@ -304,8 +304,8 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 static void
 committed(struct commit_hold *h, const char *err)
 {
-	struct conn *c = (struct conn *)((char *)h -
-	    offsetof(struct conn, hold));
+	struct conn *c =
+	    (struct conn *)((char *)h - offsetof(struct conn, hold));
 
 	if (err)
 		send_error(c, c->held_id, POPSTAT__ERROR_CODE__ERR_INTERNAL,
@@ -332,9 +332,10 @@ serve(struct conn *c, Popstat__Envelope *env)
 	if (env->version != PROTOCOL_VERSION) {
 		char msg[128];
 
-		xsnprintf(msg, sizeof msg, "protocol version %u is not supported;"
-		    " this server speaks version %d", env->version,
-		    PROTOCOL_VERSION);
+		xsnprintf(msg, sizeof msg,
+		    "protocol version %u is not supported;"
+		    " this server speaks version %d",
+		    env->version, PROTOCOL_VERSION);
 		log_warn("%s: dropped: %s", c->peer, msg);
 		metrics_conn_dropped("version");
 		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_VERSION,
@@ -342,12 +343,14 @@ serve(struct conn *c, Popstat__Envelope *env)
 		return;
 	}
 	if (env->msg_case != POPSTAT__ENVELOPE__MSG_REQUEST) {
-		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
-		    "expected a request", 1);
+		send_error(c, env->request_id,
+		    POPSTAT__ERROR_CODE__ERR_BAD_REQUEST, "expected a request",
+		    1);
 		return;
 	}
 	if (srv.shutting_down) {
-		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
+		send_error(c, env->request_id,
+		    POPSTAT__ERROR_CODE__ERR_UNAVAILABLE,
 		    "the server is shutting down; try again shortly", 1);
 		return;
 	}
@@ -416,7 +419,8 @@ conn_logout_user(int64_t user_id)
 	for (c = conns; c; c = c->next)
 		if (c->authed && c->who.user_id == user_id) {
 			c->authed = 0;
-			log_info("%s: session of %s ended", c->peer, c->who.name);
+			log_info("%s: session of %s ended", c->peer,
+			    c->who.name);
 		}
 }
 
@@ -442,7 +446,7 @@ conn_addr(const struct conn *c)
 static int
 too_many_rows(struct conn *c, const uint8_t *body, uint32_t len)
 {
-	static const uint32_t path[] = { 3, 7 };   /* request, submit */
+	static const uint32_t path[] = { 3, 7 }; /* request, submit */
 	uint64_t id = 0;
 	char msg[128];
 	long n;
@@ -453,8 +457,10 @@ too_many_rows(struct conn *c, const uint8_t *body, uint32_t len)
 	if (n <= srv.set.max_rows)
 		return 0;
 	wirescan_uint(body, len, 2, &id);
-	xsnprintf(msg, sizeof msg, "batch of %ld rows is over the limit of %ld"
-	    " rows (max_rows)", n, srv.set.max_rows);
+	xsnprintf(msg, sizeof msg,
+	    "batch of %ld rows is over the limit of %ld"
+	    " rows (max_rows)",
+	    n, srv.set.max_rows);
 	log_warn("%s: refused unread: %s", c->peer, msg);
 	send_error(c, id, POPSTAT__ERROR_CODE__ERR_TOO_LARGE, msg, 0);
 	return 1;
@@ -495,15 +501,21 @@ conn_read_frames(struct conn *c)
 		if (rc != FRAME_OK) {
 			char msg[128];
 
-			xsnprintf(msg, sizeof msg, rc == FRAME_EMPTY ?
-			    "empty frame" : "frame of %u bytes is over the limit"
-			    " of %ld bytes", len, srv.set.max_frame);
+			xsnprintf(msg, sizeof msg,
+			    rc == FRAME_EMPTY ?
+				"empty frame" :
+				"frame of %u bytes is over the limit"
+				" of %ld bytes",
+			    len, srv.set.max_frame);
 			log_warn("%s: dropped: %s", c->peer, msg);
-			metrics_conn_dropped(rc == FRAME_EMPTY ? "empty_frame" :
-			    "frame_too_large");
-			send_error(c, 0, rc == FRAME_EMPTY ?
-			    POPSTAT__ERROR_CODE__ERR_BAD_REQUEST :
-			    POPSTAT__ERROR_CODE__ERR_TOO_LARGE, msg, 1);
+			metrics_conn_dropped(rc == FRAME_EMPTY ?
+				"empty_frame" :
+				"frame_too_large");
+			send_error(c, 0,
+			    rc == FRAME_EMPTY ?
+				POPSTAT__ERROR_CODE__ERR_BAD_REQUEST :
+				POPSTAT__ERROR_CODE__ERR_TOO_LARGE,
+			    msg, 1);
 			break;
 		}
 		if (evbuffer_get_length(in) < FRAME_HEADER + (size_t)len)
@@ -570,8 +582,8 @@ frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_info("%s: dropped: a frame was not completed within %ld s",
-	    c->peer, srv.set.idle_timeout);
+	log_info("%s: dropped: a frame was not completed within %ld s", c->peer,
+	    srv.set.idle_timeout);
 	metrics_conn_dropped("frame_timeout");
 	conn_free(c);
 }
@@ -608,7 +620,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
-		return;  /* the TLS handshake is done */
+		return; /* the TLS handshake is done */
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		/*
 		 * A half-close: serve the complete requests already received
@@ -621,10 +633,13 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		log_info("%s: dropped: %s", c->peer, (what & BEV_EVENT_WRITING) ?
-		    "did not read its replies in time" : "idle too long");
+		log_info("%s: dropped: %s", c->peer,
+		    (what & BEV_EVENT_WRITING) ?
+			"did not read its replies in time" :
+			"idle too long");
 		metrics_conn_dropped((what & BEV_EVENT_WRITING) ?
-		    "write_timeout" : "idle_timeout");
+			"write_timeout" :
+			"idle_timeout");
 	} else if (what & BEV_EVENT_ERROR)
 		log_debug("%s: connection error: %s", c->peer,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
@@ -643,7 +658,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)arg;
 	c = xcalloc(1, sizeof *c);
 	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, port,
-	    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+		sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
 		xsnprintf(c->peer, sizeof c->peer, "%s:%s", host, port);
 		xsnprintf(c->addr, sizeof c->addr, "%s", host);
 	} else
@@ -656,8 +671,10 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (tls_ctx) {
 		SSL *ssl = SSL_new(tls_ctx);
 
-		c->bev = ssl ? bufferevent_openssl_socket_new(srv.base, fd, ssl,
-		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE) : NULL;
+		c->bev = ssl ?
+		    bufferevent_openssl_socket_new(srv.base, fd, ssl,
+			BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE) :
+		    NULL;
 		c->tls = 1;
 		if (c->bev == NULL) {
 			log_error("%s: cannot start TLS", c->peer);
@@ -668,7 +685,8 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 			return;
 		}
 	} else
-		c->bev = bufferevent_socket_new(srv.base, fd, BEV_OPT_CLOSE_ON_FREE);
+		c->bev =
+		    bufferevent_socket_new(srv.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev != NULL) {
 		c->more = event_new(srv.base, -1, 0, more_cb, c);
 		c->frame_timer = evtimer_new(srv.base, frame_timeout_cb, c);
@@ -682,7 +700,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		if (c->frame_timer)
 			event_free(c->frame_timer);
 		if (c->bev)
-			bufferevent_free(c->bev);   /* closes fd */
+			bufferevent_free(c->bev); /* closes fd */
 		else
 			evutil_closesocket(fd);
 		free(c);
@@ -709,7 +727,8 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	/* At the limit, stop accepting: newcomers wait in the backlog. */
 	if (nconns >= srv.set.max_connections) {
 		log_warn("max-connections (%ld) reached: not accepting until a"
-		    " connection closes", srv.set.max_connections);
+			 " connection closes",
+		    srv.set.max_connections);
 		accepting_paused = 1;
 		evconnlistener_disable(l);
 	}
@@ -749,8 +768,9 @@ static int
 addr_is_loopback(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
-		    24) == 127;
+		return (ntohl(((const struct sockaddr_in *)sa)
+				  ->sin_addr.s_addr) >>
+			   24) == 127;
 	if (sa->sa_family == AF_INET6)
 		return IN6_IS_ADDR_LOOPBACK(
 		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
@@ -771,23 +791,27 @@ tls_setup(int loopback)
 	}
 	if (srv.set.tls_cert == NULL) {
 		if (!loopback && !srv.set.insecure_plaintext) {
-			log_error("refusing plaintext on a non-loopback address:"
+			log_error(
+			    "refusing plaintext on a non-loopback address:"
 			    " give --tls-cert and --tls-key (or, knowingly,"
 			    " --insecure-plaintext)");
 			return -1;
 		}
 		if (!loopback)
 			log_warn("serving PLAINTEXT on a non-loopback address"
-			    " (--insecure-plaintext): tokens and records cross the"
-			    " network unencrypted");
+				 " (--insecure-plaintext): tokens and records "
+				 "cross the"
+				 " network unencrypted");
 		return 0;
 	}
 	tls_ctx = SSL_CTX_new(TLS_server_method());
 	if (tls_ctx == NULL ||
 	    SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_use_certificate_chain_file(tls_ctx, srv.set.tls_cert) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(tls_ctx, srv.set.tls_cert) !=
+		1 ||
 	    SSL_CTX_use_PrivateKey_file(tls_ctx, srv.set.tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(tls_ctx) != 1) {
+		SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(tls_ctx) != 1) {
 		char e[256];
 
 		ERR_error_string_n(ERR_get_error(), e, sizeof e);
@@ -824,7 +848,8 @@ conn_listen(const char *addr)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) != 0) {
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &res)) !=
+	    0) {
 		log_error("--listen %s: %s", addr, gai_strerror(rc));
 		return -1;
 	}
@@ -844,7 +869,8 @@ conn_listen(const char *addr)
 		return -1;
 	}
 	rearm_ev = evtimer_new(srv.base, rearm_cb, NULL);
-	getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&ss, &sl);
+	getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&ss,
+	    &sl);
 	getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
 	    NI_NUMERICHOST | NI_NUMERICSERV);
 	log_info("listening on %s port %s", h, p);

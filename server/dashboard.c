@@ -119,8 +119,8 @@ url_enc(sbuf *b, const char *s)
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~')
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
 			sbuf_putc(b, (char)c);
 		else {
 			sbuf_putc(b, '%');
@@ -191,29 +191,36 @@ lang_link(struct dash *d, const char *lang, const char *label)
 static void
 page_begin(struct dash *d, const char *title, const char *nav)
 {
-	sbuf_printf(d->out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	sbuf_printf(d->out,
+	    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\""
 	    " content=\"width=device-width, initial-scale=1\">\n<title>",
 	    T("zh-CN", "en"));
 	esc(d, title);
-	sbuf_printf(d->out, " · popstat</title>\n<style>%s</style>\n</head>\n"
-	    "<body>\n<header class=\"top\">\n<a class=\"brand\"", css);
+	sbuf_printf(d->out,
+	    " · popstat</title>\n<style>%s</style>\n</head>\n"
+	    "<body>\n<header class=\"top\">\n<a class=\"brand\"",
+	    css);
 	href(d, "/", NULL, NULL, NULL, NULL);
-	sbuf_printf(d->out, ">%s</a>\n<nav>", T("人口和计划生育目标考核",
-	    "Population and family planning targets"));
+	sbuf_printf(d->out, ">%s</a>\n<nav>",
+	    T("人口和计划生育目标考核",
+		"Population and family planning targets"));
 	put(d, "<a");
 	href(d, "/ranking", NULL, NULL, NULL, NULL);
-	sbuf_printf(d->out, "%s>%s</a><a", strcmp(nav, "ranking") == 0 ?
-	    " class=\"on\"" : "", T("排名", "Ranking"));
+	sbuf_printf(d->out, "%s>%s</a><a",
+	    strcmp(nav, "ranking") == 0 ? " class=\"on\"" : "",
+	    T("排名", "Ranking"));
 	href(d, "/bulletins", NULL, NULL, NULL, NULL);
-	sbuf_printf(d->out, "%s>%s</a>", strcmp(nav, "bulletins") == 0 ?
-	    " class=\"on\"" : "", T("通报", "Bulletins"));
+	sbuf_printf(d->out, "%s>%s</a>",
+	    strcmp(nav, "bulletins") == 0 ? " class=\"on\"" : "",
+	    T("通报", "Bulletins"));
 	if (d->may_write && d->who && !d->anonymous &&
 	    d->who->role != ROLE_VIEWER) {
 		put(d, "<a id=\"nav-entry\"");
 		href(d, "/entry", NULL, NULL, NULL, NULL);
-		sbuf_printf(d->out, "%s>%s</a>", strcmp(nav, "entry") == 0 ?
-		    " class=\"on\"" : "", T("填报", "Entry"));
+		sbuf_printf(d->out, "%s>%s</a>",
+		    strcmp(nav, "entry") == 0 ? " class=\"on\"" : "",
+		    T("填报", "Entry"));
 	}
 	put(d, "</nav>\n<div class=\"who\">");
 	if (d->lang == LANG_EN)
@@ -227,10 +234,14 @@ page_begin(struct dash *d, const char *title, const char *nav)
 		if (d->session) {
 			put(d, "<form method=\"post\" action=\"/logout\">");
 			if (d->csrf)
-				sbuf_printf(d->out, "<input type=\"hidden\""
-				    " name=\"csrf\" value=\"%s\">", d->csrf);
-			sbuf_printf(d->out, "<button type=\"submit\">%s</button>"
-			    "</form>", T("退出", "Log out"));
+				sbuf_printf(d->out,
+				    "<input type=\"hidden\""
+				    " name=\"csrf\" value=\"%s\">",
+				    d->csrf);
+			sbuf_printf(d->out,
+			    "<button type=\"submit\">%s</button>"
+			    "</form>",
+			    T("退出", "Log out"));
 		}
 	} else if (d->who) {
 		sbuf_printf(d->out, " · %s · <a", T("公开访问", "public view"));
@@ -245,9 +256,10 @@ page_end(struct dash *d)
 {
 	char today[11];
 
-	sbuf_printf(d->out, "</main>\n<footer>popstat · %s %s</footer>\n"
-	    "</body>\n</html>\n", T("服务器日期", "server date"),
-	    date_format(server_today(), today));
+	sbuf_printf(d->out,
+	    "</main>\n<footer>popstat · %s %s</footer>\n"
+	    "</body>\n</html>\n",
+	    T("服务器日期", "server date"), date_format(server_today(), today));
 }
 
 void
@@ -279,7 +291,8 @@ dash_error(struct dash *d, int status, const char *message)
 	esc(d, message);
 	put(d, "</p>\n<p><a");
 	href(d, "/", NULL, NULL, NULL, NULL);
-	sbuf_printf(d->out, ">%s</a></p>\n", T("返回首页", "Back to the start"));
+	sbuf_printf(d->out, ">%s</a></p>\n",
+	    T("返回首页", "Back to the start"));
 	page_end(d);
 }
 
@@ -294,21 +307,25 @@ dash_login(struct dash *d, const char *next, const char *error)
 		esc(d, error);
 		put(d, "</p>\n");
 	}
-	sbuf_printf(d->out, "<form method=\"post\" action=\"/login\">\n"
+	sbuf_printf(d->out,
+	    "<form method=\"post\" action=\"/login\">\n"
 	    "<label for=\"token\">%s</label>\n"
 	    "<input id=\"token\" name=\"token\" type=\"password\""
 	    " autocomplete=\"current-password\" required autofocus>\n"
 	    "<input type=\"hidden\" name=\"next\" value=\"",
 	    T("访问令牌（由县办分配，以 pst_ 开头）",
-	    "Access token (given by the county office, starts with pst_)"));
+		"Access token (given by the county office, starts with pst_)"));
 	esc(d, next ? next : "/");
-	sbuf_printf(d->out, "\">\n%s<button type=\"submit\">%s</button>\n"
+	sbuf_printf(d->out,
+	    "\">\n%s<button type=\"submit\">%s</button>\n"
 	    "</form>\n<p class=\"note\">%s</p>\n</div>\n",
 	    d->lang == LANG_EN ? "<input type=\"hidden\" name=\"lang\""
-	    " value=\"en\">\n" : "", T("登录", "Log in"),
+				 " value=\"en\">\n" :
+				 "",
+	    T("登录", "Log in"),
 	    T("登录后在本浏览器保持 12 小时；令牌本身不会保存在浏览器中。",
-	    "The login lasts 12 hours in this browser; the token itself is"
-	    " not kept by the browser."));
+		"The login lasts 12 hours in this browser; the token itself is"
+		" not kept by the browser."));
 	page_end(d);
 }
 
@@ -353,7 +370,8 @@ op_text(const char *op)
 static void
 legend(struct dash *d)
 {
-	sbuf_printf(d->out, "<div class=\"legend\">"
+	sbuf_printf(d->out,
+	    "<div class=\"legend\">"
 	    "<span><i style=\"background:%s\"></i>%s</span>"
 	    "<span><i style=\"background:%s\"></i>%s</span>"
 	    "<span><i style=\"background:%s\"></i>%s</span>"
@@ -361,8 +379,8 @@ legend(struct dash *d)
 	    svg_color(SVG_MET), T("达标", "met"), svg_color(SVG_MISSED),
 	    T("未达标", "missed"), svg_color(SVG_VETO),
 	    T("一票否决（否决指标未达标）", "veto (a veto target missed)"),
-	    svg_color(SVG_NA), T("未考核（无数据）",
-	    "not assessed (no value)"));
+	    svg_color(SVG_NA),
+	    T("未考核（无数据）", "not assessed (no value)"));
 }
 
 /* The first root unit, or the unit of a clerk; -1 when there is none. */
@@ -440,8 +458,10 @@ period_form(struct dash *d, const char *action, const char *key,
 	xsnprintf(p[2], sizeof p[2], "%04d-%02d", m == 1 ? y - 1 : y,
 	    m == 1 ? 12 : m - 1);
 	xsnprintf(p[3], sizeof p[3], "%04d", y - 1);
-	sbuf_printf(d->out, "<form class=\"period\" method=\"get\" action=\"%s\">"
-	    "<input type=\"hidden\" name=\"%s\" value=\"", action, key);
+	sbuf_printf(d->out,
+	    "<form class=\"period\" method=\"get\" action=\"%s\">"
+	    "<input type=\"hidden\" name=\"%s\" value=\"",
+	    action, key);
 	esc(d, code);
 	put(d, "\">");
 	if (d->lang == LANG_EN)
@@ -449,13 +469,16 @@ period_form(struct dash *d, const char *action, const char *key,
 	sbuf_printf(d->out, "<label>%s <input name=\"period\" value=\"",
 	    T("考核期", "Period"));
 	esc(d, current);
-	sbuf_printf(d->out, "\" title=\"2026, 2026H1, 2026Q3, 2026-11,"
+	sbuf_printf(d->out,
+	    "\" title=\"2026, 2026H1, 2026Q3, 2026-11,"
 	    " 2026YTD, SY2026, 2026-01-01..2026-06-30\"></label>"
-	    " <button type=\"submit\">%s</button>", T("查询", "Show"));
+	    " <button type=\"submit\">%s</button>",
+	    T("查询", "Show"));
 	for (i = 0; i < 4; i++) {
 		put(d, "<a");
 		href(d, action, key, code, "period", p[i]);
-		sbuf_printf(d->out, ">%s</a>", d->lang == LANG_EN ? en[i] : zh[i]);
+		sbuf_printf(d->out, ">%s</a>",
+		    d->lang == LANG_EN ? en[i] : zh[i]);
 	}
 	put(d, "</form>\n");
 }
@@ -465,8 +488,7 @@ period_form(struct dash *d, const char *action, const char *key,
  * p; labels are "3月" or "Mar".  Returns how many.
  */
 static int
-months_of(struct dash *d, const period *p, period *out,
-    char labels[][16])
+months_of(struct dash *d, const period *p, period *out, char labels[][16])
 {
 	static const char *const en[] = { "Jan", "Feb", "Mar", "Apr", "May",
 		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -506,8 +528,7 @@ crumbs(struct dash *d, int u, const char *per)
 {
 	int chain[64], n = 0, i;
 
-	for (i = unit_at(u)->parent; i >= 0 && n < 64;
-	    i = unit_at(i)->parent)
+	for (i = unit_at(u)->parent; i >= 0 && n < 64; i = unit_at(i)->parent)
 		chain[n++] = i;
 	put(d, "<p class=\"crumbs\">");
 	for (i = n - 1; i >= 0; i--) {
@@ -528,14 +549,14 @@ crumbs(struct dash *d, int u, const char *per)
 	put(d, "</p>\n");
 }
 
-static void ranking_warning(struct dash *d, const char *parent,
-    const char *end);
+static void
+ranking_warning(struct dash *d, const char *parent, const char *end);
 
-/* ---- ranking -------------------------------------------------------------- */
+/* ---- ranking ------------------------------------------------------------- */
 
 struct column {
-	int ind;                     /* engine index */
-	const struct target *t;      /* the default target (for the header) */
+	int ind;                /* engine index */
+	const struct target *t; /* the default target (for the header) */
 };
 
 /* The 同比 of indicator name in a ranking row: a signed change, or -. */
@@ -549,9 +570,11 @@ yoy_cell(struct dash *d, const Popstat__RankingOk *ok,
 	for (k = 0; k < ok->n_yoy_names; k++)
 		if (strcmp(ok->yoy_names[k], name) == 0 &&
 		    rank_row_yoy(row, k, &v, &c)) {
-			sbuf_printf(d->out, "<td class=\"n yoy\" title=\"%s %.2f\">"
-			    "%s%.2f</td>", T("去年同期", "same period last year"),
-			    v, c > 0 ? "+" : "", c == 0 ? 0.0 : c);
+			sbuf_printf(d->out,
+			    "<td class=\"n yoy\" title=\"%s %.2f\">"
+			    "%s%.2f</td>",
+			    T("去年同期", "same period last year"), v,
+			    c > 0 ? "+" : "", c == 0 ? 0.0 : c);
 			return;
 		}
 	put(d, "<td class=\"n yoy na\">-</td>");
@@ -560,14 +583,14 @@ yoy_cell(struct dash *d, const Popstat__RankingOk *ok,
 /* What the parts of the ranking page share. */
 struct ranking {
 	const Popstat__RankingOk *ok;
-	const char *per;             /* the period as asked */
+	const char *per; /* the period as asked */
 	struct column cols[ENGINE_MAX_INDICATORS];
 	int ncols;
 	period p, months[MAX_MONTHS];
 	char labels[MAX_MONTHS][16];
 	int nm;
-	int strips;                  /* a status strip per row */
-	struct unit_eval *ev;        /* nm of them, for a row's strip */
+	int strips;           /* a status strip per row */
+	struct unit_eval *ev; /* nm of them, for a row's strip */
 };
 
 /* The title, the period and its form, the legend and the table's head. */
@@ -589,12 +612,15 @@ ranking_header(struct dash *d, const struct ranking *g, int u)
 	period_form(d, "/ranking", "parent", ok->parent, g->per);
 	if (d->anonymous)
 		sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
-		    T("公开页面：只显示汇总数据。", "Public page: aggregates only."));
+		    T("公开页面：只显示汇总数据。",
+			"Public page: aggregates only."));
 	legend(d);
 
-	sbuf_printf(d->out, "<table id=\"ranking\" class=\"ranking\">\n<thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>", T("名次", "Rank"),
-	    T("单位", "Unit"), T("状态", "Status"), T("得分", "Score"));
+	sbuf_printf(d->out,
+	    "<table id=\"ranking\" class=\"ranking\">\n<thead><tr>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>",
+	    T("名次", "Rank"), T("单位", "Unit"), T("状态", "Status"),
+	    T("得分", "Score"));
 	for (i = 0; i < g->ncols; i++) {
 		const struct indicator *in = engine_indicator(g->cols[i].ind);
 
@@ -608,13 +634,16 @@ ranking_header(struct dash *d, const struct ranking *g, int u)
 			sbuf_printf(d->out, " · %s", T("否决", "veto"));
 		put(d, "</small></th>");
 		sbuf_printf(d->out, "<th class=\"yoy\" title=\"%s\">%s</th>",
-		    T("本期值与去年同期之差", "this value minus the same period"
-		    " last year's"), T("同比", "YoY"));
+		    T("本期值与去年同期之差",
+			"this value minus the same period"
+			" last year's"),
+		    T("同比", "YoY"));
 	}
 	if (g->strips)
 		sbuf_printf(d->out, "<th title=\"%s\">%s</th>",
 		    T("从考核期开始累计到各月末的状态",
-		    "status from the start of the period to each month's end"),
+			"status from the start of the period to each month's "
+			"end"),
 		    T("累计状态走势", "Status, month by month"));
 	put(d, "</tr></thead>\n<tbody>\n");
 }
@@ -658,7 +687,9 @@ ranking_row(struct dash *d, struct ranking *g, const Popstat__RankRow *row)
 	for (i = 0; i < g->ncols; i++) {
 		const struct indicator *in = engine_indicator(g->cols[i].ind);
 		const struct target *t = engine_target(g->cols[i].ind, c);
-		struct { double value; } vv, *v = NULL;
+		struct {
+			double value;
+		} vv, *v = NULL;
 		size_t m;
 
 		for (m = 0; m < ok->n_indicator_names; m++)
@@ -666,18 +697,24 @@ ranking_row(struct dash *d, struct ranking *g, const Popstat__RankRow *row)
 			    rank_row_value(row, m, &vv.value))
 				v = &vv;
 		if (v == NULL) {
-			sbuf_printf(d->out, "<td class=\"n na\" title=\"%s\">-</td>",
+			sbuf_printf(d->out,
+			    "<td class=\"n na\" title=\"%s\">-</td>",
 			    T("未考核", "not assessed"));
 		} else if (t == NULL) {
-			sbuf_printf(d->out, "<td class=\"n\">%.2f</td>", v->value);
+			sbuf_printf(d->out, "<td class=\"n\">%.2f</td>",
+			    v->value);
 		} else if (score_target_met(t->op, t->value, v->value)) {
 			sbuf_printf(d->out, "<td class=\"n met\">%.2f</td>",
 			    v->value);
 		} else {
-			sbuf_printf(d->out, "<td class=\"n %s\" title=\"%s\">"
-			    "%.2f ✗</td>", t->veto ? "veto" : "missed",
-			    t->veto ? T("否决指标未达标", "veto target missed") :
-			    T("未达标", "missed"), v->value);
+			sbuf_printf(d->out,
+			    "<td class=\"n %s\" title=\"%s\">"
+			    "%.2f ✗</td>",
+			    t->veto ? "veto" : "missed",
+			    t->veto ?
+				T("否决指标未达标", "veto target missed") :
+				T("未达标", "missed"),
+			    v->value);
 		}
 		yoy_cell(d, ok, row, in->name);
 	}
@@ -697,8 +734,9 @@ ranking_row(struct dash *d, struct ranking *g, const Popstat__RankRow *row)
 			} else {
 				marks[i] = status_mark(g->ev[i].status);
 				xsnprintf(tipbuf[i], sizeof tipbuf[i], "%s: %s",
-				    g->labels[i], status_name(d,
-				    score_status_str(g->ev[i].status)));
+				    g->labels[i],
+				    status_name(d,
+					score_status_str(g->ev[i].status)));
 			}
 			tips[i] = tipbuf[i];
 		}
@@ -725,13 +763,15 @@ ranking_chart(struct dash *d, const struct ranking *g)
 		bars[j].has = row->has_score;
 		bars[j].value = row->score;
 		bars[j].mark = strcmp(row->status, "veto") == 0 ? SVG_VETO :
-		    strcmp(row->status, "met") == 0 ? SVG_MET :
-		    strcmp(row->status, "missed") == 0 ? SVG_MISSED : SVG_NA;
+		    strcmp(row->status, "met") == 0             ? SVG_MET :
+		    strcmp(row->status, "missed") == 0          ? SVG_MISSED :
+								  SVG_NA;
 	}
 	sbuf_printf(d->out, "<h2>%s</h2>\n<div class=\"charts\">",
 	    T("综合得分", "Scores"));
-	svg_bars(d->out, "score-chart", T("得分（满分 100）",
-	    "Score (out of 100)"), bars, (int)ok->n_rows, 100);
+	svg_bars(d->out, "score-chart",
+	    T("得分（满分 100）", "Score (out of 100)"), bars, (int)ok->n_rows,
+	    100);
 	put(d, "</div>\n");
 	free(bars);
 	ranking_warning(d, ok->parent, ok->period->end);
@@ -745,7 +785,8 @@ dash_ranking(struct dash *d)
 	const Popstat__RankingOk *ok;
 	struct ranking g;
 	char ytd[16];
-	const char *per = dash_param(d, "period"), *code = dash_param(d, "parent");
+	const char *per = dash_param(d, "period"),
+		   *code = dash_param(d, "parent");
 	struct req r;
 	int rc, u, k;
 	size_t j;
@@ -755,8 +796,8 @@ dash_ranking(struct dash *d)
 	if (code == NULL) {
 		if ((u = default_parent(d)) < 0) {
 			page_begin(d, T("排名", "Ranking"), "ranking");
-			sbuf_printf(d->out, "<p>%s</p>\n", T("还没有任何单位。",
-			    "No units yet."));
+			sbuf_printf(d->out, "<p>%s</p>\n",
+			    T("还没有任何单位。", "No units yet."));
 			page_end(d);
 			return 200;
 		}
@@ -767,7 +808,8 @@ dash_ranking(struct dash *d)
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
 	if ((rc = dispatch_call(d->who, &rq, &r)) != 0) {
-		dash_error(d, rc, r.resp.error ? r.resp.error->message : "error");
+		dash_error(d, rc,
+		    r.resp.error ? r.resp.error->message : "error");
 		req_free(&r);
 		return rc;
 	}
@@ -805,16 +847,22 @@ dash_ranking(struct dash *d)
 	put(d, "</tbody></table>\n");
 	if (ok->n_rows == 0)
 		sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
-		    T("该单位没有下级单位。", "This unit has no units below it."));
+		    T("该单位没有下级单位。",
+			"This unit has no units below it."));
 	else
 		ranking_chart(d, &g);
 	sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
-	    T("‰ 指标按年化值考核；数值保留两位小数后判定。排名：先列各项均已考核且未被否决的单位，"
-	    "再列有未考核指标的单位，再列否决单位，各按得分；无一项可考核的单位不排名（-）。",
-	    "‰ rates are judged annualised; values are judged as shown, rounded"
-	    " to 2 decimals. Ranking: units with every target assessed and none"
-	    " vetoed first, then incomplete ones, then vetoed ones, each by"
-	    " score; a unit with nothing assessed has no rank (-)."));
+	    T("‰ "
+	      "指标按年化值考核；数值保留两位小数后判定。排名：先列各项均已考核"
+	      "且未被否决的单位，"
+	      "再列有未考核指标的单位，再列否决单位，各按得分；无一项可考核的单"
+	      "位不排名（-）。",
+		"‰ rates are judged annualised; values are judged as shown, "
+		"rounded"
+		" to 2 decimals. Ranking: units with every target assessed and "
+		"none"
+		" vetoed first, then incomplete ones, then vetoed ones, each by"
+		" score; a unit with nothing assessed has no rank (-)."));
 	page_end(d);
 	free(g.ev);
 	req_free(&r);
@@ -847,8 +895,8 @@ worst_cell(const Popstat__WarningRow *row)
 	for (k = 0; k < row->n_indicators; k++) {
 		const Popstat__WarningCell *c = row->indicators[k];
 
-		if (w == NULL || (c->has_risk && (!w->has_risk ||
-		    c->risk > w->risk)))
+		if (w == NULL ||
+		    (c->has_risk && (!w->has_risk || c->risk > w->risk)))
 			w = c;
 	}
 	return w;
@@ -869,41 +917,52 @@ warning_strip(struct dash *d, Popstat__WarningRow *const *rows, size_t n,
 
 	if (n == 0)
 		return;
-	sbuf_printf(d->out, "<h2>%s</h2>\n<div class=\"warnstrip\""
-	    " id=\"warning-strip\">\n", T("预警", "Early warning"));
-	sbuf_printf(d->out, "<svg class=\"warning\" xmlns=\"http://www.w3.org/"
-	    "2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", cw *
-	    (int)n, ch);
-	sbuf_printf(d->out, T("%u 年预警（截至 %s）", "Early warning %u (as of"
-	    " %s)"), year, as_of);
+	sbuf_printf(d->out,
+	    "<h2>%s</h2>\n<div class=\"warnstrip\""
+	    " id=\"warning-strip\">\n",
+	    T("预警", "Early warning"));
+	sbuf_printf(d->out,
+	    "<svg class=\"warning\" xmlns=\"http://www.w3.org/"
+	    "2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\"><title>",
+	    cw * (int)n, ch);
+	sbuf_printf(d->out,
+	    T("%u 年预警（截至 %s）",
+		"Early warning %u (as of"
+		" %s)"),
+	    year, as_of);
 	put(d, "</title>");
 	for (i = 0; i < n; i++) {
 		const Popstat__WarningCell *c = worst_cell(rows[i]);
 		const char *lvl = c ? c->level : NULL;
 
-		sbuf_printf(d->out, "<g class=\"wcell\" data-unit=\"%s\""
+		sbuf_printf(d->out,
+		    "<g class=\"wcell\" data-unit=\"%s\""
 		    " data-level=\"%s\"><rect x=\"%d\" y=\"0\" width=\"%d\""
 		    " height=\"%d\" fill=\"%s\" stroke=\"#fff\"><title>",
 		    rows[i]->unit, lvl ? lvl : "none", (int)i * cw, cw, ch,
 		    level_color(lvl));
 		esc(d, rows[i]->name);
 		if (c) {
-			warning_headroom_text(buf, sizeof buf, c, d->lang !=
-			    LANG_EN);
+			warning_headroom_text(buf, sizeof buf, c,
+			    d->lang != LANG_EN);
 			put(d, ": ");
 			esc(d, buf);
 			if (c->has_risk)
-				sbuf_printf(d->out, T("，超标风险 %.1f%%",
-				    ", risk %.1f%%"), c->risk * 100);
+				sbuf_printf(d->out,
+				    T("，超标风险 %.1f%%", ", risk %.1f%%"),
+				    c->risk * 100);
 		}
-		sbuf_printf(d->out, "</title></rect><text x=\"%d\" y=\"18\""
+		sbuf_printf(d->out,
+		    "</title></rect><text x=\"%d\" y=\"18\""
 		    " font-size=\"13\" fill=\"#fff\" text-anchor=\"middle\">",
 		    (int)i * cw + cw / 2);
 		esc(d, rows[i]->name);
-		sbuf_printf(d->out, "</text><text x=\"%d\" y=\"36\""
+		sbuf_printf(d->out,
+		    "</text><text x=\"%d\" y=\"36\""
 		    " font-size=\"11\" fill=\"#fff\" text-anchor=\"middle\">%s"
-		    "</text></g>", (int)i * cw + cw / 2, warning_level_name(lvl,
-		    d->lang != LANG_EN));
+		    "</text></g>",
+		    (int)i * cw + cw / 2,
+		    warning_level_name(lvl, d->lang != LANG_EN));
 	}
 	put(d, "</svg>\n<ul>");
 	for (i = 0; i < n; i++) {
@@ -913,28 +972,36 @@ warning_strip(struct dash *d, Popstat__WarningRow *const *rows, size_t n,
 		for (k = 0; k < rows[i]->n_indicators; k++) {
 			const Popstat__WarningCell *c = rows[i]->indicators[k];
 
-			warning_headroom_text(buf, sizeof buf, c, d->lang !=
-			    LANG_EN);
-			sbuf_printf(d->out, " · %s ", warning_indicator_name(
-			    c->indicator, d->lang != LANG_EN));
+			warning_headroom_text(buf, sizeof buf, c,
+			    d->lang != LANG_EN);
+			sbuf_printf(d->out, " · %s ",
+			    warning_indicator_name(c->indicator,
+				d->lang != LANG_EN));
 			if (c->has_projected)
-				sbuf_printf(d->out, T("预计 %.2f‰，", "projected"
-				    " %.2f‰, "), c->projected);
+				sbuf_printf(d->out,
+				    T("预计 %.2f‰，",
+					"projected"
+					" %.2f‰, "),
+				    c->projected);
 			esc(d, buf);
 			if (c->has_risk)
-				sbuf_printf(d->out, T("，超标风险 %.1f%%（%s）",
-				    ", risk %.1f%% (%s)"), c->risk * 100,
-				    warning_level_name(c->level, d->lang !=
-				    LANG_EN));
+				sbuf_printf(d->out,
+				    T("，超标风险 %.1f%%（%s）",
+					", risk %.1f%% (%s)"),
+				    c->risk * 100,
+				    warning_level_name(c->level,
+					d->lang != LANG_EN));
 		}
 		put(d, "</li>");
 	}
 	sbuf_printf(d->out, "</ul>\n<p class=\"note\">%s</p></div>\n",
 	    T("余量：今年还可出生多少人仍能达标；超标风险：按目前出生速度，全年"
-	    "出生超过余量的概率。这是提醒，不是结论。", "Headroom: births the"
-	    " unit may still have this year and meet the target; risk: the"
-	    " probability that, at the pace so far, the year's births exceed"
-	    " it. A warning is a reason to look, not a verdict."));
+	      "出生超过余量的概率。这是提醒，不是结论。",
+		"Headroom: births the"
+		" unit may still have this year and meet the target; risk: the"
+		" probability that, at the pace so far, the year's births "
+		"exceed"
+		" it. A warning is a reason to look, not a verdict."));
 }
 
 /* The warning of the units under parent, as of the period's end. */
@@ -958,7 +1025,7 @@ ranking_warning(struct dash *d, const char *parent, const char *end)
 	req_free(&r);
 }
 
-/* ---- one unit ------------------------------------------------------------- */
+/* ---- one unit ------------------------------------------------------------ */
 
 static const struct {
 	const char *name, *zh, *en;
@@ -988,7 +1055,7 @@ counter_label(struct dash *d, const char *name)
 	for (i = 0; i < sizeof counter_labels / sizeof counter_labels[0]; i++)
 		if (strcmp(counter_labels[i].name, name) == 0)
 			return d->lang == LANG_EN ? counter_labels[i].en :
-			    counter_labels[i].zh;
+						    counter_labels[i].zh;
 	return name;
 }
 
@@ -996,8 +1063,8 @@ static void
 num_cell(struct dash *d, int has, double v, const char *cls)
 {
 	if (has)
-		sbuf_printf(d->out, "<td class=\"n%s%s\">%.2f</td>", *cls ? " " :
-		    "", cls, v);
+		sbuf_printf(d->out, "<td class=\"n%s%s\">%.2f</td>",
+		    *cls ? " " : "", cls, v);
 	else
 		put(d, "<td class=\"n na\">-</td>");
 }
@@ -1007,12 +1074,13 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 {
 	size_t i;
 
-	sbuf_printf(d->out, "<table id=\"indicators\">\n<thead><tr><th>%s</th>"
+	sbuf_printf(d->out,
+	    "<table id=\"indicators\">\n<thead><tr><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th></tr>"
-	    "</thead>\n<tbody>\n", T("指标", "Indicator"), T("数值", "Value"),
-	    T("年化", "Annualised"), T("目标", "Target"),
-	    T("考核值", "Judged"), T("结果", "Result"),
+	    "</thead>\n<tbody>\n",
+	    T("指标", "Indicator"), T("数值", "Value"), T("年化", "Annualised"),
+	    T("目标", "Target"), T("考核值", "Judged"), T("结果", "Result"),
 	    T("去年同期", "Same period last year"), T("同比", "YoY"));
 	for (i = 0; i < s->n_indicators; i++) {
 		const Popstat__IndicatorResult *in = s->indicators[i];
@@ -1021,7 +1089,8 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 		if (in->result && strcmp(in->result, "met") == 0)
 			cls = "met";
 		else if (in->result && strcmp(in->result, "missed") == 0)
-			cls = in->target && in->target->veto ? "veto" : "missed";
+			cls =
+			    in->target && in->target->veto ? "veto" : "missed";
 		else if (in->result)
 			cls = "na";
 		put(d, "<tr><td>");
@@ -1052,8 +1121,9 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 				esc(d, status_name(d, in->result));
 			if (in->na_reason) {
 				put(d, " <small class=\"why\">（");
-				esc(d, na_reason_text(in->na_reason,
-				    d->lang != LANG_EN));
+				esc(d,
+				    na_reason_text(in->na_reason,
+					d->lang != LANG_EN));
 				put(d, "）</small>");
 			}
 			put(d, "</td>");
@@ -1062,8 +1132,8 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 		    in->yoy_value, "");
 		if (in->has_yoy_value && in->has_yoy_change)
 			sbuf_printf(d->out, "<td class=\"n yoy\">%s%.2f</td>",
-			    in->yoy_change > 0 ? "+" : "", in->yoy_change == 0 ?
-			    0.0 : in->yoy_change);
+			    in->yoy_change > 0 ? "+" : "",
+			    in->yoy_change == 0 ? 0.0 : in->yoy_change);
 		else
 			put(d, "<td class=\"n yoy na\">-</td>");
 		put(d, "</tr>\n");
@@ -1073,8 +1143,9 @@ indicator_table(struct dash *d, const Popstat__StatusOk *s)
 		size_t k;
 
 		sbuf_printf(d->out, "<p class=\"note\" id=\"no-population\">%s",
-		    T("无人口记录的下级单位：", "Units below without a population"
-		    " record: "));
+		    T("无人口记录的下级单位：",
+			"Units below without a population"
+			" record: "));
 		for (k = 0; k < s->n_unknown_population; k++) {
 			if (k)
 				put(d, T("、", ", "));
@@ -1089,9 +1160,10 @@ counter_table(struct dash *d, const Popstat__StatusOk *s)
 {
 	size_t i;
 
-	sbuf_printf(d->out, "<table id=\"counters\">\n<thead><tr><th>%s</th>"
-	    "<th>%s</th></tr></thead>\n<tbody>\n", T("计数", "Counter"),
-	    T("数值", "Value"));
+	sbuf_printf(d->out,
+	    "<table id=\"counters\">\n<thead><tr><th>%s</th>"
+	    "<th>%s</th></tr></thead>\n<tbody>\n",
+	    T("计数", "Counter"), T("数值", "Value"));
 	for (i = 0; i < s->n_counters; i++) {
 		const Popstat__CounterValue *c = s->counters[i];
 
@@ -1101,9 +1173,11 @@ counter_table(struct dash *d, const Popstat__StatusOk *s)
 		if (!c->has_value)
 			put(d, "<td class=\"n na\">-</td>");
 		else if (c->integer)
-			sbuf_printf(d->out, "<td class=\"n\">%.0f</td>", c->value);
+			sbuf_printf(d->out, "<td class=\"n\">%.0f</td>",
+			    c->value);
 		else
-			sbuf_printf(d->out, "<td class=\"n\">%.1f</td>", c->value);
+			sbuf_printf(d->out, "<td class=\"n\">%.1f</td>",
+			    c->value);
 		put(d, "</tr>\n");
 	}
 	put(d, "</tbody></table>\n");
@@ -1126,11 +1200,14 @@ trend_charts(struct dash *d, int u, const period *p)
 	engine_eval_months(u, months, nm, NULL, ev, ok);
 	for (i = 0; i < nm; i++)
 		xl[i] = labels[i];
-	sbuf_printf(d->out, "<h2>%s</h2>\n<p class=\"note\">%s</p>\n"
-	    "<div class=\"charts\">\n", T("逐月走势", "Month by month"),
+	sbuf_printf(d->out,
+	    "<h2>%s</h2>\n<p class=\"note\">%s</p>\n"
+	    "<div class=\"charts\">\n",
+	    T("逐月走势", "Month by month"),
 	    T("每个点是该月的考核值（‰ 指标为年化值），虚线为目标。",
-	    "Each point is the month's judged value (‰ rates annualised); the"
-	    " dashed line is the target."));
+		"Each point is the month's judged value (‰ rates annualised); "
+		"the"
+		" dashed line is the target."));
 	for (k = 0; k < nind && k < ENGINE_MAX_INDICATORS; k++) {
 		const struct indicator *in = engine_indicator(k);
 		const struct target *t = engine_target(k, u);
@@ -1150,9 +1227,9 @@ trend_charts(struct dash *d, int u, const period *p)
 		    bulletin_unit_name(in->unit, d->lang),
 		    in->permille ? T("，年化", ", annualised") : "");
 		if (t)
-			xsnprintf(tl, sizeof tl, "%s %s %.15g%s", T("目标", "target"),
-			    op_text(score_op_str(t->op)), t->value,
-			    t->veto ? T("（否决）", " (veto)") : "");
+			xsnprintf(tl, sizeof tl, "%s %s %.15g%s",
+			    T("目标", "target"), op_text(score_op_str(t->op)),
+			    t->value, t->veto ? T("（否决）", " (veto)") : "");
 		xsnprintf(id, sizeof id, "trend-%s", in->name);
 		{
 			struct svg_trend st = { id, title, nm, xl, has, v, mark,
@@ -1183,16 +1260,18 @@ missed_births(struct dash *d, const char *code, const char *per)
 	rq.body_case = POPSTAT__REQUEST__BODY_VERIFY_REPORT;
 	rq.verify_report = &q;
 	if (dispatch_call(d->who, &rq, &r) != 0) {
-		req_free(&r);  /* e.g. a viewer: not for this role */
+		req_free(&r); /* e.g. a viewer: not for this role */
 		return;
 	}
 	v = r.resp.verify_report;
 	sbuf_printf(d->out, "<h2>%s</h2>\n<p>%s %u%s %zu</p>\n",
-	    T("核查发现的漏报出生", "Births found by inspection, never reported"),
+	    T("核查发现的漏报出生",
+		"Births found by inspection, never reported"),
 	    T("核查记录", "verification records"), v->verified,
 	    T("，其中未报", ", never reported:"), v->n_missed);
 	if (v->n_missed) {
-		sbuf_printf(d->out, "<table id=\"missed\"><thead><tr><th>%s</th>"
+		sbuf_printf(d->out,
+		    "<table id=\"missed\"><thead><tr><th>%s</th>"
 		    "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
 		    T("记录号", "record_id"), T("单位", "unit"),
 		    T("日期", "date"));
@@ -1216,7 +1295,8 @@ dash_unit(struct dash *d)
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__StatusQuery q = POPSTAT__STATUS_QUERY__INIT;
 	const Popstat__StatusOk *s;
-	const char *per = dash_param(d, "period"), *code = dash_param(d, "unit");
+	const char *per = dash_param(d, "period"),
+		   *code = dash_param(d, "unit");
 	char ytd[16], title[256];
 	struct req r;
 	period p;
@@ -1226,7 +1306,8 @@ dash_unit(struct dash *d)
 		per = default_period(ytd, sizeof ytd);
 	if (code == NULL) {
 		if ((u = default_unit(d)) < 0) {
-			dash_error(d, 404, T("还没有任何单位。", "No units yet."));
+			dash_error(d, 404,
+			    T("还没有任何单位。", "No units yet."));
 			return 404;
 		}
 		code = unit_at(u)->code;
@@ -1236,7 +1317,8 @@ dash_unit(struct dash *d)
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
 	if ((rc = dispatch_call(d->who, &rq, &r)) != 0) {
-		dash_error(d, rc, r.resp.error ? r.resp.error->message : "error");
+		dash_error(d, rc,
+		    r.resp.error ? r.resp.error->message : "error");
 		req_free(&r);
 		return rc;
 	}
@@ -1299,7 +1381,7 @@ dash_home(struct dash *d)
 	return dash_ranking(d);
 }
 
-/* ---- bulletins ------------------------------------------------------------ */
+/* ---- bulletins ----------------------------------------------------------- */
 
 static void
 got_at(const char *at, const void *data, size_t len, void *arg)
@@ -1311,8 +1393,8 @@ got_at(const char *at, const void *data, size_t len, void *arg)
 
 /* A link to a bulletin: correction n (0: the original), printable. */
 static void
-bulletin_href(struct dash *d, const char *code, const char *month,
-    unsigned n, int print)
+bulletin_href(struct dash *d, const char *code, const char *month, unsigned n,
+    int print)
 {
 	put(d, " href=\"/bulletin?parent=");
 	url_enc(d->out, code);
@@ -1340,8 +1422,11 @@ correction_rows(struct dash *d, const char *code, const char *month)
 		if (store_bulletin_get(key, got_at, at) != 1)
 			break;
 		sbuf_printf(d->out, "<tr><td>%s</td><td>", month);
-		sbuf_printf(d->out, T("第%u次更正 已发布 ", "correction %u,"
-		    " published "), n);
+		sbuf_printf(d->out,
+		    T("第%u次更正 已发布 ",
+			"correction %u,"
+			" published "),
+		    n);
 		esc(d, at);
 		put(d, "</td><td><a");
 		bulletin_href(d, code, month, n, 0);
@@ -1360,8 +1445,9 @@ dash_bulletins(struct dash *d)
 
 	u = code ? unit_find(code) : default_parent(d);
 	if (u < 0) {
-		dash_error(d, 404, code ? T("没有这个单位。", "No such unit.") :
-		    T("还没有任何单位。", "No units yet."));
+		dash_error(d, 404,
+		    code ? T("没有这个单位。", "No such unit.") :
+			   T("还没有任何单位。", "No units yet."));
 		return 404;
 	}
 	/*
@@ -1370,8 +1456,10 @@ dash_bulletins(struct dash *d)
 	 * county's list of months and publication dates is not its to read.
 	 */
 	if (!scope_may_read(d->who, u, SCOPE_RANKING)) {
-		dash_error(d, 403, T("这个单位的通报不在您的传阅范围内。",
-		    "The bulletins of this unit are not circulated to you."));
+		dash_error(d, 403,
+		    T("这个单位的通报不在您的传阅范围内。",
+			"The bulletins of this unit are not circulated to "
+			"you."));
 		return 403;
 	}
 	code = unit_at(u)->code;
@@ -1380,11 +1468,13 @@ dash_bulletins(struct dash *d)
 	esc(d, unit_at(u)->name);
 	sbuf_printf(d->out, " · %s</h1>\n<p class=\"note\">%s</p>\n",
 	    T("月通报", "monthly bulletins"),
-	    T("已发布的通报按发布时的数据冻结；未发布的月份按当前数据计算（草稿）。",
-	    "A published bulletin is frozen with the data it was computed"
-	    " from; a month not yet published is computed from today's data"
-	    " (a draft)."));
-	sbuf_printf(d->out, "<table id=\"bulletins\">\n<thead><tr><th>%s</th>"
+	    T("已发布的通报按发布时的数据冻结；未发布的月份按当前数据计算（草稿"
+	      "）。",
+		"A published bulletin is frozen with the data it was computed"
+		" from; a month not yet published is computed from today's data"
+		" (a draft)."));
+	sbuf_printf(d->out,
+	    "<table id=\"bulletins\">\n<thead><tr><th>%s</th>"
 	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
 	    T("月份", "Month"), T("状态", "State"), T("查看", "Read"));
 	date_to_ymd(server_today(), &y, &m, &day);
@@ -1423,7 +1513,8 @@ dash_bulletin(struct dash *d)
 	Popstat__BulletinShow show = POPSTAT__BULLETIN_SHOW__INIT;
 	Popstat__Bulletin comp = POPSTAT__BULLETIN__INIT;
 	const Popstat__BulletinOk *b;
-	const char *per = dash_param(d, "period"), *code = dash_param(d, "parent");
+	const char *per = dash_param(d, "period"),
+		   *code = dash_param(d, "parent");
 	const char *cs = dash_param(d, "correction");
 	const char *body, *end;
 	char month[16], title[128], *e;
@@ -1444,8 +1535,10 @@ dash_bulletin(struct dash *d)
 	if (cs) {
 		corr = strtoul(cs, &e, 10);
 		if (*e || corr < 1 || corr > 100000 || *cs == '-') {
-			dash_error(d, 400, T("correction 应为更正的序号：1、2……",
-			    "correction is the number of a correction: 1, 2, ..."));
+			dash_error(d, 400,
+			    T("correction 应为更正的序号：1、2……",
+				"correction is the number of a correction: 1, "
+				"2, ..."));
 			return 400;
 		}
 		show.has_correction = 1;
@@ -1467,7 +1560,8 @@ dash_bulletin(struct dash *d)
 		draft = 1;
 	}
 	if (rc != 0) {
-		dash_error(d, rc, r.resp.error ? r.resp.error->message : "error");
+		dash_error(d, rc,
+		    r.resp.error ? r.resp.error->message : "error");
 		req_free(&r);
 		return rc;
 	}
@@ -1483,17 +1577,19 @@ dash_bulletin(struct dash *d)
 	if (draft)
 		sbuf_printf(d->out, "<p class=\"draft\">%s</p>\n",
 		    T("此月通报尚未发布：以下按当前数据计算，仅供参考。",
-		    "This month's bulletin is not published: computed from"
-		    " today's data, for reference only."));
+			"This month's bulletin is not published: computed from"
+			" today's data, for reference only."));
 	else {
-		sbuf_printf(d->out, "<p class=\"note\">%s ", T("发布于", "Published"));
+		sbuf_printf(d->out, "<p class=\"note\">%s ",
+		    T("发布于", "Published"));
 		esc(d, b->published_at);
 		put(d, "</p>\n");
 	}
 	put(d, "<p class=\"note\"><a");
 	bulletin_href(d, b->data->parent, b->data->month, (unsigned)corr, 1);
-	sbuf_printf(d->out, ">%s</a></p>\n", T("打印版（A4，公文格式）",
-	    "Printable page (A4, official document layout)"));
+	sbuf_printf(d->out, ">%s</a></p>\n",
+	    T("打印版（A4，公文格式）",
+		"Printable page (A4, official document layout)"));
 	/* The renderer makes a whole page: keep what is inside <body>. */
 	body = strstr(b->text, "<body>");
 	end = body ? strstr(body, "</body>") : NULL;

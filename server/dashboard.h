@@ -18,14 +18,14 @@ struct evkeyvalq;
 
 struct dash {
 	const struct principal *who;
-	int anonymous;               /* --http-public visitor: aggregates only */
-	int session;                 /* logged in with the form: offer logout */
-	int lang;                    /* LANG_ZH or LANG_EN */
-	const char *path;            /* of this request, for the language switch */
-	const struct evkeyvalq *q;   /* decoded query parameters */
+	int anonymous;    /* --http-public visitor: aggregates only */
+	int session;      /* logged in with the form: offer logout */
+	int lang;         /* LANG_ZH or LANG_EN */
+	const char *path; /* of this request, for the language switch */
+	const struct evkeyvalq *q; /* decoded query parameters */
 	sbuf *out;
-	const char *csrf;            /* the session's anti-forgery token */
-	int may_write;               /* the form pages are served here */
+	const char *csrf; /* the session's anti-forgery token */
+	int may_write;    /* the form pages are served here */
 };
 
 int dash_home(struct dash *d);

@@ -29,7 +29,7 @@
  * declared by this table, nowhere else.  A new request is its message in
  * proto/popstat.proto, one row here and its handler.
  */
-#define REQUESTS(R)                                                           \
+#define REQUESTS(R)                                                            \
 	R(HELLO, "hello", ROLE_ANY, REQ_PREAUTH, h_hello)                      \
 	R(PING, "ping", ROLE_ANY, 0, h_ping)                                   \
 	R(UNIT_ADD, "unit add", ROLE_ADMIN, REQ_WRITE, h_unit_add)             \
@@ -38,26 +38,26 @@
 	R(USER_ADD, "user add", ROLE_ADMIN, REQ_WRITE, h_user_add)             \
 	R(USER_LIST, "user list", ROLE_ADMIN, 0, h_user_list)                  \
 	R(USER_SET, "user set", ROLE_ADMIN, REQ_WRITE, h_user_set)             \
-	R(SUBMIT, "submit",                                                    \
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, h_submit)     \
+	R(SUBMIT, "submit", ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR,          \
+	    REQ_WRITE, h_submit)                                               \
 	R(STATUS, "status", ROLE_ANY, REQ_CACHEABLE, h_status)                 \
 	R(RANKING, "ranking", ROLE_ANY, REQ_CACHEABLE, h_ranking)              \
 	R(VERIFY_REPORT, "verify-report",                                      \
 	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, 0, h_verify_report)      \
 	R(INDICATOR_LIST, "indicator list", ROLE_ANY, 0, h_indicator_list)     \
-	R(INDICATOR_SET, "indicator set",                                      \
-	    ROLE_ADMIN, REQ_WRITE, h_indicator_set)                            \
+	R(INDICATOR_SET, "indicator set", ROLE_ADMIN, REQ_WRITE,               \
+	    h_indicator_set)                                                   \
 	R(TARGET_SET, "target set", ROLE_ADMIN, REQ_WRITE, h_target_set)       \
-	R(AMEND, "amend",                                                      \
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, h_amend)      \
-	R(VOID, "void",                                                        \
-	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, h_void)       \
+	R(AMEND, "amend", ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE, \
+	    h_amend)                                                           \
+	R(VOID, "void", ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR, REQ_WRITE,   \
+	    h_void)                                                            \
 	R(AUDIT, "audit", ROLE_ADMIN | ROLE_CLERK, 0, h_audit)                 \
 	R(APPROVE, "approve", ROLE_ADMIN, REQ_WRITE, h_approve)                \
 	R(UNLOCK, "unlock", ROLE_ADMIN, REQ_WRITE, h_unlock)                   \
 	R(LOCK_LIST, "lock list", ROLE_ANY, 0, h_lock_list)                    \
-	R(REPORT_FILE, "report file",                                          \
-	    ROLE_ADMIN | ROLE_CLERK, REQ_WRITE, h_report_file)                 \
+	R(REPORT_FILE, "report file", ROLE_ADMIN | ROLE_CLERK, REQ_WRITE,      \
+	    h_report_file)                                                     \
 	R(REPORT_STATUS, "report status", ROLE_ANY, 0, h_report_status)        \
 	R(DEPT_ADD, "dept add", ROLE_ADMIN, REQ_WRITE, h_dept_add)             \
 	R(DEPT_LIST, "dept list", ROLE_ANY, 0, h_dept_list)                    \
@@ -67,15 +67,15 @@
 	    h_task_update)                                                     \
 	R(TASK_LIST, "task list", ROLE_ANY, 0, h_task_list)                    \
 	R(BULLETIN, "bulletin", ROLE_ANY, 0, h_bulletin)                       \
-	R(BULLETIN_PUBLISH, "bulletin publish",                                \
-	    ROLE_ADMIN, REQ_WRITE, h_bulletin_publish)                         \
+	R(BULLETIN_PUBLISH, "bulletin publish", ROLE_ADMIN, REQ_WRITE,         \
+	    h_bulletin_publish)                                                \
 	R(BULLETIN_SHOW, "bulletin show", ROLE_ANY, 0, h_bulletin_show)        \
 	R(BULLETIN_DIFF, "bulletin diff", ROLE_ANY, 0, h_bulletin_diff)        \
 	R(INSPECTION, "inspection",                                            \
 	    ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT, 0,     \
 	    h_inspection)                                                      \
-	R(TARGET_DELETE, "target delete",                                      \
-	    ROLE_ADMIN, REQ_WRITE, h_target_delete)                            \
+	R(TARGET_DELETE, "target delete", ROLE_ADMIN, REQ_WRITE,               \
+	    h_target_delete)                                                   \
 	R(WARNING, "warning", ROLE_ANY, 0, h_warning)                          \
 	R(QUALITY, "quality", ROLE_ANY, 0, h_quality)                          \
 	/* end of REQUESTS */
@@ -83,9 +83,11 @@
 #define R_DECLARE(body, name_, roles_, flags_, fn_) int fn_(struct req *);
 REQUESTS(R_DECLARE)
 
-#define R_ROW(body, name_, roles_, flags_, fn_)                               \
-	[POPSTAT__REQUEST__BODY_##body] = { .name = name_, .roles = roles_,   \
-	    .flags = flags_, .fn = fn_ },
+#define R_ROW(body, name_, roles_, flags_, fn_)                                \
+	[POPSTAT__REQUEST__BODY_##body] = { .name = name_,                     \
+		.roles = roles_,                                               \
+		.flags = flags_,                                               \
+		.fn = fn_ },
 static const struct handler handlers[] = { REQUESTS(R_ROW) };
 
 /* The row of a request type, or NULL when there is none. */
@@ -128,11 +130,12 @@ text_ok(struct req *r, const ProtobufCMessage *m, const char *where)
 		    f->type != PROTOBUF_C_TYPE_MESSAGE)
 			continue;
 		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)((const char *)m + f->quantifier_offset) !=
-		    f->id)
+		    *(const uint32_t *)((const char *)m +
+			f->quantifier_offset) != f->id)
 			continue;
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			n = *(const size_t *)((const char *)m + f->quantifier_offset);
+			n = *(const size_t *)((const char *)m +
+			    f->quantifier_offset);
 			v = *(void *const *const *)base;
 		} else {
 			n = 1;
@@ -151,13 +154,16 @@ text_ok(struct req *r, const ProtobufCMessage *m, const char *where)
 			rc = utf8_text_check(v[k], strlen(v[k]), &at, &cp);
 			if (rc == UTF8_TEXT_OK)
 				continue;
-			xsnprintf(what, sizeof what, rc == UTF8_TEXT_INVALID ?
-			    "byte 0x%02lX" : "U+%04lX", cp);
-			return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
+			xsnprintf(what, sizeof what,
+			    rc == UTF8_TEXT_INVALID ? "byte 0x%02lX" :
+						      "U+%04lX",
+			    cp);
+			return req_error(r,
+			    POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 			    "%s: %s (%s) at byte %zu; text may not hold invalid"
 			    " UTF-8, control characters (but tab) or"
-			    " bidirectional overrides", path, utf8_text_fault(rc),
-			    what, at);
+			    " bidirectional overrides",
+			    path, utf8_text_fault(rc), what, at);
 		}
 	}
 	return 0;
@@ -180,7 +186,7 @@ dispatch(struct req *r, int *is_write)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 		    "unknown request type %d", (int)r->rq->body_case);
 	if (h->flags & REQ_PREAUTH)
-		return h->fn(r);   /* it authenticates the connection */
+		return h->fn(r); /* it authenticates the connection */
 	metrics_request(h->name);
 	if ((h->roles & r->who->role) == 0)
 		return req_error(r, POPSTAT__ERROR_CODE__ERR_FORBIDDEN,

@@ -16,12 +16,10 @@
 
 _Static_assert(TALLY_K == CTR_DAILY_COUNT, "tally.h counts the daily counters");
 
-const char *const engine_var_names[VAR_COUNT] = {
-	"births", "births_male", "births_female", "births_policy",
-	"births_order3", "deaths", "mig_in", "mig_out", "verified",
-	"verified_missed", "pop_start", "pop_end", "pop_avg", "days",
-	"year_days"
-};
+const char *const engine_var_names[VAR_COUNT] = { "births", "births_male",
+	"births_female", "births_policy", "births_order3", "deaths", "mig_in",
+	"mig_out", "verified", "verified_missed", "pop_start", "pop_end",
+	"pop_avg", "days", "year_days" };
 
 static struct indicator inds[ENGINE_MAX_INDICATORS];
 static int ninds;
@@ -89,11 +87,12 @@ load_indicator(const store_indicator *si, void *arg)
 
 	(void)arg;
 	if (ninds == ENGINE_MAX_INDICATORS) {
-		log_warn("indicator %s ignored: more than %d indicators", si->name,
-		    ENGINE_MAX_INDICATORS);
+		log_warn("indicator %s ignored: more than %d indicators",
+		    si->name, ENGINE_MAX_INDICATORS);
 		return;
 	}
-	e = expr_compile(si->expr, engine_var_names, VAR_COUNT, err, sizeof err);
+	e = expr_compile(si->expr, engine_var_names, VAR_COUNT, err,
+	    sizeof err);
 	if (e == NULL) {
 		log_warn("indicator %s ignored: %s", si->name, err);
 		return;
@@ -261,7 +260,8 @@ transfers(int u, int32_t lo, int32_t hi, int64_t *out)
 		in = unit_within_at(mv[k].to, u, mv[k].day);
 		if (in == was)
 			continue;
-		if ((rc = engine_population(mv[k].unit, mv[k].day - 1, &x)) <= 0)
+		if ((rc = engine_population(mv[k].unit, mv[k].day - 1, &x)) <=
+		    0)
 			return rc;
 		*out += in ? x : -x;
 	}
@@ -373,7 +373,8 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 			ev->value[i] = score_round2(v);
 			/* Annualize the unrounded value, then round once. */
 			ev->annualized[i] = inds[i].permille ?
-			    score_round2(v * ev->year_days / ev->days) : ev->value[i];
+			    score_round2(v * ev->year_days / ev->days) :
+			    ev->value[i];
 		}
 		te->has_value = ev->has_value[i];
 		te->judged = ev->annualized[i];
@@ -386,8 +387,8 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 			te->weight = t->weight;
 		}
 	}
-	ev->has_score = score_unit(ev->te, (size_t)ninds, &ev->status,
-	    &ev->score);
+	ev->has_score =
+	    score_unit(ev->te, (size_t)ninds, &ev->status, &ev->score);
 	return 0;
 }
 
@@ -422,8 +423,8 @@ engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
 		out->has[i] = ev->has_value[i] && ly->has_value[i];
 		out->value[i] = out->has[i] ? ly->value[i] : 0;
 		/* Both are rounded: the difference is a hundredth, to round. */
-		out->change[i] = out->has[i] ?
-		    score_round2(ev->value[i] - ly->value[i]) : 0;
+		out->change[i] =
+		    out->has[i] ? score_round2(ev->value[i] - ly->value[i]) : 0;
 	}
 	for (; i < ev->nind; i++)
 		out->has[i] = 0;

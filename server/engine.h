@@ -30,12 +30,12 @@ extern const char *const engine_var_names[VAR_COUNT];
 struct indicator {
 	char *name, *src, *unit;
 	expr *e;
-	int permille;    /* unit is ‰: annualized and judged annualized */
+	int permille; /* unit is ‰: annualized and judged annualized */
 };
 
 struct target {
-	int indicator;   /* index */
-	int unit;        /* unit index, -1 for the default */
+	int indicator; /* index */
+	int unit;      /* unit index, -1 for the default */
 	target_op op;
 	double value;
 	int veto;
@@ -49,7 +49,7 @@ struct unit_eval {
 	int unit;
 	period p;
 	int days, year_days;
-	counters total;     /* every stored counter over the subtree */
+	counters total; /* every stored counter over the subtree */
 	double vars[VAR_COUNT];
 	unsigned char known[VAR_COUNT];
 	unit_status status;
@@ -83,8 +83,8 @@ int engine_eval(int u, const period *p, struct unit_eval *out);
  * month's end).  ok[i] is nonzero where out[i] was evaluated.  Returns how
  * many were.
  */
-int engine_eval_months(int u, const period *months, int n,
-    const int32_t *from, struct unit_eval *out, int *ok);
+int engine_eval_months(int u, const period *months, int n, const int32_t *from,
+    struct unit_eval *out, int *ok);
 
 /*
  * 同比 (doc/indicators.md §14): each indicator's value over the same period

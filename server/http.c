@@ -100,7 +100,7 @@
  * dashboard gets at most half of what is left, the protocol the rest.
  */
 #define FD_RESERVE 64
-#define LOG_EVERY 10       /* seconds between two lines of one warning */
+#define LOG_EVERY 10 /* seconds between two lines of one warning */
 
 #define SESSIONS_MAX 1024
 #define SESSIONS_PER_ACCOUNT 16
@@ -111,8 +111,8 @@
 
 static struct evhttp *http;
 static struct evconnlistener *hlistener;
-static struct event *hrearm_ev;   /* re-enables accepting after EMFILE */
-static struct event *adopt_ev;    /* finds the evhttp connection of an fd */
+static struct event *hrearm_ev; /* re-enables accepting after EMFILE */
+static struct event *adopt_ev;  /* finds the evhttp connection of an fd */
 
 /*
  * Every dashboard connection, from its accept to its close: evhttp makes
@@ -122,22 +122,22 @@ static struct event *adopt_ev;    /* finds the evhttp connection of an fd */
  */
 struct hconn {
 	struct bufferevent *bev;
-	struct evhttp_connection *evcon;   /* NULL until adopted */
+	struct evhttp_connection *evcon; /* NULL until adopted */
 	struct event *deadline;
 	struct hconn *prev, *next;
 };
 static struct hconn *hconns;
 static long nhconns;
-static long fd_cap;           /* what RLIMIT_NOFILE leaves the dashboard */
-static int hpaused;           /* the listener is off: at the cap */
-static int herror_paused;     /* the listener is off: after EMFILE */
-static SSL_CTX *https_ctx;      /* set when the dashboard serves HTTPS */
-static int http_loopback;       /* bound to a loopback address */
+static long fd_cap;        /* what RLIMIT_NOFILE leaves the dashboard */
+static int hpaused;        /* the listener is off: at the cap */
+static int herror_paused;  /* the listener is off: after EMFILE */
+static SSL_CTX *https_ctx; /* set when the dashboard serves HTTPS */
+static int http_loopback;  /* bound to a loopback address */
 
 struct session {
-	char id[SID_HEX + 1];      /* "" when the slot is free */
-	char csrf[SID_HEX + 1];    /* the anti-forgery token of its forms */
-	uint8_t hash[HASH_LEN];    /* of the token that logged in */
+	char id[SID_HEX + 1];   /* "" when the slot is free */
+	char csrf[SID_HEX + 1]; /* the anti-forgery token of its forms */
+	uint8_t hash[HASH_LEN]; /* of the token that logged in */
 	time_t created, used;
 };
 static struct session sessions[SESSIONS_MAX];
@@ -153,16 +153,16 @@ struct hreq {
 	char peer[NI_MAXHOST];
 	int lang;
 	struct principal who;
-	int anonymous;             /* the --http-public viewer */
-	int session;               /* index of its session, or -1 */
+	int anonymous; /* the --http-public viewer */
+	int session;   /* index of its session, or -1 */
 };
 
 enum {
-	R_OPEN = 1 << 0,     /* no principal needed */
-	R_PUBLIC = 1 << 1,   /* aggregate: served to --http-public visitors */
-	R_API = 1 << 2,      /* JSON errors, 401 rather than the login form */
-	R_POST = 1 << 3,     /* POST allowed (a form) */
-	R_WRITE = 1 << 4,    /* a form page that writes (web.c) */
+	R_OPEN = 1 << 0,   /* no principal needed */
+	R_PUBLIC = 1 << 1, /* aggregate: served to --http-public visitors */
+	R_API = 1 << 2,    /* JSON errors, 401 rather than the login form */
+	R_POST = 1 << 3,   /* POST allowed (a form) */
+	R_WRITE = 1 << 4,  /* a form page that writes (web.c) */
 };
 
 struct route {
@@ -171,7 +171,7 @@ struct route {
 	void (*fn)(struct hreq *);
 };
 
-/* ---- replies -------------------------------------------------------------- */
+/* ---- replies ------------------------------------------------------------- */
 
 static const char *
 reason_phrase(int code)
@@ -210,7 +210,8 @@ reply(struct hreq *x, int code, const char *ctype, const sbuf *body)
 	metrics_http_request(x->route ? x->route->path : "other", code);
 	log_debug("http %s: %s %s -> %d", x->peer,
 	    evhttp_request_get_command(x->req) == EVHTTP_REQ_POST ? "POST" :
-	    "GET", x->path, code);
+								    "GET",
+	    x->path, code);
 }
 
 static void
@@ -280,7 +281,7 @@ redirect(struct hreq *x, int code, const char *location)
 	reply(x, code, NULL, NULL);
 }
 
-/* ---- sessions ------------------------------------------------------------- */
+/* ---- sessions ------------------------------------------------------------ */
 
 static void
 sessions_gauge(void)
@@ -365,8 +366,9 @@ session_new(const uint8_t hash[HASH_LEN])
 static int
 session_of(struct hreq *x)
 {
-	const char *c = evhttp_find_header(evhttp_request_get_input_headers(
-	    x->req), "Cookie");
+	const char *c =
+	    evhttp_find_header(evhttp_request_get_input_headers(x->req),
+		"Cookie");
 	char id[SID_HEX + 1];
 	time_t now = time(NULL);
 	size_t n = strlen(COOKIE);
@@ -377,15 +379,18 @@ session_of(struct hreq *x)
 			c++;
 		if (strncmp(c, COOKIE, n) == 0 && c[n] == '=') {
 			c += n + 1;
-			for (i = 0; i < SID_HEX && ((c[i] >= '0' && c[i] <= '9') ||
-			    (c[i] >= 'a' && c[i] <= 'f')); i++)
+			for (i = 0; i < SID_HEX &&
+			     ((c[i] >= '0' && c[i] <= '9') ||
+				 (c[i] >= 'a' && c[i] <= 'f'));
+			     i++)
 				id[i] = c[i];
 			if (i != SID_HEX)
 				return -1;
 			id[i] = '\0';
 			for (i = 0; i < SESSIONS_MAX; i++)
-				if (sessions[i].id[0] && CRYPTO_memcmp(sessions[i].id,
-				    id, SID_HEX) == 0) {
+				if (sessions[i].id[0] &&
+				    CRYPTO_memcmp(sessions[i].id, id,
+					SID_HEX) == 0) {
 					if (!session_live(&sessions[i], now)) {
 						session_clear(&sessions[i]);
 						sessions_gauge();
@@ -414,13 +419,15 @@ set_cookie(struct hreq *x, const char *id, long max_age)
 {
 	char v[160];
 
-	xsnprintf(v, sizeof v, COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
-	    " Max-Age=%ld%s", id, max_age, https_ctx ? "; Secure" : "");
+	xsnprintf(v, sizeof v,
+	    COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/;"
+		   " Max-Age=%ld%s",
+	    id, max_age, https_ctx ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(x->req),
 	    "Set-Cookie", v);
 }
 
-/* ---- access --------------------------------------------------------------- */
+/* ---- access -------------------------------------------------------------- */
 
 /* A token as a client would send it: printable ASCII, no spaces. */
 static int
@@ -456,8 +463,8 @@ login_url(struct hreq *x, sbuf *b)
 	const char *uri = evhttp_request_get_uri(x->req);
 	size_t i;
 
-	sbuf_puts(b, x->lang == LANG_EN ? "/login?lang=en&next=" :
-	    "/login?next=");
+	sbuf_puts(b,
+	    x->lang == LANG_EN ? "/login?lang=en&next=" : "/login?next=");
 	for (i = 0; uri[i]; i++) {
 		unsigned char c = (unsigned char)uri[i];
 
@@ -477,25 +484,31 @@ login_url(struct hreq *x, sbuf *b)
 static int
 authenticate(struct hreq *x)
 {
-	const char *a = evhttp_find_header(evhttp_request_get_input_headers(
-	    x->req), "Authorization");
+	const char *a =
+	    evhttp_find_header(evhttp_request_get_input_headers(x->req),
+		"Authorization");
 	char err[128];
 
 	x->session = -1;
 	if (a) {
-		if (strncasecmp(a, "Bearer ", 7) != 0 || !token_plausible(a + 7)) {
-			reply_error(x, 401, "Authorization: expected Bearer TOKEN");
+		if (strncasecmp(a, "Bearer ", 7) != 0 ||
+		    !token_plausible(a + 7)) {
+			reply_error(x, 401,
+			    "Authorization: expected Bearer TOKEN");
 			return -1;
 		}
 		if (throttled(x)) {
-			reply_error(x, 429, "too many failed logins from this address;"
+			reply_error(x, 429,
+			    "too many failed logins from this address;"
 			    " try again later");
 			return -1;
 		}
 		if (auth_login(a + 7, &x->who, err, sizeof err) < 0) {
 			auth_failed(x->peer);
-			log_warn("http %s: bearer token refused: %s", x->peer, err);
-			evhttp_add_header(evhttp_request_get_output_headers(x->req),
+			log_warn("http %s: bearer token refused: %s", x->peer,
+			    err);
+			evhttp_add_header(evhttp_request_get_output_headers(
+					      x->req),
 			    "WWW-Authenticate", "Bearer realm=\"popstat\"");
 			reply_error(x, 401, err);
 			return -1;
@@ -504,7 +517,7 @@ authenticate(struct hreq *x)
 	}
 	if ((x->session = session_of(x)) >= 0) {
 		if (auth_login_hash(sessions[x->session].hash, &x->who, err,
-		    sizeof err) == 0) {
+			sizeof err) == 0) {
 			sessions[x->session].used = time(NULL);
 			return 0;
 		}
@@ -524,7 +537,8 @@ authenticate(struct hreq *x)
 	if (x->route->flags & R_API) {
 		evhttp_add_header(evhttp_request_get_output_headers(x->req),
 		    "WWW-Authenticate", "Bearer realm=\"popstat\"");
-		reply_json_error(x, 401, "authentication required: send"
+		reply_json_error(x, 401,
+		    "authentication required: send"
 		    " Authorization: Bearer TOKEN");
 	} else {
 		sbuf b;
@@ -537,7 +551,7 @@ authenticate(struct hreq *x)
 	return -1;
 }
 
-/* ---- pages ---------------------------------------------------------------- */
+/* ---- pages --------------------------------------------------------------- */
 
 static void
 serve_page(struct hreq *x, int (*page)(struct dash *))
@@ -598,7 +612,7 @@ login_page(struct hreq *x, int code, const char *next, const char *error)
 
 	sbuf_init(&b);
 	dash_init(x, &d, &b);
-	d.who = NULL;   /* the header shows no user on the login form */
+	d.who = NULL; /* the header shows no user on the login form */
 	dash_login(&d, safe_next(next), error);
 	reply(x, code, "text/html; charset=utf-8", &b);
 	sbuf_free(&b);
@@ -655,25 +669,34 @@ r_login(struct hreq *x)
 	if (cross_origin(x)) {
 		reply_error(x, 403, "login form posted from another site");
 	} else if (throttled(x)) {
-		login_page(x, 429, next, x->lang == LANG_EN ?
-		    "Too many failed logins from this address: wait a minute." :
-		    "此地址登录失败次数过多，请一分钟后再试。");
+		login_page(x, 429, next,
+		    x->lang == LANG_EN ?
+			"Too many failed logins from this address: wait a "
+			"minute." :
+			"此地址登录失败次数过多，请一分钟后再试。");
 	} else if (token == NULL || !token_plausible(token)) {
-		login_page(x, 400, next, x->lang == LANG_EN ?
-		    "Enter your access token." : "请输入访问令牌。");
+		login_page(x, 400, next,
+		    x->lang == LANG_EN ? "Enter your access token." :
+					 "请输入访问令牌。");
 	} else if (auth_login(token, &p, err, sizeof err) < 0) {
 		auth_failed(x->peer);
 		log_warn("http %s: login failed: %s", x->peer, err);
-		login_page(x, 401, next, x->lang == LANG_EN ? err :
-		    strncmp(err, "invalid", 7) == 0 ? "令牌无效。" : err);
+		login_page(x, 401, next,
+		    x->lang == LANG_EN                  ? err :
+			strncmp(err, "invalid", 7) == 0 ? "令牌无效。" :
+							  err);
 	} else {
 		token_hash(token, hash);
 		if ((s = session_new(hash)) < 0) {
 			log_warn("http %s: login of %s refused: all %d sessions"
-			    " are in use", x->peer, p.name, SESSIONS_MAX);
-			login_page(x, 503, next, x->lang == LANG_EN ?
-			    "Too many dashboard sessions are open: try again"
-			    " later." : "仪表盘会话已满，请稍后再试。");
+				 " are in use",
+			    x->peer, p.name, SESSIONS_MAX);
+			login_page(x, 503, next,
+			    x->lang == LANG_EN ?
+				"Too many dashboard sessions are open: try "
+				"again"
+				" later." :
+				"仪表盘会话已满，请稍后再试。");
 		} else {
 			set_cookie(x, sessions[s].id, SESSION_TTL);
 			log_info("http %s: %s logged in to the dashboard",
@@ -719,14 +742,17 @@ r_logout(struct hreq *x)
 			return;
 		}
 		csrf = evhttp_find_header(&form, "csrf");
-		if (cross_origin(x) || !csrf_ok(csrf, csrf ? strlen(csrf) : 0,
-		    sessions[s].csrf)) {
+		if (cross_origin(x) ||
+		    !csrf_ok(csrf, csrf ? strlen(csrf) : 0, sessions[s].csrf)) {
 			evhttp_clear_headers(&form);
 			log_warn("http %s: logout without the session's"
-			    " anti-forgery token refused", x->peer);
-			reply_error(x, 403, x->lang == LANG_EN ? "Log out with the"
-			    " button of a dashboard page." :
-			    "请用仪表盘页面上的“退出”按钮退出。");
+				 " anti-forgery token refused",
+			    x->peer);
+			reply_error(x, 403,
+			    x->lang == LANG_EN ?
+				"Log out with the"
+				" button of a dashboard page." :
+				"请用仪表盘页面上的“退出”按钮退出。");
 			return;
 		}
 		evhttp_clear_headers(&form);
@@ -736,7 +762,7 @@ r_logout(struct hreq *x)
 	redirect(x, 303, x->lang == LANG_EN ? "/login?lang=en" : "/login");
 }
 
-/* ---- the form pages that write --------------------------------------------- */
+/* ---- the form pages that write ------------------------------------------- */
 
 /* The token a form carried, against the session's, in constant time. */
 static int
@@ -782,17 +808,25 @@ r_web(struct hreq *x)
 	int i, np = 0;
 
 	if (x->anonymous || x->session < 0) {
-		reply_error(x, 403, x->lang == LANG_EN ? "Entry pages need a login"
-		    " session: log in at /login (a bearer token cannot write"
-		    " here)." : "填报页面需要先登录（/login）；访问令牌头不能用于填报。");
+		reply_error(x, 403,
+		    x->lang == LANG_EN ? "Entry pages need a login"
+					 " session: log in at /login (a bearer "
+					 "token cannot write"
+					 " here)." :
+					 "填报页面需要先登录（/"
+					 "login）；访问令牌头不能用于填报。");
 		return;
 	}
 	if (https_ctx == NULL && !http_loopback) {
-		reply_error(x, 403, x->lang == LANG_EN ? "Entry pages are refused"
-		    " over plain HTTP on a network address: popstatd must serve"
-		    " HTTPS (--http-tls-cert, --http-tls-key)." :
-		    "网络地址上的明文 HTTP 不提供填报页面：popstatd 需以 HTTPS 运行"
-		    "（--http-tls-cert、--http-tls-key）。");
+		reply_error(x, 403,
+		    x->lang == LANG_EN ?
+			"Entry pages are refused"
+			" over plain HTTP on a network address: popstatd must "
+			"serve"
+			" HTTPS (--http-tls-cert, --http-tls-key)." :
+			"网络地址上的明文 HTTP 不提供填报页面：popstatd 需以 "
+			"HTTPS 运行"
+			"（--http-tls-cert、--http-tls-key）。");
 		return;
 	}
 	memset(&c, 0, sizeof c);
@@ -806,25 +840,31 @@ r_web(struct hreq *x)
 	c.form = &x->query;
 	if (evhttp_request_get_command(x->req) == EVHTTP_REQ_POST) {
 		if (cross_origin(x)) {
-			log_warn("http %s: form posted from another site refused",
+			log_warn("http %s: form posted from another site "
+				 "refused",
 			    x->peer);
 			reply_error(x, 403, "form posted from another site");
 			return;
 		}
-		ctype = evhttp_find_header(evhttp_request_get_input_headers(
-		    x->req), "Content-Type");
-		if (ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0) {
-			if (multipart_boundary(ctype, boundary, err, sizeof err) < 0 ||
-			    (body = (char *)evbuffer_pullup(in, -1), (np =
-			    multipart_parse(body ? body : "", n, boundary, parts,
-			    MAX_PARTS, err, sizeof err)) < 0)) {
+		ctype =
+		    evhttp_find_header(evhttp_request_get_input_headers(x->req),
+			"Content-Type");
+		if (ctype &&
+		    strncasecmp(ctype, "multipart/form-data", 19) == 0) {
+			if (multipart_boundary(ctype, boundary, err,
+				sizeof err) < 0 ||
+			    (body = (char *)evbuffer_pullup(in, -1),
+				(np = multipart_parse(body ? body : "", n,
+				     boundary, parts, MAX_PARTS, err,
+				     sizeof err)) < 0)) {
 				reply_error(x, 400, err);
 				return;
 			}
 			for (i = 0; i < np; i++) {
 				char v[MAX_PARAM_BYTES + 1];
 
-				if (parts[i].is_file || parts[i].len > MAX_PARAM_BYTES)
+				if (parts[i].is_file ||
+				    parts[i].len > MAX_PARAM_BYTES)
 					continue;
 				memcpy(v, parts[i].data, parts[i].len);
 				v[parts[i].len] = '\0';
@@ -832,7 +872,8 @@ r_web(struct hreq *x)
 					token = parts[i].data;
 					tlen = parts[i].len;
 				} else if (utf8_valid(v, parts[i].len))
-					evhttp_add_header(&form, parts[i].name, v);
+					evhttp_add_header(&form, parts[i].name,
+					    v);
 			}
 			c.parts = parts;
 			c.nparts = np;
@@ -858,11 +899,16 @@ r_web(struct hreq *x)
 		}
 		if (!csrf_ok(token, tlen, c.csrf)) {
 			log_warn("http %s: form of %s without its anti-forgery"
-			    " token refused", x->peer, x->who.name);
-			reply_error(x, 403, x->lang == LANG_EN ? "The form's"
-			    " anti-forgery token is missing or wrong: open the page"
-			    " again and repeat." : "表单的防伪标记缺失或不符，请重新"
-			    "打开页面再提交。");
+				 " token refused",
+			    x->peer, x->who.name);
+			reply_error(x, 403,
+			    x->lang == LANG_EN ?
+				"The form's"
+				" anti-forgery token is missing or wrong: open "
+				"the page"
+				" again and repeat." :
+				"表单的防伪标记缺失或不符，请重新"
+				"打开页面再提交。");
 			evhttp_clear_headers(&form);
 			return;
 		}
@@ -877,7 +923,7 @@ r_web(struct hreq *x)
 	evhttp_clear_headers(&form);
 }
 
-/* ---- API ------------------------------------------------------------------ */
+/* ---- API ----------------------------------------------------------------- */
 
 static const char *
 param(struct hreq *x, const char *name)
@@ -907,8 +953,8 @@ api_call(struct hreq *x, const Popstat__Request *rq,
 	int code;
 
 	if ((code = dispatch_call(&x->who, rq, &r)) != 0) {
-		reply_json_error(x, code, r.resp.error ? r.resp.error->message :
-		    "internal error");
+		reply_json_error(x, code,
+		    r.resp.error ? r.resp.error->message : "internal error");
 		req_free(&r);
 		return;
 	}
@@ -953,8 +999,8 @@ query_params(struct hreq *x, const char *key, char **code, char **period,
 		reply_json_error(x, 400, msg);
 		return -1;
 	}
-	*period = (char *)(param(x, "period") ? param(x, "period") :
-	    ytd(buf, n));
+	*period =
+	    (char *)(param(x, "period") ? param(x, "period") : ytd(buf, n));
 	*as_of = (char *)param(x, "as_of");
 	return 0;
 }
@@ -967,7 +1013,7 @@ r_api_ranking(struct hreq *x)
 	char buf[16];
 
 	if (query_params(x, "parent", &q.parent, &q.period, &q.as_of, buf,
-	    sizeof buf) < 0)
+		sizeof buf) < 0)
 		return;
 	q.indicator = (char *)param(x, "indicator");
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
@@ -983,7 +1029,7 @@ r_api_status(struct hreq *x)
 	char buf[16];
 
 	if (query_params(x, "unit", &q.unit, &q.period, &q.as_of, buf,
-	    sizeof buf) < 0)
+		sizeof buf) < 0)
 		return;
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
@@ -998,7 +1044,7 @@ r_api_verify(struct hreq *x)
 	char buf[16];
 
 	if (query_params(x, "unit", &q.unit, &q.period, &q.as_of, buf,
-	    sizeof buf) < 0)
+		sizeof buf) < 0)
 		return;
 	rq.body_case = POPSTAT__REQUEST__BODY_VERIFY_REPORT;
 	rq.verify_report = &q;
@@ -1034,7 +1080,8 @@ r_api_warning(struct hreq *x)
 	if (y) {
 		v = strtol(y, &end, 10);
 		if (*y == '\0' || *end != '\0' || v < 1900 || v > 9999) {
-			reply_json_error(x, 400, "year: expected a year such as"
+			reply_json_error(x, 400,
+			    "year: expected a year such as"
 			    " 2026");
 			return;
 		}
@@ -1060,20 +1107,21 @@ r_api_quality(struct hreq *x)
 	char buf[16];
 
 	if (query_params(x, "parent", &q.parent, &q.period, &q.as_of, buf,
-	    sizeof buf) < 0)
+		sizeof buf) < 0)
 		return;
 	rq.body_case = POPSTAT__REQUEST__BODY_QUALITY;
 	rq.quality = &q;
 	api_call(x, &rq, json_quality);
 }
 
-/* ---- operations ----------------------------------------------------------- */
+/* ---- operations ---------------------------------------------------------- */
 
 static void
 r_healthz(struct hreq *x)
 {
 	if (srv.shutting_down)
-		reply_text(x, 503, "text/plain; charset=utf-8", "shutting down\n");
+		reply_text(x, 503, "text/plain; charset=utf-8",
+		    "shutting down\n");
 	else
 		reply_text(x, 200, "text/plain; charset=utf-8", "ok\n");
 }
@@ -1113,7 +1161,7 @@ static const struct route routes[] = {
 	{ "/metrics", R_API, r_metrics },
 };
 
-/* ---- the request callback ------------------------------------------------- */
+/* ---- the request callback ------------------------------------------------ */
 
 static int
 params_ok(struct hreq *x)
@@ -1209,7 +1257,8 @@ on_request(struct evhttp_request *req, void *arg)
 			x.route = &routes[i];
 	if (strlen(evhttp_request_get_uri(req)) > MAX_URI) {
 		x.path = "(long)";
-		reply_text(&x, 414, "text/plain; charset=utf-8", "URI too long\n");
+		reply_text(&x, 414, "text/plain; charset=utf-8",
+		    "URI too long\n");
 		return;
 	}
 	q = uri ? evhttp_uri_get_query(uri) : NULL;
@@ -1223,13 +1272,15 @@ on_request(struct evhttp_request *req, void *arg)
 		if (strncmp(x.path, "/api/", 5) == 0)
 			reply_json_error(&x, 404, "no such API endpoint");
 		else
-			reply_error(&x, 404, x.lang == LANG_EN ? "No such page." :
-			    "没有这个页面。");
+			reply_error(&x, 404,
+			    x.lang == LANG_EN ? "No such page." :
+						"没有这个页面。");
 		goto out;
 	}
 	if (!(cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD ||
-	    (cmd == EVHTTP_REQ_POST && (x.route->flags & R_POST)))) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+		(cmd == EVHTTP_REQ_POST && (x.route->flags & R_POST)))) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow",
 		    x.route->flags & R_POST ? "GET, HEAD, POST" : "GET, HEAD");
 		reply_error(&x, 405, "method not allowed");
 		goto out;
@@ -1255,12 +1306,15 @@ cap_setup(void)
 	long avail;
 
 	fd_cap = 1000000;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
 		avail = (long)rl.rlim_cur - FD_RESERVE;
 		if (avail < 8) {
-			log_error("--http: only %ld descriptors (RLIMIT_NOFILE):"
-			    " too few to serve the dashboard beside the protocol;"
-			    " raise the limit (ulimit -n, LimitNOFILE=)",
+			log_error("--http: only %ld descriptors "
+				  "(RLIMIT_NOFILE):"
+				  " too few to serve the dashboard beside the "
+				  "protocol;"
+				  " raise the limit (ulimit -n, LimitNOFILE=)",
 			    (long)rl.rlim_cur);
 			return -1;
 		}
@@ -1268,8 +1322,9 @@ cap_setup(void)
 	}
 	if (fd_cap < srv.set.http_max_connections)
 		log_warn("http-max-connections %ld lowered to %ld: the"
-		    " descriptor limit is %ld and %d of them, then half of the"
-		    " rest, are kept for the protocol and sqlite",
+			 " descriptor limit is %ld and %d of them, then half "
+			 "of the"
+			 " rest, are kept for the protocol and sqlite",
 		    srv.set.http_max_connections, fd_cap, (long)rl.rlim_cur,
 		    FD_RESERVE);
 	return 0;
@@ -1279,7 +1334,8 @@ static long
 http_cap(void)
 {
 	return srv.set.http_max_connections < fd_cap ?
-	    srv.set.http_max_connections : fd_cap;
+	    srv.set.http_max_connections :
+	    fd_cap;
 }
 
 /*
@@ -1361,7 +1417,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	log_info("http %s: dropped: a request was not complete within %ld s",
 	    addr ? addr : "?", srv.set.http_request_timeout);
 	metrics_http_request("other", 408);
-	evhttp_connection_free(c->evcon);   /* runs on_close, frees c */
+	evhttp_connection_free(c->evcon); /* runs on_close, frees c */
 }
 
 static void
@@ -1402,7 +1458,7 @@ adopt(evutil_socket_t fd, short what, void *arg)
 		c->deadline = evtimer_new(srv.base, deadline_cb, c);
 		evhttp_connection_set_closecb(c->evcon, on_close, c);
 		deadline_arm(c);
-		bufferevent_decref(c->bev);   /* evhttp's alone now */
+		bufferevent_decref(c->bev); /* evhttp's alone now */
 	}
 }
 
@@ -1420,15 +1476,18 @@ new_bev(struct event_base *base, void *arg)
 		/* HTTPS: the TLS handshake, then HTTP as before. */
 		SSL *ssl = SSL_new(https_ctx);
 
-		c->bev = ssl ? bufferevent_openssl_socket_new(base, -1, ssl,
-		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE) : NULL;
+		c->bev = ssl ?
+		    bufferevent_openssl_socket_new(base, -1, ssl,
+			BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE) :
+		    NULL;
 	} else
-		c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+		c->bev =
+		    bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		free(c);
 		return NULL;
 	}
-	bufferevent_incref(c->bev);   /* until adopted */
+	bufferevent_incref(c->bev); /* until adopted */
 	c->next = hconns;
 	if (hconns)
 		hconns->prev = c;
@@ -1438,7 +1497,7 @@ new_bev(struct event_base *base, void *arg)
 	if (nhconns >= http_cap() && !hpaused) {
 		if (ratelog_ok(&rl, &skipped))
 			log_warn("http-max-connections (%ld) reached: the"
-			    " dashboard accepts no more until one closes",
+				 " dashboard accepts no more until one closes",
 			    http_cap());
 		hpaused = 1;
 		listener_update();
@@ -1488,7 +1547,7 @@ accept_error(struct evconnlistener *l, void *arg)
 	(void)arg;
 	if (ratelog_ok(&rl, &skipped))
 		log_warn("http accept: %s; pausing the dashboard for 200 ms"
-		    " (%ld more since the last line)",
+			 " (%ld more since the last line)",
 		    evutil_socket_error_to_string(err), skipped);
 	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
 		herror_paused = 1;
@@ -1497,7 +1556,7 @@ accept_error(struct evconnlistener *l, void *arg)
 	}
 }
 
-/* ---- start and stop ------------------------------------------------------- */
+/* ---- start and stop ------------------------------------------------------ */
 
 static int
 https_setup(void)
@@ -1506,9 +1565,10 @@ https_setup(void)
 	if (https_ctx == NULL ||
 	    SSL_CTX_set_min_proto_version(https_ctx, TLS1_2_VERSION) != 1 ||
 	    SSL_CTX_use_certificate_chain_file(https_ctx,
-	    srv.set.http_tls_cert) != 1 ||
+		srv.set.http_tls_cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(https_ctx, srv.set.http_tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(https_ctx) != 1) {
+		SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(https_ctx) != 1) {
 		char e[256];
 
 		ERR_error_string_n(ERR_get_error(), e, sizeof e);
@@ -1556,21 +1616,22 @@ http_start(const char *addr)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((rc = getaddrinfo(host[0] ? host : "0.0.0.0", port, &hints,
-	    &res)) != 0) {
+		 &res)) != 0) {
 		log_error("--http %s: %s", addr, gai_strerror(rc));
 		return -1;
 	}
 	http = evhttp_new(srv.base);
 	evhttp_set_max_headers_size(http, MAX_HEADERS);
 	/* libevent refuses a larger Content-Length (413) before reading. */
-	evhttp_set_max_body_size(http, srv.set.http_max_upload > MAX_FORM ?
-	    srv.set.http_max_upload : MAX_FORM);
+	evhttp_set_max_body_size(http,
+	    srv.set.http_max_upload > MAX_FORM ? srv.set.http_max_upload :
+						 MAX_FORM);
 	evhttp_set_timeout(http, INACTIVITY_TIMEOUT);
 	/* Every method reaches on_request, which answers 405 itself. */
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
+	evhttp_set_allowed_methods(http,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+		EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+		EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(http, on_request, NULL);
 	evhttp_set_bevcb(http, new_bev, NULL);
 	hlistener = evconnlistener_new_bind(srv.base, NULL, NULL,
@@ -1598,13 +1659,16 @@ http_start(const char *addr)
 	http_loopback = strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0;
 	if (!http_loopback && https_ctx == NULL)
 		log_warn("dashboard on %s without TLS: a token typed into the"
-		    " login form crosses the network in clear, and the entry"
-		    " pages are refused; give --http-tls-cert and --http-tls-key"
-		    " (or put an HTTPS proxy on 127.0.0.1 in front of it)", h);
-	log_info("dashboard listening on %s://%s%s%s:%s/%s", https_ctx ?
-	    "https" : "http", strchr(h, ':') ?
-	    "[" : "", h, strchr(h, ':') ? "]" : "", p, srv.set.http_public ?
-	    " (aggregate pages public)" : "");
+			 " login form crosses the network in clear, and the "
+			 "entry"
+			 " pages are refused; give --http-tls-cert and "
+			 "--http-tls-key"
+			 " (or put an HTTPS proxy on 127.0.0.1 in front of it)",
+		    h);
+	log_info("dashboard listening on %s://%s%s%s:%s/%s",
+	    https_ctx ? "https" : "http", strchr(h, ':') ? "[" : "", h,
+	    strchr(h, ':') ? "]" : "", p,
+	    srv.set.http_public ? " (aggregate pages public)" : "");
 	sessions_gauge();
 	return 0;
 }
@@ -1615,10 +1679,10 @@ http_stop(void)
 	struct hconn *c;
 
 	if (http)
-		evhttp_free(http);   /* every connection's closecb runs */
+		evhttp_free(http); /* every connection's closecb runs */
 	http = NULL;
-	hlistener = NULL;        /* freed with its bound socket */
-	while ((c = hconns) != NULL) {   /* made but never adopted */
+	hlistener = NULL;              /* freed with its bound socket */
+	while ((c = hconns) != NULL) { /* made but never adopted */
 		hconns = c->next;
 		bufferevent_decref(c->bev);
 		free(c);

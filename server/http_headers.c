@@ -7,7 +7,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-static int hsts;   /* the dashboard serves HTTPS itself */
+static int hsts; /* the dashboard serves HTTPS itself */
 
 void
 http_headers_hsts(int on)
@@ -23,7 +23,8 @@ http_headers(struct evhttp_request *req, const char *ctype)
 	if (ctype)
 		evhttp_add_header(h, "Content-Type", ctype);
 	/* Nothing is loaded from anywhere: no script, font or image. */
-	evhttp_add_header(h, "Content-Security-Policy", "default-src 'none';"
+	evhttp_add_header(h, "Content-Security-Policy",
+	    "default-src 'none';"
 	    " style-src 'unsafe-inline'; img-src data:; form-action 'self';"
 	    " frame-ancestors 'none'; base-uri 'none'");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");

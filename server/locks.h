@@ -10,7 +10,7 @@
 
 struct lock {
 	int64_t id;
-	int unit;        /* unit index */
+	int unit; /* unit index */
 	int32_t start, end;
 	char by[65], at[24];
 };

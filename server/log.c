@@ -23,7 +23,7 @@ static int log_level = LOG_INFO;
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 /* syslog priorities: LOG_DEBUG 7, LOG_INFO 6, LOG_WARNING 4, LOG_ERR 3. */
 static const int level_prio[] = { 7, 6, 4, 3 };
-static int to_journal = -1; /* -1 not yet known */
+static int to_journal = -1;      /* -1 not yet known */
 static void (*flush_soon)(void); /* set: info lines wait for log_flush() */
 
 /* Nonzero when stderr is the stream $JOURNAL_STREAM names. */
@@ -82,7 +82,7 @@ write_all(const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return;     /* nowhere left to say it */
+			return; /* nowhere left to say it */
 		}
 		p += w;
 		n -= (size_t)w;
@@ -156,15 +156,15 @@ log_msg(int level, const char *fmt, ...)
 	if (to_journal < 0)
 		to_journal = stderr_is_journal();
 	if (to_journal)
-		n = snprintf(line, sizeof line, "<%d>%s: %s\n", level_prio[level],
-		    level_names[level], msg);
+		n = snprintf(line, sizeof line, "<%d>%s: %s\n",
+		    level_prio[level], level_names[level], msg);
 	else
 		n = snprintf(line, sizeof line, "%s %s: %s\n", timestamp(),
 		    level_names[level], msg);
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof line)
-		n = (int)sizeof line - 1;   /* msg is shorter: cannot happen */
+		n = (int)sizeof line - 1; /* msg is shorter: cannot happen */
 	if (flush_soon == NULL || level >= LOG_WARN ||
 	    !pthread_equal(pthread_self(), loop_thread)) {
 		flush_locked();

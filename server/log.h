@@ -12,8 +12,8 @@ int log_parse_level(const char *s); /* -1 if unknown */
 /* Hold debug/info lines until log_flush(); kick schedules it (NULL: off). */
 void log_batch(void (*kick)(void));
 void log_flush(void);
-void log_msg(int level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void
+log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -56,7 +56,8 @@ lock_database(const char *db)
 		n = pread(fd, pid, sizeof pid - 1, 0);
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
-		log_error("another popstatd (pid %s) is serving %s: it holds %s;"
+		log_error(
+		    "another popstatd (pid %s) is serving %s: it holds %s;"
 		    " refusing to start a second server on the same database",
 		    pid[0] ? pid : "?", db, path);
 		close(fd);
@@ -69,7 +70,7 @@ lock_database(const char *db)
 	return fd;
 }
 
-static struct rlimit core_limit;   /* as the process was started */
+static struct rlimit core_limit; /* as the process was started */
 
 static void
 no_core_dumps(void)
@@ -91,7 +92,7 @@ allow_core_dumps(void)
 		log_warn("--allow-core-dumps: %s", strerror(errno));
 	else
 		log_warn("--allow-core-dumps: a core file would hold the HMAC"
-		    " key and the mother_ids of requests in flight");
+			 " key and the mother_ids of requests in flight");
 }
 
 static int
@@ -128,7 +129,7 @@ cmd_init(int argc, char **argv)
 	if (token_hash(token, hash) < 0 || store_begin() < 0 ||
 	    store_user_insert("admin", "admin", 0, 0, hash, &id) < 0 ||
 	    store_audit("popstatd", "user.add", NULL, "admin", NULL,
-	    "role=admin (created by init)", NULL) < 0 ||
+		"role=admin (created by init)", NULL) < 0 ||
 	    store_commit() < 0) {
 		fprintf(stderr, "popstatd init: %s\n", store_errmsg());
 		store_close();
@@ -162,7 +163,8 @@ cmd_backup(int argc, char **argv)
 		}
 	}
 	if (db == NULL || to == NULL) {
-		fprintf(stderr, "popstatd backup: --db FILE and --to FILE are"
+		fprintf(stderr,
+		    "popstatd backup: --db FILE and --to FILE are"
 		    " required\n");
 		return 2;
 	}
@@ -200,8 +202,8 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	(void)arg;
 	if (settings_reload() < 0)
 		log_error("SIGHUP: configuration not reloaded; the running"
-		    " settings are unchanged");
-	rcache_clear();   /* settings may change what a reply says */
+			  " settings are unchanged");
+	rcache_clear(); /* settings may change what a reply says */
 }
 
 static void
@@ -262,7 +264,8 @@ main(int argc, char **argv)
 	if (settings_load_config() < 0)
 		return 2;
 	if (srv.set.db == NULL || srv.set.listen == NULL) {
-		fprintf(stderr, "popstatd: --db FILE and --listen HOST:PORT are"
+		fprintf(stderr,
+		    "popstatd: --db FILE and --listen HOST:PORT are"
 		    " required (on the command line or in the configuration"
 		    " file)\n");
 		settings_usage(stderr);
@@ -275,8 +278,10 @@ main(int argc, char **argv)
 		log_info("configuration read from %s", settings_config_path());
 	signal(SIGPIPE, SIG_IGN);
 	if (access(srv.set.db, F_OK) != 0) {
-		log_error("database %s does not exist: run `popstatd init --db %s`"
-		    " first", srv.set.db, srv.set.db);
+		log_error("database %s does not exist: run `popstatd init --db "
+			  "%s`"
+			  " first",
+		    srv.set.db, srv.set.db);
 		return 1;
 	}
 	if (lock_database(srv.set.db) < 0)
@@ -286,7 +291,8 @@ main(int argc, char **argv)
 		log_error("cannot initialise OpenSSL (out of memory?)");
 		return 1;
 	}
-	if (store_open(srv.set.db, (int)srv.set.durability, err, sizeof err) < 0) {
+	if (store_open(srv.set.db, (int)srv.set.durability, err, sizeof err) <
+	    0) {
 		log_error("cannot open database: %s", err);
 		return 1;
 	}
@@ -328,7 +334,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_flush_ev = event_new(srv.base, -1, 0, flush_log, NULL);
-	event_priority_set(log_flush_ev, 2);   /* after the turn's I/O */
+	event_priority_set(log_flush_ev, 2); /* after the turn's I/O */
 	log_batch(kick_log);
 	sighup_ev = evsignal_new(srv.base, SIGHUP, on_sighup, NULL);
 	event_add(sighup_ev, NULL);
@@ -354,9 +360,11 @@ main(int argc, char **argv)
 		rc = store_tally_verify();
 		if (rc != 0)
 			log_error("tally verification: %d difference%s from the"
-			    " database", rc, rc == 1 ? "" : "s");
+				  " database",
+			    rc, rc == 1 ? "" : "s");
 		else
-			log_info("tally verification: in step with the database");
+			log_info(
+			    "tally verification: in step with the database");
 	}
 	rcache_clear();
 	engine_free();
@@ -365,7 +373,8 @@ main(int argc, char **argv)
 	units_free();
 	store_close();
 	if (srv.fatal) {
-		log_error("popstatd stopped after a failed sync of the WAL (exit"
+		log_error(
+		    "popstatd stopped after a failed sync of the WAL (exit"
 		    " status 1); the next start recovers from the WAL on disk");
 		return 1;
 	}

@@ -10,7 +10,6 @@
 #include "rcache.h"
 #include "tally.h"
 
-
 /* A counter family with one label set per entry (preformatted text). */
 #define SERIES_MAX 96
 
@@ -18,7 +17,7 @@ struct family {
 	const char *name, *help;
 	int n;
 	struct {
-		char labels[96];   /* e.g. reason="idle_timeout" */
+		char labels[96]; /* e.g. reason="idle_timeout" */
 		uint64_t value;
 	} e[SERIES_MAX];
 };
@@ -28,20 +27,21 @@ struct family {
 
 static const double commit_le[COMMIT_BUCKETS - 1] = { 0.0005, 0.001, 0.0025,
 	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
-static const double batch_le[BATCH_BUCKETS - 1] = { 1, 2, 4, 8, 16, 32, 64,
-	128, 256 };
+static const double batch_le[BATCH_BUCKETS - 1] = { 1, 2, 4, 8, 16, 32, 64, 128,
+	256 };
 
 struct histogram {
 	const char *name, *help;
 	int nb;
-	const double *le;       /* nb - 1 bounds; the last bucket is +Inf */
-	uint64_t bucket[16];    /* not cumulative; summed when rendered */
+	const double *le;    /* nb - 1 bounds; the last bucket is +Inf */
+	uint64_t bucket[16]; /* not cumulative; summed when rendered */
 	uint64_t count;
 	double sum;
 };
 
 static struct family drops = { "popstat_connections_dropped_total",
-	"Protocol connections dropped or refused, by reason.", 0, { { "", 0 } } };
+	"Protocol connections dropped or refused, by reason.", 0,
+	{ { "", 0 } } };
 static struct family requests = { "popstat_requests_total",
 	"Protocol requests served, by type (HTTP reads included).", 0,
 	{ { "", 0 } } };
@@ -62,8 +62,11 @@ static struct histogram commit_seconds = { "popstat_commit_duration_seconds",
 	0 };
 static struct histogram wal_sync_seconds = {
 	"popstat_wal_sync_duration_seconds",
-	"Time taken by one fdatasync of the WAL (durability full): acknowledgements"
-	" wait for it.", COMMIT_BUCKETS, commit_le, { 0 }, 0, 0 };
+	"Time taken by one fdatasync of the WAL (durability full): "
+	"acknowledgements"
+	" wait for it.",
+	COMMIT_BUCKETS, commit_le, { 0 }, 0, 0
+};
 static struct histogram commit_batch = { "popstat_commit_batch_size",
 	"Write requests acknowledged by one group commit.", BATCH_BUCKETS,
 	batch_le, { 0 }, 0, 0 };
@@ -96,8 +99,11 @@ label_value(char *out, size_t cap, const char *s)
 
 	for (i = 0; s[i] && i + 1 < cap; i++)
 		out[i] = ((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '.' || s[i] == '/' || s[i] == '-') ? s[i] : '_';
+			     (s[i] >= 'A' && s[i] <= 'Z') ||
+			     (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+			     s[i] == '/' || s[i] == '-') ?
+		    s[i] :
+		    '_';
 	out[i] = '\0';
 }
 
@@ -114,8 +120,8 @@ family_add(struct family *f, const char *labels, uint64_t d)
 	if (f->n == SERIES_MAX) {
 		/* Full: the last entry becomes the catch-all. */
 		f->e[SERIES_MAX - 1].value += d;
-		xsnprintf(f->e[SERIES_MAX - 1].labels,
-		    sizeof f->e[0].labels, "%s", "other=\"1\"");
+		xsnprintf(f->e[SERIES_MAX - 1].labels, sizeof f->e[0].labels,
+		    "%s", "other=\"1\"");
 		return;
 	}
 	xsnprintf(f->e[f->n].labels, sizeof f->e[0].labels, "%s", labels);
@@ -148,10 +154,10 @@ histogram_observe(struct histogram *h, double v)
 static void
 seed(void)
 {
-	static const char *const reasons[] = { "idle_timeout",
-		"write_timeout", "output_overflow",
-		"frame_too_large", "empty_frame", "unparsable", "version",
-		"auth_throttled", "frame_timeout", "unauthenticated" };
+	static const char *const reasons[] = { "idle_timeout", "write_timeout",
+		"output_overflow", "frame_too_large", "empty_frame",
+		"unparsable", "version", "auth_throttled", "frame_timeout",
+		"unauthenticated" };
 	static const char *const kinds[] = { "birth", "death", "migration",
 		"population", "verification" };
 	size_t i;
@@ -324,17 +330,22 @@ void
 metrics_render(sbuf *b)
 {
 	seed();
-	sbuf_printf(b, "# HELP popstat_start_time_seconds When popstatd started"
+	sbuf_printf(b,
+	    "# HELP popstat_start_time_seconds When popstatd started"
 	    " (Unix time).\n# TYPE popstat_start_time_seconds gauge\n"
-	    "popstat_start_time_seconds %lld\n", (long long)started);
-	sbuf_printf(b, "# HELP popstat_connections_accepted_total Protocol"
+	    "popstat_start_time_seconds %lld\n",
+	    (long long)started);
+	sbuf_printf(b,
+	    "# HELP popstat_connections_accepted_total Protocol"
 	    " connections accepted.\n"
 	    "# TYPE popstat_connections_accepted_total counter\n"
 	    "popstat_connections_accepted_total %llu\n",
 	    (unsigned long long)conns_accepted);
-	sbuf_printf(b, "# HELP popstat_connections_open Protocol connections"
+	sbuf_printf(b,
+	    "# HELP popstat_connections_open Protocol connections"
 	    " open now.\n# TYPE popstat_connections_open gauge\n"
-	    "popstat_connections_open %lld\n", (long long)conns_open);
+	    "popstat_connections_open %lld\n",
+	    (long long)conns_open);
 	render_family(b, &drops);
 	render_family(b, &requests);
 	render_family(b, &stored);
@@ -345,10 +356,13 @@ metrics_render(sbuf *b)
 	render_histogram(b, &commit_seconds);
 	render_histogram(b, &wal_sync_seconds);
 	render_family(b, &http);
-	sbuf_printf(b, "# HELP popstat_http_sessions Dashboard login sessions"
+	sbuf_printf(b,
+	    "# HELP popstat_http_sessions Dashboard login sessions"
 	    " alive.\n# TYPE popstat_http_sessions gauge\n"
-	    "popstat_http_sessions %lld\n", (long long)http_sessions);
-	sbuf_printf(b, "# HELP popstat_reply_cache_hits_total Status and ranking"
+	    "popstat_http_sessions %lld\n",
+	    (long long)http_sessions);
+	sbuf_printf(b,
+	    "# HELP popstat_reply_cache_hits_total Status and ranking"
 	    " requests answered with a kept reply.\n"
 	    "# TYPE popstat_reply_cache_hits_total counter\n"
 	    "popstat_reply_cache_hits_total %llu\n"
@@ -363,6 +377,5 @@ metrics_render(sbuf *b)
 	    " counters.\n# TYPE popstat_tally_bytes gauge\n"
 	    "popstat_tally_bytes %zu\n",
 	    (unsigned long long)rcache_hits(),
-	    (unsigned long long)rcache_misses(), rcache_bytes(),
-	    tally_bytes());
+	    (unsigned long long)rcache_misses(), rcache_bytes(), tally_bytes());
 }

@@ -21,33 +21,34 @@ struct conn;
 struct settings {
 	const char *db;
 	const char *listen;
-	long max_frame;        /* bytes of one frame */
+	long max_frame; /* bytes of one frame */
 	long max_connections;
-	long max_output;       /* bytes queued to a client before dropping it */
-	long idle_timeout;     /* seconds without a complete request */
-	long max_rows;         /* rows in one submit batch */
-	long requests_per_turn;/* requests served per connection per loop turn */
-	long durability;       /* enum durability */
+	long max_output;   /* bytes queued to a client before dropping it */
+	long idle_timeout; /* seconds without a complete request */
+	long max_rows;     /* rows in one submit batch */
+	long requests_per_turn; /* requests served per connection per loop turn
+				 */
+	long durability;        /* enum durability */
 	long log_level;
-	long timely_days;      /* a record is timely within this many days */
-	long report_due_days;  /* a dekad report is due this many days after */
-	const char *http;      /* HOST:PORT of the dashboard, or NULL */
-	int http_public;       /* aggregate pages without login */
-	const char *tls_cert;  /* PEM certificate chain; TLS when set */
-	const char *tls_key;   /* PEM private key */
-	int insecure_plaintext;/* allow plaintext on a non-loopback address */
-	long auth_failures;    /* failed logins per address, network, minute */
-	long max_period_days;  /* longest period a request may name */
+	long timely_days;       /* a record is timely within this many days */
+	long report_due_days;   /* a dekad report is due this many days after */
+	const char *http;       /* HOST:PORT of the dashboard, or NULL */
+	int http_public;        /* aggregate pages without login */
+	const char *tls_cert;   /* PEM certificate chain; TLS when set */
+	const char *tls_key;    /* PEM private key */
+	int insecure_plaintext; /* allow plaintext on a non-loopback address */
+	long auth_failures;     /* failed logins per address, network, minute */
+	long max_period_days;   /* longest period a request may name */
 	long http_max_connections; /* dashboard connections held at once */
 	long http_request_timeout; /* seconds for a whole HTTP request */
 	const char *http_tls_cert; /* PEM chain: the dashboard serves HTTPS */
 	const char *http_tls_key;
-	long http_max_upload;  /* bytes of one register upload */
+	long http_max_upload;      /* bytes of one register upload */
 	long auth_failures_global; /* failed logins per minute, all peers */
 	const char *http_trusted_proxy; /* its X-Forwarded-For is believed */
 	const char *bulletin_office; /* issuing office of bulletins, or NULL */
-	const char *key_file;  /* the HMAC key of mother_id; NULL: DB.key */
-	int allow_core_dumps;  /* debugging: leave the process dumpable */
+	const char *key_file; /* the HMAC key of mother_id; NULL: DB.key */
+	int allow_core_dumps; /* debugging: leave the process dumpable */
 };
 
 /* Roles, as bits so handlers can list who may call them. */
@@ -58,7 +59,9 @@ enum role {
 	ROLE_DEPARTMENT = 1 << 3,
 	ROLE_VIEWER = 1 << 4,
 };
-#define ROLE_ANY (ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT | ROLE_VIEWER)
+#define ROLE_ANY                                                               \
+	(ROLE_ADMIN | ROLE_CLERK | ROLE_INSPECTOR | ROLE_DEPARTMENT |          \
+	    ROLE_VIEWER)
 
 int role_parse(const char *s); /* 0 if unknown */
 const char *role_name(int role);
@@ -68,8 +71,8 @@ struct principal {
 	int64_t user_id;
 	char name[65];
 	int role;
-	int unit;              /* index in the unit tree, -1 when none */
-	int dept;              /* index in the department list, -1 when none */
+	int unit; /* index in the unit tree, -1 when none */
+	int dept; /* index in the department list, -1 when none */
 };
 
 /*
@@ -88,12 +91,13 @@ struct req {
 	Popstat__BulletinData *owned_data;
 };
 
-void *req_alloc(struct req *r, size_t n);      /* zeroed */
-void *req_alloc_raw(struct req *r, size_t n);  /* not zeroed */
+void *req_alloc(struct req *r, size_t n);     /* zeroed */
+void *req_alloc_raw(struct req *r, size_t n); /* not zeroed */
 char *req_strdup(struct req *r, const char *s);
 char *req_printf(struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Set the reply to an Error; returns -1 so handlers can `return req_error()`. */
+/* Set the reply to an Error; returns -1 so handlers can `return req_error()`.
+ */
 int req_error(struct req *r, Popstat__ErrorCode code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void req_ack(struct req *r, const char *message);
@@ -104,8 +108,8 @@ struct server {
 	struct settings set;
 	struct event_base *base;
 	int shutting_down;
-	int fatal;             /* a WAL sync failed: stop, exit non-zero */
-	int32_t today_fixed;   /* 0 = use the clock */
+	int fatal;           /* a WAL sync failed: stop, exit non-zero */
+	int32_t today_fixed; /* 0 = use the clock */
 };
 extern struct server srv;
 
@@ -129,8 +133,8 @@ Popstat__Period *period_msg(struct req *r, const struct period *p);
  * scope_unit() resolves a code the caller may read at level, or sets the
  * error (no such unit, or outside the scope) and returns -1.
  */
-int scope_may_read(const struct principal *who, int unit,
-    enum scope_level level);
+int
+scope_may_read(const struct principal *who, int unit, enum scope_level level);
 int scope_refuse(struct req *r, int unit, enum scope_level level);
 int scope_unit(struct req *r, const char *code, enum scope_level level);
 /*
@@ -154,9 +158,10 @@ int ingest_void(const stored_record *old, int32_t *locked_day);
 void record_text(const stored_record *s, char *buf, size_t n);
 
 /* auth.c */
-void token_new(char *out, size_t cap);  /* "pst_" + 48 hex characters */
-int token_hash(const char *token, uint8_t hash[HASH_LEN]);  /* 0 or -1 */
-int auth_login(const char *token, struct principal *p, char *err, size_t errlen);
+void token_new(char *out, size_t cap); /* "pst_" + 48 hex characters */
+int token_hash(const char *token, uint8_t hash[HASH_LEN]); /* 0 or -1 */
+int
+auth_login(const char *token, struct principal *p, char *err, size_t errlen);
 int auth_login_hash(const uint8_t hash[HASH_LEN], struct principal *p,
     char *err, size_t errlen);
 int auth_throttled(const char *addr);
@@ -164,17 +169,17 @@ void auth_failed(const char *addr);
 
 /* dispatch.c: the table of requests (REQUESTS there) and running them. */
 enum req_flag {
-	REQ_WRITE = 1 << 0,      /* in the group commit; reply held until it */
-	REQ_CACHEABLE = 1 << 1,  /* the packed reply is kept (rcache.h) */
-	REQ_PREAUTH = 1 << 2,    /* before authentication: Hello */
+	REQ_WRITE = 1 << 0,     /* in the group commit; reply held until it */
+	REQ_CACHEABLE = 1 << 1, /* the packed reply is kept (rcache.h) */
+	REQ_PREAUTH = 1 << 2,   /* before authentication: Hello */
 };
 struct handler {
 	const char *name;
-	int roles;               /* who may call it */
-	int flags;               /* enum req_flag */
+	int roles; /* who may call it */
+	int flags; /* enum req_flag */
 	int (*fn)(struct req *);
 };
-const struct handler *handler_find(int body);  /* NULL when unknown */
+const struct handler *handler_find(int body); /* NULL when unknown */
 int dispatch(struct req *r, int *is_write);
 /* A read request only (the HTTP layer): a write is refused, never run. */
 int dispatch_read(struct req *r);
@@ -184,7 +189,7 @@ int dispatch_read(struct req *r);
  */
 int dispatch_call(const struct principal *who, const Popstat__Request *rq,
     struct req *r);
-int dispatch_http_status(int error_code);  /* of a protocol error code */
+int dispatch_http_status(int error_code); /* of a protocol error code */
 
 /* conn.c */
 int conn_listen(const char *addr);
@@ -192,9 +197,9 @@ void conn_shutdown(void);
 void conn_free_all(void);
 /* Log the connection in as p, or out (p NULL). */
 void conn_set_principal(struct conn *c, const struct principal *p);
-void conn_end(struct conn *c);   /* close it once this reply is sent */
-const char *conn_peer(const struct conn *c);  /* "addr:port", for logs */
-const char *conn_addr(const struct conn *c);  /* the peer's address */
+void conn_end(struct conn *c); /* close it once this reply is sent */
+const char *conn_peer(const struct conn *c); /* "addr:port", for logs */
+const char *conn_addr(const struct conn *c); /* the peer's address */
 /* Log out every live session of a user (token rotated or disabled). */
 void conn_logout_user(int64_t user_id);
 

@@ -35,13 +35,16 @@ h_hello(struct req *r)
 		metrics_conn_dropped("auth_throttled");
 		conn_set_principal(r->conn, NULL);
 		conn_end(r->conn);
-		return req_error(r, E(UNAUTHENTICATED), "too many failed logins"
-		    " from %s; try again in %d s", addr, wait);
+		return req_error(r, E(UNAUTHENTICATED),
+		    "too many failed logins"
+		    " from %s; try again in %d s",
+		    addr, wait);
 	}
 	if (auth_login(h->token, &p, err, sizeof err) < 0) {
 		/* A failed Hello logs the connection out and ends it: an
 		 * unauthenticated peer holds no slot. */
-		log_warn("%s: authentication failed: %s", conn_peer(r->conn), err);
+		log_warn("%s: authentication failed: %s", conn_peer(r->conn),
+		    err);
 		conn_set_principal(r->conn, NULL);
 		auth_failed(addr);
 		metrics_conn_dropped("unauthenticated");
@@ -101,30 +104,39 @@ h_unit_add(struct req *r)
 	if (u == NULL)
 		return req_error(r, E(BAD_REQUEST), "no unit given");
 	if (!unit_code_valid(u->code))
-		return req_error(r, E(BAD_REQUEST), "code '%.40s': must be 1-20"
-		    " characters of 0-9 A-Z a-z _ -", u->code);
+		return req_error(r, E(BAD_REQUEST),
+		    "code '%.40s': must be 1-20"
+		    " characters of 0-9 A-Z a-z _ -",
+		    u->code);
 	if (!text_ok(u->name, NAME_MAX_BYTES))
-		return req_error(r, E(BAD_REQUEST), "name: must be 1-%d bytes of"
-		    " UTF-8 text without control characters", NAME_MAX_BYTES);
+		return req_error(r, E(BAD_REQUEST),
+		    "name: must be 1-%d bytes of"
+		    " UTF-8 text without control characters",
+		    NAME_MAX_BYTES);
 	if (u->level && *u->level && !text_ok(u->level, LEVEL_MAX_BYTES))
-		return req_error(r, E(BAD_REQUEST), "level: must be 1-%d bytes of"
-		    " UTF-8 text", LEVEL_MAX_BYTES);
+		return req_error(r, E(BAD_REQUEST),
+		    "level: must be 1-%d bytes of"
+		    " UTF-8 text",
+		    LEVEL_MAX_BYTES);
 	if (unit_find(u->code) >= 0)
-		return req_error(r, E(CONFLICT), "unit %s already exists", u->code);
+		return req_error(r, E(CONFLICT), "unit %s already exists",
+		    u->code);
 	if (u->parent && *u->parent) {
 		parent = unit_find(u->parent);
 		if (parent < 0)
-			return req_error(r, E(NOT_FOUND), "parent unit %.40s does"
-			    " not exist", u->parent);
+			return req_error(r, E(NOT_FOUND),
+			    "parent unit %.40s does"
+			    " not exist",
+			    u->parent);
 	}
 	if (store_unit_insert(u->code, u->name,
-	    parent >= 0 ? unit_at(parent)->id : 0, u->level, &id) < 0)
+		parent >= 0 ? unit_at(parent)->id : 0, u->level, &id) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	desc = req_printf(r, "name=%s parent=%s level=%s", u->name,
 	    parent >= 0 ? unit_at(parent)->code : "", u->level ? u->level : "");
 	if (store_audit(r->who->name, "unit.add", u->code, u->code, NULL, desc,
-	    NULL) < 0)
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	idx = units_add(id, u->code, u->name, parent, u->level);
@@ -150,19 +162,23 @@ unit_rename(struct req *r, int u, const char *name, const char *from)
 	char *old;
 
 	if (name == NULL || !text_ok(name, NAME_MAX_BYTES))
-		return req_error(r, E(BAD_REQUEST), "name: must be 1-%d bytes"
+		return req_error(r, E(BAD_REQUEST),
+		    "name: must be 1-%d bytes"
 		    " of UTF-8 text without control characters",
 		    NAME_MAX_BYTES);
 	if (strcmp(un->name, name) == 0) {
-		req_ack(r, req_printf(r, "unit %s is already named %s",
-		    un->code, name));
+		req_ack(r,
+		    req_printf(r, "unit %s is already named %s", un->code,
+			name));
 		return 0;
 	}
 	if (from && *from && date_parse(from, &d, why, sizeof why) < 0)
 		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
 	if (d && un->nnames > 0 && d <= un->names[un->nnames - 1].until)
-		return req_error(r, E(CONFLICT), "unit %s was renamed from %s: a"
-		    " later rename must be dated after it", un->code,
+		return req_error(r, E(CONFLICT),
+		    "unit %s was renamed from %s: a"
+		    " later rename must be dated after it",
+		    un->code,
 		    date_format(un->names[un->nnames - 1].until, why));
 	old = req_strdup(r, un->name);
 	/* With --from the old name stays on the days before; without, the
@@ -170,8 +186,9 @@ unit_rename(struct req *r, int u, const char *name, const char *from)
 	if (store_unit_set_name(un->id, name) < 0 ||
 	    (d && store_unit_name_insert(un->id, d, old) < 0) ||
 	    store_audit(r->who->name, "unit.rename", un->code, un->code, old,
-	    d ? req_printf(r, "%s from=%s", name, date_format(d, day)) : name,
-	    NULL) < 0)
+		d ? req_printf(r, "%s from=%s", name, date_format(d, day)) :
+		    name,
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	if (d)
@@ -179,9 +196,13 @@ unit_rename(struct req *r, int u, const char *name, const char *from)
 	units_rename(u, name);
 	log_info("%s renamed unit %s: %s -> %s", r->who->name, un->code, old,
 	    name);
-	req_ack(r, req_printf(r, "unit %s renamed %s (was %s)%s", un->code,
-	    name, old, d ? req_printf(r, " from %s; tables of earlier days"
-	    " keep the old name", day) : ""));
+	req_ack(r,
+	    req_printf(r, "unit %s renamed %s (was %s)%s", un->code, name, old,
+		d ? req_printf(r,
+			" from %s; tables of earlier days"
+			" keep the old name",
+			day) :
+		    ""));
 	return 0;
 }
 
@@ -194,34 +215,41 @@ unit_retire(struct req *r, int u, const char *from)
 	int *kids;
 
 	if (from == NULL || *from == '\0')
-		return req_error(r, E(BAD_REQUEST), "retire needs --from DATE,"
+		return req_error(r, E(BAD_REQUEST),
+		    "retire needs --from DATE,"
 		    " the first day the unit no longer exists");
 	if (date_parse(from, &d, why, sizeof why) < 0)
 		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
 	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	if (unit_children_at(u, d, kids) > 0)
-		return req_error(r, E(CONFLICT), "unit %s has child %s"
+		return req_error(r, E(CONFLICT),
+		    "unit %s has child %s"
 		    " active on %s: retire or move its children first",
 		    un->code, unit_at(kids[0])->code, date_format(d, day));
 	if (un->retired_from == d) {
-		req_ack(r, req_printf(r, "unit %s is already retired from %s",
-		    un->code, date_format(d, day)));
+		req_ack(r,
+		    req_printf(r, "unit %s is already retired from %s",
+			un->code, date_format(d, day)));
 		return 0;
 	}
 	if (un->retired_from)
 		date_format(un->retired_from, was);
 	if (store_unit_set_retired(un->id, d) < 0 ||
 	    store_audit(r->who->name, "unit.retire", un->code, un->code,
-	    un->retired_from ? req_printf(r, "retired_from=%s", was) : NULL,
-	    req_printf(r, "retired_from=%s", date_format(d, day)), NULL) < 0)
+		un->retired_from ? req_printf(r, "retired_from=%s", was) : NULL,
+		req_printf(r, "retired_from=%s", date_format(d, day)),
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	units_retire(u, d);
 	log_info("%s retired unit %s from %s", r->who->name, un->code, day);
-	req_ack(r, req_printf(r, "unit %s retired from %s: no longer ranked,"
-	    " reported or due from that day; its records stay and count for"
-	    " %s", un->code, day, un->parent >= 0 ?
-	    unit_at(un->parent)->code : "its ancestors"));
+	req_ack(r,
+	    req_printf(r,
+		"unit %s retired from %s: no longer ranked,"
+		" reported or due from that day; its records stay and count for"
+		" %s",
+		un->code, day,
+		un->parent >= 0 ? unit_at(un->parent)->code : "its ancestors"));
 	return 0;
 }
 
@@ -239,7 +267,8 @@ unit_delete(struct req *r, int u)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	if (rc > 0)
-		return req_error(r, E(CONFLICT), "unit %s holds %s: only a unit"
+		return req_error(r, E(CONFLICT),
+		    "unit %s holds %s: only a unit"
 		    " that never held a record or an account can be deleted;"
 		    " retire it instead (popstat unit retire %s --from DATE)",
 		    un->code, what, un->code);
@@ -247,7 +276,7 @@ unit_delete(struct req *r, int u)
 	    un->parent >= 0 ? unit_at(un->parent)->code : "", un->level);
 	if (store_unit_delete(un->id) < 0 ||
 	    store_audit(r->who->name, "unit.delete", un->code, un->code, desc,
-	    NULL, NULL) < 0)
+		NULL, NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	units_delete(u);
@@ -289,22 +318,26 @@ unit_move(struct req *r, int u, const char *to_code, const char *from,
 	int to, *kids;
 
 	if (to_code == NULL || *to_code == '\0')
-		return req_error(r, E(BAD_REQUEST), merge ? "merge needs"
-		    " --into CODE" : "move needs --parent CODE");
+		return req_error(r, E(BAD_REQUEST),
+		    merge ? "merge needs"
+			    " --into CODE" :
+			    "move needs --parent CODE");
 	if ((to = unit_find(to_code)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    to_code);
 	if (merge && (from == NULL || *from == '\0'))
-		return req_error(r, E(BAD_REQUEST), "merge needs --from DATE,"
-		    " the first day the records of %s count for %s", un->code,
-		    unit_at(to)->code);
+		return req_error(r, E(BAD_REQUEST),
+		    "merge needs --from DATE,"
+		    " the first day the records of %s count for %s",
+		    un->code, unit_at(to)->code);
 	if (from && *from && date_parse(from, &d, why, sizeof why) < 0)
 		return req_error(r, E(BAD_REQUEST), "--from: %s", why);
 	date_format(d, day);
 	if (to == u || unit_within(to, u) || unit_within_at(to, u, d))
-		return req_error(r, E(BAD_REQUEST), "unit %s cannot %s under"
-		    " %s: %s lies in its own subtree", un->code, op,
-		    unit_at(to)->code, unit_at(to)->code);
+		return req_error(r, E(BAD_REQUEST),
+		    "unit %s cannot %s under"
+		    " %s: %s lies in its own subtree",
+		    un->code, op, unit_at(to)->code, unit_at(to)->code);
 	if (!unit_active(u, d))
 		return req_error(r, E(CONFLICT), "unit %s is retired from %s",
 		    un->code, date_format(un->retired_from, why));
@@ -312,41 +345,52 @@ unit_move(struct req *r, int u, const char *to_code, const char *from,
 		return req_error(r, E(CONFLICT), "unit %s is retired on %s",
 		    unit_at(to)->code, day);
 	if ((lm = last_move(u)) != 0 && d <= lm)
-		return req_error(r, E(CONFLICT), "unit %s last moved on %s: a"
-		    " later change must be dated after it", un->code,
-		    date_format(lm, why));
+		return req_error(r, E(CONFLICT),
+		    "unit %s last moved on %s: a"
+		    " later change must be dated after it",
+		    un->code, date_format(lm, why));
 	if (!merge && unit_parent_at(u, d) == to) {
-		req_ack(r, req_printf(r, "unit %s is already under %s on %s",
-		    un->code, unit_at(to)->code, day));
+		req_ack(r,
+		    req_printf(r, "unit %s is already under %s on %s", un->code,
+			unit_at(to)->code, day));
 		return 0;
 	}
 	if (merge) {
-		kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
+		kids =
+		    req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 		if (unit_children_at(u, d, kids) > 0)
-			return req_error(r, E(CONFLICT), "unit %s has child %s"
+			return req_error(r, E(CONFLICT),
+			    "unit %s has child %s"
 			    " active on %s: move or merge its children first",
 			    un->code, unit_at(kids[0])->code, day);
 	}
-	if (store_unit_move_insert(un->id, d, un->parent >= 0 ?
-	    unit_at(un->parent)->id : 0, unit_at(to)->id, merge) < 0 ||
+	if (store_unit_move_insert(un->id, d,
+		un->parent >= 0 ? unit_at(un->parent)->id : 0, unit_at(to)->id,
+		merge) < 0 ||
 	    (merge && store_unit_set_retired(un->id, d) < 0) ||
 	    store_audit(r->who->name, merge ? "unit.merge" : "unit.move",
-	    un->code, un->code, req_printf(r, "parent=%s", un->parent >= 0 ?
-	    unit_at(un->parent)->code : ""), req_printf(r, "%s=%s from=%s",
-	    merge ? "into" : "parent", unit_at(to)->code, day), NULL) < 0)
+		un->code, un->code,
+		req_printf(r, "parent=%s",
+		    un->parent >= 0 ? unit_at(un->parent)->code : ""),
+		req_printf(r, "%s=%s from=%s", merge ? "into" : "parent",
+		    unit_at(to)->code, day),
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	units_move(u, to, d, merge);
 	log_info("%s: unit %s %s %s from %s", r->who->name, un->code,
 	    merge ? "merged into" : "moved under", unit_at(to)->code, day);
 	if (merge)
-		req_ack(r, req_printf(r, "unit %s merged into %s from %s: its"
-		    " records from that day count for %s; before it nothing"
-		    " changes", un->code, unit_at(to)->code, day,
-		    unit_at(to)->code));
+		req_ack(r,
+		    req_printf(r,
+			"unit %s merged into %s from %s: its"
+			" records from that day count for %s; before it nothing"
+			" changes",
+			un->code, unit_at(to)->code, day, unit_at(to)->code));
 	else
-		req_ack(r, req_printf(r, "unit %s moved under %s from %s",
-		    un->code, unit_at(to)->code, day));
+		req_ack(r,
+		    req_printf(r, "unit %s moved under %s from %s", un->code,
+			unit_at(to)->code, day));
 	return 0;
 }
 
@@ -369,8 +413,10 @@ h_unit_change(struct req *r)
 		return unit_move(r, u, q->parent, q->from, 0);
 	if (strcmp(q->op, "merge") == 0)
 		return unit_move(r, u, q->into, q->from, 1);
-	return req_error(r, E(BAD_REQUEST), "unit %.20s: unknown change; one of"
-	    " rename, retire, delete, move, merge", q->op);
+	return req_error(r, E(BAD_REQUEST),
+	    "unit %.20s: unknown change; one of"
+	    " rename, retire, delete, move, merge",
+	    q->op);
 }
 
 int
@@ -384,16 +430,18 @@ h_unit_list(struct req *r)
 	if (q->root && *q->root) {
 		root = unit_find(q->root);
 		if (root < 0)
-			return req_error(r, E(NOT_FOUND), "unit %.40s does not"
-			    " exist", q->root);
+			return req_error(r, E(NOT_FOUND),
+			    "unit %.40s does not"
+			    " exist",
+			    q->root);
 	}
 	/* Roots in code order, each followed by its subtree. */
 	ok->units = req_alloc(r, (size_t)units_count() * sizeof *ok->units);
 	for (i = 0; i < units_count(); i++) {
 		int j;
 
-		if (root >= 0 ? i != root : unit_at(i)->parent >= 0 ||
-		    unit_at(i)->deleted)
+		if (root >= 0 ? i != root :
+				unit_at(i)->parent >= 0 || unit_at(i)->deleted)
 			continue;
 		n = unit_subtree(i, &sub, &cap);
 		for (j = 0; j < n; j++) {
@@ -428,8 +476,9 @@ user_name_ok(const char *s)
 	size_t n = 0;
 
 	for (; s[n]; n++)
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-		    (s[n] >= '0' && s[n] <= '9') || strchr("._-@", s[n])))
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+			(s[n] >= 'A' && s[n] <= 'Z') ||
+			(s[n] >= '0' && s[n] <= '9') || strchr("._-@", s[n])))
 			return 0;
 	return n >= 1 && n <= 64;
 }
@@ -446,44 +495,55 @@ h_user_add(struct req *r)
 	int64_t id, dept_id = 0;
 
 	if (!user_name_ok(q->name))
-		return req_error(r, E(BAD_REQUEST), "user name '%.40s': must be"
-		    " 1-64 of a-z A-Z 0-9 . _ - @", q->name);
+		return req_error(r, E(BAD_REQUEST),
+		    "user name '%.40s': must be"
+		    " 1-64 of a-z A-Z 0-9 . _ - @",
+		    q->name);
 	if (role == 0)
-		return req_error(r, E(BAD_REQUEST), "role '%.20s': must be admin,"
-		    " clerk, inspector, department or viewer", q->role);
+		return req_error(r, E(BAD_REQUEST),
+		    "role '%.20s': must be admin,"
+		    " clerk, inspector, department or viewer",
+		    q->role);
 	if (q->unit && *q->unit && (unit = unit_find(q->unit)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    q->unit);
 	if (q->dept && *q->dept) {
 		if ((dept = dept_find(q->dept)) < 0)
-			return req_error(r, E(NOT_FOUND), "department %.40s does"
-			    " not exist", q->dept);
+			return req_error(r, E(NOT_FOUND),
+			    "department %.40s does"
+			    " not exist",
+			    q->dept);
 		dept_id = dept_at(dept)->id;
 	}
 	if (role == ROLE_DEPARTMENT && dept < 0)
-		return req_error(r, E(BAD_REQUEST), "a department account needs"
+		return req_error(r, E(BAD_REQUEST),
+		    "a department account needs"
 		    " --dept: the department whose tasks it updates");
 	if (role == ROLE_CLERK && unit < 0)
-		return req_error(r, E(BAD_REQUEST), "a clerk needs --unit: the"
+		return req_error(r, E(BAD_REQUEST),
+		    "a clerk needs --unit: the"
 		    " township whose records it submits");
 	rc = store_user_exists(q->name);
 	if (rc < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	if (rc > 0)
-		return req_error(r, E(CONFLICT), "user %s already exists; for"
+		return req_error(r, E(CONFLICT),
+		    "user %s already exists; for"
 		    " a new token of that account: popstat user rotate %s",
 		    q->name, q->name);
 	token_new(token, sizeof token);
 	if (token_hash(token, hash) < 0)
-		return req_error(r, E(INTERNAL), "cannot hash the new token"
+		return req_error(r, E(INTERNAL),
+		    "cannot hash the new token"
 		    " (out of memory); nothing was changed, try again");
 	if (store_user_insert(q->name, role_name(role),
-	    unit >= 0 ? unit_at(unit)->id : 0, dept_id, hash, &id) < 0 ||
-	    store_audit(r->who->name, "user.add", unit >= 0 ?
-	    unit_at(unit)->code : NULL, q->name, NULL,
-	    req_printf(r, "role=%s unit=%s dept=%s", role_name(role),
-	    unit >= 0 ? unit_at(unit)->code : "",
-	    dept >= 0 ? dept_at(dept)->code : ""), NULL) < 0)
+		unit >= 0 ? unit_at(unit)->id : 0, dept_id, hash, &id) < 0 ||
+	    store_audit(r->who->name, "user.add",
+		unit >= 0 ? unit_at(unit)->code : NULL, q->name, NULL,
+		req_printf(r, "role=%s unit=%s dept=%s", role_name(role),
+		    unit >= 0 ? unit_at(unit)->code : "",
+		    dept >= 0 ? dept_at(dept)->code : ""),
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	log_info("%s added user %s (%s)", r->who->name, q->name,
@@ -579,24 +639,27 @@ h_user_set(struct req *r)
 	if (rc == 0)
 		return req_error(r, E(NOT_FOUND), "no user %.64s", q->name);
 	if (su.id == r->who->user_id && q->has_disabled && q->disabled)
-		return req_error(r, E(BAD_REQUEST), "you cannot disable your own"
+		return req_error(r, E(BAD_REQUEST),
+		    "you cannot disable your own"
 		    " account");
 	if (q->has_disabled) {
 		if (store_user_set_disabled(su.id, q->disabled) < 0 ||
-		    store_audit(r->who->name, q->disabled ? "user.disable" :
-		    "user.enable", NULL, su.name, su.disabled ? "disabled" :
-		    "active", q->disabled ? "disabled" : "active", NULL) < 0)
+		    store_audit(r->who->name,
+			q->disabled ? "user.disable" : "user.enable", NULL,
+			su.name, su.disabled ? "disabled" : "active",
+			q->disabled ? "disabled" : "active", NULL) < 0)
 			return req_error(r, E(INTERNAL), "database error: %s",
 			    store_errmsg());
 	}
 	if (q->has_rotate && q->rotate) {
 		token_new(token, sizeof token);
 		if (token_hash(token, hash) < 0)
-			return req_error(r, E(INTERNAL), "cannot hash the new"
+			return req_error(r, E(INTERNAL),
+			    "cannot hash the new"
 			    " token (out of memory); try again");
 		if (store_user_set_token(su.id, hash) < 0 ||
-		    store_audit(r->who->name, "user.rotate", NULL, su.name, NULL,
-		    "new token", NULL) < 0)
+		    store_audit(r->who->name, "user.rotate", NULL, su.name,
+			NULL, "new token", NULL) < 0)
 			return req_error(r, E(INTERNAL), "database error: %s",
 			    store_errmsg());
 	}
@@ -605,8 +668,9 @@ h_user_set(struct req *r)
 	    q->has_disabled ? (q->disabled ? " disabled" : " enabled") : "",
 	    q->has_rotate && q->rotate ? " token rotated" : "");
 	if (!(q->has_rotate && q->rotate)) {
-		req_ack(r, req_printf(r, "user %s %s", su.name, q->disabled ?
-		    "disabled" : "enabled"));
+		req_ack(r,
+		    req_printf(r, "user %s %s", su.name,
+			q->disabled ? "disabled" : "enabled"));
 		return 0;
 	}
 	ok = req_alloc(r, sizeof *ok);

@@ -40,8 +40,10 @@ parse_month(struct req *r, const char *spec, period *m)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	date_to_ymd(m->start, &y, &mo, &d);
 	if (d != 1 || m->end != m->start + date_days_in_month(y, mo) - 1)
-		return req_error(r, E(BAD_REQUEST), "period '%.40s' is not a"
-		    " month; a bulletin covers one month, e.g. 2026-11", spec);
+		return req_error(r, E(BAD_REQUEST),
+		    "period '%.40s' is not a"
+		    " month; a bulletin covers one month, e.g. 2026-11",
+		    spec);
 	if (m->start > server_today())
 		return req_error(r, E(BAD_REQUEST), "month %.20s has not begun",
 		    spec);
@@ -77,8 +79,8 @@ bulletin_na(struct req *r, const struct unit_eval *e, Popstat__BulletinUnit *bu)
 {
 	int k, j, nc = unit_at(e->unit)->nchildren, *v;
 
-	bu->na_reasons = req_alloc(r, (size_t)(e->nind + 1) *
-	    sizeof *bu->na_reasons);
+	bu->na_reasons =
+	    req_alloc(r, (size_t)(e->nind + 1) * sizeof *bu->na_reasons);
 	for (k = 0; k < e->nind; k++) {
 		const char *why;
 
@@ -95,8 +97,8 @@ bulletin_na(struct req *r, const struct unit_eval *e, Popstat__BulletinUnit *bu)
 		return;
 	v = req_alloc(r, (size_t)nc * sizeof *v);
 	nc = engine_unknown_children(e->unit, &e->p, v, nc);
-	bu->unknown_population = req_alloc(r, (size_t)(nc + 1) *
-	    sizeof *bu->unknown_population);
+	bu->unknown_population =
+	    req_alloc(r, (size_t)(nc + 1) * sizeof *bu->unknown_population);
 	for (k = 0; k < nc; k++)
 		bu->unknown_population[k] = unit_at(v[k])->name;
 	bu->n_unknown_population = (size_t)nc;
@@ -109,7 +111,8 @@ bulletin_na(struct req *r, const struct unit_eval *e, Popstat__BulletinUnit *bu)
  * dekad report fell due (or today, if earlier): the bulletin's date.
  */
 static int
-bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out)
+bulletin_data(struct req *r, int u, const period *m,
+    Popstat__BulletinData **out)
 {
 	Popstat__BulletinData *d = req_alloc(r, sizeof *d);
 	struct unit *pu = unit_at(u);
@@ -182,7 +185,8 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		bu->status = (char *)score_status_str(e->status);
 		bu->has_score = e->has_score != 0;
 		bu->score = score_round2(e->score);
-		supervision_failing(r, e, &bu->indicators, &bu->n_indicators, 0);
+		supervision_failing(r, e, &bu->indicators, &bu->n_indicators,
+		    0);
 		bulletin_na(r, e, bu);
 		judgements_yoy(e, &yoy[items[i].tag], bu->indicators,
 		    bu->n_indicators);
@@ -200,7 +204,7 @@ bulletin_data(struct req *r, int u, const period *m, Popstat__BulletinData **out
 		d->units[d->n_units++] = bu;
 	}
 	if (supervision_tasks(r, issued, 1, NULL, u, &d->overdue,
-	    &d->n_overdue) < 0)
+		&d->n_overdue) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	/*
 	 * 预警 and 数据质量 (section 15), year to date like the ranking; a
@@ -218,10 +222,13 @@ static int
 lang_format(struct req *r, const char *l, const char *f, int *lang, int *fmt)
 {
 	if ((*lang = bulletin_lang_parse(l)) < 0)
-		return req_error(r, E(BAD_REQUEST), "--lang %.10s: zh or en", l);
+		return req_error(r, E(BAD_REQUEST), "--lang %.10s: zh or en",
+		    l);
 	if ((*fmt = bulletin_format_parse(f)) < 0)
-		return req_error(r, E(BAD_REQUEST), "--format %.10s: txt, md or"
-		    " html", f);
+		return req_error(r, E(BAD_REQUEST),
+		    "--format %.10s: txt, md or"
+		    " html",
+		    f);
 	return 0;
 }
 
@@ -232,14 +239,19 @@ lang_format(struct req *r, const char *l, const char *f, int *lang, int *fmt)
 static int
 document(struct req *r, const char *office, const char *doc_no)
 {
-	if (office && (*office == '\0' || utf8_width(office) > 128 ||
-	    strchr(office, '\t')))
-		return req_error(r, E(BAD_REQUEST), "--office: one line of 1-64"
+	if (office &&
+	    (*office == '\0' || utf8_width(office) > 128 ||
+		strchr(office, '\t')))
+		return req_error(r, E(BAD_REQUEST),
+		    "--office: one line of 1-64"
 		    " characters, the issuing office, e.g. 某某县卫生健康局");
-	if (doc_no && (*doc_no == '\0' || utf8_width(doc_no) > 128 ||
-	    strchr(doc_no, '\t')))
-		return req_error(r, E(BAD_REQUEST), "--doc-no: one line of 1-64"
-		    " characters, the document number, e.g. 某人口〔2026〕12号");
+	if (doc_no &&
+	    (*doc_no == '\0' || utf8_width(doc_no) > 128 ||
+		strchr(doc_no, '\t')))
+		return req_error(r, E(BAD_REQUEST),
+		    "--doc-no: one line of 1-64"
+		    " characters, the document number, e.g. "
+		    "某人口〔2026〕12号");
 	return 0;
 }
 
@@ -276,7 +288,8 @@ h_bulletin(struct req *r)
 	if (lang_format(r, q->lang, q->format, &lang, &fmt) < 0 ||
 	    document(r, q->office, q->doc_no) < 0 ||
 	    (u = scope_parent(r, q->parent)) < 0 ||
-	    parse_month(r, q->period, &m) < 0 || bulletin_data(r, u, &m, &d) < 0)
+	    parse_month(r, q->period, &m) < 0 ||
+	    bulletin_data(r, u, &m, &d) < 0)
 		return -1;
 	set_document(d, q->office, q->doc_no);
 	ok = req_alloc(r, sizeof *ok);
@@ -325,12 +338,15 @@ publish_as(struct req *r, int u, const char *key, Popstat__BulletinData *d,
 		    store_errmsg());
 	for (l = 0; l < 2; l++)
 		for (f = 0; f < 3; f++)
-			if (store_bulletin_text_put(key, req_printf(r, "%s.%s",
-			    langs[l], fmts[f]), render(r, d, l, f)) < 0)
-				return req_error(r, E(INTERNAL), "database error:"
-				    " %s", store_errmsg());
-	if (store_audit(r->who->name, what, unit_at(u)->code, key, NULL,
-	    detail, NULL) < 0)
+			if (store_bulletin_text_put(key,
+				req_printf(r, "%s.%s", langs[l], fmts[f]),
+				render(r, d, l, f)) < 0)
+				return req_error(r, E(INTERNAL),
+				    "database error:"
+				    " %s",
+				    store_errmsg());
+	if (store_audit(r->who->name, what, unit_at(u)->code, key, NULL, detail,
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	return 0;
 }
@@ -345,8 +361,8 @@ static void
 got_original(const char *at, const void *data, size_t len, void *arg)
 {
 	struct original *o = arg;
-	Popstat__BulletinData *d = popstat__bulletin_data__unpack(NULL, len,
-	    data);
+	Popstat__BulletinData *d =
+	    popstat__bulletin_data__unpack(NULL, len, data);
 
 	o->at = req_strdup(o->r, at);
 	if (d == NULL) {
@@ -380,9 +396,11 @@ publish_correction(struct req *r, const Popstat__BulletinPublish *q, int u,
 	if (rc < 0 || o.bad)
 		return req_error(r, E(INTERNAL), "database error");
 	if (rc == 0)
-		return req_error(r, E(NOT_FOUND), "no bulletin published for %s:"
+		return req_error(r, E(NOT_FOUND),
+		    "no bulletin published for %s:"
 		    " only a published bulletin is corrected; publish it"
-		    " without --correction", key);
+		    " without --correction",
+		    key);
 	for (n = 1;; n++) {
 		ckey = bulletin_key(r, u, m, n);
 		if ((rc = store_bulletin_get(ckey, NULL, NULL)) < 0)
@@ -399,14 +417,17 @@ publish_correction(struct req *r, const Popstat__BulletinPublish *q, int u,
 	d->correction = n;
 	d->corrects_doc_no = o.doc_no;
 	d->corrects_published_at = o.at;
-	if (publish_as(r, u, ckey, d, "bulletin.correct", req_printf(r,
-	    "correction %u of %s%s%s", n, key, o.doc_no ? " " : "",
-	    o.doc_no ? o.doc_no : "")) < 0)
+	if (publish_as(r, u, ckey, d, "bulletin.correct",
+		req_printf(r, "correction %u of %s%s%s", n, key,
+		    o.doc_no ? " " : "", o.doc_no ? o.doc_no : "")) < 0)
 		return -1;
 	log_info("%s published correction %u of bulletin %s", r->who->name, n,
 	    key);
-	req_ack(r, req_printf(r, "bulletin %s correction %u published (%s);"
-	    " the original stays as published", key, n, ckey));
+	req_ack(r,
+	    req_printf(r,
+		"bulletin %s correction %u published (%s);"
+		" the original stays as published",
+		key, n, ckey));
 	return 0;
 }
 
@@ -424,17 +445,23 @@ h_bulletin_publish(struct req *r)
 	    parse_month(r, q->period, &m) < 0)
 		return -1;
 	if (m.end >= server_today())
-		return req_error(r, E(BAD_REQUEST), "month %.20s has not ended;"
-		    " publish it once it is over", q->period);
+		return req_error(r, E(BAD_REQUEST),
+		    "month %.20s has not ended;"
+		    " publish it once it is over",
+		    q->period);
 	if (q->has_correction && q->correction)
 		return publish_correction(r, q, u, &m);
 	key = bulletin_key(r, u, &m, 0);
 	rc = store_bulletin_get(key, NULL, NULL);
 	if (rc != 0)
-		return rc < 0 ? req_error(r, E(INTERNAL), "database error") :
-		    req_error(r, E(CONFLICT), "the bulletin for %s is already"
-		    " published; it never changes (see 'bulletin diff'; 'bulletin"
-		    " publish --correction' issues a correction)", key);
+		return rc < 0 ?
+		    req_error(r, E(INTERNAL), "database error") :
+		    req_error(r, E(CONFLICT),
+			"the bulletin for %s is already"
+			" published; it never changes (see 'bulletin diff'; "
+			"'bulletin"
+			" publish --correction' issues a correction)",
+			key);
 	if (bulletin_data(r, u, &m, &d) < 0)
 		return -1;
 	set_document(d, q->office, q->doc_no);
@@ -488,11 +515,14 @@ load_published(struct req *r, const char *parent, const char *period_spec,
 	if (rc < 0 || (rc == 1 && x->data == NULL))
 		return req_error(r, E(INTERNAL), "database error");
 	if (rc == 0)
-		return version ? req_error(r, E(NOT_FOUND), "no correction %u"
-		    " of the bulletin %s ('bulletin publish --correction' issues"
-		    " one)", version, bulletin_key(r, u, &m, 0)) :
-		    req_error(r, E(NOT_FOUND), "no bulletin published for %s",
-		    key);
+		return version ? req_error(r, E(NOT_FOUND),
+				     "no correction %u"
+				     " of the bulletin %s ('bulletin publish "
+				     "--correction' issues"
+				     " one)",
+				     version, bulletin_key(r, u, &m, 0)) :
+				 req_error(r, E(NOT_FOUND),
+				     "no bulletin published for %s", key);
 	if (variant && store_bulletin_text_get(key, variant, got_text, x) != 1)
 		return req_error(r, E(INTERNAL), "published text %s missing",
 		    variant);
@@ -586,8 +616,11 @@ h_bulletin_diff(struct req *r)
 			if (strcmp(now->units[j]->unit, a->unit) == 0)
 				b = now->units[j];
 		if (b == NULL) {
-			diff_add(r, ok, &cap, req_printf(r, "%s %s: no longer"
-			    " listed", a->unit, a->name));
+			diff_add(r, ok, &cap,
+			    req_printf(r,
+				"%s %s: no longer"
+				" listed",
+				a->unit, a->name));
 			continue;
 		}
 		sbuf_init(&line);
@@ -608,21 +641,25 @@ h_bulletin_diff(struct req *r)
 			changed = 1;
 		}
 		for (k = 0; k < a->n_indicators; k++) {
-			Popstat__IndicatorJudgement *ia = a->indicators[k], *ib = NULL;
+			Popstat__IndicatorJudgement *ia = a->indicators[k],
+						    *ib = NULL;
 
 			for (j = 0; j < b->n_indicators; j++)
-				if (strcmp(b->indicators[j]->name, ia->name) == 0)
+				if (strcmp(b->indicators[j]->name, ia->name) ==
+				    0)
 					ib = b->indicators[j];
 			if (ib == NULL)
 				continue;
 			num2(s1, sizeof s1, ia->has_value, ia->value);
 			num2(s2, sizeof s2, ib->has_value, ib->value);
 			if (strcmp(s1, s2) != 0) {
-				sbuf_printf(&line, " %s %s -> %s;", ia->name, s1, s2);
+				sbuf_printf(&line, " %s %s -> %s;", ia->name,
+				    s1, s2);
 				changed = 1;
 			}
 		}
-		if (a->filed_ytd != b->filed_ytd || a->on_time_ytd != b->on_time_ytd) {
+		if (a->filed_ytd != b->filed_ytd ||
+		    a->on_time_ytd != b->on_time_ytd) {
 			sbuf_printf(&line, " reports filed %u/%u -> %u/%u;",
 			    a->filed_ytd, a->due_ytd, b->filed_ytd, b->due_ytd);
 			changed = 1;
@@ -642,12 +679,14 @@ h_bulletin_diff(struct req *r)
 		int found = 0;
 
 		for (i = 0; i < x.data->n_units; i++)
-			if (strcmp(now->units[j]->unit, x.data->units[i]->unit) == 0)
+			if (strcmp(now->units[j]->unit,
+				x.data->units[i]->unit) == 0)
 				found = 1;
 		if (!found)
-			diff_add(r, ok, &cap, req_printf(r, "%s %s: new, rank %u",
-			    now->units[j]->unit, now->units[j]->name,
-			    now->units[j]->rank));
+			diff_add(r, ok, &cap,
+			    req_printf(r, "%s %s: new, rank %u",
+				now->units[j]->unit, now->units[j]->name,
+				now->units[j]->rank));
 	}
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_BULLETIN_DIFF;
 	r->resp.bulletin_diff = ok;

@@ -34,14 +34,15 @@ h_void(struct req *r)
 	int u, rc;
 
 	if (!reason_ok(q->reason))
-		return req_error(r, E(BAD_REQUEST), "a reason (2-500 bytes) is"
+		return req_error(r, E(BAD_REQUEST),
+		    "a reason (2-500 bytes) is"
 		    " required to void a record");
 	if ((u = unit_find(q->unit)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    q->unit);
 	if (!scope_may_write(r->who, u))
-		return req_error(r, E(FORBIDDEN), "unit %s is outside your scope",
-		    q->unit);
+		return req_error(r, E(FORBIDDEN),
+		    "unit %s is outside your scope", q->unit);
 	rc = store_record_get(unit_at(u)->id, q->record_id, &old);
 	if (rc < 0)
 		return req_error(r, E(INTERNAL), "database error");
@@ -50,43 +51,51 @@ h_void(struct req *r)
 	 * live or voided: the void does not tell it which ids exist. */
 	if (r->who->role == ROLE_INSPECTOR &&
 	    (rc == 0 || old.rec.kind != KIND_VERIFICATION))
-		return req_error(r, E(NOT_FOUND), "no verification record %.64s"
+		return req_error(r, E(NOT_FOUND),
+		    "no verification record %.64s"
 		    " in unit %s (an inspector voids verification records"
-		    " only)", q->record_id, q->unit);
+		    " only)",
+		    q->record_id, q->unit);
 	if (rc == 0)
 		return req_error(r, E(NOT_FOUND), "no record %.64s in unit %s",
 		    q->record_id, q->unit);
 	if (old.voided)
-		return req_error(r, E(CONFLICT), "record %s of unit %s is already"
-		    " voided", q->record_id, q->unit);
+		return req_error(r, E(CONFLICT),
+		    "record %s of unit %s is already"
+		    " voided",
+		    q->record_id, q->unit);
 	if ((l = lock_covering(u, old.rec.day)) != NULL)
-		return req_error(r, E(LOCKED), "record %s is in a locked period:"
+		return req_error(r, E(LOCKED),
+		    "record %s is in a locked period:"
 		    " %s %s..%s was approved by %s at %s; ask the county office"
-		    " to unlock it", q->record_id, unit_at(l->unit)->code,
+		    " to unlock it",
+		    q->record_id, unit_at(l->unit)->code,
 		    date_format(l->start, a), date_format(l->end, b), l->by,
 		    l->at);
 	record_text(&old, text, sizeof text);
 	if ((rc = ingest_void(&old, &locked_day)) == INGEST_LOCKED)
-		return req_error(r, E(LOCKED), "voiding %s would change the"
+		return req_error(r, E(LOCKED),
+		    "voiding %s would change the"
 		    " verification record of %s, which lies in an approved,"
 		    " locked period; ask the county office to unlock it",
 		    q->record_id, date_format(locked_day, a));
 	if (rc < 0 ||
 	    store_audit(r->who->name, "record.void", q->unit, q->record_id,
-	    text, NULL, q->reason) < 0)
+		text, NULL, q->reason) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	log_info("%s voided record %s of %s", r->who->name, q->record_id,
 	    q->unit);
-	req_ack(r, req_printf(r, "record %s of unit %s voided", q->record_id,
-	    q->unit));
+	req_ack(r,
+	    req_printf(r, "record %s of unit %s voided", q->record_id,
+		q->unit));
 	return 0;
 }
 
 struct audit_ctx {
 	struct req *r;
-	int unit;             /* filter: within this unit, -1 none */
-	int clerk_unit;       /* a clerk sees its own subtree only */
+	int unit;       /* filter: within this unit, -1 none */
+	int clerk_unit; /* a clerk sees its own subtree only */
 	size_t limit;
 	Popstat__AuditEntry **v;
 	size_t n;
@@ -152,11 +161,13 @@ h_audit(struct req *r)
 	if (q->unit && *q->unit &&
 	    (x.unit = scope_unit(r, q->unit, SCOPE_RECORD)) < 0)
 		return -1;
-	if (q->since && *q->since && date_parse(q->since, &d, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--since %.20s: %s", q->since,
-		    err);
+	if (q->since && *q->since &&
+	    date_parse(q->since, &d, err, sizeof err) < 0)
+		return req_error(r, E(BAD_REQUEST), "--since %.20s: %s",
+		    q->since, err);
 	x.limit = q->has_limit && q->limit > 0 && q->limit <= 100000 ?
-	    q->limit : 1000;
+	    q->limit :
+	    1000;
 	x.v = req_alloc(r, x.limit * sizeof *x.v);
 	if (store_audit_query(q->since, audit_one, &x) < 0)
 		return req_error(r, E(INTERNAL), "database error");
@@ -176,7 +187,8 @@ parse_unit_period(struct req *r, const char *code, const char *spec, int *u,
 	char err[256];
 
 	if ((*u = unit_find(code)) < 0)
-		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist", code);
+		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
+		    code);
 	if (server_period_parse(spec, server_today(), p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	return 0;
@@ -197,8 +209,10 @@ h_approve(struct req *r)
 		const struct lock *x = lock_at(i);
 
 		if (x->unit == u && x->start == p.start && x->end == p.end)
-			return req_error(r, E(CONFLICT), "%s %s..%s is already"
-			    " approved", q->unit, date_format(p.start, a),
+			return req_error(r, E(CONFLICT),
+			    "%s %s..%s is already"
+			    " approved",
+			    q->unit, date_format(p.start, a),
 			    date_format(p.end, b));
 	}
 	memset(&l, 0, sizeof l);
@@ -207,10 +221,11 @@ h_approve(struct req *r)
 	l.end = p.end;
 	xsnprintf(l.by, sizeof l.by, "%s", r->who->name);
 	if (store_lock_insert(unit_at(u)->id, p.start, p.end, r->who->name,
-	    &l.id) < 0 ||
+		&l.id) < 0 ||
 	    store_audit(r->who->name, "lock.approve", q->unit,
-	    req_printf(r, "%s..%s", date_format(p.start, a),
-	    date_format(p.end, b)), NULL, "locked", NULL) < 0)
+		req_printf(r, "%s..%s", date_format(p.start, a),
+		    date_format(p.end, b)),
+		NULL, "locked", NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	{
@@ -222,7 +237,8 @@ h_approve(struct req *r)
 	}
 	locks_add(&l);
 	log_info("%s approved %s %s..%s", r->who->name, q->unit, a, b);
-	req_ack(r, req_printf(r, "%s %s..%s approved and locked", q->unit, a, b));
+	req_ack(r,
+	    req_printf(r, "%s %s..%s approved and locked", q->unit, a, b));
 	return 0;
 }
 
@@ -236,7 +252,8 @@ h_unlock(struct req *r)
 	int u, i;
 
 	if (!reason_ok(q->reason))
-		return req_error(r, E(BAD_REQUEST), "a reason (2-500 bytes) is"
+		return req_error(r, E(BAD_REQUEST),
+		    "a reason (2-500 bytes) is"
 		    " required to unlock");
 	if (parse_unit_period(r, q->unit, q->period, &u, &p) < 0)
 		return -1;
@@ -249,12 +266,14 @@ h_unlock(struct req *r)
 	date_format(p.start, a);
 	date_format(p.end, b);
 	if (found == NULL)
-		return req_error(r, E(NOT_FOUND), "%s %s..%s is not locked (see"
-		    " 'popstat lock list --unit %s')", q->unit, a, b, q->unit);
+		return req_error(r, E(NOT_FOUND),
+		    "%s %s..%s is not locked (see"
+		    " 'popstat lock list --unit %s')",
+		    q->unit, a, b, q->unit);
 	if (store_lock_delete(found->id) < 0 ||
 	    store_audit(r->who->name, "lock.unlock", q->unit,
-	    req_printf(r, "%s..%s", a, b), "locked", "unlocked",
-	    q->reason) < 0)
+		req_printf(r, "%s..%s", a, b), "locked", "unlocked",
+		q->reason) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	locks_remove(found->id);
@@ -281,7 +300,8 @@ h_lock_list(struct req *r)
 	 */
 	if (r->who->role == ROLE_CLERK) {
 		if (r->who->unit < 0)
-			return req_error(r, E(FORBIDDEN), "a clerk without a unit"
+			return req_error(r, E(FORBIDDEN),
+			    "a clerk without a unit"
 			    " reads no locks");
 		if (u >= 0 && !scope_may_read(r->who, u, SCOPE_BELOW))
 			return scope_refuse(r, u, SCOPE_BELOW);
@@ -295,7 +315,8 @@ h_lock_list(struct req *r)
 		Popstat__LockInfo *m;
 
 		/* Locks on the unit, above it or below it all concern it. */
-		if (u >= 0 && !unit_within(u, l->unit) && !unit_within(l->unit, u))
+		if (u >= 0 && !unit_within(u, l->unit) &&
+		    !unit_within(l->unit, u))
 			continue;
 		m = req_alloc(r, sizeof *m);
 		popstat__lock_info__init(m);

@@ -24,7 +24,8 @@ parse_period(struct req *r, const char *spec, const char *as_of, period *p)
 	int32_t today = server_today();
 
 	if (as_of && *as_of && date_parse(as_of, &today, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s", as_of, err);
+		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s", as_of,
+		    err);
 	if (server_period_parse(spec, today, p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	return 0;
@@ -64,8 +65,10 @@ static int
 eval_or_error(struct req *r, int u, const period *p, struct unit_eval *ev)
 {
 	if (engine_eval(u, p, ev) < 0)
-		return req_error(r, E(INTERNAL), "database error while computing"
-		    " %s", unit_at(u)->code);
+		return req_error(r, E(INTERNAL),
+		    "database error while computing"
+		    " %s",
+		    unit_at(u)->code);
 	return 0;
 }
 
@@ -89,8 +92,10 @@ h_status(struct req *r)
 	if (eval_or_error(r, u, &p, ev) < 0)
 		return -1;
 	if (engine_eval_yoy(ev, ly, yoy) < 0)
-		return req_error(r, E(INTERNAL), "database error while computing"
-		    " %s last year", unit_at(u)->code);
+		return req_error(r, E(INTERNAL),
+		    "database error while computing"
+		    " %s last year",
+		    unit_at(u)->code);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__status_ok__init(ok);
 	ok->unit = unit_at(u)->code;
@@ -113,7 +118,8 @@ h_status(struct req *r)
 		ok->counters[i] = c;
 	}
 	ok->n_indicators = (size_t)ev->nind;
-	ok->indicators = req_alloc(r, (size_t)ev->nind * sizeof *ok->indicators);
+	ok->indicators =
+	    req_alloc(r, (size_t)ev->nind * sizeof *ok->indicators);
 	for (i = 0; i < ev->nind; i++) {
 		const struct indicator *in = engine_indicator(i);
 		Popstat__IndicatorResult *m = req_alloc(r, sizeof *m);
@@ -143,8 +149,8 @@ h_status(struct req *r)
 
 		v = req_alloc(r, (size_t)nc * sizeof *v);
 		k = engine_unknown_children(u, &p, v, nc);
-		ok->unknown_population = req_alloc(r, (size_t)(k + 1) *
-		    sizeof *ok->unknown_population);
+		ok->unknown_population = req_alloc(r,
+		    (size_t)(k + 1) * sizeof *ok->unknown_population);
 		for (i = 0; i < k; i++)
 			ok->unknown_population[i] = req_printf(r, "%s %s",
 			    unit_at(v[i])->code, unit_at(v[i])->name);
@@ -166,7 +172,7 @@ struct ranked {
 	unit_status status;
 	int has_score;
 	double score;
-	uint64_t missed;   /* bit k: indicator k missed its target */
+	uint64_t missed; /* bit k: indicator k missed its target */
 };
 
 int
@@ -206,10 +212,10 @@ h_ranking(struct req *r)
 	for (k = 0; k < nind; k++)
 		if (engine_target(k, -1) != NULL)
 			yind[ny++] = k;
-	yval = req_alloc(r, (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) *
-	    sizeof *yval);
-	ychg = req_alloc(r, (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) *
-	    sizeof *ychg);
+	yval = req_alloc(r,
+	    (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) * sizeof *yval);
+	ychg = req_alloc(r,
+	    (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) * sizeof *ychg);
 	ynone = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ynone);
 	rk = req_alloc(r, (size_t)(n ? n : 1) * sizeof *rk);
 	has = req_alloc_raw(r, (size_t)(n ? n : 1) * m * sizeof *has);
@@ -221,7 +227,8 @@ h_ranking(struct req *r)
 		if (eval_or_error(r, kids[i], &p, ev) < 0)
 			return -1;
 		if (ny > 0 && engine_eval_yoy(ev, ly, yoy) < 0)
-			return req_error(r, E(INTERNAL), "database error while"
+			return req_error(r, E(INTERNAL),
+			    "database error while"
 			    " computing %s last year",
 			    unit_at(kids[i])->code);
 		for (k = 0; k < ny; k++) {
@@ -258,8 +265,8 @@ h_ranking(struct req *r)
 		const struct target *t = engine_target(ind, -1);
 
 		/* No target: lower first, like the rates that have one. */
-		score_rank_values(vals, (size_t)n, t == NULL || t->op == OP_LE ||
-		    t->op == OP_LT);
+		score_rank_values(vals, (size_t)n,
+		    t == NULL || t->op == OP_LE || t->op == OP_LT);
 	} else {
 		score_rank_units(items, (size_t)n);
 	}
@@ -271,8 +278,8 @@ h_ranking(struct req *r)
 	if (ind >= 0)
 		ok->indicator = engine_indicator(ind)->name;
 	ok->n_indicator_names = (size_t)nind;
-	ok->indicator_names = req_alloc(r, (size_t)(nind + 1) *
-	    sizeof *ok->indicator_names);
+	ok->indicator_names =
+	    req_alloc(r, (size_t)(nind + 1) * sizeof *ok->indicator_names);
 	for (k = 0; k < nind; k++)
 		ok->indicator_names[k] = engine_indicator(k)->name;
 	ok->n_yoy_names = (size_t)ny;
@@ -362,8 +369,8 @@ h_verify_report(struct req *r)
 	n = unit_subtree(u, &sub, &cap);
 	for (i = 0; i < n; i++) {
 		x.unit = sub[i];
-		if (store_missed_verifications(unit_at(sub[i])->id, p.start, p.end,
-		    missed_one, &x) < 0) {
+		if (store_missed_verifications(unit_at(sub[i])->id, p.start,
+			p.end, missed_one, &x) < 0) {
 			free(sub);
 			return req_error(r, E(INTERNAL), "database error");
 		}
@@ -391,7 +398,8 @@ h_indicator_list(struct req *r)
 
 	popstat__indicator_list_ok__init(ok);
 	ok->n_indicators = (size_t)n;
-	ok->indicators = req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->indicators);
+	ok->indicators =
+	    req_alloc(r, (size_t)(n ? n : 1) * sizeof *ok->indicators);
 	for (i = 0; i < n; i++) {
 		const struct indicator *in = engine_indicator(i);
 		Popstat__Indicator *m = req_alloc(r, sizeof *m);
@@ -401,17 +409,19 @@ h_indicator_list(struct req *r)
 		m->name = in->name;
 		m->expr = in->src;
 		m->unit = in->unit;
-		m->targets = req_alloc(r, (size_t)(engine_ntargets() + 1) *
-		    sizeof *m->targets);
+		m->targets = req_alloc(r,
+		    (size_t)(engine_ntargets() + 1) * sizeof *m->targets);
 		/* The default first, then the per-unit overrides. */
 		for (k = 0; k < engine_ntargets(); k++)
 			if (engine_target_at(k)->indicator == i &&
 			    engine_target_at(k)->unit < 0)
-				m->targets[nt++] = target_msg(r, engine_target_at(k));
+				m->targets[nt++] =
+				    target_msg(r, engine_target_at(k));
 		for (k = 0; k < engine_ntargets(); k++)
 			if (engine_target_at(k)->indicator == i &&
 			    engine_target_at(k)->unit >= 0)
-				m->targets[nt++] = target_msg(r, engine_target_at(k));
+				m->targets[nt++] =
+				    target_msg(r, engine_target_at(k));
 		m->n_targets = nt;
 		ok->indicators[i] = m;
 	}
@@ -428,8 +438,8 @@ indicator_name_ok(const char *s)
 	if (!((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
 		return 0;
 	for (; s[n]; n++)
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
-		    s[n] == '_'))
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+			(s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
 			return 0;
 	return n <= 40;
 }
@@ -439,8 +449,8 @@ target_text(struct req *r, const struct target *t)
 {
 	if (t == NULL)
 		return NULL;
-	return req_printf(r, "%s %.15g veto=%s weight=%.15g", score_op_str(t->op),
-	    t->value, t->veto ? "yes" : "no", t->weight);
+	return req_printf(r, "%s %.15g veto=%s weight=%.15g",
+	    score_op_str(t->op), t->value, t->veto ? "yes" : "no", t->weight);
 }
 
 int
@@ -453,8 +463,10 @@ h_indicator_set(struct req *r)
 	int i;
 
 	if (!indicator_name_ok(q->name))
-		return req_error(r, E(BAD_REQUEST), "indicator name '%.40s': must"
-		    " be 1-40 of a-z 0-9 _, starting with a letter", q->name);
+		return req_error(r, E(BAD_REQUEST),
+		    "indicator name '%.40s': must"
+		    " be 1-40 of a-z 0-9 _, starting with a letter",
+		    q->name);
 	if (engine_count() >= ENGINE_MAX_INDICATORS && engine_find(q->name) < 0)
 		return req_error(r, E(TOO_LARGE), "at most %d indicators",
 		    ENGINE_MAX_INDICATORS);
@@ -463,18 +475,19 @@ h_indicator_set(struct req *r)
 		return req_error(r, E(BAD_REQUEST), "expression: %s", err);
 	expr_free(e);
 	if (strlen(q->unit) == 0 || strlen(q->unit) > 32)
-		return req_error(r, E(BAD_REQUEST), "--unit: 1-32 bytes, e.g. ‰ or %%");
+		return req_error(r, E(BAD_REQUEST),
+		    "--unit: 1-32 bytes, e.g. ‰ or %%");
 	if ((i = engine_find(q->name)) >= 0)
 		old = req_printf(r, "%s [%s]", engine_indicator(i)->src,
 		    engine_indicator(i)->unit);
 	if (store_indicator_put(q->name, q->expr, q->unit) < 0 ||
 	    store_audit(r->who->name, "indicator.set", NULL, q->name, old,
-	    req_printf(r, "%s [%s]", q->expr, q->unit), NULL) < 0 ||
+		req_printf(r, "%s [%s]", q->expr, q->unit), NULL) < 0 ||
 	    engine_load() < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
-	req_ack(r, req_printf(r, "indicator %s = %s [%s]", q->name, q->expr,
-	    q->unit));
+	req_ack(r,
+	    req_printf(r, "indicator %s = %s [%s]", q->name, q->expr, q->unit));
 	return 0;
 }
 
@@ -491,12 +504,15 @@ h_target_set(struct req *r)
 		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
 		    q->indicator);
 	if (score_op_parse(q->op, &op) < 0)
-		return req_error(r, E(BAD_REQUEST), "operator '%.8s': must be <=,"
-		    " >=, < or >", q->op);
+		return req_error(r, E(BAD_REQUEST),
+		    "operator '%.8s': must be <=,"
+		    " >=, < or >",
+		    q->op);
 	if (!isfinite(q->value))
-		return req_error(r, E(BAD_REQUEST), "target value must be a number");
-	if (q->has_weight && (!isfinite(q->weight) || q->weight < 0 ||
-	    q->weight > 1000))
+		return req_error(r, E(BAD_REQUEST),
+		    "target value must be a number");
+	if (q->has_weight &&
+	    (!isfinite(q->weight) || q->weight < 0 || q->weight > 1000))
 		return req_error(r, E(BAD_REQUEST), "--weight must be 0-1000");
 	if (q->unit && *q->unit && (u = unit_find(q->unit)) < 0)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
@@ -513,19 +529,24 @@ h_target_set(struct req *r)
 	t.value = q->value;
 	/* Unset flags keep the current value, else inherit the default. */
 	t.veto = q->has_veto ? q->veto : cur ? cur->veto : def ? def->veto : 0;
-	t.weight = q->has_weight ? q->weight : cur ? cur->weight :
-	    def ? def->weight : 25;
+	t.weight = q->has_weight ? q->weight :
+	    cur                  ? cur->weight :
+	    def                  ? def->weight :
+				   25;
 	if (store_target_put(&t) < 0 ||
-	    store_audit(r->who->name, "target.set", u >= 0 ?
-	    unit_at(u)->code : NULL, t.indicator, target_text(r, cur),
-	    req_printf(r, "%s %.15g veto=%s weight=%.15g", t.op, t.value,
-	    t.veto ? "yes" : "no", t.weight), NULL) < 0 ||
+	    store_audit(r->who->name, "target.set",
+		u >= 0 ? unit_at(u)->code : NULL, t.indicator,
+		target_text(r, cur),
+		req_printf(r, "%s %.15g veto=%s weight=%.15g", t.op, t.value,
+		    t.veto ? "yes" : "no", t.weight),
+		NULL) < 0 ||
 	    engine_load() < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
-	req_ack(r, req_printf(r, "target %s %s %.15g (veto %s, weight %.15g)%s%s",
-	    t.indicator, t.op, t.value, t.veto ? "yes" : "no", t.weight,
-	    u >= 0 ? " for unit " : "", u >= 0 ? unit_at(u)->code : ""));
+	req_ack(r,
+	    req_printf(r, "target %s %s %.15g (veto %s, weight %.15g)%s%s",
+		t.indicator, t.op, t.value, t.veto ? "yes" : "no", t.weight,
+		u >= 0 ? " for unit " : "", u >= 0 ? unit_at(u)->code : ""));
 	return 0;
 }
 
@@ -550,9 +571,11 @@ h_target_delete(struct req *r)
 		    u >= 0 ? unit_at(u)->code : "");
 	name = req_strdup(r, engine_indicator(ind)->name);
 	rc = store_target_delete(name, u >= 0 ? unit_at(u)->id : 0);
-	if (rc < 0 || store_audit(r->who->name, "target.delete", u >= 0 ?
-	    unit_at(u)->code : NULL, name,
-	    target_text(r, cur), NULL, NULL) < 0 || engine_load() < 0)
+	if (rc < 0 ||
+	    store_audit(r->who->name, "target.delete",
+		u >= 0 ? unit_at(u)->code : NULL, name, target_text(r, cur),
+		NULL, NULL) < 0 ||
+	    engine_load() < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	req_ack(r, "target deleted");

@@ -38,7 +38,9 @@ mother_hash(const char *id, uint8_t out[HASH_LEN])
 	if (k != NULL && keyhash_sum(k, id, strlen(id), out) == 0)
 		return 0;
 	return HMAC(EVP_sha256(), store_secret(), SECRET_LEN,
-	    (const unsigned char *)id, strlen(id), out, &len) ? 0 : -1;
+		   (const unsigned char *)id, strlen(id), out, &len) ?
+	    0 :
+	    -1;
 }
 
 /* The counters a record adds to its unit and day (sign -1 removes it). */
@@ -57,9 +59,7 @@ record_delta(const stored_record *s, int sign, counters *d)
 		d->v[CTR_BIRTHS_POLICY] = r->policy ? sign : 0;
 		d->v[CTR_BIRTHS_ORDER3] = r->birth_order >= 3 ? sign : 0;
 		break;
-	case KIND_DEATH:
-		d->v[CTR_DEATHS] = sign;
-		break;
+	case KIND_DEATH: d->v[CTR_DEATHS] = sign; break;
 	case KIND_MIGRATION:
 		d->v[r->direction == 1 ? CTR_MIG_IN : CTR_MIG_OUT] =
 		    sign * r->persons;
@@ -89,7 +89,8 @@ account(const stored_record *s, int sign)
 struct unmiss_ctx {
 	int64_t unit_id;
 	int failed;
-	int32_t locked_day;  /* a verification it changed is in a locked period */
+	int32_t
+	    locked_day; /* a verification it changed is in a locked period */
 };
 
 /*
@@ -133,8 +134,9 @@ match_verifications(const stored_record *s, int32_t *locked_day)
 	if (s->rec.kind != KIND_BIRTH || !s->has_hash)
 		return 0;
 	if (store_verification_mark(s->unit_id, s->mother_hash,
-	    s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW,
-	    unmiss, &x) < 0 || x.failed)
+		s->rec.day - MATCH_WINDOW, s->rec.day + MATCH_WINDOW, unmiss,
+		&x) < 0 ||
+	    x.failed)
 		return -1;
 	if (x.locked_day) {
 		*locked_day = x.locked_day;
@@ -195,8 +197,10 @@ ingest_retract(const stored_record *old, int32_t *locked_day)
 		struct unmiss_ctx x = { old->unit_id, 0, 0 };
 
 		if (store_verification_recheck(old->unit_id, old->mother_hash,
-		    old->rec.day - MATCH_WINDOW, old->rec.day + MATCH_WINDOW,
-		    MATCH_WINDOW, remiss, &x) < 0 || x.failed)
+			old->rec.day - MATCH_WINDOW,
+			old->rec.day + MATCH_WINDOW, MATCH_WINDOW, remiss,
+			&x) < 0 ||
+		    x.failed)
 			return -1;
 		if (x.locked_day) {
 			*locked_day = x.locked_day;
@@ -276,8 +280,7 @@ record_text(const stored_record *s, char *buf, size_t n)
 		xsnprintf(buf, n, "population %s persons=%lld", day,
 		    (long long)r->persons);
 		break;
-	default:
-		xsnprintf(buf, n, "verification %s%s", day, mh);
+	default: xsnprintf(buf, n, "verification %s%s", day, mh);
 	}
 }
 
@@ -285,12 +288,13 @@ static int
 same_content(const stored_record *a, const stored_record *b)
 {
 	return a->rec.kind == b->rec.kind && a->rec.day == b->rec.day &&
-	    a->rec.sex == b->rec.sex && a->rec.birth_order == b->rec.birth_order &&
+	    a->rec.sex == b->rec.sex &&
+	    a->rec.birth_order == b->rec.birth_order &&
 	    a->rec.policy == b->rec.policy && a->rec.age == b->rec.age &&
 	    a->rec.direction == b->rec.direction &&
 	    a->rec.persons == b->rec.persons && a->has_hash == b->has_hash &&
 	    (!a->has_hash ||
-	    memcmp(a->mother_hash, b->mother_hash, HASH_LEN) == 0);
+		memcmp(a->mother_hash, b->mother_hash, HASH_LEN) == 0);
 }
 
 /*
@@ -325,10 +329,12 @@ guarded(int rc, int32_t locked_day, const char **column, char *reason,
 	if (rc == INGEST_LOCKED) {
 		store_row_release(1);
 		*column = "mother_id";
-		xsnprintf(reason, rlen, "this birth would change the verification"
-		    " record of %s, which lies in an approved, locked period; ask"
-		    " the county office to unlock it", date_format(
-		    locked_day, d));
+		xsnprintf(reason, rlen,
+		    "this birth would change the verification"
+		    " record of %s, which lies in an approved, locked period; "
+		    "ask"
+		    " the county office to unlock it",
+		    date_format(locked_day, d));
 		return 0;
 	}
 	if (rc < 0)
@@ -345,10 +351,11 @@ lock_refuses(int unit, int32_t day, char *reason, size_t rlen)
 
 	if (l == NULL)
 		return 0;
-	xsnprintf(reason, rlen, "%s is in a locked period: %s %s..%s was"
+	xsnprintf(reason, rlen,
+	    "%s is in a locked period: %s %s..%s was"
 	    " approved by %s at %s; ask the county office to unlock it",
-	    date_format(day, d), unit_at(l->unit)->code, date_format(l->start, a),
-	    date_format(l->end, b), l->by, l->at);
+	    date_format(day, d), unit_at(l->unit)->code,
+	    date_format(l->start, a), date_format(l->end, b), l->by, l->at);
 	return 1;
 }
 
@@ -364,7 +371,7 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 	row_fields(row, f);
 	memset(&s, 0, sizeof s);
 	if (record_validate(kind, f, server_today(), &s.rec, column, reason,
-	    rlen) < 0)
+		rlen) < 0)
 		return 0;
 	unit = unit_find(s.rec.unit);
 	*column = "unit";
@@ -374,8 +381,8 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 	}
 	if (!scope_may_write(r->who, unit)) {
 		xsnprintf(reason, rlen, "unit %s is outside your scope (%s)",
-		    s.rec.unit, r->who->unit >= 0 ?
-		    unit_at(r->who->unit)->code : "none");
+		    s.rec.unit,
+		    r->who->unit >= 0 ? unit_at(r->who->unit)->code : "none");
 		return 0;
 	}
 	/* A merged unit's records still go in: they count for the unit it
@@ -384,7 +391,8 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		char day[11];
 
 		*column = "date";
-		xsnprintf(reason, rlen, "unit %s is retired from %s: records"
+		xsnprintf(reason, rlen,
+		    "unit %s is retired from %s: records"
 		    " from that day on belong to the unit that took it over",
 		    s.rec.unit, date_format(unit_at(unit)->retired_from, day));
 		return 0;
@@ -392,10 +400,10 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 	s.unit_id = unit_at(unit)->id;
 	if (s.rec.has_mother) {
 		if (mother_hash(s.rec.mother_id, s.mother_hash) < 0) {
-			explicit_bzero(s.rec.mother_id,
-			    sizeof s.rec.mother_id);
+			explicit_bzero(s.rec.mother_id, sizeof s.rec.mother_id);
 			*column = "mother_id";
-			xsnprintf(reason, rlen, "the server could not hash"
+			xsnprintf(reason, rlen,
+			    "the server could not hash"
 			    " mother_id (out of memory): send the row again");
 			return 0;
 		}
@@ -417,12 +425,15 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		    old.rec.kind != kind)
 			rc = 0;
 		if (rc == 0) {
-			xsnprintf(reason, rlen, "%s is not stored in unit %s;"
-			    " submit it instead", s.rec.record_id, s.rec.unit);
+			xsnprintf(reason, rlen,
+			    "%s is not stored in unit %s;"
+			    " submit it instead",
+			    s.rec.record_id, s.rec.unit);
 			return 0;
 		}
 		if (old.voided) {
-			xsnprintf(reason, rlen, "%s was voided", s.rec.record_id);
+			xsnprintf(reason, rlen, "%s was voided",
+			    s.rec.record_id);
 			return 0;
 		}
 		if (old.rec.kind != kind) {
@@ -441,14 +452,16 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 			int64_t persons;
 			char other[RECORD_ID_MAX + 1];
 
-			/* One population a unit and day: other records agree. */
+			/* One population a unit and day: other records agree.
+			 */
 			rc = store_population_on(s.unit_id, s.rec.day,
 			    s.rec.record_id, &persons, other, sizeof other);
 			if (rc < 0)
 				return -1;
 			if (rc == 1 && persons != s.rec.persons) {
 				*column = "persons";
-				xsnprintf(reason, rlen, "population of %s on this"
+				xsnprintf(reason, rlen,
+				    "population of %s on this"
 				    " date is already %lld (record %s)",
 				    s.rec.unit, (long long)persons, other);
 				return 0;
@@ -462,20 +475,23 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		if ((rc = guarded(rc, locked_day, column, reason, rlen)) <= 0)
 			return rc;
 		if (store_audit(r->who->name, "record.amend", s.rec.unit,
-		    s.rec.record_id, before, after, why) < 0)
+			s.rec.record_id, before, after, why) < 0)
 			return -1;
 		return 1;
 	}
 	if (rc == 1) {
 		*column = "record_id";
 		if (old.voided) {
-			xsnprintf(reason, rlen, "%s was voided; a voided"
-			    " record_id cannot be reused", s.rec.record_id);
+			xsnprintf(reason, rlen,
+			    "%s was voided; a voided"
+			    " record_id cannot be reused",
+			    s.rec.record_id);
 			return 0;
 		}
 		if (same_content(&s, &old))
 			return 2;
-		xsnprintf(reason, rlen, "conflict: %s is already stored with"
+		xsnprintf(reason, rlen,
+		    "conflict: %s is already stored with"
 		    " different content (use amend to change it)",
 		    s.rec.record_id);
 		return 0;
@@ -484,13 +500,14 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		int64_t persons;
 		char other[RECORD_ID_MAX + 1];
 
-		rc = store_population_on(s.unit_id, s.rec.day, NULL, &persons, other,
-		    sizeof other);
+		rc = store_population_on(s.unit_id, s.rec.day, NULL, &persons,
+		    other, sizeof other);
 		if (rc < 0)
 			return -1;
 		if (rc == 1 && persons != s.rec.persons) {
 			*column = "persons";
-			xsnprintf(reason, rlen, "population of %s on this date is"
+			xsnprintf(reason, rlen,
+			    "population of %s on this date is"
 			    " already %lld (record %s); amend that record",
 			    s.rec.unit, (long long)persons, other);
 			return 0;
@@ -502,14 +519,14 @@ submit_row(struct req *r, int kind, const Popstat__Row *row, int amend,
 		return 0;
 	/*
 	 * Only a birth matching a verification in a locked period makes a
-	 * stored row be undone (INGEST_LOCKED): without a lock near its day no row
-	 * savepoint is needed (two statements a row saved).
+	 * stored row be undone (INGEST_LOCKED): without a lock near its day no
+	 * row savepoint is needed (two statements a row saved).
 	 */
 	if (s.rec.kind != KIND_BIRTH || !s.has_hash ||
 	    !lock_overlapping(unit, s.rec.day - MATCH_WINDOW,
-	    s.rec.day + MATCH_WINDOW)) {
+		s.rec.day + MATCH_WINDOW)) {
 		rc = ingest_insert(&s, r->who->user_id, &locked_day);
-		return rc == 0 ? 1 : -1;   /* INGEST_LOCKED cannot happen */
+		return rc == 0 ? 1 : -1; /* INGEST_LOCKED cannot happen */
 	}
 	if (store_row_savepoint() < 0)
 		return -1;
@@ -536,22 +553,26 @@ batch(struct req *r, int kind, Popstat__Row **rows, size_t n_rows, int amend,
 		return req_error(r, E(BAD_REQUEST), "unknown record kind %d",
 		    kind);
 	if ((long)n_rows > srv.set.max_rows)
-		return req_error(r, E(TOO_LARGE), "batch of %zu rows is over the"
-		    " limit of %ld rows (max_rows)", n_rows, srv.set.max_rows);
+		return req_error(r, E(TOO_LARGE),
+		    "batch of %zu rows is over the"
+		    " limit of %ld rows (max_rows)",
+		    n_rows, srv.set.max_rows);
 	if (r->who->role == ROLE_INSPECTOR && kind != KIND_VERIFICATION)
-		return req_error(r, E(FORBIDDEN), "an inspector submits"
+		return req_error(r, E(FORBIDDEN),
+		    "an inspector submits"
 		    " verification records only, not %s records",
 		    kind_name(kind));
 	ok = req_alloc(r, sizeof *ok);
 	popstat__submit_ok__init(ok);
-	ok->rejected = req_alloc(r, (n_rows ? n_rows : 1) *
-	    sizeof *ok->rejected);
+	ok->rejected =
+	    req_alloc(r, (n_rows ? n_rows : 1) * sizeof *ok->rejected);
 	for (i = 0; i < n_rows; i++) {
 		column = "";
 		rc = submit_row(r, kind, rows[i], amend, why, &column, reason,
 		    sizeof reason);
 		if (rc < 0)
-			return req_error(r, E(INTERNAL), "database error at line"
+			return req_error(r, E(INTERNAL),
+			    "database error at line"
 			    " %u: %s; nothing of this batch was stored",
 			    rows[i]->line, store_errmsg());
 		if (rc == 1)
@@ -570,12 +591,18 @@ batch(struct req *r, int kind, Popstat__Row **rows, size_t n_rows, int amend,
 	}
 	ok->n_rejected = nrej;
 	/* New records carry their author and day; one audit line a batch. */
-	if (!amend && ok->accepted > 0 && store_audit(r->who->name,
-	    "records.submit", n_rows == 1 ? rows[0]->unit : NULL,
-	    kind_name(kind), NULL, n_rows == 1 ? req_printf(r, "1 %s record"
-	    " stored: %s", kind_name(kind), rows[0]->record_id) :
-	    req_printf(r, "%u %s records stored (lines %u-%u)", ok->accepted,
-	    kind_name(kind), rows[0]->line, rows[n_rows - 1]->line), NULL) < 0)
+	if (!amend && ok->accepted > 0 &&
+	    store_audit(r->who->name, "records.submit",
+		n_rows == 1 ? rows[0]->unit : NULL, kind_name(kind), NULL,
+		n_rows == 1 ?
+		    req_printf(r,
+			"1 %s record"
+			" stored: %s",
+			kind_name(kind), rows[0]->record_id) :
+		    req_printf(r, "%u %s records stored (lines %u-%u)",
+			ok->accepted, kind_name(kind), rows[0]->line,
+			rows[n_rows - 1]->line),
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	log_info("%s %s %zu %s rows: %u %s, %u %s, %zu rejected", r->who->name,
@@ -603,7 +630,8 @@ h_amend(struct req *r)
 	const Popstat__Amend *q = r->rq->amend;
 
 	if (strlen(q->reason) < 2 || strlen(q->reason) > 500)
-		return req_error(r, E(BAD_REQUEST), "a reason (2-500 bytes) is"
+		return req_error(r, E(BAD_REQUEST),
+		    "a reason (2-500 bytes) is"
 		    " required for an amendment");
 	return batch(r, (int)q->kind, q->rows, q->n_rows, 1, q->reason);
 }

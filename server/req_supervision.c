@@ -39,8 +39,8 @@ parse_as_of_period(struct req *r, const char *as_of_s, const char *spec,
 	char err[256];
 
 	*as_of = server_today();
-	if (as_of_s && *as_of_s && date_parse(as_of_s, as_of, err,
-	    sizeof err) < 0)
+	if (as_of_s && *as_of_s &&
+	    date_parse(as_of_s, as_of, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
 	if (server_period_parse(spec, *as_of, p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
@@ -92,31 +92,39 @@ h_report_file(struct req *r)
 		return req_error(r, E(NOT_FOUND), "unit %.40s does not exist",
 		    q->unit);
 	if (!scope_may_write(r->who, u) || r->who->role == ROLE_INSPECTOR)
-		return req_error(r, E(FORBIDDEN), "unit %s is outside your scope",
-		    q->unit);
+		return req_error(r, E(FORBIDDEN),
+		    "unit %s is outside your scope", q->unit);
 	if (server_period_parse(q->period, today, &p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	period_dekad_of(p.start, &dk);
 	if (dk.start != p.start || dk.end != p.end)
-		return req_error(r, E(BAD_REQUEST), "period '%.40s' is not a"
+		return req_error(r, E(BAD_REQUEST),
+		    "period '%.40s' is not a"
 		    " dekad; a report covers one dekad, e.g. 2026-11D2",
 		    q->period);
 	if (!unit_active(u, p.end))
-		return req_error(r, E(BAD_REQUEST), "unit %s is retired from"
-		    " %s: it files no report for dekad %s..%s", q->unit,
-		    fmt_day(r, unit_at(u)->retired_from), fmt_day(r, p.start),
-		    fmt_day(r, p.end));
+		return req_error(r, E(BAD_REQUEST),
+		    "unit %s is retired from"
+		    " %s: it files no report for dekad %s..%s",
+		    q->unit, fmt_day(r, unit_at(u)->retired_from),
+		    fmt_day(r, p.start), fmt_day(r, p.end));
 	if (p.end >= today)
-		return req_error(r, E(BAD_REQUEST), "dekad %s..%s has not ended;"
-		    " it can be filed from %s", fmt_day(r, p.start),
-		    fmt_day(r, p.end), fmt_day(r, p.end + 1));
-	if ((q->has_births && q->births < 0) || (q->has_deaths && q->deaths < 0) ||
-	    (q->has_mig_in && q->mig_in < 0) || (q->has_mig_out && q->mig_out < 0))
-		return req_error(r, E(BAD_REQUEST), "confirmed counts cannot be"
+		return req_error(r, E(BAD_REQUEST),
+		    "dekad %s..%s has not ended;"
+		    " it can be filed from %s",
+		    fmt_day(r, p.start), fmt_day(r, p.end),
+		    fmt_day(r, p.end + 1));
+	if ((q->has_births && q->births < 0) ||
+	    (q->has_deaths && q->deaths < 0) ||
+	    (q->has_mig_in && q->mig_in < 0) ||
+	    (q->has_mig_out && q->mig_out < 0))
+		return req_error(r, E(BAD_REQUEST),
+		    "confirmed counts cannot be"
 		    " negative");
-	if (q->note && (strlen(q->note) > 500 ||
-	    !utf8_valid(q->note, strlen(q->note))))
-		return req_error(r, E(BAD_REQUEST), "--note: at most 500 bytes of"
+	if (q->note &&
+	    (strlen(q->note) > 500 || !utf8_valid(q->note, strlen(q->note))))
+		return req_error(r, E(BAD_REQUEST),
+		    "--note: at most 500 bytes of"
 		    " UTF-8 text");
 	memset(&rep, 0, sizeof rep);
 	rep.unit_id = unit_at(u)->id;
@@ -136,17 +144,22 @@ h_report_file(struct req *r)
 	if (rc < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	if (rc == 1) {
-		/* Re-filing corrects the counts; timeliness stays the first's. */
+		/* Re-filing corrects the counts; timeliness stays the first's.
+		 */
 		rep.filed = old.filed;
 		rep.refiled = 1;
 	}
 	if (store_report_put(&rep) < 0 ||
 	    store_audit(r->who->name, rc == 1 ? "report.refile" : "report.file",
-	    q->unit, req_printf(r, "%s..%s", fmt_day(r, p.start),
-	    fmt_day(r, p.end)), NULL, req_printf(r, "births=%lld deaths=%lld"
-	    " mig_in=%lld mig_out=%lld", (long long)rep.confirmed[0],
-	    (long long)rep.confirmed[1], (long long)rep.confirmed[2],
-	    (long long)rep.confirmed[3]), q->note) < 0)
+		q->unit,
+		req_printf(r, "%s..%s", fmt_day(r, p.start), fmt_day(r, p.end)),
+		NULL,
+		req_printf(r,
+		    "births=%lld deaths=%lld"
+		    " mig_in=%lld mig_out=%lld",
+		    (long long)rep.confirmed[0], (long long)rep.confirmed[1],
+		    (long long)rep.confirmed[2], (long long)rep.confirmed[3]),
+		q->note) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	ok = req_alloc(r, sizeof *ok);
@@ -203,7 +216,8 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 	popstat__unit_reporting__init(m);
 	m->unit = unit_at(u)->code;
 	m->name = (char *)unit_name_at(u, p->end);
-	if (store_reports_range(unit_at(u)->id, p->start, p->end, rep_one, &x) < 0)
+	if (store_reports_range(unit_at(u)->id, p->start, p->end, rep_one, &x) <
+	    0)
 		return -1;
 	for (d = p->start; d <= p->end; d = dk.end + 1) {
 		period_dekad_of(d, &dk);
@@ -211,7 +225,8 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 			n++;
 	}
 	if (with_dekads)
-		m->dekads = req_alloc(r, (size_t)(n ? n : 1) * sizeof *m->dekads);
+		m->dekads =
+		    req_alloc(r, (size_t)(n ? n : 1) * sizeof *m->dekads);
 	for (d = p->start; d <= p->end; d = dk.end + 1) {
 		Popstat__DekadState *s;
 		const store_report *rep = NULL;
@@ -233,7 +248,7 @@ supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
 		s->due = (char *)fmt_day(r, due);
 		if (rep && rep->filed <= as_of) {
 			int differs = memcmp(rep->confirmed, rep->held,
-			    sizeof rep->held) != 0;
+					  sizeof rep->held) != 0;
 
 			m->due++;
 			m->filed++;
@@ -287,11 +302,12 @@ h_report_status(struct req *r)
 	rows = (double)(pu->nchildren ? pu->nchildren : 1) *
 	    (period_days(&p) / 10 + 2);
 	if (rows * DEKAD_ROW_BYTES > (double)srv.set.max_output)
-		return req_error(r, E(TOO_LARGE), "the reply would hold %.0f"
+		return req_error(r, E(TOO_LARGE),
+		    "the reply would hold %.0f"
 		    " dekad rows (about %.0f KiB), over the %ld bytes of"
 		    " --max-output; ask for a shorter period or a smaller"
-		    " --parent", rows, rows * DEKAD_ROW_BYTES / 1024,
-		    srv.set.max_output);
+		    " --parent",
+		    rows, rows * DEKAD_ROW_BYTES / 1024, srv.set.max_output);
 	ok = req_alloc(r, sizeof *ok);
 	popstat__report_status_ok__init(ok);
 	ok->period = period_msg(r, &p);
@@ -300,25 +316,26 @@ h_report_status(struct req *r)
 	ok->due_days = (uint32_t)srv.set.report_due_days;
 	/* The units that report: the children, or the unit itself; those
 	 * retired before the period began are no longer due. */
-	ok->units = req_alloc(r, (size_t)unit_children_cap(u) *
-	    sizeof *ok->units);
+	ok->units =
+	    req_alloc(r, (size_t)unit_children_cap(u) * sizeof *ok->units);
 	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	nk = unit_children_at(u, p.start, kids);
 	if (pu->nchildren == 0) {
-		if (supervision_reporting(r, u, &p, as_of, 1, &ok->units[0]) < 0)
+		if (supervision_reporting(r, u, &p, as_of, 1, &ok->units[0]) <
+		    0)
 			return req_error(r, E(INTERNAL), "database error");
 		ok->n_units = 1;
 	}
 	for (i = 0; i < nk; i++)
 		if (supervision_reporting(r, kids[i], &p, as_of, 1,
-		    &ok->units[ok->n_units++]) < 0)
+			&ok->units[ok->n_units++]) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_REPORT_STATUS;
 	r->resp.report_status = ok;
 	return 0;
 }
 
-/* ---- departments ---------------------------------------------------------- */
+/* ---- departments --------------------------------------------------------- */
 
 int
 h_dept_add(struct req *r)
@@ -327,18 +344,20 @@ h_dept_add(struct req *r)
 	int64_t id;
 
 	if (d == NULL || !unit_code_valid(d->code))
-		return req_error(r, E(BAD_REQUEST), "department code: 1-20"
+		return req_error(r, E(BAD_REQUEST),
+		    "department code: 1-20"
 		    " characters of 0-9 A-Z a-z _ -");
 	if (strlen(d->name) == 0 || strlen(d->name) > 200 ||
 	    !utf8_valid(d->name, strlen(d->name)))
-		return req_error(r, E(BAD_REQUEST), "department name: 1-200 bytes"
+		return req_error(r, E(BAD_REQUEST),
+		    "department name: 1-200 bytes"
 		    " of UTF-8 text");
 	if (dept_find(d->code) >= 0)
 		return req_error(r, E(CONFLICT), "department %s already exists",
 		    d->code);
 	if (store_dept_insert(d->code, d->name, &id) < 0 ||
 	    store_audit(r->who->name, "dept.add", NULL, d->code, NULL, d->name,
-	    NULL) < 0)
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	depts_add(id, d->code, d->name);
@@ -368,7 +387,7 @@ h_dept_list(struct req *r)
 	return 0;
 }
 
-/* ---- tasks ---------------------------------------------------------------- */
+/* ---- tasks --------------------------------------------------------------- */
 
 static const char *const task_states[] = { "open", "doing", "done" };
 
@@ -388,8 +407,8 @@ struct task_ctx {
 	int32_t as_of;
 	int overdue_only;
 	const char *owner;
-	int scope;          /* unit index: only tasks of its subtree; -1 all */
-	int with_depts;     /* with scope: the departments' tasks too */
+	int scope;      /* unit index: only tasks of its subtree; -1 all */
+	int with_depts; /* with scope: the departments' tasks too */
 	Popstat__Task **v;
 	size_t n, cap;
 };
@@ -398,7 +417,11 @@ static void
 note_one(const char *at, const char *user, int progress, const char *status,
     const char *note, void *arg)
 {
-	struct { struct req *r; Popstat__Task *t; size_t cap; } *x = arg;
+	struct {
+		struct req *r;
+		Popstat__Task *t;
+		size_t cap;
+	} *x = arg;
 	Popstat__TaskNote *m = req_alloc(x->r, sizeof *m);
 
 	if (x->t->n_notes == x->cap) {
@@ -460,11 +483,11 @@ task_one(const store_task *t, void *arg)
 	m->owner = req_strdup(x->r, t->owner);
 	m->owner_kind = req_strdup(x->r, t->owner_kind);
 	if (strcmp(t->owner_kind, "department") == 0)
-		i = dept_find(t->owner), m->owner_name = i >= 0 ?
-		    dept_at(i)->name : m->owner;
+		i = dept_find(t->owner),
+		m->owner_name = i >= 0 ? dept_at(i)->name : m->owner;
 	else
-		i = unit_find(t->owner), m->owner_name = i >= 0 ?
-		    unit_at(i)->name : m->owner;
+		i = unit_find(t->owner),
+		m->owner_name = i >= 0 ? unit_at(i)->name : m->owner;
 	if (t->person)
 		m->person = req_strdup(x->r, t->person);
 	m->due = (char *)fmt_day(x->r, t->due);
@@ -512,30 +535,39 @@ h_task_add(struct req *r)
 
 	if (strlen(q->title) == 0 || strlen(q->title) > 300 ||
 	    !utf8_valid(q->title, strlen(q->title)))
-		return req_error(r, E(BAD_REQUEST), "--title: 1-300 bytes of"
+		return req_error(r, E(BAD_REQUEST),
+		    "--title: 1-300 bytes of"
 		    " UTF-8 text");
-	if (q->person && (strlen(q->person) > 100 ||
-	    !utf8_valid(q->person, strlen(q->person))))
-		return req_error(r, E(BAD_REQUEST), "--person: at most 100 bytes"
+	if (q->person &&
+	    (strlen(q->person) > 100 ||
+		!utf8_valid(q->person, strlen(q->person))))
+		return req_error(r, E(BAD_REQUEST),
+		    "--person: at most 100 bytes"
 		    " of UTF-8 text");
 	if (d < 0 && u < 0)
-		return req_error(r, E(NOT_FOUND), "--owner %.40s is neither a"
-		    " department nor a unit", q->owner);
+		return req_error(r, E(NOT_FOUND),
+		    "--owner %.40s is neither a"
+		    " department nor a unit",
+		    q->owner);
 	if (d >= 0 && u >= 0)
-		return req_error(r, E(BAD_REQUEST), "--owner %.40s is both a"
-		    " department and a unit code; rename one", q->owner);
+		return req_error(r, E(BAD_REQUEST),
+		    "--owner %.40s is both a"
+		    " department and a unit code; rename one",
+		    q->owner);
 	memset(&t, 0, sizeof t);
 	if (date_parse(q->due, &t.due, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--due %.20s: %s", q->due, err);
+		return req_error(r, E(BAD_REQUEST), "--due %.20s: %s", q->due,
+		    err);
 	t.title = q->title;
 	t.owner_kind = d >= 0 ? "department" : "unit";
 	t.owner = q->owner;
 	t.person = q->person;
 	if (store_task_insert(&t, r->who->name, &id) < 0 ||
 	    store_audit(r->who->name, "task.add", u >= 0 ? q->owner : NULL,
-	    req_printf(r, "task %lld", (long long)id), NULL,
-	    req_printf(r, "%s; owner %s; person %s; due %s", q->title, q->owner,
-	    q->person ? q->person : "-", q->due), NULL) < 0)
+		req_printf(r, "task %lld", (long long)id), NULL,
+		req_printf(r, "%s; owner %s; person %s; due %s", q->title,
+		    q->owner, q->person ? q->person : "-", q->due),
+		NULL) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
 	req_ack(r, req_printf(r, "task %lld added", (long long)id));
@@ -571,7 +603,8 @@ may_update_task(const struct principal *who, const struct one_task *t)
 	if (who->role == ROLE_ADMIN)
 		return 1;
 	if (who->role == ROLE_DEPARTMENT)
-		return strcmp(t->owner_kind, "department") == 0 && who->dept >= 0 &&
+		return strcmp(t->owner_kind, "department") == 0 &&
+		    who->dept >= 0 &&
 		    strcmp(dept_at(who->dept)->code, t->owner) == 0;
 	if (who->role == ROLE_CLERK)
 		return strcmp(t->owner_kind, "unit") == 0 && who->unit >= 0 &&
@@ -594,35 +627,42 @@ h_task_update(struct req *r)
 		return req_error(r, E(NOT_FOUND), "no task %llu",
 		    (unsigned long long)q->id);
 	if (!may_update_task(r->who, &t))
-		return req_error(r, E(FORBIDDEN), "task %llu belongs to %s; you"
-		    " may update only your own tasks", (unsigned long long)q->id,
-		    t.owner);
+		return req_error(r, E(FORBIDDEN),
+		    "task %llu belongs to %s; you"
+		    " may update only your own tasks",
+		    (unsigned long long)q->id, t.owner);
 	if (q->has_progress && q->progress > 100)
 		return req_error(r, E(BAD_REQUEST), "--progress must be 0-100");
 	if (q->status && !task_state_ok(q->status))
-		return req_error(r, E(BAD_REQUEST), "--status must be open, doing"
+		return req_error(r, E(BAD_REQUEST),
+		    "--status must be open, doing"
 		    " or done");
-	if (q->note && (strlen(q->note) > 1000 ||
-	    !utf8_valid(q->note, strlen(q->note))))
-		return req_error(r, E(BAD_REQUEST), "--note: at most 1000 bytes of"
+	if (q->note &&
+	    (strlen(q->note) > 1000 || !utf8_valid(q->note, strlen(q->note))))
+		return req_error(r, E(BAD_REQUEST),
+		    "--note: at most 1000 bytes of"
 		    " UTF-8 text");
 	if (!q->has_progress && !q->status && !q->note)
-		return req_error(r, E(BAD_REQUEST), "nothing to update: give"
+		return req_error(r, E(BAD_REQUEST),
+		    "nothing to update: give"
 		    " --progress, --status or --note");
 	status = q->status ? q->status : t.status;
 	progress = q->has_progress ? (int)q->progress : t.progress;
 	if (store_task_update(t.id, status, progress) < 0 ||
-	    store_task_note(t.id, r->who->name, q->has_progress ?
-	    (int)q->progress : -1, q->status, q->note) < 0 ||
-	    store_audit(r->who->name, "task.update", strcmp(t.owner_kind,
-	    "unit") == 0 ? t.owner : NULL, req_printf(r, "task %lld",
-	    (long long)t.id), req_printf(r, "status=%s progress=%d", t.status,
-	    t.progress), req_printf(r, "status=%s progress=%d", status,
-	    progress), q->note) < 0)
+	    store_task_note(t.id, r->who->name,
+		q->has_progress ? (int)q->progress : -1, q->status,
+		q->note) < 0 ||
+	    store_audit(r->who->name, "task.update",
+		strcmp(t.owner_kind, "unit") == 0 ? t.owner : NULL,
+		req_printf(r, "task %lld", (long long)t.id),
+		req_printf(r, "status=%s progress=%d", t.status, t.progress),
+		req_printf(r, "status=%s progress=%d", status, progress),
+		q->note) < 0)
 		return req_error(r, E(INTERNAL), "database error: %s",
 		    store_errmsg());
-	req_ack(r, req_printf(r, "task %lld: %s, %d%%", (long long)t.id, status,
-	    progress));
+	req_ack(r,
+	    req_printf(r, "task %lld: %s, %d%%", (long long)t.id, status,
+		progress));
 	return 0;
 }
 
@@ -636,8 +676,8 @@ h_task_list(struct req *r)
 	size_t i;
 	int scope = -1;
 
-	if (q->as_of && *q->as_of && date_parse(q->as_of, &as_of, err,
-	    sizeof err) < 0)
+	if (q->as_of && *q->as_of &&
+	    date_parse(q->as_of, &as_of, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "--as-of: %s", err);
 	popstat__task_list_ok__init(ok);
 	/* A clerk reads the tasks of its subtree (doc/rules.md §10). */
@@ -645,17 +685,21 @@ h_task_list(struct req *r)
 		int o;
 
 		if (r->who->unit < 0)
-			return req_error(r, E(FORBIDDEN), "a clerk without a unit"
+			return req_error(r, E(FORBIDDEN),
+			    "a clerk without a unit"
 			    " reads no tasks");
 		scope = r->who->unit;
-		if (q->owner && *q->owner && ((o = unit_find(q->owner)) < 0 ||
-		    !scope_may_read(r->who, o, SCOPE_BELOW)))
-			return req_error(r, E(FORBIDDEN), "--owner %.40s is outside"
-			    " your scope", q->owner);
+		if (q->owner && *q->owner &&
+		    ((o = unit_find(q->owner)) < 0 ||
+			!scope_may_read(r->who, o, SCOPE_BELOW)))
+			return req_error(r, E(FORBIDDEN),
+			    "--owner %.40s is outside"
+			    " your scope",
+			    q->owner);
 	}
 	if (supervision_tasks(r, as_of, q->has_overdue && q->overdue,
-	    q->owner && *q->owner ? q->owner : NULL, scope, &ok->tasks,
-	    &ok->n_tasks) < 0)
+		q->owner && *q->owner ? q->owner : NULL, scope, &ok->tasks,
+		&ok->n_tasks) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	if (q->has_id) {
 		size_t k = 0;
@@ -670,10 +714,14 @@ h_task_list(struct req *r)
 	}
 	/* Notes only for a short list: a one-task view or a small county. */
 	for (i = 0; i < ok->n_tasks && ok->n_tasks <= 50; i++) {
-		struct { struct req *r; Popstat__Task *t; size_t cap; } x = {
-			r, ok->tasks[i], 0 };
+		struct {
+			struct req *r;
+			Popstat__Task *t;
+			size_t cap;
+		} x = { r, ok->tasks[i], 0 };
 
-		if (store_task_notes((int64_t)ok->tasks[i]->id, note_one, &x) < 0)
+		if (store_task_notes((int64_t)ok->tasks[i]->id, note_one, &x) <
+		    0)
 			return req_error(r, E(INTERNAL), "database error");
 	}
 	ok->as_of = (char *)fmt_day(r, as_of);
@@ -682,7 +730,7 @@ h_task_list(struct req *r)
 	return 0;
 }
 
-/* ---- inspection summary ---------------------------------------------------- */
+/* ---- inspection summary -------------------------------------------------- */
 
 /* The targets a unit misses, as judgements. */
 int
@@ -697,8 +745,8 @@ supervision_failing(struct req *r, const struct unit_eval *ev,
 		const struct target *t = ev->target[i];
 		Popstat__IndicatorJudgement *m;
 
-		if (t == NULL || (only_missed &&
-		    ev->te[i].result != RESULT_MISSED))
+		if (t == NULL ||
+		    (only_missed && ev->te[i].result != RESULT_MISSED))
 			continue;
 		m = req_alloc(r, sizeof *m);
 		popstat__indicator_judgement__init(m);
@@ -739,10 +787,10 @@ h_inspection(struct req *r)
 	ok->as_of = (char *)fmt_day(r, as_of);
 	ok->parent = pu->code;
 	ok->parent_name = pu->name;
-	ok->reporting = req_alloc(r, (size_t)unit_children_cap(u) *
-	    sizeof *ok->reporting);
-	ok->failing = req_alloc(r, (size_t)unit_children_cap(u) *
-	    sizeof *ok->failing);
+	ok->reporting =
+	    req_alloc(r, (size_t)unit_children_cap(u) * sizeof *ok->reporting);
+	ok->failing =
+	    req_alloc(r, (size_t)unit_children_cap(u) * sizeof *ok->failing);
 	/* Year to date: 1 January of the period's year up to its end. */
 	date_to_ymd(p.end, &y, &m, &d);
 	ytd.start = date_from_ymd(y, 1, 1);
@@ -756,7 +804,7 @@ h_inspection(struct req *r)
 		Popstat__FailingUnit *f;
 
 		if (supervision_reporting(r, c, &p, as_of, 1,
-		    &ok->reporting[ok->n_reporting++]) < 0 ||
+			&ok->reporting[ok->n_reporting++]) < 0 ||
 		    engine_eval(c, &ytd, &ev) < 0)
 			return req_error(r, E(INTERNAL), "database error");
 		if (ev.status != STATUS_VETO && ev.status != STATUS_MISSED)
@@ -770,7 +818,7 @@ h_inspection(struct req *r)
 		ok->failing[ok->n_failing++] = f;
 	}
 	if (supervision_tasks(r, as_of, 1, NULL, u, &ok->overdue,
-	    &ok->n_overdue) < 0)
+		&ok->n_overdue) < 0)
 		return req_error(r, E(INTERNAL), "database error");
 	/* 预警 and 数据质量 (section 15), year to date like the failing. */
 	if (warning_build(r, u, y, ytd.end, &ok->warning) < 0 ||

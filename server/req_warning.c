@@ -67,8 +67,8 @@ yearend_guess(struct yearend *y)
 	if (expr_eval(y->in->e, y->vars, y->known, &v0) != 0)
 		return 0;
 	y->vars[CTR_BIRTHS] = (double)y->b + 1000;
-	if (expr_eval(y->in->e, y->vars, y->known, &v1) != 0 ||
-	    !isfinite(v0) || !isfinite(v1) || !(v1 > v0))
+	if (expr_eval(y->in->e, y->vars, y->known, &v1) != 0 || !isfinite(v0) ||
+	    !isfinite(v1) || !(v1 > v0))
 		return 0;
 	x = floor((y->target - v0) * 1000 / (v1 - v0));
 	if (!(x > -1e15 && x < 1e15))
@@ -143,8 +143,7 @@ warning_cell(struct req *r, const struct unit_eval *ev, int i,
 	if (!(ev->vars[VAR_POP_AVG] > 0))
 		return c;
 	lambda = (double)b * (N - tdays) / tdays;
-	rc = stats_headroom_search(b, yearend_meets, &y, yearend_guess(&y),
-	    &h);
+	rc = stats_headroom_search(b, yearend_meets, &y, yearend_guess(&y), &h);
 	if (rc == 1) {
 		c->has_headroom = 1;
 		c->headroom = h;
@@ -184,13 +183,15 @@ warning_row(struct req *r, int c, const period *pp, int N, int tdays,
 	if (tdays <= 0)
 		p.end = p.start; /* nothing counted: every value is null */
 	if (engine_eval(c, &p, ev) < 0)
-		return req_error(r, E(INTERNAL), "database error while"
-		    " computing %s", unit_at(c)->code);
+		return req_error(r, E(INTERNAL),
+		    "database error while"
+		    " computing %s",
+		    unit_at(c)->code);
 	popstat__warning_row__init(row);
 	row->unit = unit_at(c)->code;
 	row->name = unit_at(c)->name;
-	row->indicators = req_alloc(r, (size_t)(ev->nind + 1) *
-	    sizeof *row->indicators);
+	row->indicators =
+	    req_alloc(r, (size_t)(ev->nind + 1) * sizeof *row->indicators);
 	memset(w, 0, sizeof *w);
 	w->row = row;
 	w->code = row->unit;
@@ -209,8 +210,8 @@ warning_row(struct req *r, int c, const period *pp, int N, int tdays,
 			w->has_risk = 1;
 			w->risk = cell->risk;
 		}
-		if (cell->has_headroom && (!w->has_headroom ||
-		    cell->headroom < w->headroom)) {
+		if (cell->has_headroom &&
+		    (!w->has_headroom || cell->headroom < w->headroom)) {
 			w->has_headroom = 1;
 			w->headroom = cell->headroom;
 		}
@@ -281,13 +282,15 @@ h_warning(struct req *r)
 		return -1;
 	if (q->as_of && *q->as_of &&
 	    date_parse(q->as_of, &as_of, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s", q->as_of,
-		    err);
+		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s",
+		    q->as_of, err);
 	date_to_ymd(as_of, &y, &m, &d);
 	year = q->has_year ? (int)q->year : y;
 	if (year < 1900 || year > 9999)
-		return req_error(r, E(BAD_REQUEST), "--year %d: expected a year"
-		    " such as 2026", year);
+		return req_error(r, E(BAD_REQUEST),
+		    "--year %d: expected a year"
+		    " such as 2026",
+		    year);
 	if (warning_build(r, u, year, as_of, &ok) < 0)
 		return -1;
 	r->resp.body_case = POPSTAT__RESPONSE__BODY_WARNING;
@@ -300,7 +303,7 @@ h_warning(struct req *r)
 struct mbirth {
 	uint8_t hash[HASH_LEN];
 	int32_t day;
-	int unit;              /* unit index */
+	int unit; /* unit index */
 	const char *record_id;
 };
 
@@ -425,7 +428,7 @@ double_registrations(struct req *r, int u, const period *p, int ids,
 	for (i = 0; i < n; i++) {
 		x.unit = sub[i];
 		if (store_mother_births(unit_at(sub[i])->id, p->start - 30,
-		    p->end + 30, mother_one, &x) < 0) {
+			p->end + 30, mother_one, &x) < 0) {
 			free(sub);
 			free(x.v);
 			return -1;
@@ -435,12 +438,14 @@ double_registrations(struct req *r, int u, const period *p, int ids,
 	if (x.n > 0)
 		qsort(x.v, x.n, sizeof *x.v, mbirth_cmp);
 	for (a = 0; a < x.n; a = e) {
-		for (e = a + 1; e < x.n && memcmp(x.v[e].hash, x.v[a].hash,
-		    HASH_LEN) == 0; e++)
+		for (e = a + 1;
+		     e < x.n && memcmp(x.v[e].hash, x.v[a].hash, HASH_LEN) == 0;
+		     e++)
 			;
 		for (b = a; b < e; b++)
 			for (c = b + 1; c < e; c++) {
-				const struct mbirth *m1 = &x.v[b], *m2 = &x.v[c];
+				const struct mbirth *m1 = &x.v[b],
+						    *m2 = &x.v[c];
 
 				if (m2->day - m1->day > 30)
 					break;
@@ -451,19 +456,19 @@ double_registrations(struct req *r, int u, const period *p, int ids,
 					continue;
 				if (npairs == cappairs) {
 					cappairs = cappairs ? cappairs * 2 : 16;
-					pairs = xrealloc(pairs, cappairs *
-					    sizeof *pairs);
+					pairs = xrealloc(pairs,
+					    cappairs * sizeof *pairs);
 				}
 				pairs[npairs].a = m1;
 				pairs[npairs++].b = m2;
 			}
 	}
-	if (npairs > 0)   /* qsort(NULL, 0, ...) is undefined */
+	if (npairs > 0) /* qsort(NULL, 0, ...) is undefined */
 		qsort(pairs, npairs, sizeof *pairs, mpair_cmp);
 	for (a = 0; a < npairs; a++) {
 		const struct mbirth *m1 = pairs[a].a, *m2 = pairs[a].b;
-		Popstat__QualityFlag *q = flag_new(f, m1->unit,
-		    "double_registration");
+		Popstat__QualityFlag *q =
+		    flag_new(f, m1->unit, "double_registration");
 
 		q->n_units = 2;
 		q->units = req_alloc(r, 2 * sizeof *q->units);
@@ -541,7 +546,7 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		Popstat__QualityFlag *q;
 
 		if (stats_wilson(boys[i], boys[i] + girls[i], STATS_Z95, &lo,
-		    &hi) < 0)
+			&hi) < 0)
 			continue;
 		rlo = lo < 1 ? score_round2(100 * lo / (1 - lo)) : INFINITY;
 		rhi = hi < 1 ? score_round2(100 * hi / (1 - hi)) : INFINITY;
@@ -557,8 +562,8 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		q->girls = (uint32_t)girls[i];
 		if (girls[i] > 0) {
 			q->has_ratio = 1;
-			q->ratio = score_round2(100.0 * (double)boys[i] /
-			    (double)girls[i]);
+			q->ratio = score_round2(
+			    100.0 * (double)boys[i] / (double)girls[i]);
 		}
 		q->has_ratio_low = isfinite(rlo);
 		q->ratio_low = isfinite(rlo) ? rlo : 0;
@@ -578,8 +583,8 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		sib_pop = pev->vars[VAR_POP_AVG] - pavg[i];
 		if (!(sib_pop > 0) || !(pavg[i] > 0))
 			continue;
-		rate = (double)(pev->total.v[CTR_BIRTHS] - births[i]) / sib_pop *
-		    1000;
+		rate = (double)(pev->total.v[CTR_BIRTHS] - births[i]) /
+		    sib_pop * 1000;
 		e = rate * pavg[i] / 1000;
 		pr = stats_poisson_cdf(births[i], e);
 		if (!(pr < 0.01))
@@ -604,8 +609,8 @@ quality_build(struct req *r, int u, const period *p, int ids,
 		q->has_records = q->has_timely = q->has_timeliness = 1;
 		q->records = (uint32_t)recs[i];
 		q->timely = (uint32_t)timely[i];
-		q->timeliness = score_round2(100.0 * (double)timely[i] /
-		    (double)recs[i]);
+		q->timeliness =
+		    score_round2(100.0 * (double)timely[i] / (double)recs[i]);
 	}
 	ok->flags = f.v;
 	ok->n_flags = f.n;
@@ -629,8 +634,8 @@ h_quality(struct req *r)
 		return -1;
 	if (q->as_of && *q->as_of &&
 	    date_parse(q->as_of, &today, err, sizeof err) < 0)
-		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s", q->as_of,
-		    err);
+		return req_error(r, E(BAD_REQUEST), "--as-of %.20s: %s",
+		    q->as_of, err);
 	if (period_parse(q->period, today, &p, err, sizeof err) < 0)
 		return req_error(r, E(BAD_REQUEST), "%s", err);
 	if (quality_build(r, u, &p, 1, &ok) < 0)

@@ -24,7 +24,8 @@ server_period_parse(const char *spec, int32_t today, struct period *p,
 	if (period_parse(spec, today, p, err, errlen) < 0)
 		return -1;
 	if (period_days(p) > srv.set.max_period_days) {
-		xsnprintf(err, errlen, "period '%.40s' is %d days long; at most"
+		xsnprintf(err, errlen,
+		    "period '%.40s' is %d days long; at most"
 		    " %ld days (--max-period-days) may be asked for at once",
 		    spec, period_days(p), srv.set.max_period_days);
 		return -1;

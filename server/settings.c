@@ -20,12 +20,12 @@ enum kind { K_STRING, K_LONG, K_FLAG, K_ENUM, K_DATE };
 struct option {
 	const char *name;
 	enum kind kind;
-	void *value;               /* const char **, long *, or int32_t * */
-	long def, min, max;        /* K_LONG; K_FLAG/K_ENUM use def */
-	const char *const *names;  /* K_ENUM: value i is names[i] */
-	const char *arg;           /* placeholder in --help */
+	void *value;              /* const char **, long *, or int32_t * */
+	long def, min, max;       /* K_LONG; K_FLAG/K_ENUM use def */
+	const char *const *names; /* K_ENUM: value i is names[i] */
+	const char *arg;          /* placeholder in --help */
 	const char *help;
-	int flags;                 /* O_RELOAD; O_CMDLINE is set when run */
+	int flags; /* O_RELOAD; O_CMDLINE is set when run */
 };
 
 /*
@@ -47,17 +47,22 @@ static struct option options[] = {
 	    "the sqlite database (required)", 0 },
 	{ "key-file", K_STRING, &srv.set.key_file, 0, 0, 0, NULL, "FILE",
 	    "the HMAC key of mother_id, made by init (default DB.key); back it"
-	    " up apart from the database", 0 },
+	    " up apart from the database",
+	    0 },
 	{ "allow-core-dumps", K_FLAG, &srv.set.allow_core_dumps, 0, 0, 0, NULL,
-	    NULL, "let the process dump core (debugging; a core holds the key"
-	    " and mother_ids)", 0 },
+	    NULL,
+	    "let the process dump core (debugging; a core holds the key"
+	    " and mother_ids)",
+	    0 },
 	{ "listen", K_STRING, &srv.set.listen, 0, 0, 0, NULL, "HOST:PORT",
 	    "address for the popstat protocol (required)", 0 },
 	{ "config", K_STRING, &config_path_opt, 0, 0, 0, NULL, "FILE",
 	    "configuration file (default " SETTINGS_DEFAULT_CONFIG " if it"
-	    " exists)", 0 },
+	    " exists)",
+	    0 },
 	{ "durability", K_ENUM, &srv.set.durability, DURABILITY_FULL, 0, 0,
-	    durability_names, "full|normal", "full: an acknowledged record"
+	    durability_names, "full|normal",
+	    "full: an acknowledged record"
 	    " survives power loss; normal: survives a crash of popstatd only",
 	    0 },
 	{ "log-level", K_ENUM, &srv.set.log_level, LOG_INFO, 0, 0, level_names,
@@ -68,18 +73,24 @@ static struct option options[] = {
 	    1000000, NULL, "N", "connections held at once; more are refused",
 	    O_RELOAD },
 	{ "max-output", K_LONG, &srv.set.max_output, 64L * 1024 * 1024, 4096,
-	    1L << 32, NULL, "BYTES", "bytes queued to a client that does not"
-	    " read before it is dropped", O_RELOAD },
+	    1L << 32, NULL, "BYTES",
+	    "bytes queued to a client that does not"
+	    " read before it is dropped",
+	    O_RELOAD },
 	{ "idle-timeout", K_LONG, &srv.set.idle_timeout, 300, 1, 86400, NULL,
 	    "SECONDS", "a connection silent this long is closed", O_RELOAD },
 	{ "max-rows", K_LONG, &srv.set.max_rows, 10000, 1, 1000000, NULL, "N",
 	    "rows in one submit batch", O_RELOAD },
-	{ "max-period-days", K_LONG, &srv.set.max_period_days, 7305, 1,
-	    3660000, NULL, "DAYS", "longest period a request may name (7305:"
-	    " 20 years)", O_RELOAD },
+	{ "max-period-days", K_LONG, &srv.set.max_period_days, 7305, 1, 3660000,
+	    NULL, "DAYS",
+	    "longest period a request may name (7305:"
+	    " 20 years)",
+	    O_RELOAD },
 	{ "requests-per-turn", K_LONG, &srv.set.requests_per_turn, 16, 1,
-	    100000, NULL, "N", "requests served per connection per loop turn"
-	    " (fairness)", O_RELOAD },
+	    100000, NULL, "N",
+	    "requests served per connection per loop turn"
+	    " (fairness)",
+	    O_RELOAD },
 	{ "timely-days", K_LONG, &srv.set.timely_days, 30, 0, 3650, NULL, "N",
 	    "a record received within N days of its date is timely", O_RELOAD },
 	{ "report-due-days", K_LONG, &srv.set.report_due_days, 3, 0, 366, NULL,
@@ -89,23 +100,31 @@ static struct option options[] = {
 	    "serve the read-only dashboard, JSON API and /metrics here", 0 },
 	{ "http-public", K_FLAG, &srv.set.http_public, 0, 0, 0, NULL, NULL,
 	    "publish the aggregate pages (rankings, status, bulletins) without"
-	    " login", 0 },
-	{ "http-max-connections", K_LONG, &srv.set.http_max_connections, 256,
-	    1, 100000, NULL, "N", "dashboard connections held at once (at most"
+	    " login",
+	    0 },
+	{ "http-max-connections", K_LONG, &srv.set.http_max_connections, 256, 1,
+	    100000, NULL, "N",
+	    "dashboard connections held at once (at most"
 	    " half the descriptors left after a reserve); more wait",
 	    O_RELOAD },
-	{ "http-request-timeout", K_LONG, &srv.set.http_request_timeout, 20,
-	    1, 3600, NULL, "SECONDS", "a dashboard request (headers and body)"
-	    " not complete this long after it began is dropped", O_RELOAD },
+	{ "http-request-timeout", K_LONG, &srv.set.http_request_timeout, 20, 1,
+	    3600, NULL, "SECONDS",
+	    "a dashboard request (headers and body)"
+	    " not complete this long after it began is dropped",
+	    O_RELOAD },
 	{ "http-tls-cert", K_STRING, &srv.set.http_tls_cert, 0, 0, 0, NULL,
-	    "FILE", "PEM certificate (chain): the dashboard serves HTTPS (and"
-	    " so its entry and upload pages) itself", 0 },
+	    "FILE",
+	    "PEM certificate (chain): the dashboard serves HTTPS (and"
+	    " so its entry and upload pages) itself",
+	    0 },
 	{ "http-tls-key", K_STRING, &srv.set.http_tls_key, 0, 0, 0, NULL,
 	    "FILE", "PEM private key of --http-tls-cert", 0 },
-	{ "http-max-upload", K_LONG, &srv.set.http_max_upload, 16L * 1024 * 1024,
-	    4096, 1L << 30, NULL, "BYTES", "largest register file uploaded to"
+	{ "http-max-upload", K_LONG, &srv.set.http_max_upload,
+	    16L * 1024 * 1024, 4096, 1L << 30, NULL, "BYTES",
+	    "largest register file uploaded to"
 	    " the dashboard (refused from its Content-Length, before it is"
-	    " read)", 0 },
+	    " read)",
+	    0 },
 	{ "tls-cert", K_STRING, &srv.set.tls_cert, 0, 0, 0, NULL, "FILE",
 	    "PEM certificate (chain): serve the protocol over TLS", 0 },
 	{ "tls-key", K_STRING, &srv.set.tls_key, 0, 0, 0, NULL, "FILE",
@@ -113,17 +132,23 @@ static struct option options[] = {
 	{ "insecure-plaintext", K_FLAG, &srv.set.insecure_plaintext, 0, 0, 0,
 	    NULL, NULL, "allow plaintext on a non-loopback address", 0 },
 	{ "auth-failures", K_LONG, &srv.set.auth_failures, 10, 1, 100000, NULL,
-	    "N", "failed logins allowed per minute from one peer address, and"
+	    "N",
+	    "failed logins allowed per minute from one peer address, and"
 	    " from one network (its /24, or /64 for IPv6); more are refused",
 	    O_RELOAD },
 	{ "auth-failures-global", K_LONG, &srv.set.auth_failures_global, 1000,
-	    1, 10000000, NULL, "N", "failed logins allowed per minute from all"
-	    " peers together; more are refused", O_RELOAD },
+	    1, 10000000, NULL, "N",
+	    "failed logins allowed per minute from all"
+	    " peers together; more are refused",
+	    O_RELOAD },
 	{ "http-trusted-proxy", K_STRING, &srv.set.http_trusted_proxy, 0, 0, 0,
-	    NULL, "ADDRESS", "the reverse proxy in front of the dashboard: only"
-	    " from this peer address is X-Forwarded-For believed", 0 },
+	    NULL, "ADDRESS",
+	    "the reverse proxy in front of the dashboard: only"
+	    " from this peer address is X-Forwarded-For believed",
+	    0 },
 	{ "bulletin-office", K_STRING, &srv.set.bulletin_office, 0, 0, 0, NULL,
-	    "NAME", "issuing office (发文机关) printed at the head of a bulletin"
+	    "NAME",
+	    "issuing office (发文机关) printed at the head of a bulletin"
 	    " and in its signature, unless 'bulletin --office' names one",
 	    O_RELOAD },
 	{ "today", K_DATE, &srv.today_fixed, 0, 0, 0, NULL, "YYYY-MM-DD",
@@ -154,19 +179,11 @@ settings_defaults(void)
 		struct option *o = &options[i];
 
 		switch (o->kind) {
-		case K_STRING:
-			*(const char **)o->value = NULL;
-			break;
+		case K_STRING: *(const char **)o->value = NULL; break;
 		case K_LONG:
-		case K_ENUM:
-			*(long *)o->value = o->def;
-			break;
-		case K_FLAG:
-			*(int *)o->value = (int)o->def;
-			break;
-		case K_DATE:
-			*(int32_t *)o->value = 0;
-			break;
+		case K_ENUM: *(long *)o->value = o->def; break;
+		case K_FLAG: *(int *)o->value = (int)o->def; break;
+		case K_DATE: *(int32_t *)o->value = 0; break;
 		}
 	}
 }
@@ -190,7 +207,8 @@ set_option(struct option *o, const char *v, int copy, char *err, size_t errlen)
 			return -1;
 		}
 		if (copy) {
-			/* A reloaded string replaces (and frees) the last copy. */
+			/* A reloaded string replaces (and frees) the last copy.
+			 */
 			char **own = &owned[o - options];
 
 			free(*own);
@@ -203,8 +221,10 @@ set_option(struct option *o, const char *v, int copy, char *err, size_t errlen)
 		errno = 0;
 		n = strtol(v, &end, 10);
 		if (errno || *end || end == v || n < o->min || n > o->max) {
-			xsnprintf(err, errlen, "%s %s: must be a whole number"
-			    " %ld-%ld", o->name, v, o->min, o->max);
+			xsnprintf(err, errlen,
+			    "%s %s: must be a whole number"
+			    " %ld-%ld",
+			    o->name, v, o->min, o->max);
 			return -1;
 		}
 		*(long *)o->value = n;
@@ -225,7 +245,8 @@ set_option(struct option *o, const char *v, int copy, char *err, size_t errlen)
 		    strcmp(v, "0") == 0 || strcmp(v, "off") == 0)
 			*(int *)o->value = 0;
 		else {
-			xsnprintf(err, errlen, "%s %s: must be yes or no", o->name, v);
+			xsnprintf(err, errlen, "%s %s: must be yes or no",
+			    o->name, v);
 			return -1;
 		}
 		return 0;
@@ -275,10 +296,12 @@ settings_usage(FILE *f)
 		if (o->kind == K_FLAG)
 			xsnprintf(left, sizeof left, "--%s", o->name);
 		else
-			xsnprintf(left, sizeof left, "--%s %s", o->name, o->arg);
+			xsnprintf(left, sizeof left, "--%s %s", o->name,
+			    o->arg);
 		fprintf(f, "  %-28s %s", left, o->help);
 		if (o->kind == K_LONG)
-			fprintf(f, " (default %ld, %ld-%ld)", o->def, o->min, o->max);
+			fprintf(f, " (default %ld, %ld-%ld)", o->def, o->min,
+			    o->max);
 		else if (o->kind == K_ENUM)
 			fprintf(f, " (default %s)", o->names[o->def]);
 		fputc('\n', f);
@@ -300,15 +323,18 @@ settings_parse_args(int argc, char **argv)
 			return 1;
 		}
 		if (strncmp(a, "--", 2) != 0 || (o = find(a + 2)) == NULL) {
-			fprintf(stderr, "popstatd: unknown option '%s' (see"
-			    " popstatd --help)\n", a);
+			fprintf(stderr,
+			    "popstatd: unknown option '%s' (see"
+			    " popstatd --help)\n",
+			    a);
 			return -1;
 		}
 		if (o->kind == K_FLAG) {
 			*(int *)o->value = 1;
 		} else {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "popstatd: %s needs a value\n", a);
+				fprintf(stderr, "popstatd: %s needs a value\n",
+				    a);
 				return -1;
 			}
 			if (set_option(o, argv[++i], 0, err, sizeof err) < 0) {
@@ -367,7 +393,8 @@ load_config(int reload)
 		path = SETTINGS_DEFAULT_CONFIG;
 	}
 	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "popstatd: config %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "popstatd: config %s: %s\n", path,
+		    strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -376,8 +403,8 @@ load_config(int reload)
 
 		n++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			fprintf(stderr, "popstatd: %s line %d: line too long\n", path,
-			    n);
+			fprintf(stderr, "popstatd: %s line %d: line too long\n",
+			    path, n);
 			fclose(f);
 			return -1;
 		}
@@ -385,7 +412,8 @@ load_config(int reload)
 		if (*k == '#' || *k == '\0')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
-			fprintf(stderr, "popstatd: %s line %d: expected NAME = VALUE\n",
+			fprintf(stderr,
+			    "popstatd: %s line %d: expected NAME = VALUE\n",
 			    path, n);
 			fclose(f);
 			return -1;
@@ -399,7 +427,8 @@ load_config(int reload)
 			if (*eq == '_')
 				*eq = '-';
 		if ((o = find(k)) == NULL || strcmp(k, "config") == 0) {
-			fprintf(stderr, "popstatd: %s line %d: unknown setting '%s'\n",
+			fprintf(stderr,
+			    "popstatd: %s line %d: unknown setting '%s'\n",
 			    path, n, k);
 			fclose(f);
 			return -1;
@@ -414,12 +443,13 @@ load_config(int reload)
 			void *saved = o->value;
 
 			o->value = o->kind == K_STRING ? (void *)&tmps :
-			    o->kind == K_FLAG ? (void *)&tmpi : o->kind == K_DATE ?
-			    (void *)&tmpd : (void *)&tmpl;
+			    o->kind == K_FLAG          ? (void *)&tmpi :
+			    o->kind == K_DATE          ? (void *)&tmpd :
+							 (void *)&tmpl;
 			if (set_option(o, v, 0, err, sizeof err) < 0) {
 				o->value = saved;
-				fprintf(stderr, "popstatd: %s line %d: %s\n", path, n,
-				    err);
+				fprintf(stderr, "popstatd: %s line %d: %s\n",
+				    path, n, err);
 				fclose(f);
 				return -1;
 			}
@@ -427,7 +457,8 @@ load_config(int reload)
 			continue;
 		}
 		if (set_option(o, v, 1, err, sizeof err) < 0) {
-			fprintf(stderr, "popstatd: %s line %d: %s\n", path, n, err);
+			fprintf(stderr, "popstatd: %s line %d: %s\n", path, n,
+			    err);
 			fclose(f);
 			return -1;
 		}

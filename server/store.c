@@ -20,11 +20,9 @@
 #include "sbuf.h"
 #include "tally.h"
 
-const char *const counter_names[CTR_DAILY_COUNT] = {
-	"births", "births_male", "births_female", "births_policy",
-	"births_order3", "deaths", "mig_in", "mig_out", "verified",
-	"verified_missed", "records", "timely"
-};
+const char *const counter_names[CTR_DAILY_COUNT] = { "births", "births_male",
+	"births_female", "births_policy", "births_order3", "deaths", "mig_in",
+	"mig_out", "verified", "verified_missed", "records", "timely" };
 
 static sqlite3 *db_w, *db_r;
 static sqlite3_stmt *stmts[S_COUNT];
@@ -95,7 +93,8 @@ store_create(const char *path, char *err, size_t errlen)
 	if (store_key_file()[0] == '\0')
 		store_set_key_file(path, NULL);
 	if (access(store_key_file(), F_OK) == 0) {
-		xsnprintf(err, errlen, "the key file %s already exists; refusing"
+		xsnprintf(err, errlen,
+		    "the key file %s already exists; refusing"
 		    " to overwrite it (a key belongs to one database)",
 		    store_key_file());
 		return -1;
@@ -146,27 +145,33 @@ store_open(const char *path, int durability, char *err, size_t errlen)
 	if (store_key_file()[0] == '\0')
 		store_set_key_file(path, NULL);
 	store_files_tighten(path);
-	if (store_open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err,
-	    errlen) < 0)
+	if (store_open_conn(path, SQLITE_OPEN_READWRITE, &db_w, err, errlen) <
+	    0)
 		return -1;
 	/* A file that is not sqlite's, or sqlite's but not popstat's. */
 	if (store_exec(db_w, "SELECT count(*) FROM sqlite_master", err,
-	    errlen) < 0) {
-		xsnprintf(err, errlen, "%s is not an sqlite database (%s): give"
+		errlen) < 0) {
+		xsnprintf(err, errlen,
+		    "%s is not an sqlite database (%s): give"
 		    " the popstat database, or make one with `popstatd init"
-		    " --db FILE`", path, sqlite3_errmsg(db_w));
+		    " --db FILE`",
+		    path, sqlite3_errmsg(db_w));
 		goto fail;
 	}
 	if (store_schema_version(db_w) != 0 &&
 	    !store_schema_has_table(db_w, "meta")) {
-		xsnprintf(err, errlen, "%s is an sqlite database but not a popstat"
+		xsnprintf(err, errlen,
+		    "%s is an sqlite database but not a popstat"
 		    " one (it has no meta table): give the popstat database, or"
-		    " make one with `popstatd init --db FILE`", path);
+		    " make one with `popstatd init --db FILE`",
+		    path);
 		goto fail;
 	}
 	if (store_schema_version(db_w) == 0) {
-		xsnprintf(err, errlen, "%s is not a popstat database (run"
-		    " 'popstatd init --db %s' first)", path, path);
+		xsnprintf(err, errlen,
+		    "%s is not a popstat database (run"
+		    " 'popstatd init --db %s' first)",
+		    path, path);
 		goto fail;
 	}
 	if (store_exec(db_w, "PRAGMA journal_mode=WAL", err, errlen) < 0 ||
@@ -259,8 +264,7 @@ store_commit(void)
 	if (rc < 0) {
 		disk_full = disk_full || errcode_full();
 		store_rollback();
-	}
-	else
+	} else
 		tally_commit();
 	in_txn = 0;
 	return rc;
@@ -456,8 +460,8 @@ store_unit_set_name(int64_t id, const char *name)
 int
 store_unit_set_retired(int64_t id, int32_t from)
 {
-	return unit_exec("UPDATE units SET retired_from = ?2 WHERE id = ?1",
-	    id, from, NULL);
+	return unit_exec("UPDATE units SET retired_from = ?2 WHERE id = ?1", id,
+	    from, NULL);
 }
 
 int
@@ -474,9 +478,10 @@ store_unit_move_insert(int64_t unit_id, int32_t day, int64_t from_id,
 	char now[32];
 	int rc;
 
-	if (sqlite3_prepare_v2(db_w, "INSERT INTO unit_moves(unit_id, day,"
-	    " from_id, to_id, merged, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1,
-	    &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_w,
+		"INSERT INTO unit_moves(unit_id, day,"
+		" from_id, to_id, merged, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		-1, &s, NULL) != SQLITE_OK) {
 		log_error("sqlite: %s", sqlite3_errmsg(db_w));
 		return -1;
 	}
@@ -499,18 +504,22 @@ int
 store_unit_name_insert(int64_t unit_id, int32_t until, const char *name)
 {
 	return unit_exec("INSERT INTO unit_names(unit_id, until, name)"
-	    " VALUES (?1, ?2, ?3)", unit_id, until, name);
+			 " VALUES (?1, ?2, ?3)",
+	    unit_id, until, name);
 }
 
 int
 store_unit_names_load(void (*cb)(int64_t unit_id, int32_t until,
-    const char *name, void *arg), void *arg)
+			  const char *name, void *arg),
+    void *arg)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(db_w, "SELECT unit_id, until, name FROM"
-	    " unit_names ORDER BY unit_id, until", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_w,
+		"SELECT unit_id, until, name FROM"
+		" unit_names ORDER BY unit_id, until",
+		-1, &s, NULL) != SQLITE_OK) {
 		log_error("sqlite: %s", sqlite3_errmsg(db_w));
 		return -1;
 	}
@@ -523,14 +532,17 @@ store_unit_names_load(void (*cb)(int64_t unit_id, int32_t until,
 }
 
 int
-store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day,
-    int64_t to_id, int merged, void *arg), void *arg)
+store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day, int64_t to_id,
+			  int merged, void *arg),
+    void *arg)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(db_w, "SELECT unit_id, day, to_id, merged FROM"
-	    " unit_moves ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_w,
+		"SELECT unit_id, day, to_id, merged FROM"
+		" unit_moves ORDER BY id",
+		-1, &s, NULL) != SQLITE_OK) {
 		log_error("sqlite: %s", sqlite3_errmsg(db_w));
 		return -1;
 	}
@@ -556,15 +568,18 @@ store_unit_holds(int64_t id, const char *code, const char **what)
 		{ "records", "SELECT 1 FROM records WHERE unit_id = ?1" },
 		{ "accounts", "SELECT 1 FROM users WHERE unit_id = ?1" },
 		{ "child units", "SELECT 1 FROM units WHERE parent_id = ?1" },
-		{ "moves", "SELECT 1 FROM unit_moves WHERE unit_id = ?1"
+		{ "moves",
+		    "SELECT 1 FROM unit_moves WHERE unit_id = ?1"
 		    " OR from_id = ?1 OR to_id = ?1" },
-		{ "earlier names", "SELECT 1 FROM unit_names WHERE"
+		{ "earlier names",
+		    "SELECT 1 FROM unit_names WHERE"
 		    " unit_id = ?1" },
 		{ "dekad reports", "SELECT 1 FROM reports WHERE unit_id = ?1" },
 		{ "approval locks", "SELECT 1 FROM locks WHERE unit_id = ?1" },
 		{ "targets of its own",
 		    "SELECT 1 FROM targets WHERE unit_id = ?1" },
-		{ "tasks", "SELECT 1 FROM tasks WHERE owner_kind = 'unit'"
+		{ "tasks",
+		    "SELECT 1 FROM tasks WHERE owner_kind = 'unit'"
 		    " AND owner = ?3" },
 	};
 	size_t i;
@@ -919,7 +934,8 @@ store_tally_verify(void)
 		tally_sum(unit_key(id), day, day, t);
 		if (memcmp(v, t, sizeof v) != 0 && bad++ < 10)
 			log_error("tally: unit %lld day %d differs from the"
-			    " database", (long long)id, (int)day);
+				  " database",
+			    (long long)id, (int)day);
 		if (id >= maxid) {
 			tot = xrealloc(tot, (size_t)(id + 1) * sizeof v);
 			memset(tot + maxid * CTR_DAILY_COUNT, 0,
@@ -933,13 +949,14 @@ store_tally_verify(void)
 	/* A unit's whole history: catches tally days the table lacks. */
 	for (i = 1; rc == SQLITE_DONE && i < tally_units(); i++) {
 		int64_t zero[CTR_DAILY_COUNT] = { 0 };
-		const int64_t *want = i < maxid ? tot + (int64_t)i *
-		    CTR_DAILY_COUNT : zero;
+		const int64_t *want =
+		    i < maxid ? tot + (int64_t)i * CTR_DAILY_COUNT : zero;
 
 		tally_sum(i, INT32_MIN / 2, INT32_MAX / 2, t);
 		if (memcmp(want, t, sizeof t) != 0 && bad++ < 10)
 			log_error("tally: unit %d total differs from the"
-			    " database", i);
+				  " database",
+			    i);
 	}
 	free(tot);
 	if (rc != SQLITE_DONE)
@@ -949,11 +966,12 @@ store_tally_verify(void)
 		int32_t day = sqlite3_column_int(s, 1), d;
 		int64_t p;
 
-		if ((tally_pop_near(unit_key(sqlite3_column_int64(s, 0)), day, 1,
-		    &d, &p) != 1 || d != day || p != sqlite3_column_int64(s, 2))
-		    && bad++ < 10)
+		if ((tally_pop_near(unit_key(sqlite3_column_int64(s, 0)), day,
+			 1, &d, &p) != 1 ||
+			d != day || p != sqlite3_column_int64(s, 2)) &&
+		    bad++ < 10)
 			log_error("tally: population of unit %lld on day %d"
-			    " differs from the database",
+				  " differs from the database",
 			    (long long)sqlite3_column_int64(s, 0), (int)day);
 	}
 	done(s);
@@ -1054,8 +1072,9 @@ store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
 
 int
 store_mother_births(int64_t unit_id, int32_t start, int32_t end,
-    void (*cb)(const char *record_id, int32_t day,
-    const uint8_t hash[HASH_LEN], void *), void *arg)
+    void (*cb)(const char *record_id, int32_t day, const uint8_t hash[HASH_LEN],
+	void *),
+    void *arg)
 {
 	sqlite3_stmt *s = st(S_MOTHER_BIRTHS);
 	int rc;
@@ -1066,8 +1085,8 @@ store_mother_births(int64_t unit_id, int32_t start, int32_t end,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (sqlite3_column_bytes(s, 2) == HASH_LEN)
 			cb((const char *)sqlite3_column_text(s, 0),
-			    sqlite3_column_int(s, 1),
-			    sqlite3_column_blob(s, 2), arg);
+			    sqlite3_column_int(s, 1), sqlite3_column_blob(s, 2),
+			    arg);
 	done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -1120,7 +1139,10 @@ store_verification_recheck(int64_t unit_id, const uint8_t hash[HASH_LEN],
     void *arg)
 {
 	sqlite3_stmt *s = st(S_VERIF_MATCHED), *u = st(S_VERIF_UNMARK);
-	struct { char id[RECORD_ID_MAX + 1]; int32_t day; } *v = NULL;
+	struct {
+		char id[RECORD_ID_MAX + 1];
+		int32_t day;
+	} *v = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc, m;
 
@@ -1336,7 +1358,8 @@ store_dept_insert(const char *code, const char *name, int64_t *id)
 
 int
 store_depts_load(void (*cb)(int64_t id, const char *code, const char *name,
-    void *), void *arg)
+		     void *),
+    void *arg)
 {
 	sqlite3_stmt *s = st(S_DEPTS_ALL);
 	int rc;
@@ -1433,8 +1456,10 @@ store_task_get(int64_t id, void (*cb)(const store_task *, void *), void *arg)
 }
 
 int
-store_task_notes(int64_t id, void (*cb)(const char *at, const char *user,
-    int progress, const char *status, const char *note, void *), void *arg)
+store_task_notes(int64_t id,
+    void (*cb)(const char *at, const char *user, int progress,
+	const char *status, const char *note, void *),
+    void *arg)
 {
 	sqlite3_stmt *s = st(S_TASK_NOTES);
 	int rc;
@@ -1443,8 +1468,9 @@ store_task_notes(int64_t id, void (*cb)(const char *at, const char *user,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cb((const char *)sqlite3_column_text(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int(s, 2),
+		    sqlite3_column_type(s, 2) == SQLITE_NULL ?
+			-1 :
+			sqlite3_column_int(s, 2),
 		    (const char *)sqlite3_column_text(s, 3),
 		    (const char *)sqlite3_column_text(s, 4), arg);
 	done(s);
@@ -1478,8 +1504,8 @@ store_bulletin_text_put(const char *key, const char *variant, const char *text)
 }
 
 int
-store_bulletin_get(const char *key, void (*cb)(const char *at,
-    const void *data, size_t len, void *), void *arg)
+store_bulletin_get(const char *key,
+    void (*cb)(const char *at, const void *data, size_t len, void *), void *arg)
 {
 	sqlite3_stmt *s = st(S_BULLETIN_GET);
 	int rc;

@@ -32,9 +32,9 @@ enum counter {
 	CTR_MIG_OUT,
 	CTR_VERIFIED,
 	CTR_VERIFIED_MISSED,
-	CTR_BASE_COUNT,            /* the counters indicator expressions use */
+	CTR_BASE_COUNT, /* the counters indicator expressions use */
 	CTR_RECORDS = CTR_BASE_COUNT, /* records of the day, any kind */
-	CTR_TIMELY,                /* of which received within timely_days */
+	CTR_TIMELY,                   /* of which received within timely_days */
 	CTR_DAILY_COUNT
 };
 extern const char *const counter_names[CTR_DAILY_COUNT];
@@ -46,18 +46,18 @@ typedef struct counters {
 /* A stored record as the database holds it. */
 typedef struct stored_record {
 	int64_t unit_id;
-	record rec;          /* rec.mother_id is empty: only the hash is kept */
+	record rec; /* rec.mother_id is empty: only the hash is kept */
 	int has_hash;
 	uint8_t mother_hash[HASH_LEN];
 	int matched;
 	int voided;
-	int timely;          /* received within timely_days of its date */
+	int timely; /* received within timely_days of its date */
 	int32_t received_day;
 } stored_record;
 
 typedef struct store_unit {
 	int64_t id;
-	int64_t parent_id;   /* 0 for a root */
+	int64_t parent_id; /* 0 for a root */
 	const char *code, *name, *level;
 	int32_t retired_from; /* first day retired; 0 while active */
 } store_unit;
@@ -66,10 +66,10 @@ typedef struct store_user {
 	int64_t id;
 	char name[65];
 	char role[16];
-	int64_t unit_id;     /* 0 when none */
+	int64_t unit_id; /* 0 when none */
 	int disabled;
 	char created[24];
-	int64_t dept_id;     /* 0 when none */
+	int64_t dept_id; /* 0 when none */
 } store_user;
 
 /* Create a new database at path (which must not exist). */
@@ -114,7 +114,8 @@ void store_row_release(int rollback);
 const char *store_errmsg(void);
 /* After a batch lost to a full disk: what its requests are answered. */
 int store_disk_full(void);
-#define STORE_DISK_FULL_REPLY "the server's disk is full: nothing of this" \
+#define STORE_DISK_FULL_REPLY                                                  \
+	"the server's disk is full: nothing of this"                           \
 	" request was stored; send it again once space is freed on the server"
 
 /* Units. */
@@ -132,10 +133,12 @@ int store_unit_move_insert(int64_t unit_id, int32_t day, int64_t from_id,
 /* An earlier name of a unit, its name on the days before until. */
 int store_unit_name_insert(int64_t unit_id, int32_t until, const char *name);
 int store_unit_names_load(void (*cb)(int64_t unit_id, int32_t until,
-    const char *name, void *arg), void *arg);
+			      const char *name, void *arg),
+    void *arg);
 /* Every move, in the order made. */
 int store_unit_moves_load(void (*cb)(int64_t unit_id, int32_t day,
-    int64_t to_id, int merged, void *arg), void *arg);
+			      int64_t to_id, int merged, void *arg),
+    void *arg);
 /* 1 with *what naming what the unit holds, 0 nothing, -1 error. */
 int store_unit_holds(int64_t id, const char *code, const char **what);
 
@@ -153,7 +156,8 @@ typedef void (*store_user_cb)(const store_user *u, void *arg);
 int store_users_list(store_user_cb cb, void *arg);
 
 /* Records (writer).  1 found, 0 not found, -1 error. */
-int store_record_get(int64_t unit_id, const char *record_id, stored_record *out);
+int
+store_record_get(int64_t unit_id, const char *record_id, stored_record *out);
 int store_record_insert(const stored_record *r, int32_t received_day,
     int64_t user_id);
 /*
@@ -166,8 +170,8 @@ int store_population_on(int64_t unit_id, int32_t day, const char *except,
  * daily table at store_release()). */
 int store_daily_add(int64_t unit_id, int32_t day, const counters *delta);
 /* Any non-voided birth of the unit with this mother hash in [lo, hi]? */
-int store_birth_match(int64_t unit_id, const uint8_t hash[HASH_LEN],
-    int32_t lo, int32_t hi);
+int store_birth_match(int64_t unit_id, const uint8_t hash[HASH_LEN], int32_t lo,
+    int32_t hi);
 /*
  * Mark unmatched verification records of the unit with this hash in
  * [lo, hi] as matched; calls cb with the day of each one it marks.
@@ -197,14 +201,14 @@ typedef struct store_indicator {
 } store_indicator;
 typedef struct store_target {
 	const char *indicator;
-	int64_t unit_id;     /* 0: the default for every unit */
+	int64_t unit_id; /* 0: the default for every unit */
 	const char *op;
 	double value;
 	int veto;
 	double weight;
 } store_target;
-int store_indicators_load(void (*cb)(const store_indicator *, void *),
-    void *arg);
+int
+store_indicators_load(void (*cb)(const store_indicator *, void *), void *arg);
 int store_targets_load(void (*cb)(const store_target *, void *), void *arg);
 int store_indicator_put(const char *name, const char *expr, const char *unit);
 int store_target_put(const store_target *t);
@@ -218,8 +222,9 @@ int store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
  * (reader): the record-level look-up of possible double registration.
  */
 int store_mother_births(int64_t unit_id, int32_t start, int32_t end,
-    void (*cb)(const char *record_id, int32_t day,
-    const uint8_t hash[HASH_LEN], void *), void *arg);
+    void (*cb)(const char *record_id, int32_t day, const uint8_t hash[HASH_LEN],
+	void *),
+    void *arg);
 
 /* Corrections (writer). */
 int store_record_update(const stored_record *r);
@@ -238,8 +243,8 @@ typedef struct store_audit_row {
 	int64_t id;
 	const char *at, *user, *action, *unit, *object, *old, *new_, *reason;
 } store_audit_row;
-int store_audit_query(const char *since, int (*cb)(const store_audit_row *,
-    void *), void *arg);
+int store_audit_query(const char *since,
+    int (*cb)(const store_audit_row *, void *), void *arg);
 
 /* Approval locks. */
 typedef struct store_lock {
@@ -260,7 +265,7 @@ typedef struct store_report {
 	int64_t unit_id;
 	int32_t start, end, due, filed;
 	const char *filed_by, *note;
-	int64_t confirmed[4], held[4];  /* births, deaths, mig_in, mig_out */
+	int64_t confirmed[4], held[4]; /* births, deaths, mig_in, mig_out */
 	int refiled;
 } store_report;
 /* 1 found, 0 not, -1 error; strings valid until the next store call. */
@@ -272,8 +277,9 @@ int store_reports_range(int64_t unit_id, int32_t lo, int32_t hi,
 
 /* Departments. */
 int store_dept_insert(const char *code, const char *name, int64_t *id);
-int store_depts_load(void (*cb)(int64_t id, const char *code,
-    const char *name, void *), void *arg);
+int store_depts_load(void (*cb)(int64_t id, const char *code, const char *name,
+			 void *),
+    void *arg);
 
 /* Tasks (目标责任). */
 typedef struct store_task {
@@ -288,19 +294,22 @@ int store_task_note(int64_t id, const char *user, int progress,
     const char *status, const char *note);
 /* Every task (reader), in id order. */
 int store_tasks(void (*cb)(const store_task *, void *), void *arg);
-int store_task_get(int64_t id, void (*cb)(const store_task *, void *),
+int
+store_task_get(int64_t id, void (*cb)(const store_task *, void *), void *arg);
+int store_task_notes(int64_t id,
+    void (*cb)(const char *at, const char *user, int progress,
+	const char *status, const char *note, void *),
     void *arg);
-int store_task_notes(int64_t id, void (*cb)(const char *at, const char *user,
-    int progress, const char *status, const char *note, void *), void *arg);
 
 /* Published bulletins: frozen data and texts. */
 int store_bulletin_put(const char *key, const char *by, const void *data,
     size_t len);
-int store_bulletin_text_put(const char *key, const char *variant,
-    const char *text);
+int
+store_bulletin_text_put(const char *key, const char *variant, const char *text);
 /* 1 found (callback called), 0 not, -1 error. */
-int store_bulletin_get(const char *key, void (*cb)(const char *at,
-    const void *data, size_t len, void *), void *arg);
+int store_bulletin_get(const char *key,
+    void (*cb)(const char *at, const void *data, size_t len, void *),
+    void *arg);
 int store_bulletin_text_get(const char *key, const char *variant,
     void (*cb)(const char *text, void *), void *arg);
 

@@ -60,9 +60,11 @@ store_file_create(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 	if (fd < 0) {
-		xsnprintf(err, errlen, errno == EEXIST ? "%s already exists;"
-		    " refusing to overwrite it" : "cannot create %s: %s", path,
-		    strerror(errno));
+		xsnprintf(err, errlen,
+		    errno == EEXIST ? "%s already exists;"
+				      " refusing to overwrite it" :
+				      "cannot create %s: %s",
+		    path, strerror(errno));
 		return -1;
 	}
 	if (fchmod(fd, 0600) < 0) {
@@ -89,7 +91,8 @@ tighten(const char *path)
 			    path, (unsigned)(st.st_mode & 0770));
 		else
 			log_warn("%s is readable by every user and cannot be"
-			    " changed: %s", path, strerror(errno));
+				 " changed: %s",
+			    path, strerror(errno));
 	}
 }
 
@@ -151,7 +154,7 @@ rename_new(const char *tmp, const char *dst)
 
 /* ---- the key file ----------------------------------------------------- */
 
-#define KEY_TEXT (2 * SECRET_LEN + 1)   /* hex digits and a newline */
+#define KEY_TEXT (2 * SECRET_LEN + 1) /* hex digits and a newline */
 
 static int
 key_read(uint8_t key[SECRET_LEN], char *err, size_t errlen)
@@ -168,14 +171,17 @@ key_read(uint8_t key[SECRET_LEN], char *err, size_t errlen)
 	}
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0)
 		log_warn("the key file %s is readable by others (mode %03o):"
-		    " chmod 600 it", key_path, (unsigned)(st.st_mode & 0777));
+			 " chmod 600 it",
+		    key_path, (unsigned)(st.st_mode & 0777));
 	n = read(fd, buf, sizeof buf);
 	close(fd);
 	for (i = 0; n == KEY_TEXT && i < 2 * SECRET_LEN; i++)
 		if (strchr("0123456789abcdef", buf[i]) == NULL || !buf[i])
 			break;
-	if (n != KEY_TEXT || i != 2 * SECRET_LEN || buf[2 * SECRET_LEN] != '\n') {
-		xsnprintf(err, errlen, "the key file %s is damaged: it must hold"
+	if (n != KEY_TEXT || i != 2 * SECRET_LEN ||
+	    buf[2 * SECRET_LEN] != '\n') {
+		xsnprintf(err, errlen,
+		    "the key file %s is damaged: it must hold"
 		    " %d hex digits and a newline; restore it from its backup",
 		    key_path, 2 * SECRET_LEN);
 		explicit_bzero(buf, sizeof buf);
@@ -231,8 +237,10 @@ int
 store_key_create(const uint8_t key[SECRET_LEN], char *err, size_t errlen)
 {
 	if (access(key_path, F_OK) == 0) {
-		xsnprintf(err, errlen, "the key file %s already exists; refusing"
-		    " to overwrite it (a key belongs to one database)", key_path);
+		xsnprintf(err, errlen,
+		    "the key file %s already exists; refusing"
+		    " to overwrite it (a key belongs to one database)",
+		    key_path);
 		return -1;
 	}
 	return key_write(key, err, errlen);
@@ -246,7 +254,7 @@ meta_key(sqlite3 *db, uint8_t key[SECRET_LEN])
 	int found = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='secret'",
-	    -1, &s, NULL) != SQLITE_OK)
+		-1, &s, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_bytes(s, 0) == SECRET_LEN) {
@@ -262,8 +270,8 @@ static int
 meta_key_drop(sqlite3 *db, char *err, size_t errlen)
 {
 	if (store_exec(db, "PRAGMA secure_delete=ON", err, errlen) < 0 ||
-	    store_exec(db, "DELETE FROM meta WHERE key='secret'", err,
-	    errlen) < 0 ||
+	    store_exec(db, "DELETE FROM meta WHERE key='secret'", err, errlen) <
+		0 ||
 	    store_exec(db, "PRAGMA secure_delete=OFF", err, errlen) < 0)
 		return -1;
 	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
@@ -276,8 +284,7 @@ meta_key_drop(sqlite3 *db, char *err, size_t errlen)
  * from an older database's meta table.
  */
 int
-store_key_load(sqlite3 *db, uint8_t key[SECRET_LEN], char *err,
-    size_t errlen)
+store_key_load(sqlite3 *db, uint8_t key[SECRET_LEN], char *err, size_t errlen)
 {
 	uint8_t old[SECRET_LEN];
 	int in_meta = meta_key(db, old), rc = -1;
@@ -289,7 +296,8 @@ store_key_load(sqlite3 *db, uint8_t key[SECRET_LEN], char *err,
 	}
 	if (access(key_path, F_OK) != 0) {
 		if (!in_meta) {
-			xsnprintf(err, errlen, "the key file %s is missing: the"
+			xsnprintf(err, errlen,
+			    "the key file %s is missing: the"
 			    " database's mother_id hashes need it; restore it"
 			    " from its backup (or give --key-file FILE)",
 			    key_path);
@@ -300,15 +308,19 @@ store_key_load(sqlite3 *db, uint8_t key[SECRET_LEN], char *err,
 		    key_read(key, err, errlen) < 0)
 			goto out;
 		if (memcmp(key, old, SECRET_LEN) != 0) {
-			xsnprintf(err, errlen, "the key file %s does not read"
-			    " back as written", key_path);
+			xsnprintf(err, errlen,
+			    "the key file %s does not read"
+			    " back as written",
+			    key_path);
 			goto out;
 		}
 		if (meta_key_drop(db, err, errlen) < 0)
 			goto out;
 		log_warn("the HMAC key moved from the database to %s (mode"
-		    " 0600): back it up apart from the database; without it"
-		    " the mother_id hashes are lost", key_path);
+			 " 0600): back it up apart from the database; without "
+			 "it"
+			 " the mother_id hashes are lost",
+		    key_path);
 		rc = 0;
 		goto out;
 	}
@@ -317,8 +329,10 @@ store_key_load(sqlite3 *db, uint8_t key[SECRET_LEN], char *err,
 	if (in_meta) {
 		/* A move interrupted after the file was written. */
 		if (memcmp(key, old, SECRET_LEN) != 0) {
-			xsnprintf(err, errlen, "the key file %s differs from the"
-			    " key still in the database: is it this database's?",
+			xsnprintf(err, errlen,
+			    "the key file %s differs from the"
+			    " key still in the database: is it this "
+			    "database's?",
 			    key_path);
 			goto out;
 		}
@@ -349,12 +363,13 @@ store_backup(const char *src, const char *dst, char *err, size_t errlen)
 	int stop = getenv("POPSTATD_TEST_BACKUP_STOP") != NULL;
 
 	if (access(dst, F_OK) == 0) {
-		xsnprintf(err, errlen, "%s already exists; refusing to overwrite"
-		    " it", dst);
+		xsnprintf(err, errlen,
+		    "%s already exists; refusing to overwrite"
+		    " it",
+		    dst);
 		return -1;
 	}
-	if (store_open_conn(src, SQLITE_OPEN_READONLY, &from, err,
-	    errlen) < 0)
+	if (store_open_conn(src, SQLITE_OPEN_READONLY, &from, err, errlen) < 0)
 		return -1;
 	if (store_schema_version(from) <= 0) {
 		xsnprintf(err, errlen, "%s is not a popstat database", src);
@@ -363,8 +378,8 @@ store_backup(const char *src, const char *dst, char *err, size_t errlen)
 	}
 	xsnprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dst);
 	if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0600) < 0) {
-		xsnprintf(err, errlen, "cannot create a file beside %s: %s", dst,
-		    strerror(errno));
+		xsnprintf(err, errlen, "cannot create a file beside %s: %s",
+		    dst, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -373,8 +388,7 @@ store_backup(const char *src, const char *dst, char *err, size_t errlen)
 		return -1;
 	}
 	close(fd);
-	if (store_open_conn(tmp, SQLITE_OPEN_READWRITE, &to, err,
-	    errlen) < 0) {
+	if (store_open_conn(tmp, SQLITE_OPEN_READWRITE, &to, err, errlen) < 0) {
 		sqlite3_close(from);
 		unlink(tmp);
 		return -1;
@@ -386,7 +400,7 @@ store_backup(const char *src, const char *dst, char *err, size_t errlen)
 	}
 	do {
 		rc = sqlite3_backup_step(b, stop ? 1 : 256);
-		if (stop)   /* the test suite kills a backup half-way */
+		if (stop) /* the test suite kills a backup half-way */
 			raise(SIGSTOP);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
@@ -404,7 +418,8 @@ store_backup(const char *src, const char *dst, char *err, size_t errlen)
 		sqlite3_finalize(s);
 	}
 	if (!ok)
-		xsnprintf(err, errlen, "backup copy failed its integrity check");
+		xsnprintf(err, errlen,
+		    "backup copy failed its integrity check");
 out:
 	if (sqlite3_close(to) != SQLITE_OK && ok) {
 		xsnprintf(err, errlen, "backup: cannot close the copy");
@@ -417,13 +432,15 @@ out:
 		ok = 0;
 	}
 	if (ok && rename_new(tmp, dst) < 0) {
-		xsnprintf(err, errlen, "backup: cannot name the copy %s: %s", dst,
-		    strerror(errno));
+		xsnprintf(err, errlen, "backup: cannot name the copy %s: %s",
+		    dst, strerror(errno));
 		ok = 0;
 	}
 	if (ok && sync_dir(dst) < 0) {
-		xsnprintf(err, errlen, "backup: cannot sync the directory of %s:"
-		    " %s", dst, strerror(errno));
+		xsnprintf(err, errlen,
+		    "backup: cannot sync the directory of %s:"
+		    " %s",
+		    dst, strerror(errno));
 		ok = 0;
 	}
 	if (!ok) {

@@ -5,25 +5,30 @@
 #ifndef POPSTAT_STORE_SQL_H
 #define POPSTAT_STORE_SQL_H
 
-#define SQL_RECORD_INSERT "INSERT INTO records(unit_id, record_id, kind," \
-	    " day, sex, birth_order, policy, mother_hash, age, direction, persons," \
-	    " matched, received_day, user_id, timely) VALUES (?1, ?2, ?3, ?4, ?5," \
-	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+#define SQL_RECORD_INSERT                                                      \
+	"INSERT INTO records(unit_id, record_id, kind,"                        \
+	" day, sex, birth_order, policy, mother_hash, age, direction, "        \
+	"persons,"                                                             \
+	" matched, received_day, user_id, timely) VALUES (?1, ?2, ?3, ?4, ?5," \
+	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
 
-#define SQL_DAILY_ADD "INSERT INTO daily(unit_id, day, births," \
-	    " births_male, births_female, births_policy, births_order3, deaths," \
-	    " mig_in, mig_out, verified, verified_missed, records, timely)" \
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)" \
-	    " ON CONFLICT(unit_id, day) DO" \
-	    " UPDATE SET births = births + ?3, births_male = births_male + ?4," \
-	    " births_female = births_female + ?5," \
-	    " births_policy = births_policy + ?6," \
-	    " births_order3 = births_order3 + ?7, deaths = deaths + ?8," \
-	    " mig_in = mig_in + ?9, mig_out = mig_out + ?10," \
-	    " verified = verified + ?11, verified_missed = verified_missed + ?12," \
-	    " records = records + ?13, timely = timely + ?14"
+#define SQL_DAILY_ADD                                                          \
+	"INSERT INTO daily(unit_id, day, births,"                              \
+	" births_male, births_female, births_policy, births_order3, deaths,"   \
+	" mig_in, mig_out, verified, verified_missed, records, timely)"        \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "    \
+	"?14)"                                                                 \
+	" ON CONFLICT(unit_id, day) DO"                                        \
+	" UPDATE SET births = births + ?3, births_male = births_male + ?4,"    \
+	" births_female = births_female + ?5,"                                 \
+	" births_policy = births_policy + ?6,"                                 \
+	" births_order3 = births_order3 + ?7, deaths = deaths + ?8,"           \
+	" mig_in = mig_in + ?9, mig_out = mig_out + ?10,"                      \
+	" verified = verified + ?11, verified_missed = verified_missed + ?12," \
+	" records = records + ?13, timely = timely + ?14"
 
-#define SQL_AUDIT "INSERT INTO audit(at, user, action, unit, object, old," \
-	    " new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+#define SQL_AUDIT                                                              \
+	"INSERT INTO audit(at, user, action, unit, object, old,"               \
+	" new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 
 #endif

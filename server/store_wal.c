@@ -34,7 +34,7 @@
 static int sync_on_commit;
 static char wal_path[4096];
 static int wal_fd = -1;
-static int sync_fails;   /* POPSTATD_TEST_SYNC_FAIL: the tests' disk error */
+static int sync_fails; /* POPSTATD_TEST_SYNC_FAIL: the tests' disk error */
 
 /*
  * WAL checkpoints, mostly in a thread of their own.  sqlite would copy the
@@ -68,24 +68,25 @@ static int sync_fails;   /* POPSTATD_TEST_SYNC_FAIL: the tests' disk error */
 #define CKPT_REWIND 8192
 #define CKPT_TAIL 256
 #define CKPT_FORCE 50000
-#define CKPT_SETTLE_MS 50   /* after a busy pass: the loop's turn first */
+#define CKPT_SETTLE_MS 50 /* after a busy pass: the loop's turn first */
 
 static struct {
 	sqlite3 *db;
-	sqlite3 *writer;   /* store.c's writer, hooked; the loop's tail uses it */
+	sqlite3 *writer; /* store.c's writer, hooked; the loop's tail uses it */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int running, kicked, stopping;
-	int db_fd;         /* the database file, synced before a tail */
+	int db_fd; /* the database file, synced before a tail */
 	/* Under mu: */
-	int busy;          /* woken and not done with its pass */
-	int pending;       /* the loop found it busy: commits since the pass */
-	int fresh;         /* a pass has ended since the loop last looked */
-	int backfilled;    /* frames that pass copied */
-	unsigned gen;      /* WAL rewinds seen by the loop */
-} ckpt = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
-    .db_fd = -1 };
+	int busy;       /* woken and not done with its pass */
+	int pending;    /* the loop found it busy: commits since the pass */
+	int fresh;      /* a pass has ended since the loop last looked */
+	int backfilled; /* frames that pass copied */
+	unsigned gen;   /* WAL rewinds seen by the loop */
+} ckpt = { .mu = PTHREAD_MUTEX_INITIALIZER,
+	.cv = PTHREAD_COND_INITIALIZER,
+	.db_fd = -1 };
 
 /* Loop thread: frames in the WAL after the last commit (the WAL hook). */
 static int wal_frames;
@@ -119,8 +120,8 @@ ckpt_main(void *arg)
 				t.tv_nsec -= 1000000000L;
 			}
 			if (pthread_cond_timedwait(&ckpt.cv, &ckpt.mu, &t) ==
-			    ETIMEDOUT && !ckpt.kicked && !ckpt.stopping &&
-			    ckpt.pending)
+				ETIMEDOUT &&
+			    !ckpt.kicked && !ckpt.stopping && ckpt.pending)
 				ckpt.busy = ckpt.kicked = 1;
 		}
 		ckpt.kicked = ckpt.pending = 0;
@@ -216,8 +217,9 @@ store_wal_tend(void)
 	pthread_mutex_unlock(&ckpt.mu);
 	/* synchronous=NORMAL checkpoints as FULL does: the WAL synced
 	 * before the copy, the database after it. */
-	if (tail && sqlite3_wal_checkpoint_v2(ckpt.writer, NULL,
-	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK &&
+	if (tail &&
+	    sqlite3_wal_checkpoint_v2(ckpt.writer, NULL,
+		SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone) != SQLITE_OK &&
 	    sqlite3_errcode(ckpt.writer) != SQLITE_BUSY)
 		log_warn("checkpoint: %s", sqlite3_errmsg(ckpt.writer));
 }
@@ -226,10 +228,11 @@ static int
 ckpt_start(const char *path, int durability, char *err, size_t errlen)
 {
 	if (store_open_conn(path, SQLITE_OPEN_READWRITE, &ckpt.db, err,
-	    errlen) < 0 ||
-	    store_exec(ckpt.db, durability == DURABILITY_FULL ?
-	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
-	    err, errlen) < 0)
+		errlen) < 0 ||
+	    store_exec(ckpt.db,
+		durability == DURABILITY_FULL ? "PRAGMA synchronous=FULL" :
+						"PRAGMA synchronous=NORMAL",
+		err, errlen) < 0)
 		return -1;
 	ckpt.kicked = ckpt.stopping = ckpt.busy = ckpt.fresh = 0;
 	ckpt.pending = ckpt.backfilled = 0;
@@ -288,7 +291,8 @@ store_wal_start(sqlite3 *db_w, const char *path, int durability, char *err,
 	sync_on_commit = durability == DURABILITY_FULL;
 	sync_fails = getenv("POPSTATD_TEST_SYNC_FAIL") != NULL;
 	rewind_pages = getenv("POPSTATD_TEST_WAL_REWIND") ?
-	    atoi(getenv("POPSTATD_TEST_WAL_REWIND")) : CKPT_REWIND;
+	    atoi(getenv("POPSTATD_TEST_WAL_REWIND")) :
+	    CKPT_REWIND;
 	if (rewind_pages < CKPT_PAGES)
 		rewind_pages = CKPT_PAGES;
 	xsnprintf(wal_path, sizeof wal_path, "%s-wal", path);

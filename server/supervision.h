@@ -9,8 +9,8 @@
 #include "period.h"
 #include "popstatd.h"
 
-int supervision_reporting(struct req *r, int u, const period *p,
-    int32_t as_of, int with_dekads, Popstat__UnitReporting **out);
+int supervision_reporting(struct req *r, int u, const period *p, int32_t as_of,
+    int with_dekads, Popstat__UnitReporting **out);
 int supervision_tasks(struct req *r, int32_t as_of, int overdue_only,
     const char *owner, int scope, Popstat__Task ***v, size_t *n);
 int supervision_failing(struct req *r, const struct unit_eval *ev,

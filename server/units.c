@@ -14,9 +14,9 @@ static struct unit *units;
 static int nunits, capunits;
 static struct unit_move *moves;
 static int nmoves, capmoves;
-static int *by_id;        /* id -> index + 1; ids are small and dense */
+static int *by_id; /* id -> index + 1; ids are small and dense */
 static int64_t cap_by_id;
-static int *hash;         /* open addressing over code: index + 1 */
+static int *hash; /* open addressing over code: index + 1 */
 static size_t hash_cap;
 
 static size_t
@@ -35,7 +35,7 @@ hash_insert(int idx)
 	size_t i;
 
 	for (i = code_hash(units[idx].code) & (hash_cap - 1); hash[i];
-	    i = (i + 1) & (hash_cap - 1))
+	     i = (i + 1) & (hash_cap - 1))
 		;
 	hash[i] = idx + 1;
 }
@@ -61,7 +61,7 @@ unit_find(const char *code)
 	if (hash_cap == 0)
 		return -1;
 	for (i = code_hash(code) & (hash_cap - 1); hash[i];
-	    i = (i + 1) & (hash_cap - 1))
+	     i = (i + 1) & (hash_cap - 1))
 		if (strcmp(units[hash[i] - 1].code, code) == 0)
 			return hash[i] - 1;
 	return -1;
@@ -96,10 +96,12 @@ add_ever(struct unit *p, int c)
 			return;
 	if (p->never == p->capever) {
 		p->capever = p->capever ? p->capever * 2 : 4;
-		p->ever = xrealloc(p->ever, (size_t)p->capever * sizeof *p->ever);
+		p->ever =
+		    xrealloc(p->ever, (size_t)p->capever * sizeof *p->ever);
 	}
-	for (i = p->never; i > 0 &&
-	    strcmp(units[p->ever[i - 1]].code, units[c].code) > 0; i--)
+	for (i = p->never;
+	     i > 0 && strcmp(units[p->ever[i - 1]].code, units[c].code) > 0;
+	     i--)
 		p->ever[i] = p->ever[i - 1];
 	p->ever[i] = c;
 	p->never++;
@@ -117,8 +119,9 @@ add_child(struct unit *p, int c)
 		p->children = xrealloc(p->children,
 		    (size_t)p->capchildren * sizeof *p->children);
 	}
-	for (i = p->nchildren; i > 0 &&
-	    strcmp(units[p->children[i - 1]].code, units[c].code) > 0; i--)
+	for (i = p->nchildren;
+	     i > 0 && strcmp(units[p->children[i - 1]].code, units[c].code) > 0;
+	     i--)
 		p->children[i] = p->children[i - 1];
 	p->children[i] = c;
 	p->nchildren++;
@@ -153,7 +156,8 @@ units_add(int64_t id, const char *code, const char *name, int parent,
 		while (cap_by_id <= id)
 			cap_by_id *= 2;
 		by_id = xrealloc(by_id, (size_t)cap_by_id * sizeof *by_id);
-		memset(by_id + old, 0, (size_t)(cap_by_id - old) * sizeof *by_id);
+		memset(by_id + old, 0,
+		    (size_t)(cap_by_id - old) * sizeof *by_id);
 	}
 	by_id[id] = idx + 1;
 	if ((size_t)nunits * 2 > hash_cap)
@@ -178,8 +182,8 @@ load_one(const store_unit *su, void *arg)
 int
 unit_active(int i, int32_t day)
 {
-	return !units[i].deleted && (units[i].retired_from == 0 ||
-	    day < units[i].retired_from);
+	return !units[i].deleted &&
+	    (units[i].retired_from == 0 || day < units[i].retired_from);
 }
 
 const char *
@@ -198,8 +202,8 @@ units_name_until(int i, int32_t until, const char *old)
 {
 	struct unit *u = &units[i];
 
-	u->names = xrealloc(u->names, (size_t)(u->nnames + 1) *
-	    sizeof *u->names);
+	u->names =
+	    xrealloc(u->names, (size_t)(u->nnames + 1) * sizeof *u->names);
 	u->names[u->nnames].until = until;
 	u->names[u->nnames].name = xstrdup(old);
 	u->nnames++;
@@ -271,8 +275,8 @@ set_depth(int i)
 {
 	int k;
 
-	units[i].depth = units[i].parent >= 0 ?
-	    units[units[i].parent].depth + 1 : 0;
+	units[i].depth =
+	    units[i].parent >= 0 ? units[units[i].parent].depth + 1 : 0;
 	for (k = 0; k < units[i].nchildren; k++)
 		set_depth(units[i].children[k]);
 }
@@ -432,7 +436,8 @@ unit_subtree(int i, int **out, int *cap)
 		for (k = 0; k < u->nchildren; k++) {
 			if (n == *cap) {
 				*cap *= 2;
-				*out = xrealloc(*out, (size_t)*cap * sizeof **out);
+				*out =
+				    xrealloc(*out, (size_t)*cap * sizeof **out);
 			}
 			(*out)[n++] = u->children[k];
 		}

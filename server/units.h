@@ -21,15 +21,15 @@
 struct unit {
 	int64_t id;
 	char *code, *name, *level;
-	int parent;      /* index, -1 for a root */
-	int *children;   /* indexes, in code order */
+	int parent;    /* index, -1 for a root */
+	int *children; /* indexes, in code order */
 	int nchildren, capchildren;
 	int depth;
 	int32_t retired_from; /* first day no longer listed; 0: active */
 	int deleted;
-	int merged;      /* retired by a merge: its records count for the
-	                  * unit it was merged into (its parent from then) */
-	int *ever;       /* every unit that was ever a child, in code order */
+	int merged; /* retired by a merge: its records count for the
+		     * unit it was merged into (its parent from then) */
+	int *ever;  /* every unit that was ever a child, in code order */
 	int never, capever;
 	struct unit_name *names; /* earlier names, by increasing `until` */
 	int nnames;
@@ -48,7 +48,7 @@ struct unit_name {
  * unit's own moves have increasing days.
  */
 struct unit_move {
-	int unit, from, to;  /* indexes; from is -1 for a root */
+	int unit, from, to; /* indexes; from is -1 for a root */
 	int32_t day;
 };
 
@@ -56,8 +56,8 @@ int units_load(void);
 void units_free(void);
 int units_count(void);
 struct unit *unit_at(int i);
-int unit_find(const char *code);         /* index or -1 */
-int unit_by_id(int64_t id);              /* index or -1 */
+int unit_find(const char *code); /* index or -1 */
+int unit_by_id(int64_t id);      /* index or -1 */
 /* Add a stored unit; returns its index. */
 int units_add(int64_t id, const char *code, const char *name, int parent,
     const char *level);

@@ -78,7 +78,7 @@
 /* The column the rejected-rows file adds; an upload ignores it. */
 #define REASON_COLUMN "错误原因"
 
-/* ---- per-user memory ------------------------------------------------------ */
+/* ---- per-user memory ----------------------------------------------------- */
 
 enum { K_FREE, K_PENDING, K_DONE };
 
@@ -87,12 +87,12 @@ struct usedkey {
 	int state;
 	char unit[UNIT_CODE_MAX + 1];
 	char record_id[RECORD_ID_MAX + 1];
-	char result[256];      /* what the first post did, as shown */
+	char result[256]; /* what the first post did, as shown */
 };
 
 struct rejrow {
 	unsigned line;
-	size_t seq;            /* the order it was found in */
+	size_t seq; /* the order it was found in */
 	char *column, *reason;
 	char **cells;
 	size_t ncells;
@@ -102,20 +102,20 @@ struct lastup {
 	char key[KEY_HEX + 1];
 	char file[MULTIPART_NAME_MAX + 1];
 	int kind;
-	int state;             /* 0 none, 1 running, 2 done, 3 cut off */
+	int state; /* 0 none, 1 running, 2 done, 3 cut off */
 	unsigned long rows, accepted, duplicate, rejected, skipped;
-	unsigned last_line;    /* the last line of the last stored batch */
+	unsigned last_line; /* the last line of the last stored batch */
 	char message[256];
 	char **header;
 	size_t nheader;
 	struct rejrow *rej;
 	size_t nrej, caprej;
-	size_t bytes;          /* what rej holds, counted in rej_total */
-	unsigned last_rej;     /* the line of the last rejection counted */
-	int truncated;         /* rejected rows past the caps not kept */
+	size_t bytes;      /* what rej holds, counted in rej_total */
+	unsigned last_rej; /* the line of the last rejection counted */
+	int truncated;     /* rejected rows past the caps not kept */
 };
 
-static size_t rej_total;   /* bytes of every account's rejected rows */
+static size_t rej_total; /* bytes of every account's rejected rows */
 
 struct wuser {
 	int64_t user_id;
@@ -165,7 +165,7 @@ wuser_of(int64_t id)
 	}
 	if (i == USERS_MAX) {
 		if (users[oldest]->up.state == 1)
-			return NULL;   /* never drop a running upload's state */
+			return NULL; /* never drop a running upload's state */
 		lastup_clear(&users[oldest]->up);
 		free(users[oldest]);
 		users[oldest] = NULL;
@@ -201,7 +201,7 @@ key_add(struct wuser *u, const char *key)
 	return k;
 }
 
-/* ---- one request ---------------------------------------------------------- */
+/* ---- one request --------------------------------------------------------- */
 
 /* What outlives on_request() while a write waits for its commit. */
 struct wreq {
@@ -210,7 +210,7 @@ struct wreq {
 	int lang;
 	struct principal who;
 	char csrf[80];
-	struct req r;              /* the dispatched request and its reply */
+	struct req r; /* the dispatched request and its reply */
 	Popstat__Request rq;
 	Popstat__Row row, *rows[1];
 	Popstat__Submit submit;
@@ -218,7 +218,7 @@ struct wreq {
 	Popstat__Void vd;
 	Popstat__ReportFile rf;
 	Popstat__TaskUpdate tu;
-	struct evkeyvalq fields;   /* a copy of the posted form */
+	struct evkeyvalq fields; /* a copy of the posted form */
 	int kind;
 	char key[KEY_HEX + 1];
 	char record_id[RECORD_ID_MAX + 8];
@@ -324,8 +324,11 @@ esc(sbuf *b, const char *s)
 static void
 plink(struct wreq *w, sbuf *b, const char *path, const char *label)
 {
-	sbuf_printf(b, "<a href=\"%s%s%s\">", path, w->lang == LANG_EN ?
-	    (strchr(path, '?') ? "&amp;lang=en" : "?lang=en") : "", "");
+	sbuf_printf(b, "<a href=\"%s%s%s\">", path,
+	    w->lang == LANG_EN ?
+		(strchr(path, '?') ? "&amp;lang=en" : "?lang=en") :
+		"",
+	    "");
 	esc(b, label);
 	put(b, "</a>");
 }
@@ -352,7 +355,8 @@ key_valid(const char *k)
 	if (k == NULL)
 		return 0;
 	for (i = 0; i < KEY_HEX; i++)
-		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'f')))
+		if (!((k[i] >= '0' && k[i] <= '9') ||
+			(k[i] >= 'a' && k[i] <= 'f')))
 			return 0;
 	return k[KEY_HEX] == '\0';
 }
@@ -367,9 +371,10 @@ hidden(struct wreq *w, sbuf *b, const char *key)
 		new_key(fresh);
 		key = fresh;
 	}
-	sbuf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
-	    "<input type=\"hidden\" name=\"key\" value=\"%s\">\n", w->csrf,
-	    key);
+	sbuf_printf(b,
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	    "<input type=\"hidden\" name=\"key\" value=\"%s\">\n",
+	    w->csrf, key);
 	if (w->lang == LANG_EN)
 		put(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">\n");
 }
@@ -402,7 +407,7 @@ error_page(struct wreq *w, int code, const char *msg)
 	sbuf_free(&b);
 }
 
-/* ---- running a write ------------------------------------------------------ */
+/* ---- running a write ----------------------------------------------------- */
 
 static void
 after_commit(void *arg, const char *err)
@@ -428,7 +433,8 @@ run(struct wreq *w, void (*done)(struct wreq *, const char *err))
 	popstat__response__init(&w->r.resp);
 	w->done = done;
 	if (srv.shutting_down) {
-		req_error(&w->r, E(UNAVAILABLE), "the server is shutting down;"
+		req_error(&w->r, E(UNAVAILABLE),
+		    "the server is shutting down;"
 		    " try again shortly");
 	} else
 		dispatch(&w->r, &is_write);
@@ -454,14 +460,15 @@ reply_error(struct wreq *w, const char *err, int *code)
 	return NULL;
 }
 
-/* ---- record forms --------------------------------------------------------- */
+/* ---- record forms -------------------------------------------------------- */
 
 static const char *
 col_label(struct wreq *w, int col)
 {
 	switch (col) {
-	case COL_RECORD_ID: return T("编号（可空，系统自动生成）",
-	    "Record number (optional: made for you)");
+	case COL_RECORD_ID:
+		return T("编号（可空，系统自动生成）",
+		    "Record number (optional: made for you)");
 	case COL_UNIT: return T("单位", "Unit");
 	case COL_DATE: return T("日期", "Date");
 	case COL_SEX: return T("性别", "Sex");
@@ -525,10 +532,13 @@ unit_select(struct wreq *w, sbuf *b, const char *name, const char *chosen)
 			continue;
 		put(b, "<option value=\"");
 		esc(b, u->code);
-		sbuf_printf(b, "\"%s>", chosen && strcmp(chosen, u->code) == 0 ?
-		    " selected" : "");
-		for (cap = 0; cap < u->depth - (w->who.unit >= 0 ?
-		    unit_at(w->who.unit)->depth : 0) && cap < 6; cap++)
+		sbuf_printf(b, "\"%s>",
+		    chosen && strcmp(chosen, u->code) == 0 ? " selected" : "");
+		for (cap = 0; cap < u->depth -
+			     (w->who.unit >= 0 ? unit_at(w->who.unit)->depth :
+						 0) &&
+		     cap < 6;
+		     cap++)
 			put(b, "　");
 		esc(b, u->name);
 		put(b, " ");
@@ -545,8 +555,10 @@ choice(sbuf *b, const char *name, const char *chosen, const char *const *v,
 {
 	int i;
 
-	sbuf_printf(b, "<select id=\"f-%s\" name=\"%s\">\n<option value=\"\">"
-	    "</option>\n", name, name);
+	sbuf_printf(b,
+	    "<select id=\"f-%s\" name=\"%s\">\n<option value=\"\">"
+	    "</option>\n",
+	    name, name);
 	for (i = 0; v[i]; i++) {
 		sbuf_printf(b, "<option value=\"%s\"%s>", v[i],
 		    chosen && strcmp(chosen, v[i]) == 0 ? " selected" : "");
@@ -562,12 +574,13 @@ rej_hint(struct wreq *w, const char *column)
 {
 	if (strcmp(column, "date") == 0)
 		return T("日期可写 2026-11-28、2026/11/28、2026.11.28、"
-		    "2026年11月28日 或 20261128；日在前、两位年份不认。",
+			 "2026年11月28日 或 20261128；日在前、两位年份不认。",
 		    "Write dates as 2026-11-28, 2026/11/28, 2026.11.28,"
 		    " 2026年11月28日 or 20261128; day-first dates and two-digit"
 		    " years are not guessed.");
 	if (strcmp(column, "sex") == 0)
-		return T("性别写 男 或 女（或 M、F）。", "Sex is M or F (男, 女).");
+		return T("性别写 男 或 女（或 M、F）。",
+		    "Sex is M or F (男, 女).");
 	if (strcmp(column, "policy") == 0)
 		return T("政策写 是 或 否（或 Y、N）。",
 		    "Policy is Y or N (是, 否).");
@@ -577,7 +590,7 @@ rej_hint(struct wreq *w, const char *column)
 		    " villages.");
 	if (strcmp(column, "mother_id") == 0)
 		return T("请对照身份证核对号码（最后一位是校验位）；登记表中"
-		    "身份证号一列要设为“文本”格式。",
+			 "身份证号一列要设为“文本”格式。",
 		    "Check the number against the ID card (its last character"
 		    " checks the others); in a register, format the ID column"
 		    " as text.");
@@ -644,8 +657,10 @@ record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
 			continue;
 		v = field(w, name);
 		sbuf_printf(b, "<p class=\"field\"><label for=\"f-%s\">", name);
-		esc(b, col == COL_RECORD_ID && id_required ?
-		    T("编号", "Record number") : col_label(w, col));
+		esc(b,
+		    col == COL_RECORD_ID && id_required ?
+			T("编号", "Record number") :
+			col_label(w, col));
 		put(b, "</label><br>\n");
 		if (col == COL_UNIT)
 			unit_select(w, b, name, v);
@@ -656,16 +671,19 @@ record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
 		else if (col == COL_DIRECTION)
 			choice(b, name, v, dirv, dirl);
 		else {
-			sbuf_printf(b, "<input id=\"f-%s\" name=\"%s\""
-			    " type=\"text\" value=\"", name, name);
+			sbuf_printf(b,
+			    "<input id=\"f-%s\" name=\"%s\""
+			    " type=\"text\" value=\"",
+			    name, name);
 			esc(b, v);
 			put(b, "\"");
 			if (col == COL_DATE)
 				sbuf_printf(b, " placeholder=\"%s\"",
 				    T("如 2026-11-28 或 2026年11月28日",
-				    "e.g. 2026-11-28"));
+					"e.g. 2026-11-28"));
 			if (col == COL_RECORD_ID)
-				sbuf_printf(b, " maxlength=\"%d\"", RECORD_ID_MAX);
+				sbuf_printf(b, " maxlength=\"%d\"",
+				    RECORD_ID_MAX);
 			if ((req && col != COL_RECORD_ID) ||
 			    (col == COL_RECORD_ID && id_required))
 				put(b, " required");
@@ -677,9 +695,12 @@ record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
 			char part[512];
 
 			if (n > 0) {
-				xsnprintf(part, sizeof part, "%.*s", (int)n, at);
-				sbuf_printf(b, "<br><span class=\"err\""
-				    " id=\"err-%s\">", name);
+				xsnprintf(part, sizeof part, "%.*s", (int)n,
+				    at);
+				sbuf_printf(b,
+				    "<br><span class=\"err\""
+				    " id=\"err-%s\">",
+				    name);
 				esc(b, part);
 				if (hint) {
 					put(b, "<br><span class=\"note\">");
@@ -697,13 +718,17 @@ static void
 entry_form(struct wreq *w, sbuf *b, int kind, const char *key,
     const char *errcol, const char *errmsg)
 {
-	sbuf_printf(b, "<form method=\"post\" action=\"/entry\" id=\"entry\""
+	sbuf_printf(b,
+	    "<form method=\"post\" action=\"/entry\" id=\"entry\""
 	    " class=\"box\">\n<input type=\"hidden\" name=\"kind\""
-	    " value=\"%s\">\n", kind_name(kind));
+	    " value=\"%s\">\n",
+	    kind_name(kind));
 	hidden(w, b, key);
 	record_fields(w, b, kind, 0, errcol, errmsg);
-	sbuf_printf(b, "<button type=\"submit\" id=\"save\">%s</button>\n"
-	    "</form>\n", T("保存", "Save"));
+	sbuf_printf(b,
+	    "<button type=\"submit\" id=\"save\">%s</button>\n"
+	    "</form>\n",
+	    T("保存", "Save"));
 }
 
 static void
@@ -787,8 +812,9 @@ today_flush(struct today_ctx *x)
 
 	if (x->count == 0)
 		return;
-	xsnprintf(what, sizeof what, T("%lu 条 · 第 %u-%u 行",
-	    "%lu records · lines %u-%u"), x->count, x->first, x->last);
+	xsnprintf(what, sizeof what,
+	    T("%lu 条 · 第 %u-%u 行", "%lu records · lines %u-%u"), x->count,
+	    x->first, x->last);
 	today_put(x, x->at, kind_label(w, x->kind), what, NULL);
 	x->count = 0;
 }
@@ -798,8 +824,8 @@ today_row(const store_audit_row *a, void *arg)
 {
 	struct today_ctx *x = arg;
 	struct wreq *w = x->w;
-	const char *what = a->action, *at = a->at && strlen(a->at) >= 16 ?
-	    a->at + 11 : "";
+	const char *what = a->action,
+		   *at = a->at && strlen(a->at) >= 16 ? a->at + 11 : "";
 	unsigned long count;
 	unsigned first, last;
 	int k;
@@ -810,9 +836,11 @@ today_row(const store_audit_row *a, void *arg)
 		k = a->object ? kind_parse(a->object) : KIND_NONE;
 		if (a->new_ && strstr(a->new_, "stored: ") == NULL &&
 		    sscanf(a->new_, "%lu %*s records stored (lines %u-%u)",
-		    &count, &first, &last) == 3) {
-			/* Newest first: the batch before ends where this starts. */
-			if (x->count > 0 && (k != x->kind || last + 1 != x->first))
+			&count, &first, &last) == 3) {
+			/* Newest first: the batch before ends where this
+			 * starts. */
+			if (x->count > 0 &&
+			    (k != x->kind || last + 1 != x->first))
 				today_flush(x);
 			if (x->count == 0) {
 				x->kind = k;
@@ -826,7 +854,9 @@ today_row(const store_audit_row *a, void *arg)
 		today_flush(x);
 		today_put(x, at, k != KIND_NONE ? kind_label(w, k) : a->object,
 		    a->new_ && strstr(a->new_, "stored: ") ?
-		    strstr(a->new_, "stored: ") + 8 : a->new_, a->unit);
+			strstr(a->new_, "stored: ") + 8 :
+			a->new_,
+		    a->unit);
 		return x->n >= TODAY_MAX;
 	}
 	today_flush(x);
@@ -854,20 +884,25 @@ today_list(struct wreq *w, sbuf *b)
 	x.w = w;
 	x.b = b;
 	date_format(date_today(), since);
-	sbuf_printf(b, "<h2>%s</h2>\n<table id=\"today\">\n<thead><tr>"
+	sbuf_printf(b,
+	    "<h2>%s</h2>\n<table id=\"today\">\n<thead><tr>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>\n"
-	    "<tbody>\n", T("今天填报的", "What you entered today"),
-	    T("时间", "Time"), T("内容", "What"), T("记录", "Record"),
-	    T("单位", "Unit"));
+	    "<tbody>\n",
+	    T("今天填报的", "What you entered today"), T("时间", "Time"),
+	    T("内容", "What"), T("记录", "Record"), T("单位", "Unit"));
 	rc = store_audit_query(since, today_row, &x);
 	today_flush(&x);
 	if (rc < 0)
-		sbuf_printf(b, "<tr><td colspan=\"4\" class=\"err\">%s</td>"
-		    "</tr>\n", T("读不到今天的记录（数据库错误）。",
-		    "Today's list cannot be read (database error)."));
+		sbuf_printf(b,
+		    "<tr><td colspan=\"4\" class=\"err\">%s</td>"
+		    "</tr>\n",
+		    T("读不到今天的记录（数据库错误）。",
+			"Today's list cannot be read (database error)."));
 	else if (x.n == 0)
-		sbuf_printf(b, "<tr><td colspan=\"4\" class=\"note\">%s</td>"
-		    "</tr>\n", T("今天还没有。", "Nothing yet today."));
+		sbuf_printf(b,
+		    "<tr><td colspan=\"4\" class=\"note\">%s</td>"
+		    "</tr>\n",
+		    T("今天还没有。", "Nothing yet today."));
 	put(b, "</tbody>\n</table>\n");
 }
 
@@ -879,8 +914,9 @@ entry_home(struct wreq *w)
 	char title[160];
 
 	sbuf_init(&b);
-	xsnprintf(title, sizeof title, "%s%s", w->who.unit >= 0 ?
-	    unit_at(w->who.unit)->name : "", T(" · 填报", " · entry"));
+	xsnprintf(title, sizeof title, "%s%s",
+	    w->who.unit >= 0 ? unit_at(w->who.unit)->name : "",
+	    T(" · 填报", " · entry"));
 	page_begin(w, &d, &b, title);
 	kind_links(w, &b);
 	today_list(w, &b);
@@ -955,16 +991,18 @@ entry_done(struct wreq *w, const char *err)
 		/* Nothing stored: the same form, corrected, may come again. */
 		if (k && k->state == K_PENDING)
 			k->state = K_FREE;
-		xsnprintf(msg, sizeof msg, "%s%s: %s", T("未保存：", "Not stored: "),
-		    ok->rejected[0]->column, ok->rejected[0]->reason);
+		xsnprintf(msg, sizeof msg, "%s%s: %s",
+		    T("未保存：", "Not stored: "), ok->rejected[0]->column,
+		    ok->rejected[0]->reason);
 		entry_page(w, rejection_status(ok->rejected[0]->reason),
 		    w->kind, w->key, "err", msg, ok->rejected[0]->column,
 		    ok->rejected[0]->reason);
 		return;
 	}
-	xsnprintf(msg, sizeof msg, "%s %s %s · %s %s", ok->accepted ?
-	    T("已保存", "Stored") : T("重复，未新增（此前已保存）",
-	    "Duplicate: already stored, nothing added"),
+	xsnprintf(msg, sizeof msg, "%s %s %s · %s %s",
+	    ok->accepted ? T("已保存", "Stored") :
+			   T("重复，未新增（此前已保存）",
+			       "Duplicate: already stored, nothing added"),
 	    kind_label(w, w->kind), w->row.record_id, T("单位", "unit"),
 	    w->row.unit);
 	if (k) {
@@ -973,8 +1011,8 @@ entry_done(struct wreq *w, const char *err)
 	}
 	/* A fresh form (new key) for the next record. */
 	evhttp_clear_headers(&w->fields);
-	entry_page(w, 200, w->kind, NULL, ok->accepted ? "ok stored" :
-	    "ok duplicate", msg, NULL, NULL);
+	entry_page(w, 200, w->kind, NULL,
+	    ok->accepted ? "ok stored" : "ok duplicate", msg, NULL, NULL);
 }
 
 /* The Row of the posted fields (pointing into w->fields). */
@@ -987,7 +1025,8 @@ fill_row(struct wreq *w, int kind)
 	w->row.line = 1;
 	for (col = 0; col < COL_COUNT; col++)
 		if (kind_has_col(kind, col, NULL))
-			*row_slot(&w->row, col) = (char *)field(w, col_name(col));
+			*row_slot(&w->row, col) =
+			    (char *)field(w, col_name(col));
 }
 
 static void
@@ -998,8 +1037,9 @@ entry_post(struct wreq *w)
 	const char *key = field(w, "key");
 
 	if (!key_valid(key)) {
-		error_page(w, 400, T("表单缺少系统编号，请重新打开表单。",
-		    "The form has no key: open the form again."));
+		error_page(w, 400,
+		    T("表单缺少系统编号，请重新打开表单。",
+			"The form has no key: open the form again."));
 		wreq_free(w);
 		return;
 	}
@@ -1019,7 +1059,8 @@ entry_post(struct wreq *w)
 		    w->who.name, key, k->unit, k->record_id);
 	} else {
 		if (w->row.record_id == NULL) {
-			xsnprintf(w->record_id, sizeof w->record_id, "web-%s", key);
+			xsnprintf(w->record_id, sizeof w->record_id, "web-%s",
+			    key);
 			w->row.record_id = w->record_id;
 		}
 		k = key_add(u, key);
@@ -1042,7 +1083,8 @@ entry_post(struct wreq *w)
 static void
 r_entry(struct wreq *w, int post, const struct evkeyvalq *q)
 {
-	const char *kv = post ? field(w, "kind") : evhttp_find_header(q, "kind");
+	const char *kv =
+	    post ? field(w, "kind") : evhttp_find_header(q, "kind");
 
 	w->kind = kind_of(w, kv);
 	if (!post && kv == NULL) {
@@ -1051,11 +1093,15 @@ r_entry(struct wreq *w, int post, const struct evkeyvalq *q)
 		return;
 	}
 	if (w->kind == KIND_NONE) {
-		error_page(w, w->who.role == ROLE_VIEWER ||
-		    w->who.role == ROLE_DEPARTMENT ? 403 : 400,
+		error_page(w,
+		    w->who.role == ROLE_VIEWER ||
+			    w->who.role == ROLE_DEPARTMENT ?
+			403 :
+			400,
 		    T("此账户不能填报这类记录（或类别无效）。",
-		    "This account cannot enter records of that kind (or the kind"
-		    " is unknown)."));
+			"This account cannot enter records of that kind (or "
+			"the kind"
+			" is unknown)."));
 		wreq_free(w);
 		return;
 	}
@@ -1067,7 +1113,7 @@ r_entry(struct wreq *w, int post, const struct evkeyvalq *q)
 	entry_post(w);
 }
 
-/* ---- forms that act once (amend, void, report, task) ---------------------- */
+/* ---- forms that act once (amend, void, report, task) --------------------- */
 
 /*
  * A form posted before is answered with its first result.  Returns 1
@@ -1082,19 +1128,24 @@ once(struct wreq *w, struct usedkey **kp)
 
 	*kp = NULL;
 	if (!key_valid(key)) {
-		error_page(w, 400, T("表单缺少系统编号，请重新打开表单。",
-		    "The form has no key: open the form again."));
+		error_page(w, 400,
+		    T("表单缺少系统编号，请重新打开表单。",
+			"The form has no key: open the form again."));
 		return 1;
 	}
 	xsnprintf(w->key, sizeof w->key, "%s", key);
 	if (u && (k = key_find(u, key)) != NULL) {
 		char msg[400];
 
-		xsnprintf(msg, sizeof msg, "%s%s", k->state == K_DONE ?
-		    T("此表单已提交过，未重复处理。上次结果：",
-		    "This form was already posted; nothing was done again."
-		    " Its result: ") : T("此表单正在处理中，未重复提交。",
-		    "This form is being processed; it was not sent again."),
+		xsnprintf(msg, sizeof msg, "%s%s",
+		    k->state == K_DONE ?
+			T("此表单已提交过，未重复处理。上次结果：",
+			    "This form was already posted; nothing was done "
+			    "again."
+			    " Its result: ") :
+			T("此表单正在处理中，未重复提交。",
+			    "This form is being processed; it was not sent "
+			    "again."),
 		    k->result);
 		error_page(w, 409, msg);
 		return 1;
@@ -1112,7 +1163,7 @@ settle(struct wreq *w, int ok, const char *result)
 	if (k == NULL)
 		return;
 	if (!ok)
-		k->state = K_FREE;   /* refused: the form may be posted again */
+		k->state = K_FREE; /* refused: the form may be posted again */
 	else {
 		k->state = K_DONE;
 		xsnprintf(k->result, sizeof k->result, "%s", result);
@@ -1159,12 +1210,15 @@ amend_form(struct wreq *w, sbuf *b)
 	sbuf_printf(b, "</select> <button type=\"submit\">%s</button></form>\n",
 	    T("选择类别", "Choose the kind"));
 	(void)kv;
-	sbuf_printf(b, "<form method=\"post\" action=\"/amend\" id=\"amend\""
+	sbuf_printf(b,
+	    "<form method=\"post\" action=\"/amend\" id=\"amend\""
 	    " class=\"box\">\n<input type=\"hidden\" name=\"kind\""
-	    " value=\"%s\">\n", kind_name(w->kind));
+	    " value=\"%s\">\n",
+	    kind_name(w->kind));
 	hidden(w, b, NULL);
 	record_fields(w, b, w->kind, 1, NULL, NULL);
-	sbuf_printf(b, "<p><label for=\"f-reason\">%s</label><br><input"
+	sbuf_printf(b,
+	    "<p><label for=\"f-reason\">%s</label><br><input"
 	    " id=\"f-reason\" name=\"reason\" required minlength=\"2\"></p>\n"
 	    "<button type=\"submit\">%s</button>\n</form>\n",
 	    T("更正原因", "Reason"), T("更正", "Amend"));
@@ -1186,15 +1240,18 @@ amend_done(struct wreq *w, const char *err)
 		const Popstat__Rejection *j = w->r.resp.submit->rejected[0];
 
 		settle(w, 0, NULL);
-		xsnprintf(msg, sizeof msg, "%s%s: %s", T("未更正：",
-		    "Not amended: "), j->column, j->reason);
+		xsnprintf(msg, sizeof msg, "%s%s: %s",
+		    T("未更正：", "Not amended: "), j->column, j->reason);
 		simple_page(w, rejection_status(j->reason), T("更正", "Amend"),
 		    "err", msg, amend_form);
 		return;
 	}
-	xsnprintf(msg, sizeof msg, "%s %s", w->r.resp.submit->accepted ?
-	    T("已更正", "Amended") : T("内容相同，未改动", "Unchanged (same"
-	    " content)"), w->row.record_id ? w->row.record_id : "");
+	xsnprintf(msg, sizeof msg, "%s %s",
+	    w->r.resp.submit->accepted ? T("已更正", "Amended") :
+					 T("内容相同，未改动",
+					     "Unchanged (same"
+					     " content)"),
+	    w->row.record_id ? w->row.record_id : "");
 	settle(w, 1, msg);
 	evhttp_clear_headers(&w->fields);
 	simple_page(w, 200, T("更正", "Amend"), "ok", msg, amend_form);
@@ -1204,15 +1261,17 @@ static void
 r_amend(struct wreq *w, int post, const struct evkeyvalq *q)
 {
 	struct usedkey *k;
-	const char *kv = post ? field(w, "kind") : evhttp_find_header(q, "kind");
+	const char *kv =
+	    post ? field(w, "kind") : evhttp_find_header(q, "kind");
 	const char *reason;
 
 	w->kind = kind_of(w, kv ? kv : "birth");
 	if (w->kind == KIND_NONE && w->who.role == ROLE_INSPECTOR)
 		w->kind = KIND_VERIFICATION;
 	if (w->kind == KIND_NONE) {
-		error_page(w, 403, T("此账户不能更正记录。",
-		    "This account cannot amend records."));
+		error_page(w, 403,
+		    T("此账户不能更正记录。",
+			"This account cannot amend records."));
 		wreq_free(w);
 		return;
 	}
@@ -1242,15 +1301,18 @@ r_amend(struct wreq *w, int post, const struct evkeyvalq *q)
 static void
 void_form(struct wreq *w, sbuf *b)
 {
-	sbuf_printf(b, "<form method=\"post\" action=\"/void\" id=\"void\""
+	sbuf_printf(b,
+	    "<form method=\"post\" action=\"/void\" id=\"void\""
 	    " class=\"box\">\n");
 	hidden(w, b, NULL);
-	sbuf_printf(b, "<p><label for=\"f-record_id\">%s</label><br><input"
+	sbuf_printf(b,
+	    "<p><label for=\"f-record_id\">%s</label><br><input"
 	    " id=\"f-record_id\" name=\"record_id\" required></p>\n<p><label"
-	    " for=\"f-unit\">%s</label><br>\n", T("编号", "Record number"),
-	    T("单位", "Unit"));
+	    " for=\"f-unit\">%s</label><br>\n",
+	    T("编号", "Record number"), T("单位", "Unit"));
 	unit_select(w, b, "unit", field(w, "unit"));
-	sbuf_printf(b, "</p>\n<p><label for=\"f-reason\">%s</label><br><input"
+	sbuf_printf(b,
+	    "</p>\n<p><label for=\"f-reason\">%s</label><br><input"
 	    " id=\"f-reason\" name=\"reason\" required minlength=\"2\"></p>\n"
 	    "<button type=\"submit\">%s</button>\n</form>\n",
 	    T("作废原因", "Reason"), T("作废", "Void"));
@@ -1290,8 +1352,8 @@ r_void(struct wreq *w, int post)
 		return;
 	}
 	popstat__void__init(&w->vd);
-	w->vd.record_id = (char *)(field(w, "record_id") ?
-	    field(w, "record_id") : "");
+	w->vd.record_id =
+	    (char *)(field(w, "record_id") ? field(w, "record_id") : "");
 	w->vd.unit = (char *)(field(w, "unit") ? field(w, "unit") : "");
 	w->vd.reason = (char *)(field(w, "reason") ? field(w, "reason") : "");
 	popstat__request__init(&w->rq);
@@ -1300,7 +1362,7 @@ r_void(struct wreq *w, int post)
 	run(w, void_done);
 }
 
-/* ---- dekad report --------------------------------------------------------- */
+/* ---- dekad report -------------------------------------------------------- */
 
 /* The last dekad that has ended, as "2026-11D2". */
 static void
@@ -1317,8 +1379,8 @@ last_dekad(char *buf, size_t n)
 
 /* The counts the server holds for unit over a dekad (the status reply). */
 static int
-held_counts(struct wreq *w, const char *unit, const char *dekad,
-    long long c[4], char *err, size_t errlen)
+held_counts(struct wreq *w, const char *unit, const char *dekad, long long c[4],
+    char *err, size_t errlen)
 {
 	static const char *const names[] = { "births", "deaths", "mig_in",
 		"mig_out" };
@@ -1333,16 +1395,18 @@ held_counts(struct wreq *w, const char *unit, const char *dekad,
 	rq.body_case = POPSTAT__REQUEST__BODY_STATUS;
 	rq.status = &q;
 	if ((rc = dispatch_call(&w->who, &rq, &r)) != 0) {
-		xsnprintf(err, errlen, "%s", r.resp.error ?
-		    r.resp.error->message : "error");
+		xsnprintf(err, errlen, "%s",
+		    r.resp.error ? r.resp.error->message : "error");
 		req_free(&r);
 		return -1;
 	}
 	for (j = 0; j < 4; j++) {
 		c[j] = 0;
 		for (i = 0; i < r.resp.status->n_counters; i++)
-			if (strcmp(r.resp.status->counters[i]->name, names[j]) == 0)
-				c[j] = (long long)r.resp.status->counters[i]->value;
+			if (strcmp(r.resp.status->counters[i]->name,
+				names[j]) == 0)
+				c[j] = (long long)r.resp.status->counters[i]
+					   ->value;
 	}
 	req_free(&r);
 	return 0;
@@ -1372,25 +1436,30 @@ report_form(struct wreq *w, sbuf *b)
 	unit_select(w, b, "unit", unit);
 	put(b, " <input name=\"period\" value=\"");
 	esc(b, period);
-	sbuf_printf(b, "\"> <button type=\"submit\">%s</button></form>\n"
-	    "<p class=\"note\">%s</p>\n", T("查看", "Show"),
-	    T("旬的写法：2026-11D1 是 11 月上旬（1-10 日），D2 中旬（11-20 日），"
-	    "D3 下旬（21 日到月底）。",
-	    "A dekad is written 2026-11D1 for 1-10 November, D2 for 11-20,"
-	    " D3 for the 21st to the month's end."));
+	sbuf_printf(b,
+	    "\"> <button type=\"submit\">%s</button></form>\n"
+	    "<p class=\"note\">%s</p>\n",
+	    T("查看", "Show"),
+	    T("旬的写法：2026-11D1 是 11 月上旬（1-10 日），D2 中旬（11-20 "
+	      "日），"
+	      "D3 下旬（21 日到月底）。",
+		"A dekad is written 2026-11D1 for 1-10 November, D2 for 11-20,"
+		" D3 for the 21st to the month's end."));
 	if (unit == NULL)
 		return;
 	/*
 	 * A sibling's counts are circulated (held_counts() may read them),
 	 * but a clerk files only for its own subtree: no form for another.
 	 */
-	if (unit_find(unit) >= 0 && !scope_may_write(&w->who,
-	    unit_find(unit))) {
+	if (unit_find(unit) >= 0 &&
+	    !scope_may_write(&w->who, unit_find(unit))) {
 		put(b, "<p class=\"err\">");
 		esc(b, unit);
-		put(b, T(" 不在您的填报范围内：只能为本单位及下级单位上报旬报。",
-		    " is outside your scope: a clerk files dekad reports only"
-		    " for its own unit and the units below it."));
+		put(b,
+		    T(" 不在您的填报范围内：只能为本单位及下级单位上报旬报。",
+			" is outside your scope: a clerk files dekad reports "
+			"only"
+			" for its own unit and the units below it."));
 		put(b, "</p>\n");
 		return;
 	}
@@ -1408,7 +1477,8 @@ report_form(struct wreq *w, sbuf *b)
 	for (j = 0; j < 4; j++)
 		sbuf_printf(b, "<td class=\"n\" id=\"held-%s\">%lld</td>",
 		    names[j], c[j]);
-	sbuf_printf(b, "</tr></tbody></table>\n<form method=\"post\""
+	sbuf_printf(b,
+	    "</tr></tbody></table>\n<form method=\"post\""
 	    " action=\"/report\" id=\"report\" class=\"box\">\n");
 	hidden(w, b, NULL);
 	put(b, "<input type=\"hidden\" name=\"unit\" value=\"");
@@ -1417,13 +1487,17 @@ report_form(struct wreq *w, sbuf *b)
 	esc(b, period);
 	put(b, "\">\n");
 	for (j = 0; j < 4; j++)
-		sbuf_printf(b, "<p><label for=\"f-%s\">%s %s</label><br><input"
+		sbuf_printf(b,
+		    "<p><label for=\"f-%s\">%s %s</label><br><input"
 		    " id=\"f-%s\" name=\"%s\" type=\"number\" min=\"0\""
-		    " value=\"%lld\"></p>\n", names[j], T("确认", "confirmed"),
-		    labels[j], names[j], names[j], c[j]);
-	sbuf_printf(b, "<p><label for=\"f-note\">%s</label><br><input"
+		    " value=\"%lld\"></p>\n",
+		    names[j], T("确认", "confirmed"), labels[j], names[j],
+		    names[j], c[j]);
+	sbuf_printf(b,
+	    "<p><label for=\"f-note\">%s</label><br><input"
 	    " id=\"f-note\" name=\"note\"></p>\n<button type=\"submit\""
-	    " id=\"file\">%s</button>\n</form>\n", T("备注", "Note"),
+	    " id=\"file\">%s</button>\n</form>\n",
+	    T("备注", "Note"),
 	    T("上报（无记录也要报零）", "File (zero is a report too)"));
 }
 
@@ -1442,14 +1516,17 @@ report_done(struct wreq *w, const char *err)
 		return;
 	}
 	f = w->r.resp.report_filed;
-	xsnprintf(msg, sizeof msg, "%s %s %s..%s · %s %lld/%lld/%lld/%lld · %s"
-	    " %s%s", f->refiled ? T("已重新上报", "Filed again") :
-	    T("已上报", "Filed"), f->unit, f->start, f->end,
+	xsnprintf(msg, sizeof msg,
+	    "%s %s %s..%s · %s %lld/%lld/%lld/%lld · %s"
+	    " %s%s",
+	    f->refiled ? T("已重新上报", "Filed again") : T("已上报", "Filed"),
+	    f->unit, f->start, f->end,
 	    T("确认 出生/死亡/迁入/迁出", "confirmed births/deaths/in/out"),
 	    (long long)f->confirmed->births, (long long)f->confirmed->deaths,
 	    (long long)f->confirmed->mig_in, (long long)f->confirmed->mig_out,
-	    T("截止", "due"), f->due, f->on_time ? T("（按时）", " (on time)") :
-	    T("（迟报）", " (late)"));
+	    T("截止", "due"), f->due,
+	    f->on_time ? T("（按时）", " (on time)") :
+			 T("（迟报）", " (late)"));
 	settle(w, 1, msg);
 	simple_page(w, 200, T("旬报", "Dekad report"), "ok", msg, report_form);
 }
@@ -1477,9 +1554,10 @@ r_report(struct wreq *w, int post)
 	int rc;
 
 	if (w->who.role != ROLE_ADMIN && w->who.role != ROLE_CLERK) {
-		error_page(w, 403, T("只有乡镇填报员和县办可以上报旬报。",
-		    "Only township clerks and the county office file dekad"
-		    " reports."));
+		error_page(w, 403,
+		    T("只有乡镇填报员和县办可以上报旬报。",
+			"Only township clerks and the county office file dekad"
+			" reports."));
 		wreq_free(w);
 		return;
 	}
@@ -1501,13 +1579,15 @@ r_report(struct wreq *w, int post)
 	rc |= (w->rf.has_births = count_field(w, "births", &w->rf.births)) < 0;
 	rc |= (w->rf.has_deaths = count_field(w, "deaths", &w->rf.deaths)) < 0;
 	rc |= (w->rf.has_mig_in = count_field(w, "mig_in", &w->rf.mig_in)) < 0;
-	rc |= (w->rf.has_mig_out = count_field(w, "mig_out",
-	    &w->rf.mig_out)) < 0;
+	rc |=
+	    (w->rf.has_mig_out = count_field(w, "mig_out", &w->rf.mig_out)) < 0;
 	if (rc) {
 		settle(w, 0, NULL);
 		simple_page(w, 400, T("旬报", "Dekad report"), "err",
-		    T("数字应为不小于 0 的整数。", "Counts are whole numbers, 0 or"
-		    " more."), report_form);
+		    T("数字应为不小于 0 的整数。",
+			"Counts are whole numbers, 0 or"
+			" more."),
+		    report_form);
 		wreq_free(w);
 		return;
 	}
@@ -1517,7 +1597,7 @@ r_report(struct wreq *w, int post)
 	run(w, report_done);
 }
 
-/* ---- tasks ---------------------------------------------------------------- */
+/* ---- tasks --------------------------------------------------------------- */
 
 static void
 task_form(struct wreq *w, sbuf *b)
@@ -1542,9 +1622,11 @@ task_form(struct wreq *w, sbuf *b)
 		req_free(&r);
 		return;
 	}
-	sbuf_printf(b, "<table id=\"tasks\"><thead><tr><th>%s</th><th>%s</th>"
+	sbuf_printf(b,
+	    "<table id=\"tasks\"><thead><tr><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>\n"
-	    "<tbody>\n", T("编号", "No."), T("任务", "Task"), T("截止", "Due"),
+	    "<tbody>\n",
+	    T("编号", "No."), T("任务", "Task"), T("截止", "Due"),
 	    T("状态", "Status"), T("进度", "Progress"), T("更新", "Update"));
 	for (i = 0; i < r.resp.task_list->n_tasks; i++) {
 		const Popstat__Task *t = r.resp.task_list->tasks[i];
@@ -1554,18 +1636,21 @@ task_form(struct wreq *w, sbuf *b)
 		esc(b, t->title);
 		put(b, " · ");
 		esc(b, t->owner_name);
-		sbuf_printf(b, "</td><td>%s%s</td><td>%s</td><td class=\"n\">"
+		sbuf_printf(b,
+		    "</td><td>%s%s</td><td>%s</td><td class=\"n\">"
 		    "%u%%</td><td><form method=\"post\" action=\"/task\">\n",
 		    t->due, t->overdue ? T("（逾期）", " (overdue)") : "",
 		    t->status, t->progress);
 		hidden(w, b, NULL);
-		sbuf_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
+		sbuf_printf(b,
+		    "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
 		    "<input name=\"progress\" type=\"number\" min=\"0\""
 		    " max=\"100\" value=\"%u\" aria-label=\"%s\">"
-		    "<select name=\"status\" aria-label=\"%s\">", (unsigned long
-		    long)t->id, t->progress, T("进度", "progress"),
-		    T("状态", "status"));
-		sbuf_printf(b, "<option value=\"open\"%s>%s</option>"
+		    "<select name=\"status\" aria-label=\"%s\">",
+		    (unsigned long long)t->id, t->progress,
+		    T("进度", "progress"), T("状态", "status"));
+		sbuf_printf(b,
+		    "<option value=\"open\"%s>%s</option>"
 		    "<option value=\"doing\"%s>%s</option>"
 		    "<option value=\"done\"%s>%s</option></select>",
 		    strcmp(t->status, "open") == 0 ? " selected" : "",
@@ -1574,13 +1659,16 @@ task_form(struct wreq *w, sbuf *b)
 		    T("进行中", "doing"),
 		    strcmp(t->status, "done") == 0 ? " selected" : "",
 		    T("完成", "done"));
-		sbuf_printf(b, "<input name=\"note\" aria-label=\"%s\"><button"
+		sbuf_printf(b,
+		    "<input name=\"note\" aria-label=\"%s\"><button"
 		    " type=\"submit\">%s</button></form></td></tr>\n",
 		    T("说明", "note"), T("更新", "Update"));
 	}
 	if (r.resp.task_list->n_tasks == 0)
-		sbuf_printf(b, "<tr><td colspan=\"6\" class=\"note\">%s</td>"
-		    "</tr>\n", T("没有任务。", "No tasks."));
+		sbuf_printf(b,
+		    "<tr><td colspan=\"6\" class=\"note\">%s</td>"
+		    "</tr>\n",
+		    T("没有任务。", "No tasks."));
 	put(b, "</tbody></table>\n");
 	req_free(&r);
 }
@@ -1594,7 +1682,8 @@ task_done(struct wreq *w, const char *err)
 
 	if ((e = reply_error(w, err, &code)) != NULL) {
 		settle(w, 0, NULL);
-		simple_page(w, code, T("目标任务", "Tasks"), "err", e, task_form);
+		simple_page(w, code, T("目标任务", "Tasks"), "err", e,
+		    task_form);
 		return;
 	}
 	xsnprintf(msg, sizeof msg, "%s %llu", T("已更新任务", "Updated task"),
@@ -1611,7 +1700,8 @@ r_task(struct wreq *w, int post)
 	char *end;
 
 	if (!post) {
-		simple_page(w, 200, T("目标任务", "Tasks"), NULL, NULL, task_form);
+		simple_page(w, 200, T("目标任务", "Tasks"), NULL, NULL,
+		    task_form);
 		wreq_free(w);
 		return;
 	}
@@ -1634,7 +1724,7 @@ r_task(struct wreq *w, int post)
 	run(w, task_done);
 }
 
-/* ---- upload --------------------------------------------------------------- */
+/* ---- upload -------------------------------------------------------------- */
 
 /* One upload being stored, a batch at a time, while its page streams. */
 struct upload {
@@ -1643,9 +1733,9 @@ struct upload {
 	char *data;
 	size_t len;
 	sheet *sh;
-	struct regfile rf;         /* the header mapped, rows checked */
+	struct regfile rf; /* the header mapped, rows checked */
 	Popstat__Row *rows[BATCH_ROWS];
-	char **cells[BATCH_ROWS];  /* each row as read, for the rejected list */
+	char **cells[BATCH_ROWS]; /* each row as read, for the rejected list */
 	size_t ncells[BATCH_ROWS];
 	size_t n;
 	struct req r;
@@ -1683,7 +1773,8 @@ rej_user_cap(void)
 
 	if (cap == 0) {
 		v = getenv("POPSTATD_TEST_REJ_BYTES");
-		cap = v && atol(v) > 0 ? (size_t)atol(v) : (size_t)REJ_USER_BYTES;
+		cap =
+		    v && atol(v) > 0 ? (size_t)atol(v) : (size_t)REJ_USER_BYTES;
 	}
 	return cap;
 }
@@ -1695,9 +1786,9 @@ rej_evict(const struct lastup *keep)
 	int i, oldest = -1;
 
 	for (i = 0; i < USERS_MAX; i++)
-		if (users[i] && &users[i]->up != keep && users[i]->up.nrej > 0 &&
-		    users[i]->up.state != 1 && (oldest < 0 ||
-		    users[i]->used < users[oldest]->used))
+		if (users[i] && &users[i]->up != keep &&
+		    users[i]->up.nrej > 0 && users[i]->up.state != 1 &&
+		    (oldest < 0 || users[i]->used < users[oldest]->used))
 			oldest = i;
 	if (oldest < 0)
 		return -1;
@@ -1802,26 +1893,29 @@ state_text(struct wreq *w, int state)
 static void
 lastup_box(struct wreq *w, sbuf *b, const struct lastup *lu, int counts)
 {
-	if (lu->state == 0 || (!counts && lu->state == 2 && lu->nrej == 0 &&
-	    !lu->truncated && lu->message[0] == '\0'))
+	if (lu->state == 0 ||
+	    (!counts && lu->state == 2 && lu->nrej == 0 && !lu->truncated &&
+		lu->message[0] == '\0'))
 		return;
 	put(b, "<div class=\"box\" id=\"last-upload\">");
 	if (counts) {
 		sbuf_printf(b, "<p>%s ", T("上次上传：", "Last upload:"));
 		esc(b, lu->file);
-		sbuf_printf(b, " · <span id=\"up-state\">%s</span></p>\n<p"
+		sbuf_printf(b,
+		    " · <span id=\"up-state\">%s</span></p>\n<p"
 		    " id=\"up-counts\">%s %lu · %s %lu · %s %lu · %s %lu</p>\n",
 		    state_text(w, lu->state), T("已读行", "rows read"),
 		    lu->rows, T("存入", "accepted"), lu->accepted,
-		    T("重复", "duplicate"), lu->duplicate, T("拒绝", "rejected"),
-		    lu->rejected);
+		    T("重复", "duplicate"), lu->duplicate,
+		    T("拒绝", "rejected"), lu->rejected);
 	}
 	if (lu->state == 3 || lu->state == 1)
 		sbuf_printf(b, "<p class=\"err\" id=\"up-cut\">%s %u%s</p>\n",
 		    T("已存到第", "Stored up to line"), lu->last_line,
 		    T(" 行。重新上传同一文件是安全的：已存的行算作重复。",
-		    ". Uploading the same file again is safe: stored rows count"
-		    " as duplicates."));
+			". Uploading the same file again is safe: stored rows "
+			"count"
+			" as duplicates."));
 	if (lu->message[0]) {
 		put(b, "<p class=\"err\">");
 		esc(b, lu->message);
@@ -1830,22 +1924,25 @@ lastup_box(struct wreq *w, sbuf *b, const struct lastup *lu, int counts)
 	if (lu->nrej > 0) {
 		put(b, "<p>");
 		plink(w, b, "/upload/rejected?format=csv",
-		    T("下载被拒绝的行（CSV）", "Download the rejected rows (CSV)"));
+		    T("下载被拒绝的行（CSV）",
+			"Download the rejected rows (CSV)"));
 		put(b, " · ");
 		plink(w, b, "/upload/rejected?format=xlsx",
 		    T("下载被拒绝的行（Excel）",
-		    "Download the rejected rows (Excel)"));
+			"Download the rejected rows (Excel)"));
 		sbuf_printf(b, "</p>\n<p class=\"note\">%s</p>\n",
 		    T("改正后再上传；“" REASON_COLUMN "”一列上传时忽略。",
-		    "Fix them and upload the file again; its column \""
-		    REASON_COLUMN "\" is ignored."));
+			"Fix them and upload the file again; its column "
+			"\"" REASON_COLUMN "\" is ignored."));
 	}
 	if (lu->truncated)
-		sbuf_printf(b, "<p class=\"note\" id=\"up-truncated\">%s %zu"
-		    "%s</p>\n", T("下载只含前", "The download holds the first"),
-		    lu->nrej, T(" 条被拒绝的行。改正后再上传，会列出其余的。",
-		    " rejected rows. Fix those and upload the file again to"
-		    " see the rest."));
+		sbuf_printf(b,
+		    "<p class=\"note\" id=\"up-truncated\">%s %zu"
+		    "%s</p>\n",
+		    T("下载只含前", "The download holds the first"), lu->nrej,
+		    T(" 条被拒绝的行。改正后再上传，会列出其余的。",
+			" rejected rows. Fix those and upload the file again to"
+			" see the rest."));
 	put(b, "</div>\n");
 }
 
@@ -1857,37 +1954,47 @@ upload_form(struct wreq *w, sbuf *b)
 
 	if (u)
 		lastup_box(w, b, &u->up, 1);
-	sbuf_printf(b, "<form method=\"post\" action=\"/upload\" id=\"upload\""
+	sbuf_printf(b,
+	    "<form method=\"post\" action=\"/upload\" id=\"upload\""
 	    " class=\"box\" enctype=\"multipart/form-data\">\n");
 	hidden(w, b, NULL);
-	sbuf_printf(b, "<p><label for=\"f-file\">%s</label><br><input"
+	sbuf_printf(b,
+	    "<p><label for=\"f-file\">%s</label><br><input"
 	    " id=\"f-file\" name=\"file\" type=\"file\" required"
 	    " accept=\".csv,.txt,.xlsx,.xls\"></p>\n<p><label for=\"f-kind\">%s"
 	    "</label><br><select id=\"f-kind\" name=\"kind\"><option"
-	    " value=\"\">%s</option>", T("登记表（CSV、Excel xlsx 或 xls）",
-	    "Register file (CSV, Excel xlsx or xls)"), T("类别", "Kind"),
+	    " value=\"\">%s</option>",
+	    T("登记表（CSV、Excel xlsx 或 xls）",
+		"Register file (CSV, Excel xlsx or xls)"),
+	    T("类别", "Kind"),
 	    T("按表头自动识别", "recognised from the header"));
 	for (k = KIND_BIRTH; k < KIND_COUNT; k++)
 		if (may_enter(&w->who, k))
 			sbuf_printf(b, "<option value=\"%s\">%s</option>",
 			    kind_name(k), kind_label(w, k));
-	sbuf_printf(b, "</select></p>\n<p><label><input type=\"checkbox\""
+	sbuf_printf(b,
+	    "</select></p>\n<p><label><input type=\"checkbox\""
 	    " id=\"f-ignore\" name=\"ignore_unknown\" value=\"1\"> %s"
 	    "</label></p>\n<p><label for=\"f-map\">%s</label><br><textarea"
 	    " id=\"f-map\" name=\"map\" rows=\"2\" cols=\"40\""
 	    " placeholder=\"%s\"></textarea></p>\n<p class=\"note\">%s"
 	    " %ld MiB.</p>\n<button type=\"submit\" id=\"send\">%s</button>\n"
-	    "</form>\n", T("忽略不认识的列（如 姓名、备注）",
-	    "Ignore columns that are not record columns (such as a name or a"
-	    " remark)"), T("其他列名的对应（可不填；每行一个：表头=列）",
-	    "Other column names (optional; one a line: HEADER=column)"),
+	    "</form>\n",
+	    T("忽略不认识的列（如 姓名、备注）",
+		"Ignore columns that are not record columns (such as a name or "
+		"a"
+		" remark)"),
+	    T("其他列名的对应（可不填；每行一个：表头=列）",
+		"Other column names (optional; one a line: HEADER=column)"),
 	    T("例：出生证号=record_id", "e.g. Certificate=record_id"),
 	    T("第一行写列名：中文（编号、单位、出生日期、性别、孩次、政策、"
-	    "母亲身份证号……）或英文（record_id、unit、date……）均可。日期可写"
-	    " 2026-11-20、2026/11/20、2026年11月20日。文件最大",
-	    "The first row names the columns, in Chinese (编号, 单位, 出生日期,"
-	    " ...) or English (record_id, unit, date, ...). Dates may be"
-	    " written 2026-11-20, 2026/11/20 or 2026年11月20日. Largest file:"),
+	      "母亲身份证号……）或英文（record_id、unit、date……）均可。日期可写"
+	      " 2026-11-20、2026/11/20、2026年11月20日。文件最大",
+		"The first row names the columns, in Chinese (编号, 单位, "
+		"出生日期,"
+		" ...) or English (record_id, unit, date, ...). Dates may be"
+		" written 2026-11-20, 2026/11/20 or 2026年11月20日. Largest "
+		"file:"),
 	    srv.set.http_max_upload / (1024 * 1024), T("上传", "Upload"));
 }
 
@@ -1913,7 +2020,7 @@ upload_header(struct upload *up, struct wreq *w, int kind, char *err,
 	if ((v = field(w, "map")) != NULL) {
 		maps = xstrdup(v);
 		for (line = strtok_r(maps, "\r\n", &save); line && rc == 0;
-		    line = strtok_r(NULL, "\r\n", &save)) {
+		     line = strtok_r(NULL, "\r\n", &save)) {
 			while (*line == ' ' || *line == '\t')
 				line++;
 			if (*line == '\0')
@@ -1922,8 +2029,8 @@ upload_header(struct upload *up, struct wreq *w, int kind, char *err,
 				char why[300];
 
 				xsnprintf(why, sizeof why, "%s", err);
-				xsnprintf(err, errlen, "%s: %s", T("列名对应",
-				    "Column mapping"), why);
+				xsnprintf(err, errlen, "%s: %s",
+				    T("列名对应", "Column mapping"), why);
 				rc = -1;
 			}
 		}
@@ -1933,8 +2040,8 @@ upload_header(struct upload *up, struct wreq *w, int kind, char *err,
 	free(maps);
 	if (rc < 0)
 		return -1;
-	up->lu->header = xcalloc(up->rf.ncols ? up->rf.ncols : 1,
-	    sizeof *up->lu->header);
+	up->lu->header =
+	    xcalloc(up->rf.ncols ? up->rf.ncols : 1, sizeof *up->lu->header);
 	up->lu->nheader = up->rf.ncols;
 	for (i = 0; i < up->rf.ncols; i++)
 		up->lu->header[i] = xstrdup(sheet_cell(up->sh, i));
@@ -1959,8 +2066,8 @@ upload_read(struct upload *up)
 			break;
 		}
 		up->lu->rows++;
-		nc = got == 1 || up->rf.read_error == 0 ?
-		    sheet_ncells(up->sh) : 0;
+		nc = got == 1 || up->rf.read_error == 0 ? sheet_ncells(up->sh) :
+							  0;
 		up->cells[up->n] = xcalloc(nc ? nc : 1, sizeof(char *));
 		up->ncells[up->n] = nc;
 		for (i = 0; i < nc; i++)
@@ -2012,7 +2119,6 @@ rej_column(sbuf *b, const struct upload *up, const char *column)
 	esc(b, column);
 }
 
-
 static void upload_step(evutil_socket_t fd, short what, void *arg);
 
 static void
@@ -2026,17 +2132,19 @@ upload_finish(struct upload *up, sbuf *b)
 		lu->state = 2;
 	if (lu->nrej > 1)
 		qsort(lu->rej, lu->nrej, sizeof *lu->rej, rej_cmp);
-	sbuf_printf(b, "<p class=\"%s\"><strong>%s %lu · %s %lu · %s %lu"
+	sbuf_printf(b,
+	    "<p class=\"%s\"><strong>%s %lu · %s %lu · %s %lu"
 	    "</strong>%s</p>\n<p id=\"summary\" class=\"note\">accepted %lu,"
-	    " duplicate %lu, rejected %lu</p>\n", lu->state == 2 ? "ok" : "err",
-	    T("存入", "accepted"), lu->accepted, T("重复（此前已存）",
-	    "duplicate (stored before)"), lu->duplicate, T("拒绝", "rejected"),
-	    lu->rejected, lu->skipped ? T("（空行已跳过）",
-	    " (empty rows skipped)") : "", lu->accepted, lu->duplicate,
-	    lu->rejected);
+	    " duplicate %lu, rejected %lu</p>\n",
+	    lu->state == 2 ? "ok" : "err", T("存入", "accepted"), lu->accepted,
+	    T("重复（此前已存）", "duplicate (stored before)"), lu->duplicate,
+	    T("拒绝", "rejected"), lu->rejected,
+	    lu->skipped ? T("（空行已跳过）", " (empty rows skipped)") : "",
+	    lu->accepted, lu->duplicate, lu->rejected);
 	lastup_box(w, b, lu, 0);
 	if (shown > 0) {
-		sbuf_printf(b, "<h2>%s</h2>\n<table id=\"rejected\"><thead><tr>"
+		sbuf_printf(b,
+		    "<h2>%s</h2>\n<table id=\"rejected\"><thead><tr>"
 		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
 		    T("被拒绝的行", "Rejected rows"), T("行", "Line"),
 		    T("列", "Column"), T("原因", "Reason"));
@@ -2059,7 +2167,8 @@ upload_finish(struct upload *up, sbuf *b)
 		if (shown < lu->nrej)
 			sbuf_printf(b, "<p class=\"note\">%s</p>\n",
 			    T("只显示前 1000 行；全部见下载。",
-			    "The first 1000 are shown; the download has all."));
+				"The first 1000 are shown; the download has "
+				"all."));
 	}
 	sbuf_printf(b, "<p>");
 	plink(w, b, "/upload", T("再上传一个文件", "Upload another file"));
@@ -2121,10 +2230,10 @@ batch_done(void *arg, const char *err)
 		lu->last_line = up->rows[up->n - 1]->line;
 	up->batches++;
 	sbuf_printf(&b, "<li>%s%lu%s: %s %u · %s %lu · %s %lu</li>\n",
-	    T("第 ", "batch "), up->batches, T(" 批", ""), T("已存到行",
-	    "stored up to line"), lu->last_line, T("累计存入",
-	    "accepted so far"), lu->accepted, T("重复", "duplicate"),
-	    lu->duplicate);
+	    T("第 ", "batch "), up->batches, T(" 批", ""),
+	    T("已存到行", "stored up to line"), lu->last_line,
+	    T("累计存入", "accepted so far"), lu->accepted,
+	    T("重复", "duplicate"), lu->duplicate);
 	chunk(up, &b);
 	sbuf_free(&b);
 	batch_clear(up);
@@ -2150,8 +2259,9 @@ upload_step(evutil_socket_t fd, short what, void *arg)
 		/* The browser went away: stop; what was stored stays. */
 		up->lu->state = 3;
 		xsnprintf(up->lu->message, sizeof up->lu->message, "%s",
-		    T("连接中断，上传已停止。", "The connection dropped; the upload"
-		    " stopped."));
+		    T("连接中断，上传已停止。",
+			"The connection dropped; the upload"
+			" stopped."));
 		log_info("http: upload of %s by %s cut off after line %u",
 		    up->lu->file, w->who.name, up->lu->last_line);
 		evhttp_send_reply_end(w->req);
@@ -2180,7 +2290,8 @@ upload_step(evutil_socket_t fd, short what, void *arg)
 	up->r.who = &w->who;
 	popstat__response__init(&up->r.resp);
 	if (srv.shutting_down)
-		req_error(&up->r, E(UNAVAILABLE), "the server is shutting down");
+		req_error(&up->r, E(UNAVAILABLE),
+		    "the server is shutting down");
 	else
 		dispatch(&up->r, &is_write);
 	if (is_write)
@@ -2201,8 +2312,9 @@ r_upload(struct wreq *w, const struct web_call *c)
 	sbuf b;
 
 	if (!may_enter(&w->who, KIND_VERIFICATION)) {
-		error_page(w, 403, T("此账户不能上传记录。",
-		    "This account cannot upload records."));
+		error_page(w, 403,
+		    T("此账户不能上传记录。",
+			"This account cannot upload records."));
 		wreq_free(w);
 		return;
 	}
@@ -2215,14 +2327,16 @@ r_upload(struct wreq *w, const struct web_call *c)
 	f = c->parts ? multipart_find(c->parts, c->nparts, "file") : NULL;
 	if (f == NULL || !f->is_file || f->len == 0) {
 		simple_page(w, 400, T("上传登记表", "Upload a register"), "err",
-		    T("请选择一个文件。", "Choose a file to upload."), upload_form);
+		    T("请选择一个文件。", "Choose a file to upload."),
+		    upload_form);
 		wreq_free(w);
 		return;
 	}
 	if ((u = wuser_of(w->who.user_id)) == NULL || u->up.state == 1) {
 		simple_page(w, 409, T("上传登记表", "Upload a register"), "err",
 		    T("上一个上传还在处理，请稍候。",
-		    "Your previous upload is still being stored; wait for it."),
+			"Your previous upload is still being stored; wait for "
+			"it."),
 		    NULL);
 		wreq_free(w);
 		return;
@@ -2232,8 +2346,8 @@ r_upload(struct wreq *w, const struct web_call *c)
 	up->w = w;
 	up->lu = &u->up;
 	lastup_clear(&u->up);
-	xsnprintf(u->up.key, sizeof u->up.key, "%s", field(w, "key") ?
-	    field(w, "key") : "");
+	xsnprintf(u->up.key, sizeof u->up.key, "%s",
+	    field(w, "key") ? field(w, "key") : "");
 	xsnprintf(u->up.file, sizeof u->up.file, "%s", f->filename);
 	up->data = xmalloc(f->len);
 	memcpy(up->data, f->data, f->len);
@@ -2241,8 +2355,9 @@ r_upload(struct wreq *w, const struct web_call *c)
 	err[0] = '\0';
 	up->sh = sheet_open_mem(up->data, up->len, f->filename, NULL, err,
 	    sizeof err);
-	if (up->sh == NULL || upload_header(up, w, kv ? kind_parse(kv) :
-	    KIND_NONE, err, sizeof err) < 0) {
+	if (up->sh == NULL ||
+	    upload_header(up, w, kv ? kind_parse(kv) : KIND_NONE, err,
+		sizeof err) < 0) {
 		u->up.state = 3;
 		xsnprintf(u->up.message, sizeof u->up.message, "%s", err);
 		simple_page(w, 422, T("上传登记表", "Upload a register"), "err",
@@ -2276,8 +2391,8 @@ r_upload(struct wreq *w, const struct web_call *c)
 }
 
 static void
-send_file(struct wreq *w, const char *ctype, const char *name,
-    const void *data, size_t len)
+send_file(struct wreq *w, const char *ctype, const char *name, const void *data,
+    size_t len)
 {
 	struct evbuffer *buf = evbuffer_new();
 	char disp[128];
@@ -2308,11 +2423,14 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 	size_t i, c;
 
 	if (u == NULL || u->up.nrej == 0) {
-		error_page(w, 404, T("没有被拒绝的行可下载。被拒绝的行只保留到"
-		    "下一次上传或服务器重启；请重新上传文件，已存的行算作重复。",
-		    "There are no rejected rows to download. They are kept until"
-		    " your next upload or a server restart; upload the file"
-		    " again (stored rows count as duplicates)."));
+		error_page(w, 404,
+		    T("没有被拒绝的行可下载。被拒绝的行只保留到"
+		      "下一次上传或服务器重启；请重新上传文件，已存的行算作重复"
+		      "。",
+			"There are no rejected rows to download. They are kept "
+			"until"
+			" your next upload or a server restart; upload the file"
+			" again (stored rows count as duplicates)."));
 		wreq_free(w);
 		return;
 	}
@@ -2339,12 +2457,13 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 		text = workbook_add_format(wb);
 		format_set_num_format(text, "@");
 		for (c = 0; c < lu->nheader; c++)
-			worksheet_write_string(ws, 0, (lxw_col_t)c, lu->header[c],
-			    text);
+			worksheet_write_string(ws, 0, (lxw_col_t)c,
+			    lu->header[c], text);
 		worksheet_write_string(ws, 0, (lxw_col_t)lu->nheader,
 		    REASON_COLUMN, text);
 		for (i = 0; i < lu->nrej; i++) {
-			for (c = 0; c < lu->rej[i].ncells && c < lu->nheader; c++)
+			for (c = 0; c < lu->rej[i].ncells && c < lu->nheader;
+			     c++)
 				worksheet_write_string(ws, (lxw_row_t)(i + 1),
 				    (lxw_col_t)c, lu->rej[i].cells[c], text);
 			reason_text(why, sizeof why, &lu->rej[i]);
@@ -2364,14 +2483,16 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 			sbuf_add(&data, chunkbuf, n);
 		fclose(f);
 		unlink(path);
-		send_file(w, "application/vnd.openxmlformats-officedocument."
-		    "spreadsheetml.sheet", "rejected.xlsx", data.s, data.len);
+		send_file(w,
+		    "application/vnd.openxmlformats-officedocument."
+		    "spreadsheetml.sheet",
+		    "rejected.xlsx", data.s, data.len);
 		sbuf_free(&data);
 	} else {
 		sbuf b;
 
 		sbuf_init(&b);
-		put(&b, "\xef\xbb\xbf");   /* a BOM, so Excel reads UTF-8 */
+		put(&b, "\xef\xbb\xbf"); /* a BOM, so Excel reads UTF-8 */
 		for (c = 0; c < lu->nheader; c++) {
 			sbuf_csv_field(&b, lu->header[c]);
 			put(&b, ",");
@@ -2379,8 +2500,10 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 		put(&b, REASON_COLUMN "\r\n");
 		for (i = 0; i < lu->nrej; i++) {
 			for (c = 0; c < lu->nheader; c++) {
-				sbuf_csv_field(&b, c < lu->rej[i].ncells ?
-				    lu->rej[i].cells[c] : "");
+				sbuf_csv_field(&b,
+				    c < lu->rej[i].ncells ?
+					lu->rej[i].cells[c] :
+					"");
 				put(&b, ",");
 			}
 			reason_text(why, sizeof why, &lu->rej[i]);
@@ -2394,7 +2517,7 @@ r_rejected(struct wreq *w, const struct evkeyvalq *q)
 	wreq_free(w);
 }
 
-/* ---- entry point ---------------------------------------------------------- */
+/* ---- entry point --------------------------------------------------------- */
 
 void
 web_serve(struct web_call *c)
@@ -2410,9 +2533,10 @@ web_serve(struct web_call *c)
 	else if (strcmp(c->path, "/report") == 0) {
 		const struct evkeyval *kv;
 
-		if (!c->post)   /* the unit and dekad come in the query */
+		if (!c->post) /* the unit and dekad come in the query */
 			for (kv = c->q->tqh_first; kv; kv = kv->next.tqe_next)
-				evhttp_add_header(&w->fields, kv->key, kv->value);
+				evhttp_add_header(&w->fields, kv->key,
+				    kv->value);
 		r_report(w, c->post);
 	} else if (strcmp(c->path, "/task") == 0)
 		r_task(w, c->post);

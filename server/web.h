@@ -22,11 +22,12 @@ struct web_call {
 	struct evhttp_request *req;
 	const char *path;
 	int post;
-	int lang;                    /* LANG_ZH or LANG_EN */
+	int lang; /* LANG_ZH or LANG_EN */
 	struct principal who;
-	const char *csrf;            /* the session's anti-forgery token */
-	const struct evkeyvalq *q;   /* the query string */
-	const struct evkeyvalq *form;/* POST fields (text parts of a multipart) */
+	const char *csrf;          /* the session's anti-forgery token */
+	const struct evkeyvalq *q; /* the query string */
+	const struct evkeyvalq
+	    *form; /* POST fields (text parts of a multipart) */
 	const struct mp_part *parts; /* multipart parts, or NULL */
 	int nparts;
 };

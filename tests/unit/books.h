@@ -31,8 +31,10 @@ books_make(const char *kind)
 			return -1;
 		}
 	}
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/unit/mkbooks.py "
-	    "%s %s", books_dir, kind);
+	snprintf(cmd, sizeof cmd,
+	    "/usr/bin/python3 tests/unit/mkbooks.py "
+	    "%s %s",
+	    books_dir, kind);
 	return system(cmd) == 0 ? 0 : -1;
 }
 

@@ -45,16 +45,17 @@ static const char *check_current = "";
 
 #define CHECK_INT(a, b)                                                        \
 	do {                                                                   \
-		long long check_a_ = (long long)(a), check_b_ = (long long)(b); \
-		CHECK_REPORT(check_a_ == check_b_, "%s == %lld, expected %lld", \
-		    #a, check_a_, check_b_);                                   \
+		long long check_a_ = (long long)(a),                           \
+			  check_b_ = (long long)(b);                           \
+		CHECK_REPORT(check_a_ == check_b_,                             \
+		    "%s == %lld, expected %lld", #a, check_a_, check_b_);      \
 	} while (0)
 
 #define CHECK_STR(a, b)                                                        \
 	do {                                                                   \
 		const char *check_a_ = (a), *check_b_ = (b);                   \
-		int check_ok_ = check_a_ && check_b_ &&                        \
-		    strcmp(check_a_, check_b_) == 0;                           \
+		int check_ok_ =                                                \
+		    check_a_ && check_b_ && strcmp(check_a_, check_b_) == 0;   \
 		CHECK_REPORT(check_ok_, "%s == \"%s\", expected \"%s\"", #a,   \
 		    check_a_ ? check_a_ : "(null)",                            \
 		    check_b_ ? check_b_ : "(null)");                           \
@@ -64,7 +65,7 @@ static const char *check_current = "";
 #define CHECK_CONTAINS(a, b)                                                   \
 	do {                                                                   \
 		const char *check_a_ = (a), *check_b_ = (b);                   \
-		CHECK_REPORT(check_a_ && strstr(check_a_, check_b_) != NULL,   \
+		CHECK_REPORT(check_a_ &&strstr(check_a_, check_b_) != NULL,    \
 		    "%s == \"%s\" does not contain \"%s\"", #a,                \
 		    check_a_ ? check_a_ : "(null)", check_b_);                 \
 	} while (0)

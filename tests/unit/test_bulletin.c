@@ -5,10 +5,10 @@
  * The fixture is a small county of four townships in rank order:
  *   1  城关镇   met         100.00  birth_rate 5.46, ngr 1.09, policy 100
  *   2  Abc      missed       90.00  policy 93.50 missed (not veto)
- *   3  A<&>B|x  veto         50.50  birth_rate 13.20 and ngr 7.25 missed (veto),
- *                                   policy not assessed (no value)
- *   3  八渡镇   incomplete       -  (tie in rank; no score)
- * and two overdue tasks: one of a department, one of a township.
+ *   3  A<&>B|x  veto         50.50  birth_rate 13.20 and ngr 7.25 missed
+ * (veto), policy not assessed (no value) 3  八渡镇   incomplete       -  (tie
+ * in rank; no score) and two overdue tasks: one of a department, one of a
+ * township.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +34,8 @@ struct fx {
 };
 
 static void
-judge(struct fx *f, int u, int k, const char *name, const char *unit,
-    int has, double v, const char *op, double target, const char *result,
-    int veto)
+judge(struct fx *f, int u, int k, const char *name, const char *unit, int has,
+    double v, const char *op, double target, const char *result, int veto)
 {
 	Popstat__IndicatorJudgement init = POPSTAT__INDICATOR_JUDGEMENT__INIT;
 	Popstat__IndicatorJudgement *j = &f->j[u][k];
@@ -129,7 +128,8 @@ fixture(struct fx *f)
 
 	unit(f, 0, 1, "610328101", "城关镇", "met", 1, 100);
 	judge(f, 0, 0, "birth_rate", "‰", 1, 5.46, "<=", 11.5, "met", 1);
-	judge(f, 0, 1, "natural_growth_rate", "‰", 1, 1.09, "<=", 5.5, "met", 1);
+	judge(f, 0, 1, "natural_growth_rate", "‰", 1, 1.09, "<=", 5.5, "met",
+	    1);
 	judge(f, 0, 2, "policy_rate", "%", 1, 100, ">=", 95, "met", 1);
 	reporting(f, 0, 3, 3, 3, 33, 3, 3, 20, 4);
 
@@ -141,13 +141,15 @@ fixture(struct fx *f)
 
 	unit(f, 2, 3, "610328103", "A<&>B|x", "veto", 1, 50.5);
 	judge(f, 2, 0, "birth_rate", "‰", 1, 13.2, "<=", 11.5, "missed", 1);
-	judge(f, 2, 1, "natural_growth_rate", "‰", 1, 7.25, "<=", 5.5, "missed", 1);
+	judge(f, 2, 1, "natural_growth_rate", "‰", 1, 7.25, "<=", 5.5, "missed",
+	    1);
 	judge(f, 2, 2, "policy_rate", "%", 0, 0, ">=", 95, "not_assessed", 1);
 	reporting(f, 2, 0, 0, 0, 0, 0, 0, 0, 0);
 
 	unit(f, 3, 3, "610328104", "八渡镇", "incomplete", 0, 0);
 	judge(f, 3, 0, "birth_rate", "‰", 0, 0, "<=", 11.5, "not_assessed", 1);
-	judge(f, 3, 1, "natural_growth_rate", "‰", 0, 0, "<=", 5.5, "not_assessed", 1);
+	judge(f, 3, 1, "natural_growth_rate", "‰", 0, 0, "<=", 5.5,
+	    "not_assessed", 1);
 	judge(f, 3, 2, "policy_rate", "%", 0, 0, ">=", 95, "not_assessed", 1);
 	reporting(f, 3, 3, 1, 1, 33, 1, 1, 18, 0);
 
@@ -271,23 +273,29 @@ test_names(void)
 {
 	CHECK_STR(bulletin_indicator_name("birth_rate", LANG_ZH), "出生率");
 	CHECK_STR(bulletin_indicator_name("birth_rate", LANG_EN), "Birth rate");
-	CHECK_STR(bulletin_indicator_name("natural_growth_rate", LANG_ZH), "自然增长率");
-	CHECK_STR(bulletin_indicator_name("birth_error_rate", LANG_ZH), "出生统计误差率");
-	CHECK_STR(bulletin_indicator_name("policy_rate", LANG_ZH), "符合政策生育率");
+	CHECK_STR(bulletin_indicator_name("natural_growth_rate", LANG_ZH),
+	    "自然增长率");
+	CHECK_STR(bulletin_indicator_name("birth_error_rate", LANG_ZH),
+	    "出生统计误差率");
+	CHECK_STR(bulletin_indicator_name("policy_rate", LANG_ZH),
+	    "符合政策生育率");
 	CHECK_STR(bulletin_indicator_name("policy_rate", LANG_EN),
 	    "Policy-compliant birth rate");
-	CHECK_STR(bulletin_indicator_name("multi_child_rate", LANG_ZH), "多孩率");
+	CHECK_STR(bulletin_indicator_name("multi_child_rate", LANG_ZH),
+	    "多孩率");
 	/* A custom indicator keeps its own name. */
 	CHECK_STR(bulletin_indicator_name("mig_rate", LANG_ZH), "mig_rate");
 	CHECK_STR(bulletin_status_name("met", LANG_ZH), "达标");
 	CHECK_STR(bulletin_status_name("missed", LANG_ZH), "未达标");
 	CHECK_STR(bulletin_unit_name("per 100 girls", LANG_ZH), "女婴=100");
-	CHECK_STR(bulletin_unit_name("per 100 girls", LANG_EN), "per 100 girls");
+	CHECK_STR(bulletin_unit_name("per 100 girls", LANG_EN),
+	    "per 100 girls");
 	CHECK_STR(bulletin_unit_name("‰", LANG_ZH), "‰");
 	CHECK_STR(bulletin_status_name("veto", LANG_ZH), "一票否决");
 	CHECK_STR(bulletin_status_name("incomplete", LANG_ZH), "未考核");
 	CHECK_STR(bulletin_status_name("veto", LANG_EN), "veto");
-	CHECK_STR(bulletin_status_name("not_assessed", LANG_EN), "not assessed");
+	CHECK_STR(bulletin_status_name("not_assessed", LANG_EN),
+	    "not assessed");
 	CHECK_STR(bulletin_status_name("other", LANG_EN), "other");
 }
 
@@ -302,66 +310,96 @@ test_every_variant(void)
 	fixture(&f);
 	for (lang = 0; lang < 2; lang++)
 		for (fmt = FMT_TXT; fmt <= FMT_HTML; fmt++) {
-			const char *const *h = lang == LANG_ZH ? heads_zh : heads_en;
+			const char *const *h =
+			    lang == LANG_ZH ? heads_zh : heads_en;
 			char *s = render(&f.d, lang, fmt), *again;
 			char want[160];
 			long last = -1, r1, r2, r3, r4, sec2;
 
 			for (k = 0; k < 5; k++) {
 				if (fmt == FMT_HTML)
-					snprintf(want, sizeof want, "<h2>%s</h2>\n", h[k]);
+					snprintf(want, sizeof want,
+					    "<h2>%s</h2>\n", h[k]);
 				else if (fmt == FMT_MD)
-					snprintf(want, sizeof want, "\n## %s\n\n", h[k]);
+					snprintf(want, sizeof want,
+					    "\n## %s\n\n", h[k]);
 				else
-					snprintf(want, sizeof want, "\n%s\n\n", h[k]);
-				CHECK_REPORT(pos(s, want) > last, "lang %d fmt %d:"
-				    " heading '%s' missing or out of order", lang,
-				    fmt, h[k]);
+					snprintf(want, sizeof want, "\n%s\n\n",
+					    h[k]);
+				CHECK_REPORT(pos(s, want) > last,
+				    "lang %d fmt %d:"
+				    " heading '%s' missing or out of order",
+				    lang, fmt, h[k]);
 				CHECK_INT(count(s, h[k]), 1);
 				if (pos(s, want) > last)
 					last = pos(s, want);
 			}
 			if (lang == LANG_ZH) {
-				CHECK_CONTAINS(s, "陇县人口和计划生育工作月通报（2026年11月）");
-				CHECK_CONTAINS(s, "2026年1月1日至2026年11月30日");
-				CHECK_CONTAINS(s, fmt == FMT_HTML ?
-				    "<p>陇县人口和计划生育领导小组办公室</p>\n"
-				    "<p>二〇二六年十二月四日</p>" :
-				    "陇县人口和计划生育领导小组办公室　2026年12月4日");
+				CHECK_CONTAINS(s,
+				    "陇县人口和计划生育工作月通报（2026年11月"
+				    "）");
+				CHECK_CONTAINS(s,
+				    "2026年1月1日至2026年11月30日");
+				CHECK_CONTAINS(s,
+				    fmt == FMT_HTML ?
+					"<p>陇县人口和计划生育领导小组办公室</"
+					"p>\n"
+					"<p>二〇二六年十二月四日</p>" :
+					"陇县人口和计划生育领导小组办公室　2026"
+					"年12月4日");
 			} else {
-				CHECK_CONTAINS(s, "陇县: monthly bulletin on population and"
+				CHECK_CONTAINS(s,
+				    "陇县: monthly bulletin on population and"
 				    " family planning, November 2026");
-				CHECK_CONTAINS(s, "1 January 2026 to 30 November 2026");
-				CHECK_CONTAINS(s, fmt == FMT_HTML ?
-				    "<p>Office of the population and family planning"
-				    " leading group, 陇县</p>\n<p>4 December 2026</p>" :
-				    "Office of the population and family"
-				    " planning leading group, 陇县, 4 December 2026");
+				CHECK_CONTAINS(s,
+				    "1 January 2026 to 30 November 2026");
+				CHECK_CONTAINS(s,
+				    fmt == FMT_HTML ?
+					"<p>Office of the population and "
+					"family planning"
+					" leading group, 陇县</p>\n<p>4 "
+					"December 2026</p>" :
+					"Office of the population and family"
+					" planning leading group, 陇县, 4 "
+					"December 2026");
 			}
 			/* Rank order inside the ranking section. */
 			sec2 = pos(s, h[1]);
 			r1 = pos_from(s, pos(s, h[0]), "城关镇");
 			r2 = pos_from(s, pos(s, h[0]), "Abc");
-			r3 = pos_from(s, pos(s, h[0]), fmt == FMT_TXT ? "A<&>B|x" :
-			    fmt == FMT_MD ? "A\\<&\\>B\\|x" : "A&lt;&amp;&gt;B|x");
+			r3 = pos_from(s, pos(s, h[0]),
+			    fmt == FMT_TXT    ? "A<&>B|x" :
+				fmt == FMT_MD ? "A\\<&\\>B\\|x" :
+						"A&lt;&amp;&gt;B|x");
 			r4 = pos_from(s, pos(s, h[0]), "八渡镇");
 			CHECK_REPORT(r1 >= 0 && r1 < r2 && r2 < r3 && r3 < r4 &&
-			    r4 < sec2, "lang %d fmt %d: rank order %ld %ld %ld %ld"
-			    " (section ends %ld)", lang, fmt, r1, r2, r3, r4, sec2);
+				r4 < sec2,
+			    "lang %d fmt %d: rank order %ld %ld %ld %ld"
+			    " (section ends %ld)",
+			    lang, fmt, r1, r2, r3, r4, sec2);
 			/* The same data always give the same bytes. */
 			again = render(&f.d, lang, fmt);
 			CHECK_STR(again, s);
 			free(again);
-			/* The document ends with the signature (and html close). */
+			/* The document ends with the signature (and html
+			 * close). */
 			if (fmt == FMT_HTML) {
 				size_t n = strlen(s);
 
-				CHECK(n > 16 && strcmp(s + n - 16, "</body>\n</html>\n") == 0);
+				CHECK(n > 16 &&
+				    strcmp(s + n - 16, "</body>\n</html>\n") ==
+					0);
 			} else
-				CHECK(pos(s, lang == LANG_ZH ? "2026年12月4日\n\n" :
-				    "4 December 2026\n\n") == (long)strlen(s) -
-				    (lang == LANG_ZH ? (long)strlen("2026年12月4日\n\n") :
-				    (long)strlen("4 December 2026\n\n")));
+				CHECK(pos(s,
+					  lang == LANG_ZH ?
+					      "2026年12月4日\n\n" :
+					      "4 December 2026\n\n") ==
+				    (long)strlen(s) -
+					(lang == LANG_ZH ?
+						(long)strlen(
+						    "2026年12月4日\n\n") :
+						(long)strlen(
+						    "4 December 2026\n\n")));
 			free(s);
 		}
 }
@@ -378,17 +416,25 @@ test_commended_and_failing(void)
 	zm = render(&f.d, LANG_ZH, FMT_MD);
 	eh = render(&f.d, LANG_EN, FMT_HTML);
 	/* Commended: exactly the met unit. */
-	CHECK_CONTAINS(zt, "\n城关镇等1个单位全面完成“三控制一达标”考核目标，予以通报表扬。\n");
-	CHECK_CONTAINS(et, "\n1 unit met every target and is commended: 城关镇.\n");
+	CHECK_CONTAINS(zt,
+	    "\n城关镇等1个单位全面完成“三控制一达标”考核目标，予以通报表扬。"
+	    "\n");
+	CHECK_CONTAINS(et,
+	    "\n1 unit met every target and is commended: 城关镇.\n");
 	/* Failing: the missed (non-veto) and the vetoed, with the missed
 	 * indicators and values only; not the met, not the incomplete. */
-	CHECK_CONTAINS(zt, "\nAbc：符合政策生育率93.50%（目标≥95%），限期整改。\n");
-	CHECK_CONTAINS(zt, "\nA<&>B|x：出生率13.20‰（目标≤11.5‰）；自然增长率7.25‰"
+	CHECK_CONTAINS(zt,
+	    "\nAbc：符合政策生育率93.50%（目标≥95%），限期整改。\n");
+	CHECK_CONTAINS(zt,
+	    "\nA<&>B|x：出生率13.20‰（目标≤11.5‰）；自然增长率7.25‰"
 	    "（目标≤5.5‰），实行一票否决，限期整改。\n");
-	CHECK_CONTAINS(et, "\nAbc: Policy-compliant birth rate 93.50% (target ≥ 95%);"
+	CHECK_CONTAINS(et,
+	    "\nAbc: Policy-compliant birth rate 93.50% (target ≥ 95%);"
 	    " to be corrected.\n");
-	CHECK_CONTAINS(et, "\nA<&>B|x: Birth rate 13.20‰ (target ≤ 11.5‰); Natural"
-	    " growth rate 7.25‰ (target ≤ 5.5‰); one-vote veto, to be corrected.\n");
+	CHECK_CONTAINS(et,
+	    "\nA<&>B|x: Birth rate 13.20‰ (target ≤ 11.5‰); Natural"
+	    " growth rate 7.25‰ (target ≤ 5.5‰); one-vote veto, to be "
+	    "corrected.\n");
 	{
 		long a = pos(zt, heads_zh[2]), b = pos(zt, heads_zh[3]);
 
@@ -399,8 +445,10 @@ test_commended_and_failing(void)
 	}
 	/* Markdown escapes the name inside the paragraph too. */
 	CHECK_CONTAINS(zm, "\nA\\<&\\>B\\|x：出生率13.20‰");
-	CHECK_CONTAINS(eh, "<p>A&lt;&amp;&gt;B|x: Birth rate 13.20‰ (target ≤ 11.5‰);");
-	CHECK_CONTAINS(eh, "<p>1 unit met every target and is commended: 城关镇.</p>");
+	CHECK_CONTAINS(eh,
+	    "<p>A&lt;&amp;&gt;B|x: Birth rate 13.20‰ (target ≤ 11.5‰);");
+	CHECK_CONTAINS(eh,
+	    "<p>1 unit met every target and is commended: 城关镇.</p>");
 	free(zt);
 	free(et);
 	free(zm);
@@ -418,11 +466,17 @@ test_ranking_cells(void)
 	et = render(&f.d, LANG_EN, FMT_TXT);
 	/* Header: rank, unit, status, score, then one column per indicator of
 	 * the first unit, with its unit of measure. */
-	CHECK_CONTAINS(zm, "\n| 名次 | 单位 | 考核结果 | 得分 | 出生率(‰) | 自然增长率(‰) |"
-	    " 符合政策生育率(%) |\n| ---: | --- | --- | ---: | ---: | ---: | ---: |\n");
-	CHECK_CONTAINS(zm, "\n| 1 | 城关镇 | 达标 | 100.00 | 5.46 | 1.09 | 100.00 |\n");
-	CHECK_CONTAINS(zm, "\n| 2 | Abc | 未达标 | 90.00 | 6.00 | 2.00 | 93.50 ✗ |\n");
-	CHECK_CONTAINS(zm, "\n| 3 | A\\<&\\>B\\|x | 一票否决 | 50.50 | 13.20 ✗ | 7.25 ✗ | - |\n");
+	CHECK_CONTAINS(zm,
+	    "\n| 名次 | 单位 | 考核结果 | 得分 | 出生率(‰) | 自然增长率(‰) |"
+	    " 符合政策生育率(%) |\n| ---: | --- | --- | ---: | ---: | ---: | "
+	    "---: |\n");
+	CHECK_CONTAINS(zm,
+	    "\n| 1 | 城关镇 | 达标 | 100.00 | 5.46 | 1.09 | 100.00 |\n");
+	CHECK_CONTAINS(zm,
+	    "\n| 2 | Abc | 未达标 | 90.00 | 6.00 | 2.00 | 93.50 ✗ |\n");
+	CHECK_CONTAINS(zm,
+	    "\n| 3 | A\\<&\\>B\\|x | 一票否决 | 50.50 | 13.20 ✗ | 7.25 ✗ | - "
+	    "|\n");
 	CHECK_CONTAINS(zm, "\n| 3 | 八渡镇 | 未考核 | - | - | - | - |\n");
 	CHECK_CONTAINS(et, "Birth rate(‰)");
 	CHECK_CONTAINS(et, "Policy-compliant birth rate(%)");
@@ -443,16 +497,23 @@ test_reporting_table(void)
 	zm = render(&f.d, LANG_ZH, FMT_MD);
 	eh = render(&f.d, LANG_EN, FMT_HTML);
 	et = render(&f.d, LANG_EN, FMT_TXT);
-	CHECK_CONTAINS(zm, "\n| 单位 | 本月应报 | 本月已报 | 本月按时 | 年度报送率 |"
+	CHECK_CONTAINS(zm,
+	    "\n| 单位 | 本月应报 | 本月已报 | 本月按时 | 年度报送率 |"
 	    " 年度及时率 | 30日内录入率 | 记录数 |\n");
-	/* 3/33 = 9.1%, 4/20 = 20.0%; 2/33 = 6.1%, 1/33 = 3.0%; nothing due: -. */
-	CHECK_CONTAINS(zm, "\n| 城关镇 | 3 | 3 | 3 | 9.1% | 9.1% | 20.0% | 20 |\n");
-	CHECK_CONTAINS(zm, "\n| Abc | 3 | 2 | 1 | 6.1% | 3.0% | 10.0% | 20 |\n");
+	/* 3/33 = 9.1%, 4/20 = 20.0%; 2/33 = 6.1%, 1/33 = 3.0%; nothing due: -.
+	 */
+	CHECK_CONTAINS(zm,
+	    "\n| 城关镇 | 3 | 3 | 3 | 9.1% | 9.1% | 20.0% | 20 |\n");
+	CHECK_CONTAINS(zm,
+	    "\n| Abc | 3 | 2 | 1 | 6.1% | 3.0% | 10.0% | 20 |\n");
 	CHECK_CONTAINS(zm, "\n| A\\<&\\>B\\|x | 0 | 0 | 0 | - | - | - | 0 |\n");
-	CHECK_CONTAINS(zm, "\n| 八渡镇 | 3 | 1 | 1 | 3.0% | 3.0% | 0.0% | 18 |\n");
+	CHECK_CONTAINS(zm,
+	    "\n| 八渡镇 | 3 | 1 | 1 | 3.0% | 3.0% | 0.0% | 18 |\n");
 	CHECK_CONTAINS(et, "Records within 30 days");
-	CHECK_CONTAINS(eh, "<tr><td>Abc</td><td class=\"n\">3</td><td class=\"n\">2</td>"
-	    "<td class=\"n\">1</td><td class=\"n\">6.1%</td><td class=\"n\">3.0%</td>"
+	CHECK_CONTAINS(eh,
+	    "<tr><td>Abc</td><td class=\"n\">3</td><td class=\"n\">2</td>"
+	    "<td class=\"n\">1</td><td class=\"n\">6.1%</td><td "
+	    "class=\"n\">3.0%</td>"
 	    "<td class=\"n\">10.0%</td><td class=\"n\">20</td></tr>\n");
 	CHECK_CONTAINS(eh, "<tr><th>Unit</th><th>Due (month)</th>");
 	free(zm);
@@ -472,8 +533,9 @@ test_html_standalone_and_escaped(void)
 		char *s = render(&f.d, lang, FMT_HTML);
 
 		CHECK(strncmp(s, "<!DOCTYPE html>\n", 16) == 0);
-		CHECK_CONTAINS(s, lang == LANG_ZH ? "<html lang=\"zh-CN\">" :
-		    "<html lang=\"en\">");
+		CHECK_CONTAINS(s,
+		    lang == LANG_ZH ? "<html lang=\"zh-CN\">" :
+				      "<html lang=\"en\">");
 		CHECK_CONTAINS(s, "<meta charset=\"utf-8\">");
 		CHECK_CONTAINS(s, "<title>陇&lt;县&gt;&amp; 2026-11</title>");
 		CHECK_CONTAINS(s, "@page");
@@ -490,7 +552,8 @@ test_html_standalone_and_escaped(void)
 		CHECK_CONTAINS(s, "<h1>陇&lt;县&gt;&amp;");
 		CHECK_CONTAINS(s, "<div class=\"sign\">");
 		/* Header cells are th, numbers are right-aligned td. */
-		CHECK_CONTAINS(s, lang == LANG_ZH ? "<th>名次</th>" : "<th>Rank</th>");
+		CHECK_CONTAINS(s,
+		    lang == LANG_ZH ? "<th>名次</th>" : "<th>Rank</th>");
 		CHECK_CONTAINS(s, "<td class=\"n\">100.00</td>");
 		CHECK_INT(count(s, "<table>"), count(s, "</table>"));
 		CHECK_INT(count(s, "<tr>"), count(s, "</tr>"));
@@ -524,7 +587,8 @@ test_markdown_escaped(void)
 
 	fixture(&f);
 	s = render(&f.d, LANG_EN, FMT_MD);
-	CHECK(strncmp(s, "# 陇县: monthly bulletin", strlen("# 陇县: monthly bulletin")) == 0);
+	CHECK(strncmp(s, "# 陇县: monthly bulletin",
+		  strlen("# 陇县: monthly bulletin")) == 0);
 	CHECK(strstr(s, "A<&>B|x") == NULL);
 	hdr = line_with(s, 0, "| Rank |");
 	row = line_with(s, 0, "A\\<&\\>B\\|x | veto");
@@ -564,7 +628,8 @@ test_txt_alignment(void)
 		char *l1 = line_with(s, sec, "城关镇");
 		char *l2 = line_with(s, sec, "Abc");
 		char *l4 = line_with(s, sec, "八渡镇");
-		char *lh = line_with(s, sec, lang == LANG_ZH ? "名次" : "  Rank  ");
+		char *lh =
+		    line_with(s, sec, lang == LANG_ZH ? "名次" : "  Rank  ");
 		const char *s1 = bulletin_status_name("met", lang);
 		const char *s2 = bulletin_status_name("missed", lang);
 		const char *s4 = bulletin_status_name("incomplete", lang);
@@ -576,7 +641,8 @@ test_txt_alignment(void)
 		if (!(l1 && l2 && l4 && lh))
 			continue;
 		/* The status cell starts at one display column on every row,
-		 * though the byte offsets differ (城关镇 is 9 bytes, 6 columns). */
+		 * though the byte offsets differ (城关镇 is 9 bytes, 6
+		 * columns). */
 		o1 = pos_from(l1, (long)strlen("  1  城关镇"), s1);
 		o2 = pos_from(l2, (long)strlen("  2  Abc"), s2);
 		c1 = col_of(l1, (long)strlen("  1  城关镇"), s1);
@@ -588,12 +654,15 @@ test_txt_alignment(void)
 		CHECK_INT(c4, c1);
 		CHECK_INT(ch, c1);
 		CHECK(o1 != o2);
-		/* Right-aligned last column: every line of the table is as wide. */
+		/* Right-aligned last column: every line of the table is as
+		 * wide. */
 		CHECK_INT(utf8_width(l2), utf8_width(l1));
 		CHECK_INT(utf8_width(l4), utf8_width(l1));
 		CHECK_INT(utf8_width(lh), utf8_width(l1));
-		/* Score column right-aligned: "100.00" and "90.00" end together. */
-		CHECK_INT(col_of(l1, 0, "100.00") + 6, col_of(l2, 0, "90.00") + 5);
+		/* Score column right-aligned: "100.00" and "90.00" end
+		 * together. */
+		CHECK_INT(col_of(l1, 0, "100.00") + 6,
+		    col_of(l2, 0, "90.00") + 5);
 		free(l1);
 		free(l2);
 		free(l4);
@@ -604,14 +673,15 @@ test_txt_alignment(void)
 			long rs = pos(s, h[3]);
 			char *r1 = line_with(s, rs, "城关镇");
 			char *r2 = line_with(s, rs, "Abc");
-			char *rh = line_with(s, rs, lang == LANG_ZH ? "本月应报" :
-			    "Due (month)");
+			char *rh = line_with(s, rs,
+			    lang == LANG_ZH ? "本月应报" : "Due (month)");
 
 			CHECK(r1 && r2 && rh);
 			if (r1 && r2 && rh) {
 				CHECK_INT(utf8_width(r1), utf8_width(rh));
 				CHECK_INT(utf8_width(r2), utf8_width(rh));
-				CHECK_INT(col_of(r1, (long)strlen("  城关镇"), "3"),
+				CHECK_INT(col_of(r1, (long)strlen("  城关镇"),
+					      "3"),
 				    col_of(r2, (long)strlen("  Abc"), "3"));
 			}
 			free(r1);
@@ -620,8 +690,8 @@ test_txt_alignment(void)
 		}
 		/* The title is underlined to its display width. */
 		{
-			char *t = line_with(s, 0, lang == LANG_ZH ? "月通报" :
-			    "monthly bulletin");
+			char *t = line_with(s, 0,
+			    lang == LANG_ZH ? "月通报" : "monthly bulletin");
 			long e = pos(s, "\n");
 			int w = t ? utf8_width(t) : -1, k, ok = 1;
 
@@ -656,9 +726,13 @@ test_tasks_split(void)
 	t2 = pos_from(zt, a, "补录出生信息");
 	CHECK(a >= 0 && d > a && t1 > d && u > t1 && t2 > u);
 	CHECK(pos_from(zt, a, "本期没有逾期任务") < 0);
-	CHECK_CONTAINS(zm, "\n| 部门 | 任务 | 责任人 | 截止日期 | 进度 |\n| --- | --- | --- | --- | ---: |\n"
+	CHECK_CONTAINS(zm,
+	    "\n| 部门 | 任务 | 责任人 | 截止日期 | 进度 |\n| --- | --- | --- | "
+	    "--- | ---: |\n"
 	    "| 财政局 | 落实奖励扶助资金 | 王科长 | 2026-11-30 | 0% |\n");
-	CHECK_CONTAINS(zm, "\n| 单位 | 任务 | 责任人 | 截止日期 | 进度 |\n| --- | --- | --- | --- | ---: |\n"
+	CHECK_CONTAINS(zm,
+	    "\n| 单位 | 任务 | 责任人 | 截止日期 | 进度 |\n| --- | --- | --- | "
+	    "--- | ---: |\n"
 	    "| 八渡镇 | 补录出生信息 | - | 2026-12-01 | 40% |\n");
 	a = pos(et, heads_en[4]);
 	d = pos_from(et, a, "By department");
@@ -682,7 +756,10 @@ test_tasks_split(void)
 	zt = render(&f.d, LANG_EN, FMT_HTML);
 	CHECK(strstr(zt, "By department") == NULL);
 	CHECK_CONTAINS(zt, "<p>By township</p>");
-	CHECK_CONTAINS(zt, "<td>八渡镇</td><td class=\"w\">补录出生信息</td><td>-</td><td>2026-12-01</td><td class=\"n\">40%</td>");
+	CHECK_CONTAINS(zt,
+	    "<td>八渡镇</td><td "
+	    "class=\"w\">补录出生信息</td><td>-</td><td>2026-12-01</td><td "
+	    "class=\"n\">40%</td>");
 	free(zt);
 }
 
@@ -708,7 +785,9 @@ test_nothing_to_say(void)
 	CHECK(strstr(et, "By township") == NULL);
 	CHECK_CONTAINS(eh, "<p>No task is overdue.</p>");
 	/* Empty ranking: a header-only table with the four fixed columns. */
-	CHECK_CONTAINS(eh, "<tr><th>Rank</th><th>Unit</th><th>Status</th><th>Score</th></tr>\n</thead>\n<tbody>\n</tbody>\n</table>");
+	CHECK_CONTAINS(eh,
+	    "<tr><th>Rank</th><th>Unit</th><th>Status</th><th>Score</th></"
+	    "tr>\n</thead>\n<tbody>\n</tbody>\n</table>");
 	free(zt);
 	free(et);
 	free(eh);
@@ -725,14 +804,20 @@ test_plural_and_lists(void)
 	f.u[3].status = "met";
 	zt = render(&f.d, LANG_ZH, FMT_TXT);
 	et = render(&f.d, LANG_EN, FMT_TXT);
-	CHECK_CONTAINS(zt, "\n城关镇、Abc、八渡镇等3个单位全面完成“三控制一达标”考核目标，予以通报表扬。\n");
-	CHECK_CONTAINS(et, "\n3 units met every target and are commended: 城关镇, Abc, 八渡镇.\n");
+	CHECK_CONTAINS(zt,
+	    "\n城关镇、Abc、八渡镇等3个单位全面完成“三控制一达标”考核目标，予以"
+	    "通报表扬。\n");
+	CHECK_CONTAINS(et,
+	    "\n3 units met every target and are commended: 城关镇, Abc, "
+	    "八渡镇.\n");
 	/* Only the vetoed unit fails now. */
 	{
 		long a = pos(zt, heads_zh[2]), b = pos(zt, heads_zh[3]);
 
-		CHECK(pos_from(zt, a, "Abc：") < 0 || pos_from(zt, a, "Abc：") > b);
-		CHECK(pos_from(zt, a, "A<&>B|x：") > a && pos_from(zt, a, "A<&>B|x：") < b);
+		CHECK(pos_from(zt, a, "Abc：") < 0 ||
+		    pos_from(zt, a, "Abc：") > b);
+		CHECK(pos_from(zt, a, "A<&>B|x：") > a &&
+		    pos_from(zt, a, "A<&>B|x：") < b);
 	}
 	free(zt);
 	free(et);
@@ -751,7 +836,8 @@ test_month_and_dates(void)
 	f.d.issued = "2027-02-04";
 	f.d.timely_days = 15;
 	s = render(&f.d, LANG_EN, FMT_TXT);
-	CHECK_CONTAINS(s, "monthly bulletin on population and family planning, January 2027");
+	CHECK_CONTAINS(s,
+	    "monthly bulletin on population and family planning, January 2027");
 	CHECK_CONTAINS(s, "1 January 2027 to 31 January 2027");
 	CHECK_CONTAINS(s, ", 4 February 2027\n");
 	CHECK_CONTAINS(s, "Records within 15 days");
@@ -769,8 +855,7 @@ test_month_and_dates(void)
  * trimmed cell into out ("" when there is no such column).
  */
 static void
-md_cell(const char *hdr, const char *row, const char *head, char *out,
-    size_t n)
+md_cell(const char *hdr, const char *row, const char *head, char *out, size_t n)
 {
 	int col = -1, c;
 	const char *p, *a;
@@ -784,7 +869,8 @@ md_cell(const char *hdr, const char *row, const char *head, char *out,
 		}
 		if (*p == '|') {
 			c++;
-			if (p[1] == ' ' && strncmp(p + 2, head, strlen(head)) == 0 &&
+			if (p[1] == ' ' &&
+			    strncmp(p + 2, head, strlen(head)) == 0 &&
 			    strncmp(p + 2 + strlen(head), " |", 2) == 0)
 				col = c;
 		}
@@ -854,7 +940,8 @@ test_columns_follow_indicator_names(void)
 	fixture(&f);
 	judge(&f, 0, 0, "birth_rate", "‰", 1, 5.46, "<=", 11.5, "met", 1);
 	judge(&f, 0, 1, "death_rate", "‰", 1, 4.1, "<=", 10, "met", 0);
-	judge(&f, 0, 2, "natural_growth_rate", "‰", 1, 1.09, "<=", 5.5, "met", 1);
+	judge(&f, 0, 2, "natural_growth_rate", "‰", 1, 1.09, "<=", 5.5, "met",
+	    1);
 	judge(&f, 0, 3, "policy_rate", "%", 1, 100, ">=", 95, "met", 1);
 	s = render(&f.d, LANG_ZH, FMT_MD);
 	hdr = line_with(s, 0, "| 名次 |");
@@ -915,8 +1002,10 @@ test_yoy(void)
 	f.j[0][0].yoy_value = 5;
 	f.j[0][0].yoy_change = -0.1;
 	zt = render(&f.d, LANG_ZH, FMT_TXT);
-	CHECK_CONTAINS(zt, "陇县年初至今，出生率8.15‰，去年同期7.90‰，同比上升"
-	    "0.25个千分点；自然增长率1.20‰，去年同期1.50‰，同比下降0.30个千分点；"
+	CHECK_CONTAINS(zt,
+	    "陇县年初至今，出生率8.15‰，去年同期7.90‰，同比上升"
+	    "0.25个千分点；自然增长率1.20‰，去年同期1.50‰，同比下降0."
+	    "30个千分点；"
 	    "符合政策生育率97.50%，去年同期97.50%，同比持平。");
 	/* Before the ranking; the table after it, before section 二. */
 	a = pos(zt, "与去年同期比较（同比）：");
@@ -939,7 +1028,8 @@ test_yoy(void)
 	free(l);
 	free(zt);
 	et = render(&f.d, LANG_EN, FMT_TXT);
-	CHECK_CONTAINS(et, "陇县, year to date: birth rate 8.15‰ (same period"
+	CHECK_CONTAINS(et,
+	    "陇县, year to date: birth rate 8.15‰ (same period"
 	    " last year 7.90‰, +0.25); natural growth rate 1.20‰ (same period"
 	    " last year 1.50‰, -0.30)");
 	free(et);
@@ -989,14 +1079,16 @@ test_official_document(void)
 
 	fixture(&f);
 	t = render(&f.d, LANG_ZH, FMT_TXT);
-	CHECK(strncmp(t, "陇县人口和计划生育工作月通报", strlen("陇县人口和计划"
-	    "生育工作月通报")) == 0);
+	CHECK(strncmp(t, "陇县人口和计划生育工作月通报",
+		  strlen("陇县人口和计划"
+			 "生育工作月通报")) == 0);
 	CHECK(strstr(t, "〔") == NULL);
 	free(t);
 	h = render(&f.d, LANG_ZH, FMT_HTML);
 	CHECK_CONTAINS(h, "@page { size: A4; margin: 37mm 26mm 35mm 28mm;");
 	CHECK_CONTAINS(h, "counter(page)");
-	CHECK_CONTAINS(h, "<div class=\"office\">陇县人口和计划生育领导小组办公室</div>");
+	CHECK_CONTAINS(h,
+	    "<div class=\"office\">陇县人口和计划生育领导小组办公室</div>");
 	CHECK(strstr(h, "class=\"docno\"") == NULL);
 	CHECK_CONTAINS(h, "<div class=\"red\"></div>\n</header>\n<h1>");
 	CHECK_CONTAINS(h, "<table>\n<thead>\n<tr><th>名次</th>");
@@ -1013,14 +1105,16 @@ test_official_document(void)
 	e = render(&f.d, LANG_EN, FMT_HTML);
 	t = render(&f.d, LANG_ZH, FMT_TXT);
 	m = render(&f.d, LANG_ZH, FMT_MD);
-	CHECK_CONTAINS(h, "<div class=\"office\">陇县卫生健康局</div>\n"
+	CHECK_CONTAINS(h,
+	    "<div class=\"office\">陇县卫生健康局</div>\n"
 	    "<div class=\"docno\">陇卫〔2026〕12号</div>\n<div class=\"red\">");
 	CHECK_CONTAINS(h, "<p>陇县卫生健康局</p>\n<p>二〇二六年十二月四日</p>");
 	CHECK(strstr(h, "领导小组办公室") == NULL);
 	CHECK_CONTAINS(e, "<div class=\"office\">陇县卫生健康局</div>");
 	CHECK_CONTAINS(e, "<p>陇县卫生健康局</p>\n<p>4 December 2026</p>");
-	CHECK(strncmp(t, "陇县卫生健康局\n\n陇卫〔2026〕12号\n\n陇县人口",
-	    strlen("陇县卫生健康局\n\n陇卫〔2026〕12号\n\n陇县人口")) == 0);
+	CHECK(
+	    strncmp(t, "陇县卫生健康局\n\n陇卫〔2026〕12号\n\n陇县人口",
+		strlen("陇县卫生健康局\n\n陇卫〔2026〕12号\n\n陇县人口")) == 0);
 	CHECK_CONTAINS(t, "陇县卫生健康局　2026年12月4日\n\n");
 	CHECK_CONTAINS(m, "陇卫〔2026〕12号\n\n# 陇县人口");
 	CHECK(strstr(h, "更正") == NULL);
@@ -1045,11 +1139,15 @@ test_correction(void)
 	h = render(&f.d, LANG_ZH, FMT_HTML);
 	e = render(&f.d, LANG_EN, FMT_TXT);
 	t = render(&f.d, LANG_ZH, FMT_TXT);
-	CHECK_CONTAINS(h, "<h1>陇县人口和计划生育工作月通报（2026年11月）（更正）</h1>");
-	CHECK_CONTAINS(h, "<p class=\"corr\">本通报是对陇人口〔2026〕12号通报"
-	    "（2026年12月4日发布）的更正。原通报保留备查，内容以本通报为准。</p>");
+	CHECK_CONTAINS(h,
+	    "<h1>陇县人口和计划生育工作月通报（2026年11月）（更正）</h1>");
+	CHECK_CONTAINS(h,
+	    "<p class=\"corr\">本通报是对陇人口〔2026〕12号通报"
+	    "（2026年12月4日发布）的更正。原通报保留备查，内容以本通报为准。</"
+	    "p>");
 	CHECK_CONTAINS(e, "November 2026 (correction)\n");
-	CHECK_CONTAINS(e, "This bulletin corrects bulletin 陇人口〔2026〕12号"
+	CHECK_CONTAINS(e,
+	    "This bulletin corrects bulletin 陇人口〔2026〕12号"
 	    " (published 4 December 2026).");
 	/* The correction note comes between the title and the opening. */
 	CHECK(pos(t, "（更正）") < pos(t, "本通报是对") &&

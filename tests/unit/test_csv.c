@@ -15,21 +15,21 @@
 
 /* An in-memory source handing out at most chunk bytes a call. */
 struct src {
-	const char	*data;
-	size_t		 len;
-	size_t		 pos;
-	size_t		 chunk;
-	size_t		 fail_at;	/* return -1 here; 0 for never */
-	long		 bad_return;	/* return this instead of data; 0: no */
-	int		 ended;		/* has returned 0 or -1 */
-	int		 calls_after_end;
+	const char *data;
+	size_t len;
+	size_t pos;
+	size_t chunk;
+	size_t fail_at;  /* return -1 here; 0 for never */
+	long bad_return; /* return this instead of data; 0: no */
+	int ended;       /* has returned 0 or -1 */
+	int calls_after_end;
 };
 
 static long
 src_read(void *ctx, char *buf, size_t cap)
 {
-	struct src	*s = ctx;
-	size_t		 n;
+	struct src *s = ctx;
+	size_t n;
 
 	if (s->ended)
 		s->calls_after_end++;
@@ -61,17 +61,17 @@ static char transcript[1 << 16];
 static const char *
 dump(csv_reader *r)
 {
-	char		 err[256];
-	size_t		 used = 0, i, j, n;
-	const char	*f;
-	int		 rc, calls;
+	char err[256];
+	size_t used = 0, i, j, n;
+	const char *f;
+	int rc, calls;
 
 	transcript[0] = '\0';
-#define PUT(...)							\
-	do {								\
-		if (used < sizeof transcript)				\
-			used += (size_t)snprintf(transcript + used,	\
-			    sizeof transcript - used, __VA_ARGS__);	\
+#define PUT(...)                                                               \
+	do {                                                                   \
+		if (used < sizeof transcript)                                  \
+			used += (size_t)snprintf(transcript + used,            \
+			    sizeof transcript - used, __VA_ARGS__);            \
 	} while (0)
 	for (calls = 0; calls < 1000; calls++) {
 		rc = csv_next(r, err, sizeof err);
@@ -110,8 +110,8 @@ dump(csv_reader *r)
 static const char *
 dump_mem(const char *s)
 {
-	csv_reader	*r = csv_new_mem(s, strlen(s));
-	const char	*t = dump(r);
+	csv_reader *r = csv_new_mem(s, strlen(s));
+	const char *t = dump(r);
 
 	csv_free(r);
 	return (t);
@@ -121,9 +121,9 @@ dump_mem(const char *s)
 static const char *
 dump_chunked(const char *data, size_t len, size_t chunk, int *calls_after)
 {
-	struct src	 s = { data, len, 0, chunk, 0, 0, 0, 0 };
-	csv_reader	*r = csv_new(src_read, &s);
-	const char	*t = dump(r);
+	struct src s = { data, len, 0, chunk, 0, 0, 0, 0 };
+	csv_reader *r = csv_new(src_read, &s);
+	const char *t = dump(r);
 
 	csv_free(r);
 	*calls_after = s.calls_after_end;
@@ -133,11 +133,11 @@ dump_chunked(const char *data, size_t len, size_t chunk, int *calls_after)
 static void
 test_header_and_rows(void)
 {
-	const char	*in = "record_id,unit,date,sex\n"
-			    "b1,610328101,2026-01-05,M\n"
-			    "b2,610328102,2026-01-06,F\n";
-	csv_reader	*r = csv_new_mem(in, strlen(in));
-	char		 err[64];
+	const char *in = "record_id,unit,date,sex\n"
+			 "b1,610328101,2026-01-05,M\n"
+			 "b2,610328102,2026-01-06,F\n";
+	csv_reader *r = csv_new_mem(in, strlen(in));
+	char err[64];
 
 	CHECK(r != NULL);
 	CHECK_INT(csv_next(r, err, sizeof err), 1);
@@ -167,10 +167,14 @@ test_bom(void)
 	CHECK_STR(dump_mem("\xef\xbb\xbfrecord_id,unit\nb1,u\n"),
 	    "1:record_id|unit\n2:b1|u\n");
 	/* Only at the very start: elsewhere it is data (U+FEFF). */
-	CHECK_STR(dump_mem("a\n\xef\xbb\xbf" "b\n"),
-	    "1:a\n2:\xef\xbb\xbf" "b\n");
-	CHECK_STR(dump_mem("\xef\xbb\xbf\xef\xbb\xbf" "a\n"),
-	    "1:\xef\xbb\xbf" "a\n");
+	CHECK_STR(dump_mem("a\n\xef\xbb\xbf"
+			   "b\n"),
+	    "1:a\n2:\xef\xbb\xbf"
+	    "b\n");
+	CHECK_STR(dump_mem("\xef\xbb\xbf\xef\xbb\xbf"
+			   "a\n"),
+	    "1:\xef\xbb\xbf"
+	    "a\n");
 	CHECK_STR(dump_mem("\xef\xbb\xbf"), "");
 	CHECK_STR(dump_mem("\xef\xbb\xbf\r\n\r\nx\r\n"), "3:x\n");
 	CHECK_STR(dump_mem("\xef\xbb\xbf\"q\"\n"), "1:q\n");
@@ -184,8 +188,7 @@ test_line_ends(void)
 	CHECK_STR(dump_mem("a,b\r\nc,d\r\n"), "1:a|b\n2:c|d\n");
 	CHECK_STR(dump_mem("a,b\nc,d\n"), "1:a|b\n2:c|d\n");
 	CHECK_STR(dump_mem("a,b\rc,d\r"), "1:a|b\n2:c|d\n");
-	CHECK_STR(dump_mem("a\r\nb\nc\rd\r\n\re"),
-	    "1:a\n2:b\n3:c\n4:d\n6:e\n");
+	CHECK_STR(dump_mem("a\r\nb\nc\rd\r\n\re"), "1:a\n2:b\n3:c\n4:d\n6:e\n");
 	/* LF CR is two line ends, with an empty line between. */
 	CHECK_STR(dump_mem("a\n\rb"), "1:a\n3:b\n");
 }
@@ -233,7 +236,7 @@ test_empty_fields(void)
 static void
 test_trailing_comma_fields(void)
 {
-	csv_reader	*r = csv_new_mem("x,y,\n", 5);
+	csv_reader *r = csv_new_mem("x,y,\n", 5);
 
 	CHECK_INT(csv_next(r, NULL, 0), 1);
 	CHECK_INT(csv_nfields(r), 3);
@@ -267,8 +270,8 @@ test_final_newline(void)
 static void
 test_chinese(void)
 {
-	const char	*in = "sex,unit\n男,城关镇\n\"女\",\"城关镇\"\n";
-	csv_reader	*r = csv_new_mem(in, strlen(in));
+	const char *in = "sex,unit\n男,城关镇\n\"女\",\"城关镇\"\n";
+	csv_reader *r = csv_new_mem(in, strlen(in));
 
 	CHECK_INT(csv_next(r, NULL, 0), 1);
 	CHECK_INT(csv_next(r, NULL, 0), 1);
@@ -276,7 +279,7 @@ test_chinese(void)
 	CHECK(memcmp(csv_field(r, 0), "\xe7\x94\xb7", 4) == 0);
 	CHECK_INT(csv_field_len(r, 1), 9);
 	CHECK(memcmp(csv_field(r, 1), "\xe5\x9f\x8e\xe5\x85\xb3\xe9\x95\x87",
-	    10) == 0);
+		  10) == 0);
 	CHECK_INT(csv_next(r, NULL, 0), 1);
 	CHECK_STR(csv_field(r, 0), "女");
 	CHECK_STR(csv_field(r, 1), "城关镇");
@@ -304,9 +307,9 @@ test_err_text_after_quote(void)
 static void
 test_err_unterminated(void)
 {
-	csv_reader	*r;
-	char		 err[64];
-	const char	*in = "a\n\"bc,d\ne\n";
+	csv_reader *r;
+	char err[64];
+	const char *in = "a\n\"bc,d\ne\n";
 
 	CHECK_STR(dump_mem(in), "1:a\nE:line 2: unterminated quoted field\n");
 	r = csv_new_mem(in, strlen(in));
@@ -315,7 +318,7 @@ test_err_unterminated(void)
 	CHECK_STR(err, "line 2: unterminated quoted field");
 	CHECK_INT(csv_line(r), 2);
 	CHECK_INT(csv_nfields(r), 0);
-	CHECK_INT(csv_next(r, err, sizeof err), 0);	/* input ended */
+	CHECK_INT(csv_next(r, err, sizeof err), 0); /* input ended */
 	CHECK_STR(err, "");
 	CHECK_INT(csv_next(r, err, sizeof err), 0);
 	csv_free(r);
@@ -329,8 +332,8 @@ test_err_unterminated(void)
 static char *
 repeat(const char *pre, int c, size_t n, const char *post)
 {
-	size_t	 lp = strlen(pre), lq = strlen(post);
-	char	*s = malloc(lp + n + lq + 1);
+	size_t lp = strlen(pre), lq = strlen(post);
+	char *s = malloc(lp + n + lq + 1);
 
 	memcpy(s, pre, lp);
 	memset(s + lp, c, n);
@@ -341,8 +344,8 @@ repeat(const char *pre, int c, size_t n, const char *post)
 static void
 test_err_long_field(void)
 {
-	char	*in, *want, *big;
-	size_t	 n = CSV_MAX_FIELD;
+	char *in, *want, *big;
+	size_t n = CSV_MAX_FIELD;
 
 	/* Exactly CSV_MAX_FIELD bytes is fine, one more is not. */
 	big = repeat("\na,", 'y', n + 1, "\nb\n");
@@ -373,7 +376,8 @@ test_err_long_field(void)
 	for (n = 0; n < 1366; n++)
 		strcat(in, "城");
 	strcat(in, "\nz");
-	CHECK_STR(dump_mem(in), "E:line 1: field 1 longer than 4096 bytes\n"
+	CHECK_STR(dump_mem(in),
+	    "E:line 1: field 1 longer than 4096 bytes\n"
 	    "2:z\n");
 	free(in);
 }
@@ -381,9 +385,9 @@ test_err_long_field(void)
 static void
 test_err_too_many_fields(void)
 {
-	char		 in[3 * 70 + 8], err[64];
-	size_t		 i, len;
-	csv_reader	*r;
+	char in[3 * 70 + 8], err[64];
+	size_t i, len;
+	csv_reader *r;
 
 	/* 64 fields is fine. */
 	len = 0;
@@ -430,7 +434,7 @@ static void
 test_err_nul(void)
 {
 	static const char in[] = "a,b\0c\nd\n";
-	csv_reader	*r = csv_new_mem(in, sizeof in - 1);
+	csv_reader *r = csv_new_mem(in, sizeof in - 1);
 
 	CHECK_STR(dump(r), "E:line 1: NUL byte in field 2\n2:d\n");
 	csv_free(r);
@@ -448,8 +452,8 @@ test_err_last_line(void)
 static void
 test_err_small_buffer(void)
 {
-	char		 buf[16];
-	csv_reader	*r;
+	char buf[16];
+	csv_reader *r;
 
 	memset(buf, 'G', sizeof buf);
 	r = csv_new_mem("\xff\n", 2);
@@ -477,9 +481,9 @@ test_err_small_buffer(void)
 static void
 test_read_error(void)
 {
-	static const char	 in[] = "a,b\nc,d\ne,f\n";
-	struct src		 s = { in, sizeof in - 1, 0, 3, 0, 0, 0, 0 };
-	csv_reader		*r;
+	static const char in[] = "a,b\nc,d\ne,f\n";
+	struct src s = { in, sizeof in - 1, 0, 3, 0, 0, 0, 0 };
+	csv_reader *r;
 
 	/* Failing at a record start: the records before come through. */
 	s.fail_at = 8;
@@ -521,15 +525,14 @@ test_read_error(void)
 static void
 test_chunk_boundaries(void)
 {
-	static const char in[] =
-	    "\xef\xbb\xbfid,unit,note\r\n"
-	    "1,城关镇,\"say \"\"男\"\"\"\r\n"
-	    "2,\"a\r\nb\",\"\"\"\"\r"
-	    "3,x\"y,\xf0\x9f\x98\x80\n"
-	    "\r\n"
-	    "4,\"q\"z,w\r\n"
-	    "5,\xe5\x9f,\r\n"
-	    "6,,\"\"";
+	static const char in[] = "\xef\xbb\xbfid,unit,note\r\n"
+				 "1,城关镇,\"say \"\"男\"\"\"\r\n"
+				 "2,\"a\r\nb\",\"\"\"\"\r"
+				 "3,x\"y,\xf0\x9f\x98\x80\n"
+				 "\r\n"
+				 "4,\"q\"z,w\r\n"
+				 "5,\xe5\x9f,\r\n"
+				 "6,,\"\"";
 	static const char want[] =
 	    "1:id|unit|note\n"
 	    "2:1|城关镇|say \"男\"\n"
@@ -538,14 +541,14 @@ test_chunk_boundaries(void)
 	    "E:line 7: text after closing quote in field 2\n"
 	    "E:line 8: invalid UTF-8 in field 2\n"
 	    "9:6||\n";
-	size_t	chunk;
-	int	after, bad = 0, bad_after = 0;
+	size_t chunk;
+	int after, bad = 0, bad_after = 0;
 
 	CHECK_STR(dump_chunked(in, sizeof in - 1, 1, &after), want);
 	CHECK_INT(after, 0);
 	for (chunk = 2; chunk <= 16; chunk++) {
 		if (strcmp(dump_chunked(in, sizeof in - 1, chunk, &after),
-		    want) != 0)
+			want) != 0)
 			bad++;
 		bad_after += after;
 	}
@@ -563,8 +566,8 @@ test_chunk_boundaries(void)
 static void
 test_file(void)
 {
-	FILE		*f = tmpfile();
-	csv_reader	*r;
+	FILE *f = tmpfile();
+	csv_reader *r;
 
 	CHECK(f != NULL);
 	if (f == NULL)
@@ -581,7 +584,7 @@ test_file(void)
 static void
 test_constructors(void)
 {
-	csv_reader	*r;
+	csv_reader *r;
 
 	CHECK(csv_new(NULL, NULL) == NULL);
 	CHECK(csv_new_mem(NULL, 1) == NULL);
@@ -596,18 +599,18 @@ test_constructors(void)
 
 /* Generates a header and rows rows on demand, never all at once. */
 struct gen {
-	long	rows;
-	long	next;		/* 0: header, then rows 1.. */
-	char	buf[128];
-	size_t	len;
-	size_t	pos;
+	long rows;
+	long next; /* 0: header, then rows 1.. */
+	char buf[128];
+	size_t len;
+	size_t pos;
 };
 
 static long
 gen_read(void *ctx, char *out, size_t cap)
 {
-	struct gen	*g = ctx;
-	size_t		 n = 0, k;
+	struct gen *g = ctx;
+	size_t n = 0, k;
 
 	while (n < cap) {
 		if (g->pos == g->len) {
@@ -623,7 +626,8 @@ gen_read(void *ctx, char *out, size_t cap)
 			} else {
 				g->len = (size_t)snprintf(g->buf, sizeof g->buf,
 				    "r%ld,城关镇,\"%ld, \"\"q\"\"%s\","
-				    "2026-01-01%s", g->next, g->next,
+				    "2026-01-01%s",
+				    g->next, g->next,
 				    g->next % 1000 == 0 ? "\n" : "",
 				    g->next % 3 == 0 ? "\n" : "\r\n");
 			}
@@ -643,11 +647,11 @@ gen_read(void *ctx, char *out, size_t cap)
 static void
 test_large(void)
 {
-	struct gen	 g = { 200000, 0, "", 0, 0 };
-	csv_reader	*r = csv_new(gen_read, &g);
-	char		 err[64], want[64];
-	long		 count = 0, line = 2, badline = 0, badfield = 0;
-	int		 rc;
+	struct gen g = { 200000, 0, "", 0, 0 };
+	csv_reader *r = csv_new(gen_read, &g);
+	char err[64], want[64];
+	long count = 0, line = 2, badline = 0, badfield = 0;
+	int rc;
 
 	CHECK_INT(csv_next(r, err, sizeof err), 1);
 	CHECK_STR(csv_field(r, 0), "record_id");

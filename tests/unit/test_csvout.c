@@ -65,8 +65,8 @@ test_guard(void)
 static void
 test_unprotect(void)
 {
-	static const char *const names[] = { "=HYPERLINK(\"a\")", "-2+3",
-		"'=x", "''@y", "'x", "x", "-1.25", "'-1.25", "+", "" };
+	static const char *const names[] = { "=HYPERLINK(\"a\")", "-2+3", "'=x",
+		"''@y", "'x", "x", "-1.25", "'-1.25", "+", "" };
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -96,11 +96,14 @@ test_encode(void)
 	sbuf_init(&o);
 	CHECK_INT(csv_encode("a,b\n", 4, NULL, 1, &o, err, sizeof err), 0);
 	CHECK_INT(o.len, 7);
-	CHECK(memcmp(o.s, "\xef\xbb\xbf" "a,b\n", 7) == 0);
+	CHECK(memcmp(o.s,
+		  "\xef\xbb\xbf"
+		  "a,b\n",
+		  7) == 0);
 	sbuf_free(&o);
 	sbuf_init(&o);
-	CHECK_INT(csv_encode(zh, strlen(zh), "GB18030", 0, &o, err,
-	    sizeof err), 0);
+	CHECK_INT(csv_encode(zh, strlen(zh), "GB18030", 0, &o, err, sizeof err),
+	    0);
 	CHECK_INT(o.len, strlen(gb));
 	CHECK(o.len == strlen(gb) && memcmp(o.s, gb, o.len) == 0);
 	sbuf_free(&o);

@@ -25,12 +25,10 @@ enum {
 	NCOUNTERS
 };
 
-static const char *const counters[NCOUNTERS] = {
-	"births", "births_male", "births_female", "births_policy",
-	"births_order3", "deaths", "mig_in", "mig_out", "verified",
-	"verified_missed", "pop_start", "pop_end", "pop_avg", "days",
-	"year_days"
-};
+static const char *const counters[NCOUNTERS] = { "births", "births_male",
+	"births_female", "births_policy", "births_order3", "deaths", "mig_in",
+	"mig_out", "verified", "verified_missed", "pop_start", "pop_end",
+	"pop_avg", "days", "year_days" };
 
 /* A county-sized year: 100000 people on average, 1050 births. */
 static double sample[NCOUNTERS] = {
@@ -273,21 +271,29 @@ test_errors(void)
 	CHECK_STR(error_of("nan"), "column 1: unknown counter 'nan'");
 	CHECK_STR(error_of("days)"), "column 5: unexpected ')'");
 	CHECK_STR(error_of("(1))"), "column 4: unexpected ')'");
-	CHECK_STR(error_of("1 +"), "column 4: expected a number, a counter "
+	CHECK_STR(error_of("1 +"),
+	    "column 4: expected a number, a counter "
 	    "or '('");
-	CHECK_STR(error_of("1 + * 2"), "column 5: expected a number, a counter "
+	CHECK_STR(error_of("1 + * 2"),
+	    "column 5: expected a number, a counter "
 	    "or '('");
-	CHECK_STR(error_of("()"), "column 2: expected a number, a counter "
+	CHECK_STR(error_of("()"),
+	    "column 2: expected a number, a counter "
 	    "or '('");
-	CHECK_STR(error_of("* 2"), "column 1: expected a number, a counter "
+	CHECK_STR(error_of("* 2"),
+	    "column 1: expected a number, a counter "
 	    "or '('");
-	CHECK_STR(error_of("-"), "column 2: expected a number, a counter "
+	CHECK_STR(error_of("-"),
+	    "column 2: expected a number, a counter "
 	    "or '('");
-	CHECK_STR(error_of("births 1000"), "column 8: expected an operator or "
+	CHECK_STR(error_of("births 1000"),
+	    "column 8: expected an operator or "
 	    "end of expression");
-	CHECK_STR(error_of("(births days)"), "column 9: expected an operator "
+	CHECK_STR(error_of("(births days)"),
+	    "column 9: expected an operator "
 	    "or ')'");
-	CHECK_STR(error_of("2 (3)"), "column 3: expected an operator or end "
+	CHECK_STR(error_of("2 (3)"),
+	    "column 3: expected an operator or end "
 	    "of expression");
 	CHECK_STR(error_of("1 % 2"), "column 3: unexpected character '%'");
 	CHECK_STR(error_of("1 ^ 2"), "column 3: unexpected character '^'");
@@ -324,9 +330,11 @@ test_nesting(void)
 	buf[67] = '\0';
 	CHECK_STR(error_of(buf), "column 33: nesting deeper than 32");
 	CHECK_STR(error_of("1 + (2 * (3 - (4 / (5 + (6 - (7 * (8 + (9 - (10 "
-	    "+ (11 * (12 + (13 + (14 + (15 + (16 + (17 + (18 + (19 + (20 + (21 "
-	    "+ (22 + (23 + (24 + (25 + (26 + (27 + (28 + (29 + (30 + (31 + (32 "
-	    "+ (33 + (34)))))))))))))))))))))))))))))))))"),
+			   "+ (11 * (12 + (13 + (14 + (15 + (16 + (17 + (18 + "
+			   "(19 + (20 + (21 "
+			   "+ (22 + (23 + (24 + (25 + (26 + (27 + (28 + (29 + "
+			   "(30 + (31 + (32 "
+			   "+ (33 + (34)))))))))))))))))))))))))))))))))"),
 	    "column 189: nesting deeper than 32");
 
 	/*
@@ -364,14 +372,14 @@ test_hostile(void)
 	buf = malloc(100001);
 	memset(buf, '(', 100000);
 	buf[100000] = '\0';
-	CHECK(expr_compile(buf, counters, NCOUNTERS, errbuf,
-	    sizeof errbuf) == NULL);
+	CHECK(expr_compile(buf, counters, NCOUNTERS, errbuf, sizeof errbuf) ==
+	    NULL);
 	CHECK_STR(errbuf, "expression longer than 1024 characters");
 
 	/* 1024 '(' within the length limit fail on nesting. */
 	buf[1024] = '\0';
-	CHECK(expr_compile(buf, counters, NCOUNTERS, errbuf,
-	    sizeof errbuf) == NULL);
+	CHECK(expr_compile(buf, counters, NCOUNTERS, errbuf, sizeof errbuf) ==
+	    NULL);
 	CHECK_STR(errbuf, "column 33: nesting deeper than 32");
 
 	/* 511 nested pairs, 1024 characters in all. */
@@ -391,7 +399,8 @@ test_hostile(void)
 
 	/* Many ')' */
 	memset(buf, ')', 1024);
-	CHECK_STR(error_of(buf), "column 1: expected a number, a counter "
+	CHECK_STR(error_of(buf),
+	    "column 1: expected a number, a counter "
 	    "or '('");
 	free(buf);
 
@@ -405,7 +414,7 @@ test_hostile(void)
 		char small[8];
 
 		CHECK(expr_compile("1 + birth", counters, NCOUNTERS, small,
-		    sizeof small) == NULL);
+			  sizeof small) == NULL);
 		CHECK_STR(small, "column ");
 	}
 }

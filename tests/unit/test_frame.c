@@ -24,7 +24,7 @@ static void
 test_frame_response(void)
 {
 	static const uint64_t ids[] = { 0, 1, 127, 128, 300, 16383, 16384,
-	    (uint64_t)1 << 35, UINT64_MAX };
+		(uint64_t)1 << 35, UINT64_MAX };
 	static const size_t sizes[] = { 0, 5, 126, 127, 128, 20000, 300000 };
 	size_t i, j;
 
@@ -55,7 +55,8 @@ test_frame_response(void)
 			got = frame_response(ids[i], packed, rn, &glen);
 			{
 				uint8_t head[FRAME_RESPONSE_HEAD];
-				size_t h = frame_response_head(ids[i], rn, head);
+				size_t h =
+				    frame_response_head(ids[i], rn, head);
 
 				/* The head alone: the same first bytes. */
 				CHECK(h + rn == glen &&
@@ -64,8 +65,10 @@ test_frame_response(void)
 			CHECK_INT(glen, n + FRAME_HEADER);
 			CHECK(glen == n + FRAME_HEADER &&
 			    memcmp(got + FRAME_HEADER, want, n) == 0);
-			CHECK_INT((uint32_t)got[0] << 24 | (uint32_t)got[1] << 16 |
-			    (uint32_t)got[2] << 8 | got[3], n);
+			CHECK_INT((uint32_t)got[0] << 24 |
+				(uint32_t)got[1] << 16 | (uint32_t)got[2] << 8 |
+				got[3],
+			    n);
 			free(got);
 			free(packed);
 			free(want);
@@ -115,12 +118,21 @@ static void
 test_frame_round_trip(void)
 {
 	static const uint32_t lens[] = {
-		1, 255, 256, 65535, 65536, 16777215, 16777216,
-		FRAME_MAX_DEFAULT, 0x7fffffffu, 0x80000000u, 0xffffffffu,
+		1,
+		255,
+		256,
+		65535,
+		65536,
+		16777215,
+		16777216,
+		FRAME_MAX_DEFAULT,
+		0x7fffffffu,
+		0x80000000u,
+		0xffffffffu,
 	};
-	uint8_t		 hdr[FRAME_HEADER];
-	uint32_t	 len;
-	size_t		 i;
+	uint8_t hdr[FRAME_HEADER];
+	uint32_t len;
+	size_t i;
 
 	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
 		frame_put_len(hdr, lens[i]);
@@ -133,8 +145,8 @@ test_frame_round_trip(void)
 static void
 test_frame_empty(void)
 {
-	uint8_t		 hdr[FRAME_HEADER];
-	uint32_t	 len = 99;
+	uint8_t hdr[FRAME_HEADER];
+	uint32_t len = 99;
 
 	frame_put_len(hdr, 0);
 	CHECK_INT(frame_get_len(hdr, FRAME_MAX_DEFAULT, &len), FRAME_EMPTY);
@@ -146,8 +158,8 @@ test_frame_empty(void)
 static void
 test_frame_max(void)
 {
-	uint8_t		 hdr[FRAME_HEADER];
-	uint32_t	 len;
+	uint8_t hdr[FRAME_HEADER];
+	uint32_t len;
 
 	frame_put_len(hdr, FRAME_MAX_DEFAULT);
 	CHECK_INT(frame_get_len(hdr, FRAME_MAX_DEFAULT, &len), FRAME_OK);
@@ -156,13 +168,11 @@ test_frame_max(void)
 	/* *len is set even when too large: the server reports it. */
 	frame_put_len(hdr, FRAME_MAX_DEFAULT + 1);
 	len = 0;
-	CHECK_INT(frame_get_len(hdr, FRAME_MAX_DEFAULT, &len),
-	    FRAME_TOO_LARGE);
+	CHECK_INT(frame_get_len(hdr, FRAME_MAX_DEFAULT, &len), FRAME_TOO_LARGE);
 	CHECK_INT(len, FRAME_MAX_DEFAULT + 1);
 
 	frame_put_len(hdr, 0xffffffffu);
-	CHECK_INT(frame_get_len(hdr, FRAME_MAX_DEFAULT, &len),
-	    FRAME_TOO_LARGE);
+	CHECK_INT(frame_get_len(hdr, FRAME_MAX_DEFAULT, &len), FRAME_TOO_LARGE);
 	CHECK_INT(len, 0xffffffffu);
 	CHECK_INT(frame_get_len(hdr, 0xffffffffu, &len), FRAME_OK);
 
@@ -191,15 +201,15 @@ test_sbuf_empty(void)
 	CHECK(b.s == NULL);
 	CHECK_INT(b.len, 0);
 	CHECK_INT(b.cap, 0);
-	sbuf_free(&b);		/* twice is harmless */
+	sbuf_free(&b); /* twice is harmless */
 }
 
 static void
 test_sbuf_printf_growth(void)
 {
-	char	 want[2048], chunk[64];
-	sbuf	 b;
-	int	 i;
+	char want[2048], chunk[64];
+	sbuf b;
+	int i;
 
 	sbuf_init(&b);
 	want[0] = '\0';
@@ -256,8 +266,8 @@ test_sbuf_add(void)
 static const char *
 json_str(const char *s)
 {
-	static char	 out[512];
-	sbuf		 b;
+	static char out[512];
+	sbuf b;
 
 	sbuf_init(&b);
 	sbuf_json_str(&b, s);
@@ -276,12 +286,14 @@ test_json_str(void)
 	CHECK_STR(json_str("line1\nline2"), "\"line1\\nline2\"");
 	CHECK_STR(json_str("cr\rtab\t"), "\"cr\\rtab\\t\"");
 	CHECK_STR(json_str("\x01"), "\"\\u0001\"");
-	CHECK_STR(json_str("a\x1f" "b"), "\"a\\u001fb\"");
+	CHECK_STR(json_str("a\x1f"
+			   "b"),
+	    "\"a\\u001fb\"");
 	CHECK_STR(json_str("\b\f"), "\"\\u0008\\u000c\"");
 	CHECK_STR(json_str("城关镇"), "\"城关镇\"");
 	CHECK_STR(json_str("男/女 \xf0\x9f\x98\x80"),
 	    "\"男/女 \xf0\x9f\x98\x80\"");
-	CHECK_STR(json_str("\x7f"), "\"\x7f\"");	/* DEL is legal JSON */
+	CHECK_STR(json_str("\x7f"), "\"\x7f\""); /* DEL is legal JSON */
 	CHECK_STR(json_str("/"), "\"/\"");
 }
 
@@ -289,8 +301,8 @@ test_json_str(void)
 static const char *
 num2(double v)
 {
-	static char	 out[512];
-	sbuf		 b;
+	static char out[512];
+	sbuf b;
 
 	sbuf_init(&b);
 	sbuf_json_num2(&b, v);
@@ -302,8 +314,8 @@ num2(double v)
 static void
 test_json_num2(void)
 {
-	char	 want[64];
-	size_t	 n;
+	char want[64];
+	size_t n;
 
 	CHECK_STR(num2(11.5), "11.5");
 	CHECK_STR(num2(100), "100.0");
@@ -328,7 +340,7 @@ test_json_num2(void)
 	if (want[n - 1] == '0')
 		want[n - 1] = '\0';
 	CHECK_STR(num2(87.345), want);
-	CHECK_STR(num2(87.345), "87.34");	/* IEEE 754 double */
+	CHECK_STR(num2(87.345), "87.34"); /* IEEE 754 double */
 }
 
 static void
@@ -348,8 +360,8 @@ test_json_num2_huge(void)
 static const char *
 csv_field(const char *s)
 {
-	static char	 out[512];
-	sbuf		 b;
+	static char out[512];
+	sbuf b;
 
 	sbuf_init(&b);
 	sbuf_csv_field(&b, s);

@@ -16,25 +16,40 @@ test_aliases(void)
 		const char *name;
 		int col;
 	} t[] = {
-		{ "编号", COL_RECORD_ID }, { "记录编号", COL_RECORD_ID },
-		{ "记录号", COL_RECORD_ID }, { "单位", COL_UNIT },
-		{ "单位代码", COL_UNIT }, { "区划代码", COL_UNIT },
-		{ "日期", COL_DATE }, { "出生日期", COL_DATE },
-		{ "死亡日期", COL_DATE }, { "迁移日期", COL_DATE },
-		{ "统计日期", COL_DATE }, { "核查日期", COL_DATE },
-		{ "性别", COL_SEX }, { "孩次", COL_BIRTH_ORDER },
-		{ "政策", COL_POLICY }, { "是否符合政策", COL_POLICY },
-		{ "符合政策", COL_POLICY }, { "母亲身份证号", COL_MOTHER_ID },
+		{ "编号", COL_RECORD_ID },
+		{ "记录编号", COL_RECORD_ID },
+		{ "记录号", COL_RECORD_ID },
+		{ "单位", COL_UNIT },
+		{ "单位代码", COL_UNIT },
+		{ "区划代码", COL_UNIT },
+		{ "日期", COL_DATE },
+		{ "出生日期", COL_DATE },
+		{ "死亡日期", COL_DATE },
+		{ "迁移日期", COL_DATE },
+		{ "统计日期", COL_DATE },
+		{ "核查日期", COL_DATE },
+		{ "性别", COL_SEX },
+		{ "孩次", COL_BIRTH_ORDER },
+		{ "政策", COL_POLICY },
+		{ "是否符合政策", COL_POLICY },
+		{ "符合政策", COL_POLICY },
+		{ "母亲身份证号", COL_MOTHER_ID },
 		{ "母亲身份证号码", COL_MOTHER_ID },
-		{ "母亲证件号码", COL_MOTHER_ID }, { "年龄", COL_AGE },
-		{ "死亡年龄", COL_AGE }, { "方向", COL_DIRECTION },
-		{ "迁移方向", COL_DIRECTION }, { "人数", COL_PERSONS },
+		{ "母亲证件号码", COL_MOTHER_ID },
+		{ "年龄", COL_AGE },
+		{ "死亡年龄", COL_AGE },
+		{ "方向", COL_DIRECTION },
+		{ "迁移方向", COL_DIRECTION },
+		{ "人数", COL_PERSONS },
 		{ "人口数", COL_PERSONS },
-		{ "record_id", COL_RECORD_ID }, { "Record_ID", COL_RECORD_ID },
-		{ " UNIT ", COL_UNIT }, { "ｄａｔｅ", COL_DATE },
+		{ "record_id", COL_RECORD_ID },
+		{ "Record_ID", COL_RECORD_ID },
+		{ " UNIT ", COL_UNIT },
+		{ "ｄａｔｅ", COL_DATE },
 		{ "Ｍｏｔｈｅｒ＿ＩＤ", COL_MOTHER_ID },
 		{ "\xe3\x80\x80性别\xe3\x80\x80", COL_SEX },
-		{ "Birth_Order", COL_BIRTH_ORDER }, { "persons\t", COL_PERSONS },
+		{ "Birth_Order", COL_BIRTH_ORDER },
+		{ "persons\t", COL_PERSONS },
 	};
 	size_t i;
 
@@ -64,8 +79,8 @@ mapped(const char *const *cells, size_t n, const struct header_opts *o,
 static void
 test_kind_from_aliases(void)
 {
-	static const char *const birth[] = { "编号", "单位", "出生日期",
-		"性别", "孩次", "是否符合政策", "母亲身份证号码" };
+	static const char *const birth[] = { "编号", "单位", "出生日期", "性别",
+		"孩次", "是否符合政策", "母亲身份证号码" };
 	static const char *const death[] = { "编号", "单位代码", "死亡日期",
 		"性别", "死亡年龄" };
 	static const char *const mig[] = { "记录号", "区划代码", "迁移日期",

@@ -10,7 +10,7 @@
 #include "date.h"
 #include "idcard.h"
 
-static int32_t day;	/* the record's date: 2026-03-15 */
+static int32_t day; /* the record's date: 2026-03-15 */
 static char out[80];
 static char why[2][160];
 
@@ -38,10 +38,10 @@ test_check_char(void)
 	CHECK_INT(judge("110101199001011231"), 1);
 	CHECK_STR(why[0], "check character should be 7");
 	CHECK_INT(judge("110101199001011234"), 1);
-	CHECK_INT(judge("110101199001011237X") , 0);   /* 19: not an ID */
+	CHECK_INT(judge("110101199001011237X"), 0); /* 19: not an ID */
 	CHECK_STR(out, "110101199001011237X");
-	CHECK_INT(judge("11010519491231002Y"), 0);     /* not 17+1: local */
-	CHECK_INT(judge("11010519491231002x"), 0);     /* not normalised */
+	CHECK_INT(judge("11010519491231002Y"), 0); /* not 17+1: local */
+	CHECK_INT(judge("11010519491231002x"), 0); /* not normalised */
 }
 
 static void
@@ -56,9 +56,10 @@ test_embedded_date(void)
 	CHECK_INT(judge("360732199002300018") > 0, 1);
 	CHECK_STR(why[0], "birth date 19900230 is not a date");
 	CHECK_INT(judge("110101202701010010"), 1);
-	CHECK_STR(why[0], "birth date 20270101 is after the record's date"
+	CHECK_STR(why[0],
+	    "birth date 20270101 is after the record's date"
 	    " 2026-03-15");
-	CHECK_INT(judge("110101202603150011") , 1);
+	CHECK_INT(judge("110101202603150011"), 1);
 	CHECK_STR(why[0], "check character should be X");
 }
 
@@ -81,8 +82,12 @@ static void
 test_excel_damage(void)
 {
 	static const char *const sci[] = {
-		"3.60732E+17", "3.60732e+17", "3.60732E17", "3E+17",
-		"1.10105E+17", "3.6073219800101E+17",
+		"3.60732E+17",
+		"3.60732e+17",
+		"3.60732E17",
+		"3E+17",
+		"1.10105E+17",
+		"3.6073219800101E+17",
 	};
 	size_t i;
 
@@ -90,7 +95,8 @@ test_excel_damage(void)
 		CHECK_INT(judge(sci[i]), 1);
 		CHECK_STR(why[0], IDCARD_DAMAGED);
 	}
-	CHECK_STR(IDCARD_DAMAGED, "Excel stored the ID as a number and lost"
+	CHECK_STR(IDCARD_DAMAGED,
+	    "Excel stored the ID as a number and lost"
 	    " its last digits; format the column as text");
 	CHECK_INT(judge("E+17"), 0);
 	CHECK_INT(judge("3.6E"), 0);
@@ -113,10 +119,13 @@ test_normalise(void)
 	CHECK_INT(idcard_normalise("110105 1949 1231 002X", n, sizeof n), 18);
 	CHECK_STR(n, "11010519491231002X");
 	CHECK_INT(idcard_normalise("１１０１０５１９４９１２３１００２ｘ", n,
-	    sizeof n), 18);
+		      sizeof n),
+	    18);
 	CHECK_STR(n, "11010519491231002X");
-	CHECK_INT(idcard_normalise("110105\xe3\x80\x80" "19491231002X", n,
-	    sizeof n), 18);
+	CHECK_INT(idcard_normalise("110105\xe3\x80\x80"
+				   "19491231002X",
+		      n, sizeof n),
+	    18);
 	CHECK_STR(n, "11010519491231002X");
 	CHECK_INT(idcard_normalise("城关镇-0042", n, sizeof n), 14);
 	CHECK_STR(n, "城关镇-0042");

@@ -14,7 +14,7 @@ test_rfc4231(void)
 {
 	/* RFC 4231 test case 2: key "Jefe". */
 	static const char want[] = "5bdcc146bf60754e6a042426089575c7"
-	    "5a003f089d2739839dec58b964ec3843";
+				   "5a003f089d2739839dec58b964ec3843";
 	keyhash *k = keyhash_new((const uint8_t *)"Jefe", 4);
 	uint8_t out[KEYHASH_LEN];
 	char hex[65];
@@ -48,9 +48,11 @@ test_against_openssl(void)
 
 		CHECK(k != NULL);
 		for (n = 0; n <= sizeof msg; n++) {
-			/* The same context again and again: nothing carries over. */
+			/* The same context again and again: nothing carries
+			 * over. */
 			keyhash_sum(k, msg, n, a);
-			HMAC(EVP_sha256(), key, (int)keylens[i], msg, n, b, &len);
+			HMAC(EVP_sha256(), key, (int)keylens[i], msg, n, b,
+			    &len);
 			bad += memcmp(a, b, sizeof a) != 0;
 			checks++;
 		}

@@ -14,24 +14,32 @@ test_boundary(void)
 	char b[MULTIPART_BOUNDARY_MAX + 1], err[128];
 
 	CHECK_INT(multipart_boundary("multipart/form-data; boundary=----Web"
-	    "KitFormBoundaryx7", b, err, sizeof err), 0);
+				     "KitFormBoundaryx7",
+		      b, err, sizeof err),
+	    0);
 	CHECK_STR(b, "----WebKitFormBoundaryx7");
-	CHECK_INT(multipart_boundary("multipart/form-data;boundary=\"a b\"",
-	    b, err, sizeof err), 0);
+	CHECK_INT(multipart_boundary("multipart/form-data;boundary=\"a b\"", b,
+		      err, sizeof err),
+	    0);
 	CHECK_STR(b, "a b");
 	CHECK_INT(multipart_boundary("application/x-www-form-urlencoded", b,
-	    err, sizeof err), -1);
+		      err, sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "multipart/form-data");
-	CHECK_INT(multipart_boundary("multipart/form-data", b, err,
-	    sizeof err), -1);
+	CHECK_INT(multipart_boundary("multipart/form-data", b, err, sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "no boundary");
 	CHECK_INT(multipart_boundary("multipart/form-data; boundary=", b, err,
-	    sizeof err), -1);
+		      sizeof err),
+	    -1);
 	CHECK_INT(multipart_boundary("multipart/form-data; boundary=\x01", b,
-	    err, sizeof err), -1);
+		      err, sizeof err),
+	    -1);
 	CHECK_INT(multipart_boundary("multipart/form-data; boundary=xxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	    b, err, sizeof err), -1);
+				     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				     "xxxxxxxxxxxxxxxxxxxxxx",
+		      b, err, sizeof err),
+	    -1);
 }
 
 static void
@@ -40,7 +48,8 @@ test_parse(void)
 	struct mp_part p[4];
 	const struct mp_part *f;
 	char err[128];
-	static const char body[] = "--XY\r\n"
+	static const char body[] =
+	    "--XY\r\n"
 	    "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
 	    "abc\r\n--XY\r\n"
 	    "Content-Disposition: form-data; name=\"file\";"
@@ -56,13 +65,15 @@ test_parse(void)
 	CHECK(f != NULL);
 	CHECK_INT(f->is_file, 1);
 	CHECK_STR(f->filename, "出生.csv");
-	CHECK_INT(f->len, 10);   /* the data's own CRLFs are kept */
+	CHECK_INT(f->len, 10); /* the data's own CRLFs are kept */
 	CHECK(f && memcmp(f->data, "a,b\r\n1,2\r\n", 10) == 0);
 	CHECK(multipart_find(p, 2, "kind") == NULL);
 	/* An empty file field. */
 	CHECK_INT(multipart_parse(BODY("--XY\r\nContent-Disposition: form-data;"
-	    " name=\"file\"; filename=\"\"\r\n\r\n\r\n--XY--"), "XY", p, 4, err,
-	    sizeof err), 1);
+				       " name=\"file\"; "
+				       "filename=\"\"\r\n\r\n\r\n--XY--"),
+		      "XY", p, 4, err, sizeof err),
+	    1);
 	CHECK_INT(p[0].is_file, 1);
 	CHECK_INT(p[0].len, 0);
 }
@@ -74,24 +85,37 @@ test_refused(void)
 	char err[128];
 
 	CHECK_INT(multipart_parse(BODY("no boundary here"), "XY", p, 2, err,
-	    sizeof err), -1);
+		      sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "no boundary");
 	CHECK_INT(multipart_parse(BODY("--XY\r\nContent-Disposition: form-data;"
-	    " name=\"a\"\r\n\r\ncut off"), "XY", p, 2, err, sizeof err), -1);
+				       " name=\"a\"\r\n\r\ncut off"),
+		      "XY", p, 2, err, sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "cut short");
-	CHECK_INT(multipart_parse(BODY("--XY\r\nContent-Type: text/plain\r\n\r\n"
-	    "x\r\n--XY--"), "XY", p, 2, err, sizeof err), -1);
+	CHECK_INT(multipart_parse(BODY(
+				      "--XY\r\nContent-Type: text/plain\r\n\r\n"
+				      "x\r\n--XY--"),
+		      "XY", p, 2, err, sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "Content-Disposition");
 	CHECK_INT(multipart_parse(BODY("--XY\r\nContent-Disposition: form-data;"
-	    " name=a\r\n\r\nx\r\n--XY--"), "XY", p, 2, err, sizeof err), -1);
+				       " name=a\r\n\r\nx\r\n--XY--"),
+		      "XY", p, 2, err, sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "field name");
 	CHECK_INT(multipart_parse(BODY("--XY\r\nContent-Disposition: form-data;"
-	    " name=\"a\"\r\n\r\n1\r\n--XY\r\nContent-Disposition: form-data;"
-	    " name=\"b\"\r\n\r\n2\r\n--XY\r\nContent-Disposition: form-data;"
-	    " name=\"c\"\r\n\r\n3\r\n--XY--"), "XY", p, 2, err, sizeof err), -1);
+				       " name=\"a\"\r\n\r\n1\r\n--"
+				       "XY\r\nContent-Disposition: form-data;"
+				       " name=\"b\"\r\n\r\n2\r\n--"
+				       "XY\r\nContent-Disposition: form-data;"
+				       " name=\"c\"\r\n\r\n3\r\n--XY--"),
+		      "XY", p, 2, err, sizeof err),
+	    -1);
 	CHECK_CONTAINS(err, "too many");
 	CHECK_INT(multipart_parse(BODY("--XYjunk"), "XY", p, 2, err,
-	    sizeof err), -1);
+		      sizeof err),
+	    -1);
 }
 
 int

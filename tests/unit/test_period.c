@@ -17,8 +17,8 @@
 static int32_t
 day_of(const char *s)
 {
-	int32_t	 d = INT32_MIN;
-	char	 err[64];
+	int32_t d = INT32_MIN;
+	char err[64];
 
 	if (date_parse(s, &d, err, sizeof err) != 0) {
 		fprintf(stderr, "bad test date %s: %s\n", s, err);
@@ -30,9 +30,9 @@ day_of(const char *s)
 /* period_parse(s, today) must give want_a..want_b (as YYYY-MM-DD). */
 #define CHECK_PERIOD(s, today, want_a, want_b)                                 \
 	do {                                                                   \
-		period	 p_ = { -1, -1 };                                      \
-		char	 e_[200] = "", a_[11], b_[11];                         \
-		int	 rc_ = period_parse((s), (today), &p_, e_, sizeof e_); \
+		period p_ = { -1, -1 };                                        \
+		char e_[200] = "", a_[11], b_[11];                             \
+		int rc_ = period_parse((s), (today), &p_, e_, sizeof e_);      \
 		if (rc_ != 0)                                                  \
 			fprintf(stderr, "  %s: %s\n", (s), e_);                \
 		CHECK_INT(rc_, 0);                                             \
@@ -46,9 +46,9 @@ day_of(const char *s)
  */
 #define CHECK_BAD(s, today, part)                                              \
 	do {                                                                   \
-		period	 p_ = { 12345, 67890 };                                \
-		char	 e_[200] = "", pre_[128];                              \
-		int	 rc_ = period_parse((s), (today), &p_, e_, sizeof e_); \
+		period p_ = { 12345, 67890 };                                  \
+		char e_[200] = "", pre_[128];                                  \
+		int rc_ = period_parse((s), (today), &p_, e_, sizeof e_);      \
 		CHECK_INT(rc_, -1);                                            \
 		snprintf(pre_, sizeof pre_, "period '%s': ", (s));             \
 		CHECK(strncmp(e_, pre_, strlen(pre_)) == 0);                   \
@@ -79,7 +79,7 @@ test_leap(void)
 static void
 test_day_numbers(void)
 {
-	int	 y, m, d;
+	int y, m, d;
 
 	CHECK_INT(date_from_ymd(1970, 1, 1), 0);
 	CHECK_INT(date_from_ymd(1969, 12, 31), -1);
@@ -108,10 +108,10 @@ test_day_numbers(void)
 static void
 test_round_trip(void)
 {
-	int	 y = 1900, m = 1, d = 1, ty, tm, td, reported = 0;
-	int32_t	 n, parsed, first;
-	long	 days = 0, bad_ymd = 0, bad_text = 0, bad_seq = 0;
-	char	 want[40], got[11], err[64];
+	int y = 1900, m = 1, d = 1, ty, tm, td, reported = 0;
+	int32_t n, parsed, first;
+	long days = 0, bad_ymd = 0, bad_text = 0, bad_seq = 0;
+	char want[40], got[11], err[64];
 
 	first = date_from_ymd(1900, 1, 1);
 	for (;;) {
@@ -153,8 +153,8 @@ test_round_trip(void)
 static void
 test_date_parse(void)
 {
-	int32_t	 d = 0;
-	char	 err[64];
+	int32_t d = 0;
+	char err[64];
 
 	CHECK_INT(date_parse("2024-02-29", &d, err, sizeof err), 0);
 	CHECK_INT(d, 19782);
@@ -207,7 +207,7 @@ test_date_parse(void)
 static void
 test_date_format(void)
 {
-	char	 buf[11];
+	char buf[11];
 
 	CHECK_STR(date_format(0, buf), "1970-01-01");
 	CHECK_STR(date_format(-1, buf), "1969-12-31");
@@ -222,7 +222,7 @@ test_date_format(void)
 static void
 test_today(void)
 {
-	int32_t	 t = date_today();
+	int32_t t = date_today();
 
 	/* Sanity only: the clock is somewhere this century. */
 	CHECK(t >= date_from_ymd(2000, 1, 1) && t <= date_from_ymd(2100, 1, 1));
@@ -231,8 +231,8 @@ test_today(void)
 static void
 test_year_days(void)
 {
-	int32_t	 first, last, d, n;
-	int	 y, m, dd, *feb29, in_window, bad = 0;
+	int32_t first, last, d, n;
+	int y, m, dd, *feb29, in_window, bad = 0;
 
 	CHECK_INT(date_year_days(day_of("2026-01-01")), 365);
 	CHECK_INT(date_year_days(day_of("2024-01-01")), 366);
@@ -282,7 +282,7 @@ test_year_days(void)
 static void
 test_years(void)
 {
-	period	 p;
+	period p;
 
 	CHECK_PERIOD("2026", TODAY, "2026-01-01", "2026-12-31");
 	CHECK_PERIOD("2024", TODAY, "2024-01-01", "2024-12-31");
@@ -303,9 +303,9 @@ test_years(void)
 static void
 test_statistical_years(void)
 {
-	period	 p;
-	int	 y, bad = 0;
-	char	 s[16];
+	period p;
+	int y, bad = 0;
+	char s[16];
 
 	CHECK_PERIOD("SY2026", TODAY, "2025-10-01", "2026-09-30");
 	CHECK_PERIOD("sy2026", TODAY, "2025-10-01", "2026-09-30");
@@ -349,9 +349,9 @@ test_halves_quarters(void)
 static void
 test_months(void)
 {
-	char	 s[40], a[40], b[40];
-	int	 m, bad = 0;
-	period	 p;
+	char s[40], a[40], b[40];
+	int m, bad = 0;
+	period p;
 
 	CHECK_PERIOD("2026-11", TODAY, "2026-11-01", "2026-11-30");
 	CHECK_PERIOD("2026-12", TODAY, "2026-12-01", "2026-12-31");
@@ -391,7 +391,7 @@ test_dekads(void)
 static void
 test_days_and_ranges(void)
 {
-	period	 p;
+	period p;
 
 	CHECK_PERIOD("2026-11-05", TODAY, "2026-11-05", "2026-11-05");
 	CHECK_PERIOD("2024-02-29", TODAY, "2024-02-29", "2024-02-29");
@@ -417,7 +417,7 @@ test_days_and_ranges(void)
 static void
 test_ytd(void)
 {
-	period	 p;
+	period p;
 
 	/* Today inside the year. */
 	CHECK_PERIOD("2026YTD", TODAY, "2026-01-01", "2026-05-17");
@@ -441,8 +441,8 @@ test_ytd(void)
 static void
 test_errors(void)
 {
-	char	 err[200];
-	period	 p;
+	char err[200];
+	period p;
 
 	CHECK_INT(period_parse("2026Q5", TODAY, &p, err, sizeof err), -1);
 	CHECK_STR(err, "period '2026Q5': quarter must be 1-4");
@@ -492,7 +492,8 @@ test_errors(void)
 	CHECK_BAD("SY", TODAY, "statistical year");
 
 	CHECK_INT(period_parse("2026-06-30..2026-01-01", TODAY, &p, err,
-	    sizeof err), -1);
+		      sizeof err),
+	    -1);
 	CHECK_STR(err,
 	    "period '2026-06-30..2026-01-01': range ends before it starts");
 	CHECK_BAD("2026..2027", TODAY, "range start: expected YYYY-MM-DD");
@@ -518,7 +519,8 @@ test_errors(void)
 	CHECK_STR(err, "period '?2026Q1': leading or trailing white space");
 
 	CHECK_INT(period_parse("abc", TODAY, &p, err, sizeof err), -1);
-	CHECK_STR(err, "period 'abc': unrecognised form; expected e.g. 2026, "
+	CHECK_STR(err,
+	    "period 'abc': unrecognised form; expected e.g. 2026, "
 	    "SY2026, 2026H1, 2026Q3, 2026-11, 2026-11D2, 2026-11-05, "
 	    "2026-01-01..2026-06-30, 2026YTD");
 	CHECK_BAD("20261", TODAY, "unrecognised form");
@@ -530,8 +532,8 @@ test_errors(void)
 	CHECK_BAD("Q1 2026", TODAY, "unrecognised form");
 	CHECK_BAD("2026/11", TODAY, "unrecognised form");
 	/* Fullwidth digits fold to ASCII (doc/rules.md §13). */
-	CHECK_PERIOD("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x96",
-	    TODAY, "2026-01-01", "2026-12-31");
+	CHECK_PERIOD("\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x96", TODAY,
+	    "2026-01-01", "2026-12-31");
 	/* Non-ASCII is echoed as it was typed, not as '?'. */
 	CHECK_INT(period_parse("2026年11月X", TODAY, &p, err, sizeof err), -1);
 	CHECK_CONTAINS(err, "period '2026年11月X': ");
@@ -558,8 +560,8 @@ test_chinese(void)
 static void
 test_error_buffers(void)
 {
-	char	 longin[200], err[200], small[10], want[64];
-	period	 p = { 1, 2 };
+	char longin[200], err[200], small[10], want[64];
+	period p = { 1, 2 };
 
 	memset(longin, '7', sizeof longin - 1);
 	longin[sizeof longin - 1] = '\0';
@@ -590,10 +592,10 @@ test_error_buffers(void)
 static void
 test_dekad_of(void)
 {
-	period	 p, q;
-	int32_t	 d;
-	int	 y, m, dd, k, bad = 0;
-	char	 s[16];
+	period p, q;
+	int32_t d;
+	int y, m, dd, k, bad = 0;
+	char s[16];
 
 	CHECK_INT(period_dekad_of(day_of("2026-11-01"), &p), 1);
 	CHECK_INT(p.start, day_of("2026-11-01"));
@@ -634,8 +636,8 @@ test_dekad_of(void)
 /* period_parse(s, today), then one year back, must give want_a..want_b. */
 #define CHECK_LAST_YEAR(s, today, want_a, want_b)                              \
 	do {                                                                   \
-		period	 p_ = { -1, -1 }, q_ = { -1, -1 };                     \
-		char	 e_[200] = "", a_[11], b_[11];                         \
+		period p_ = { -1, -1 }, q_ = { -1, -1 };                       \
+		char e_[200] = "", a_[11], b_[11];                             \
 		CHECK_INT(period_parse((s), (today), &p_, e_, sizeof e_), 0);  \
 		period_last_year(&p_, &q_);                                    \
 		CHECK_STR(date_format(q_.start, a_), (want_a));                \
@@ -646,9 +648,9 @@ test_dekad_of(void)
 static void
 test_last_year(void)
 {
-	period	 p, q;
-	int32_t	 d;
-	int	 bad = 0, y, m, dd, y2, m2, d2;
+	period p, q;
+	int32_t d;
+	int bad = 0, y, m, dd, y2, m2, d2;
 
 	CHECK_LAST_YEAR("2026", TODAY, "2025-01-01", "2025-12-31");
 	CHECK_LAST_YEAR("2025", TODAY, "2024-01-01", "2024-12-31");

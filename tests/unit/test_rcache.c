@@ -24,8 +24,9 @@ test_basic(void)
 	check_current = "basic";
 	rcache_clear();
 	CHECK(rcache_get((const uint8_t *)"a", 1, &n) == NULL);
-	got = rcache_put((const uint8_t *)"a", 1, (const uint8_t *)"reply-a", 7);
-	CHECK(got != NULL && memcmp(got, "reply-a", 7) == 0);   /* the copy */
+	got =
+	    rcache_put((const uint8_t *)"a", 1, (const uint8_t *)"reply-a", 7);
+	CHECK(got != NULL && memcmp(got, "reply-a", 7) == 0); /* the copy */
 	rcache_put((const uint8_t *)"ab", 2, (const uint8_t *)"reply-ab", 8);
 	got = rcache_get((const uint8_t *)"a", 1, &n);
 	CHECK(got != NULL && n == 7 && memcmp(got, "reply-a", 7) == 0);
@@ -84,7 +85,8 @@ test_bytes(void)
 	check_current = "bytes";
 	rcache_clear();
 	/* Over a quarter of the budget: not kept. */
-	CHECK(rcache_put((const uint8_t *)"huge", 4, r, RCACHE_BYTES / 4) == NULL);
+	CHECK(rcache_put((const uint8_t *)"huge", 4, r, RCACHE_BYTES / 4) ==
+	    NULL);
 	CHECK(rcache_get((const uint8_t *)"huge", 4, &n) == NULL);
 	CHECK_INT(rcache_bytes(), 0);
 	/* Five near-quarter replies: the oldest goes to make room. */
@@ -121,7 +123,7 @@ test_hold(void)
 	CHECK(memcmp(r, "kept-reply", 10) == 0);
 	rcache_release(r);
 	CHECK(memcmp(r, "kept-reply", 10) == 0);
-	rcache_release(r);   /* the last one frees it */
+	rcache_release(r); /* the last one frees it */
 }
 
 int

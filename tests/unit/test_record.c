@@ -13,11 +13,11 @@
 #include "record.h"
 #include "utf8.h"
 
-static int32_t		 today;
-static const char	*f[COL_COUNT];
-static record		 rec;
-static const char	*col;
-static char		 reason[256];
+static int32_t today;
+static const char *f[COL_COUNT];
+static record rec;
+static const char *col;
+static char reason[256];
 
 /* Reset f to a valid row of kind. */
 static void
@@ -42,12 +42,8 @@ good(int kind)
 		f[COL_DIRECTION] = "in";
 		f[COL_PERSONS] = "3";
 		break;
-	case KIND_POPULATION:
-		f[COL_PERSONS] = "52000";
-		break;
-	case KIND_VERIFICATION:
-		f[COL_MOTHER_ID] = "110101199001011237";
-		break;
+	case KIND_POPULATION: f[COL_PERSONS] = "52000"; break;
+	case KIND_VERIFICATION: f[COL_MOTHER_ID] = "110101199001011237"; break;
 	}
 }
 
@@ -57,33 +53,33 @@ validate(int kind)
 	col = NULL;
 	strcpy(reason, "(none)");
 	memset(&rec, 0xa5, sizeof rec);
-	return (record_validate(kind, f, today, &rec, &col, reason,
-	    sizeof reason));
+	return (
+	    record_validate(kind, f, today, &rec, &col, reason, sizeof reason));
 }
 
 /* The row in f is accepted as kind. */
-#define ACCEPT(kind)							\
-	do {								\
-		int accept_rc_ = validate(kind);			\
-		CHECK_REPORT(accept_rc_ == 0, "rejected: %s: %s",	\
-		    col ? col : "(null)", reason);			\
+#define ACCEPT(kind)                                                           \
+	do {                                                                   \
+		int accept_rc_ = validate(kind);                               \
+		CHECK_REPORT(accept_rc_ == 0, "rejected: %s: %s",              \
+		    col ? col : "(null)", reason);                             \
 	} while (0)
 
 /* The row in f is rejected as kind, at column, with phrase in the reason. */
-#define REJECT(kind, column, phrase)					\
-	do {								\
-		CHECK_INT(validate(kind), -1);				\
-		CHECK_STR(col, column);					\
-		CHECK_CONTAINS(reason, phrase);				\
+#define REJECT(kind, column, phrase)                                           \
+	do {                                                                   \
+		CHECK_INT(validate(kind), -1);                                 \
+		CHECK_STR(col, column);                                        \
+		CHECK_CONTAINS(reason, phrase);                                \
 	} while (0)
 
 /* A string of n copies of c (n < 512); each call has its own buffer. */
 static const char *
 rep(char c, size_t n)
 {
-	static char	 bufs[4][512];
-	static int	 next;
-	char		*b = bufs[next++ % 4];
+	static char bufs[4][512];
+	static int next;
+	char *b = bufs[next++ % 4];
 
 	memset(b, c, n);
 	b[n] = '\0';
@@ -134,10 +130,9 @@ test_kind_parse(void)
 static void
 test_col_parse(void)
 {
-	static const char *const names[COL_COUNT] = {
-		"record_id", "unit", "date", "sex", "birth_order", "policy",
-		"mother_id", "age", "direction", "persons"
-	};
+	static const char *const names[COL_COUNT] = { "record_id", "unit",
+		"date", "sex", "birth_order", "policy", "mother_id", "age",
+		"direction", "persons" };
 	int c;
 
 	for (c = 0; c < COL_COUNT; c++) {
@@ -184,13 +179,15 @@ test_kind_has_col(void)
 static void
 test_kind_guess(void)
 {
-	unsigned	 s;
-	int		 counts[KIND_COUNT] = { 0 }, k, c, req;
+	unsigned s;
+	int counts[KIND_COUNT] = { 0 }, k, c, req;
 
 	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_BIRTH_ORDER) |
-	    B(COL_POLICY) | B(COL_MOTHER_ID)), KIND_BIRTH);
-	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_BIRTH_ORDER) |
-	    B(COL_POLICY)), KIND_BIRTH);	/* mother_id optional */
+		      B(COL_POLICY) | B(COL_MOTHER_ID)),
+	    KIND_BIRTH);
+	CHECK_INT(kind_guess(
+		      BASE | B(COL_SEX) | B(COL_BIRTH_ORDER) | B(COL_POLICY)),
+	    KIND_BIRTH); /* mother_id optional */
 	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_AGE)), KIND_DEATH);
 	CHECK_INT(kind_guess(BASE | B(COL_DIRECTION) | B(COL_PERSONS)),
 	    KIND_MIGRATION);
@@ -206,14 +203,15 @@ test_kind_guess(void)
 	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_BIRTH_ORDER)),
 	    KIND_NONE);
 	CHECK_INT(kind_guess(BASE | B(COL_DIRECTION)), KIND_NONE);
-	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_AGE) |
-	    B(COL_PERSONS)), KIND_NONE);
+	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_AGE) | B(COL_PERSONS)),
+	    KIND_NONE);
 	CHECK_INT(kind_guess(BASE | B(COL_PERSONS) | B(COL_MOTHER_ID)),
 	    KIND_NONE);
 	CHECK_INT(kind_guess(BASE | B(COL_SEX) | B(COL_BIRTH_ORDER) |
-	    B(COL_POLICY) | B(COL_AGE)), KIND_NONE);
+		      B(COL_POLICY) | B(COL_AGE)),
+	    KIND_NONE);
 	CHECK_INT(kind_guess(BASE | B(COL_PERSONS) | B(COL_COUNT)),
-	    KIND_NONE);		/* a bit past the last column */
+	    KIND_NONE); /* a bit past the last column */
 	CHECK_INT(kind_guess(~0u), KIND_NONE);
 
 	/*
@@ -271,7 +269,7 @@ test_record_id_valid(void)
 	CHECK(record_id_valid("R-0001"));
 	CHECK(record_id_valid("x"));
 	CHECK(record_id_valid("a b ~!@#$%^&*()\"',;"));
-	CHECK(record_id_valid(" "));		/* blank is printable */
+	CHECK(record_id_valid(" ")); /* blank is printable */
 	CHECK(record_id_valid(rep('r', 64)));
 	CHECK(!record_id_valid(rep('r', 65)));
 	CHECK(!record_id_valid(""));
@@ -375,7 +373,7 @@ test_empty_required(void)
 			f[c] = "";
 			REJECT(k, col_name(c), "empty; a value is required");
 			good(k);
-			f[c] = " \t ";	/* blanks only: empty once trimmed */
+			f[c] = " \t "; /* blanks only: empty once trimmed */
 			REJECT(k, col_name(c), "empty; a value is required");
 			n++;
 		}
@@ -386,8 +384,8 @@ test_empty_required(void)
 static void
 test_foreign_column(void)
 {
-	char	 want[64];
-	int	 k, c, n = 0;
+	char want[64];
+	int k, c, n = 0;
 
 	for (k = 1; k < KIND_COUNT; k++) {
 		snprintf(want, sizeof want, "not a column of %s records",
@@ -446,12 +444,13 @@ test_record_id_nonprintable(void)
 	good(KIND_DEATH);
 	f[COL_RECORD_ID] = "R\t1";
 	REJECT(KIND_DEATH, "record_id", "printable ASCII");
-	f[COL_RECORD_ID] = "R\x01" "1";
+	f[COL_RECORD_ID] = "R\x01"
+			   "1";
 	REJECT(KIND_DEATH, "record_id", "printable ASCII");
 	f[COL_RECORD_ID] = "R\x7f";
 	REJECT(KIND_DEATH, "record_id", "printable ASCII");
 	/* Well-formed UTF-8 beyond ASCII. */
-	f[COL_RECORD_ID] = "R\xc2\x80";		/* U+0080 */
+	f[COL_RECORD_ID] = "R\xc2\x80"; /* U+0080 */
 	REJECT(KIND_DEATH, "record_id", "printable ASCII");
 	f[COL_RECORD_ID] = "城关镇-1";
 	REJECT(KIND_DEATH, "record_id", "printable ASCII");
@@ -495,9 +494,18 @@ static void
 test_date_malformed(void)
 {
 	static const char *const bad[] = {
-		"26-01-05", "2026-01-05x", "05/01/2026", "05.01.2026",
-		"2026-01-05 10:00", "2026/01-05", "260105", "yesterday",
-		"2026-0a-05", "+026-01-05", "2026年1月", "2026-001-05",
+		"26-01-05",
+		"2026-01-05x",
+		"05/01/2026",
+		"05.01.2026",
+		"2026-01-05 10:00",
+		"2026/01-05",
+		"260105",
+		"yesterday",
+		"2026-0a-05",
+		"+026-01-05",
+		"2026年1月",
+		"2026-001-05",
 	};
 	size_t i;
 
@@ -525,7 +533,7 @@ test_date_impossible(void)
 	REJECT(KIND_MIGRATION, "date", "month must be 01-12");
 	f[COL_DATE] = "2026-00-10";
 	REJECT(KIND_MIGRATION, "date", "month must be 01-12");
-	f[COL_DATE] = "2024-02-29";	/* leap year */
+	f[COL_DATE] = "2024-02-29"; /* leap year */
 	ACCEPT(KIND_MIGRATION);
 	CHECK_INT(rec.day, date_from_ymd(2024, 2, 29));
 }
@@ -574,18 +582,30 @@ static void
 test_sex(void)
 {
 	static const struct {
-		const char	*text;
-		int		 sex;
+		const char *text;
+		int sex;
 	} ok[] = {
-		{ "M", 1 }, { "m", 1 }, { "男", 1 },
-		{ "F", 2 }, { "f", 2 }, { "女", 2 }, { "Ｍ", 1 }, { "'F", 2 },
+		{ "M", 1 },
+		{ "m", 1 },
+		{ "男", 1 },
+		{ "F", 2 },
+		{ "f", 2 },
+		{ "女", 2 },
+		{ "Ｍ", 1 },
+		{ "'F", 2 },
 		{ "\xe3\x80\x80女\xe3\x80\x80", 2 },
 	};
 	static const char *const bad[] = {
-		"X", "male", "MF", "0", "1", "男性", "女人",
+		"X",
+		"male",
+		"MF",
+		"0",
+		"1",
+		"男性",
+		"女人",
 	};
-	size_t	 i;
-	int	 k;
+	size_t i;
+	int k;
 
 	for (k = KIND_BIRTH; k <= KIND_DEATH; k++) {
 		good(k);
@@ -619,7 +639,7 @@ test_birth_order_range(void)
 	f[COL_BIRTH_ORDER] = "15";
 	ACCEPT(KIND_BIRTH);
 	CHECK_INT(rec.birth_order, 15);
-	f[COL_BIRTH_ORDER] = "007";	/* leading zeros are still digits */
+	f[COL_BIRTH_ORDER] = "007"; /* leading zeros are still digits */
 	ACCEPT(KIND_BIRTH);
 	CHECK_INT(rec.birth_order, 7);
 }
@@ -663,15 +683,28 @@ static void
 test_policy(void)
 {
 	static const struct {
-		const char	*text;
-		int		 policy;
+		const char *text;
+		int policy;
 	} ok[] = {
-		{ "Y", 1 }, { "y", 1 }, { "符合", 1 },
-		{ "N", 0 }, { "n", 0 }, { "不符合", 0 },
-		{ "是", 1 }, { "否", 0 }, { "'Y", 1 }, { "Ｙ", 1 },
+		{ "Y", 1 },
+		{ "y", 1 },
+		{ "符合", 1 },
+		{ "N", 0 },
+		{ "n", 0 },
+		{ "不符合", 0 },
+		{ "是", 1 },
+		{ "否", 0 },
+		{ "'Y", 1 },
+		{ "Ｙ", 1 },
 	};
 	static const char *const bad[] = {
-		"YES", "no", "1", "0", "符", "不", "是的",
+		"YES",
+		"no",
+		"1",
+		"0",
+		"符",
+		"不",
+		"是的",
 	};
 	size_t i;
 
@@ -683,7 +716,8 @@ test_policy(void)
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		f[COL_POLICY] = bad[i];
-		REJECT(KIND_BIRTH, "policy", "is not Y, N, 符合, 不符合, 是 or 否");
+		REJECT(KIND_BIRTH, "policy",
+		    "is not Y, N, 符合, 不符合, 是 or 否");
 	}
 }
 
@@ -745,9 +779,10 @@ static void
 test_mother_id_control_char(void)
 {
 	good(KIND_VERIFICATION);
-	f[COL_MOTHER_ID] = "1101\x01" "0119";
+	f[COL_MOTHER_ID] = "1101\x01"
+			   "0119";
 	REJECT(KIND_VERIFICATION, "mother_id", "control character");
-	f[COL_MOTHER_ID] = "1101\t0119";	/* inner tab is not trimmed */
+	f[COL_MOTHER_ID] = "1101\t0119"; /* inner tab is not trimmed */
 	REJECT(KIND_VERIFICATION, "mother_id", "control character");
 	f[COL_MOTHER_ID] = "1101\n";
 	REJECT(KIND_VERIFICATION, "mother_id", "control character");
@@ -761,8 +796,8 @@ test_mother_id_control_char(void)
 static void
 test_mother_id_length(void)
 {
-	char	 cjk[128];
-	int	 i;
+	char cjk[128];
+	int i;
 
 	good(KIND_VERIFICATION);
 	f[COL_MOTHER_ID] = rep('7', 65);
@@ -778,7 +813,7 @@ test_mother_id_length(void)
 		strcat(cjk, "镇");
 	f[COL_MOTHER_ID] = cjk;
 	REJECT(KIND_VERIFICATION, "mother_id", "longer than 64 bytes");
-	cjk[63] = '\0';			/* 21 characters, 63 bytes */
+	cjk[63] = '\0'; /* 21 characters, 63 bytes */
 	ACCEPT(KIND_VERIFICATION);
 	CHECK_STR(rec.mother_id, cjk);
 }
@@ -809,14 +844,23 @@ static void
 test_direction(void)
 {
 	static const struct {
-		const char	*text;
-		int		 dir;
+		const char *text;
+		int dir;
 	} ok[] = {
-		{ "in", 1 }, { "IN", 1 }, { "迁入", 1 },
-		{ "out", 2 }, { "OUT", 2 }, { "迁出", 2 },
+		{ "in", 1 },
+		{ "IN", 1 },
+		{ "迁入", 1 },
+		{ "out", 2 },
+		{ "OUT", 2 },
+		{ "迁出", 2 },
 	};
 	static const char *const bad[] = {
-		"i", "o", "inward", "迁", "迁移", "1",
+		"i",
+		"o",
+		"inward",
+		"迁",
+		"迁移",
+		"1",
 	};
 	size_t i;
 
@@ -828,7 +872,8 @@ test_direction(void)
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		f[COL_DIRECTION] = bad[i];
-		REJECT(KIND_MIGRATION, "direction", "is not in, out, 迁入 or 迁出");
+		REJECT(KIND_MIGRATION, "direction",
+		    "is not in, out, 迁入 or 迁出");
 	}
 }
 
@@ -879,13 +924,13 @@ test_invalid_utf8(void)
 	f[COL_UNIT] = "U\xff";
 	REJECT(KIND_BIRTH, "unit", "invalid UTF-8");
 	good(KIND_BIRTH);
-	f[COL_SEX] = "\xe7\x94";	/* truncated 男 */
+	f[COL_SEX] = "\xe7\x94"; /* truncated 男 */
 	REJECT(KIND_BIRTH, "sex", "invalid UTF-8");
 	good(KIND_BIRTH);
-	f[COL_POLICY] = "\xc0\xae";	/* overlong */
+	f[COL_POLICY] = "\xc0\xae"; /* overlong */
 	REJECT(KIND_BIRTH, "policy", "invalid UTF-8");
 	good(KIND_BIRTH);
-	f[COL_MOTHER_ID] = "1101\xed\xa0\x80";	/* surrogate */
+	f[COL_MOTHER_ID] = "1101\xed\xa0\x80"; /* surrogate */
 	REJECT(KIND_BIRTH, "mother_id", "invalid UTF-8");
 	good(KIND_MIGRATION);
 	f[COL_DIRECTION] = "\xe8\xbf";
@@ -984,9 +1029,17 @@ static void
 test_date_forms(void)
 {
 	static const char *const ok[] = {
-		"2026-01-05", "2026-1-5", "2026/1/5", "2026/01/05", "2026.1.5",
-		"2026年1月5日", "2026年01月05日", "20260105", "２０２６-０１-０５",
-		"'2026-01-05", " 2026/1/5 ",
+		"2026-01-05",
+		"2026-1-5",
+		"2026/1/5",
+		"2026/01/05",
+		"2026.1.5",
+		"2026年1月5日",
+		"2026年01月05日",
+		"20260105",
+		"２０２６-０１-０５",
+		"'2026-01-05",
+		" 2026/1/5 ",
 	};
 	size_t i;
 
@@ -1009,7 +1062,8 @@ test_date_forms(void)
 	CHECK(strstr(reason, "Excel") == NULL);
 	/* Five digits: a date Excel wrote as its serial number. */
 	f[COL_DATE] = "46115";
-	REJECT(KIND_POPULATION, "date", "'46115': expected YYYY-MM-DD; this"
+	REJECT(KIND_POPULATION, "date",
+	    "'46115': expected YYYY-MM-DD; this"
 	    " looks like an Excel date serial number: format the column as a"
 	    " date");
 	f[COL_DATE] = "2026/1-5";
@@ -1037,7 +1091,8 @@ test_fullwidth_and_quoting(void)
 	    "'城关镇卫生院计划生育办公室' is not a unit code");
 	/* Longer than the echo limit: cut on a character, then an ellipsis. */
 	f[COL_UNIT] = "城关镇城关镇城关镇城关镇城关镇城关镇城关镇城关镇";
-	REJECT(KIND_POPULATION, "unit", "'城关镇城关镇城关镇城关镇城关镇城关镇城关"
+	REJECT(KIND_POPULATION, "unit",
+	    "'城关镇城关镇城关镇城关镇城关镇城关镇城关"
 	    "…' is not a unit code");
 	CHECK(utf8_valid(reason, strlen(reason)));
 }
@@ -1067,10 +1122,12 @@ test_mother_id_rules(void)
 		f[COL_MOTHER_ID] = "360732198013450017";
 		REJECT(k, "mother_id", "birth date 19801345 is not a date");
 		f[COL_MOTHER_ID] = "3.60732E+17";
-		REJECT(k, "mother_id", "Excel stored the ID as a number and"
+		REJECT(k, "mother_id",
+		    "Excel stored the ID as a number and"
 		    " lost its last digits; format the column as text");
 		f[COL_MOTHER_ID] = "110101202701010010";
-		REJECT(k, "mother_id", "birth date 20270101 is after the"
+		REJECT(k, "mother_id",
+		    "birth date 20270101 is after the"
 		    " record's date 2026-01-05");
 		f[COL_MOTHER_ID] = "12345";
 		ACCEPT(k);
@@ -1084,18 +1141,19 @@ test_reason_key(void)
 	char b[128];
 
 	CHECK_STR(record_reason_key("'05/05/2025': expected YYYY-MM-DD", b,
-	    sizeof b), "expected YYYY-MM-DD");
+		      sizeof b),
+	    "expected YYYY-MM-DD");
 	CHECK_STR(record_reason_key("'X' is not M, F, 男 or 女", b, sizeof b),
 	    "is not M, F, 男 or 女");
-	CHECK_STR(record_reason_key("check character should be 7", b,
-	    sizeof b), "check character should be 7");
+	CHECK_STR(record_reason_key("check character should be 7", b, sizeof b),
+	    "check character should be 7");
 }
 
 static void
 test_small_reason_buffer(void)
 {
-	char	 small[8];
-	int	 rc;
+	char small[8];
+	int rc;
 
 	good(KIND_MIGRATION);
 	f[COL_DIRECTION] = "sideways, very far";

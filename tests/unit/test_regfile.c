@@ -14,8 +14,8 @@ static sheet *
 open_text(const char *text)
 {
 	char err[256];
-	sheet *s = sheet_open_mem(text, strlen(text), "t.csv", NULL, err,
-	    sizeof err);
+	sheet *s =
+	    sheet_open_mem(text, strlen(text), "t.csv", NULL, err, sizeof err);
 
 	CHECK(s != NULL);
 	return s;
@@ -31,12 +31,12 @@ test_rows(void)
 	char err[512];
 	long line;
 	sheet *s = open_text("编号,单位,出生日期,性别,孩次,政策,母亲身份证号\n"
-	    "a1,610328101,2026年11月5日,男,1,是,\n"
-	    ",,,,,,\n"
-	    "a2,610328101,11/05/2026,女,1,否,\n"
-	    "a3,610328101,2026-11-06,女,1\n"
-	    "a4,610328101,2026-11-07,女,1,Y,,extra\n"
-	    "a5,610328101,2026-11-08,女,1,Y,\n");
+			     "a1,610328101,2026年11月5日,男,1,是,\n"
+			     ",,,,,,\n"
+			     "a2,610328101,11/05/2026,女,1,否,\n"
+			     "a3,610328101,2026-11-06,女,1\n"
+			     "a4,610328101,2026-11-07,女,1,Y,,extra\n"
+			     "a5,610328101,2026-11-08,女,1,Y,\n");
 
 	memset(&ho, 0, sizeof ho);
 	CHECK(regfile_open(&g, s, &ho, KIND_NONE, err, sizeof err) == 0);
@@ -53,7 +53,8 @@ test_rows(void)
 	CHECK_INT(g.blank, 1);
 	CHECK_INT(regfile_next(&g, f, &line, &iss), 2);
 	CHECK_STR(iss.v[0].column, "row");
-	CHECK(strstr(iss.v[0].reason, "has 5 fields, the header has 7") != NULL);
+	CHECK(
+	    strstr(iss.v[0].reason, "has 5 fields, the header has 7") != NULL);
 	CHECK_INT(regfile_next(&g, f, &line, &iss), 2);
 	CHECK(strstr(iss.v[0].reason, "has 8 fields") != NULL);
 	CHECK_INT(regfile_next(&g, f, &line, &iss), 1);
@@ -80,7 +81,8 @@ test_header_errors(void)
 	regfile_close(&g);
 	sheet_free(s);
 	/* An unknown header: the message names it; the rows are counted. */
-	s = open_text("编号,单位,出生日期,性别,孩次,政策,姓名\n"
+	s = open_text(
+	    "编号,单位,出生日期,性别,孩次,政策,姓名\n"
 	    "a,1,2026-11-01,M,1,Y,张三\n\nb,1,2026-11-01,M,1,Y,李四\n");
 	CHECK(regfile_open(&g, s, &ho, KIND_NONE, err, sizeof err) < 0);
 	CHECK(strncmp(err, "line 1: ", 8) == 0);
@@ -91,7 +93,7 @@ test_header_errors(void)
 	/* The same file with --ignore-unknown reads. */
 	ho.ignore_unknown = 1;
 	s = open_text("编号,单位,出生日期,性别,孩次,政策,姓名\n"
-	    "a,610328101,2026-11-01,M,1,Y,张三\n");
+		      "a,610328101,2026-11-01,M,1,Y,张三\n");
 	CHECK(regfile_open(&g, s, &ho, KIND_NONE, err, sizeof err) == 0);
 	regfile_close(&g);
 	sheet_free(s);

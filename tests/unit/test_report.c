@@ -37,7 +37,7 @@ round_trip(size_t n, const int *has, const double *v, int *exact)
 
 		ok = h == has[k] && (!h || memcmp(&x, &v[k], sizeof x) == 0);
 	}
-	ok = ok && !rank_row_value(back, n, &x);   /* past the end */
+	ok = ok && !rank_row_value(back, n, &x); /* past the end */
 	popstat__rank_row__free_unpacked(back, NULL);
 	return ok;
 }
@@ -57,11 +57,13 @@ test_values(void)
 			double mag = pow(10, (double)(check_rand() % 13) - 2);
 
 			has[k] = check_rand() % 5 != 0;
-			v[k] = score_round2(((double)(check_rand() >> 11) / 9007199254740992.0 -
-			    0.3) * mag);
+			v[k] = score_round2(
+			    ((double)(check_rand() >> 11) / 9007199254740992.0 -
+				0.3) *
+			    mag);
 		}
 		bad += !round_trip(n, has, v, &exact);
-		bad += exact;   /* all below the limit: hundredths */
+		bad += exact; /* all below the limit: hundredths */
 	}
 	CHECK_INT(bad, 0);
 	/* A huge value: the row goes as exact doubles, all still right. */
@@ -87,7 +89,8 @@ test_render(void)
 {
 	Popstat__RankingOk r = POPSTAT__RANKING_OK__INIT;
 	Popstat__Period per = POPSTAT__PERIOD__INIT;
-	Popstat__RankRow a = POPSTAT__RANK_ROW__INIT, b = POPSTAT__RANK_ROW__INIT;
+	Popstat__RankRow a = POPSTAT__RANK_ROW__INIT,
+			 b = POPSTAT__RANK_ROW__INIT;
 	Popstat__RankRow *rows[2] = { &a, &b };
 	char *names[2] = { "birth_rate", "policy_rate" };
 	int ha[2] = { 1, 1 }, hb[2] = { 1, 0 };
@@ -133,22 +136,28 @@ test_render(void)
 	b.yoy_none = 1;
 	sbuf_init(&s);
 	report_ranking_json(&s, &r);
-	CHECK_STR(sbuf_str(&s), "{\"parent\": \"610328\", \"period\": "
-	    "{\"start\": \"2026-01-01\", \"end\": \"2026-12-31\", \"days\": 365},\n"
+	CHECK_STR(sbuf_str(&s),
+	    "{\"parent\": \"610328\", \"period\": "
+	    "{\"start\": \"2026-01-01\", \"end\": \"2026-12-31\", \"days\": "
+	    "365},\n"
 	    " \"rows\": [\n"
 	    "   {\"rank\": 1, \"unit\": \"610328101\", \"name\": \"城关镇\", "
 	    "\"status\": \"met\", \"score\": 100.0,\n"
-	    "    \"indicators\": {\"birth_rate\": 10.94, \"policy_rate\": 100.0},\n"
-	    "    \"yoy\": {\"birth_rate\": {\"value\": 9.84, \"change\": 1.1}}},\n"
+	    "    \"indicators\": {\"birth_rate\": 10.94, \"policy_rate\": "
+	    "100.0},\n"
+	    "    \"yoy\": {\"birth_rate\": {\"value\": 9.84, \"change\": "
+	    "1.1}}},\n"
 	    "   {\"rank\": 2, \"unit\": \"610328102\", \"name\": \"东风镇\", "
 	    "\"status\": \"veto\", \"score\": 50.0,\n"
-	    "    \"indicators\": {\"birth_rate\": 11.51, \"policy_rate\": null},\n"
+	    "    \"indicators\": {\"birth_rate\": 11.51, \"policy_rate\": "
+	    "null},\n"
 	    "    \"yoy\": {\"birth_rate\": null}}]}\n");
 	sbuf_free(&s);
 	sbuf_init(&s);
 	report_ranking_csv(&s, &r);
 	/* 同比 last, after the columns scripts already read. */
-	CHECK_STR(sbuf_str(&s), "rank,unit,name,status,score,birth_rate,"
+	CHECK_STR(sbuf_str(&s),
+	    "rank,unit,name,status,score,birth_rate,"
 	    "policy_rate,birth_rate_yoy_value,birth_rate_yoy_change\n"
 	    "1,610328101,城关镇,met,100.00,10.94,100.00,9.84,1.10\n"
 	    "2,610328102,东风镇,veto,50.00,11.51,,,\n");
@@ -159,9 +168,11 @@ test_render(void)
 	yc = -1.1;
 	sbuf_init(&s);
 	report_ranking_csv(&s, &r);
-	CHECK_CONTAINS(sbuf_str(&s), "\n1,610328101,'-2+3,met,100.00,10.94,"
+	CHECK_CONTAINS(sbuf_str(&s),
+	    "\n1,610328101,'-2+3,met,100.00,10.94,"
 	    "100.00,9.84,-1.10\n");
-	CHECK_CONTAINS(sbuf_str(&s), "\n2,610328102,\"'=HYPERLINK(\"\"http://x"
+	CHECK_CONTAINS(sbuf_str(&s),
+	    "\n2,610328102,\"'=HYPERLINK(\"\"http://x"
 	    "\"\",\"\"y\"\")\",veto,");
 	sbuf_free(&s);
 }

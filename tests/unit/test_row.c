@@ -9,8 +9,8 @@ int
 main(void)
 {
 	static const char *const v[COL_COUNT] = { "r1", "610328101",
-	    "2026-11-05", "M", "2", "Y", "610328199001011234", "31", "in",
-	    "4" };
+		"2026-11-05", "M", "2", "Y", "610328199001011234", "31", "in",
+		"4" };
 	Popstat__Row row = POPSTAT__ROW__INIT;
 	const char *f[COL_COUNT];
 	int k, j, distinct = 1;

@@ -13,7 +13,7 @@ static void
 test_rounds_are_permutations(void)
 {
 	static const unsigned ns[] = { 1, 2, 3, 7, 10, 12, 1000, 1024, 9999,
-	    10000 };
+		10000 };
 	size_t t;
 	int bad = 0;
 
@@ -34,7 +34,8 @@ test_rounds_are_permutations(void)
 					if (u >= n || seen[u] == c + 1 + 4 * s)
 						bad++;
 					else
-						seen[u] = (unsigned)(c + 1 + 4 * s);
+						seen[u] =
+						    (unsigned)(c + 1 + 4 * s);
 				}
 			}
 		free(seen);
@@ -54,7 +55,8 @@ test_orders_differ(void)
 		    rowgen_run_unit(1, 1000 + k, 1000);
 	CHECK(same < 1000);
 	for (k = 0, same = 0; k < 1000; k++)
-		same += rowgen_run_unit(1, k, 1000) == rowgen_run_unit(2, k, 1000);
+		same +=
+		    rowgen_run_unit(1, k, 1000) == rowgen_run_unit(2, k, 1000);
 	CHECK(same < 1000);
 }
 
@@ -62,7 +64,8 @@ static void
 test_rows(void)
 {
 	struct genrow a, b;
-	int32_t lo = date_from_ymd(2024, 1, 1), hi = date_from_ymd(2026, 10, 31);
+	int32_t lo = date_from_ymd(2024, 1, 1),
+		hi = date_from_ymd(2026, 10, 31);
 	uint64_t i;
 	int bad_run = 0, bad_pure = 0, bad_day = 0;
 
@@ -75,8 +78,8 @@ test_rows(void)
 		bad_pure += memcmp(&a, &b, sizeof a) != 0;
 		bad_day += a.day < lo || a.day > hi;
 		rowgen_birth(1, i - i % ROWGEN_RUN, 1000, &b);
-		bad_run += a.unit_index != b.unit_index ||
-		    strcmp(a.unit, b.unit) != 0;
+		bad_run +=
+		    a.unit_index != b.unit_index || strcmp(a.unit, b.unit) != 0;
 	}
 	CHECK_INT(bad_pure, 0);
 	CHECK_INT(bad_day, 0);

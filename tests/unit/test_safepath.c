@@ -23,7 +23,7 @@ test_refused(void)
 	CHECK(!safepath_ok("ranking", 2048));
 	CHECK(!safepath_ok("//evil.com", 2048));
 	CHECK(!safepath_ok("/\\evil.com", 2048));
-	CHECK(!safepath_ok("/\t/evil.com", 2048));   /* browsers drop the tab */
+	CHECK(!safepath_ok("/\t/evil.com", 2048)); /* browsers drop the tab */
 	CHECK(!safepath_ok("/\n/evil.com", 2048));
 	CHECK(!safepath_ok("/\r/evil.com", 2048));
 	CHECK(!safepath_ok("/ /evil.com", 2048));
@@ -32,7 +32,7 @@ test_refused(void)
 	CHECK(!safepath_ok("/x\"onload=", 2048));
 	CHECK(!safepath_ok("/<script>", 2048));
 	CHECK(!safepath_ok("/x#frag", 2048));
-	CHECK(!safepath_ok("/\xe5\x8e\xbf", 2048));  /* raw UTF-8: escape it */
+	CHECK(!safepath_ok("/\xe5\x8e\xbf", 2048)); /* raw UTF-8: escape it */
 	CHECK(!safepath_ok("/%", 2048));
 	CHECK(!safepath_ok("/%2", 2048));
 	CHECK(!safepath_ok("/%zz", 2048));

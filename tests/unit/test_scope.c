@@ -35,8 +35,8 @@ test_clerk(void)
 	const int A = 3;
 
 	for (l = SCOPE_RECORD; l <= SCOPE_RANKING; l++) {
-		CHECK(may(SCOPE_READER_UNIT, A, 3, l));   /* itself */
-		CHECK(may(SCOPE_READER_UNIT, A, 5, l));   /* below it */
+		CHECK(may(SCOPE_READER_UNIT, A, 3, l)); /* itself */
+		CHECK(may(SCOPE_READER_UNIT, A, 5, l)); /* below it */
 	}
 	/* Its county: ranking, bulletins and the county's own status. */
 	CHECK(may(SCOPE_READER_UNIT, A, 1, SCOPE_RANKING));
@@ -60,8 +60,8 @@ test_clerk(void)
 	CHECK(!may(SCOPE_READER_UNIT, A, 2, SCOPE_RANKING));
 	CHECK(!may(SCOPE_READER_UNIT, A, 2, SCOPE_RECORD));
 	for (l = SCOPE_RECORD; l <= SCOPE_RANKING; l++) {
-		CHECK(!may(SCOPE_READER_UNIT, A, 7, l));  /* D's township */
-		CHECK(!may(SCOPE_READER_UNIT, A, 8, l));  /* another root */
+		CHECK(!may(SCOPE_READER_UNIT, A, 7, l)); /* D's township */
+		CHECK(!may(SCOPE_READER_UNIT, A, 8, l)); /* another root */
 	}
 }
 
@@ -104,7 +104,7 @@ test_other_readers(void)
 			CHECK(!may(SCOPE_READER_NONE, -1, u, l));
 			CHECK(!may(SCOPE_READER_UNIT, -1, u, l));
 		}
-	CHECK(!may(SCOPE_READER_ALL, -1, -1, SCOPE_STATUS));  /* no unit */
+	CHECK(!may(SCOPE_READER_ALL, -1, -1, SCOPE_STATUS)); /* no unit */
 }
 
 /* A tree with a cycle (never stored, but never trusted) ends the walk. */

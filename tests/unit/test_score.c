@@ -83,7 +83,8 @@ same(double v)
 
 	if (memcmp(&a, &b, sizeof a) == 0)
 		return 1;
-	fprintf(stderr, "score_round2(%.17g) = %.17g, printf gives %.17g\n", v, a, b);
+	fprintf(stderr, "score_round2(%.17g) = %.17g, printf gives %.17g\n", v,
+	    a, b);
 	return 0;
 }
 
@@ -116,8 +117,8 @@ test_round2_exact(void)
 	/* Random magnitudes from 1e-6 to past the fast path's limit. */
 	for (e = -6; e <= 15; e++)
 		for (k = 0; k < 10000; k++) {
-			double v = (double)(check_rand() >> 11) / 9007199254740992.0 *
-			    pow(10, e);
+			double v = (double)(check_rand() >> 11) /
+			    9007199254740992.0 * pow(10, e);
 
 			bad += !same(v) + !same(-v);
 			n += 2;
@@ -135,8 +136,8 @@ test_round2_exact(void)
 	}
 	/* Rates as the engine computes them. */
 	for (k = 0; k < 100000; k++) {
-		double num = (double)(check_rand() % 5000), den = (double)(check_rand() %
-		    900000 + 1);
+		double num = (double)(check_rand() % 5000),
+		       den = (double)(check_rand() % 900000 + 1);
 
 		bad += !same(num / den * 1000) + !same(num / den * 100) +
 		    !same(num / den * 1000 * 365 / (check_rand() % 366 + 1));
@@ -145,7 +146,7 @@ test_round2_exact(void)
 	CHECK_INT(bad, 0);
 	CHECK(n > 1000000);
 	CHECK(!signbit(score_round2(-0.004)));
-	CHECK_DBL(score_round2(0.125), 0.12, 0);    /* an exact tie: to even */
+	CHECK_DBL(score_round2(0.125), 0.12, 0); /* an exact tie: to even */
 	CHECK_DBL(score_round2(0.375), 0.38, 0);
 	CHECK_DBL(score_round2(-0.125), -0.12, 0);
 }
@@ -182,7 +183,8 @@ test_target_met(void)
 	CHECK(score_target_met(OP_LE, 11.5, score_round2(11.50)));
 	CHECK(!score_target_met(OP_LE, 11.5, score_round2(11.51)));
 	CHECK(score_target_met(OP_LE, 11.5, score_round2(11.504999)));
-	CHECK(!score_target_met(OP_LE, 11.5, score_round2(11.505)));  /* shown 11.51 */
+	CHECK(!score_target_met(OP_LE, 11.5,
+	    score_round2(11.505))); /* shown 11.51 */
 	CHECK(!score_target_met(OP_LE, 11.5, score_round2(11.5051)));
 	/* Judged on the displayed value even when handed an unrounded one. */
 	CHECK(score_target_met(OP_LE, 11.5, 11.504999));
@@ -289,7 +291,7 @@ test_unit_incomplete(void)
 	/* No population: birth and growth rates have no value. */
 	default_targets(t);
 	t[0].has_value = 0;
-	t[0].judged = 99;  /* ignored: no value means never a veto */
+	t[0].judged = 99; /* ignored: no value means never a veto */
 	t[1].has_value = 0;
 	CHECK_INT(score_unit(t, 4, &st, &score), 1);
 	CHECK_INT(st, STATUS_INCOMPLETE);
@@ -301,7 +303,7 @@ test_unit_incomplete(void)
 	/* Not assessed beats a non-veto miss. */
 	default_targets(t);
 	t[2].veto = 0;
-	t[2].judged = 6;  /* <= 3 missed, s = 0 */
+	t[2].judged = 6; /* <= 3 missed, s = 0 */
 	t[3].has_value = 0;
 	CHECK_INT(score_unit(t, 4, &st, &score), 1);
 	CHECK_INT(st, STATUS_INCOMPLETE);
@@ -420,24 +422,22 @@ static void
 test_rank_units(void)
 {
 	rank_item u[10];
-	static const char *const order[10] = {
-		"101", "102", "103", "109", "106", "110", "104", "108", "105",
-		"107"
-	};
+	static const char *const order[10] = { "101", "102", "103", "109",
+		"106", "110", "104", "108", "105", "107" };
 	static const int ranks[10] = { 1, 2, 2, 4, 5, 6, 7, 7, 0, 0 };
 	size_t i;
 
 	/* Given in no particular order. */
-	u[0] = unit("104", STATUS_VETO, 1, 99);       /* vetoed: tier 3 */
-	u[1] = unit("103", STATUS_MET, 1, 88.001);    /* 88.00 */
-	u[2] = unit("105", STATUS_INCOMPLETE, 0, 0);  /* no score: no rank */
+	u[0] = unit("104", STATUS_VETO, 1, 99);      /* vetoed: tier 3 */
+	u[1] = unit("103", STATUS_MET, 1, 88.001);   /* 88.00 */
+	u[2] = unit("105", STATUS_INCOMPLETE, 0, 0); /* no score: no rank */
 	u[3] = unit("101", STATUS_MET, 1, 92.5);
-	u[4] = unit("107", STATUS_MET, 0, 0);         /* no target: no rank */
+	u[4] = unit("107", STATUS_MET, 0, 0);          /* no target: no rank */
 	u[5] = unit("106", STATUS_INCOMPLETE, 1, 100); /* below complete */
-	u[6] = unit("102", STATUS_MISSED, 1, 88.004); /* 88.00: ties 103 */
-	u[7] = unit("108", STATUS_VETO, 1, 99.0);     /* ties with 104 */
-	u[8] = unit("109", STATUS_MISSED, 1, 10);     /* complete: tier 1 */
-	u[9] = unit("110", STATUS_INCOMPLETE, 1, 5);  /* above the vetoed */
+	u[6] = unit("102", STATUS_MISSED, 1, 88.004);  /* 88.00: ties 103 */
+	u[7] = unit("108", STATUS_VETO, 1, 99.0);      /* ties with 104 */
+	u[8] = unit("109", STATUS_MISSED, 1, 10);      /* complete: tier 1 */
+	u[9] = unit("110", STATUS_INCOMPLETE, 1, 5);   /* above the vetoed */
 	score_rank_units(u, 10);
 	for (i = 0; i < 10; i++) {
 		CHECK_STR(u[i].key, order[i]);
@@ -518,7 +518,7 @@ fill_values(rank_value v[6])
 	v[2] = val("b", 1, 9.8);
 	v[3] = val("c", 0, 0);
 	v[4] = val("e", 1, 12);
-	v[5] = val("d", 1, 10.504);  /* shown as 10.50: ties with a */
+	v[5] = val("d", 1, 10.504); /* shown as 10.50: ties with a */
 }
 
 static void

@@ -64,8 +64,8 @@ rows_of(const void *data, size_t len, const char *enc, const char **fmt)
 				break;
 			continue;
 		}
-		o2 += (size_t)snprintf(out + o2, sizeof out - o2, "%ld:",
-		    sheet_row(s));
+		o2 += (size_t)snprintf(out + o2, sizeof out - o2,
+		    "%ld:", sheet_row(s));
 		for (i = 0; i < sheet_ncells(s); i++)
 			o2 += (size_t)snprintf(out + o2, sizeof out - o2,
 			    "%s%s", i ? "|" : "", sheet_cell(s, i));
@@ -80,8 +80,9 @@ rows_of(const void *data, size_t len, const char *enc, const char **fmt)
 }
 
 static const char sample[] = "编号,单位,出生日期\r\nb1,城关镇,2025年5月5日\r\n"
-    "b2,\"城,关\",2025/5/5\r\n";
-static const char sample_rows[] = "1:编号|单位|出生日期;2:b1|城关镇|2025年5月5日;"
+			     "b2,\"城,关\",2025/5/5\r\n";
+static const char sample_rows[] =
+    "1:编号|单位|出生日期;2:b1|城关镇|2025年5月5日;"
     "3:b2|城,关|2025/5/5;";
 
 static void
@@ -99,7 +100,7 @@ test_utf8(void)
 	free(b);
 	/* Invalid UTF-8 under --encoding utf-8: the row says so. */
 	CHECK(strstr(rows_of("a,b\n\xff,c\n", 8, "utf-8", &fmt),
-	    "invalid UTF-8") != NULL);
+		  "invalid UTF-8") != NULL);
 }
 
 static void
@@ -110,7 +111,7 @@ test_gb18030(void)
 	size_t n;
 
 	g = convert("GB18030", sample, &n);
-	CHECK(n < strlen(sample));      /* two bytes a character, not three */
+	CHECK(n < strlen(sample)); /* two bytes a character, not three */
 	CHECK_STR(rows_of(g, n, NULL, &fmt), sample_rows);
 	CHECK_STR(fmt, "CSV (GB18030)");
 	CHECK_STR(rows_of(g, n, "gb18030", &fmt), sample_rows);
@@ -185,10 +186,12 @@ test_refused(void)
 	CHECK(strstr(err, "line 3 cannot be read") != NULL);
 	/* A forced encoding that the bytes break: fatal at that line. */
 	out = rows_of("a,b\nc,\xff\n", 8, "gb18030", &fmt);
-	CHECK(out != NULL && strstr(out, "1:a|b;[line 2: the file is not valid"
-	    " GB18030 text here") != NULL);
-	s = sheet_open_mem("a\n", 2, "x.csv", &(struct sheet_opts){ NULL,
-	    "latin9" }, err, sizeof err);
+	CHECK(out != NULL &&
+	    strstr(out,
+		"1:a|b;[line 2: the file is not valid"
+		" GB18030 text here") != NULL);
+	s = sheet_open_mem("a\n", 2, "x.csv",
+	    &(struct sheet_opts){ NULL, "latin9" }, err, sizeof err);
 	CHECK(s == NULL);
 	CHECK(strstr(err, "unknown encoding") != NULL);
 }

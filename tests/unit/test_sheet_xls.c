@@ -12,12 +12,15 @@ test_basic(void)
 	char *t, *m;
 
 	t = book_read(book("basic.xls"), NULL, 0);
-	CHECK_STR(book_line(t, 0), "1: 1:编号 1:单位 1:出生日期 1:性别 "
+	CHECK_STR(book_line(t, 0),
+	    "1: 1:编号 1:单位 1:出生日期 1:性别 "
 	    "1:孩次 1:母亲身份证号");
-	CHECK_STR(book_line(t, 1), "2: 1:B001 1:360732102 3:2025-05-05 "
+	CHECK_STR(book_line(t, 1),
+	    "2: 1:B001 1:360732102 3:2025-05-05 "
 	    "1:男 2:1 1:36073219800101123X");
 	/* a custom Chinese date format; the ID typed as a number */
-	CHECK_STR(book_line(t, 2), "3: 1:B002 2:360732102 3:2026-11-28 "
+	CHECK_STR(book_line(t, 2),
+	    "3: 1:B002 2:360732102 3:2026-11-28 "
 	    "1:女 2:2.5 2:360732198001011000");
 	/* a gap; TRUE (freexl gives it as 1) */
 	CHECK_STR(book_line(t, 3), "4: 1:B003 0: 0: 0: 2:-7 2:1");
@@ -40,18 +43,22 @@ test_dates(void)
 	/* freexl's own text would say 1900-01-01 for 0, 2100-02-29 for
 	 * 73110, 9995-11-... for 2957003 and 9999-11-01 for 2958465 */
 	t = book_read(book("dates.xls"), NULL, 0);
-	CHECK_STR(book_line(t, 0), "1: 3:1900-01-01 3:1900-01-01 "
+	CHECK_STR(book_line(t, 0),
+	    "1: 3:1900-01-01 3:1900-01-01 "
 	    "3:1900-02-28 3:1900-02-29 3:1900-03-01 3:2025-05-05 "
 	    "3:2026-11-28 3:2100-03-01 3:9995-12-30 3:9999-12-31");
-	CHECK_STR(book_line(t, 1), "2: 3:2025-05-05 3:1900-01-00 "
+	CHECK_STR(book_line(t, 1),
+	    "2: 3:2025-05-05 3:1900-01-00 "
 	    "2:2147483653 2:12345678901234600000");
 	free(t);
 	/* the 1904 system: 1904-01-01 is serial 0, which freexl reads as 1 */
 	t = book_read(book("dates1904.xls"), NULL, 1);
-	CHECK_STR(book_line(t, 0), "1: 3:1904-01-02 3:1904-01-02 "
+	CHECK_STR(book_line(t, 0),
+	    "1: 3:1904-01-02 3:1904-01-02 "
 	    "3:1904-02-29 3:1904-03-01 3:1904-03-02 3:2029-05-06 "
 	    "3:2030-11-29 3:2104-03-02 3:9999-12-31 1:10003-11-02");
-	CHECK_STR(book_line(t, 1), "2: 3:2029-05-06 3:1904-01-01 "
+	CHECK_STR(book_line(t, 1),
+	    "2: 3:2029-05-06 3:1904-01-01 "
 	    "2:2147483653 2:12345678901234600000");
 	free(t);
 }
@@ -92,23 +99,27 @@ test_refused(void)
 		for (mem = 0; mem < 2; mem++) {
 			t = book_read(book(damaged[i]), NULL, mem);
 			CHECK_CONTAINS(t, "OPEN: ");
-			CHECK_CONTAINS(t, "the file is not a readable xls "
+			CHECK_CONTAINS(t,
+			    "the file is not a readable xls "
 			    "workbook: it is damaged or cut short; open it in "
 			    "Excel/WPS and save it again as .xlsx");
 			free(t);
 		}
 	for (mem = 0; mem < 2; mem++) {
 		t = book_read(book("web.xls"), NULL, mem);
-		CHECK_CONTAINS(t, "the file is a web page (HTML) with an .xls "
+		CHECK_CONTAINS(t,
+		    "the file is a web page (HTML) with an .xls "
 		    "name, not an Excel workbook; open it in Excel/WPS and "
 		    "save it as .xlsx");
 		free(t);
 		t = book_read(book("xml.xls"), NULL, mem);
-		CHECK_CONTAINS(t, "the file is an XML spreadsheet with an .xls "
+		CHECK_CONTAINS(t,
+		    "the file is an XML spreadsheet with an .xls "
 		    "name");
 		free(t);
 		t = book_read(book("locked.xls"), NULL, mem);
-		CHECK_CONTAINS(t, "the workbook is protected with a password; "
+		CHECK_CONTAINS(t,
+		    "the workbook is protected with a password; "
 		    "open it in Excel/WPS, remove the password");
 		free(t);
 		/* a tab-separated export named .xls goes to the text reader */
@@ -148,7 +159,8 @@ int
 main(void)
 {
 	if (books_make("xls") != 0) {
-		CHECK_REPORT(0, "%s", "tests/unit/mkbooks.py failed (run from "
+		CHECK_REPORT(0, "%s",
+		    "tests/unit/mkbooks.py failed (run from "
 		    "the top of the tree, with python3-xlwt)");
 	} else {
 		RUN(test_basic);

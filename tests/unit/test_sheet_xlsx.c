@@ -66,7 +66,7 @@ test_serial_dates(void)
 	sheet_num_serial_date(59, 0, b);
 	CHECK_STR(b, "1900-02-28");
 	sheet_num_serial_date(60, 0, b);
-	CHECK_STR(b, "1900-02-29");	/* Excel's day that never was */
+	CHECK_STR(b, "1900-02-29"); /* Excel's day that never was */
 	sheet_num_serial_date(61, 0, b);
 	CHECK_STR(b, "1900-03-01");
 	sheet_num_serial_date(0, 0, b);
@@ -76,7 +76,7 @@ test_serial_dates(void)
 	sheet_num_serial_date(45782.75, 0, b);
 	CHECK_STR(b, "2025-05-05");
 	sheet_num_serial_date(45782.999999999, 0, b);
-	CHECK_STR(b, "2025-05-06");	/* 23:59:59.9999 shows as midnight */
+	CHECK_STR(b, "2025-05-06"); /* 23:59:59.9999 shows as midnight */
 	sheet_num_serial_date(46354, 0, b);
 	CHECK_STR(b, "2026-11-28");
 	CHECK_INT(sheet_num_serial_date(2958465, 0, b), 0);
@@ -103,13 +103,26 @@ test_date_formats(void)
 		const char *code;
 		int date;
 	} t[] = {
-		{ "yyyy-mm-dd", 1 }, { "yyyy/m/d", 1 },
-		{ "yyyy\"年\"m\"月\"d\"日\"", 1 }, { "[$-F800]dddd, mmmm dd", 1 },
-		{ "[h]:mm:ss", 1 }, { "mm:ss", 1 }, { "D-MMM-YY", 1 },
-		{ "0.00\"kg\"", 0 }, { "[Red]0", 0 }, { "\"day\" 0", 0 },
-		{ "\\d0", 0 }, { "_m0", 0 }, { "*d0", 0 }, { "General", 0 },
-		{ "0.00E+00", 0 }, { "#,##0;[Red]-#,##0", 0 }, { "@", 0 },
-		{ "\"unclosed", 0 }, { "[unclosed", 0 }, { "0\\", 0 },
+		{ "yyyy-mm-dd", 1 },
+		{ "yyyy/m/d", 1 },
+		{ "yyyy\"年\"m\"月\"d\"日\"", 1 },
+		{ "[$-F800]dddd, mmmm dd", 1 },
+		{ "[h]:mm:ss", 1 },
+		{ "mm:ss", 1 },
+		{ "D-MMM-YY", 1 },
+		{ "0.00\"kg\"", 0 },
+		{ "[Red]0", 0 },
+		{ "\"day\" 0", 0 },
+		{ "\\d0", 0 },
+		{ "_m0", 0 },
+		{ "*d0", 0 },
+		{ "General", 0 },
+		{ "0.00E+00", 0 },
+		{ "#,##0;[Red]-#,##0", 0 },
+		{ "@", 0 },
+		{ "\"unclosed", 0 },
+		{ "[unclosed", 0 },
+		{ "0\\", 0 },
 		{ "", 0 },
 	};
 	size_t i;
@@ -142,15 +155,19 @@ test_basic(void)
 	char *t, *m;
 
 	t = book_read(book("basic.xlsx"), NULL, 0);
-	CHECK_STR(book_line(t, 0), "1: 1:编号 1:单位 1:出生日期 1:性别 "
+	CHECK_STR(book_line(t, 0),
+	    "1: 1:编号 1:单位 1:出生日期 1:性别 "
 	    "1:孩次 1:母亲身份证号");
-	CHECK_STR(book_line(t, 1), "2: 1:B001 1:360732102 3:2025-05-05 "
+	CHECK_STR(book_line(t, 1),
+	    "2: 1:B001 1:360732102 3:2025-05-05 "
 	    "1:男 2:1 1:36073219800101123X");
 	/* the ID typed as a number: 15 digits then zeros */
-	CHECK_STR(book_line(t, 2), "3: 1:B002 2:360732102 3:1900-01-01 "
+	CHECK_STR(book_line(t, 2),
+	    "3: 1:B002 2:360732102 3:1900-01-01 "
 	    "1:女 2:2 2:360732198001011000");
 	/* a custom date format, a custom number format, a bool */
-	CHECK_STR(book_line(t, 3), "4: 1:B003 0: 3:2026-11-28 2:12.5 2:0.1 "
+	CHECK_STR(book_line(t, 3),
+	    "4: 1:B003 0: 3:2026-11-28 2:12.5 2:0.1 "
 	    "4:TRUE");
 	/* a gap; a formula without a cached value is empty */
 	CHECK_STR(book_line(t, 4), "5: 1:B004 0: 0: 0: 2:-3");
@@ -182,7 +199,8 @@ test_sheets(void)
 	CHECK_STR(t, "2: 0: 1:only\nEND fatal=0\n");
 	free(t);
 	t = book_read(book("basic.xlsx"), "1", 0);
-	CHECK_STR(book_line(t, 0), "1: 1:编号 1:单位 1:出生日期 1:性别 "
+	CHECK_STR(book_line(t, 0),
+	    "1: 1:编号 1:单位 1:出生日期 1:性别 "
 	    "1:孩次 1:母亲身份证号");
 	free(t);
 	t = book_read(book("basic.xlsx"), "出生登记", 0);
@@ -200,7 +218,7 @@ test_sheets(void)
 	t = book_read(book("hidden.xlsx"), NULL, 0);
 	CHECK_STR(t, "1: 1:编号\nEND fatal=0\n");
 	free(t);
-	t = book_read(book("hidden.xlsx"), "1", 0);	/* the chart sheet */
+	t = book_read(book("hidden.xlsx"), "1", 0); /* the chart sheet */
 	CHECK_STR(t, "END fatal=0\n");
 	free(t);
 	t = book_read(book("hidden.xlsx"), "2", 0);
@@ -219,7 +237,8 @@ test_1904(void)
 {
 	char *t = book_read(book("d1904.xlsx"), NULL, 0);
 
-	CHECK_STR(t, "1: 1:date 1:n\n2: 3:2025-05-05 2:1\n"
+	CHECK_STR(t,
+	    "1: 1:date 1:n\n2: 3:2025-05-05 2:1\n"
 	    "3: 3:1904-01-01 2:2\nEND fatal=0\n");
 	free(t);
 }
@@ -232,22 +251,27 @@ test_hand(void)
 
 	t = book_read(book("hand.xlsx"), NULL, 0);
 	/* rich text, phonetic runs left out, _xHHHH_ escapes, "" */
-	CHECK_STR(book_line(t, 0), "2: 1:plain 1:rich text 1:東京 "
+	CHECK_STR(book_line(t, 0),
+	    "2: 1:plain 1:rich text 1:東京 "
 	    "1:a\rb_x0041_ & <c>");
 	/* inline strings, cached formula results, errors, bools */
-	CHECK_STR(book_line(t, 1), "3: 1:inline 中文 1:inrich "
+	CHECK_STR(book_line(t, 1),
+	    "3: 1:inline 中文 1:inrich "
 	    "1:inline 中文! 2:3 5:#DIV/0! 4:TRUE 4:FALSE 5:#N/A");
 	/* a row and cells without r; the 1900 system around Excel's
 	 * 1900-02-29; a custom date format; a custom number format; a
 	 * formula's cached date */
-	CHECK_STR(book_line(t, 2), "4: 3:1900-01-01 3:1900-02-28 "
+	CHECK_STR(book_line(t, 2),
+	    "4: 3:1900-01-01 3:1900-02-28 "
 	    "3:1900-02-29 3:1900-03-01 3:2025-05-05 2:45782 3:2026-11-28");
 	/* cells out of order, an ISO date cell, big and negative numbers */
-	CHECK_STR(book_line(t, 3), "9: 0: 3:2025-05-05 2:150 0: "
+	CHECK_STR(book_line(t, 3),
+	    "9: 0: 3:2025-05-05 2:150 0: "
 	    "2:123456789012346000 2:0.3 2:-1234567890123460000");
 	/* a damaged row is an error naming the row and cell; the reader
 	 * goes on */
-	CHECK_STR(book_line(t, 4), "ERR: line 10: cell A10: it refers to "
+	CHECK_STR(book_line(t, 4),
+	    "ERR: line 10: cell A10: it refers to "
 	    "shared text '99', which the workbook does not have (the file is "
 	    "damaged; save it again in Excel/WPS)");
 	CHECK_STR(book_line(t, 5), "11: 1:plain");
@@ -277,15 +301,20 @@ test_limits(void)
 		CHECK_INT(sheet_cell_type(s, 16382), SHEET_EMPTY);
 		sheet_free(s);
 	}
-	CHECK_STR(book_line(t, 1), "ERR: line 2: 'XFE2' is not a cell "
+	CHECK_STR(book_line(t, 1),
+	    "ERR: line 2: 'XFE2' is not a cell "
 	    "(A1 to XFD1048576)");
-	CHECK_STR(book_line(t, 2), "ERR: line 3: 'A0' is not a cell "
+	CHECK_STR(book_line(t, 2),
+	    "ERR: line 3: 'A0' is not a cell "
 	    "(A1 to XFD1048576)");
-	CHECK_STR(book_line(t, 3), "ERR: line 4: cell A4: its text is longer "
+	CHECK_STR(book_line(t, 3),
+	    "ERR: line 4: cell A4: its text is longer "
 	    "than 32,767 characters");
-	CHECK_STR(book_line(t, 4), "ERR: line 5: its row number '1048577' "
+	CHECK_STR(book_line(t, 4),
+	    "ERR: line 5: its row number '1048577' "
 	    "is not a number from 1 to 1048576");
-	CHECK_STR(book_line(t, 5), "ERR: line 5: cell B5: '2' is not TRUE or "
+	CHECK_STR(book_line(t, 5),
+	    "ERR: line 5: cell B5: '2' is not TRUE or "
 	    "FALSE");
 	/* a negative serial in a date style stays a number; a style beyond
 	 * cellXfs is no date; AA is column 27 */
@@ -301,7 +330,10 @@ static void
 test_damaged(void)
 {
 	static const char *files[] = {
-		"cut.xlsx", "garbage.xlsx", "notbook.xlsx", "dtd.xlsx",
+		"cut.xlsx",
+		"garbage.xlsx",
+		"notbook.xlsx",
+		"dtd.xlsx",
 	};
 	char *t;
 	size_t i;
@@ -311,9 +343,11 @@ test_damaged(void)
 		for (mem = 0; mem < 2; mem++) {
 			t = book_read(book(files[i]), NULL, mem);
 			CHECK_CONTAINS(t, "OPEN: ");
-			CHECK_CONTAINS(t, "the file is not a readable xlsx "
+			CHECK_CONTAINS(t,
+			    "the file is not a readable xlsx "
 			    "workbook: ");
-			CHECK_CONTAINS(t, "; open it in Excel/WPS and save it "
+			CHECK_CONTAINS(t,
+			    "; open it in Excel/WPS and save it "
 			    "again as .xlsx");
 			free(t);
 		}
@@ -329,7 +363,8 @@ test_damaged(void)
 	free(t);
 	/* damage inside the worksheet: fatal, the row named */
 	t = book_read(book("badxml.xlsx"), NULL, 0);
-	CHECK_STR(t, "ERR: line 1: the file is not a readable xlsx workbook: "
+	CHECK_STR(t,
+	    "ERR: line 1: the file is not a readable xlsx workbook: "
 	    "xl/worksheets/hand.xml line 11: mismatched tag; open it in "
 	    "Excel/WPS and save it again as .xlsx\nEND fatal=1\n");
 	free(t);
@@ -348,8 +383,8 @@ test_damaged(void)
 			    sizeof err);
 			cut += n + 22 < len;
 			if (s == NULL) {
-				refused += n + 22 < len && strstr(err,
-				    "not a readable xlsx") != NULL;
+				refused += n + 22 < len &&
+				    strstr(err, "not a readable xlsx") != NULL;
 				continue;
 			}
 			CHECK(n + 22 >= len);
@@ -401,7 +436,7 @@ child_rss(const char *path, long *rows)
 	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid ||
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return -1;
-	return ru.ru_maxrss;	/* KiB */
+	return ru.ru_maxrss; /* KiB */
 }
 
 static void
@@ -418,10 +453,13 @@ test_big(void)
 	CHECK_INT(nsmall, 6);
 	CHECK_INT(nbig, 200001);
 	CHECK(small > 0 && big > 0);
-	CHECK_REPORT(big - small < 24 * 1024, "peak RSS %ld KiB against %ld "
-	    "KiB for a small workbook", big, small);
+	CHECK_REPORT(big - small < 24 * 1024,
+	    "peak RSS %ld KiB against %ld "
+	    "KiB for a small workbook",
+	    big, small);
 	printf("big.xlsx: 200,001 rows, peak RSS %ld KiB (a small workbook: "
-	    "%ld KiB)\n", big, small);
+	       "%ld KiB)\n",
+	    big, small);
 }
 
 int
@@ -431,7 +469,8 @@ main(void)
 	RUN(test_serial_dates);
 	RUN(test_date_formats);
 	if (books_make("xlsx") != 0) {
-		CHECK_REPORT(0, "%s", "tests/unit/mkbooks.py failed (run from "
+		CHECK_REPORT(0, "%s",
+		    "tests/unit/mkbooks.py failed (run from "
 		    "the top of the tree, with python3-openpyxl)");
 	} else {
 		RUN(test_basic);

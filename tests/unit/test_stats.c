@@ -14,8 +14,10 @@
 
 /* Relative closeness, for values that may be tiny. */
 #define CHECK_REL(a, b, rel)                                                   \
-	CHECK_REPORT(fabs((a) - (b)) <= (rel) * fabs(b), "%s == %.17g,"        \
-	    " expected %.17g", #a, (double)(a), (double)(b))
+	CHECK_REPORT(fabs((a) - (b)) <= (rel)*fabs(b),                         \
+	    "%s == %.17g,"                                                     \
+	    " expected %.17g",                                                 \
+	    #a, (double)(a), (double)(b))
 
 static void
 test_poisson_zero(void)
@@ -188,7 +190,7 @@ static void
 test_headroom_search(void)
 {
 	static const int64_t guesses[] = { -1000000, -50, -7, 0, 41, 42, 43,
-	    1000, 123456789 };
+		1000, 123456789 };
 	static const int64_t limits[] = { -7, -6, 0, 42, 99999 };
 	int64_t h;
 	size_t i, k;
@@ -197,7 +199,8 @@ test_headroom_search(void)
 		for (i = 0; i < sizeof guesses / sizeof guesses[0]; i++) {
 			search_limit = limits[k];
 			CHECK_INT(stats_headroom_search(7, below_limit, NULL,
-			    guesses[i], &h), 1);
+				      guesses[i], &h),
+			    1);
 			CHECK_INT(h, limits[k]);
 		}
 	search_limit = -8;

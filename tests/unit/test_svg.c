@@ -45,7 +45,7 @@ test_nice_axis(void)
 	CHECK_DBL(step, 2.5, 1e-9);
 	CHECK_DBL(lo, -2.5, 1e-9);
 	CHECK_DBL(hi, 10, 1e-9);
-	lo = hi = 0;                  /* all zero: still a usable axis */
+	lo = hi = 0; /* all zero: still a usable axis */
 	svg_nice_axis(&lo, &hi, 4, &step);
 	CHECK(hi > lo);
 	CHECK(step > 0);
@@ -72,16 +72,16 @@ test_trend(void)
 	s = sbuf_str(&b);
 	CHECK(strncmp(s, "<svg ", 5) == 0);
 	CHECK_CONTAINS(s, "id=\"trend-birth_rate\"");
-	CHECK_CONTAINS(s, "出生率 &lt;‰&gt;");        /* the title escaped */
+	CHECK_CONTAINS(s, "出生率 &lt;‰&gt;"); /* the title escaped */
 	CHECK_CONTAINS(s, "class=\"target\"");
 	CHECK_CONTAINS(s, "目标 ≤ 11.5");
-	CHECK_INT(count(s, "<circle"), 3);            /* no point for no value */
-	CHECK_INT(count(s, "<polyline"), 2);          /* broken at the gap */
+	CHECK_INT(count(s, "<circle"), 3);   /* no point for no value */
+	CHECK_INT(count(s, "<polyline"), 2); /* broken at the gap */
 	CHECK_INT(count(s, svg_color(SVG_MET)), 2);
 	CHECK_INT(count(s, svg_color(SVG_VETO)), 1);
 	CHECK_CONTAINS(s, "2月: 12.25");
 	CHECK_CONTAINS(s, "</svg>");
-	CHECK(strstr(s, "href") == NULL);           /* refers to nothing */
+	CHECK(strstr(s, "href") == NULL); /* refers to nothing */
 	sbuf_free(&b);
 
 	/* Nothing to draw: an empty chart, still well formed. */
@@ -114,9 +114,9 @@ test_bars_and_strip(void)
 	svg_bars(&b, "score-chart", "得分", bars, 3, 100);
 	s = sbuf_str(&b);
 	CHECK_CONTAINS(s, "id=\"score-chart\"");
-	CHECK_INT(count(s, "<rect"), 2);              /* none for no score */
-	CHECK_CONTAINS(s, "width=\"320.0\"");         /* 100 of 100: full */
-	CHECK_CONTAINS(s, "width=\"160.0\"");         /* half */
+	CHECK_INT(count(s, "<rect"), 2);      /* none for no score */
+	CHECK_CONTAINS(s, "width=\"320.0\""); /* 100 of 100: full */
+	CHECK_CONTAINS(s, "width=\"160.0\""); /* half */
 	CHECK_CONTAINS(s, "关山林场");
 	sbuf_free(&b);
 

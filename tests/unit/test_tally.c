@@ -58,7 +58,8 @@ test_hand(void)
 	CHECK_INT(sum1(0, D(2024, 12, 31), D(2025, 1, 1), 3), 7);
 	CHECK_INT(sum1(0, D(2023, 1, 1), D(2030, 1, 1), 0), 4);
 	CHECK_INT(sum1(0, D(2025, 1, 2), D(2030, 1, 1), 3), 0);
-	/* An empty or inverted range, a unit without data, a unit never seen. */
+	/* An empty or inverted range, a unit without data, a unit never seen.
+	 */
 	CHECK_INT(sum1(0, D(2024, 3, 1), D(2024, 2, 1), 0), 0);
 	CHECK_INT(sum1(1, D(2024, 1, 1), D(2024, 12, 31), 0), 0);
 	CHECK_INT(sum1(999, D(2024, 1, 1), D(2024, 12, 31), 0), 0);
@@ -83,7 +84,7 @@ test_pending(void)
 	tally_reset();
 	one(v, 0, 1);
 	tally_add(0, d, v);
-	CHECK_INT(sum1(0, d, d, 0), 0);    /* not committed: not seen */
+	CHECK_INT(sum1(0, d, d, 0), 0); /* not committed: not seen */
 	tally_commit();
 	CHECK_INT(sum1(0, d, d, 0), 1);
 	m1 = tally_mark();
@@ -92,12 +93,12 @@ test_pending(void)
 	tally_add(0, d, v);
 	tally_add(0, d, v);
 	tally_pop(0, d, 100, 1);
-	tally_rollback_to(m2);             /* the last two and the snapshot */
+	tally_rollback_to(m2); /* the last two and the snapshot */
 	tally_commit();
 	CHECK_INT(sum1(0, d, d, 0), 2);
 	CHECK(!tally_has_pop(0));
 	tally_add(0, d, v);
-	tally_rollback_to(m1 + 100);       /* a mark past the end: no-op */
+	tally_rollback_to(m1 + 100); /* a mark past the end: no-op */
 	tally_abort();
 	CHECK_INT(sum1(0, d, d, 0), 2);
 	tally_add(0, d, v);
@@ -119,22 +120,22 @@ test_widen(void)
 	tally_add(0, d, v);
 	tally_add(0, d - 1, v);
 	tally_commit();
-	one(v, 5, 100);                   /* 200: past int8 */
+	one(v, 5, 100); /* 200: past int8 */
 	tally_add(0, d, v);
 	tally_commit();
 	CHECK_INT(sum1(0, d, d, 5), 200);
 	CHECK_INT(sum1(0, d - 1, d - 1, 5), 100);
-	one(v, 5, 40000);                 /* past int16 */
+	one(v, 5, 40000); /* past int16 */
 	tally_add(0, d, v);
 	tally_commit();
 	CHECK_INT(sum1(0, d, d, 5), 40200);
-	one(v, 5, 5000000000LL);          /* past int32 */
+	one(v, 5, 5000000000LL); /* past int32 */
 	tally_add(0, d, v);
 	tally_commit();
 	CHECK_INT(sum1(0, d, d, 5), 5000040200LL);
 	CHECK_INT(sum1(0, D(2026, 3, 1), D(2026, 3, 31), 5), 5000040300LL);
 	CHECK_INT(sum1(0, d - 1, d - 1, 5), 100);
-	one(v, 5, -5000040300LL);         /* and back below zero */
+	one(v, 5, -5000040300LL); /* and back below zero */
 	tally_add(0, d, v);
 	tally_commit();
 	CHECK_INT(sum1(0, d, d, 5), -100);
@@ -156,7 +157,7 @@ test_pop(void)
 	CHECK_INT(tally_pop_near(0, D(2026, 1, 1), 1, &day, &persons), 0);
 	tally_pop(0, D(2025, 12, 31), 1000, 1);
 	tally_pop(0, D(2026, 6, 30), 1200, 1);
-	tally_pop(0, D(2026, 6, 30), 1200, 1);   /* a second record agrees */
+	tally_pop(0, D(2026, 6, 30), 1200, 1); /* a second record agrees */
 	tally_commit();
 	CHECK(tally_has_pop(0));
 	CHECK(!tally_has_pop(1));
@@ -180,7 +181,7 @@ test_pop(void)
 	CHECK_INT(tally_pop_near(0, D(2030, 1, 1), 1, &day, &persons), 1);
 	CHECK_INT(day, D(2026, 6, 30));
 	tally_pop(0, D(2026, 6, 30), 1200, -1);
-	tally_pop(0, D(2026, 6, 30), 999, -1);    /* never there: ignored */
+	tally_pop(0, D(2026, 6, 30), 999, -1); /* never there: ignored */
 	tally_commit();
 	CHECK_INT(tally_pop_near(0, D(2030, 1, 1), 1, &day, &persons), 1);
 	CHECK_INT(day, D(2025, 12, 31));
@@ -192,7 +193,7 @@ test_pop(void)
 
 /* A random workload against a plain array of every day of four years. */
 #define RU 3
-#define RDAYS 1461   /* 2023-01-01 .. 2026-12-31 */
+#define RDAYS 1461 /* 2023-01-01 .. 2026-12-31 */
 static int64_t model[RU][RDAYS][TALLY_K];
 static int64_t shadow[RU][RDAYS][TALLY_K];
 
@@ -219,10 +220,12 @@ test_random(void)
 				uint64_t r = check_rand();
 
 				v[k] = r % 4 == 0 ? (int64_t)(r >> 8) % 7 - 2 :
-				    r % 97 == 1 ? (int64_t)(r >> 8) % 100000 : 0;
+				    r % 97 == 1   ? (int64_t)(r >> 8) % 100000 :
+						    0;
 			}
 			if (!marked && check_rand() % 10 == 0) {
-				/* A savepoint: the rest of this round may go. */
+				/* A savepoint: the rest of this round may go.
+				 */
 				mark = tally_mark();
 				memcpy(shadow, model, sizeof model);
 				marked = 1;
@@ -236,7 +239,8 @@ test_random(void)
 			memcpy(model, shadow, sizeof model);
 		}
 		if (check_rand() % 5 == 0) {
-			/* The whole batch is lost: back to the committed state. */
+			/* The whole batch is lost: back to the committed state.
+			 */
 			tally_abort();
 			tally_reset();
 			/* Reload from the model as a restart would. */
@@ -252,7 +256,8 @@ test_random(void)
 
 			u = (int)(check_rand() % RU);
 			a = (int)(check_rand() % RDAYS);
-			b = check_rand() % 3 == 0 ? a + (int)(check_rand() % 12) :
+			b = check_rand() % 3 == 0 ?
+			    a + (int)(check_rand() % 12) :
 			    (int)(check_rand() % RDAYS);
 			if (b >= RDAYS)
 				b = RDAYS - 1;
@@ -283,8 +288,9 @@ collect(int u, int32_t day, const int64_t sum[TALLY_K], void *arg)
 {
 	struct seen *x = arg;
 
-	if (x->n > 0 && (u < x->u[x->n - 1] || (u == x->u[x->n - 1] &&
-	    day <= x->day[x->n - 1])))
+	if (x->n > 0 &&
+	    (u < x->u[x->n - 1] ||
+		(u == x->u[x->n - 1] && day <= x->day[x->n - 1])))
 		x->ordered = 0;
 	if (x->n < 16) {
 		x->u[x->n] = u;
@@ -305,11 +311,11 @@ test_pending_sums(void)
 	check_current = "pending_sums";
 	tally_reset();
 	one(v, 0, 1);
-	tally_add(3, D(2026, 1, 2), v);          /* before the mark */
+	tally_add(3, D(2026, 1, 2), v); /* before the mark */
 	m = tally_mark();
 	tally_add(2, D(2026, 1, 2), v);
 	tally_add(1, D(2026, 1, 5), v);
-	tally_pop(1, D(2026, 1, 5), 500, 1);     /* not a counter */
+	tally_pop(1, D(2026, 1, 5), 500, 1); /* not a counter */
 	one(v, 5, 2);
 	tally_add(1, D(2026, 1, 5), v);
 	one(v, 0, 1);
@@ -331,7 +337,7 @@ test_pending_sums(void)
 	tally_add(100, D(2026, 1, 1), v);
 	memset(&x, 0, sizeof x);
 	CHECK_INT(tally_pending_sums(0, collect, &x), 7);
-	CHECK_INT(x.n, 5);   /* 1 (two days), 2, 3, then 99 stops the walk */
+	CHECK_INT(x.n, 5); /* 1 (two days), 2, 3, then 99 stops the walk */
 	tally_abort();
 	tally_reset();
 }

@@ -15,7 +15,7 @@ test_valid_ascii(void)
 	CHECK(utf8_valid(NULL, 0));
 	CHECK(VALID("record_id,unit,date"));
 	CHECK(VALID("\x7f"));
-	CHECK(VALID("a\0b"));		/* U+0000 is well-formed */
+	CHECK(VALID("a\0b")); /* U+0000 is well-formed */
 }
 
 static void
@@ -23,17 +23,17 @@ test_valid_multibyte(void)
 {
 	CHECK(VALID("男"));
 	CHECK(VALID("城关镇"));
-	CHECK(VALID("\xc2\x80"));		/* U+0080, smallest 2-byte */
-	CHECK(VALID("\xdf\xbf"));		/* U+07FF */
-	CHECK(VALID("\xe0\xa0\x80"));		/* U+0800, smallest 3-byte */
-	CHECK(VALID("\xed\x9f\xbf"));		/* U+D7FF, below surrogates */
-	CHECK(VALID("\xee\x80\x80"));		/* U+E000, above surrogates */
-	CHECK(VALID("\xef\xbb\xbf"));		/* U+FEFF */
-	CHECK(VALID("\xef\xbf\xbf"));		/* U+FFFF */
-	CHECK(VALID("\xf0\x90\x80\x80"));	/* U+10000, smallest 4-byte */
-	CHECK(VALID("\xf4\x8f\xbf\xbf"));	/* U+10FFFF, largest */
-	CHECK(VALID("\xf0\x9f\x98\x80"));	/* U+1F600 emoji */
-	CHECK(VALID("a城b\xf0\xa0\x80\x80z"));	/* U+20000 */
+	CHECK(VALID("\xc2\x80"));              /* U+0080, smallest 2-byte */
+	CHECK(VALID("\xdf\xbf"));              /* U+07FF */
+	CHECK(VALID("\xe0\xa0\x80"));          /* U+0800, smallest 3-byte */
+	CHECK(VALID("\xed\x9f\xbf"));          /* U+D7FF, below surrogates */
+	CHECK(VALID("\xee\x80\x80"));          /* U+E000, above surrogates */
+	CHECK(VALID("\xef\xbb\xbf"));          /* U+FEFF */
+	CHECK(VALID("\xef\xbf\xbf"));          /* U+FFFF */
+	CHECK(VALID("\xf0\x90\x80\x80"));      /* U+10000, smallest 4-byte */
+	CHECK(VALID("\xf4\x8f\xbf\xbf"));      /* U+10FFFF, largest */
+	CHECK(VALID("\xf0\x9f\x98\x80"));      /* U+1F600 emoji */
+	CHECK(VALID("a城b\xf0\xa0\x80\x80z")); /* U+20000 */
 }
 
 static void
@@ -55,13 +55,13 @@ test_invalid(void)
 	CHECK(!VALID("\xf0\x80\x80\x80"));
 	CHECK(!VALID("\xf0\x8f\xbf\xbf"));
 	/* Surrogates. */
-	CHECK(!VALID("\xed\xa0\x80"));		/* U+D800 */
-	CHECK(!VALID("\xed\xbf\xbf"));		/* U+DFFF */
-	CHECK(!VALID("\xed\xa0\xbd\xed\xb8\x80"));	/* CESU-8 pair */
+	CHECK(!VALID("\xed\xa0\x80"));             /* U+D800 */
+	CHECK(!VALID("\xed\xbf\xbf"));             /* U+DFFF */
+	CHECK(!VALID("\xed\xa0\xbd\xed\xb8\x80")); /* CESU-8 pair */
 	/* Above U+10FFFF. */
 	CHECK(!VALID("\xf4\x90\x80\x80"));
 	/* Truncated sequences, at the end and followed by more text. */
-	CHECK(!VALID("\xe5\x9f"));		/* 城 cut short */
+	CHECK(!VALID("\xe5\x9f")); /* 城 cut short */
 	CHECK(!VALID("\xe5"));
 	CHECK(!VALID("\xe5\x9f,"));
 	CHECK(!VALID("\xf0\x9f\x98"));
@@ -80,7 +80,7 @@ test_width_ascii(void)
 	CHECK_INT(utf8_width(""), 0);
 	CHECK_INT(utf8_width("a"), 1);
 	CHECK_INT(utf8_width("record_id"), 9);
-	CHECK_INT(utf8_width("a\tb"), 2);	/* C0 controls take none */
+	CHECK_INT(utf8_width("a\tb"), 2); /* C0 controls take none */
 	CHECK_INT(utf8_width("\r\n"), 0);
 }
 
@@ -92,27 +92,27 @@ test_width_cjk(void)
 	CHECK_INT(utf8_width("城关镇 610328101"), 16);
 	CHECK_INT(utf8_width("出生率11.5‰"), 6 + 4 + 1);
 	CHECK_INT(utf8_width("符合"), 4);
-	CHECK_INT(utf8_width("。"), 2);		/* U+3002 */
+	CHECK_INT(utf8_width("。"), 2); /* U+3002 */
 	CHECK_INT(utf8_width("ひらがな"), 8);
-	CHECK_INT(utf8_width("한국"), 4);		/* Hangul syllables */
-	CHECK_INT(utf8_width("\xe1\x84\x80"), 2);	/* U+1100 Hangul Jamo */
-	CHECK_INT(utf8_width("\xf0\xa0\x80\x80"), 2);	/* U+20000 ext B */
-	CHECK_INT(utf8_width("\xe3\x80\xbf"), 1);	/* U+303F is narrow */
-	CHECK_INT(utf8_width("\xea\xb0\x80"), 2);	/* U+AC00 */
-	CHECK_INT(utf8_width("\xed\x9e\xa4"), 1);	/* U+D7A4 */
+	CHECK_INT(utf8_width("한국"), 4);             /* Hangul syllables */
+	CHECK_INT(utf8_width("\xe1\x84\x80"), 2);     /* U+1100 Hangul Jamo */
+	CHECK_INT(utf8_width("\xf0\xa0\x80\x80"), 2); /* U+20000 ext B */
+	CHECK_INT(utf8_width("\xe3\x80\xbf"), 1);     /* U+303F is narrow */
+	CHECK_INT(utf8_width("\xea\xb0\x80"), 2);     /* U+AC00 */
+	CHECK_INT(utf8_width("\xed\x9e\xa4"), 1);     /* U+D7A4 */
 }
 
 static void
 test_width_fullwidth(void)
 {
-	CHECK_INT(utf8_width("ＡＢＣ"), 6);	/* U+FF21.. */
+	CHECK_INT(utf8_width("ＡＢＣ"), 6); /* U+FF21.. */
 	CHECK_INT(utf8_width("１２"), 4);
-	CHECK_INT(utf8_width("\xef\xbd\xa1"), 1);	/* U+FF61 halfwidth */
-	CHECK_INT(utf8_width("\xef\xbf\xa0"), 2);	/* U+FFE0 */
-	CHECK_INT(utf8_width("\xef\xbf\xa6"), 2);	/* U+FFE6 */
-	CHECK_INT(utf8_width("\xef\xbf\xa8"), 1);	/* U+FFE8 */
-	CHECK_INT(utf8_width("\xf0\x9f\x98\x80"), 2);	/* U+1F600 */
-	CHECK_INT(utf8_width("\xf0\x9f\xa4\x94"), 2);	/* U+1F914 */
+	CHECK_INT(utf8_width("\xef\xbd\xa1"), 1);     /* U+FF61 halfwidth */
+	CHECK_INT(utf8_width("\xef\xbf\xa0"), 2);     /* U+FFE0 */
+	CHECK_INT(utf8_width("\xef\xbf\xa6"), 2);     /* U+FFE6 */
+	CHECK_INT(utf8_width("\xef\xbf\xa8"), 1);     /* U+FFE8 */
+	CHECK_INT(utf8_width("\xf0\x9f\x98\x80"), 2); /* U+1F600 */
+	CHECK_INT(utf8_width("\xf0\x9f\xa4\x94"), 2); /* U+1F914 */
 }
 
 static void
@@ -121,17 +121,19 @@ test_width_mixed(void)
 	CHECK_INT(utf8_width("a城b"), 4);
 	CHECK_INT(utf8_width("M/男"), 4);
 	CHECK_INT(utf8_width("café"), 4);
-	CHECK_INT(utf8_width("é"), 1);		/* U+00E9 */
-	CHECK_INT(utf8_width("Ω≤"), 2);		/* narrow non-ASCII */
+	CHECK_INT(utf8_width("é"), 1);  /* U+00E9 */
+	CHECK_INT(utf8_width("Ω≤"), 2); /* narrow non-ASCII */
 }
 
 static void
 test_width_combining(void)
 {
-	CHECK_INT(utf8_width("e\xcc\x81"), 1);		/* e + U+0301 */
-	CHECK_INT(utf8_width("a\xcc\x80\xcd\xaf"), 1);	/* U+0300, U+036F */
-	CHECK_INT(utf8_width("\xcd\xb0"), 1);		/* U+0370 is not */
-	CHECK_INT(utf8_width("a\xe2\x80\x8b" "b"), 2);	/* U+200B */
+	CHECK_INT(utf8_width("e\xcc\x81"), 1);         /* e + U+0301 */
+	CHECK_INT(utf8_width("a\xcc\x80\xcd\xaf"), 1); /* U+0300, U+036F */
+	CHECK_INT(utf8_width("\xcd\xb0"), 1);          /* U+0370 is not */
+	CHECK_INT(utf8_width("a\xe2\x80\x8b"
+			     "b"),
+	    2); /* U+200B */
 	CHECK_INT(utf8_width("城\xcc\x81"), 2);
 }
 
@@ -140,10 +142,10 @@ test_width_invalid(void)
 {
 	CHECK_INT(utf8_width("\xff"), 1);
 	CHECK_INT(utf8_width("a\x80\x80z"), 4);
-	CHECK_INT(utf8_width("\xc0\x80"), 2);		/* overlong: 2 bytes */
-	CHECK_INT(utf8_width("\xed\xa0\x80"), 3);	/* surrogate */
-	CHECK_INT(utf8_width("\xe5\x9f"), 2);		/* truncated 城 */
-	CHECK_INT(utf8_width("\xe5\x9f城"), 4);		/* resyncs */
+	CHECK_INT(utf8_width("\xc0\x80"), 2);     /* overlong: 2 bytes */
+	CHECK_INT(utf8_width("\xed\xa0\x80"), 3); /* surrogate */
+	CHECK_INT(utf8_width("\xe5\x9f"), 2);     /* truncated 城 */
+	CHECK_INT(utf8_width("\xe5\x9f城"), 4);   /* resyncs */
 }
 
 static void
@@ -182,7 +184,10 @@ test_text_check(void)
 	/* C1: U+0085 (NEL), U+009B (CSI), U+009F; U+00A0 is fine */
 	CHECK_INT(text_rc("x\xc2\x85", &at, &cp), UTF8_TEXT_CONTROL);
 	CHECK_INT((long)cp, 0x85);
-	CHECK_INT(text_rc("\xc2\x9b" "2J", &at, &cp), UTF8_TEXT_CONTROL);
+	CHECK_INT(text_rc("\xc2\x9b"
+			  "2J",
+		      &at, &cp),
+	    UTF8_TEXT_CONTROL);
 	CHECK_INT(text_rc("\xc2\x9f", &at, &cp), UTF8_TEXT_CONTROL);
 	CHECK_INT(text_rc("\xc2\xa0", &at, &cp), UTF8_TEXT_OK);
 	/* bidi: U+202A..U+202E, U+2066..U+2069; U+2029, U+202F, U+2065,
@@ -215,7 +220,9 @@ test_escape(void)
 	    "\\x1B]0;PWNED\\x07\\x1B[2J");
 	CHECK_STR(utf8_escape("a\xff\xc2\x9bz", buf, sizeof buf),
 	    "a\\xFF\\u{009B}z");
-	CHECK_STR(utf8_escape("\xe2\x80\xae" "evil", buf, sizeof buf),
+	CHECK_STR(utf8_escape("\xe2\x80\xae"
+			      "evil",
+		      buf, sizeof buf),
 	    "\\u{202E}evil");
 	CHECK_STR(utf8_escape("\x1b\x1b", buf, 6), "\\x1B");
 	CHECK_STR(utf8_escape("城关", buf, 5), "城");

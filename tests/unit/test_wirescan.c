@@ -10,7 +10,7 @@
 #include "popstat.pb-c.h"
 #include "wirescan.h"
 
-static const uint32_t submit_rows[] = { 3, 7 };   /* request, submit */
+static const uint32_t submit_rows[] = { 3, 7 }; /* request, submit */
 
 /* A packed Envelope with a Submit of n rows and request id id. */
 static uint8_t *
@@ -57,7 +57,8 @@ test_counts_match(void)
 		uint8_t *b = packed_submit(ns[i], 4242, &len);
 		uint64_t id = 0;
 
-		CHECK_INT(wirescan_count(b, len, submit_rows, 2, 2), (long)ns[i]);
+		CHECK_INT(wirescan_count(b, len, submit_rows, 2, 2),
+		    (long)ns[i]);
 		CHECK_INT(wirescan_uint(b, len, 2, &id), 1);
 		CHECK_INT((long)id, 4242);
 		/* field 1 of the Submit is the kind: one, whatever the rows */
@@ -92,7 +93,7 @@ test_merged(void)
 {
 	/* request{submit{row{},row{}}} request{submit{row{}}} */
 	static const uint8_t b[] = { 0x1a, 0x06, 0x3a, 0x04, 0x12, 0x00, 0x12,
-	    0x00, 0x1a, 0x04, 0x3a, 0x02, 0x12, 0x00 };
+		0x00, 0x1a, 0x04, 0x3a, 0x02, 0x12, 0x00 };
 
 	CHECK_INT(wirescan_count(b, sizeof b, submit_rows, 2, 2), 3);
 }
@@ -106,18 +107,22 @@ test_malformed(void)
 	static const uint8_t inner_bad[] = { 0x1a, 0x03, 0x3a, 0x05, 0x12 };
 	static const uint8_t fixed_short[] = { 0x09, 1, 2, 3 };
 	static const uint8_t long_varint[] = { 0x08, 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
 	uint64_t v;
 
 	CHECK_INT(wirescan_count(trunc_len, sizeof trunc_len, submit_rows, 2,
-	    2), -1);
-	CHECK_INT(wirescan_count(trunc_varint, sizeof trunc_varint,
-	    submit_rows, 2, 2), -1);
+		      2),
+	    -1);
+	CHECK_INT(wirescan_count(trunc_varint, sizeof trunc_varint, submit_rows,
+		      2, 2),
+	    -1);
 	CHECK_INT(wirescan_count(group, sizeof group, submit_rows, 2, 2), -1);
 	CHECK_INT(wirescan_count(inner_bad, sizeof inner_bad, submit_rows, 2,
-	    2), -1);
+		      2),
+	    -1);
 	CHECK_INT(wirescan_count(fixed_short, sizeof fixed_short, submit_rows,
-	    2, 2), -1);
+		      2, 2),
+	    -1);
 	CHECK_INT(wirescan_uint(long_varint, sizeof long_varint, 1, &v), -1);
 	CHECK_INT(wirescan_uint(trunc_varint, sizeof trunc_varint, 1, &v), -1);
 }
