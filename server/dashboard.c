@@ -56,8 +56,9 @@ static const char css[] =
     "table{border-collapse:collapse;background:#fff;margin:.5em 0 1em}"
     "th,td{border:1px solid #d0d4da;padding:.3em .6em;text-align:left;"
     "vertical-align:middle}"
-    "th{background:#eceff3;font-weight:600}th small{font-weight:normal;"
-    "color:#555}td a{color:#1565c0}"
+    "th{background:#eceff3;font-weight:600;white-space:nowrap}"
+    "td.name{white-space:nowrap}.wide{overflow-x:auto}"
+    "th small{font-weight:normal;color:#555}td a{color:#1565c0}"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}"
     "td.met{background:#e8f5e9;color:#1b5e20}"
     "td.missed{background:#ffebee;color:#b71c1c;font-weight:600}"
@@ -617,6 +618,7 @@ ranking_header(struct dash *d, const struct ranking *g, int u)
 	legend(d);
 
 	sbuf_printf(d->out,
+	    "<div class=\"wide\">"
 	    "<table id=\"ranking\" class=\"ranking\">\n<thead><tr>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>",
 	    T("名次", "Rank"), T("单位", "Unit"), T("状态", "Status"),
@@ -661,7 +663,7 @@ ranking_row(struct dash *d, struct ranking *g, const Popstat__RankRow *row)
 		sbuf_printf(d->out, "%u", row->rank);
 	else
 		put(d, "-");
-	put(d, "</td><td>");
+	put(d, "</td><td class=\"name\">");
 	if (scope_may_read(d->who, c, SCOPE_STATUS)) {
 		put(d, "<a");
 		href(d, "/unit", "unit", row->unit, "period", g->per);
@@ -844,7 +846,7 @@ dash_ranking(struct dash *d)
 	ranking_header(d, &g, u);
 	for (j = 0; j < ok->n_rows; j++)
 		ranking_row(d, &g, ok->rows[j]);
-	put(d, "</tbody></table>\n");
+	put(d, "</tbody></table></div>\n");
 	if (ok->n_rows == 0)
 		sbuf_printf(d->out, "<p class=\"note\">%s</p>\n",
 		    T("该单位没有下级单位。",
