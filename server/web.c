@@ -56,6 +56,7 @@
 #include "metrics.h"
 #include "multipart.h"
 #include "period.h"
+#include "reason_zh.h"
 #include "record.h"
 #include "regfile.h"
 #include "row.h"
@@ -66,6 +67,9 @@
 #include "utf8.h"
 
 #define T(zh, en) (w->lang == LANG_EN ? (en) : (zh))
+/* A refusal's reason in the page's language (common/reason_zh.h). */
+#define REASON(r, buf)                                                         \
+	(w->lang == LANG_EN ? (r) : reason_zh((r), (buf), sizeof(buf)))
 #define E(x) POPSTAT__ERROR_CODE__ERR_##x
 #define KEY_HEX 32
 #define KEYS_PER_USER 128
@@ -692,7 +696,7 @@ record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
 		{
 			const char *at, *hint = rej_hint(w, name);
 			size_t n = reason_of(errcol, errmsg, name, &at);
-			char part[512];
+			char part[512], zh[800];
 
 			if (n > 0) {
 				xsnprintf(part, sizeof part, "%.*s", (int)n,
@@ -701,7 +705,7 @@ record_fields(struct wreq *w, sbuf *b, int kind, int id_required,
 				    "<br><span class=\"err\""
 				    " id=\"err-%s\">",
 				    name);
-				esc(b, part);
+				esc(b, REASON(part, zh));
 				if (hint) {
 					put(b, "<br><span class=\"note\">");
 					esc(b, hint);
@@ -977,7 +981,7 @@ entry_done(struct wreq *w, const char *err)
 	struct usedkey *k = u ? key_find(u, w->key) : NULL;
 	const Popstat__SubmitOk *ok;
 	const char *e;
-	char msg[400];
+	char msg[800], zh[600];
 	int code = 200;
 
 	if ((e = reply_error(w, err, &code)) != NULL) {
@@ -992,8 +996,10 @@ entry_done(struct wreq *w, const char *err)
 		if (k && k->state == K_PENDING)
 			k->state = K_FREE;
 		xsnprintf(msg, sizeof msg, "%s%s: %s",
-		    T("未保存：", "Not stored: "), ok->rejected[0]->column,
-		    ok->rejected[0]->reason);
+		    T("未保存：", "Not stored: "),
+		    T(reason_zh_column(ok->rejected[0]->column),
+			ok->rejected[0]->column),
+		    REASON(ok->rejected[0]->reason, zh));
 		entry_page(w, rejection_status(ok->rejected[0]->reason),
 		    w->kind, w->key, "err", msg, ok->rejected[0]->column,
 		    ok->rejected[0]->reason);
@@ -1228,7 +1234,7 @@ static void
 amend_done(struct wreq *w, const char *err)
 {
 	const char *e;
-	char msg[400];
+	char msg[800], zh[600];
 	int code = 200;
 
 	if ((e = reply_error(w, err, &code)) != NULL) {
@@ -1241,7 +1247,9 @@ amend_done(struct wreq *w, const char *err)
 
 		settle(w, 0, NULL);
 		xsnprintf(msg, sizeof msg, "%s%s: %s",
-		    T("未更正：", "Not amended: "), j->column, j->reason);
+		    T("未更正：", "Not amended: "),
+		    T(reason_zh_column(j->column), j->column),
+		    REASON(j->reason, zh));
 		simple_page(w, rejection_status(j->reason), T("更正", "Amend"),
 		    "err", msg, amend_form);
 		return;
@@ -2127,6 +2135,7 @@ upload_finish(struct upload *up, sbuf *b)
 	struct wreq *w = up->w;
 	struct lastup *lu = up->lu;
 	size_t i, shown = lu->nrej < 1000 ? lu->nrej : 1000;
+	char zh[600];
 
 	if (lu->state == 1)
 		lu->state = 2;
@@ -2155,7 +2164,7 @@ upload_finish(struct upload *up, sbuf *b)
 			    lu->rej[i].line);
 			rej_column(b, up, lu->rej[i].column);
 			put(b, "</td><td>");
-			esc(b, lu->rej[i].reason);
+			esc(b, REASON(lu->rej[i].reason, zh));
 			if (hint) {
 				put(b, "<br><span class=\"note\">");
 				esc(b, hint);

@@ -97,7 +97,7 @@ expect_eq "$(births 610328101)" 0 "nothing stored by the refused posts"
 form clerk1 "/entry?kind=birth"
 post clerk1 /entry "csrf=$CSRF&key=$KEY&kind=birth&unit=610328102&sex=M&birth_order=1&policy=Y&date=2026-11-20"
 expect_eq "$CODE" 403 "another township's unit"
-page_has "outside your scope" "scope refusal says why"
+page_has "不在本账号" "scope refusal says why, in Chinese"
 expect_eq "$(births 610328102)" 0 "nothing stored in the other township"
 form viewer1 "/entry?kind=birth"
 expect_eq "$(grep -c 'name="key"' "$WORK/form.html")" 0 "no form for a viewer"
@@ -113,7 +113,7 @@ expect_eq "$(births 610328101)" 0 "nothing stored by the viewer"
 form clerk1 "/entry?kind=birth"
 post clerk1 /entry "csrf=$CSRF&key=$KEY&$BIRTH&date=2026-10-05"
 expect_eq "$CODE" 423 "locked period"
-page_has "locked period" "lock refusal says why"
+page_has "审核锁定" "lock refusal says why, in Chinese"
 expect_eq "$(births 610328101)" 0 "nothing stored in the locked period"
 # Oversize: refused from its Content-Length, before the body is read.
 head -c 3000000 /dev/zero | tr '\0' 'a' > "$WORK/big.csv"
@@ -133,8 +133,16 @@ for f in date sex policy mother_id; do
 done
 n=$(sed -n 's/.*id="err-date">\([^<]*\)<.*/\1/p' "$WORK/page.html")
 case $n in *mother_id*|*sex*) fail_ "the date field shows the other errors: $n" ;;
-	*YYYY-MM-DD*) ok_ ;; *) fail_ "the date error: $n" ;; esac
+	*不是日期*) ok_ ;; *) fail_ "the date error: $n" ;; esac
 page_has "日在前、两位年份不认" "the date error says how to write a date"
+# A Chinese page gives the reason in Chinese (common/reason_zh.h).
+post clerk1 /entry "csrf=$CSRF&key=$KEY&$BIRTH&date=2026/11/31"
+expect_eq "$CODE" 422 "a day that does not exist is rejected"
+page_has "没有这一天" "the entry form's reason is in Chinese"
+n=$(grep -c "no such day" "$WORK/page.html")
+expect_eq "$n" 0 "no English reason on the Chinese entry form"
+post clerk1 /entry "csrf=$CSRF&key=$KEY&$BIRTH&date=2026/11/31&lang=en"
+page_has "no such day" "the English page keeps the English reason"
 
 # ---------------------------------------------------------------- idempotency
 # The corrected form (same key): stored once.
@@ -256,7 +264,7 @@ CODE=$(curl -s -b "$WORK/clerk1.jar" -o "$WORK/page.html" -w '%{http_code}' \
     -F "csrf=$CSRF" -F "key=$KEY" -F "file=@$WORK/reg.xlsx" "$H/upload")
 expect_eq "$CODE" 200 "upload"
 page_has "accepted 38, duplicate 0, rejected 3" "upload summary"
-page_has "outside your scope" "the other township's row is rejected"
+page_has "不在本账号" "the other township's row is rejected, in Chinese"
 expect_eq "$(births 610328101)" 40 "38 births more"
 curl -s -b "$WORK/clerk1.jar" "$H/upload/rejected?format=csv" > "$WORK/rej.csv"
 expect_eq "$(grep -c '^u' "$WORK/rej.csv")" 3 "three rejected rows to download"
@@ -331,7 +339,7 @@ curl -s -b "$WORK/clerk1.jar" -o "$WORK/page.html" -F "csrf=$CSRF" \
     -F "key=$KEY" -F "map=出生证号=record_id" -F "file=@$WORK/reg-zh.xlsx" \
     "$H/upload"
 page_has "accepted 6, duplicate 0, rejected 1" "xlsx with Chinese headers and date cells"
-page_has "format the column as text" "the damaged ID says what to change"
+page_has "设为“文本”格式" "the damaged ID says what to change"
 expect_eq "$(births 610328101002)" 11 "six births more from the workbook"
 n=$("$PS" status --unit 610328101002 --period 2026-11-12..2026-11-17 --json |
     python3 -c 'import json,sys; print(int(json.load(sys.stdin)["counters"]["births"]))')
@@ -442,6 +450,18 @@ curl -s -b "$WORK/clerk1.jar" "$H/upload/rejected?format=csv" > "$WORK/rej.csv"
 n=$(grep -c '^cap' "$WORK/rej.csv")
 if [ "$n" -ge 1 ] && [ "$n" -lt 100 ]; then ok_; else
 	fail_ "the download holds some, not all, of the 100 rows: $n"; fi
+# A bad check character, uploaded from the Chinese page: the reason is Chinese.
+{
+	echo "record_id,unit,date,sex,birth_order,policy,mother_id"
+	echo "chk1,610328101002,2026-11-03,F,1,Y,110105194912310021"
+} > "$WORK/chk.csv"
+form clerk1 /upload
+curl -s -b "$WORK/clerk1.jar" -o "$WORK/page.html" -F "csrf=$CSRF" \
+    -F "key=$KEY" -F "file=@$WORK/chk.csv" "$H/upload"
+page_has "accepted 0, duplicate 0, rejected 1" "the bad check character is rejected"
+page_has "校验码（最后一位）应为" "the upload table gives the reason in Chinese"
+n=$(grep -c "check character should be" "$WORK/page.html")
+expect_eq "$n" 0 "no English reason in the Chinese upload table"
 login viewer1 "$VIEWER"
 curl -s -b "$WORK/viewer1.jar" "$H/entry" > "$WORK/page.html"
 if grep -q 'web-' "$WORK/page.html"; then

@@ -157,7 +157,7 @@ try:
     check(s.text == "accepted 38, duplicate 0, rejected 3", "upload summary: " + s.text)
     rows = driver.find_elements(By.CSS_SELECTOR, "table#rejected tbody tr")
     check(len(rows) == 3, "three rejected rows shown (%d)" % len(rows))
-    check(any("outside your scope" in r.text for r in rows), "the other township's row says why")
+    check(any("不在本账号" in r.text for r in rows), "the other township's row says why")
     check(births() == 40, "38 births more after the upload (%d)" % births())
     links = driver.find_elements(By.CSS_SELECTOR, "a[href^='/upload/rejected']")
     check(len(links) == 2, "csv and xlsx downloads of the rejected rows")
