@@ -59,19 +59,22 @@ grid_pct(struct grid *g, unsigned a, unsigned d, int mark)
 	grid_num(g, d > 0, d > 0 ? round(10000.0 * a / d) / 100 : 0, mark);
 }
 
-/* The dekads of u missing or late, as "2026-10-11 late, ...". */
+/* The dekads of u missing or late, as "2026-10-11 late, ..." (in Chinese
+ * "2026-10-11 迟报，...", as the text table writes them). */
 static void
-missing_text(sbuf *b, const Popstat__UnitReporting *u)
+missing_text(sbuf *b, const Popstat__UnitReporting *u, int lang)
 {
 	size_t k;
 
 	for (k = 0; k < u->n_dekads; k++) {
 		const Popstat__DekadState *d = u->dekads[k];
+		int late = strcmp(d->state, "late") == 0;
 
-		if (strcmp(d->state, "missing") == 0 ||
-		    strcmp(d->state, "late") == 0)
-			sbuf_printf(b, "%s%s %s", b->len ? ", " : "", d->start,
-			    d->state);
+		if (late || strcmp(d->state, "missing") == 0)
+			sbuf_printf(b, "%s%s %s", b->len ? TL("，", ", ") : "",
+			    d->start,
+			    lang == LANG_ZH ? (late ? "迟报" : "缺报") :
+					      d->state);
 	}
 }
 
@@ -100,7 +103,7 @@ reporting_xlsx(const Popstat__ReportStatusOk *s)
 		sbuf miss;
 
 		sbuf_init(&miss);
-		missing_text(&miss, u);
+		missing_text(&miss, u, lang);
 		grid_text(g, u->unit);
 		grid_text(g, u->name);
 		grid_int(g, u->due);
@@ -133,7 +136,7 @@ reporting_csv(sbuf *b, const Popstat__ReportStatusOk *s)
 		sbuf miss;
 
 		sbuf_init(&miss);
-		missing_text(&miss, u);
+		missing_text(&miss, u, LANG_EN);
 		csv_put_text(b, u->unit);
 		sbuf_putc(b, ',');
 		csv_put_text(b, u->name);

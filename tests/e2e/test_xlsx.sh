@@ -225,6 +225,10 @@ elif kind == "report":
             c + " reporting rate")
         eq(red(r[5]), u["filed"] < u["due"], c + " missing reports marked")
         eq(r[7].value, u["records"], c + " records")
+        zh = {"late": "迟报", "missing": "缺报"}
+        want = "，".join(d["start"] + " " + zh[d["state"]]
+                        for d in u["dekads"] if d["state"] in zh)
+        eq(r[9].value or "", want, c + " 缺报 / 迟报 in Chinese")
 elif kind == "export":
     ws = wb.worksheets[0]
     eq(ws.title, "导出", "sheet name")
