@@ -115,7 +115,9 @@ status_table(const Popstat__StatusOk *s)
 		if (in->result && in->na_reason) {
 			char why[128];
 
-			snprintf(why, sizeof why, "%s (%s)",
+			/* The Chinese reason has its own （）: one level. */
+			snprintf(why, sizeof why,
+			    opt.lang == LANG_ZH ? "%s：%s" : "%s (%s)",
 			    status_label(in->result),
 			    na_reason_text(in->na_reason, opt.lang == LANG_ZH));
 			grid_text(g, why);
@@ -617,8 +619,9 @@ indicator_list(void)
 	t = table_new(7, hdr);
 	for (k = 0; k < l->n_indicators; k++) {
 		Popstat__Indicator *in = l->indicators[k];
-		const char *row[7] = { in->name, in->expr, in->unit, "-", "",
-			"", "" };
+		const char *row[7] = { in->name, in->expr,
+			bulletin_unit_name(in->unit, opt.lang), "-", "", "",
+			"" };
 
 		if (in->n_targets == 0)
 			table_add(t, row);
@@ -629,10 +632,12 @@ indicator_list(void)
 			    in->targets[m]->value);
 			snprintf(w, sizeof w, "%.15g", in->targets[m]->weight);
 			row[3] = tg;
-			row[4] = in->targets[m]->veto ? "yes" : "no";
+			row[4] = in->targets[m]->veto ? T("是", "yes") :
+							T("否", "no");
 			row[5] = w;
-			row[6] = in->targets[m]->unit ? in->targets[m]->unit :
-							"all units";
+			row[6] = in->targets[m]->unit ?
+			    in->targets[m]->unit :
+			    T("全部单位", "all units");
 			table_add(t, row);
 			row[0] = row[1] = row[2] = "";
 		}

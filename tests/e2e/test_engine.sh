@@ -629,6 +629,9 @@ expect_rc 0 "status table, no data" "$PS" status --unit 610320004 --period 2026
 expect_out "not_assessed (no population record)" "no population record"
 expect_rc 0 "status table, never inspected" "$PS" status --unit 610320002 --period 2026
 expect_out "not_assessed (no verification (never inspected))" "no verification"
+expect_rc 0 "status table zh, never inspected" "$PS" status --unit 610320002 --period 2026 --lang zh
+expect_out "未考核：无核查记录（未核查）" "zh: one level of parentheses"
+expect_eq "$(printf '%s\n' "$OUT" | grep -c '未考核 (')" 0 "zh: no nested parentheses"
 expect_rc 0 "status table, parent" "$PS" status --unit 610320 --period 2026
 expect_out "no population: 610320004 层4镇" "a parent names the children without a population"
 expect_rc 0 "bulletin says why" "$PS" bulletin --period 2026-10 --parent 610320 --lang en

@@ -119,6 +119,14 @@ expect_eq "$(printf '%s\n' "$SZ" | grep -c '^符合政策生育率 .*未达标')
 expect_eq "$(printf '%s\n' "$SZ" | grep -c '^计数： 出生=45')" 1 "zh counters"
 expect_eq "$(printf '%s\n' "$SZ" | grep -c 'per 100 girls')" 0 "zh status: no 'per 100 girls'"
 expect_eq "$(printf '%s\n' "$SZ" | grep -c '^出生人口性别比 .*女婴=100')" 1 "zh status: sex ratio unit 女婴=100"
+# target list in Chinese: 是/否, 全部单位, 女婴=100, no English left.
+expect_rc 0 "target list zh" "$PS" target list --lang zh
+TZ=$OUT
+expect_eq "$(printf '%s\n' "$TZ" | grep -c 'yes\|all units\|per 100 girls')" 0 "zh target list: no English terms"
+expect_eq "$(printf '%s\n' "$TZ" | grep -c '全部单位')" "$(printf '%s\n' "$TZ" | grep -c ' [<>=]=* [0-9]')" "zh target list: every target for 全部单位"
+expect_eq "$(printf '%s\n' "$TZ" | grep -c ' 是 \| 否 ')" "$(printf '%s\n' "$TZ" | grep -c '全部单位')" "zh target list: veto as 是/否"
+expect_eq "$(printf '%s\n' "$TZ" | grep -c '女婴=100')" 1 "zh target list: sex ratio per 女婴=100"
+expect_eq "$(printf '%s\n' "$TZ" | grep -c '全部单位' | awk '{print ($1 >= 4)}')" 1 "zh target list: the four targets shown"
 expect_rc 0 "status json" "$PS" status --unit 360732102 --period $P --json
 want=$(json "'\n'.join('%s %s' % (i['name'], ('%.2f %+.2f' % (i['yoy']['value'], i['yoy']['change'])).replace('+0.00', '0.00') if i['yoy'] else '- -') for i in j['indicators'])")
 expect_rc 0 "status en" "$PS" status --unit 360732102 --period $P --lang en
