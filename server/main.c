@@ -119,6 +119,14 @@ cmd_init(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(LOG_WARN); /* stdout is the token, stderr stays quiet */
+	if (access(db, F_OK) == 0) {
+		fprintf(stderr,
+		    "popstatd init: the database %s already exists; refusing"
+		    " to overwrite it.  To serve it run `popstatd --db %s`;"
+		    " to start afresh move it and its key file away first\n",
+		    db, db);
+		return 1;
+	}
 	store_set_key_file(db, key);
 	if (store_create(db, err, sizeof err) < 0 ||
 	    store_open(db, DURABILITY_FULL, err, sizeof err) < 0) {
@@ -135,6 +143,12 @@ cmd_init(int argc, char **argv)
 		store_close();
 		return 1;
 	}
+	/* stdout stays the token alone: scripts read it. */
+	fprintf(stderr,
+	    "popstatd init: back up the key file %s separately from the"
+	    " database (not beside it): the stored mother_ids are keyed by "
+	    "it\n",
+	    store_key_file());
 	store_close();
 	printf("%s\n", token);
 	explicit_bzero(token, sizeof token);

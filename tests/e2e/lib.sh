@@ -73,7 +73,9 @@ need_curl() {
 start_server() {
 	DB=${DB:-$WORK/popstat.db}
 	if [ ! -f "$DB" ]; then
-		ADMIN=$("$PSD" init --db "$DB") || { echo "init failed"; exit 1; }
+		# stderr is init's key-backup reminder (or its error).
+		ADMIN=$("$PSD" init --db "$DB" 2>"$WORK/init.err") ||
+		    { cat "$WORK/init.err"; echo "init failed"; exit 1; }
 	fi
 	PORT=$(free_port)
 	# --config /dev/null: a machine's /etc/popstat/popstatd.conf stays out.

@@ -12,6 +12,17 @@ psd "$WORK/nope.db"
 expect_eq "$RC" 1 "a missing database: exit 1"
 expect_err "does not exist: run \`popstatd init --db $WORK/nope.db\` first" "it says to run init"
 expect_eq "$([ -e "$WORK/nope.db" ] && echo created || echo absent)" absent "and creates no file"
+# init: stdout is the token alone; stderr reminds of the key's backup.
+"$PSD" init --db "$WORK/i.db" > "$WORK/init.out" 2> "$WORK/init.err"
+expect_eq "$?" 0 "init: exit 0"
+expect_eq "$(wc -l < "$WORK/init.out")" 1 "init: stdout is one line"
+expect_eq "$(grep -c '^pst_' "$WORK/init.out")" 1 "init: that line is the token"
+expect_eq "$(grep -c "back up the key file $WORK/i.db.key separately" "$WORK/init.err")" 1 "init: stderr says to back up DB.key"
+# init on an existing database names the database, not its key file.
+ERR=$("$PSD" init --db "$WORK/i.db" 2>&1 >/dev/null); RC=$?
+expect_eq "$RC" 1 "init on an existing database: exit 1"
+expect_err "the database $WORK/i.db already exists" "it names the database"
+expect_err "popstatd --db $WORK/i.db" "and says how to serve it"
 echo "just text" > "$WORK/text.db"
 psd "$WORK/text.db"
 expect_eq "$RC" 1 "a text file: exit 1"
