@@ -210,6 +210,31 @@ try:
     check(st and st[0]["filed"] == 1, "the server holds the filed report: %s" % st)
     check(births() == 48, "the report changes no counter")
 
+    # ---- the ranking in a narrow window (600 px, where the user's 1200 px
+    # trial with more columns wrapped): no header or unit name wraps inside
+    # a word (each text node of a th or td.name is one line box); the
+    # table scrolls in its box instead.
+    driver.set_window_size(600, 1000)
+    driver.get(base + "/ranking?parent=610328&period=2026")
+    wait_for(driver, "table#ranking")
+    wrapped = driver.execute_script("""
+        var out = [];
+        document.querySelectorAll('#ranking th, #ranking td.name').forEach(
+          function (c) {
+            var w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT), t;
+            while ((t = w.nextNode())) {
+              if (!t.data.trim()) continue;
+              var r = document.createRange(); r.selectNodeContents(t);
+              var n = Array.from(r.getClientRects()).filter(
+                function (x) { return x.width > 0; }).length;
+              if (n > 1) out.push(t.data);
+            }
+          });
+        return [out, document.querySelectorAll('#ranking th').length];""")
+    check(wrapped[1] >= 4, "the ranking has its header cells (%d)" % wrapped[1])
+    check(wrapped[0] == [], "no header or unit name wraps: %s" % wrapped[0])
+    driver.set_window_size(1200, 1000)
+
     # ---- logout
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     WebDriverWait(driver, 30).until(lambda d: "/login" in d.current_url)
