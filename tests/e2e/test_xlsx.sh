@@ -18,8 +18,9 @@ if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	exit 0
 fi
 EVIL='=HYPERLINK("http://evil.example/","点我")'
-python3 - "$F" "$EVIL" <<'PY'
+PYTHONPATH=$(cd "$(dirname "$0")" && pwd) python3 - "$F" "$EVIL" <<'PY'
 import sys
+import twoyears
 f, evil = sys.argv[1], sys.argv[2]
 # unit: (name, population 2024-12-31, births 2025, births 2026,
 #        deaths 2025, deaths 2026, policy N 2026, unmatched verifications)
@@ -31,33 +32,7 @@ spec = {
     '360732105': (evil, 1200, 8, 7, 6, 6, 0, 0),
     '360732106': ('-2+3', 1000, 6, 3, 5, 9, 0, 0),
 }
-with open(f + '/units.tsv', 'w') as u:
-    for code, s in spec.items():
-        u.write('%s\t%s\n' % (code, s[0]))
-with open(f + '/births.csv', 'w') as b, open(f + '/deaths.csv', 'w') as d, \
-     open(f + '/pop.csv', 'w') as p, open(f + '/verif.csv', 'w') as v:
-    b.write('record_id,unit,date,sex,birth_order,policy,mother_id\n')
-    d.write('record_id,unit,date,sex,age\n')
-    p.write('record_id,unit,date,persons\n')
-    v.write('record_id,unit,date,mother_id\n')
-    for code, (name, pop, b25, b26, d25, d26, pn, um) in spec.items():
-        p.write('P-%s,%s,2024-12-31,%d\n' % (code, code, pop))
-        for y, n in ((2025, b25), (2026, b26)):
-            for i in range(n):
-                pol = 'N' if y == 2026 and i < pn else 'Y'
-                b.write('B%d-%s-%d,%s,%d-%02d-15,%s,%d,%s,M%d%s%02d\n' % (
-                    y, code, i, code, y, 1 + i % 10, 'MF'[i % 2],
-                    3 if i % 7 == 6 else 1, pol, y, code, i))
-        for y, n in ((2025, d25), (2026, d26)):
-            for i in range(n):
-                d.write('D%d-%s-%d,%s,%d-%02d-20,%s,80\n' % (
-                    y, code, i, code, y, 1 + i % 10, 'MF'[i % 2]))
-        for y in (2025, 2026):
-            for i in range(4):
-                mother = 'NOBIRTH%d%s' % (y, code) if y == 2026 and i < um \
-                    else 'M%d%s%02d' % (y, code, i)
-                v.write('V%d-%s-%d,%s,%d-%02d-15,%s\n' % (
-                    y, code, i, code, y, 1 + i % 10, mother))
+twoyears.write(f, spec)
 PY
 start_server
 expect_rc 0 "unit add county" "$PS" unit add 360732 兴国县 --level county
