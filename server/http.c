@@ -633,6 +633,38 @@ cross_origin(struct hreq *x)
 	return host == NULL || o == NULL || strcmp(o + 3, host) != 0;
 }
 
+/*
+ * The url-encoded form of a POST body of at most max bytes into form, which
+ * the caller has initialised and clears.  The copy of the body is zeroed
+ * once parsed: a form may carry a token or mother_ids.  A body too large,
+ * malformed or not UTF-8 is answered here, and -1 returned.
+ */
+static int
+read_form(struct hreq *x, struct evbuffer *in, size_t max,
+    struct evkeyvalq *form)
+{
+	size_t n = evbuffer_get_length(in);
+	char *body;
+	int rc;
+
+	if (n > max) {
+		reply_error(x, 413, "form too large");
+		return -1;
+	}
+	body = xmalloc(n + 1);
+	evbuffer_copyout(in, body, n);
+	body[n] = '\0';
+	rc = utf8_valid(body, n) ? evhttp_parse_query_str(body, form) : -1;
+	explicit_bzero(body, n);
+	free(body);
+	if (rc < 0) {
+		evhttp_clear_headers(form);
+		reply_error(x, 400, "malformed form");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 r_login(struct hreq *x)
 {
@@ -640,27 +672,17 @@ r_login(struct hreq *x)
 	struct evkeyvalq form;
 	struct principal p;
 	uint8_t hash[HASH_LEN];
-	char body[MAX_BODY + 1], err[128];
+	char err[128];
 	const char *token, *next, *lang;
-	size_t n;
 	int s;
 
 	if (evhttp_request_get_command(x->req) != EVHTTP_REQ_POST) {
 		login_page(x, 200, evhttp_find_header(&x->query, "next"), NULL);
 		return;
 	}
-	n = evbuffer_get_length(in);
-	if (n > MAX_BODY) {
-		reply_error(x, 413, "form too large");
-		return;
-	}
-	evbuffer_copyout(in, body, n);
-	body[n] = '\0';
 	TAILQ_INIT(&form);
-	if (evhttp_parse_query_str(body, &form) < 0) {
-		reply_error(x, 400, "malformed form");
+	if (read_form(x, in, MAX_BODY, &form) < 0)
 		return;
-	}
 	token = evhttp_find_header(&form, "token");
 	next = evhttp_find_header(&form, "next");
 	lang = evhttp_find_header(&form, "lang");
@@ -719,9 +741,7 @@ r_logout(struct hreq *x)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(x->req);
 	struct evkeyvalq form;
-	char body[MAX_BODY + 1];
 	const char *csrf;
-	size_t n;
 	int s = session_of(x);
 
 	if (evhttp_request_get_command(x->req) != EVHTTP_REQ_POST) {
@@ -729,18 +749,9 @@ r_logout(struct hreq *x)
 		return;
 	}
 	if (s >= 0) {
-		n = evbuffer_get_length(in);
-		if (n > MAX_BODY) {
-			reply_error(x, 413, "form too large");
-			return;
-		}
-		evbuffer_copyout(in, body, n);
-		body[n] = '\0';
 		TAILQ_INIT(&form);
-		if (evhttp_parse_query_str(body, &form) < 0) {
-			reply_error(x, 400, "malformed form");
+		if (read_form(x, in, MAX_BODY, &form) < 0)
 			return;
-		}
 		csrf = evhttp_find_header(&form, "csrf");
 		if (cross_origin(x) ||
 		    !csrf_ok(csrf, csrf ? strlen(csrf) : 0, sessions[s].csrf)) {
@@ -878,22 +889,8 @@ r_web(struct hreq *x)
 			c.parts = parts;
 			c.nparts = np;
 		} else {
-			if (n > MAX_FORM) {
-				reply_error(x, 413, "form too large");
+			if (read_form(x, in, MAX_FORM, &form) < 0)
 				return;
-			}
-			body = xmalloc(n + 1);
-			evbuffer_copyout(in, body, n);
-			body[n] = '\0';
-			if (evhttp_parse_query_str(body, &form) < 0 ||
-			    !utf8_valid(body, n)) {
-				explicit_bzero(body, n);
-				free(body);
-				reply_error(x, 400, "malformed form");
-				return;
-			}
-			explicit_bzero(body, n);
-			free(body);
 			token = evhttp_find_header(&form, "csrf");
 			tlen = token ? strlen(token) : 0;
 		}
