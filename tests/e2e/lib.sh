@@ -70,6 +70,18 @@ need_curl() {
 
 # start_server [extra popstatd options...]: init a database (once) and start
 # the server; sets PORT, ADMIN and exports POPSTAT_SERVER/POPSTAT_TOKEN.
+# wait_port PORT: until 127.0.0.1:PORT accepts, at most 30 s.  A server
+# under ASan on a loaded machine can take more than the 5 s this once was
+# to open a large database; the wait ends as soon as the port answers.
+wait_port() {
+	local i
+	for i in $(seq 1 600); do
+		if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+
 start_server() {
 	DB=${DB:-$WORK/popstat.db}
 	if [ ! -f "$DB" ]; then
@@ -83,11 +95,7 @@ start_server() {
 		--config /dev/null ${TLS_OPTS[@]+"${TLS_OPTS[@]}"} "$@" \
 		2>>"$WORK/server.log" &
 	SERVER_PID=$!
-	local i
-	for i in $(seq 1 100); do
-		if (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then break; fi
-		sleep 0.05
-	done
+	wait_port "$PORT"
 	export POPSTAT_SERVER=127.0.0.1:$PORT POPSTAT_TOKEN=$ADMIN
 }
 
@@ -95,15 +103,11 @@ start_server() {
 # same database and port (a client's outbox keeps rows per server address,
 # and clients running in the background keep POPSTAT_SERVER).
 restart_server() {
-	local i
 	"$PSD" --db "$DB" --listen 127.0.0.1:"$PORT" --today "$TODAY" \
 		--config /dev/null ${TLS_OPTS[@]+"${TLS_OPTS[@]}"} "$@" \
 		2>>"$WORK/server.log" &
 	SERVER_PID=$!
-	for i in $(seq 1 100); do
-		if (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then break; fi
-		sleep 0.05
-	done
+	wait_port "$PORT"
 }
 
 stop_server() {

@@ -15,10 +15,7 @@ need_curl
 HPORT=$(free_port)
 start_server --http 127.0.0.1:"$HPORT" --http-max-upload 2000000
 H=http://127.0.0.1:$HPORT
-for _ in $(seq 1 100); do
-	(exec 3<>/dev/tcp/127.0.0.1/"$HPORT") 2>/dev/null && break
-	sleep 0.05
-done
+wait_port "$HPORT"
 
 "$PS" -q unit add 610328 陈仓区 --level county
 "$PS" -q unit add 610328101 城关镇 --parent 610328 --level township
@@ -420,10 +417,7 @@ stop_server
 export POPSTATD_TEST_REJ_BYTES=2000
 start_server --http 127.0.0.1:"$HPORT" --http-max-upload 2000000
 unset POPSTATD_TEST_REJ_BYTES
-for _ in $(seq 1 100); do
-	(exec 3<>/dev/tcp/127.0.0.1/"$HPORT") 2>/dev/null && break
-	sleep 0.05
-done
+wait_port "$HPORT"
 login clerk1 "$CLERK"
 curl -s -b "$WORK/clerk1.jar" "$H/entry" > "$WORK/page.html"
 n=$(grep -o 'web-[0-9a-f]*' "$WORK/page.html" | sort -u | wc -l)
@@ -474,10 +468,7 @@ stop_server
 HPORT=$(free_port)
 start_server --http 0.0.0.0:"$HPORT"
 H=http://127.0.0.1:$HPORT
-for _ in $(seq 1 100); do
-	(exec 3<>/dev/tcp/127.0.0.1/"$HPORT") 2>/dev/null && break
-	sleep 0.05
-done
+wait_port "$HPORT"
 login clerk1 "$CLERK"
 CODE=$(curl -s -o "$WORK/page.html" -w '%{http_code}' -b "$WORK/clerk1.jar" "$H/entry?kind=birth")
 expect_eq "$CODE" 403 "entry over plain HTTP on a network address"
@@ -491,10 +482,7 @@ HPORT=$(free_port)
 start_server --http 0.0.0.0:"$HPORT" --http-tls-cert "$WORK/h-cert.pem" \
     --http-tls-key "$WORK/h-key.pem"
 H=https://127.0.0.1:$HPORT
-for _ in $(seq 1 100); do
-	(exec 3<>/dev/tcp/127.0.0.1/"$HPORT") 2>/dev/null && break
-	sleep 0.05
-done
+wait_port "$HPORT"
 hdr=$(curl -s -D - -o /dev/null --cacert "$WORK/h-cert.pem" \
     --data-urlencode "token=$CLERK" "$H/login")
 case $hdr in *Secure*) ok_ ;; *) fail_ "the HTTPS cookie is Secure: $hdr" ;; esac
