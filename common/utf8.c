@@ -113,20 +113,7 @@ utf8_cp_width(uint32_t cp)
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
-	uint32_t cp;
-
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
-			return (0);
-		i += n;
-	}
-	return (1);
+	return (utf8_valid_prefix(s, len) == len);
 }
 
 /*
