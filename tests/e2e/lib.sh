@@ -131,6 +131,20 @@ run() {
 	ERR=$(cat "$WORK/stderr")
 }
 
+# expect_last TEXT DESC: the last line of stdout (OUT) is exactly TEXT.
+expect_last() {
+	local last
+	last=$(printf '%s\n' "$OUT" | tail -n 1)
+	if [ "$last" = "$1" ]; then ok_; else
+		fail_ "$2: last line '$last', expected '$1'; stdout: $OUT${ERR:+; stderr: $ERR}"; fi
+}
+
+# expect_line TEXT DESC: stdout (OUT) has a line that is exactly TEXT.
+expect_line() {
+	if printf '%s\n' "$OUT" | grep -qxF -- "$1"; then ok_; else
+		fail_ "$2: no line '$1'; stdout: $OUT"; fi
+}
+
 # expect_rc N DESC CMD...: CMD exits with status N.
 expect_rc() {
 	local want=$1 desc=$2; shift 2

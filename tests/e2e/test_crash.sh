@@ -37,14 +37,6 @@ mkdir -p "$F"
 : > "$WORK/clients.err" # stderr of every client run in the background
 
 # ---------------------------------------------------------------- helpers
-# expect_last TEXT DESC: the last line of stdout is exactly TEXT.
-expect_last() {
-	local last
-	last=$(printf '%s\n' "$OUT" | tail -n 1)
-	if [ "$last" = "$1" ]; then ok_; else
-		fail_ "$2: last line '$last', expected '$1'; stdout: $OUT; stderr: $ERR"; fi
-}
-
 # Day numbers (days since 1970-01-01, as stored) and dates: 2026-01-01 up
 # to the day before TODAY.
 sqlite3 :memory: "with recursive d(n) as (select 0 union all select n + 1

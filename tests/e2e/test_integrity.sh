@@ -11,16 +11,6 @@ snapshot() {
 	sql "select * from daily order by unit_id, day;
 	     select * from records order by unit_id, record_id;" | md5sum
 }
-expect_last() {
-	local last
-	last=$(printf '%s\n' "$OUT" | tail -n 1)
-	if [ "$last" = "$1" ]; then ok_; else
-		fail_ "$2: last line '$last', expected '$1'; stdout: $OUT"; fi
-}
-expect_line() {
-	if printf '%s\n' "$OUT" | grep -qxF -- "$1"; then ok_; else
-		fail_ "$2: no line '$1'; stdout: $OUT"; fi
-}
 # Every counter invariant that must hold whatever happened before.
 check_invariants() {
 	expect_eq "$(sql "select count(*) from daily where births < 0 or

@@ -7,16 +7,6 @@
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 start_server
 
-expect_last() {
-	local last
-	last=$(printf '%s\n' "$OUT" | tail -n 1)
-	if [ "$last" = "$1" ]; then ok_; else
-		fail_ "$2: last line '$last', expected '$1'; stdout: $OUT"; fi
-}
-expect_line() {
-	if printf '%s\n' "$OUT" | grep -qxF -- "$1"; then ok_; else
-		fail_ "$2: no line '$1'; stdout: $OUT"; fi
-}
 F=$WORK/f
 mkdir -p "$F"
 # restart_server: popstatd again on the same port (the outbox is keyed by

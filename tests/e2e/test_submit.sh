@@ -18,18 +18,6 @@ snapshot() {
 	       hex(mother_hash), age, direction, persons, matched
 	       from records order by unit_id, record_id;" | md5sum
 }
-# expect_last TEXT DESC: the last line of stdout is exactly TEXT.
-expect_last() {
-	local last
-	last=$(printf '%s\n' "$OUT" | tail -n 1)
-	if [ "$last" = "$1" ]; then ok_; else
-		fail_ "$2: last line '$last', expected '$1'; stdout: $OUT"; fi
-}
-# expect_line TEXT DESC: stdout has a line that is exactly TEXT.
-expect_line() {
-	if printf '%s\n' "$OUT" | grep -qxF -- "$1"; then ok_; else
-		fail_ "$2: no line '$1'; stdout: $OUT"; fi
-}
 # expect_nlines PATTERN N DESC: stdout has N lines matching the ERE.
 expect_nlines() {
 	local n

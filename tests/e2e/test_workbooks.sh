@@ -11,12 +11,6 @@ python3 -c 'import openpyxl, xlwt' 2>/dev/null ||
 	skip_suite "python3-openpyxl and python3-xlwt are needed"
 start_server
 
-expect_last() {
-	local last
-	last=$(printf '%s\n' "$OUT" | tail -n 1)
-	if [ "$last" = "$1" ]; then ok_; else
-		fail_ "$2: last line '$last', expected '$1'; stdout: $OUT; stderr: $ERR"; fi
-}
 F=$WORK/f
 mkdir -p "$F"
 
