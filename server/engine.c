@@ -325,14 +325,19 @@ engine_population(int u, int32_t d, int64_t *out)
 	return 1;
 }
 
-int
-engine_eval(int u, const period *p, struct unit_eval *ev)
+/*
+ * The variables of u over p into ev (counters, populations, days): what
+ * every indicator's expression reads.  Returns 0, or -1 on a database
+ * error.
+ */
+static int
+eval_vars(int u, const period *p, struct unit_eval *ev)
 {
 	counters c;
 	int64_t ps = 0, pe = 0;
 	int ks, ke, i;
 
-	/* The per-indicator arrays are set below, as far as they are used. */
+	/* The per-indicator arrays are set by the callers, as far as used. */
 	memset(ev, 0, offsetof(struct unit_eval, has_value));
 	ev->unit = u;
 	ev->p = *p;
@@ -358,8 +363,17 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 	ev->known[VAR_DAYS] = 1;
 	ev->vars[VAR_YEAR_DAYS] = ev->year_days;
 	ev->known[VAR_YEAR_DAYS] = 1;
-
 	ev->nind = ninds;
+	return 0;
+}
+
+int
+engine_eval(int u, const period *p, struct unit_eval *ev)
+{
+	int i;
+
+	if (eval_vars(u, p, ev) < 0)
+		return -1;
 	for (i = 0; i < ninds; i++) {
 		const struct target *t = engine_target(i, u);
 		target_eval *te = &ev->te[i];
@@ -414,11 +428,35 @@ engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
     struct unit_yoy *out)
 {
 	period p;
-	int i;
 
 	period_last_year(&ev->p, &p);
-	if (engine_eval(ev->unit, &p, ly) < 0)
+	return engine_eval_yoy_at(ev, &p, ly, out);
+}
+
+/*
+ * Only the rounded values of last year are compared (doc/indicators.md
+ * §14): not its annualized values, targets or score, which engine_eval()
+ * would also work out.  The value is computed exactly as engine_eval()
+ * computes it (same variables, same expression, same rounding).
+ */
+int
+engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp,
+    struct unit_eval *ly, struct unit_yoy *out)
+{
+	int i;
+
+	if (eval_vars(ev->unit, lyp, ly) < 0)
 		return -1;
+	for (i = 0; i < ninds; i++) {
+		double v;
+
+		ly->has_value[i] = 0;
+		ly->value[i] = 0;
+		if (expr_eval(inds[i].e, ly->vars, ly->known, &v) == 0) {
+			ly->has_value[i] = 1;
+			ly->value[i] = score_round2(v);
+		}
+	}
 	for (i = 0; i < ev->nind && i < ly->nind; i++) {
 		out->has[i] = ev->has_value[i] && ly->has_value[i];
 		out->value[i] = out->has[i] ? ly->value[i] : 0;

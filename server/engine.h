@@ -102,6 +102,13 @@ struct unit_yoy {
  */
 int engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *scratch,
     struct unit_yoy *out);
+/*
+ * engine_eval_yoy() with last year's period given: lyp must be
+ * period_last_year(&ev->p) (a ranking works it out once for all its rows).
+ * Sets only the variables and values of *scratch, not its targets or score.
+ */
+int engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp,
+    struct unit_eval *scratch, struct unit_yoy *out);
 
 /*
  * Why indicator i of ev has no value (doc/indicators.md §6: not

@@ -186,7 +186,7 @@ h_ranking(struct req *r)
 	struct ranked *rk;
 	rank_item *items;
 	rank_value *vals = NULL;
-	period p;
+	period p, lyp;
 	int u, n, i, k, ind = -1, nind = engine_count(), ny = 0;
 	size_t m = (size_t)(nind ? nind : 1);
 	int *has, *kids, yind[ENGINE_MAX_INDICATORS];
@@ -201,6 +201,7 @@ h_ranking(struct req *r)
 		return req_error(r, E(NOT_FOUND), "no indicator named %.40s",
 		    q->indicator);
 	parent = unit_at(u);
+	period_last_year(&p, &lyp); /* once for every row's 同比 */
 	/* The children as the tree was on the period's last day. */
 	kids = req_alloc(r, (size_t)unit_children_cap(u) * sizeof *kids);
 	n = unit_children_at(u, p.end, kids);
@@ -226,7 +227,7 @@ h_ranking(struct req *r)
 	for (i = 0; i < n; i++) {
 		if (eval_or_error(r, kids[i], &p, ev) < 0)
 			return -1;
-		if (ny > 0 && engine_eval_yoy(ev, ly, yoy) < 0)
+		if (ny > 0 && engine_eval_yoy_at(ev, &lyp, ly, yoy) < 0)
 			return req_error(r, E(INTERNAL),
 			    "database error while"
 			    " computing %s last year",
