@@ -327,11 +327,14 @@ engine_population(int u, int32_t d, int64_t *out)
 
 /*
  * The variables of u over p into ev (counters, populations, days): what
- * every indicator's expression reads.  Returns 0, or -1 on a database
- * error.
+ * every indicator's expression reads.  With end_known >= 0, *end_pop is
+ * u's population on p->end (engine_population()'s answer and its return
+ * value end_known, worked out by the caller in the same request), not
+ * asked again.  Returns 0, or -1 on a database error.
  */
 static int
-eval_vars(int u, const period *p, struct unit_eval *ev)
+eval_vars(int u, const period *p, const int64_t *end_pop, int end_known,
+    struct unit_eval *ev)
 {
 	counters c;
 	int64_t ps = 0, pe = 0;
@@ -350,9 +353,14 @@ eval_vars(int u, const period *p, struct unit_eval *ev)
 		ev->vars[i] = (double)c.v[i];
 		ev->known[i] = 1;
 	}
-	if ((ks = engine_population(u, p->start - 1, &ps)) < 0 ||
-	    (ke = engine_population(u, p->end, &pe)) < 0)
+	if ((ks = engine_population(u, p->start - 1, &ps)) < 0)
 		return -1;
+	if (end_known >= 0) {
+		ke = end_known;
+		pe = ke ? *end_pop : 0;
+	} else if ((ke = engine_population(u, p->end, &pe)) < 0) {
+		return -1;
+	}
 	ev->vars[VAR_POP_START] = (double)ps;
 	ev->known[VAR_POP_START] = (unsigned char)ks;
 	ev->vars[VAR_POP_END] = (double)pe;
@@ -372,7 +380,7 @@ engine_eval(int u, const period *p, struct unit_eval *ev)
 {
 	int i;
 
-	if (eval_vars(u, p, ev) < 0)
+	if (eval_vars(u, p, NULL, -1, ev) < 0)
 		return -1;
 	for (i = 0; i < ninds; i++) {
 		const struct target *t = engine_target(i, u);
@@ -443,9 +451,18 @@ int
 engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp,
     struct unit_eval *ly, struct unit_yoy *out)
 {
-	int i;
+	int64_t pop = 0;
+	int i, known = -1;
 
-	if (eval_vars(ev->unit, lyp, ly) < 0)
+	/*
+	 * A period of whole years ends last year on the day before this one
+	 * starts: that population is this year's start, already known.
+	 */
+	if (lyp->end == ev->p.start - 1) {
+		known = ev->known[VAR_POP_START];
+		pop = (int64_t)ev->vars[VAR_POP_START];
+	}
+	if (eval_vars(ev->unit, lyp, &pop, known, ly) < 0)
 		return -1;
 	for (i = 0; i < ninds; i++) {
 		double v;
