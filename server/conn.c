@@ -39,6 +39,7 @@
 #include "popstatd.h"
 #include "rcache.h"
 #include "sbuf.h"
+#include "session.h"
 #include "wirescan.h"
 
 enum conn_state { CONN_READING, CONN_WAITING, CONN_CLOSING };
@@ -46,10 +47,8 @@ enum conn_state { CONN_READING, CONN_WAITING, CONN_CLOSING };
 struct conn {
 	struct bufferevent *bev;
 	enum conn_state state;
-	struct principal who;
-	int authed;
-	char peer[64];
-	uint8_t *held; /* reply held until commit */
+	struct session sess; /* who it is (session.h) */
+	uint8_t *held;       /* reply held until commit */
 	size_t held_len;
 	uint64_t held_id;
 	struct event *more; /* re-runs the reader after a fair share */
@@ -59,7 +58,6 @@ struct conn {
 	int abandon; /* drop without flushing (it does not read) */
 	int tls;     /* the bufferevent speaks TLS */
 	struct event *frame_timer; /* a frame begun must complete in time */
-	char addr[NI_MAXHOST];     /* peer address, for the login rate limit */
 };
 
 static struct evconnlistener *listener;
@@ -88,6 +86,7 @@ static void
 conn_free(struct conn *c)
 {
 	commit_forget(&c->hold); /* a pending write still commits */
+	session_close(&c->sess);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -96,7 +95,7 @@ conn_free(struct conn *c)
 		c->next->prev = c->prev;
 	nconns--;
 	metrics_conn_closed();
-	log_debug("%s: connection closed", c->peer);
+	log_debug("%s: connection closed", c->sess.peer);
 	bufferevent_free(c->bev);
 	event_free(c->more);
 	event_free(c->frame_timer);
@@ -142,7 +141,7 @@ overflowing(struct conn *c)
 	if ((long)evbuffer_get_length(out) <= srv.set.max_output)
 		return 0;
 	log_warn("%s: dropped: not reading its replies (%zu bytes queued)",
-	    c->peer, evbuffer_get_length(out));
+	    c->sess.peer, evbuffer_get_length(out));
 	metrics_conn_dropped("output_overflow");
 	c->abandon = 1;
 	return 1;
@@ -265,9 +264,9 @@ serve_cached(struct conn *c, struct req *r, const char *name, size_t *len)
 	int is_write;
 
 	memset(&h, 0, sizeof h);
-	h.user = c->who.user_id;
-	h.role = c->who.role;
-	h.unit = c->who.unit;
+	h.user = c->sess.who.user_id;
+	h.role = c->sess.who.role;
+	h.unit = c->sess.who.unit;
 	h.today = server_today();
 	klen = sizeof h + popstat__request__get_packed_size(r->rq);
 	key = xmalloc(klen);
@@ -336,7 +335,7 @@ serve(struct conn *c, Popstat__Envelope *env)
 		    "protocol version %u is not supported;"
 		    " this server speaks version %d",
 		    env->version, PROTOCOL_VERSION);
-		log_warn("%s: dropped: %s", c->peer, msg);
+		log_warn("%s: dropped: %s", c->sess.peer, msg);
 		metrics_conn_dropped("version");
 		send_error(c, env->request_id, POPSTAT__ERROR_CODE__ERR_VERSION,
 		    msg, 1);
@@ -355,14 +354,14 @@ serve(struct conn *c, Popstat__Envelope *env)
 		return;
 	}
 	memset(&r, 0, sizeof r);
-	r.conn = c;
+	r.sess = &c->sess;
 	r.id = env->request_id;
 	r.rq = env->request;
-	r.who = c->authed ? &c->who : NULL;
+	r.who = c->sess.authed ? &c->sess.who : NULL;
 	popstat__response__init(&r.resp);
 
 	h = handler_find(env->request->body_case);
-	if (!c->authed && (h == NULL || !(h->flags & REQ_PREAUTH))) {
+	if (!c->sess.authed && (h == NULL || !(h->flags & REQ_PREAUTH))) {
 		req_error(&r, POPSTAT__ERROR_CODE__ERR_UNAUTHENTICATED,
 		    "not authenticated: send Hello with a token first; closing"
 		    " the connection");
@@ -376,6 +375,8 @@ serve(struct conn *c, Popstat__Envelope *env)
 		goto send;
 	} else {
 		dispatch(&r, &is_write);
+		if (c->sess.end) /* Hello refused: close once it is sent */
+			c->state = CONN_CLOSING;
 	}
 	buf = pack_reply(r.id, &r.resp, &len);
 	req_free(&r);
@@ -391,49 +392,6 @@ send:
 	if (conn_send(c, buf, len) < 0)
 		c->state = CONN_CLOSING;
 	free(buf);
-}
-
-/*
- * Hooks for h_hello: log the connection in as p, or out (p NULL); and end
- * it once this reply is sent.
- */
-void
-conn_set_principal(struct conn *c, const struct principal *p)
-{
-	c->authed = p != NULL;
-	if (p != NULL)
-		c->who = *p;
-}
-
-void
-conn_end(struct conn *c)
-{
-	c->state = CONN_CLOSING;
-}
-
-void
-conn_logout_user(int64_t user_id)
-{
-	struct conn *c;
-
-	for (c = conns; c; c = c->next)
-		if (c->authed && c->who.user_id == user_id) {
-			c->authed = 0;
-			log_info("%s: session of %s ended", c->peer,
-			    c->who.name);
-		}
-}
-
-const char *
-conn_peer(const struct conn *c)
-{
-	return c->peer;
-}
-
-const char *
-conn_addr(const struct conn *c)
-{
-	return c->addr;
 }
 
 /*
@@ -461,7 +419,7 @@ too_many_rows(struct conn *c, const uint8_t *body, uint32_t len)
 	    "batch of %ld rows is over the limit of %ld"
 	    " rows (max_rows)",
 	    n, srv.set.max_rows);
-	log_warn("%s: refused unread: %s", c->peer, msg);
+	log_warn("%s: refused unread: %s", c->sess.peer, msg);
 	send_error(c, id, POPSTAT__ERROR_CODE__ERR_TOO_LARGE, msg, 0);
 	return 1;
 }
@@ -507,7 +465,7 @@ conn_read_frames(struct conn *c)
 				"frame of %u bytes is over the limit"
 				" of %ld bytes",
 			    len, srv.set.max_frame);
-			log_warn("%s: dropped: %s", c->peer, msg);
+			log_warn("%s: dropped: %s", c->sess.peer, msg);
 			metrics_conn_dropped(rc == FRAME_EMPTY ?
 				"empty_frame" :
 				"frame_too_large");
@@ -540,7 +498,8 @@ conn_read_frames(struct conn *c)
 		evtimer_del(c->frame_timer);
 		served++;
 		if (env == NULL) {
-			log_warn("%s: dropped: unparsable envelope", c->peer);
+			log_warn("%s: dropped: unparsable envelope",
+			    c->sess.peer);
 			metrics_conn_dropped("unparsable");
 			send_error(c, 0, POPSTAT__ERROR_CODE__ERR_BAD_REQUEST,
 			    "unparsable envelope", 1);
@@ -582,8 +541,8 @@ frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_info("%s: dropped: a frame was not completed within %ld s", c->peer,
-	    srv.set.idle_timeout);
+	log_info("%s: dropped: a frame was not completed within %ld s",
+	    c->sess.peer, srv.set.idle_timeout);
 	metrics_conn_dropped("frame_timeout");
 	conn_free(c);
 }
@@ -633,7 +592,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		log_info("%s: dropped: %s", c->peer,
+		log_info("%s: dropped: %s", c->sess.peer,
 		    (what & BEV_EVENT_WRITING) ?
 			"did not read its replies in time" :
 			"idle too long");
@@ -641,7 +600,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 			"write_timeout" :
 			"idle_timeout");
 	} else if (what & BEV_EVENT_ERROR)
-		log_debug("%s: connection error: %s", c->peer,
+		log_debug("%s: connection error: %s", c->sess.peer,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	/* A pending write still commits; only its reply is lost. */
 	conn_free(c);
@@ -659,10 +618,11 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c = xcalloc(1, sizeof *c);
 	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, port,
 		sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-		xsnprintf(c->peer, sizeof c->peer, "%s:%s", host, port);
-		xsnprintf(c->addr, sizeof c->addr, "%s", host);
+		xsnprintf(c->sess.peer, sizeof c->sess.peer, "%s:%s", host,
+		    port);
+		xsnprintf(c->sess.addr, sizeof c->sess.addr, "%s", host);
 	} else
-		xsnprintf(c->peer, sizeof c->peer, "?");
+		xsnprintf(c->sess.peer, sizeof c->sess.peer, "?");
 	/*
 	 * Every reply is queued whole: Nagle would only hold back the last
 	 * segment of a large one until the client's (delayed) ACK.
@@ -677,7 +637,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		    NULL;
 		c->tls = 1;
 		if (c->bev == NULL) {
-			log_error("%s: cannot start TLS", c->peer);
+			log_error("%s: cannot start TLS", c->sess.peer);
 			if (ssl)
 				SSL_free(ssl);
 			evutil_closesocket(fd);
@@ -694,7 +654,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (c->bev == NULL || c->more == NULL || c->frame_timer == NULL) {
 		/* libevent ran out of memory: refuse this one, serve on. */
 		log_error("%s: out of memory for a new connection: closed",
-		    c->peer);
+		    c->sess.peer);
 		if (c->more)
 			event_free(c->more);
 		if (c->frame_timer)
@@ -721,9 +681,10 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (conns)
 		conns->prev = c;
 	conns = c;
+	session_open(&c->sess);
 	nconns++;
 	metrics_conn_accepted();
-	log_debug("%s: connected", c->peer);
+	log_debug("%s: connected", c->sess.peer);
 	/* At the limit, stop accepting: newcomers wait in the backlog. */
 	if (nconns >= srv.set.max_connections) {
 		log_warn("max-connections (%ld) reached: not accepting until a"

@@ -12,7 +12,7 @@
 #include "store.h"
 
 struct event_base;
-struct conn;
+struct session;
 
 /*
  * Runtime settings: every limit has a name, a default and a range
@@ -81,7 +81,7 @@ struct principal {
  * is packed.
  */
 struct req {
-	struct conn *conn;
+	struct session *sess; /* the protocol connection's; NULL over HTTP */
 	uint64_t id;
 	const Popstat__Request *rq;
 	const struct principal *who;
@@ -195,12 +195,5 @@ int dispatch_http_status(int error_code); /* of a protocol error code */
 int conn_listen(const char *addr);
 void conn_shutdown(void);
 void conn_free_all(void);
-/* Log the connection in as p, or out (p NULL). */
-void conn_set_principal(struct conn *c, const struct principal *p);
-void conn_end(struct conn *c); /* close it once this reply is sent */
-const char *conn_peer(const struct conn *c); /* "addr:port", for logs */
-const char *conn_addr(const struct conn *c); /* the peer's address */
-/* Log out every live session of a user (token rotated or disabled). */
-void conn_logout_user(int64_t user_id);
 
 #endif

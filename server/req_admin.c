@@ -10,6 +10,7 @@
 #include "popstatd.h"
 #include "record.h"
 #include "sbuf.h"
+#include "session.h"
 #include "depts.h"
 #include "units.h"
 #include "utf8.h"
@@ -25,16 +26,16 @@ h_hello(struct req *r)
 	Popstat__HelloOk *ok;
 	struct principal p;
 	char err[128], today[11];
-	const char *addr = conn_addr(r->conn);
+	const char *addr = r->sess->addr;
 	int wait = auth_throttled(addr);
 
 	if (wait > 0) {
 		/* Too many failures from here: refuse without looking. */
 		log_warn("%s: dropped: too many failed logins from %s",
-		    conn_peer(r->conn), addr);
+		    r->sess->peer, addr);
 		metrics_conn_dropped("auth_throttled");
-		conn_set_principal(r->conn, NULL);
-		conn_end(r->conn);
+		session_set_principal(r->sess, NULL);
+		r->sess->end = 1;
 		return req_error(r, E(UNAUTHENTICATED),
 		    "too many failed logins"
 		    " from %s; try again in %d s",
@@ -43,16 +44,15 @@ h_hello(struct req *r)
 	if (auth_login(h->token, &p, err, sizeof err) < 0) {
 		/* A failed Hello logs the connection out and ends it: an
 		 * unauthenticated peer holds no slot. */
-		log_warn("%s: authentication failed: %s", conn_peer(r->conn),
-		    err);
-		conn_set_principal(r->conn, NULL);
+		log_warn("%s: authentication failed: %s", r->sess->peer, err);
+		session_set_principal(r->sess, NULL);
 		auth_failed(addr);
 		metrics_conn_dropped("unauthenticated");
-		conn_end(r->conn);
+		r->sess->end = 1;
 		return req_error(r, E(UNAUTHENTICATED), "%s", err);
 	}
-	conn_set_principal(r->conn, &p);
-	log_debug("%s: authenticated as %s (%s)", conn_peer(r->conn), p.name,
+	session_set_principal(r->sess, &p);
+	log_debug("%s: authenticated as %s (%s)", r->sess->peer, p.name,
 	    role_name(p.role));
 	ok = req_alloc(r, sizeof *ok);
 	popstat__hello_ok__init(ok);
@@ -663,7 +663,7 @@ h_user_set(struct req *r)
 			return req_error(r, E(INTERNAL), "database error: %s",
 			    store_errmsg());
 	}
-	conn_logout_user(su.id);
+	session_logout_user(su.id);
 	log_info("%s changed user %s:%s%s", r->who->name, su.name,
 	    q->has_disabled ? (q->disabled ? " disabled" : " enabled") : "",
 	    q->has_rotate && q->rotate ? " token rotated" : "");
