@@ -12,7 +12,7 @@ struct options opt;
 
 /* Print "popstat CMD: message" and a pointer to --help; EXIT_USAGE. */
 int
-usage_error(const char *cmd, const char *fmt, ...)
+args_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -57,7 +57,7 @@ args_parse(const char *cmd, int argc, char **argv, const char *const *names,
 			o->pos = argv[i];
 			continue;
 		}
-		return usage_error(cmd, "unexpected '%s'", argv[i]);
+		return args_usage_error(cmd, "unexpected '%s'", argv[i]);
 	}
 	return 0;
 }

@@ -93,7 +93,7 @@ int args_parse(const char *cmd, int argc, char **argv, const char *const *names,
 int args_help(int argc, char **argv);
 
 /* Usage helpers. */
-int usage_error(const char *cmd, const char *fmt, ...)
+int args_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* unit import / unit export (cmd_units.c); argv[0] is "import"/"export". */

@@ -25,7 +25,7 @@ cmd_ping(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 1)
-		return usage_error("ping", "takes no arguments");
+		return args_usage_error("ping", "takes no arguments");
 	rq.body_case = POPSTAT__REQUEST__BODY_PING;
 	rq.ping = &p;
 	if ((rc = client_simple(&rq, "ping", &reply)) != 0)
@@ -85,24 +85,27 @@ unit_change(int argc, char **argv)
 		    strcmp(argv[0], "merge") == 0)
 			uc.into = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error(what, "unknown option %s", argv[i]);
+			return args_usage_error(what, "unknown option %s",
+			    argv[i]);
 		else if (npos < want)
 			pos[npos++] = argv[i];
 		else
-			return usage_error(what, "unexpected '%s'", argv[i]);
+			return args_usage_error(what, "unexpected '%s'",
+			    argv[i]);
 	}
 	if (npos != want)
-		return usage_error(what,
+		return args_usage_error(what,
 		    want == 2 ? "needs CODE and NAME" : "needs CODE");
 	if (strcmp(argv[0], "retire") == 0 && uc.from == NULL)
-		return usage_error(what,
+		return args_usage_error(what,
 		    "needs --from DATE, the first day the"
 		    " unit no longer exists");
 	if (strcmp(argv[0], "move") == 0 && uc.parent == NULL)
-		return usage_error(what, "needs --parent CODE");
+		return args_usage_error(what, "needs --parent CODE");
 	if (strcmp(argv[0], "merge") == 0 &&
 	    (uc.into == NULL || uc.from == NULL))
-		return usage_error(what, "needs --into CODE and --from DATE");
+		return args_usage_error(what,
+		    "needs --into CODE and --from DATE");
 	uc.code = (char *)pos[0];
 	uc.name = (char *)pos[1];
 	rq.body_case = POPSTAT__REQUEST__BODY_UNIT_CHANGE;
@@ -131,16 +134,16 @@ unit_add(int argc, char **argv)
 		else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc)
 			u.level = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("unit add", "unknown option %s",
+			return args_usage_error("unit add", "unknown option %s",
 			    argv[i]);
 		else if (npos < 2)
 			pos[npos++] = argv[i];
 		else
-			return usage_error("unit add", "unexpected '%s'",
+			return args_usage_error("unit add", "unexpected '%s'",
 			    argv[i]);
 	}
 	if (npos != 2)
-		return usage_error("unit add", "needs CODE and NAME");
+		return args_usage_error("unit add", "needs CODE and NAME");
 	u.code = (char *)pos[0];
 	u.name = (char *)pos[1];
 	ua.unit = &u;
@@ -173,7 +176,7 @@ unit_list(int argc, char **argv)
 		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
 			ul.root = argv[++i];
 		else
-			return usage_error("unit list", "unexpected '%s'",
+			return args_usage_error("unit list", "unexpected '%s'",
 			    argv[i]);
 	}
 	if ((rc = out_check("unit list", opt.csv && !opt.json)) != 0)
@@ -275,7 +278,7 @@ cmd_unit(int argc, char **argv)
 	    strcmp(argv[1], "delete") == 0 || strcmp(argv[1], "move") == 0 ||
 	    strcmp(argv[1], "merge") == 0)
 		return unit_change(argc - 1, argv + 1);
-	return usage_error("unit", "unknown subcommand '%s'", argv[1]);
+	return args_usage_error("unit", "unknown subcommand '%s'", argv[1]);
 }
 
 static const char user_usage[] =
@@ -309,16 +312,17 @@ user_add(int argc, char **argv)
 		else if (strcmp(argv[i], "--dept") == 0 && i + 1 < argc)
 			ua.dept = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("user add", "unknown option %s",
+			return args_usage_error("user add", "unknown option %s",
 			    argv[i]);
 		else if (ua.name == NULL)
 			ua.name = argv[i];
 		else
-			return usage_error("user add", "unexpected '%s'",
+			return args_usage_error("user add", "unexpected '%s'",
 			    argv[i]);
 	}
 	if (ua.name == NULL || ua.role == NULL)
-		return usage_error("user add", "needs NAME and --role ROLE");
+		return args_usage_error("user add",
+		    "needs NAME and --role ROLE");
 	rq.body_case = POPSTAT__REQUEST__BODY_USER_ADD;
 	rq.user_add = &ua;
 	if ((rc = client_simple(&rq, "user add", &reply)) != 0)
@@ -346,7 +350,7 @@ user_list(int argc, char **argv)
 
 	(void)argv;
 	if (argc > 1)
-		return usage_error("user list", "takes no arguments");
+		return args_usage_error("user list", "takes no arguments");
 	rq.body_case = POPSTAT__REQUEST__BODY_USER_LIST;
 	rq.user_list = &ul;
 	if ((rc = client_simple(&rq, "user list", &reply)) != 0)
@@ -377,7 +381,7 @@ user_set(int argc, char **argv)
 
 	snprintf(cmd, sizeof cmd, "user %s", argv[0]);
 	if (argc != 2)
-		return usage_error(cmd, "needs NAME");
+		return args_usage_error(cmd, "needs NAME");
 	us.name = argv[1];
 	if (strcmp(argv[0], "rotate") == 0) {
 		us.has_rotate = 1;
@@ -413,5 +417,5 @@ cmd_user(int argc, char **argv)
 	if (strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0 ||
 	    strcmp(argv[1], "rotate") == 0)
 		return user_set(argc - 1, argv + 1);
-	return usage_error("user", "unknown subcommand '%s'", argv[1]);
+	return args_usage_error("user", "unknown subcommand '%s'", argv[1]);
 }

@@ -788,14 +788,15 @@ cmd_export(int argc, char **argv)
 		else if (strcmp(argv[i], "--subtree") == 0)
 			x.subtree = 1;
 		else
-			return usage_error("export", "unexpected '%s'",
+			return args_usage_error("export", "unexpected '%s'",
 			    argv[i]);
 	}
 	if (x.parent == NULL || x.period == NULL)
-		return usage_error("export",
+		return args_usage_error("export",
 		    "needs --parent CODE and --period P");
 	if (fmt != NULL && opt.xlsx)
-		return usage_error("export", "one --format: xlsx or %s", fmt);
+		return args_usage_error("export", "one --format: xlsx or %s",
+		    fmt);
 	if (fmt == NULL && opt.xlsx)
 		x.format = F_CSV; /* the CSV's columns, as a workbook */
 	else if (fmt == NULL)
@@ -807,20 +808,20 @@ cmd_export(int argc, char **argv)
 	else if (strcmp(fmt, "adx") == 0)
 		x.format = F_ADX;
 	else
-		return usage_error("export",
+		return args_usage_error("export",
 		    "--format must be csv, json, adx or"
 		    " xlsx (with --output FILE)");
 	if (unmapped && strcmp(unmapped, "skip") == 0)
 		x.skip_unmapped = 1;
 	else if (unmapped && strcmp(unmapped, "error") != 0)
-		return usage_error("export",
+		return args_usage_error("export",
 		    "--unmapped must be error or skip");
 	if (x.format == F_ADX && mapping == NULL)
-		return usage_error("export",
+		return args_usage_error("export",
 		    "--format adx needs --mapping FILE"
 		    " (popstat names to DHIS2 codes)");
 	if (x.format != F_ADX && (mapping || unmapped))
-		return usage_error("export",
+		return args_usage_error("export",
 		    "--mapping and --unmapped belong to"
 		    " --format adx");
 	if ((rc = out_check("export", x.format == F_CSV && !opt.xlsx)) != 0)

@@ -48,7 +48,7 @@ cmd_void(int argc, char **argv)
 	if ((rc = options("void", argc, argv, names, vals, 2, &id)) != 0)
 		return rc;
 	if (id == NULL || vals[0] == NULL || vals[1] == NULL)
-		return usage_error("void",
+		return args_usage_error("void",
 		    "needs RECORD_ID, --unit CODE and"
 		    " --reason TEXT");
 	v.record_id = (char *)id;
@@ -166,7 +166,7 @@ cmd_approve(int argc, char **argv)
 	if ((rc = options("approve", argc, argv, names, vals, 2, NULL)) != 0)
 		return rc;
 	if (vals[0] == NULL || vals[1] == NULL)
-		return usage_error("approve",
+		return args_usage_error("approve",
 		    "needs --unit CODE and --period P");
 	q.unit = (char *)vals[0];
 	q.period = (char *)vals[1];
@@ -194,7 +194,7 @@ cmd_unlock(int argc, char **argv)
 	if ((rc = options("unlock", argc, argv, names, vals, 3, NULL)) != 0)
 		return rc;
 	if (vals[0] == NULL || vals[1] == NULL || vals[2] == NULL)
-		return usage_error("unlock",
+		return args_usage_error("unlock",
 		    "needs --unit, --period and --reason");
 	q.unit = (char *)vals[0];
 	q.period = (char *)vals[1];

@@ -372,10 +372,10 @@ cmd_status(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("status",
+		return args_usage_error("status",
 		    "needs --unit CODE and --period P");
 	if (opt.json && opt.csv)
-		return usage_error("status", "--json or --csv, not both");
+		return args_usage_error("status", "--json or --csv, not both");
 	if ((rc = out_check("status", opt.csv)) != 0)
 		return rc;
 	q.unit = (char *)o.v[0];
@@ -436,14 +436,14 @@ cmd_ranking(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("ranking",
+		return args_usage_error("ranking",
 		    "needs --parent CODE and --period P");
 	q.parent = (char *)o.v[0];
 	q.period = (char *)o.v[1];
 	q.as_of = (char *)o.v[2];
 	q.indicator = (char *)o.v[3];
 	if (opt.json && opt.csv)
-		return usage_error("ranking", "--json or --csv, not both");
+		return args_usage_error("ranking", "--json or --csv, not both");
 	if ((rc = out_check("ranking", opt.csv)) != 0)
 		return rc;
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
@@ -492,7 +492,7 @@ cmd_verify_report(int argc, char **argv)
 		 0, &o, 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("verify-report",
+		return args_usage_error("verify-report",
 		    "needs --unit and --period");
 	q.unit = (char *)o.v[0];
 	q.period = (char *)o.v[1];
@@ -662,12 +662,12 @@ cmd_indicator(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "list") == 0) {
 		if (argc > 2)
-			return usage_error("indicator list", "unexpected '%s'",
-			    argv[2]);
+			return args_usage_error("indicator list",
+			    "unexpected '%s'", argv[2]);
 		return indicator_list();
 	}
 	if (strcmp(argv[1], "set") != 0)
-		return usage_error("indicator", "unknown subcommand '%s'",
+		return args_usage_error("indicator", "unknown subcommand '%s'",
 		    argv[1]);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
@@ -677,11 +677,11 @@ cmd_indicator(int argc, char **argv)
 		else if (npos == 1 && (npos = 2))
 			q.expr = argv[i];
 		else
-			return usage_error("indicator set", "unexpected '%s'",
-			    argv[i]);
+			return args_usage_error("indicator set",
+			    "unexpected '%s'", argv[i]);
 	}
 	if (q.name == NULL || q.expr == NULL || q.unit == NULL)
-		return usage_error("indicator set",
+		return args_usage_error("indicator set",
 		    "needs NAME EXPR --unit UNIT");
 	rq.body_case = POPSTAT__REQUEST__BODY_INDICATOR_SET;
 	rq.indicator_set = &q;
@@ -734,11 +734,12 @@ cmd_target(int argc, char **argv)
 			else if (d.indicator == NULL)
 				d.indicator = argv[i];
 			else
-				return usage_error("target delete",
+				return args_usage_error("target delete",
 				    "unexpected '%s'", argv[i]);
 		}
 		if (d.indicator == NULL)
-			return usage_error("target delete", "needs INDICATOR");
+			return args_usage_error("target delete",
+			    "needs INDICATOR");
 		rq.body_case = POPSTAT__REQUEST__BODY_TARGET_DELETE;
 		rq.target_delete = &d;
 		if ((rc = client_simple(&rq, "target delete", &reply)) != 0)
@@ -746,7 +747,7 @@ cmd_target(int argc, char **argv)
 		return print_ack(reply);
 	}
 	if (strcmp(argv[1], "set") != 0)
-		return usage_error("target", "unknown subcommand '%s'",
+		return args_usage_error("target", "unknown subcommand '%s'",
 		    argv[1]);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--veto") == 0) {
@@ -758,7 +759,7 @@ cmd_target(int argc, char **argv)
 		} else if (strcmp(argv[i], "--weight") == 0 && i + 1 < argc) {
 			q.has_weight = 1;
 			if (parse_number(argv[++i], &q.weight) < 0)
-				return usage_error("target set",
+				return args_usage_error("target set",
 				    "--weight %s: not"
 				    " a number",
 				    argv[i]);
@@ -767,16 +768,17 @@ cmd_target(int argc, char **argv)
 		else if (npos < 3 && (argv[i][0] != '-' || argv[i][1] != '-'))
 			pos[npos++] = argv[i];
 		else
-			return usage_error("target set", "unexpected '%s'",
+			return args_usage_error("target set", "unexpected '%s'",
 			    argv[i]);
 	}
 	if (npos != 3)
-		return usage_error("target set", "needs INDICATOR OP VALUE");
+		return args_usage_error("target set",
+		    "needs INDICATOR OP VALUE");
 	q.indicator = (char *)pos[0];
 	q.op = (char *)pos[1];
 	if (parse_number(pos[2], &q.value) < 0)
-		return usage_error("target set", "VALUE '%s' is not a number",
-		    pos[2]);
+		return args_usage_error("target set",
+		    "VALUE '%s' is not a number", pos[2]);
 	rq.body_case = POPSTAT__REQUEST__BODY_TARGET_SET;
 	rq.target_set = &q;
 	if ((rc = client_simple(&rq, "target set", &reply)) != 0)

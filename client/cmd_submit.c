@@ -496,7 +496,7 @@ read_opt(const char *cmd, int argc, char **argv, int *i, struct read_opts *ro)
 
 	if (strcmp(a, "--kind") == 0 && *i + 1 < argc) {
 		if ((ro->kind = kind_parse(argv[++*i])) == KIND_NONE)
-			return -usage_error(cmd,
+			return -args_usage_error(cmd,
 			    "--kind %s: must be birth,"
 			    " death, migration, population or verification",
 			    argv[*i]);
@@ -506,10 +506,10 @@ read_opt(const char *cmd, int argc, char **argv, int *i, struct read_opts *ro)
 		ro->so.encoding = argv[++*i];
 	else if (strcmp(a, "--map") == 0 && *i + 1 < argc) {
 		if (header_add_map(&ro->ho, argv[++*i], err, sizeof err) < 0)
-			return -usage_error(cmd, "%s", err);
+			return -args_usage_error(cmd, "%s", err);
 	} else if (strcmp(a, "--ignore") == 0 && *i + 1 < argc) {
 		if (ro->ho.nignore == HEADER_MAX_RULES)
-			return -usage_error(cmd, "--ignore: at most %d",
+			return -args_usage_error(cmd, "--ignore: at most %d",
 			    HEADER_MAX_RULES);
 		ro->ho.ignore[ro->ho.nignore++] = argv[++*i];
 	} else if (strcmp(a, "--ignore-unknown") == 0)
@@ -635,19 +635,20 @@ run_file(int argc, char **argv, int amend)
 		else if (rc == 1)
 			continue;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error(cmd, "unknown option %s", argv[i]);
+			return args_usage_error(cmd, "unknown option %s",
+			    argv[i]);
 		else if (path == NULL)
 			path = argv[i];
 		else
-			return usage_error(cmd, "one file at a time ('%s')",
-			    argv[i]);
+			return args_usage_error(cmd,
+			    "one file at a time ('%s')", argv[i]);
 	}
 	rc = 0;
 	if (path == NULL)
-		return usage_error(cmd,
+		return args_usage_error(cmd,
 		    "needs FILE (.csv, .txt, .xlsx or .xls)");
 	if (amend && (sd.reason == NULL || strlen(sd.reason) < 2))
-		return usage_error(cmd, "--reason TEXT is required");
+		return args_usage_error(cmd, "--reason TEXT is required");
 	sd.file = path;
 	rep_reset();
 	if ((rc = reg_open(cmd, path, &ro, &g, &rows)) != 0) {
@@ -793,16 +794,16 @@ cmd_check(int argc, char **argv)
 		else if (rc == 1)
 			continue;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("check", "unknown option %s",
+			return args_usage_error("check", "unknown option %s",
 			    argv[i]);
 		else if (path == NULL)
 			path = argv[i];
 		else
-			return usage_error("check", "one file at a time ('%s')",
-			    argv[i]);
+			return args_usage_error("check",
+			    "one file at a time ('%s')", argv[i]);
 	}
 	if (path == NULL)
-		return usage_error("check",
+		return args_usage_error("check",
 		    "needs FILE (.csv, .txt, .xlsx or"
 		    " .xls)");
 	rep_reset();
@@ -877,10 +878,11 @@ cmd_sync(int argc, char **argv)
 		if (strcmp(argv[i], "--retries") == 0 && i + 1 < argc) {
 			retries = strtol(argv[++i], &end, 10);
 			if (*end || retries < 0 || retries > 100)
-				return usage_error("sync",
+				return args_usage_error("sync",
 				    "--retries must be 0-100");
 		} else
-			return usage_error("sync", "unexpected '%s'", argv[i]);
+			return args_usage_error("sync", "unexpected '%s'",
+			    argv[i]);
 	}
 	if ((ob = outbox_open()) == NULL)
 		return EXIT_USAGE;
@@ -941,7 +943,7 @@ cmd_outbox(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1)
-		return usage_error("outbox", "takes no arguments");
+		return args_usage_error("outbox", "takes no arguments");
 	if ((ob = outbox_open()) == NULL)
 		return EXIT_USAGE;
 	n = outbox_list(ob);

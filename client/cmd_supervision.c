@@ -27,8 +27,8 @@ parse_count(const char *cmd, const char *name, const char *s, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || *end || end == s || v < 0)
-		return usage_error(cmd, "%s %s: not a whole number >= 0", name,
-		    s);
+		return args_usage_error(cmd, "%s %s: not a whole number >= 0",
+		    name, s);
 	*out = v;
 	return 0;
 }
@@ -90,7 +90,8 @@ report_file(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (!o.v[0] || !o.v[1])
-		return usage_error("report file", "needs --unit and --period");
+		return args_usage_error("report file",
+		    "needs --unit and --period");
 	q.unit = (char *)o.v[0];
 	q.period = (char *)o.v[1];
 	if ((o.v[2] &&
@@ -246,9 +247,9 @@ report_status(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (!o.v[1])
-		return usage_error("report status", "needs --period P");
+		return args_usage_error("report status", "needs --period P");
 	if (opt.json && opt.csv)
-		return usage_error("report status",
+		return args_usage_error("report status",
 		    "--json or --csv, not both");
 	if ((rc = out_check("report status", opt.csv && !opt.json)) != 0)
 		return rc;
@@ -317,7 +318,7 @@ cmd_report(int argc, char **argv)
 		return report_file(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return report_status(argc - 1, argv + 1);
-	return usage_error("report", "unknown subcommand '%s'", argv[1]);
+	return args_usage_error("report", "unknown subcommand '%s'", argv[1]);
 }
 
 /* ---- departments --------------------------------------------------------- */
@@ -339,7 +340,8 @@ cmd_dept(int argc, char **argv)
 		Popstat__Department d = POPSTAT__DEPARTMENT__INIT;
 
 		if (argc != 4)
-			return usage_error("dept add", "needs CODE and NAME");
+			return args_usage_error("dept add",
+			    "needs CODE and NAME");
 		d.code = argv[2];
 		d.name = argv[3];
 		a.dept = &d;
@@ -374,7 +376,7 @@ cmd_dept(int argc, char **argv)
 		popstat__envelope__free_unpacked(reply, NULL);
 		return 0;
 	}
-	return usage_error("dept", "unknown subcommand '%s'", argv[1]);
+	return args_usage_error("dept", "unknown subcommand '%s'", argv[1]);
 }
 
 /* ---- tasks --------------------------------------------------------------- */
@@ -498,7 +500,7 @@ cmd_task(int argc, char **argv)
 			 NULL, 0, &o, 0)) != 0)
 			return rc;
 		if (!o.v[0] || !o.v[1] || !o.v[2])
-			return usage_error("task add",
+			return args_usage_error("task add",
 			    "needs --title, --owner and"
 			    " --due");
 		a.title = (char *)o.v[0];
@@ -519,16 +521,17 @@ cmd_task(int argc, char **argv)
 			 3, NULL, 0, &o, 1)) != 0)
 			return rc;
 		if (o.pos == NULL)
-			return usage_error("task update", "needs the task ID");
+			return args_usage_error("task update",
+			    "needs the task ID");
 		u.id = strtoull(o.pos, &end, 10);
 		if (*end || end == o.pos)
-			return usage_error("task update", "ID %s: not a number",
-			    o.pos);
+			return args_usage_error("task update",
+			    "ID %s: not a number", o.pos);
 		if (o.v[0]) {
 			long p = strtol(o.v[0], &end, 10);
 
 			if (*end || end == o.v[0] || p < 0 || p > 100)
-				return usage_error("task update",
+				return args_usage_error("task update",
 				    "--progress must"
 				    " be 0-100");
 			u.has_progress = 1;
@@ -556,12 +559,12 @@ cmd_task(int argc, char **argv)
 			char *end;
 
 			if (o.pos == NULL)
-				return usage_error("task show",
+				return args_usage_error("task show",
 				    "needs the task ID");
 			l.has_id = 1;
 			l.id = strtoull(o.pos, &end, 10);
 			if (*end || end == o.pos || o.pos[0] == '-')
-				return usage_error("task show",
+				return args_usage_error("task show",
 				    "ID %s: not a"
 				    " number",
 				    o.pos);
@@ -612,7 +615,7 @@ cmd_task(int argc, char **argv)
 		popstat__envelope__free_unpacked(reply, NULL);
 		return 0;
 	}
-	return usage_error("task", "unknown subcommand '%s'", argv[1]);
+	return args_usage_error("task", "unknown subcommand '%s'", argv[1]);
 }
 
 /* ---- inspection ---------------------------------------------------------- */
@@ -722,7 +725,7 @@ cmd_inspection(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (!o.v[0])
-		return usage_error("inspection", "needs --period P");
+		return args_usage_error("inspection", "needs --period P");
 	q.period = (char *)o.v[0];
 	q.parent = (char *)o.v[1];
 	q.as_of = (char *)o.v[2];
@@ -922,7 +925,7 @@ cmd_bulletin(int argc, char **argv)
 		    strcmp(sub, "diff") == 0      ? "bulletin diff" :
 						    NULL;
 		if (cmd == NULL)
-			return usage_error("bulletin",
+			return args_usage_error("bulletin",
 			    "unknown subcommand '%s'", sub);
 	}
 	/* --correction: a flag of publish, the number of one to show. */
@@ -931,9 +934,9 @@ cmd_bulletin(int argc, char **argv)
 		 publish ? 1 : 0, &o, 0)) != 0)
 		return rc;
 	if (!o.v[0])
-		return usage_error(cmd, "needs --period YYYY-MM");
+		return args_usage_error(cmd, "needs --period YYYY-MM");
 	if (sub && !publish && (o.v[4] || o.v[5]))
-		return usage_error(cmd,
+		return args_usage_error(cmd,
 		    "a published bulletin keeps the office and"
 		    " number it was published with; --office and --doc-no "
 		    "belong"
@@ -944,7 +947,7 @@ cmd_bulletin(int argc, char **argv)
 		corr = strtoul(o.v[6], &end, 10);
 		if (sub == NULL || strcmp(sub, "show") != 0 || *end ||
 		    corr < 1 || corr > 100000 || o.v[6][0] == '-')
-			return usage_error(cmd,
+			return args_usage_error(cmd,
 			    "--correction N (1, 2, ...) names a"
 			    " correction to show; 'bulletin publish "
 			    "--correction'"
@@ -962,13 +965,13 @@ cmd_bulletin(int argc, char **argv)
 	else if (o.v[2] && strncmp(o.v[2], "en", 2) == 0)
 		o.v[2] = "en";
 	if (bulletin_lang_parse(o.v[2]) < 0)
-		return usage_error(cmd, "--lang must be zh or en");
+		return args_usage_error(cmd, "--lang must be zh or en");
 	if (bulletin_format_parse(o.v[3]) < 0)
-		return usage_error(cmd,
+		return args_usage_error(cmd,
 		    "--format must be txt, md, html or xlsx"
 		    " (with --output FILE)");
 	if (opt.xlsx && sub && strcmp(sub, "show") != 0)
-		return usage_error(cmd,
+		return args_usage_error(cmd,
 		    "--format xlsx belongs to the bulletin"
 		    " and to show");
 	if ((rc = out_check(cmd, 0)) != 0)
@@ -1011,7 +1014,7 @@ cmd_bulletin(int argc, char **argv)
 		Popstat__BulletinPublish p = POPSTAT__BULLETIN_PUBLISH__INIT;
 
 		if (opt.lang_flag || o.v[3])
-			return usage_error(cmd,
+			return args_usage_error(cmd,
 			    "publish freezes every language and"
 			    " format; --lang and --format belong to show");
 		p.period = (char *)o.v[0];

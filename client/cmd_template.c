@@ -178,15 +178,16 @@ cmd_template(int argc, char **argv)
 		    i + 1 < argc)
 			out = argv[++i];
 		else if (argv[i][0] == '-')
-			return usage_error("template", "unknown option %s",
+			return args_usage_error("template", "unknown option %s",
 			    argv[i]);
 		else if (k == NULL)
 			k = argv[i];
 		else
-			return usage_error("template", "one kind at a time");
+			return args_usage_error("template",
+			    "one kind at a time");
 	}
 	if (k == NULL || (kind = kind_parse(k)) == KIND_NONE)
-		return usage_error("template",
+		return args_usage_error("template",
 		    "needs KIND: birth, death,"
 		    " migration, population or verification");
 	/* main takes --lang, --output and --format xlsx as global options. */
@@ -197,7 +198,7 @@ cmd_template(int argc, char **argv)
 	if (opt.xlsx)
 		format = "xlsx";
 	if ((zh = lang_pick(lang, opt.lang_config)) < 0)
-		return usage_error("template", "--lang must be zh or en");
+		return args_usage_error("template", "--lang must be zh or en");
 	zh = zh == LANG_ZH;
 	if (strcmp(format, "csv") == 0) {
 		FILE *f = out ? fopen(out, "wb") : stdout;
@@ -213,7 +214,8 @@ cmd_template(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(format, "xlsx") != 0)
-		return usage_error("template", "--format must be csv or xlsx");
+		return args_usage_error("template",
+		    "--format must be csv or xlsx");
 	if (out != NULL) {
 		if (write_xlsx(out, kind, zh) < 0) {
 			fprintf(stderr, "popstat template: %s: cannot write\n",
@@ -223,7 +225,7 @@ cmd_template(int argc, char **argv)
 		return 0;
 	}
 	if (isatty(STDOUT_FILENO))
-		return usage_error("template",
+		return args_usage_error("template",
 		    "an xlsx file is not for a"
 		    " terminal: use --output FILE or redirect the output");
 	{

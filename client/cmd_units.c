@@ -554,17 +554,17 @@ unit_import(int argc, char **argv)
 	}
 	for (i = 1; i < (size_t)argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error("unit import", "unknown option %s",
-			    argv[i]);
+			return args_usage_error("unit import",
+			    "unknown option %s", argv[i]);
 		if (path != NULL)
-			return usage_error("unit import",
+			return args_usage_error("unit import",
 			    "one file at a time"
 			    " ('%s')",
 			    argv[i]);
 		path = argv[i];
 	}
 	if (path == NULL)
-		return usage_error("unit import", "needs FILE.csv");
+		return args_usage_error("unit import", "needs FILE.csv");
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL) {
 		fprintf(stderr, "popstat unit import: %s: %s\n", path,
@@ -654,8 +654,8 @@ unit_export(int argc, char **argv)
 		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
 			ul.root = argv[++i];
 		else
-			return usage_error("unit export", "unexpected '%s'",
-			    argv[i]);
+			return args_usage_error("unit export",
+			    "unexpected '%s'", argv[i]);
 	}
 	if ((rc = out_check("unit export", 1)) != 0)
 		return rc;

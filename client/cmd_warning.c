@@ -44,7 +44,7 @@ pick_lang(const char *cmd, const char *flag, int *lang)
 	/* main takes a global --lang; "lang =" in the config comes next. */
 	if ((*lang = lang_pick(flag ? flag : opt.lang_flag, opt.lang_config)) <
 	    0)
-		return usage_error(cmd, "--lang must be zh or en");
+		return args_usage_error(cmd, "--lang must be zh or en");
 	return 0;
 }
 
@@ -356,7 +356,7 @@ cmd_warning(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL)
-		return usage_error("warning", "needs --parent CODE");
+		return args_usage_error("warning", "needs --parent CODE");
 	if ((rc = pick_lang("warning", o.v[3], &lang)) != 0)
 		return rc;
 	q.parent = (char *)o.v[0];
@@ -364,7 +364,7 @@ cmd_warning(int argc, char **argv)
 		long y = strtol(o.v[1], &end, 10);
 
 		if (*o.v[1] == '\0' || *end != '\0' || y < 1900 || y > 9999)
-			return usage_error("warning",
+			return args_usage_error("warning",
 			    "--year %s: expected a year"
 			    " such as 2026",
 			    o.v[1]);
@@ -451,7 +451,7 @@ cmd_quality(int argc, char **argv)
 		 0)) != 0)
 		return rc;
 	if (o.v[0] == NULL || o.v[1] == NULL)
-		return usage_error("quality",
+		return args_usage_error("quality",
 		    "needs --parent CODE and --period P");
 	if ((rc = pick_lang("quality", o.v[3], &lang)) != 0)
 		return rc;

@@ -17,16 +17,16 @@ out_check(const char *cmd, int csv)
 	char err[256];
 
 	if (!csv && (opt.bom || opt.encoding))
-		return usage_error(cmd,
+		return args_usage_error(cmd,
 		    "--bom and --encoding are for CSV output"
 		    " (--csv, or export's default format)");
 	if (!csv && !opt.xlsx && opt.output)
-		return usage_error(cmd,
+		return args_usage_error(cmd,
 		    "--output FILE goes with --format xlsx"
 		    " or CSV");
 	if (csv &&
 	    csv_encoding_check(opt.encoding, opt.bom, err, sizeof err) < 0)
-		return usage_error(cmd, "%s", err);
+		return args_usage_error(cmd, "%s", err);
 	return 0;
 }
 
