@@ -6,8 +6,9 @@ build/server)
 
 A file imports another when its object file uses a symbol the other
 defines (nm).  Prints one line per pair of files that import each other,
-"a.o <-> b.o: what a uses of b | what b uses of a", then one "note:" line
-per longer circle; exits 1 when there is a pair.
+"a.o <-> b.o: what a uses of b | what b uses of a", then one line per
+longer circle, "DIR: circle a.o -> b.o -> c.o"; exits 1 when there is a
+circle of any length.
 """
 import collections
 import glob
@@ -81,7 +82,8 @@ def main():
                         b(a), b(c), ", ".join(g[a][c][:4]),
                         ", ".join(g[c][a][:4])))
         for c in circles(g, objs):
-            print("note: %s: circle %s" % (d, " -> ".join(map(b, c))))
+            bad += 1
+            print("%s: circle %s" % (d, " -> ".join(map(b, c))))
     return 1 if bad else 0
 
 
