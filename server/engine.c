@@ -438,7 +438,7 @@ engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
 	period p;
 
 	period_last_year(&ev->p, &p);
-	return engine_eval_yoy_at(ev, &p, ly, out);
+	return engine_eval_yoy_at(ev, &p, ~(uint64_t)0, ly, out);
 }
 
 /*
@@ -448,7 +448,7 @@ engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *ly,
  * computes it (same variables, same expression, same rounding).
  */
 int
-engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp,
+engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp, uint64_t want,
     struct unit_eval *ly, struct unit_yoy *out)
 {
 	int64_t pop = 0;
@@ -469,7 +469,8 @@ engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp,
 
 		ly->has_value[i] = 0;
 		ly->value[i] = 0;
-		if (expr_eval(inds[i].e, ly->vars, ly->known, &v) == 0) {
+		if ((want >> i & 1) &&
+		    expr_eval(inds[i].e, ly->vars, ly->known, &v) == 0) {
 			ly->has_value[i] = 1;
 			ly->value[i] = score_round2(v);
 		}

@@ -104,11 +104,13 @@ int engine_eval_yoy(const struct unit_eval *ev, struct unit_eval *scratch,
     struct unit_yoy *out);
 /*
  * engine_eval_yoy() with last year's period given: lyp must be
- * period_last_year(&ev->p) (a ranking works it out once for all its rows).
- * Sets only the variables and values of *scratch, not its targets or score.
+ * period_last_year(&ev->p) (a ranking works it out once for all its rows),
+ * and only the indicators of the bits set in want (bit i: indicator i);
+ * out->has is 0 for the others.  Sets only the variables and values of
+ * *scratch, not its targets or score.
  */
 int engine_eval_yoy_at(const struct unit_eval *ev, const period *lyp,
-    struct unit_eval *scratch, struct unit_yoy *out);
+    uint64_t want, struct unit_eval *scratch, struct unit_yoy *out);
 
 /*
  * Why indicator i of ev has no value (doc/indicators.md §6: not

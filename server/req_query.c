@@ -191,7 +191,7 @@ h_ranking(struct req *r)
 	size_t m = (size_t)(nind ? nind : 1);
 	int *has, *kids, yind[ENGINE_MAX_INDICATORS];
 	double *val, *yval, *ychg;
-	uint64_t *ynone;
+	uint64_t *ynone, ywant = 0;
 
 	if ((u = scope_unit(r, q->parent, SCOPE_RANKING)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
@@ -211,8 +211,10 @@ h_ranking(struct req *r)
 	yoy = req_alloc_raw(r, sizeof *yoy);
 	/* 同比 for the indicators with a target (doc/indicators.md §14). */
 	for (k = 0; k < nind; k++)
-		if (engine_target(k, -1) != NULL)
+		if (engine_target(k, -1) != NULL) {
+			ywant |= (uint64_t)1 << k;
 			yind[ny++] = k;
+		}
 	yval = req_alloc(r,
 	    (size_t)(n ? n : 1) * (size_t)(ny ? ny : 1) * sizeof *yval);
 	ychg = req_alloc(r,
@@ -227,7 +229,7 @@ h_ranking(struct req *r)
 	for (i = 0; i < n; i++) {
 		if (eval_or_error(r, kids[i], &p, ev) < 0)
 			return -1;
-		if (ny > 0 && engine_eval_yoy_at(ev, &lyp, ly, yoy) < 0)
+		if (ny > 0 && engine_eval_yoy_at(ev, &lyp, ywant, ly, yoy) < 0)
 			return req_error(r, E(INTERNAL),
 			    "database error while"
 			    " computing %s last year",
