@@ -326,6 +326,138 @@ engine_population(int u, int32_t d, int64_t *out)
 }
 
 /*
+ * P(d1) and P(d2) of u (d1 < d2) as engine_population() gives them, for
+ * a tree without moves, in one walk instead of two.  A unit whose two
+ * days use the same snapshot (s, x) has P(d) = x + N(d) - N(s) on both,
+ * N the running net change of its subtree, so P(d2) = P(d1) + the net
+ * change over [d1 + 1, d2]: exactly the same integers, over a span of the
+ * period's length instead of one from the snapshot.  rc[j] and out[j] are
+ * engine_population()'s return value and *out for day j (out[j] is left
+ * alone unless rc[j] is 1).
+ */
+static void
+population_pair(int u, int32_t d1, int32_t d2, int rc[2], int64_t out[2])
+{
+	const struct unit *un = unit_at(u);
+	int32_t s1, s2;
+	int64_t x1, x2, x[2];
+	int i, j, c[2], b1, b2;
+
+	if (tally_has_pop((int)un->id)) {
+		b1 = tally_pop_near((int)un->id, d1, 1, &s1, &x1) ||
+		    tally_pop_near((int)un->id, d1, 0, &s1, &x1);
+		b2 = tally_pop_near((int)un->id, d2, 1, &s2, &x2) ||
+		    tally_pop_near((int)un->id, d2, 0, &s2, &x2);
+		if (b1 && b2 && s1 == s2 && x1 == x2 &&
+		    (rc[0] = engine_population(u, d1, &out[0])) == 1) {
+			rc[1] = 1;
+			out[1] = out[0] + subtree_net(u, d1 + 1, d2);
+			return;
+		}
+		rc[0] = engine_population(u, d1, &out[0]);
+		rc[1] = engine_population(u, d2, &out[1]);
+		return;
+	}
+	if (un->nchildren == 0) {
+		rc[0] = rc[1] = 0;
+		return;
+	}
+	/* The first child not known on a day decides that day, as there. */
+	rc[0] = rc[1] = 1;
+	x1 = x2 = 0;
+	for (i = 0; i < un->nchildren && (rc[0] == 1 || rc[1] == 1); i++) {
+		population_pair(un->children[i], d1, d2, c, x);
+		for (j = 0; j < 2; j++)
+			if (rc[j] == 1 && c[j] <= 0)
+				rc[j] = c[j];
+		if (rc[0] == 1)
+			x1 += x[0];
+		if (rc[1] == 1)
+			x2 += x[1];
+	}
+	if (rc[0] == 1)
+		out[0] = x1;
+	if (rc[1] == 1)
+		out[1] = x2;
+}
+
+/*
+ * engine_eval()'s walk of a tree without moves: adds u's subtree's
+ * counters over [start, end] to sub (as tree_counters()) and sets rc and
+ * pop to P(start - 1) and P(end) (as population_pair()), one tally_sum()
+ * per unit serving both: a unit whose two days use the same snapshot
+ * gets P(end) = P(start - 1) + its subtree's net change over the period,
+ * the counters just summed.
+ */
+static void
+eval_walk(int u, int32_t start, int32_t end, int64_t sub[TALLY_K], int rc[2],
+    int64_t pop[2])
+{
+	const struct unit *un = unit_at(u);
+	int64_t own[TALLY_K], x1, x2, x[2];
+	int32_t s1, s2;
+	int i, k, c[2], b1, b2;
+
+	tally_sum((int)un->id, start, end, own);
+	if (tally_has_pop((int)un->id)) {
+		for (i = 0; i < un->nchildren; i++)
+			tree_counters(un->children[i], start, end, own);
+		b1 = tally_pop_near((int)un->id, start - 1, 1, &s1, &x1) ||
+		    tally_pop_near((int)un->id, start - 1, 0, &s1, &x1);
+		b2 = tally_pop_near((int)un->id, end, 1, &s2, &x2) ||
+		    tally_pop_near((int)un->id, end, 0, &s2, &x2);
+		if (b1 && b2 && s1 == s2 && x1 == x2 &&
+		    (rc[0] = engine_population(u, start - 1, &pop[0])) == 1) {
+			rc[1] = 1;
+			pop[1] = pop[0] + own[CTR_BIRTHS] - own[CTR_DEATHS] +
+			    own[CTR_MIG_IN] - own[CTR_MIG_OUT];
+		} else {
+			rc[0] = engine_population(u, start - 1, &pop[0]);
+			rc[1] = engine_population(u, end, &pop[1]);
+		}
+	} else if (un->nchildren == 0) {
+		rc[0] = rc[1] = 0;
+	} else {
+		/* The first child not known on a day decides that day. */
+		rc[0] = rc[1] = 1;
+		x1 = x2 = 0;
+		for (i = 0; i < un->nchildren; i++) {
+			eval_walk(un->children[i], start, end, own, c, x);
+			if (rc[0] == 1 && c[0] <= 0)
+				rc[0] = c[0];
+			if (rc[1] == 1 && c[1] <= 0)
+				rc[1] = c[1];
+			if (rc[0] == 1)
+				x1 += x[0];
+			if (rc[1] == 1)
+				x2 += x[1];
+		}
+		if (rc[0] == 1)
+			pop[0] = x1;
+		if (rc[1] == 1)
+			pop[1] = x2;
+	}
+	for (k = 0; k < TALLY_K; k++)
+		sub[k] += own[k];
+}
+
+/* P(start - 1) and P(end) of u, the return values in rc. */
+static void
+population_ends(int u, const period *p, int rc[2], int64_t out[2])
+{
+	int nmv;
+
+	units_moves(&nmv);
+	if (nmv == 0 && p->start <= p->end) {
+		population_pair(u, p->start - 1, p->end, rc, out);
+		return;
+	}
+	if ((rc[0] = engine_population(u, p->start - 1, &out[0])) < 0)
+		return;
+	rc[1] = engine_population(u, p->end, &out[1]);
+}
+
+/*
  * The variables of u over p into ev (counters, populations, days): what
  * every indicator's expression reads.  With end_known >= 0, *end_pop is
  * u's population on p->end (engine_population()'s answer and its return
@@ -337,8 +469,8 @@ eval_vars(int u, const period *p, const int64_t *end_pop, int end_known,
     struct unit_eval *ev)
 {
 	counters c;
-	int64_t ps = 0, pe = 0;
-	int ks, ke, i;
+	int64_t ps = 0, pe = 0, pop[2];
+	int ks, ke, i, prc[2], nmv;
 
 	/* The per-indicator arrays are set by the callers, as far as used. */
 	memset(ev, 0, offsetof(struct unit_eval, has_value));
@@ -347,19 +479,29 @@ eval_vars(int u, const period *p, const int64_t *end_pop, int end_known,
 	ev->days = period_days(p);
 	ev->year_days = date_year_days(p->start);
 	memset(&c, 0, sizeof c);
-	subtree_counters(u, p->start, p->end, c.v);
+	pop[0] = pop[1] = 0;
+	units_moves(&nmv);
+	if (nmv == 0 && p->start <= p->end) {
+		eval_walk(u, p->start, p->end, c.v, prc, pop);
+	} else {
+		subtree_counters(u, p->start, p->end, c.v);
+		population_ends(u, p, prc, pop);
+	}
 	ev->total = c;
 	for (i = 0; i < CTR_BASE_COUNT; i++) {
 		ev->vars[i] = (double)c.v[i];
 		ev->known[i] = 1;
 	}
-	if ((ks = engine_population(u, p->start - 1, &ps)) < 0)
+	if ((ks = prc[0]) < 0)
 		return -1;
+	ps = pop[0];
 	if (end_known >= 0) {
 		ke = end_known;
 		pe = ke ? *end_pop : 0;
-	} else if ((ke = engine_population(u, p->end, &pe)) < 0) {
+	} else if ((ke = prc[1]) < 0) {
 		return -1;
+	} else {
+		pe = pop[1];
 	}
 	ev->vars[VAR_POP_START] = (double)ps;
 	ev->known[VAR_POP_START] = (unsigned char)ks;
@@ -511,14 +653,14 @@ int
 engine_unknown_children(int u, const period *p, int *v, int cap)
 {
 	const struct unit *un = unit_at(u);
-	int64_t x;
-	int i, n = 0;
+	int64_t x[2];
+	int i, n = 0, rc[2];
 
 	for (i = 0; i < un->nchildren; i++) {
 		int c = un->children[i];
 
-		if (engine_population(c, p->start - 1, &x) == 1 &&
-		    engine_population(c, p->end, &x) == 1)
+		population_ends(c, p, rc, x);
+		if (rc[0] == 1 && rc[1] == 1)
 			continue;
 		if (n < cap)
 			v[n] = c;
