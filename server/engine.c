@@ -485,7 +485,10 @@ eval_vars(int u, const period *p, const int64_t *end_pop, int end_known,
 		eval_walk(u, p->start, p->end, c.v, prc, pop);
 	} else {
 		subtree_counters(u, p->start, p->end, c.v);
-		population_ends(u, p, prc, pop);
+		if (end_known >= 0)
+			prc[0] = engine_population(u, p->start - 1, &pop[0]);
+		else
+			population_ends(u, p, prc, pop);
 	}
 	ev->total = c;
 	for (i = 0; i < CTR_BASE_COUNT; i++) {
