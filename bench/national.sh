@@ -18,6 +18,14 @@
 #   NAT_INGEST   records of each measured ingest (100000)
 #   NAT_DIR      scratch directory (bench/data/national); kept with NAT_KEEP=1
 #   NAT_RESULTS  bench/RESULTS-national.md
+#   NAT_SAVE     a directory: only build the databases of NAT_SIZES (setup,
+#                preload, the naive table alike) and keep a copy of each
+#                size there (SIZE/popstat.db, .key, naive.db, tokens); no
+#                measurement.  The preload is most of a run's time (10M:
+#                ~25 min), so it is done once.
+#   NAT_FROM     a directory NAT_SAVE made: measure each size of NAT_SIZES
+#                on a fresh copy of its saved databases (the ingest of one
+#                size then does not carry into the next, as without it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,17 +88,38 @@ q() {   # q KEY SIZE UNIT KIND [loadgen options]
 		--max-seconds 30 "$@")"
 }
 
-ADMIN=$("$BIN/popstatd" init --db "$DB")
-start 0
-out=$("$BB/loadgen" setup --server "$ADDR" --token "$ADMIN")
-put setup 0 "$out"
-CLERK=$(field "$out" clerk_token)
-halt "$PID"
-PID=
+SAVE=${NAT_SAVE:-}
+FROM=${NAT_FROM:-}
+if [ -n "$FROM" ]; then
+	ADMIN=$(cat "$FROM/admin_token")
+	CLERK=$(cat "$FROM/clerk_token")
+	cat "$FROM/setup.jsonl" >> "$J"
+else
+	ADMIN=$("$BIN/popstatd" init --db "$DB")
+	start 0
+	out=$("$BB/loadgen" setup --server "$ADDR" --token "$ADMIN")
+	put setup 0 "$out"
+	CLERK=$(field "$out" clerk_token)
+	halt "$PID"
+	PID=
+	if [ -n "$SAVE" ]; then
+		mkdir -p "$SAVE"
+		printf '%s\n' "$ADMIN" > "$SAVE/admin_token"
+		printf '%s\n' "$CLERK" > "$SAVE/clerk_token"
+		grep '"key":"s' "$J" > "$SAVE/setup.jsonl"
+	fi
+fi
 
 cur=0
 for S in $SIZES; do
-	if [ "$S" -gt "$cur" ]; then
+	if [ -n "$FROM" ]; then
+		[ -f "$FROM/$S/popstat.db" ] || { say "no saved database of $S in $FROM"; exit 1; }
+		say "copying the saved databases of $S"
+		rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm "$DIR"/*.key
+		cp "$FROM/$S/popstat.db" "$FROM/$S/popstat.db.key" "$FROM/$S/naive.db" "$DIR/"
+		grep -h '"key":"p\|"key":"naive_prep' "$FROM/$S/preload.jsonl" >> "$J" || true
+		cur=$S
+	elif [ "$S" -gt "$cur" ]; then
 		say "preloading records $cur..$S (server stopped) and the naive table alike, in parallel"
 		nice -n 5 "$BB/baseline" --db "$NAIVE" --units $UNITS --start "$cur" \
 			--records $((S - cur)) --batch 200000 --sync off \
@@ -102,6 +131,13 @@ for S in $SIZES; do
 		BPID=
 		put naive_prep "$S" "$(cat "$DIR/naive_prep.json")"
 		cur=$S
+	fi
+	if [ -n "$SAVE" ]; then
+		mkdir -p "$SAVE/$S"
+		cp "$DB" "$DB.key" "$NAIVE" "$SAVE/$S/"
+		grep "\"size\":$S," "$J" > "$SAVE/$S/preload.jsonl"
+		say "saved the databases of $S in $SAVE/$S"
+		continue
 	fi
 	sync
 	put files "$S" "{\"server_db_bytes\":$(stat -c %s "$DB"),\"naive_db_bytes\":$(stat -c %s "$NAIVE")}"
@@ -125,5 +161,6 @@ for S in $SIZES; do
 	cur=$((cur + INGEST))
 done
 put end 0 "{\"elapsed_s\":$(($(date +%s) - T0))}"
+[ -n "$SAVE" ] && { say "databases saved in $SAVE; measure with NAT_FROM=$SAVE"; exit 0; }
 python3 bench/national_report.py "$J" "$OUT"
 say "done; table written to $OUT"
