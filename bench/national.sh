@@ -25,7 +25,9 @@
 #                ~25 min), so it is done once.
 #   NAT_FROM     a directory NAT_SAVE made: measure each size of NAT_SIZES
 #                on a fresh copy of its saved databases (the ingest of one
-#                size then does not carry into the next, as without it)
+#                size then does not carry into the next, as without it);
+#                a size whose directory holds a file `in_place` is measured
+#                on hard links to the saved files, not copies
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -116,7 +118,13 @@ for S in $SIZES; do
 		[ -f "$FROM/$S/popstat.db" ] || { say "no saved database of $S in $FROM"; exit 1; }
 		say "copying the saved databases of $S"
 		rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm "$DIR"/*.key
-		cp "$FROM/$S/popstat.db" "$FROM/$S/popstat.db.key" "$FROM/$S/naive.db" "$DIR/"
+		if [ -f "$FROM/$S/in_place" ]; then
+			# Too large to copy (100M: ~40 GB): measured in place,
+			# so its ingest stays in the saved files.
+			ln "$FROM/$S/popstat.db" "$FROM/$S/popstat.db.key" "$FROM/$S/naive.db" "$DIR/"
+		else
+			cp "$FROM/$S/popstat.db" "$FROM/$S/popstat.db.key" "$FROM/$S/naive.db" "$DIR/"
+		fi
 		grep -h '"key":"p\|"key":"naive_prep' "$FROM/$S/preload.jsonl" >> "$J" || true
 		cur=$S
 	elif [ "$S" -gt "$cur" ]; then
