@@ -108,12 +108,14 @@ LIMITS = """## What limits it (profiles of 2026-12-03, 41,850 townships)
   the county bench's batch is one township's; server CPU stayed at about
   30,000 records per CPU-second, and the wall rate fell with the load and
   with the disk's random writes as the file outgrew the page cache.
-- **Not measured**: 100 million records. At ~200 bytes per record (1M:
-  205 MB) 100M is ~20 GB for popstatd plus ~20 GB for the naive table,
-  which the disk (78 GB free) holds, but the preload ran at 4,600-10,000
-  records/s on the shared machine: 3-6 hours, past this session. Cold
-  start-up (page cache dropped) was not measured either: every start
-  followed the preload, with the file in the page cache.
+- **Not measured**: 100 million records. At ~175 bytes per record
+  (30M: 4.85 GB) 100M is ~17 GB for popstatd plus ~19 GB for the naive
+  table; the preload of 2026-12-03 ran at ~17,000 records/s on a quiet
+  machine, so 30M -> 100M is ~70 minutes more, not run. Start-up grows
+  with the `daily` rows (2.5 s at 1M, 8.4 s at 10M, 34 s at 30M under
+  load), so 100M would not start in 10 s without a persisted per-year
+  block. Cold start-up (page cache dropped) was not measured: every
+  start followed a copy of the files.
 """
 md.append(LIMITS)
 open(out, "w").write("\n".join(md) + "\n")
