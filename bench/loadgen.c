@@ -13,7 +13,8 @@
  *       R birth records (rows I.. of stream S) in Submit batches of B rows
  *       from N connections with up to D requests in flight on each;
  *       records/s and acknowledgement latency
- *   loadgen query   --server H:P --token T --kind ping|status|ranking|warning
+ *   loadgen query   --server H:P --token T --kind
+ * ping|status|ranking|warning|quality
  *                   [--count K] [--warmup W] [--conns N] [--ping-every B]
  *       request latency (status: the county over a year, that is the sum of
  *       its townships; ranking: the county's townships over a year); with
@@ -54,7 +55,7 @@
 #include "rowgen.h"
 
 #define MAX_DEPTH 64
-#define CONNECT_WINDOW 200   /* connects in progress at once (idle mode) */
+#define CONNECT_WINDOW 200 /* connects in progress at once (idle mode) */
 #define REPLY_MAX (256u << 20)
 
 static struct {
@@ -212,7 +213,8 @@ as_of(char *buf)
 	if (!O.fresh)
 		return NULL;
 	return date_format(date_from_ymd(2030, 1, 1) +
-	    (O.fresh_from + n++) % FRESH_DAYS, buf);
+		(O.fresh_from + n++) % FRESH_DAYS,
+	    buf);
 }
 
 static uint8_t *
@@ -266,6 +268,23 @@ req_warning(uint64_t id, size_t *len)
 	return pack_request(id, &rq, len);
 }
 
+/*
+ * A data-quality request for the county over the period (the four checks
+ * of its townships, double registration read from mother_pairs).
+ */
+static uint8_t *
+req_quality(uint64_t id, size_t *len)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__QualityQuery q = POPSTAT__QUALITY_QUERY__INIT;
+
+	q.parent = (char *)O.county;
+	q.period = (char *)O.period;
+	rq.body_case = POPSTAT__REQUEST__BODY_QUALITY;
+	rq.quality = &q;
+	return pack_request(id, &rq, len);
+}
+
 /* A Submit of births: rows [first, first + n) of the stream. */
 static uint8_t *
 req_births(uint64_t id, uint64_t first, uint32_t n, size_t *len)
@@ -281,7 +300,7 @@ req_births(uint64_t id, uint64_t first, uint32_t n, size_t *len)
 	for (i = 0; i < n; i++) {
 		rowgen_birth(O.stream, first + i, (unsigned)O.units, &g[i]);
 		popstat__row__init(&rows[i]);
-		rows[i].line = i + 2;  /* as if line 1 were a CSV header */
+		rows[i].line = i + 2; /* as if line 1 were a CSV header */
 		rows[i].record_id = g[i].record_id;
 		rows[i].unit = g[i].unit;
 		rows[i].date = g[i].date;
@@ -348,8 +367,9 @@ read_all(int fd, uint8_t *p, size_t n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			die("recv: %s", r == 0 ? "connection closed by the server" :
-			    strerror(errno));
+			die("recv: %s",
+			    r == 0 ? "connection closed by the server" :
+				     strerror(errno));
 		p += r;
 		n -= (size_t)r;
 	}
@@ -395,7 +415,8 @@ sync_open(void)
 	size_t len;
 
 	popstat__envelope__free_unpacked(sync_call(fd, req_hello(1, &len), &len,
-	    "hello"), NULL);
+					     "hello"),
+	    NULL);
 	return fd;
 }
 
@@ -426,8 +447,8 @@ req_unit_add(uint64_t id, const char *code, const char *name,
 enum { NAT_NFD = 16, NAT_WINDOW = 4096 };
 
 static void
-nat_add(int *fds, char (*codes)[24], char (*names)[64],
-    char (*parents)[24], int n, const char *level)
+nat_add(int *fds, char (*codes)[24], char (*names)[64], char (*parents)[24],
+    int n, const char *level)
 {
 	int i, j, end;
 	size_t len;
@@ -459,8 +480,8 @@ cmd_setup_national(void)
 	int np = ROWGEN_NAT_PROVINCES, nc = np * ROWGEN_NAT_COUNTIES;
 	int nt = ROWGEN_NAT_UNITS;
 	size_t len;
-	char (*codes)[24], (*names)[64], (*parents)[24], (*ids)[24];
-	char (*persons)[16];
+	char(*codes)[24], (*names)[64], (*parents)[24], (*ids)[24];
+	char(*persons)[16];
 	char token[128];
 	Popstat__Envelope *env;
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
@@ -523,8 +544,8 @@ cmd_setup_national(void)
 	persons = xmalloc((size_t)nt * sizeof *persons);
 	for (i = 0; i < nt; i++) {
 		snprintf(ids[i], sizeof ids[i], "P-%s", codes[i]);
-		snprintf(persons[i], sizeof persons[i], "%llu", 20000ULL +
-		    rowgen_mix((uint64_t)i) % 60000ULL);
+		snprintf(persons[i], sizeof persons[i], "%llu",
+		    20000ULL + rowgen_mix((uint64_t)i) % 60000ULL);
 		popstat__row__init(&rows[i]);
 		rows[i].line = (uint32_t)(i % 10000) + 2;
 		rows[i].record_id = ids[i];
@@ -542,7 +563,8 @@ cmd_setup_national(void)
 		s.rows = rp + done;
 		env = sync_call(fds[0], pack_request(4, &rq, &len), &len,
 		    "population");
-		if (env->response->body_case != POPSTAT__RESPONSE__BODY_SUBMIT ||
+		if (env->response->body_case !=
+			POPSTAT__RESPONSE__BODY_SUBMIT ||
 		    env->response->submit->accepted != (uint32_t)n)
 			die("population: not every snapshot was accepted");
 		popstat__envelope__free_unpacked(env, NULL);
@@ -554,7 +576,7 @@ cmd_setup_national(void)
 	free(persons);
 	close(fds[0]);
 	printf("{\"mode\":\"setup\",\"units\":%d,\"counties\":%d,"
-	    "\"provinces\":%d,\"seconds\":%.3f,\"clerk_token\":\"%s\"}\n",
+	       "\"provinces\":%d,\"seconds\":%.3f,\"clerk_token\":\"%s\"}\n",
 	    nt, nc, np, now_s() - t0, token);
 	return 0;
 }
@@ -575,14 +597,16 @@ cmd_setup(void)
 	Popstat__UserAdd ua = POPSTAT__USER_ADD__INIT;
 	Popstat__Submit s = POPSTAT__SUBMIT__INIT;
 	Popstat__Row *rows, **rp;
-	char (*ids)[24], (*codes)[24], (*persons)[16];
+	char(*ids)[24], (*codes)[24], (*persons)[16];
 	double t0 = now_s();
 	char token[128];
 	uint8_t *frame;
 
 	fd = sync_open();
-	popstat__envelope__free_unpacked(sync_call(fd, req_unit_add(2,
-	    O.county, "陇县", NULL, "county", &len), &len, "unit add county"),
+	popstat__envelope__free_unpacked(sync_call(fd,
+					     req_unit_add(2, O.county, "陇县",
+						 NULL, "county", &len),
+					     &len, "unit add county"),
 	    NULL);
 	for (k = 0; k < NFD; k++)
 		fds[k] = k == 0 ? fd : sync_open();
@@ -622,8 +646,8 @@ cmd_setup(void)
 	for (i = 0; i < O.units; i++) {
 		rowgen_unit_code((unsigned)i, codes[i], sizeof codes[i]);
 		snprintf(ids[i], sizeof ids[i], "P-%s", codes[i]);
-		snprintf(persons[i], sizeof persons[i], "%llu", 150000ULL +
-		    rowgen_mix((uint64_t)i) % 350000ULL);
+		snprintf(persons[i], sizeof persons[i], "%llu",
+		    150000ULL + rowgen_mix((uint64_t)i) % 350000ULL);
 		popstat__row__init(&rows[i]);
 		rows[i].line = (uint32_t)i + 2;
 		rows[i].record_id = ids[i];
@@ -649,7 +673,8 @@ cmd_setup(void)
 	free(persons);
 	close(fd);
 	printf("{\"mode\":\"setup\",\"units\":%d,\"seconds\":%.3f,"
-	    "\"clerk_token\":\"%s\"}\n", O.units, now_s() - t0, token);
+	       "\"clerk_token\":\"%s\"}\n",
+	    O.units, now_s() - t0, token);
 	return 0;
 }
 
@@ -659,8 +684,8 @@ struct pending {
 	double t;
 	uint64_t id;
 	uint32_t rows;
-	int warm;   /* a warm-up request: not in the latency figures */
-	int ping;   /* an interleaved Ping (--ping-every) */
+	int warm; /* a warm-up request: not in the latency figures */
+	int ping; /* an interleaved Ping (--ping-every) */
 };
 
 struct lconn {
@@ -669,8 +694,8 @@ struct lconn {
 	int inflight, qh;
 	struct pending q[MAX_DEPTH];
 	uint64_t next_id;
-	double t_next;          /* --rate: when the next request is due */
-	struct event *pace;     /* --rate: wakes pump() when it is */
+	double t_next;      /* --rate: when the next request is due */
+	struct event *pace; /* --rate: wakes pump() when it is */
 };
 
 static struct lconn *conns;
@@ -682,17 +707,17 @@ struct lats {
 	double *v;
 	size_t n, cap;
 };
-static struct lats lat;       /* the requests measured */
-static struct lats plat;      /* the interleaved Pings */
+static struct lats lat;  /* the requests measured */
+static struct lats plat; /* the interleaved Pings */
 static double first_ms = -1;
-static double decode_s;      /* unpacking replies, the client's own work */
+static double decode_s; /* unpacking replies, the client's own work */
 static uint64_t ndecoded, reply_bytes, nsame;
 static uint64_t accepted, duplicate, rejected, nerr, replies;
 static char first_err[512];
 
 /* Work. */
 static uint64_t next_row, end_row;
-static long q_sent, q_pings;   /* queries (warm-up included), Pings */
+static long q_sent, q_pings; /* queries (warm-up included), Pings */
 
 static void
 lat_add(struct lats *l, double ms)
@@ -754,8 +779,8 @@ print_latency(void)
 		put_ms("ping_p99_ms", pct(&plat, 99));
 	}
 	printf(",\"decode_ms\":%.4f,\"reply_bytes\":%llu,\"decoded\":%llu,"
-	    "\"same_as_first\":%llu", ndecoded ?
-	    decode_s * 1000.0 / (double)ndecoded : 0.0,
+	       "\"same_as_first\":%llu",
+	    ndecoded ? decode_s * 1000.0 / (double)ndecoded : 0.0,
 	    (unsigned long long)reply_bytes, (unsigned long long)ndecoded,
 	    (unsigned long long)nsame);
 }
@@ -796,7 +821,7 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 		return 1;
 	}
 	if (strcmp(O.mode, "query") == 0) {
-		long m = q_sent - O.warmup;   /* measured queries sent so far */
+		long m = q_sent - O.warmup; /* measured queries sent so far */
 		long want_pings = O.ping_every > 0 ? O.count : 0;
 
 		if (m >= O.count && q_pings >= want_pings)
@@ -808,8 +833,8 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 			return 0;
 		p->warm = m < 0;
 		/* After the warm-up, B queries, B Pings, B queries, ... */
-		p->ping = !p->warm && q_pings < want_pings && (m >= O.count ||
-		    (m + q_pings) / O.ping_every % 2 == 1);
+		p->ping = !p->warm && q_pings < want_pings &&
+		    (m >= O.count || (m + q_pings) / O.ping_every % 2 == 1);
 		if (p->ping)
 			q_pings++;
 		else
@@ -818,6 +843,8 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 			*frame = req_ping(id, len);
 		else if (strcmp(O.kind, "warning") == 0)
 			*frame = req_warning(id, len);
+		else if (strcmp(O.kind, "quality") == 0)
+			*frame = req_quality(id, len);
 		else if (strcmp(O.kind, "status") == 0)
 			*frame = req_status(id, len);
 		else
@@ -867,23 +894,28 @@ consume(struct lconn *c, const Popstat__Response *r, const struct pending *p,
 			fprintf(stderr, "loadgen: rejected: %s\n", first_err);
 		}
 	} else if (strcmp(O.mode, "query") == 0) {
-		Popstat__Response__BodyCase want =
-		    strcmp(O.kind, "ping") == 0 ? POPSTAT__RESPONSE__BODY_PONG :
-		    strcmp(O.kind, "status") == 0 ? POPSTAT__RESPONSE__BODY_STATUS :
+		Popstat__Response__BodyCase want = strcmp(O.kind, "ping") == 0 ?
+		    POPSTAT__RESPONSE__BODY_PONG :
+		    strcmp(O.kind, "status") == 0 ?
+		    POPSTAT__RESPONSE__BODY_STATUS :
 		    strcmp(O.kind, "warning") == 0 ?
 		    POPSTAT__RESPONSE__BODY_WARNING :
+		    strcmp(O.kind, "quality") == 0 ?
+		    POPSTAT__RESPONSE__BODY_QUALITY :
 		    POPSTAT__RESPONSE__BODY_RANKING;
 
 		if (r->body_case != want)
 			note_error("unexpected reply type");
 		else if (want == POPSTAT__RESPONSE__BODY_RANKING &&
-		    r->ranking->n_rows != (size_t)(rowgen_national() ?
-		    ROWGEN_NAT_COUNTIES : O.units))
+		    r->ranking->n_rows !=
+			(size_t)(rowgen_national() ? ROWGEN_NAT_COUNTIES :
+						     O.units))
 			/* national: a province's counties */
 			note_error("ranking does not list every township");
 		else if (want == POPSTAT__RESPONSE__BODY_WARNING &&
-		    r->warning->n_rows != (size_t)(rowgen_national() ?
-		    ROWGEN_NAT_TOWNSHIPS : O.units))
+		    r->warning->n_rows !=
+			(size_t)(rowgen_national() ? ROWGEN_NAT_TOWNSHIPS :
+						     O.units))
 			note_error("warning does not list every township");
 	}
 }
@@ -1010,7 +1042,7 @@ on_frame(struct lconn *c, Popstat__Envelope *env, double t)
  * machine, not of the server), which ping, decoded in microseconds, never
  * pays.  Comparing keeps the client's work per reply as small as ping's.
  */
-static uint8_t *ref_body;        /* the first reply after its request id */
+static uint8_t *ref_body; /* the first reply after its request id */
 static size_t ref_len;
 static Popstat__Envelope *ref_env;
 
@@ -1088,7 +1120,8 @@ read_cb(struct bufferevent *bev, void *arg)
 		t = now_s();
 		evbuffer_drain(in, FRAME_HEADER);
 		body = evbuffer_pullup(in, len);
-		/* An interleaved Pong is not the query's: not in its figures. */
+		/* An interleaved Pong is not the query's: not in its figures.
+		 */
 		pong = c->ready && c->inflight > 0 && c->q[c->qh].ping;
 		if (c->ready && !pong)
 			reply_bytes = FRAME_HEADER + (uint64_t)len;
@@ -1107,8 +1140,8 @@ read_cb(struct bufferevent *bev, void *arg)
 			decode_s += now_s() - t;
 			ndecoded++;
 		}
-		if (c->ready && strcmp(O.mode, "query") == 0 && ref_env == NULL &&
-		    error_text(env->response) == NULL) {
+		if (c->ready && strcmp(O.mode, "query") == 0 &&
+		    ref_env == NULL && error_text(env->response) == NULL) {
 			keep_first(body, len, env);
 			evbuffer_drain(in, len);
 			on_frame(c, env, t);
@@ -1140,8 +1173,9 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	if (strcmp(O.mode, "idle") == 0 && !c->ready) {
 		if (++nfailed <= 3)
 			fprintf(stderr, "loadgen: connection %d failed: %s\n",
-			    c->idx, evutil_socket_error_to_string(
-			    EVUTIL_SOCKET_ERROR()));
+			    c->idx,
+			    evutil_socket_error_to_string(
+				EVUTIL_SOCKET_ERROR()));
 		bufferevent_free(c->bev);
 		c->bev = NULL;
 		if (nstarted < nconns)
@@ -1150,9 +1184,10 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 			all_ready();
 		return;
 	}
-	die("connection %d: %s", c->idx, (what & BEV_EVENT_EOF) ?
-	    "closed by the server" : evutil_socket_error_to_string(
-	    EVUTIL_SOCKET_ERROR()));
+	die("connection %d: %s", c->idx,
+	    (what & BEV_EVENT_EOF) ?
+		"closed by the server" :
+		evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 }
 
 static void
@@ -1169,7 +1204,7 @@ conn_start(int i)
 	bufferevent_set_max_single_read(c->bev, 1 << 20);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&srv_addr,
-	    (int)srv_addrlen) < 0)
+		(int)srv_addrlen) < 0)
 		event_cb(c->bev, BEV_EVENT_ERROR, c);
 }
 
@@ -1218,8 +1253,9 @@ idle_measure(evutil_socket_t fd, short what, void *arg)
 		if (conns[i].bev && conns[i].ready)
 			alive++;
 	printf("{\"mode\":\"idle\",\"conns\":%d,\"open\":%d,\"failed\":%d,"
-	    "\"open_seconds\":%.3f,\"server_vmrss_kib\":%ld,"
-	    "\"server_vmhwm_kib\":%ld}\n", nconns, alive, nfailed, idle_t_open,
+	       "\"open_seconds\":%.3f,\"server_vmrss_kib\":%ld,"
+	       "\"server_vmhwm_kib\":%ld}\n",
+	    nconns, alive, nfailed, idle_t_open,
 	    O.pid ? proc_kib(O.pid, "VmRSS") : -1,
 	    O.pid ? proc_kib(O.pid, "VmHWM") : -1);
 	fflush(stdout);
@@ -1236,12 +1272,14 @@ all_ready(void)
 		struct timeval settle = { 1, 0 };
 
 		idle_t_open = t_start - idle_t_open;
-		event_base_once(base, -1, EV_TIMEOUT, idle_measure, NULL, &settle);
+		event_base_once(base, -1, EV_TIMEOUT, idle_measure, NULL,
+		    &settle);
 		return;
 	}
 	for (i = 0; i < nconns; i++) {
 		if (O.rate > 0) {
-			conns[i].t_next = t_start + (double)i / (O.rate * nconns);
+			conns[i].t_next =
+			    t_start + (double)i / (O.rate * nconns);
 			conns[i].pace = evtimer_new(base, pace_cb, &conns[i]);
 			if (conns[i].pace == NULL)
 				die("out of memory");
@@ -1279,8 +1317,10 @@ cmd_async(void)
 	/* --rate: timers to the microsecond (timerfd), not epoll's
 	 * milliseconds.  Only then: libevent re-arms the timerfd on every
 	 * pass of its loop, a system call the other figures need not pay. */
-	if ((cfg = event_config_new()) == NULL || (O.rate > 0 &&
-	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) < 0) ||
+	if ((cfg = event_config_new()) == NULL ||
+	    (O.rate > 0 &&
+		event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) <
+		    0) ||
 	    (base = event_base_new_with_config(cfg)) == NULL)
 		die("cannot set up libevent");
 	event_config_free(cfg);
@@ -1310,24 +1350,25 @@ cmd_async(void)
 		double secs = t_end - t_start;
 
 		printf("{\"mode\":\"ingest\",\"conns\":%d,\"depth\":%d,"
-		    "\"batch\":%d,\"records\":%llu,\"start\":%llu,\"stream\":%llu,"
-		    "\"mother_id\":%s,\"accepted\":%llu,\"duplicate\":%llu,"
-		    "\"rejected\":%llu,\"errors\":%llu,\"requests\":%llu,"
-		    "\"rate\":%g,\"seconds\":%.4f,\"records_per_s\":%.1f,",
-		    O.conns, O.depth,
-		    O.batch, (unsigned long long)O.records,
+		       "\"batch\":%d,\"records\":%llu,\"start\":%llu,"
+		       "\"stream\":%llu,"
+		       "\"mother_id\":%s,\"accepted\":%llu,\"duplicate\":%llu,"
+		       "\"rejected\":%llu,\"errors\":%llu,\"requests\":%llu,"
+		       "\"rate\":%g,\"seconds\":%.4f,\"records_per_s\":%.1f,",
+		    O.conns, O.depth, O.batch, (unsigned long long)O.records,
 		    (unsigned long long)O.start, (unsigned long long)O.stream,
-		    O.mother ? "true" : "false",
-		    (unsigned long long)accepted, (unsigned long long)duplicate,
-		    (unsigned long long)rejected, (unsigned long long)nerr,
-		    (unsigned long long)replies, O.rate, secs,
-		    secs > 0 ? (double)accepted / secs : 0.0);
+		    O.mother ? "true" : "false", (unsigned long long)accepted,
+		    (unsigned long long)duplicate, (unsigned long long)rejected,
+		    (unsigned long long)nerr, (unsigned long long)replies,
+		    O.rate, secs, secs > 0 ? (double)accepted / secs : 0.0);
 	} else {
 		double secs = t_end - t_start;
 
 		printf("{\"mode\":\"query\",\"kind\":\"%s\",\"period\":\"%s\","
-		    "\"conns\":%d,\"depth\":%d,\"errors\":%llu,\"seconds\":%.4f,"
-		    "\"requests_per_s\":%.1f,", O.kind, O.period, O.conns, O.depth,
+		       "\"conns\":%d,\"depth\":%d,\"errors\":%llu,\"seconds\":%"
+		       ".4f,"
+		       "\"requests_per_s\":%.1f,",
+		    O.kind, O.period, O.conns, O.depth,
 		    (unsigned long long)nerr, secs,
 		    secs > 0 ? (double)replies / secs : 0.0);
 	}
@@ -1367,8 +1408,8 @@ cmd_startup(void)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		if (O.log) {
-			int lfd = open(O.log, O_WRONLY | O_CREAT | O_APPEND,
-			    0644);
+			int lfd =
+			    open(O.log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 
 			if (lfd >= 0) {
 				dup2(lfd, 1);
@@ -1389,13 +1430,15 @@ cmd_startup(void)
 			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		if (now_s() - t0 > O.timeout) {
 			kill(pid, SIGTERM);
-			die("the server did not accept within %.0f s", O.timeout);
+			die("the server did not accept within %.0f s",
+			    O.timeout);
 		}
 		usleep(500);
 	}
 	t_conn = now_s();
 	popstat__envelope__free_unpacked(sync_call(fd, req_hello(1, &len), &len,
-	    "hello"), NULL);
+					     "hello"),
+	    NULL);
 	env = sync_call(fd, req_ping(2, &len), &len, "ping");
 	t1 = now_s();
 	if (env->response->body_case != POPSTAT__RESPONSE__BODY_PONG)
@@ -1403,7 +1446,7 @@ cmd_startup(void)
 	popstat__envelope__free_unpacked(env, NULL);
 	close(fd);
 	printf("{\"mode\":\"startup\",\"pid\":%ld,\"ms\":%.3f,"
-	    "\"accept_ms\":%.3f,\"vmrss_kib\":%ld,\"vmhwm_kib\":%ld}\n",
+	       "\"accept_ms\":%.3f,\"vmrss_kib\":%ld,\"vmhwm_kib\":%ld}\n",
 	    (long)pid, (t1 - t0) * 1000.0, (t_conn - t0) * 1000.0,
 	    proc_kib(pid, "VmRSS"), proc_kib(pid, "VmHWM"));
 	return 0;
@@ -1426,16 +1469,22 @@ usage(void)
 	    "  --start I        first row index of the stream (0)\n"
 	    "  --stream S       row stream (1)\n"
 	    "  --no-mother      births without mother_id\n"
-	    "  --kind K         query: ping, status, ranking or warning\n"
+	    "  --kind K         query: ping, status, ranking, warning or "
+	    "quality\n"
 	    "  --period P       query period (" ROWGEN_QUERY_PERIOD ")\n"
 	    "  --fresh          query: every request new to the reply cache\n"
-	    "  --fresh-from N   query: --fresh, from the N-th new request on (0)\n"
+	    "  --fresh-from N   query: --fresh, from the N-th new request on "
+	    "(0)\n"
 	    "  --count K        measured queries (100)\n"
 	    "  --warmup W       unmeasured queries first (1)\n"
-	    "  --max-seconds S  query: stop after S seconds (at least 3 measured)\n"
-	    "  --ping-every B   query: blocks of B queries and B Pings alternate\n"
-	    "  --rate R         each connection sends R requests a second, due at\n"
-	    "                   fixed times; latency counts from when one was due\n"
+	    "  --max-seconds S  query: stop after S seconds (at least 3 "
+	    "measured)\n"
+	    "  --ping-every B   query: blocks of B queries and B Pings "
+	    "alternate\n"
+	    "  --rate R         each connection sends R requests a second, due "
+	    "at\n"
+	    "                   fixed times; latency counts from when one was "
+	    "due\n"
 	    "                   (0: the next as soon as the reply is in)\n"
 	    "  --pid PID        idle: the server process to read memory of\n"
 	    "  --hold S         idle: keep the connections S more seconds\n"
@@ -1558,8 +1607,10 @@ main(int argc, char **argv)
 		if (O.conns < 0)
 			O.conns = 1;
 		if (strcmp(O.kind, "ping") && strcmp(O.kind, "status") &&
-		    strcmp(O.kind, "ranking") && strcmp(O.kind, "warning"))
-			die("--kind must be ping, status, ranking or warning");
+		    strcmp(O.kind, "ranking") && strcmp(O.kind, "warning") &&
+		    strcmp(O.kind, "quality"))
+			die("--kind must be ping, status, ranking, warning or "
+			    "quality");
 	} else if (strcmp(O.mode, "idle") == 0) {
 		if (O.conns < 0)
 			O.conns = 10000;

@@ -8,7 +8,8 @@
  * it does what popstatd's submit path does for a new birth: the records row
  * (kind 1, HMAC-SHA256 of the mother id under the database's own secret,
  * received today, timely if within 30 days, the clerk as author), the
- * per-(unit, day) counters upserted with the server's own statement, and
+ * per-(unit, day) counters upserted with the server's own statement, its
+ * possible double registrations (mother_pairs) found the server's way, and
  * one audit line per 10,000 rows.  Rows are inserted in the stream's random
  * order, as they would arrive, so the b-trees grow as they would.  Only
  * durability differs (synchronous=OFF, rollback journal off, a large
@@ -33,7 +34,7 @@
 #define HASH_LEN 32
 #define TIMELY_DAYS 30
 #define AUDIT_EVERY 10000
-#define KIND_BIRTH_NUM 1     /* RecordKind KIND_BIRTH */
+#define KIND_BIRTH_NUM 1 /* RecordKind KIND_BIRTH */
 
 static sqlite3 *db;
 
@@ -62,8 +63,10 @@ read_key(const char *dbpath, uint8_t key[SECRET_LEN])
 		key[i] = (uint8_t)v;
 	}
 	if (i != SECRET_LEN) {
-		fprintf(stderr, "preload: %s: not a popstat key file (64 hex"
-		    " digits and a newline)\n", path);
+		fprintf(stderr,
+		    "preload: %s: not a popstat key file (64 hex"
+		    " digits and a newline)\n",
+		    path);
 		exit(1);
 	}
 }
@@ -71,8 +74,8 @@ read_key(const char *dbpath, uint8_t key[SECRET_LEN])
 static void
 die(const char *what)
 {
-	fprintf(stderr, "preload: %s: %s\n", what, db ? sqlite3_errmsg(db) :
-	    "cannot open");
+	fprintf(stderr, "preload: %s: %s\n", what,
+	    db ? sqlite3_errmsg(db) : "cannot open");
 	exit(1);
 }
 
@@ -85,6 +88,43 @@ exec(const char *sql)
 		fprintf(stderr, "preload: %s: %s\n", sql, err ? err : "?");
 		exit(1);
 	}
+}
+
+/*
+ * As store_pairs_add(): the new birth's possible double registrations,
+ * with the earlier birth by (day, unit id) first.
+ */
+static void
+pair_birth(sqlite3_stmt *find, sqlite3_stmt *add, int64_t unit,
+    const char *record_id, int day, const uint8_t *hash)
+{
+	int rc;
+
+	sqlite3_bind_blob(find, 1, hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(find, 2, day - 30);
+	sqlite3_bind_int(find, 3, day + 30);
+	sqlite3_bind_int64(find, 4, unit);
+	while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+		int64_t u = sqlite3_column_int64(find, 0);
+		int d = sqlite3_column_int(find, 2);
+		int first = d < day || (d == day && u < unit);
+		int ia = first ? 1 : 4, ib = first ? 4 : 1;
+
+		sqlite3_bind_int64(add, ia, u);
+		sqlite3_bind_text(add, ia + 1,
+		    (const char *)sqlite3_column_text(find, 1), -1,
+		    SQLITE_TRANSIENT);
+		sqlite3_bind_int(add, ia + 2, d);
+		sqlite3_bind_int64(add, ib, unit);
+		sqlite3_bind_text(add, ib + 1, record_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(add, ib + 2, day);
+		if (sqlite3_step(add) != SQLITE_DONE)
+			die("pair");
+		sqlite3_reset(add);
+	}
+	if (rc != SQLITE_DONE)
+		die("pairs");
+	sqlite3_reset(find);
 }
 
 static sqlite3_stmt *
@@ -123,7 +163,7 @@ main(int argc, char **argv)
 	uint64_t records = 0, start = 0, stream = 1, i, txn = 500000;
 	unsigned units = 1000, u;
 	long cache_mib = 4096;
-	sqlite3_stmt *s, *ins, *upd, *aud;
+	sqlite3_stmt *s, *ins, *upd, *aud, *pfind, *padd;
 	uint8_t secret[SECRET_LEN], hash[HASH_LEN];
 	int64_t *unit_id, user_id = 0;
 	int32_t today = date_today();
@@ -160,7 +200,8 @@ main(int argc, char **argv)
 	}
 	if (path == NULL || units < 1 || txn < 1)
 		goto usage;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK)
 		die(path);
 	/* Leaving WAL needs the only connection: popstatd must be stopped. */
 	exec("PRAGMA journal_mode=DELETE");
@@ -206,6 +247,8 @@ main(int argc, char **argv)
 	ins = prep(SQL_RECORD_INSERT);
 	upd = prep(SQL_DAILY_ADD);
 	aud = prep(SQL_AUDIT);
+	pfind = prep(SQL_PAIRS_FIND);
+	padd = prep(SQL_PAIR_ADD);
 
 	t0 = now_s();
 	for (i = 0; i < records; i++) {
@@ -216,8 +259,8 @@ main(int argc, char **argv)
 		rowgen_birth(stream, start + i, units, &g);
 		hlen = HASH_LEN;
 		HMAC(EVP_sha256(), secret, SECRET_LEN,
-		    (const unsigned char *)g.mother_id, strlen(g.mother_id), hash,
-		    &hlen);
+		    (const unsigned char *)g.mother_id, strlen(g.mother_id),
+		    hash, &hlen);
 		timely = today - g.day <= TIMELY_DAYS;
 		sqlite3_bind_int64(ins, 1, unit_id[g.unit_index]);
 		sqlite3_bind_text(ins, 2, g.record_id, -1, SQLITE_STATIC);
@@ -237,6 +280,8 @@ main(int argc, char **argv)
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			die("insert");
 		sqlite3_reset(ins);
+		pair_birth(pfind, padd, unit_id[g.unit_index], g.record_id,
+		    g.day, hash);
 		sqlite3_bind_int64(upd, 1, unit_id[g.unit_index]);
 		sqlite3_bind_int(upd, 2, g.day);
 		sqlite3_bind_int64(upd, 3, 1);
@@ -255,9 +300,10 @@ main(int argc, char **argv)
 			uint64_t n = i % AUDIT_EVERY + 1;
 
 			now_iso(now, sizeof now);
-			snprintf(text, sizeof text, "%llu birth records stored"
-			    " (lines 2-%llu)", (unsigned long long)n,
-			    (unsigned long long)n + 1);
+			snprintf(text, sizeof text,
+			    "%llu birth records stored"
+			    " (lines 2-%llu)",
+			    (unsigned long long)n, (unsigned long long)n + 1);
 			sqlite3_bind_text(aud, 1, now, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(aud, 2, user, -1, SQLITE_STATIC);
 			sqlite3_bind_text(aud, 3, "records.submit", -1,
@@ -278,17 +324,20 @@ main(int argc, char **argv)
 	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
 	sqlite3_finalize(aud);
+	sqlite3_finalize(pfind);
+	sqlite3_finalize(padd);
 	exec("PRAGMA journal_mode=WAL");
 	if (sqlite3_close(db) != SQLITE_OK)
 		die("close");
 	free(unit_id);
 	printf("{\"mode\":\"preload\",\"records\":%llu,\"start\":%llu,"
-	    "\"seconds\":%.3f,\"records_per_s\":%.1f}\n",
+	       "\"seconds\":%.3f,\"records_per_s\":%.1f}\n",
 	    (unsigned long long)records, (unsigned long long)start, secs,
 	    secs > 0 ? (double)records / secs : 0.0);
 	return 0;
 usage:
-	fprintf(stderr, "usage: preload --db FILE --start I --records R"
+	fprintf(stderr,
+	    "usage: preload --db FILE --start I --records R"
 	    " [--stream S] [--units N] [--user NAME] [--cache-mib M]"
 	    " [--txn ROWS]\n");
 	return 2;

@@ -145,6 +145,15 @@ match_verifications(const stored_record *s, int32_t *locked_day)
 	return 0;
 }
 
+/* A live birth with a mother hash joins the possible double registrations. */
+static int
+pair_births(const stored_record *s)
+{
+	if (s->rec.kind != KIND_BIRTH || !s->has_hash)
+		return 0;
+	return store_pairs_add(s);
+}
+
 /*
  * Store a new record and keep the counters in step with it.  Returns 0,
  * -1 on a database error (the caller's savepoint undoes everything), or
@@ -164,7 +173,7 @@ ingest_insert(stored_record *s, int64_t user_id, int32_t *locked_day)
 	s->received_day = server_today();
 	s->timely = s->received_day - s->rec.day <= srv.set.timely_days;
 	if (store_record_insert(s, s->received_day, user_id) < 0 ||
-	    account(s, 1) < 0)
+	    account(s, 1) < 0 || pair_births(s) < 0)
 		return -1;
 	return match_verifications(s, locked_day);
 }
@@ -195,6 +204,9 @@ ingest_retract(const stored_record *old, int32_t *locked_day)
 		return -1;
 	if (old->rec.kind == KIND_BIRTH && old->has_hash) {
 		struct unmiss_ctx x = { old->unit_id, 0, 0 };
+
+		if (store_pairs_drop(old->unit_id, old->rec.record_id) < 0)
+			return -1;
 
 		if (store_verification_recheck(old->unit_id, old->mother_hash,
 			old->rec.day - MATCH_WINDOW,
@@ -234,7 +246,7 @@ ingest_amend(const stored_record *old, stored_record *s, int32_t *locked_day)
 		return -1;
 	if ((rc = ingest_retract(old, locked_day)) < 0)
 		return rc;
-	if (account(s, 1) < 0)
+	if (account(s, 1) < 0 || pair_births(s) < 0)
 		return -1;
 	return match_verifications(s, locked_day);
 }

@@ -7,7 +7,7 @@
  * the projection, the headroom (the same score_round2() judging as a status,
  * through the indicator's own expression) and the Poisson risk.  The
  * quality checks use the counters too, except double registration, which
- * needs the mother hashes of the birth records (record level).
+ * reads the pairs of births the submit path keeps (mother_pairs).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -300,47 +300,19 @@ h_warning(struct req *r)
 
 /* ---- data quality ------------------------------------------------------- */
 
+/* One birth of a possible double registration. */
 struct mbirth {
-	uint8_t hash[HASH_LEN];
 	int32_t day;
 	int unit; /* unit index */
 	const char *record_id;
 };
 
-struct mcollect {
-	struct req *r;
-	struct mbirth *v;
-	size_t n, cap;
-	int unit;
-};
-
-static void
-mother_one(const char *record_id, int32_t day, const uint8_t hash[HASH_LEN],
-    void *arg)
-{
-	struct mcollect *x = arg;
-	struct mbirth *b;
-
-	if (x->n == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 64;
-		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
-	}
-	b = &x->v[x->n++];
-	memcpy(b->hash, hash, HASH_LEN);
-	b->day = day;
-	b->unit = x->unit;
-	b->record_id = req_strdup(x->r, record_id);
-}
-
-/* By hash, then date, then unit code, then record id. */
+/* By date, then unit code, then record id. */
 static int
-mbirth_cmp(const void *va, const void *vb)
+mbirth_cmp(const struct mbirth *a, const struct mbirth *b)
 {
-	const struct mbirth *a = va, *b = vb;
-	int c = memcmp(a->hash, b->hash, HASH_LEN);
+	int c;
 
-	if (c)
-		return c;
 	if (a->day != b->day)
 		return a->day < b->day ? -1 : 1;
 	if ((c = strcmp(unit_at(a->unit)->code, unit_at(b->unit)->code)))
@@ -385,7 +357,7 @@ flag_new(struct flags *f, int unit, const char *check)
 
 /* A pair of births of one mother in two units within 30 days. */
 struct mpair {
-	const struct mbirth *a, *b;
+	struct mbirth a, b; /* a before b by mbirth_cmp */
 };
 
 /* By the first birth's date, unit code and record id, then the second's. */
@@ -393,80 +365,89 @@ static int
 mpair_cmp(const void *va, const void *vb)
 {
 	const struct mpair *x = va, *y = vb;
-	int c;
+	int c = mbirth_cmp(&x->a, &y->a);
 
-	if (x->a->day != y->a->day)
-		return x->a->day < y->a->day ? -1 : 1;
-	if ((c = strcmp(unit_at(x->a->unit)->code, unit_at(y->a->unit)->code)))
-		return c;
-	if ((c = strcmp(x->a->record_id, y->a->record_id)))
-		return c;
-	if (x->b->day != y->b->day)
-		return x->b->day < y->b->day ? -1 : 1;
-	if ((c = strcmp(unit_at(x->b->unit)->code, unit_at(y->b->unit)->code)))
-		return c;
-	return strcmp(x->b->record_id, y->b->record_id);
+	return c ? c : mbirth_cmp(&x->b, &y->b);
+}
+
+struct mcollect {
+	struct req *r;
+	const period *p;
+	const unsigned char *in; /* in[i]: unit index i is under u */
+	struct mpair *v;
+	size_t n, cap;
+};
+
+static void
+pair_one(int64_t a_unit, const char *a_rec, int32_t a_day, int64_t b_unit,
+    const char *b_rec, int32_t b_day, void *arg)
+{
+	struct mcollect *x = arg;
+	struct mbirth m1, m2;
+	struct mpair *q;
+
+	m1.unit = unit_by_id(a_unit);
+	m2.unit = unit_by_id(b_unit);
+	if (m1.unit < 0 || m2.unit < 0 || !x->in[m1.unit] || !x->in[m2.unit])
+		return;
+	if ((a_day < x->p->start || a_day > x->p->end) &&
+	    (b_day < x->p->start || b_day > x->p->end))
+		return;
+	m1.day = a_day;
+	m1.record_id = req_strdup(x->r, a_rec);
+	m2.day = b_day;
+	m2.record_id = req_strdup(x->r, b_rec);
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	q = &x->v[x->n++];
+	if (mbirth_cmp(&m1, &m2) <= 0) {
+		q->a = m1;
+		q->b = m2;
+	} else {
+		q->a = m2;
+		q->b = m1;
+	}
 }
 
 /*
  * The possible double registrations under u: births of the same mother
- * hash in two different units, at most 30 days apart, at least one of
- * them in p.  In order of the first birth's date.
+ * hash in two different units under u, at most 30 days apart, at least
+ * one of them in p.  In order of the first birth's date.  They are kept
+ * in mother_pairs as births are stored, so this reads only the pairs
+ * (few), never the births.
  */
 static int
 double_registrations(struct req *r, int u, const period *p, int ids,
     struct flags *f, int *withheld)
 {
 	struct mcollect x;
-	struct mpair *pairs = NULL;
-	size_t npairs = 0, cappairs = 0, a, b, c, e;
+	unsigned char *in;
 	int *sub = NULL, cap = 0, n, i;
+	size_t a;
 
 	memset(&x, 0, sizeof x);
 	x.r = r;
+	x.p = p;
+	in = xcalloc((size_t)units_count() + 1, 1);
 	n = unit_subtree(u, &sub, &cap);
-	for (i = 0; i < n; i++) {
-		x.unit = sub[i];
-		if (store_mother_births(unit_at(sub[i])->id, p->start - 30,
-			p->end + 30, mother_one, &x) < 0) {
-			free(sub);
-			free(x.v);
-			return -1;
-		}
-	}
+	for (i = 0; i < n; i++)
+		in[sub[i]] = 1;
 	free(sub);
-	if (x.n > 0)
-		qsort(x.v, x.n, sizeof *x.v, mbirth_cmp);
-	for (a = 0; a < x.n; a = e) {
-		for (e = a + 1;
-		     e < x.n && memcmp(x.v[e].hash, x.v[a].hash, HASH_LEN) == 0;
-		     e++)
-			;
-		for (b = a; b < e; b++)
-			for (c = b + 1; c < e; c++) {
-				const struct mbirth *m1 = &x.v[b],
-						    *m2 = &x.v[c];
-
-				if (m2->day - m1->day > 30)
-					break;
-				if (m2->unit == m1->unit)
-					continue;
-				if ((m1->day < p->start || m1->day > p->end) &&
-				    (m2->day < p->start || m2->day > p->end))
-					continue;
-				if (npairs == cappairs) {
-					cappairs = cappairs ? cappairs * 2 : 16;
-					pairs = xrealloc(pairs,
-					    cappairs * sizeof *pairs);
-				}
-				pairs[npairs].a = m1;
-				pairs[npairs++].b = m2;
-			}
+	x.in = in;
+	/* The earlier birth of a pair with one in p is at most 30 days
+	 * before p. */
+	if (store_pairs_range(p->start - 30, p->end, pair_one, &x) < 0) {
+		free(in);
+		free(x.v);
+		return -1;
 	}
-	if (npairs > 0) /* qsort(NULL, 0, ...) is undefined */
-		qsort(pairs, npairs, sizeof *pairs, mpair_cmp);
-	for (a = 0; a < npairs; a++) {
-		const struct mbirth *m1 = pairs[a].a, *m2 = pairs[a].b;
+	free(in);
+	if (x.n > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(x.v, x.n, sizeof *x.v, mpair_cmp);
+	for (a = 0; a < x.n; a++) {
+		const struct mbirth *m1 = &x.v[a].a, *m2 = &x.v[a].b;
 		Popstat__QualityFlag *q =
 		    flag_new(f, m1->unit, "double_registration");
 
@@ -487,7 +468,6 @@ double_registrations(struct req *r, int u, const period *p, int ids,
 		} else
 			*withheld = 1;
 	}
-	free(pairs);
 	free(x.v);
 	return 0;
 }

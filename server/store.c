@@ -1071,22 +1071,67 @@ store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
 }
 
 int
-store_mother_births(int64_t unit_id, int32_t start, int32_t end,
-    void (*cb)(const char *record_id, int32_t day, const uint8_t hash[HASH_LEN],
-	void *),
-    void *arg)
+store_pairs_add(const stored_record *r)
 {
-	sqlite3_stmt *s = st(S_MOTHER_BIRTHS);
+	sqlite3_stmt *f = st(S_PAIRS_FIND), *ins = st(S_PAIR_ADD);
 	int rc;
 
+	sqlite3_bind_blob(f, 1, r->mother_hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(f, 2, r->rec.day - 30);
+	sqlite3_bind_int(f, 3, r->rec.day + 30);
+	sqlite3_bind_int64(f, 4, r->unit_id);
+	while ((rc = sqlite3_step(f)) == SQLITE_ROW) {
+		int64_t u = sqlite3_column_int64(f, 0);
+		int32_t d = sqlite3_column_int(f, 2);
+		/* The earlier (day, unit id) is a; units differ. */
+		int first =
+		    d < r->rec.day || (d == r->rec.day && u < r->unit_id);
+		int ia = first ? 1 : 4, ib = first ? 4 : 1;
+
+		sqlite3_bind_int64(ins, ia, u);
+		sqlite3_bind_text(ins, ia + 1,
+		    (const char *)sqlite3_column_text(f, 1), -1,
+		    SQLITE_TRANSIENT);
+		sqlite3_bind_int(ins, ia + 2, d);
+		sqlite3_bind_int64(ins, ib, r->unit_id);
+		bind_text(ins, ib + 1, r->rec.record_id);
+		sqlite3_bind_int(ins, ib + 2, r->rec.day);
+		if (run(ins) < 0) {
+			done(f);
+			return -1;
+		}
+	}
+	done(f);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_pairs_drop(int64_t unit_id, const char *record_id)
+{
+	sqlite3_stmt *s = st(S_PAIRS_DROP);
+
 	sqlite3_bind_int64(s, 1, unit_id);
-	sqlite3_bind_int(s, 2, start);
-	sqlite3_bind_int(s, 3, end);
+	bind_text(s, 2, record_id);
+	return run(s);
+}
+
+int
+store_pairs_range(int32_t start, int32_t end,
+    void (*cb)(int64_t a_unit, const char *a_rec, int32_t a_day, int64_t b_unit,
+	const char *b_rec, int32_t b_day, void *),
+    void *arg)
+{
+	sqlite3_stmt *s = st(S_PAIRS_RANGE);
+	int rc;
+
+	sqlite3_bind_int(s, 1, start);
+	sqlite3_bind_int(s, 2, end);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (sqlite3_column_bytes(s, 2) == HASH_LEN)
-			cb((const char *)sqlite3_column_text(s, 0),
-			    sqlite3_column_int(s, 1), sqlite3_column_blob(s, 2),
-			    arg);
+		cb(sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3),
+		    (const char *)sqlite3_column_text(s, 4),
+		    sqlite3_column_int(s, 5), arg);
 	done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -14,7 +14,7 @@
 
 #include "record.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 #define SECRET_LEN 32
 #define HASH_LEN 32
 
@@ -218,12 +218,18 @@ int store_target_delete(const char *indicator, int64_t unit_id);
 int store_missed_verifications(int64_t unit_id, int32_t start, int32_t end,
     void (*cb)(const char *record_id, int32_t day, void *), void *arg);
 /*
- * Births of one unit in [start, end] that carry a mother hash, not voided
- * (reader): the record-level look-up of possible double registration.
+ * Possible double registrations (mother_pairs): pairs of live births with
+ * one mother hash in two units at most 30 days apart.  store_pairs_add()
+ * pairs a birth just stored (live, with a mother hash) with its partners;
+ * store_pairs_drop() forgets every pair of one record before it changes
+ * or is voided (writer).  store_pairs_range() calls cb for each pair whose
+ * earlier birth a (by day, then unit id) falls in [start, end] (reader).
  */
-int store_mother_births(int64_t unit_id, int32_t start, int32_t end,
-    void (*cb)(const char *record_id, int32_t day, const uint8_t hash[HASH_LEN],
-	void *),
+int store_pairs_add(const stored_record *r);
+int store_pairs_drop(int64_t unit_id, const char *record_id);
+int store_pairs_range(int32_t start, int32_t end,
+    void (*cb)(int64_t a_unit, const char *a_rec, int32_t a_day, int64_t b_unit,
+	const char *b_rec, int32_t b_day, void *),
     void *arg);
 
 /* Corrections (writer). */

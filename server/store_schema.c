@@ -138,6 +138,34 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE TABLE unit_names(unit_id INTEGER NOT NULL REFERENCES"
 	" units(id), until INTEGER NOT NULL, name TEXT NOT NULL,"
 	" PRIMARY KEY(unit_id, until));",
+	/* 6 -> 7: possible double registrations (issue 24), kept as each
+	 * birth is stored instead of found by reading every birth of a
+	 * subtree per quality request: every pair of live births with one
+	 * mother hash in two units at most 30 days apart, a the earlier by
+	 * (day, unit id).  records_mhash replaces records_mother (whose
+	 * unit-first order could not find a mother in other units): every
+	 * look-up by mother hash is of a few rows in a window of days; the
+	 * unit-wide list of missed verifications gets its own small index. */
+	"DROP INDEX records_mother;"
+	"CREATE INDEX records_mhash ON records(mother_hash, day)"
+	" WHERE mother_hash IS NOT NULL;"
+	"CREATE INDEX records_missed ON records(unit_id, day)"
+	" WHERE kind = 5 AND matched = 0 AND voided = 0"
+	" AND mother_hash IS NOT NULL;"
+	"CREATE TABLE mother_pairs(a_unit INTEGER NOT NULL,"
+	" a_rec TEXT NOT NULL, a_day INTEGER NOT NULL,"
+	" b_unit INTEGER NOT NULL, b_rec TEXT NOT NULL,"
+	" b_day INTEGER NOT NULL,"
+	" PRIMARY KEY(a_unit, a_rec, b_unit, b_rec)) WITHOUT ROWID;"
+	"CREATE INDEX mother_pairs_b ON mother_pairs(b_unit, b_rec);"
+	"CREATE INDEX mother_pairs_day ON mother_pairs(a_day);"
+	"INSERT INTO mother_pairs SELECT a.unit_id, a.record_id, a.day,"
+	" b.unit_id, b.record_id, b.day FROM records a JOIN records b"
+	" INDEXED BY records_mhash ON b.mother_hash = a.mother_hash"
+	" AND b.day BETWEEN a.day AND a.day + 30 AND b.kind = 1"
+	" AND b.voided = 0 AND b.unit_id <> a.unit_id"
+	" AND (b.day > a.day OR b.unit_id > a.unit_id)"
+	" WHERE a.kind = 1 AND a.mother_hash IS NOT NULL AND a.voided = 0;",
 };
 
 /* Which connection each statement is prepared on. */
@@ -322,10 +350,14 @@ static const struct {
 	    " unit_id = ?1 AND mother_hash IS NOT NULL AND kind = 5 AND"
 	    " matched = 0 AND voided = 0 AND day BETWEEN ?2 AND ?3"
 	    " ORDER BY day, record_id" },
-	[S_MOTHER_BIRTHS] = { READER,
-	    "SELECT record_id, day, mother_hash FROM"
-	    " records WHERE unit_id = ?1 AND kind = 1 AND mother_hash IS NOT"
-	    " NULL AND voided = 0 AND day BETWEEN ?2 AND ?3" },
+	[S_PAIRS_FIND] = { 0, SQL_PAIRS_FIND },
+	[S_PAIR_ADD] = { 0, SQL_PAIR_ADD },
+	[S_PAIRS_DROP] = { 0,
+	    "DELETE FROM mother_pairs WHERE"
+	    " (a_unit = ?1 AND a_rec = ?2) OR (b_unit = ?1 AND b_rec = ?2)" },
+	[S_PAIRS_RANGE] = { READER,
+	    "SELECT a_unit, a_rec, a_day, b_unit, b_rec, b_day"
+	    " FROM mother_pairs WHERE a_day BETWEEN ?1 AND ?2" },
 };
 
 int

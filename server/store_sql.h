@@ -31,4 +31,17 @@
 	"INSERT INTO audit(at, user, action, unit, object, old,"               \
 	" new, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 
+/*
+ * A new birth's partners for mother_pairs: the live births of the same
+ * mother hash (?1) within 30 days (?2..?3) in another unit (?4).
+ */
+#define SQL_PAIRS_FIND                                                         \
+	"SELECT unit_id, record_id, day FROM records INDEXED BY"               \
+	" records_mhash WHERE mother_hash = ?1 AND day BETWEEN ?2 AND ?3"      \
+	" AND kind = 1 AND voided = 0 AND unit_id <> ?4"
+
+#define SQL_PAIR_ADD                                                           \
+	"INSERT OR IGNORE INTO mother_pairs(a_unit, a_rec, a_day, b_unit,"     \
+	" b_rec, b_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+
 #endif
