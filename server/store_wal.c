@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -267,6 +268,22 @@ ckpt_stop(void)
 	ckpt.db_fd = -1;
 }
 
+/* The database's page size (sqlite's default if it cannot be read). */
+static int
+page_size(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int n = 4096;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	return n > 0 ? n : 4096;
+}
+
 /* durability=full: the WAL file's descriptor the sync thread syncs. */
 static int
 wal_open(void)
@@ -276,6 +293,54 @@ wal_open(void)
 	if (wal_fd < 0)
 		log_error("cannot open %s: %s", wal_path, strerror(errno));
 	return wal_fd < 0 ? -1 : 0;
+}
+
+/*
+ * durability=full: give the WAL file, before the first commit is served,
+ * the size the checkpointer lets it reach (rewind_pages pages, a pass's
+ * tail and CKPT_TAIL more), written as zeros and synced.  sqlite deletes
+ * the WAL at a clean close, so after every start each commit would grow
+ * the file until the first rewind (8192 pages, hours of a county's
+ * submits), and fdatasync() of a file that grew commits the file
+ * system's journal too: measured on this machine, p50 of acknowledgements
+ * 3.99x -> 3.42x and p99 3.52x -> 2.60x the durable floor (bench/RESULTS.md).
+ * Only bytes past the end are written, never a frame sqlite wrote: zeros
+ * are no frame to recovery (their salt is not the header's), like the old
+ * frames a rewound WAL leaves behind it.  If the disk cannot hold them
+ * the file goes back to its size and the WAL grows as sqlite makes it.
+ */
+static void
+wal_preextend(int page_size)
+{
+	static const char zero[65536];
+	off_t want =
+	    32 + (off_t)(rewind_pages + 2 * CKPT_TAIL) * (page_size + 24);
+	off_t size, at;
+	struct stat st;
+
+	if (fstat(wal_fd, &st) != 0 || st.st_size >= want)
+		return;
+	size = st.st_size;
+	for (at = size; at < want;) {
+		size_t n = want - at < (off_t)sizeof zero ?
+		    (size_t)(want - at) :
+		    sizeof zero;
+		ssize_t w = pwrite(wal_fd, zero, n, at);
+
+		if (w <= 0) {
+			log_warn("cannot extend %s to %lld bytes (%s): it will "
+				 "grow with the commits",
+			    wal_path, (long long)want,
+			    w < 0 ? strerror(errno) : "short write");
+			if (ftruncate(wal_fd, size) != 0)
+				log_warn("cannot truncate %s: %s", wal_path,
+				    strerror(errno));
+			return;
+		}
+		at += w;
+	}
+	if (fdatasync(wal_fd) != 0)
+		log_warn("cannot sync %s: %s", wal_path, strerror(errno));
 }
 
 /*
@@ -304,6 +369,8 @@ store_wal_start(sqlite3 *db_w, const char *path, int durability, char *err,
 		xsnprintf(err, errlen, "cannot open %s for syncing", wal_path);
 		return -1;
 	}
+	if (sync_on_commit)
+		wal_preextend(page_size(db_w));
 	return 0;
 }
 

@@ -49,6 +49,10 @@ send() {
 : > "$F/acked"
 
 start_server
+# The 8 MiB disk cannot hold the 34 MiB the WAL is given at start-up:
+# it goes back to its size, and the server serves.
+expect_eq "$(grep -c "cannot extend $DB-wal" "$WORK/server.log")" 1 "the WAL's extension failed, and said so"
+expect_eq "$(( $(stat -c %s "$DB-wal") < 1048576 ))" 1 "the WAL is back to its size"
 expect_rc 0 "add county" "$PS" unit add 610328 陇县 --level county
 expect_rc 0 "add township 101" "$PS" unit add 610328101 城关镇 --parent 610328 --level township
 expect_rc 0 "add township 102" "$PS" unit add 610328102 东风镇 --parent 610328 --level township

@@ -47,4 +47,20 @@ stop_server
 start_server
 expect_rc 0 "after the first stopped, a new one starts" "$PS" unit list
 expect_out U1 "and serves the data"
+# durability=full: the WAL is given, before serving, the size the
+# checkpointer lets it reach (32 + (8192 + 512) frames of 4096 + 24 bytes)
+# so that a commit's sync never also commits the file's growth.
+expect_eq "$(stat -c %s "$DB-wal")" 35860512 "the WAL is pre-extended"
+printf 'record_id,unit,date,persons\nP1,U1,2026-01-01,100\n' > "$WORK/p.csv"
+expect_rc 0 "a submit after the extension" "$PS" submit "$WORK/p.csv" --kind population
+kill -KILL "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+expect_eq "$(sqlite3 -readonly "$DB" 'pragma integrity_check')" ok "after SIGKILL: the database with its extended WAL is sound"
+expect_eq "$(sqlite3 -readonly "$DB" 'select persons from records where record_id = "P1"')" 100 "the acknowledged record is in it"
+start_server
+expect_eq "$(sqlite3 -readonly "$DB" 'select count(*) from records')" 1 "restarted: still one record"
+stop_server
+start_server --durability normal
+expect_rc 0 "durability=normal serves" "$PS" unit list
+expect_eq "$(( $(stat -c %s "$DB-wal") < 1000000 ))" 1 "durability=normal syncs no commit: the WAL is not extended"
+stop_server
 finish
