@@ -96,6 +96,7 @@ DB=$WORK/old.db start_server
 expect_eq "$(pairs 610600 2026-11)" \
 	"610601001:610601002:r4:r5 610601001:610601002:r1:r2 610601002:610601001:r2:r3" "schema 6: the migration pairs them"
 expect_eq "$(sqlite3 -readonly "$WORK/old.db" 'pragma user_version')" 7 "schema 6 became 7"
+expect_eq "$(grep -c "migrating the database from schema 6 to 7" "$WORK/server.log")" 1 "the log says a migration runs (minutes on a large database)"
 expect_eq "$(sqlite3 -readonly "$WORK/old.db" 'select a_unit, a_rec, a_day, b_unit, b_rec, b_day from mother_pairs order by 1, 2, 4, 5')" \
 	"$(sqlite3 -readonly "$OLDDB" 'select a_unit, a_rec, a_day, b_unit, b_rec, b_day from mother_pairs order by 1, 2, 4, 5')" \
 	"the migration's pairs are the submit path's, row for row"
