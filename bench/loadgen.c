@@ -16,11 +16,18 @@
  *   loadgen query   --server H:P --token T --kind
  * ping|status|ranking|warning|quality
  *                   [--count K] [--warmup W] [--conns N] [--ping-every B]
+ *                   [--after-commit [--clerk-token C] [--stream S]
+ *                   [--start I]]
  *       request latency (status: the county over a year, that is the sum of
  *       its townships; ranking: the county's townships over a year); with
  *       --ping-every, blocks of B queries alternate with blocks of B Pings
  *       on the same connection, and the Pings' latency is printed too: a
- *       ratio of the two is then measured under the same conditions
+ *       ratio of the two is then measured under the same conditions; with
+ *       --after-commit, each query (not a Ping) follows one new birth,
+ *       submitted on a second connection (as C, else T) and acknowledged
+ *       first: the query is timed from its own sending, and answers from
+ *       data that a commit has just changed (commit_birth(); a birth not
+ *       stored anew, a duplicate, is an error)
  *   loadgen idle    --server H:P --token T --conns N [--pid PID] [--hold S]
  *       N authenticated connections that then stay silent; the server's
  *       VmRSS/VmHWM (from /proc/PID/status) once they are all open
@@ -66,7 +73,8 @@ static struct {
 	const char *period;
 	const char *log;
 	const char *county;
-	int conns, depth, batch, units, mother, fresh, fresh_from;
+	const char *clerk_token;
+	int conns, depth, batch, units, mother, fresh, fresh_from, after_commit;
 	long count, warmup, pid, ping_every;
 	uint64_t records, start, stream;
 	double hold, timeout, max_seconds, rate;
@@ -172,12 +180,12 @@ error_text(const Popstat__Response *r)
 /* ---- requests -------------------------------------------------------- */
 
 static uint8_t *
-req_hello(uint64_t id, size_t *len)
+req_hello(uint64_t id, const char *token, size_t *len)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__Hello h = POPSTAT__HELLO__INIT;
 
-	h.token = (char *)O.token;
+	h.token = (char *)token;
 	h.client = "loadgen";
 	rq.body_case = POPSTAT__REQUEST__BODY_HELLO;
 	rq.hello = &h;
@@ -409,12 +417,13 @@ sync_call(int fd, uint8_t *frame, const size_t *len, const char *what)
 }
 
 static int
-sync_open(void)
+sync_open(const char *token)
 {
 	int fd = sync_connect(0);
 	size_t len;
 
-	popstat__envelope__free_unpacked(sync_call(fd, req_hello(1, &len), &len,
+	popstat__envelope__free_unpacked(sync_call(fd,
+					     req_hello(1, token, &len), &len,
 					     "hello"),
 	    NULL);
 	return fd;
@@ -494,7 +503,7 @@ cmd_setup_national(void)
 	names = xmalloc((size_t)nt * sizeof *names);
 	parents = xmalloc((size_t)nt * sizeof *parents);
 	for (k = 0; k < NAT_NFD; k++)
-		fds[k] = sync_open();
+		fds[k] = sync_open(O.token);
 	snprintf(codes[0], sizeof codes[0], ROWGEN_NATION);
 	snprintf(names[0], sizeof names[0], "全国");
 	nat_add(fds, codes, names, NULL, 1, "nation");
@@ -602,14 +611,14 @@ cmd_setup(void)
 	char token[128];
 	uint8_t *frame;
 
-	fd = sync_open();
+	fd = sync_open(O.token);
 	popstat__envelope__free_unpacked(sync_call(fd,
 					     req_unit_add(2, O.county, "陇县",
 						 NULL, "county", &len),
 					     &len, "unit add county"),
 	    NULL);
 	for (k = 0; k < NFD; k++)
-		fds[k] = k == 0 ? fd : sync_open();
+		fds[k] = k == 0 ? fd : sync_open(O.token);
 	for (i = 0; i < O.units; i++) {
 		rowgen_unit_code((unsigned)i, code, sizeof code);
 		snprintf(name, sizeof name, "镇%04d", i);
@@ -798,6 +807,83 @@ note_error(const char *msg)
 static void conn_start(int i);
 static void all_ready(void);
 
+/*
+ * --after-commit: one new birth, submitted on a blocking connection of its
+ * own (the clerk's) and acknowledged, so that the query sent next answers
+ * from data a commit has just changed (and the reply cache, cleared by
+ * every commit, cannot answer it).  Birth k (from --start on) is record
+ * AC<stream>-<k> of township k mod --units, dated in the year of --period
+ * (day k mod 365), so it changes that year's figures.  Anything but one
+ * birth stored (a duplicate: already there from an earlier run; a
+ * rejection) is an error.  The query connection waits meanwhile: a single
+ * one (--conns 1), so no other reply waits unread.
+ */
+static int commit_fd = -1;
+static uint64_t ncommits;
+
+static void
+commit_birth(void)
+{
+	Popstat__Request rq = POPSTAT__REQUEST__INIT;
+	Popstat__Submit s = POPSTAT__SUBMIT__INIT;
+	Popstat__Row row = POPSTAT__ROW__INIT, *rp = &row;
+	Popstat__Envelope *env;
+	const Popstat__Response *r;
+	uint64_t k = O.start + ncommits++;
+	struct genrow g;
+	char id[64], msg[256];
+	uint8_t *frame;
+	size_t len;
+
+	if (commit_fd < 0)
+		commit_fd = sync_open(O.clerk_token ? O.clerk_token : O.token);
+	rowgen_birth(O.stream, k, (unsigned)O.units, &g);
+	rowgen_unit_code((unsigned)(k % (uint64_t)O.units), g.unit,
+	    sizeof g.unit);
+	date_format(date_from_ymd(atoi(O.period), 1, 1) + (int32_t)(k % 365),
+	    g.date);
+	snprintf(id, sizeof id, "AC%llu-%llu", (unsigned long long)O.stream,
+	    (unsigned long long)k);
+	row.line = 2;
+	row.record_id = id;
+	row.unit = g.unit;
+	row.date = g.date;
+	row.sex = g.sex;
+	row.birth_order = g.birth_order;
+	row.policy = g.policy;
+	if (O.mother)
+		row.mother_id = g.mother_id;
+	s.kind = POPSTAT__RECORD_KIND__KIND_BIRTH;
+	s.n_rows = 1;
+	s.rows = &rp;
+	rq.body_case = POPSTAT__REQUEST__BODY_SUBMIT;
+	rq.submit = &s;
+	frame = pack_request(ncommits + 1, &rq, &len);
+	write_all(commit_fd, frame, len);
+	free(frame);
+	env = sync_read(commit_fd);
+	r = env->response;
+	if (error_text(r)) {
+		snprintf(msg, sizeof msg, "after-commit birth %s: %s", id,
+		    error_text(r));
+		note_error(msg);
+	} else if (r->body_case != POPSTAT__RESPONSE__BODY_SUBMIT) {
+		note_error("after-commit: unexpected reply to Submit");
+	} else if (r->submit->n_rejected) {
+		snprintf(msg, sizeof msg,
+		    "after-commit birth %s rejected: %s: %s", id,
+		    r->submit->rejected[0]->column,
+		    r->submit->rejected[0]->reason);
+		note_error(msg);
+	} else if (r->submit->accepted != 1) {
+		snprintf(msg, sizeof msg,
+		    "after-commit birth %s was already stored (a duplicate)",
+		    id);
+		note_error(msg);
+	}
+	popstat__envelope__free_unpacked(env, NULL);
+}
+
 /* Produce the next request of this connection; 0 when the work is done. */
 static int
 produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
@@ -839,6 +925,9 @@ produce(struct lconn *c, uint8_t **frame, size_t *len, struct pending *p)
 			q_pings++;
 		else
 			q_sent++;
+		/* Before the query is built: pump() times it from then on. */
+		if (!p->ping && O.after_commit)
+			commit_birth();
 		if (p->ping || strcmp(O.kind, "ping") == 0)
 			*frame = req_ping(id, len);
 		else if (strcmp(O.kind, "warning") == 0)
@@ -1165,7 +1254,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
 		    &one, sizeof one);
-		frame = req_hello(++c->next_id, &len);
+		frame = req_hello(++c->next_id, O.token, &len);
 		bufferevent_write(bev, frame, len);
 		free(frame);
 		return;
@@ -1367,10 +1456,14 @@ cmd_async(void)
 		printf("{\"mode\":\"query\",\"kind\":\"%s\",\"period\":\"%s\","
 		       "\"conns\":%d,\"depth\":%d,\"errors\":%llu,\"seconds\":%"
 		       ".4f,"
-		       "\"requests_per_s\":%.1f,",
+		       "\"requests_per_s\":%.1f,\"replies\":%llu,"
+		       "\"after_commit\":%s,\"commits\":%llu,",
 		    O.kind, O.period, O.conns, O.depth,
 		    (unsigned long long)nerr, secs,
-		    secs > 0 ? (double)replies / secs : 0.0);
+		    secs > 0 ? (double)replies / secs : 0.0,
+		    (unsigned long long)replies,
+		    O.after_commit ? "true" : "false",
+		    (unsigned long long)ncommits);
 	}
 	print_latency();
 	printf(",\"first_error\":\"");
@@ -1436,7 +1529,8 @@ cmd_startup(void)
 		usleep(500);
 	}
 	t_conn = now_s();
-	popstat__envelope__free_unpacked(sync_call(fd, req_hello(1, &len), &len,
+	popstat__envelope__free_unpacked(sync_call(fd,
+					     req_hello(1, O.token, &len), &len,
 					     "hello"),
 	    NULL);
 	env = sync_call(fd, req_ping(2, &len), &len, "ping");
@@ -1481,6 +1575,13 @@ usage(void)
 	    "measured)\n"
 	    "  --ping-every B   query: blocks of B queries and B Pings "
 	    "alternate\n"
+	    "  --after-commit   query: before each query one new birth is "
+	    "submitted\n"
+	    "                   and acknowledged (not timed): AC<S>-<I>, I "
+	    "from "
+	    "--start\n"
+	    "                   of --stream S (with --conns 1, --depth 1)\n"
+	    "  --clerk-token C  query: --after-commit submits as C (--token)\n"
 	    "  --rate R         each connection sends R requests a second, due "
 	    "at\n"
 	    "                   fixed times; latency counts from when one was "
@@ -1529,6 +1630,10 @@ main(int argc, char **argv)
 			O.fresh = 1;
 			continue;
 		}
+		if (strcmp(a, "--after-commit") == 0) {
+			O.after_commit = 1;
+			continue;
+		}
 		if (v == NULL)
 			usage();
 		i++;
@@ -1536,6 +1641,8 @@ main(int argc, char **argv)
 			O.server = v;
 		else if (strcmp(a, "--token") == 0)
 			O.token = v;
+		else if (strcmp(a, "--clerk-token") == 0)
+			O.clerk_token = v;
 		else if (strcmp(a, "--units") == 0)
 			O.units = atoi(v);
 		else if (strcmp(a, "--fresh-from") == 0) {
@@ -1611,6 +1718,11 @@ main(int argc, char **argv)
 		    strcmp(O.kind, "quality"))
 			die("--kind must be ping, status, ranking, warning or "
 			    "quality");
+		if (O.after_commit &&
+		    (strcmp(O.kind, "ping") == 0 || O.conns != 1 ||
+			O.depth != 1 || O.rate > 0))
+			die("--after-commit needs a --kind other than ping, "
+			    "--conns 1, --depth 1 and no --rate");
 	} else if (strcmp(O.mode, "idle") == 0) {
 		if (O.conns < 0)
 			O.conns = 10000;
