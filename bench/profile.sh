@@ -10,6 +10,10 @@
 #   ranking: PROFILE_QUERIES rankings of the county's 1000 townships, 2025,
 #            each computed (loadgen --fresh: new to the reply cache)
 #   status:  as many computed statuses of the county
+#   quality: as many data-quality requests of the county's townships
+#   commit:  as many rankings, each after one new birth submitted and
+#            acknowledged (loadgen --after-commit; the commits' cost is in
+#            the profile too: compare with ranking and ack)
 # Instrumentation is switched on (callgrind_control -i on) only once the
 # server answers, so start-up (reading the counters of every stored record)
 # is not in the profiles.  Writes callgrind_annotate summaries (self and
@@ -81,8 +85,12 @@ profile ranking query --token "$ADMIN" --kind ranking --fresh \
 	--count "$QUERIES" --warmup 0
 profile status query --token "$ADMIN" --kind status --fresh \
 	--count "$QUERIES" --warmup 0
+profile quality query --token "$ADMIN" --kind quality \
+	--count "$QUERIES" --warmup 0
+profile commit query --token "$ADMIN" --kind ranking --after-commit \
+	--clerk-token "$CLERK" --stream 7 --count "$QUERIES" --warmup 0
 
-for p in ingest ack ranking status; do
+for p in ingest ack ranking status quality commit; do
 	# Whole output to files (head on a pipe would kill it with SIGPIPE).
 	callgrind_annotate --inclusive=no "$DIR/callgrind.$p" \
 		> "$DIR/$p.self.txt" 2>/dev/null

@@ -176,14 +176,24 @@ query() {
 # during each wait (with two nice-19 busy loops keeping them from idling,
 # 0.07 ms; a separate Ping phase right after is normal), so the ratio for
 # them uses the Pings of the repeated run.
+# queries STATE SECONDS STREAM: STREAM numbers the births of the
+# after-commit run (records AC<STREAM>-*: the large state holds the middle
+# state's).
 queries() {
 	query "status_$1" status 400 "$2" --ping-every 100
 	query "ranking_$1" ranking 400 "$2" --ping-every 100
 	query "status_$1_fresh" status 400 "$2" --fresh
 	query "ranking_$1_fresh" ranking 400 "$2" --fresh
-	# §15's warning of every township (never kept: always computed),
-	# right after the computed rankings it is compared with.
+	# §15's warning of every township and the data-quality checks (never
+	# kept: always computed), right after the computed rankings they are
+	# compared with.
 	query "warning_$1" warning 400 "$2"
+	query "quality_$1" quality 400 "$2"
+	# A ranking computed after a real commit: one new birth of the queried
+	# year, acknowledged, before each ranking (not timed), and blocks of
+	# 100 Pings alongside for the ratio.
+	query "ranking_$1_commit" ranking 400 "$2" --after-commit \
+		--clerk-token "$CLERK" --stream "$3" --ping-every 100
 }
 
 # ---- machine -----------------------------------------------------------------
@@ -228,7 +238,7 @@ if [ "$MID" -gt "$INGEST" ]; then
 fi
 settle
 query ping_mid ping 2000 10
-queries mid 30
+queries mid 30 4
 # Acknowledgement latency of single-record submissions from 16 clients
 # (rows of stream 2, apart from the states' stream 1), and the disk's own
 # floor for one durable commit, measured right after.
@@ -288,7 +298,7 @@ start_server startup_big "$DB"
 put rss_big_start "{\"vmrss_kib\":$(proc_kib "$SERVER_PID" VmRSS),\"vmhwm_kib\":$(proc_kib "$SERVER_PID" VmHWM)}"
 settle
 query ping_big ping 2000 10
-queries big 60
+queries big 60 5
 
 # Growth, side by side.  Measured in phases minutes apart (the _fresh rows
 # of each state), the same binary on the same data read anywhere from 0.5x

@@ -6,7 +6,8 @@
 #   make bench-tools                build bench/ binaries only
 #   make bench-profile              callgrind profiles of a short ingest,
 #                                   single-record submits from 16 clients,
-#                                   computed rankings and statuses
+#                                   computed rankings and statuses, quality
+#                                   requests and rankings after a commit
 #                                   (bench/profile.sh)
 #
 # Other knobs (environment or make variables): BENCH_DIR (data, default
