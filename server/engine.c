@@ -147,6 +147,14 @@ engine_free(void)
 	ntgts = captgts = 0;
 }
 
+static uint64_t generation; /* loads made, for server/rowcache.h */
+
+uint64_t
+engine_generation(void)
+{
+	return generation;
+}
+
 /*
  * (Re)load indicators and targets from the writer connection, so a change
  * made in the open transaction is seen at once.
@@ -154,6 +162,7 @@ engine_free(void)
 int
 engine_load(void)
 {
+	generation++;
 	engine_free();
 	if (store_indicators_load(load_indicator, NULL) < 0 ||
 	    store_targets_load(load_target, NULL) < 0)

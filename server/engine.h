@@ -65,6 +65,8 @@ struct unit_eval {
 };
 
 int engine_load(void);
+/* A count of the loads made (server/rowcache.h). */
+uint64_t engine_generation(void);
 void engine_free(void);
 int engine_count(void);
 const struct indicator *engine_indicator(int i);

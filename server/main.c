@@ -27,6 +27,7 @@
 #include "log.h"
 #include "popstatd.h"
 #include "rcache.h"
+#include "rowcache.h"
 #include "sbuf.h"
 #include "settings.h"
 #include "store.h"
@@ -218,6 +219,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 		log_error("SIGHUP: configuration not reloaded; the running"
 			  " settings are unchanged");
 	rcache_clear(); /* settings may change what a reply says */
+	rowcache_clear();
 }
 
 static void
@@ -381,6 +383,7 @@ main(int argc, char **argv)
 			    "tally verification: in step with the database");
 	}
 	rcache_clear();
+	rowcache_free();
 	engine_free();
 	locks_free();
 	depts_free();

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "rcache.h"
+#include "rowcache.h"
 #include "tally.h"
 
 /* A counter family with one label set per entry (preformatted text). */
@@ -378,4 +379,15 @@ metrics_render(sbuf *b)
 	    "popstat_tally_bytes %zu\n",
 	    (unsigned long long)rcache_hits(),
 	    (unsigned long long)rcache_misses(), rcache_bytes(), tally_bytes());
+	sbuf_printf(b,
+	    "# HELP popstat_row_cache_hits_total Ranking rows taken from"
+	    " the row cache.\n"
+	    "# TYPE popstat_row_cache_hits_total counter\n"
+	    "popstat_row_cache_hits_total %llu\n"
+	    "# HELP popstat_row_cache_misses_total Ranking rows"
+	    " evaluated.\n"
+	    "# TYPE popstat_row_cache_misses_total counter\n"
+	    "popstat_row_cache_misses_total %llu\n",
+	    (unsigned long long)rowcache_hits(),
+	    (unsigned long long)rowcache_misses());
 }

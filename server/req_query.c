@@ -3,6 +3,7 @@
  * targets.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "log.h"
 #include "popstatd.h"
 #include "report.h"
+#include "rowcache.h"
 #include "sbuf.h"
 #include "units.h"
 
@@ -175,6 +177,61 @@ struct ranked {
 	uint64_t missed; /* bit k: indicator k missed its target */
 };
 
+_Static_assert(ROWCACHE_MAX_IND >= ENGINE_MAX_INDICATORS,
+    "a row cache row holds every indicator");
+
+/* The highest tally version in u's subtree: every unit ever under it. */
+static uint64_t
+subtree_version(int u)
+{
+	const struct unit *un = unit_at(u);
+	uint64_t v = rowcache_version((int)un->id), w;
+	int i;
+
+	for (i = 0; i < un->never; i++)
+		if ((w = subtree_version(un->ever[i])) > v)
+			v = w;
+	return v;
+}
+
+/* Evaluate unit u into what a ranking keeps of it (rowcache.h). */
+static int
+eval_row(struct req *r, int u, const period *p, const period *lyp,
+    uint64_t ywant, struct unit_eval *ev, struct unit_eval *ly,
+    struct unit_yoy *yoy, struct rowcache_row *out)
+{
+	int k, j, nind = engine_count();
+
+	if (eval_or_error(r, u, p, ev) < 0)
+		return -1;
+	memset(out, 0, offsetof(struct rowcache_row, has));
+	if (ywant && engine_eval_yoy_at(ev, lyp, ywant, ly, yoy) < 0)
+		return req_error(r, E(INTERNAL),
+		    "database error while computing %s last year",
+		    unit_at(u)->code);
+	for (k = 0, j = 0; k < nind; k++) {
+		if (!(ywant >> k & 1))
+			continue;
+		out->yval[j] = yoy->value[k];
+		out->ychg[j] = yoy->change[k];
+		if (!yoy->has[k])
+			out->ynone |= (uint64_t)1 << j;
+		j++;
+	}
+	out->ny = j;
+	out->nind = nind;
+	out->status = (int)ev->status;
+	out->has_score = ev->has_score;
+	out->score = ev->score;
+	for (k = 0; k < nind; k++) {
+		if (ev->te[k].result == RESULT_MISSED && k < 64)
+			out->missed |= (uint64_t)1 << k;
+		out->has[k] = ev->has_value[k] != 0;
+		out->val[k] = ev->te[k].judged;
+	}
+	return 0;
+}
+
 int
 h_ranking(struct req *r)
 {
@@ -192,6 +249,9 @@ h_ranking(struct req *r)
 	int *has, *kids, yind[ENGINE_MAX_INDICATORS];
 	double *val, *yval, *ychg;
 	uint64_t *ynone, ywant = 0;
+	struct rowcache_key key;
+	struct rowcache_row one;
+	int nmoves;
 
 	if ((u = scope_unit(r, q->parent, SCOPE_RANKING)) < 0 ||
 	    parse_period(r, q->period, q->as_of, &p) < 0)
@@ -226,42 +286,54 @@ h_ranking(struct req *r)
 	items = req_alloc(r, (size_t)(n ? n : 1) * sizeof *items);
 	if (ind >= 0)
 		vals = req_alloc(r, (size_t)(n ? n : 1) * sizeof *vals);
+	/* Unit moves make an evaluation read outside the present subtree. */
+	units_moves(&nmoves);
+	key.start = p.start;
+	key.end = p.end;
+	key.units_gen = units_generation();
+	key.engine_gen = engine_generation();
+	key.ywant = ywant;
 	for (i = 0; i < n; i++) {
-		if (eval_or_error(r, kids[i], &p, ev) < 0)
-			return -1;
-		if (ny > 0 && engine_eval_yoy_at(ev, &lyp, ywant, ly, yoy) < 0)
-			return req_error(r, E(INTERNAL),
-			    "database error while"
-			    " computing %s last year",
-			    unit_at(kids[i])->code);
-		for (k = 0; k < ny; k++) {
-			yval[(size_t)i * (size_t)ny + (size_t)k] =
-			    yoy->value[yind[k]];
-			ychg[(size_t)i * (size_t)ny + (size_t)k] =
-			    yoy->change[yind[k]];
-			if (!yoy->has[yind[k]])
-				ynone[i] |= (uint64_t)1 << k;
+		const struct rowcache_row *c = NULL;
+		uint64_t stamp;
+
+		key.unit = kids[i];
+		if (nmoves == 0 && (c = rowcache_get(&key, &stamp)) != NULL &&
+		    subtree_version(kids[i]) > stamp)
+			c = NULL;
+		rowcache_count(c != NULL);
+		if (c == NULL) {
+			stamp = rowcache_stamp();
+			if (eval_row(r, kids[i], &p, &lyp, ywant, ev, ly, yoy,
+				&one) < 0)
+				return -1;
+			if (nmoves == 0)
+				rowcache_put(&key, stamp, &one);
+			c = &one;
 		}
-		rk[i].status = ev->status;
-		rk[i].has_score = ev->has_score;
-		rk[i].score = ev->score;
-		rk[i].missed = 0;
+		for (k = 0; k < ny; k++) {
+			yval[(size_t)i * (size_t)ny + (size_t)k] = c->yval[k];
+			ychg[(size_t)i * (size_t)ny + (size_t)k] = c->ychg[k];
+		}
+		ynone[i] = c->ynone;
+		rk[i].status = (unit_status)c->status;
+		rk[i].has_score = c->has_score;
+		rk[i].score = c->score;
+		rk[i].missed = c->missed;
 		for (k = 0; k < nind; k++) {
-			if (ev->te[k].result == RESULT_MISSED && k < 64)
-				rk[i].missed |= (uint64_t)1 << k;
-			has[(size_t)i * m + (size_t)k] = ev->has_value[k] != 0;
-			val[(size_t)i * m + (size_t)k] = ev->te[k].judged;
+			has[(size_t)i * m + (size_t)k] = c->has[k];
+			val[(size_t)i * m + (size_t)k] = c->val[k];
 		}
 		items[i].key = unit_at(kids[i])->code;
 		items[i].tag = i;
-		items[i].status = ev->status;
-		items[i].has_score = ev->has_score;
-		items[i].score = ev->score;
+		items[i].status = rk[i].status;
+		items[i].has_score = c->has_score;
+		items[i].score = c->score;
 		if (ind >= 0) {
 			vals[i].key = items[i].key;
 			vals[i].tag = i;
-			vals[i].has_value = ev->has_value[ind];
-			vals[i].value = ev->te[ind].judged;
+			vals[i].has_value = c->has[ind];
+			vals[i].value = c->val[ind];
 		}
 	}
 	if (ind >= 0) {

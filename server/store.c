@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "rowcache.h"
 #include "sbuf.h"
 #include "tally.h"
 
@@ -213,6 +214,7 @@ store_close(void)
 	sqlite3_close(db_w);
 	db_r = db_w = NULL;
 	tally_reset();
+	rowcache_clear();
 }
 
 const uint8_t *
@@ -257,6 +259,7 @@ store_commit(void)
 		txn_lost = 0;
 		in_txn = 0;
 		tally_abort();
+		rowcache_commit(); /* conservative: rows made mid-batch go */
 		return -1;
 	}
 	rc = run(st(S_COMMIT));
@@ -264,8 +267,10 @@ store_commit(void)
 	if (rc < 0) {
 		disk_full = disk_full || errcode_full();
 		store_rollback();
-	} else
+	} else {
 		tally_commit();
+		rowcache_commit(); /* after it: the rows it drops are seen */
+	}
 	in_txn = 0;
 	return rc;
 }
@@ -276,6 +281,7 @@ store_rollback(void)
 	if (sqlite3_get_autocommit(db_w) == 0)
 		run(st(S_ROLLBACK));
 	tally_abort();
+	rowcache_commit(); /* conservative: rows made mid-batch go */
 	in_txn = 0;
 }
 
@@ -802,6 +808,7 @@ store_daily_add(int64_t unit_id, int32_t day, const counters *delta)
 
 	if (u < 0)
 		return -1;
+	rowcache_touch(u);
 	tally_add(u, day, delta->v);
 	return 0;
 }
@@ -876,6 +883,7 @@ store_audit(const char *user, const char *action, const char *unit,
 void
 store_pop(int64_t unit_id, int32_t day, int64_t persons, int sign)
 {
+	rowcache_touch(unit_key(unit_id));
 	tally_pop(unit_key(unit_id), day, persons, sign);
 }
 
@@ -896,6 +904,7 @@ store_tally_load(void)
 	int rc;
 
 	tally_reset();
+	rowcache_clear();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		daily_row(s, v);
 		tally_put(unit_key(sqlite3_column_int64(s, 0)),

@@ -18,6 +18,7 @@ static int *by_id; /* id -> index + 1; ids are small and dense */
 static int64_t cap_by_id;
 static int *hash; /* open addressing over code: index + 1 */
 static size_t hash_cap;
+static uint64_t gen; /* changes made, for server/rowcache.h */
 
 static size_t
 code_hash(const char *s)
@@ -134,6 +135,7 @@ units_add(int64_t id, const char *code, const char *name, int parent,
 	struct unit *u;
 	int idx;
 
+	gen++;
 	if (nunits == capunits) {
 		capunits = capunits ? capunits * 2 : 64;
 		units = xrealloc(units, (size_t)capunits * sizeof *units);
@@ -202,6 +204,7 @@ units_name_until(int i, int32_t until, const char *old)
 {
 	struct unit *u = &units[i];
 
+	gen++;
 	u->names =
 	    xrealloc(u->names, (size_t)(u->nnames + 1) * sizeof *u->names);
 	u->names[u->nnames].until = until;
@@ -287,6 +290,7 @@ units_move(int i, int to, int32_t day, int merged)
 	struct unit *u = &units[i];
 	int k, j;
 
+	gen++;
 	if (nmoves == capmoves) {
 		capmoves = capmoves ? capmoves * 2 : 16;
 		moves = xrealloc(moves, (size_t)capmoves * sizeof *moves);
@@ -317,6 +321,7 @@ units_move(int i, int to, int32_t day, int merged)
 void
 units_rename(int i, const char *name)
 {
+	gen++;
 	free(units[i].name);
 	units[i].name = xstrdup(name);
 }
@@ -324,6 +329,7 @@ units_rename(int i, const char *name)
 void
 units_retire(int i, int32_t from)
 {
+	gen++;
 	units[i].retired_from = from;
 }
 
@@ -334,6 +340,7 @@ units_delete(int i)
 	struct unit *u = &units[i];
 	int k, j;
 
+	gen++;
 	u->deleted = 1;
 	if (u->parent >= 0) {
 		struct unit *p = &units[u->parent];
@@ -375,6 +382,7 @@ load_name(int64_t unit_id, int32_t until, const char *name, void *arg)
 int
 units_load(void)
 {
+	gen++;
 	units_free();
 	if (store_units_load(load_one, NULL) < 0 ||
 	    store_unit_names_load(load_name, NULL) < 0)
@@ -387,6 +395,7 @@ units_free(void)
 {
 	int i, k;
 
+	gen++;
 	for (i = 0; i < nunits; i++) {
 		free(units[i].code);
 		free(units[i].name);
@@ -443,4 +452,10 @@ unit_subtree(int i, int **out, int *cap)
 		}
 	}
 	return n;
+}
+
+uint64_t
+units_generation(void)
+{
+	return gen;
 }

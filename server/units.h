@@ -92,4 +92,7 @@ int unit_within(int i, int a);
 /* Indexes of i's subtree (i first) into a growable array; returns count. */
 int unit_subtree(int i, int **out, int *cap);
 
+/* A count of the changes made to the tree (server/rowcache.h). */
+uint64_t units_generation(void);
+
 #endif
