@@ -107,15 +107,19 @@ rowcache_stamp(void)
 	return seq;
 }
 
+/*
+ * The period picks a start, and a ranking's units (consecutive indexes,
+ * mostly) take consecutive slots from it: the rows of one ranking of up
+ * to ROWCACHE_SLOTS units never evict each other.
+ */
 static size_t
 slot_of(const struct rowcache_key *k)
 {
-	uint64_t h = (uint64_t)(uint32_t)k->unit * 0x9E3779B97F4A7C15ull;
-
-	h ^= ((uint64_t)(uint32_t)k->start << 32 | (uint32_t)k->end) *
+	uint64_t h = ((uint64_t)(uint32_t)k->start << 32 | (uint32_t)k->end) *
 	    0xC2B2AE3D27D4EB4Full;
+
 	h ^= h >> 29;
-	return (size_t)(h % ROWCACHE_SLOTS);
+	return (size_t)((h + (uint32_t)k->unit) % ROWCACHE_SLOTS);
 }
 
 static int
