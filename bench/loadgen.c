@@ -75,6 +75,7 @@ static struct {
 	const char *county;
 	const char *clerk_token;
 	int conns, depth, batch, units, mother, fresh, fresh_from, after_commit;
+	int cold;
 	long count, warmup, pid, ping_every;
 	uint64_t records, start, stream;
 	double hold, timeout, max_seconds, rate;
@@ -240,16 +241,43 @@ req_status(uint64_t id, size_t *len)
 	return pack_request(id, &rq, len);
 }
 
+/* --cold: windows of 365 days, ending on Dec 30 of --period, then a day
+ * earlier each, then again. */
+#define COLD_WINDOWS 3000
+
+/*
+ * --cold: each ranking asks for a period no earlier one of the run asked,
+ * a window of 365 days (Dec 30 of --period and 364 days before it, then
+ * one day earlier for each request; never the year itself, which other
+ * runs ask for), so that neither the reply cache nor
+ * the row cache (server/rowcache.h) holds any of its rows: every row is
+ * evaluated.  After COLD_WINDOWS requests the windows come again; by then
+ * each has been evicted (4,096 direct-mapped slots, 1,000 rows a window).
+ * --fresh-from N starts at the N-th window.
+ */
+static char *
+cold_period(char *buf, size_t size)
+{
+	static int32_t n;
+	char a[11], b[11];
+	int32_t end = date_from_ymd(atoi(O.period), 12, 30) -
+	    (O.fresh_from + n++) % COLD_WINDOWS;
+
+	snprintf(buf, size, "%s..%s", date_format(end - 364, a),
+	    date_format(end, b));
+	return buf;
+}
+
 static uint8_t *
 req_ranking(uint64_t id, size_t *len)
 {
 	Popstat__Request rq = POPSTAT__REQUEST__INIT;
 	Popstat__RankingQuery q = POPSTAT__RANKING_QUERY__INIT;
-	char d[11];
+	char d[11], pb[32];
 
 	q.parent = (char *)O.county;
-	q.period = (char *)O.period;
-	q.as_of = as_of(d);
+	q.period = O.cold ? cold_period(pb, sizeof pb) : (char *)O.period;
+	q.as_of = O.cold ? NULL : as_of(d);
 	rq.body_case = POPSTAT__REQUEST__BODY_RANKING;
 	rq.ranking = &q;
 	return pack_request(id, &rq, len);
@@ -1575,6 +1603,12 @@ usage(void)
 	    "measured)\n"
 	    "  --ping-every B   query: blocks of B queries and B Pings "
 	    "alternate\n"
+	    "  --cold           query, ranking: every request new to the "
+	    "reply cache\n"
+	    "                   and the row cache: 365-day windows ending "
+	    "Dec 30 of\n"
+	    "                   --period, a day earlier each (--fresh-from N: "
+	    "the N-th)\n"
 	    "  --after-commit   query: before each query one new birth is "
 	    "submitted\n"
 	    "                   and acknowledged (not timed): AC<S>-<I>, I "
@@ -1628,6 +1662,10 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--fresh") == 0) {
 			O.fresh = 1;
+			continue;
+		}
+		if (strcmp(a, "--cold") == 0) {
+			O.fresh = O.cold = 1;
 			continue;
 		}
 		if (strcmp(a, "--after-commit") == 0) {
@@ -1699,6 +1737,10 @@ main(int argc, char **argv)
 		die("--batch must be at least 1");
 	if (O.ping_every < 0)
 		die("--ping-every must be 0 (off) or more");
+	if (O.cold && (strlen(O.period) != 4 || atoi(O.period) < 1900))
+		die("--cold needs --period YYYY");
+	if (O.cold && (O.kind == NULL || strcmp(O.kind, "ranking") != 0))
+		die("--cold is for --kind ranking");
 	if (O.rate < 0 || (O.rate > 0 && O.depth != 1))
 		die("--rate must be 0 (closed loop) or more, with --depth 1");
 	signal(SIGPIPE, SIG_IGN);

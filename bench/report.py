@@ -221,7 +221,10 @@ for kind in ("status", "ranking"):
         what = ("status of the county (sum of its %d townships), year" % UNITS
                 if kind == "status" else "ranking of %d townships, year" % UNITS)
         for k, how in ((key, "repeated: the kept reply"),
-                       (key + "_fresh", "computed: each request new to the reply cache")):
+                       (key + "_fresh", "computed: each request new to the reply cache"
+                        if kind == "status" else
+                        "computed: every township evaluated (--cold: a period new"
+                        " to the reply cache and the row cache)")):
             r = R.get(k, {})
             rows.append(("%s, %s records, %s" % (what, label, how),
                          "p50 %s" % ms(r.get("p50_ms")),
@@ -241,10 +244,11 @@ for lab, k, pv in ((M, "ranking_mid", pm), (S, "ranking_big", pb)):
     targets.append(("ranking at %s <= 3x ping p50 (repeated query)" % lab,
                     "%.1fx (%s / %s)" % (x, ms(rv), ms(rp)) if x else "n/a", "<= 3x",
                     verdict(None if x is None else x <= 3)))
-    y = ratio(fv, rp)
-    targets.append(("ranking at %s computed (cold cache) <= 10x ping alongside" % lab,
-                    "%.1fx (%s / %s)" % (y, ms(fv), ms(rp)) if y else "n/a", "<= 10x",
-                    verdict(None if y is None else y <= 10)))
+    # Issue 24's computed ranking is the one after a commit (below): the
+    # row cache keeps the townships the commit did not touch.  Every
+    # township evaluated (a period nobody asked for yet) is shown beside.
+    info_ratio("  (ranking at %s with every township evaluated, against the same Pings)" % lab,
+               fv, rp)
     info_ratio("  the same against the separate ping phase", rv, pv)
 # §15: a warning of every township costs about what a computed ranking
 # costs (one evaluation per township each, plus a headroom search and a

@@ -10,7 +10,10 @@
 #   - the same run again finds its births already stored: 6 errors (the
 #     duplicates), exit status 1, nothing new stored;
 #   - --after-commit refuses a Ping-only run and more than one connection;
-#   - query --kind quality --count 5 reports 5 measured replies, no error.
+#   - query --kind quality --count 5 reports 5 measured replies, no error;
+#   - query --kind ranking --cold evaluates every township of every ranking
+#     (the row cache's misses on /metrics: 20 a ranking, no hit), where
+#     --fresh rankings of the same year take the kept rows.
 # Nothing here depends on how fast anything is.
 #
 # Usage: test_loadgen.sh [bin|bin-asan]
@@ -29,8 +32,14 @@ if ! make -s -C "$ROOT" bench-tools > "$WORK/make.log" 2>&1 ||
 	exit 1
 fi
 
-start_server
+need_curl
+HPORT=$(free_port)
+start_server --http 127.0.0.1:"$HPORT"
 SRV=127.0.0.1:$PORT
+metric() {
+	curl -s --max-time 10 -H "Authorization: Bearer $ADMIN" \
+	    "http://127.0.0.1:$HPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+}
 run "$LOADGEN" setup --server "$SRV" --token "$ADMIN" --units $UNITS
 [ "$RC" -eq 0 ] || { fail_ "loadgen setup: exit $RC: $ERR"; finish; exit 1; }
 CLERK=$(json 'j["clerk_token"]')
@@ -87,5 +96,25 @@ expect_eq "$(json 'j["kind"], j["errors"], j["n"], j["replies"], j["commits"]')"
 	"quality 0 5 6 0" "quality run: kind, errors, measured, replies, commits"
 if [ "$(json 'j["reply_bytes"] > 0')" = True ]; then ok_; else
 	fail_ "quality run: no reply bytes: $OUT"; fi
+
+m0=$(metric popstat_row_cache_misses_total)
+h0=$(metric popstat_row_cache_hits_total)
+run "$LOADGEN" query --server "$SRV" --token "$ADMIN" --units $UNITS \
+	--kind ranking --cold --count 4 --warmup 0
+expect_eq "$RC" 0 "cold run: exit status ($ERR)"
+expect_eq "$(json 'j["errors"], j["n"], j["same_as_first"]')" "0 4 0" "cold run: errors, measured, same as the first"
+expect_eq "$(($(metric popstat_row_cache_misses_total) - m0)) $(($(metric popstat_row_cache_hits_total) - h0))" \
+	"80 0" "cold run: every township of 4 rankings evaluated, none kept"
+h0=$(metric popstat_row_cache_hits_total)
+run "$LOADGEN" query --server "$SRV" --token "$ADMIN" --units $UNITS \
+	--kind ranking --fresh --count 3 --warmup 0
+expect_eq "$(json 'j["errors"], j["n"]')" "0 3" "fresh run: errors, measured"
+expect_eq "$(($(metric popstat_row_cache_hits_total) - h0 >= 40))" 1 "fresh run: the year's rows are kept"
+expect_rc 1 "--cold with --kind status" "$LOADGEN" query --server "$SRV" \
+	--token "$ADMIN" --kind status --cold
+expect_err "--cold is for --kind ranking" "--cold with status: message"
+expect_rc 1 "--cold with a month" "$LOADGEN" query --server "$SRV" \
+	--token "$ADMIN" --kind ranking --cold --period 2025-03
+expect_err "--cold needs --period YYYY" "--cold with a month: message"
 
 finish
