@@ -68,6 +68,18 @@ need_curl() {
 	fi
 }
 
+# start_server_http: need_curl, then start_server with the dashboard on a
+# free port, HPORT.  metric NAME: that counter's value on its /metrics.
+start_server_http() {
+	need_curl
+	HPORT=$(free_port)
+	start_server --http 127.0.0.1:"$HPORT" "$@"
+}
+metric() {
+	curl -s --max-time 10 -H "Authorization: Bearer $ADMIN" \
+	    "http://127.0.0.1:$HPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+}
+
 # start_server [extra popstatd options...]: init a database (once) and start
 # the server; sets PORT, ADMIN and exports POPSTAT_SERVER/POPSTAT_TOKEN.
 # wait_port PORT: until 127.0.0.1:PORT accepts, at most 30 s.  A server

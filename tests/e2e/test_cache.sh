@@ -5,13 +5,7 @@
 # the key.  /metrics shows that the cache was in use for these checks.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 
-need_curl
-HPORT=$(free_port)
-start_server --http 127.0.0.1:"$HPORT"
-metric() {
-	curl -s --max-time 10 -H "Authorization: Bearer $ADMIN" \
-	    "http://127.0.0.1:$HPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
-}
+start_server_http
 
 "$PS" -q unit add 610328 陇县
 "$PS" -q unit add 610328101 城关镇 --parent 610328

@@ -32,14 +32,8 @@ if ! make -s -C "$ROOT" bench-tools > "$WORK/make.log" 2>&1 ||
 	exit 1
 fi
 
-need_curl
-HPORT=$(free_port)
-start_server --http 127.0.0.1:"$HPORT"
+start_server_http
 SRV=127.0.0.1:$PORT
-metric() {
-	curl -s --max-time 10 -H "Authorization: Bearer $ADMIN" \
-	    "http://127.0.0.1:$HPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
-}
 run "$LOADGEN" setup --server "$SRV" --token "$ADMIN" --units $UNITS
 [ "$RC" -eq 0 ] || { fail_ "loadgen setup: exit $RC: $ERR"; finish; exit 1; }
 CLERK=$(json 'j["clerk_token"]')

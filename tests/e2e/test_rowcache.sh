@@ -6,13 +6,7 @@
 # /metrics that rows were taken from the cache where nothing changed.
 . "$(dirname "$0")/lib.sh" "${1:-bin}"
 
-need_curl
-HPORT=$(free_port)
-start_server --http 127.0.0.1:"$HPORT"
-metric() {
-	curl -s --max-time 10 -H "Authorization: Bearer $ADMIN" \
-	    "http://127.0.0.1:$HPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
-}
+start_server_http
 
 "$PS" -q unit add 610328 陇县 --level county
 "$PS" -q unit add 610329 千阳县 --level county
