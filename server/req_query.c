@@ -218,8 +218,6 @@ eval_row(struct req *r, int u, const period *p, const period *lyp,
 			out->ynone |= (uint64_t)1 << j;
 		j++;
 	}
-	out->ny = j;
-	out->nind = nind;
 	out->status = (int)ev->status;
 	out->has_score = ev->has_score;
 	out->score = ev->score;

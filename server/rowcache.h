@@ -12,11 +12,12 @@
  * "Row cache"): the tally of the unit and of every unit ever under it; the
  * unit tree (children, moves); the indicators and targets.  Hence:
  *  - every write of the tally (store_daily_add, store_pop) calls
- *    rowcache_touch() with the unit's id; store_commit() calls
- *    rowcache_commit(), which gives each touched id a new version from a
- *    sequence.  A row is valid while no unit of its subtree has a version
- *    above the row's stamp (the sequence when it was computed).  Pending
- *    writes are invisible to queries, so versions change only at commit.
+ *    rowcache_touch() with the unit's id; the end of the batch (its
+ *    commit, and also its rollback: a row computed mid-batch may hold
+ *    what was rolled back) calls rowcache_commit(), which gives each
+ *    touched id a new version from a sequence.  A row is valid while no
+ *    unit of its subtree has a version above the row's stamp (the
+ *    sequence when it was computed).
  *  - units.c and engine.c count their changes (units_generation,
  *    engine_generation), which are part of the key;
  *  - a reload of the tally, or of the settings, calls rowcache_clear();
@@ -39,7 +40,6 @@ struct rowcache_row {
 	double score;
 	uint64_t missed; /* bit k: indicator k missed its target */
 	uint64_t ynone;  /* bit k: no 同比 for the k-th of the yoy list */
-	int nind, ny;
 	unsigned char has[ROWCACHE_MAX_IND];
 	double val[ROWCACHE_MAX_IND];
 	double yval[ROWCACHE_MAX_IND], ychg[ROWCACHE_MAX_IND];
@@ -55,7 +55,8 @@ struct rowcache_key {
 
 /* A write to the tally of unit id is pending. */
 void rowcache_touch(int id);
-/* The pending writes are committed: the touched ids get new versions. */
+/* The batch ended (committed or rolled back): the touched ids get new
+ * versions. */
 void rowcache_commit(void);
 /* The version of unit id's tally (0: unchanged since start or clear). */
 uint64_t rowcache_version(int id);
@@ -68,7 +69,8 @@ const struct rowcache_row *
 rowcache_get(const struct rowcache_key *key, uint64_t *stamp);
 void rowcache_put(const struct rowcache_key *key, uint64_t stamp,
     const struct rowcache_row *row);
-/* Forget every row and version (tally reloaded, settings reloaded). */
+/* Forget every row (tally reloaded, settings reloaded); versions and the
+ * sequence go on. */
 void rowcache_clear(void);
 void rowcache_free(void);
 
